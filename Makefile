@@ -1,0 +1,37 @@
+# The two commands of the quick start: `make run` (demo) and `make test`.
+# Each creates .venv when it is missing and installs the project into it first.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PIP_FLAGS ?= --quiet --disable-pip-version-check
+
+.PHONY: run test lint sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[test,dask]"
+	touch $(STAMP)
+
+## run: set up, then run the synthetic demo place (offline) into outputs/demo/
+run: $(STAMP)
+	$(BIN)/tuttotal run
+
+## test: set up, then lint and run the whole test suite (library, command, notebooks)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+## sample: regenerate data/sample/ (byte for byte the same files)
+sample: $(STAMP)
+	$(BIN)/python data/sample/make_sample.py
+
+clean:
+	rm -rf $(VENV) outputs/*/ outputs/.??*

@@ -1,0 +1,222 @@
+"""The `tuttotal` command end to end: real papermill, a real kernel, real files and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, REPO, SPEND_HEADER
+
+LAYOUT = {"report.ipynb", "report.html", "ward_map.png", "themes.png", "ward_theme.csv", "summary.json"}
+
+
+def tuttotal(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run the command as a user would, in its own process."""
+    return subprocess.run(
+        [sys.executable, "-m", "tuttotal", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def ward_theme_total(folder: Path) -> Decimal:
+    with open(folder / "ward_theme.csv", newline="") as f:
+        return sum((Decimal(row["amount_gbp"]) for row in csv.DictReader(f)), Decimal(0))
+
+
+def no_staging_left(root: Path) -> bool:
+    return not [p for p in root.iterdir() if p.name.startswith(".")]
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("run") / "outputs"
+    result = tuttotal("run", "--output", str(out), cwd=REPO)
+    return result, out
+
+
+def test_demo_run_writes_the_output_layout(demo_run):
+    result, out = demo_run
+    assert result.returncode == 0, result.stderr
+    assert {p.name for p in (out / "demo").iterdir()} >= LAYOUT
+    assert no_staging_left(out)
+    assert "SYNTHETIC" in result.stdout
+
+
+def test_demo_summary_holds_the_contract_keys_and_conserves_money(demo_run):
+    _, out = demo_run
+    summary = json.loads((out / "demo" / "summary.json").read_text())
+    for key in (
+        "place",
+        "name",
+        "lads",
+        "year",
+        "illustrative",
+        "totals",
+        "wards",
+        "inputs",
+        "parameters",
+        "versions",
+        "timings",
+        "warnings",
+    ):
+        assert key in summary
+    assert summary["place"] == "demo" and summary["wards"] == 24 and summary["illustrative"] is True
+    totals = summary["totals"]
+    assert totals["unplaced_gbp"] == 0 and totals["input_gbp"] == totals["placed_gbp"]
+    # The CSV's pence add up to the spend file's pence exactly.
+    with open(REPO / "data" / "sample" / "spend.csv", newline="") as f:
+        spend_total = sum(Decimal(r["amount_gbp"]) for r in csv.DictReader(f))
+    assert ward_theme_total(out / "demo") == spend_total
+    assert {"spend", "drivers", "themes", "notebook"} <= set(summary["inputs"])
+
+
+def test_demo_page_hides_code_and_embeds_its_figures(demo_run):
+    _, out = demo_run
+    page = (out / "demo" / "report.html").read_text()
+    assert "data:image/png;base64" in page
+    assert "report.prepare(" not in page
+    assert "SYNTHETIC" in page
+
+
+def test_demo_figures_are_real_pngs(demo_run):
+    from PIL import Image
+
+    _, out = demo_run
+    for name in ("ward_map.png", "themes.png"):
+        with Image.open(out / "demo" / name) as image:
+            assert image.format == "PNG"
+            assert image.width >= 600 and image.height >= 400
+
+
+def test_kent_with_the_data_folder(wards_dir, tmp_path):
+    out = tmp_path / "outputs"
+    result = tuttotal("run", "--place", "kent", "--data-dir", str(wards_dir), "--output", str(out), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "ILLUSTRATIVE" in result.stdout
+    with open(out / "kent" / "ward_theme.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    codes = {r["ward_code"] for r in rows}
+    assert {MARGATE_CENTRAL, CLIFTONVILLE_WEST} <= codes
+    assert len({r["lad_code"] for r in rows}) == 12
+    summary = json.loads((out / "kent" / "summary.json").read_text())
+    assert summary["illustrative"] is True and summary["spend"] == "illustrative"
+    assert {w["code"] for w in summary["focus_wards"]} == {MARGATE_CENTRAL, CLIFTONVILLE_WEST}
+    assert Decimal(str(summary["totals"]["placed_gbp"])) == ward_theme_total(out / "kent")
+
+
+def test_any_lad_with_a_focus_ward(wards_dir, tmp_path):
+    result = tuttotal(
+        "run",
+        "--lad",
+        "E07000114",
+        "--focus-ward",
+        "Margate Central",
+        "--output",
+        "out",
+        cwd=tmp_path,
+        env={"TUTTOTAL_DATA_DIR": str(wards_dir)},
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "out" / "E07000114" / "summary.json").read_text())
+    assert summary["name"] == "Thanet" and summary["wards"] == 23 and summary["lads"] == ["E07000114"]
+    assert summary["focus_wards"] == [{"code": MARGATE_CENTRAL, "name": "Margate Central"}]
+
+
+def test_a_users_own_spend_file_is_counted_exactly(wards_dir, tmp_path):
+    spend = tmp_path / "thanet.csv"
+    spend.write_text(
+        SPEND_HEADER
+        + f'2008-09,Thanet District Council,council,{MARGATE_CENTRAL},06,"£1,000.01"\n'
+        + "2008-09,Thanet District Council,council,E07000114,09,2300.00\n"
+        + "2008-09,Kent Police,police,E05099999,03,5.55\n"
+    )
+    result = tuttotal(
+        "run",
+        "--lad",
+        "E07000114",
+        "--spend",
+        str(spend),
+        "--data-dir",
+        str(wards_dir),
+        "--output",
+        "out",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "out" / "E07000114" / "summary.json").read_text())
+    assert summary["illustrative"] is False
+    assert summary["totals"]["input_gbp"] == 3305.56
+    assert summary["totals"]["unplaced"] == [
+        {"reason": "unknown area code", "amount_gbp": 5.55, "codes": ["E05099999"]}
+    ]
+    assert ward_theme_total(tmp_path / "out" / "E07000114") == Decimal("3300.01")
+
+
+def test_a_bad_amount_on_row_7_exits_2_before_any_work(tmp_path):
+    rows = [f"2008-09,Ashcombe Council,council,X07000001,06,{100 + i}\n" for i in range(5)]
+    rows.insert(5, "2008-09,Ashcombe Council,council,X07000001,06,12.3.4\n")
+    spend = tmp_path / "bad.csv"
+    spend.write_text(SPEND_HEADER + "".join(rows))
+    result = tuttotal("run", "--spend", str(spend), "--output", "out", cwd=tmp_path)
+    assert result.returncode == 2
+    assert f"{spend}, row 7, column 'amount_gbp'" in result.stderr
+    assert "'12.3.4'" in result.stderr and "Fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out" / "demo").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--place", "kant"], "Did you mean 'kent'"),
+        (["--lad", "E07000999"], "not an English LAD code of 2013"),
+        (["--focus-ward", "Nowhere Ward"], "no ward called 'Nowhere Ward'"),
+        (["--notebook", "missing"], "no notebook called 'missing'"),
+        (["--year", "2008-10"], "--year '2008-10'"),
+    ],
+)
+def test_bad_usage_exits_2_with_a_clear_message(tmp_path, args, message):
+    result = tuttotal("run", *args, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_places_lists_every_place(tmp_path):
+    result = tuttotal("places", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "kent" in result.stdout and "Margate Central" in result.stdout and "E07000114" in result.stdout
+    assert len([line for line in result.stdout.splitlines() if line and not line.startswith(" ")]) == 1 + 16
+
+
+def test_a_failing_notebook_exits_1_and_keeps_the_previous_output(tmp_path):
+    """A place whose notebook fails: exit 1, the cell and error named, the old output untouched."""
+    import nbformat
+
+    home = tmp_path / "home"
+    shutil.copytree(REPO / "params", home / "params")
+    shutil.copytree(REPO / "data", home / "data")
+    (home / "notebooks").mkdir()
+    nb = nbformat.read(REPO / "notebooks" / "place_report.ipynb", as_version=4)
+    nb.cells.insert(3, nbformat.v4.new_code_cell("raise RuntimeError('kernel-side failure for the test')"))
+    nbformat.write(nb, home / "notebooks" / "place_report.ipynb")
+    out = tmp_path / "out"
+    (out / "demo").mkdir(parents=True)
+    (out / "demo" / "summary.json").write_text('{"previous": true}')
+    result = tuttotal("run", "--output", str(out), cwd=tmp_path, env={"TUTTOTAL_HOME": str(home)})
+    assert result.returncode == 1
+    assert "FAILED" in result.stdout and "RuntimeError: kernel-side failure for the test" in result.stdout
+    assert json.loads((out / "demo" / "summary.json").read_text()) == {"previous": True}
+    assert no_staging_left(out)

@@ -1,0 +1,148 @@
+"""Apportionment conserves money to the penny, whatever the input; reconciliation names what is not placed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tuttotal import themes
+from tuttotal.count import DRIVER_ZERO, UNKNOWN_AREA, YEAR_OUTSIDE, apportion, largest_remainder
+
+WARDS = pd.DataFrame(
+    {
+        "ward_code": ["W01", "W02", "W03", "W04", "W05"],
+        "lad_code": ["L1", "L1", "L1", "L2", "L2"],
+    }
+)
+THEMES = themes.load_themes()
+AREAS = ["W01", "W02", "W03", "W04", "W05", "L1", "L2", "*"]
+
+
+def spend_table(rows):
+    table = pd.DataFrame(rows, columns=["area_code", "function", "amount_pence"])
+    table["year"] = "2008-09"
+    table["agency"] = "Agency"
+    table["agency_type"] = "council"
+    table["theme"] = ""
+    table["transfer"] = False
+    return themes.classify(table, THEMES)
+
+
+spend_rows = st.lists(
+    st.tuples(
+        st.sampled_from(AREAS),
+        st.sampled_from(["01", "07", "09", "10.5"]),
+        st.integers(min_value=-(10**12), max_value=10**12),
+    ),
+    min_size=1,
+    max_size=30,
+)
+driver_values = st.lists(st.integers(min_value=0, max_value=10**6), min_size=5, max_size=5).filter(
+    lambda v: sum(v[:3]) > 0 and sum(v[3:]) > 0
+)
+
+
+def drivers_table(values):
+    return pd.DataFrame({"area_code": WARDS.ward_code, "driver": "population", "value": [float(v) for v in values]})
+
+
+@given(st.integers(min_value=-(10**15), max_value=10**15), st.lists(st.floats(0, 1e9), min_size=1, max_size=50))
+def test_largest_remainder_adds_up_exactly(amount, weights):
+    weights = np.array(weights)
+    if not weights.sum() > 0:
+        weights[0] = 1.0
+    shares = largest_remainder(amount, weights)
+    assert int(shares.sum()) == amount
+    assert (np.sign(shares) * np.sign(amount) >= 0).all()
+
+
+@settings(max_examples=80, deadline=None)
+@given(spend_rows, driver_values)
+def test_ward_amounts_add_up_to_the_placed_total_and_placed_plus_unplaced_is_input(rows, values):
+    count = apportion(spend_table(rows), WARDS, drivers_table(values))
+    recon = count.reconciliation
+    assert int(count.ward_spend.amount_pence.sum()) == recon.placed_pence
+    assert recon.placed_pence + recon.unplaced_pence == recon.input_pence == sum(r[2] for r in rows)
+    assert set(count.ward_spend.ward_code) <= set(WARDS.ward_code)
+
+
+@settings(max_examples=40, deadline=None)
+@given(spend_rows, driver_values, st.randoms(use_true_random=False))
+def test_row_order_changes_nothing(rows, values, rnd):
+    shuffled = rows[:]
+    rnd.shuffle(shuffled)
+    a = apportion(spend_table(rows), WARDS, drivers_table(values)).ward_spend
+    b = apportion(spend_table(shuffled), WARDS, drivers_table(values)).ward_spend
+    pd.testing.assert_frame_equal(a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(spend_rows, driver_values)
+def test_doubling_every_amount_doubles_every_output(rows, values):
+    once = apportion(spend_table(rows), WARDS, drivers_table(values))
+    twice = apportion(spend_table([(a, f, 2 * p) for a, f, p in rows]), WARDS, drivers_table(values))
+    # Exactly double in total; per ward within the penny each apportioned amount may round
+    # (a ward gets at most one LAD-level and one place-level share per agency and function).
+    assert twice.reconciliation.input_pence == 2 * once.reconciliation.input_pence
+    assert twice.reconciliation.placed_pence == 2 * once.reconciliation.placed_pence
+    difference = (twice.ward_spend.amount_pence - 2 * once.ward_spend.amount_pence).abs()
+    assert difference.max() <= 2
+
+
+def test_bottom_up_amounts_stay_in_their_ward():
+    count = apportion(spend_table([("W02", "07", 12345)]), WARDS)
+    assert count.ward_spend[["ward_code", "amount_pence", "method"]].values.tolist() == [["W02", 12345, "bottom-up"]]
+
+
+def test_lad_amounts_follow_the_driver():
+    count = apportion(spend_table([("L1", "07", 1000)]), WARDS, drivers_table([1, 1, 2, 5, 5]))
+    placed = count.ward_spend.set_index("ward_code").amount_pence.to_dict()
+    assert placed == {"W01": 250, "W02": 250, "W03": 500}
+    assert count.notes == []
+
+
+def test_without_drivers_shares_are_equal_and_said_so():
+    count = apportion(spend_table([("*", "07", 500)]), WARDS)
+    assert count.ward_spend.amount_pence.tolist() == [100] * 5
+    assert "equally" in count.notes[0]
+
+
+def test_unknown_codes_are_reported_with_their_sum():
+    rows = [("L1", "07", 300), ("E05999999", "07", 111), ("E06999999", "01", 222), ("W01", "01", 5)]
+    recon = apportion(spend_table(rows), WARDS).reconciliation
+    assert recon.unplaced == [{"reason": UNKNOWN_AREA, "amount_pence": 333, "codes": ["E05999999", "E06999999"]}]
+    assert recon.placed_pence == 305
+
+
+def test_driver_summing_to_zero_is_reported():
+    recon = apportion(spend_table([("L1", "07", 300)]), WARDS, drivers_table([0, 0, 0, 1, 1])).reconciliation
+    assert recon.unplaced[0]["reason"] == DRIVER_ZERO and recon.unplaced[0]["amount_pence"] == 300
+
+
+def test_years_outside_the_run_are_reported():
+    table = spend_table([("W01", "07", 10), ("W02", "07", 20)])
+    table.loc[1, "year"] = "2009-10"
+    recon = apportion(table, WARDS, year="2008-09").reconciliation
+    assert recon.unplaced == [{"reason": YEAR_OUTSIDE, "amount_pence": 20, "codes": ["2009-10"]}]
+
+
+def test_a_third_at_lad_level_with_unknown_codes_adds_up(kent_wards):
+    """The issue's check: a third of rows at LAD level, some unknown codes, exact ward totals."""
+    rng = np.random.default_rng(7)
+    wards = kent_wards.ward_code.tolist()
+    lads = sorted(kent_wards.lad_code.unique())
+    rows = []
+    for i in range(300):
+        area = lads[i % len(lads)] if i % 3 == 0 else ("E05099999" if i % 50 == 1 else wards[i % len(wards)])
+        rows.append((area, f"{1 + i % 10:02d}", int(rng.integers(1, 10**9))))
+    count = apportion(spend_table(rows), kent_wards)
+    recon = count.reconciliation
+    unknown_sum = sum(p for a, _, p in rows if a == "E05099999")
+    assert recon.unplaced == [{"reason": UNKNOWN_AREA, "amount_pence": unknown_sum, "codes": ["E05099999"]}]
+    assert int(count.ward_spend.amount_pence.sum()) == sum(p for *_, p in rows) - unknown_sum
+    with pytest.raises(AssertionError):
+        recon.placed_pence += 1
+        recon.check()

@@ -1,0 +1,116 @@
+"""Hash-pinned boundary files: data folder first, real pooch downloads, clear errors."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+
+import pytest
+
+from tuttotal import datasets
+from tuttotal.errors import DataUnavailableError, HashMismatchError
+
+from .conftest import SHARED_DATA, THANET
+
+
+def test_registry_matches_the_shared_registry(wards_dir):
+    import csv
+
+    with open(wards_dir / "registry.csv", newline="") as f:
+        shared = {r["lad_code"]: (r["path"], r["sha256"], int(r["bytes"])) for r in csv.DictReader(f)}
+    ours = {c: (e.path, e.sha256, e.bytes) for c, e in datasets.registry().items()}
+    assert ours == shared
+    assert len(ours) == 326
+
+
+def test_lad_names_come_from_the_lad_topojson(wards_dir):
+    import pyogrio
+
+    path = datasets.lad_boundaries_path(wards_dir)
+    lads = pyogrio.read_dataframe(path, layer="lad", read_geometry=False)
+    assert dict(zip(lads.LAD13CD, lads.LAD13NM, strict=True)) == datasets.lad_names()
+
+
+def test_data_folder_files_are_used_and_verified(wards_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    path = datasets.get_path(THANET, wards_dir, download=False)
+    assert path == wards_dir / f"{THANET}.geojson"
+
+
+def test_environment_variable_names_the_data_folder(wards_dir, monkeypatch, tmp_path):
+    monkeypatch.setenv("TUTTOTAL_DATA_DIR", str(wards_dir))
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    assert datasets.get_path(THANET, download=False).parent == wards_dir
+
+
+def test_a_tampered_file_is_refused_with_both_hashes(wards_dir, tmp_path):
+    folder = tmp_path / "wards"
+    folder.mkdir()
+    data = (wards_dir / f"{THANET}.geojson").read_bytes()
+    (folder / f"{THANET}.geojson").write_bytes(data.replace(b"Margate", b"Margite", 1))
+    with pytest.raises(HashMismatchError) as info:
+        datasets.get_path(THANET, folder, download=False)
+    message = str(info.value)
+    assert datasets.registry()[THANET].sha256 in message
+    assert datasets.sha256_of(folder / f"{THANET}.geojson") in message
+
+
+def test_missing_files_name_every_lad_and_both_ways(monkeypatch, tmp_path):
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("TUTTOTAL_BASE_URL", "http://127.0.0.1:9/")  # nothing listens on the discard port
+    monkeypatch.delenv("TUTTOTAL_DATA_DIR", raising=False)
+    with pytest.raises(DataUnavailableError) as info:
+        datasets.fetch(["E07000114", "E08000025"], tmp_path / "empty")
+    message = str(info.value)
+    assert "E07000114 Thanet" in message and "E08000025 Birmingham" in message
+    assert "tuttotal data fetch" in message and "--data-dir" in message and "TUTTOTAL_DATA_DIR" in message
+
+
+@pytest.fixture
+def local_mirror(wards_dir, tmp_path):
+    """The pinned files served over HTTP on loopback, laid out as the source repository."""
+    root = tmp_path / "mirror"
+    for code in (THANET, "E07000108"):
+        target = root / datasets.registry()[code].path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(wards_dir / f"{code}.geojson", target)
+    # One file whose bytes are not the pinned ones.
+    bad = root / datasets.registry()["E07000107"].path
+    bad.write_text('{"type": "FeatureCollection", "features": []}')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a: None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_download_is_hash_verified_and_cached(local_mirror, monkeypatch, tmp_path):
+    monkeypatch.setenv("TUTTOTAL_BASE_URL", local_mirror)
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TUTTOTAL_DATA_DIR", raising=False)
+    files = datasets.fetch([THANET, "E07000108"])
+    assert datasets.sha256_of(files[THANET]) == datasets.registry()[THANET].sha256
+    assert files[THANET].is_relative_to(tmp_path / "cache")
+    # Cached: no download needed the second time.
+    assert datasets.get_path(THANET, download=False) == files[THANET]
+    with pytest.raises(DataUnavailableError, match="E07000107 Dartford"):
+        datasets.fetch(["E07000107"])
+    assert not (tmp_path / "cache" / datasets.registry()["E07000107"].path).exists()
+
+
+def test_the_cli_fetches_a_place(local_mirror, monkeypatch, tmp_path, capsys):
+    from tuttotal.cli import main
+
+    monkeypatch.setenv("TUTTOTAL_BASE_URL", local_mirror)
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TUTTOTAL_DATA_DIR", raising=False)
+    assert main(["data", "fetch", "--lad", THANET, "--data-dir", ""]) == 0
+    assert "1 boundary file(s) present and verified" in capsys.readouterr().out
+
+
+def test_lad_topojson_is_found_beside_the_ward_folder(wards_dir):
+    assert datasets.lad_boundaries_path(wards_dir) == SHARED_DATA / "lad-2013" / datasets.LAD_TOPOJSON_NAME

@@ -1,0 +1,285 @@
+"""The count: place every pound of a spend table in a ward, and reconcile.
+
+Amounts recorded at a ward stay there (bottom-up). Amounts at a LAD or the
+whole place (``*``) are apportioned (top-down) to that area's wards by a
+driver (population, households, …) with the largest-remainder method on
+whole pence, so ward amounts add up to the input exactly. Whatever cannot be
+placed is reported in the :class:`Reconciliation` with its reason, never
+dropped.
+
+Examples
+--------
+>>> import numpy as np
+>>> largest_remainder(100, np.array([1.0, 1.0, 1.0]))
+array([34, 33, 33])
+>>> int(largest_remainder(-1001, np.array([2.0, 1.0])).sum())
+-1001
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from .errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+UNKNOWN_AREA = "unknown area code"
+DRIVER_ZERO = "driver sums to zero"
+YEAR_OUTSIDE = "year outside the run"
+PLACE = "*"
+
+
+def largest_remainder(amount: int, weights: np.ndarray) -> np.ndarray:
+    """Split whole pence in proportion to ``weights``, exactly.
+
+    Each share is floored, then the pence left over go one each to the
+    largest fractional parts (ties to the earlier position), so the shares
+    always add up to ``amount``. A negative amount is split as its absolute
+    value and negated.
+
+    Parameters
+    ----------
+    amount : int
+        Pence to split.
+    weights : numpy.ndarray
+        Non-negative weights with a positive sum.
+    """
+    weights = np.asarray(weights, dtype=float)
+    total = weights.sum()
+    if not total > 0:
+        raise ValueError("weights must have a positive sum")
+    sign = -1 if amount < 0 else 1
+    whole = abs(int(amount))
+    quotas = whole * (weights / total)
+    shares = np.floor(quotas).astype(np.int64)
+    left = whole - int(shares.sum())
+    fractions = quotas - shares
+    if left > 0:
+        order = np.argsort(-fractions, kind="stable")
+        shares[order[:left]] += 1
+    elif left < 0:  # float rounding pushed a floor up: take back from the smallest fractions
+        order = [i for i in np.argsort(fractions, kind="stable") if shares[i] > 0]
+        shares[order[:-left]] -= 1
+    return sign * shares
+
+
+@dataclass
+class Reconciliation:
+    """Input total, placed total, and every pound not placed with its reason (all in pence)."""
+
+    input_pence: int
+    placed_pence: int
+    unplaced: list[dict] = field(default_factory=list)
+    transfers_pence: int = 0
+
+    @property
+    def unplaced_pence(self) -> int:
+        """Pence that could not be placed in a ward."""
+        return sum(item["amount_pence"] for item in self.unplaced)
+
+    def check(self) -> None:
+        """Assert that placed + unplaced + transfers removed = input, to the penny."""
+        if self.placed_pence + self.unplaced_pence + self.transfers_pence != self.input_pence:
+            raise AssertionError(f"money not conserved: {self}")
+
+    def to_summary(self) -> dict:
+        """The ``totals`` block of ``summary.json`` (pounds, to the penny)."""
+        return {
+            "input_gbp": self.input_pence / 100,
+            "placed_gbp": self.placed_pence / 100,
+            "unplaced_gbp": self.unplaced_pence / 100,
+            "transfers_removed_gbp": self.transfers_pence / 100,
+            "unplaced": [
+                {"reason": u["reason"], "amount_gbp": u["amount_pence"] / 100, "codes": u["codes"]}
+                for u in self.unplaced
+            ],
+        }
+
+    def table(self) -> pd.DataFrame:
+        """One line per item: input, each unplaced reason, transfers removed, placed."""
+        import pandas as pd
+
+        from .money import pence_to_decimal_string as gbp
+
+        rows = [{"item": "input", "codes": "", "amount_gbp": gbp(self.input_pence)}]
+        rows += [
+            {
+                "item": f"unplaced: {u['reason']}",
+                "codes": " ".join(u["codes"]),
+                "amount_gbp": gbp(u["amount_pence"]),
+            }
+            for u in self.unplaced
+        ]
+        if self.transfers_pence:
+            rows.append({"item": "transfers removed", "codes": "", "amount_gbp": gbp(self.transfers_pence)})
+        rows.append({"item": "placed in wards", "codes": "", "amount_gbp": gbp(self.placed_pence)})
+        return pd.DataFrame(rows)
+
+
+@dataclass
+class Count:
+    """The result of :func:`apportion`.
+
+    Attributes
+    ----------
+    ward_spend : pandas.DataFrame
+        ``ward_code, agency, agency_type, function, theme, method, amount_pence``
+        (``method`` is ``bottom-up`` or ``top-down``).
+    reconciliation : Reconciliation
+    drivers_used : dict
+        Driver asked for → driver used (differs where a fallback was taken).
+    notes : list of str
+        Sentences for figures and reports (e.g. "equal shares").
+    """
+
+    ward_spend: pd.DataFrame
+    reconciliation: Reconciliation
+    drivers_used: dict
+    notes: list[str]
+
+
+def _weights_for(
+    driver: str, ward_codes: np.ndarray, driver_values: dict[str, pd.Series], used: dict[str, str]
+) -> tuple[np.ndarray, str]:
+    for name in (driver, "population"):
+        values = driver_values.get(name)
+        if values is not None:
+            w = values.reindex(ward_codes).to_numpy(dtype=float)
+            if not np.isnan(w).all():
+                used[driver] = name
+                return np.nan_to_num(w, nan=0.0), name
+    used[driver] = "equal"
+    return np.ones(len(ward_codes)), "equal"
+
+
+def apportion(
+    spend: pd.DataFrame,
+    wards: pd.DataFrame,
+    drivers: pd.DataFrame | None = None,
+    *,
+    year: str | None = None,
+    driver: str | None = None,
+) -> Count:
+    """Place a classified spend table in wards, top-down where needed, and reconcile.
+
+    Parameters
+    ----------
+    spend : pandas.DataFrame
+        From :func:`tuttotal.spend.read_spend` then :func:`tuttotal.themes.classify`
+        (needs ``theme`` and ``driver`` columns).
+    wards : pandas.DataFrame
+        The ward contract (``ward_code``, ``lad_code`` at least).
+    drivers : pandas.DataFrame, optional
+        ``area_code, driver, value``. Without it, top-down amounts go to
+        wards in equal shares.
+    year : str, optional
+        Only rows of this year are placed; others are reported as
+        "year outside the run".
+    driver : str, optional
+        One driver for every function, instead of the themes table's.
+
+    Returns
+    -------
+    Count
+    """
+    import pandas as pd
+
+    if "driver" not in spend.columns:
+        raise InputError("the spend table has no driver column", fix="classify it with tuttotal.themes.classify first")
+    input_pence = int(spend["amount_pence"].sum())
+    unplaced: list[dict] = []
+    work = spend
+    if year is not None:
+        outside = work[work["year"] != year]
+        if len(outside):
+            unplaced.append(
+                {
+                    "reason": YEAR_OUTSIDE,
+                    "amount_pence": int(outside.amount_pence.sum()),
+                    "codes": sorted(outside.year.unique().tolist()),
+                }
+            )
+        work = work[work["year"] == year]
+    transfers = work[work["transfer"].astype(bool)] if "transfer" in work else work.iloc[:0]
+    work = work[~work.index.isin(transfers.index)]
+
+    ward_codes = pd.Index(sorted(wards["ward_code"]))
+    lad_of_ward = pd.Series(wards["lad_code"].to_numpy(), index=wards["ward_code"].to_numpy())
+    wards_of_lad = {lad: np.array(sorted(lad_of_ward.index[lad_of_ward == lad])) for lad in lad_of_ward.unique()}
+    everywhere = ward_codes.to_numpy()
+
+    is_ward = work["area_code"].isin(ward_codes)
+    is_lad = work["area_code"].isin(list(wards_of_lad))
+    is_place = work["area_code"] == PLACE
+    unknown = work[~(is_ward | is_lad | is_place)]
+    if len(unknown):
+        unplaced.append(
+            {
+                "reason": UNKNOWN_AREA,
+                "amount_pence": int(unknown.amount_pence.sum()),
+                "codes": sorted(unknown.area_code.unique().tolist()),
+            }
+        )
+
+    keys = ["agency", "agency_type", "function", "theme"]
+    bottom_up = work[is_ward][["area_code", *keys, "amount_pence"]].rename(columns={"area_code": "ward_code"})
+    bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+    bottom_up["method"] = "bottom-up"
+
+    driver_values: dict[str, pd.Series] = {}
+    if drivers is not None and len(drivers):
+        for name, group in drivers.groupby("driver"):
+            driver_values[str(name)] = group.set_index("area_code")["value"]
+    used: dict[str, str] = {}
+    top = work[is_lad | is_place].copy()
+    if driver:
+        top["driver"] = driver
+    groups = top.groupby(["area_code", *keys, "driver"], sort=True)["amount_pence"].sum()
+    pieces = []
+    zero_codes: dict[str, int] = {}
+    for (area, agency, agency_type, function, theme, driver_name), amount in groups.items():
+        targets = everywhere if area == PLACE else wards_of_lad[area]
+        weights, _ = _weights_for(driver_name, targets, driver_values, used)
+        if not weights.sum() > 0:
+            zero_codes[area] = zero_codes.get(area, 0) + int(amount)
+            continue
+        shares = largest_remainder(int(amount), weights)
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "ward_code": targets,
+                    "agency": agency,
+                    "agency_type": agency_type,
+                    "function": function,
+                    "theme": theme,
+                    "amount_pence": shares,
+                }
+            )
+        )
+    if zero_codes:
+        unplaced.append({"reason": DRIVER_ZERO, "amount_pence": sum(zero_codes.values()), "codes": sorted(zero_codes)})
+    top_down = pd.concat(pieces, ignore_index=True) if pieces else bottom_up.iloc[:0].drop(columns="method")
+    top_down = top_down.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+    top_down["method"] = "top-down"
+    ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)
+    ward_spend["amount_pence"] = ward_spend["amount_pence"].astype("int64")
+
+    recon = Reconciliation(
+        input_pence=input_pence,
+        placed_pence=int(ward_spend.amount_pence.sum()),
+        unplaced=unplaced,
+        transfers_pence=int(transfers.amount_pence.sum()),
+    )
+    recon.check()
+    notes = []
+    if "equal" in used.values():
+        notes.append("LAD- and place-level spend shared equally between wards (no driver given).")
+    fallbacks = sorted({k for k, v in used.items() if v not in (k, "equal")})
+    if fallbacks:
+        notes.append(f"No {', '.join(fallbacks)} driver given: population used instead.")
+    return Count(ward_spend=ward_spend, reconciliation=recon, drivers_used=used, notes=notes)

@@ -1,0 +1,90 @@
+"""Money as whole pence: parsing amounts as people write them, and printing them.
+
+Amounts are kept as integers of pence from file to output, so that money is
+conserved to the penny.
+
+Examples
+--------
+>>> parse_amount("£1,234.50"), parse_amount("(1,000)"), parse_amount("-£3")
+(123450, -100000, -300)
+>>> pence_to_decimal_string(-100001)
+'-1000.01'
+>>> format_gbp(7_300_000_000_00), format_gbp(699_000_000_00), format_gbp(12_345_00)
+('£7.3bn', '£699m', '£12k')
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+
+_GROUPED = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$|^\.\d+$")
+_EXPONENT = re.compile(r"^\d+(\.\d*)?[eE][+-]?\d+$")
+ONE_TRILLION_PENCE = 10**12 * 100
+
+
+def parse_amount(text: object) -> int:
+    """Parse an amount of money to whole pence.
+
+    Accepts ``1234``, ``1234.5``, ``£1,234.50``, ``-1,000``, ``(1,000)``
+    (accounting negative), ``£-3``; sub-penny digits are rounded half to
+    even.
+
+    Raises
+    ------
+    ValueError
+        With a short reason, for anything else (blank, text, ``1,2,3``).
+    """
+    if text is None:
+        raise ValueError("the amount is blank")
+    if isinstance(text, (int,)) and not isinstance(text, bool):
+        return int(text) * 100
+    s = str(text).strip().replace("\u00a0", "").replace(" ", "")
+    if s == "" or s.lower() in {"nan", "na", "n/a", "null", "none", "-"}:
+        raise ValueError("the amount is blank")
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1]
+    for prefix in ("-", "£", "-", "£"):
+        if s.startswith(prefix):
+            if prefix == "-":
+                if negative:
+                    raise ValueError("the amount has two minus signs")
+                negative = True
+            s = s[1:]
+    if s.startswith("+"):
+        s = s[1:]
+    if _GROUPED.match(s):
+        s = s.replace(",", "")
+    elif not _EXPONENT.match(s):
+        raise ValueError("is not an amount of money")
+    try:
+        pounds = Decimal(s)
+    except InvalidOperation:
+        raise ValueError("is not an amount of money") from None
+    pence = int((pounds * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    return -pence if negative else pence
+
+
+def pence_to_decimal_string(pence: int) -> str:
+    """Pence as a plain decimal of pounds with two places (``-1000.01``), exact."""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(int(pence)), 100)
+    return f"{sign}{whole}.{part:02d}"
+
+
+def format_gbp(pence: float, digits: int = 2) -> str:
+    """Short £ label for people: ``£7.3bn``, ``£699m``, ``£1.2m``, ``£12k``, ``£950``.
+
+    ``digits`` is the number of significant figures kept (at least the integer part).
+    """
+    pounds = float(pence) / 100
+    sign = "-" if pounds < 0 else ""
+    value = abs(pounds)
+    for size, suffix in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
+        if value >= size:
+            scaled = value / size
+            decimals = max(0, digits - len(str(int(scaled))))
+            text = f"{scaled:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{scaled:.0f}"
+            return f"{sign}£{text}{suffix}"
+    return f"{sign}£{value:,.0f}"
