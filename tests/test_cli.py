@@ -220,3 +220,18 @@ def test_a_failing_notebook_exits_1_and_keeps_the_previous_output(tmp_path):
     assert "FAILED" in result.stdout and "RuntimeError: kernel-side failure for the test" in result.stdout
     assert json.loads((out / "demo" / "summary.json").read_text()) == {"previous": True}
     assert no_staging_left(out)
+
+
+def test_a_users_own_boundary_file_of_any_format(wards_dir, tmp_path):
+    """Any LAD given its file: the user's GeoPackage in British National Grid, LAD columns included."""
+    import geopandas as gpd
+
+    frame = gpd.read_file(wards_dir / "E07000108.geojson").to_crs(27700)
+    frame.assign(LAD13CD="E07000108", LAD13NM="Dover").to_file(tmp_path / "dover.gpkg")
+    result = tuttotal(
+        "run", "--lad", "E07000108", "--wards", str(tmp_path / "dover.gpkg"), "--output", "out", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "out" / "E07000108" / "summary.json").read_text())
+    assert summary["wards"] == len(frame)
+    assert "boundaries:dover.gpkg" in summary["inputs"]

@@ -166,6 +166,8 @@ def run_place(
             progress_bar=progress,
             cwd=str(notebook.parent),
             log_output=False,
+            # The kernel talks to us over loopback only; its TCP notice is noise on a terminal.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         export_html(staging / "report.ipynb", staging / "report.html", show_code=show_code)
         missing = [name for name in OUTPUT_FILES if not (staging / name).is_file()]

@@ -66,6 +66,7 @@ AGENCY_MIX: tuple[tuple[str, str, str, str, float, str, str], ...] = (
     ("HM Revenue and Customs", "central", "lad", "10.4", 0.030, "", ""),
     ("Highways Agency", "central", "place", "04", 0.030, "", ""),
     ("Ministry of Justice", "central", "place", "03", 0.010, "", ""),
+    ("Ministry of Defence", "central", "place", "02", 0.002, "", ""),
     ("Homes and Communities Agency", "central", "lad", "06", 0.010, "", ""),
     ("Learning and Skills Council", "central", "lad", "09", 0.030, "", ""),
     ("{place} Drug and Alcohol Action Team", "other", "place", "07", 0.003, "", "drugs and alcohol"),

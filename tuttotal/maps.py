@@ -6,9 +6,10 @@ map, district (LAD) boundaries, focus wards outlined and labelled with
 leader lines, a scale bar, and notes and attribution as a footer.
 :func:`save_figure` writes any figure of this package as a PNG.
 
-Figures are built on :class:`matplotlib.figure.Figure` directly, without
-pyplot's global state: they draw headless (CI, papermill) and, in a
-notebook, a figure shows itself when it is the cell's last expression.
+Figures are :class:`ReportFigure` objects (a :class:`matplotlib.figure.Figure`
+with a PNG representation) built without pyplot's global state: they draw
+headless (CI, papermill) and, in a notebook, a figure shows itself when it
+is the cell's last expression, whether or not pyplot was imported.
 
 Examples
 --------
@@ -306,7 +307,7 @@ def _label_focus(
         inside = _aligned_rect(px, py, w, h, "center", "center")
         if inside_ok and row.geometry.contains(inside) and layout.clear(inside):
             found.append((0.0, px, py, "center", "center", inside, None))
-        for radius in ((0.04,) if inside_ok else ()) + (0.06, 0.09, 0.13, 0.18, 0.24):
+        for radius in ((0.04,) if inside_ok else ()) + (0.06, 0.09, 0.13, 0.18, 0.24, 0.3):
             r = radius * layout.span
             for degrees in range(0, 360, 15):
                 a = math.radians(degrees)
@@ -354,6 +355,17 @@ def _label_focus(
                 penalty += 0.6 * (1 - turn / math.radians(40))
         return penalty
 
+    def conflicts(option, chosen) -> int:
+        rect, leader = option[5], option[6]
+        grown = rect.buffer(gap)
+        return sum(
+            grown.intersects(other[5])
+            or (leader is not None and (leader.intersects(other[5])
+                                        or (other[6] is not None and leader.intersects(other[6]))))
+            or (other[6] is not None and other[6].intersects(rect))
+            for other in chosen
+        )
+
     def place(order):
         chosen: dict[int, tuple] = {}
         total = 0.0
@@ -362,28 +374,35 @@ def _label_focus(
             for option in options[i]:
                 if best is not None and option[0] >= best[0]:
                     break  # options are sorted by cost: no cheaper one to come
-                rect, leader = option[5], option[6]
-                grown = rect.buffer(gap)
-                if any(
-                    grown.intersects(other[5])
-                    or (leader is not None and (leader.intersects(other[5])
-                                                or (other[6] is not None and leader.intersects(other[6]))))
-                    or (other[6] is not None and other[6].intersects(rect))
-                    for other in chosen.values()
-                ):
+                if conflicts(option, chosen.values()):
                     continue
-                cost = option[0] + fanned(leader, chosen.values())
+                cost = option[0] + fanned(option[6], chosen.values())
                 if best is None or cost < best[0]:
                     best = (cost, option)
-            if best is None:
-                chosen[i] = options[i][-1]
-                total += 100.0
+            if best is None:  # every place collides: take the one that collides least
+                clashes, fewest = min(
+                    ((conflicts(o, chosen.values()), o) for o in options[i]), key=lambda c: (c[0], c[1][0])
+                )
+                chosen[i] = fewest
+                total += 100.0 * clashes + fewest[0]
             else:
                 chosen[i] = best[1]
                 total += best[0]
         return total, chosen
 
-    orders = permutations(range(len(options))) if len(options) <= 4 else [tuple(range(len(options)))]
+    n = len(options)
+    if n <= 4:
+        orders = list(permutations(range(n)))
+    else:  # too many orders to try them all: a few natural ones
+        xs = [p.x for p in anchors]
+        ys = [p.y for p in anchors]
+        orders = [
+            tuple(range(n)),
+            tuple(reversed(range(n))),
+            tuple(sorted(range(n), key=xs.__getitem__)),
+            tuple(sorted(range(n), key=ys.__getitem__, reverse=True)),
+            tuple(sorted(range(n), key=lambda i: len(options[i]))),  # most constrained first
+        ]
     _, chosen = min((place(order) for order in orders), key=lambda result: result[0])
 
     for i, row in enumerate(focus_rows):
@@ -412,11 +431,11 @@ def _label_focus(
         layout.taken.append(rect)
 
 
-def _label_districts(ax: Axes, renderer: RendererBase, layout: _Layout, lads) -> None:
+def _label_districts(ax: Axes, renderer: RendererBase, layout: _Layout, lads, avoid=None) -> None:
     """District names in small grey type where they fit, clear of focus labels."""
     import matplotlib.patheffects as pe
 
-    props = {"fontsize": 7.5, "color": "#333333", "fontstyle": "italic"}
+    props = {"fontsize": 8, "color": "#2a2a2a", "fontstyle": "italic"}
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
     placed = []
     # Larger districts first: they have room; small ones are skipped if they would collide.
@@ -424,8 +443,14 @@ def _label_districts(ax: Axes, renderer: RendererBase, layout: _Layout, lads) ->
         name = str(row.lad_name)
         wrapped = textwrap.fill(name, 14)
         w, h = _text_size(ax, renderer, wrapped, pad_pt=1, linespacing=1.0, **props)
-        for point in _inner_points(row.geometry):
+        points = _inner_points(row.geometry)
+        # Best inside the district, clear of its boundary; else anywhere clear near its middle.
+        for point, inside_only in [(p, True) for p in points] + [(p, False) for p in points[:5]]:
             rect = _aligned_rect(point.x, point.y, w, h, "center", "center")
+            if inside_only and not row.geometry.contains(rect):
+                continue
+            if avoid is not None and rect.intersects(avoid):  # not across a focus ward's outline
+                continue
             if layout.clear(rect) and not any(rect.intersects(p) for p in placed):
                 ax.text(point.x, point.y, wrapped, ha="center", va="center", linespacing=1.0,
                         path_effects=halo, zorder=4, gid="district-label", **props)
@@ -727,11 +752,18 @@ def ward_map(
         raise ValueError("there are no wards to map")
     if column not in wards.columns:
         raise ValueError(f"no column {column!r} to map; the columns are {list(wards.columns)}")
+    lacking = [c for c in ("ward_code", "ward_name", "lad_code", "lad_name") if c not in wards.columns]
+    if lacking:
+        raise ValueError(
+            f"the wards lack the column(s) {lacking}; read them with tuttotal.geography.read_wards"
+        )
     try:
         values = pd.to_numeric(wards[column], errors="raise").astype(float).to_numpy()
     except (TypeError, ValueError):
         raise ValueError(f"column {column!r} must hold numbers (pounds)") from None
     frame = gpd.GeoDataFrame(wards.copy(), geometry=wards.geometry.name)
+    if frame.geometry.name != "geometry":
+        frame = frame.rename_geometry("geometry")
     if frame.crs is None:
         frame = frame.set_crs(BRITISH_NATIONAL_GRID)
     elif frame.crs.to_epsg() != BRITISH_NATIONAL_GRID:
@@ -743,7 +775,8 @@ def ward_map(
     n_classes = len(bins)
     colours = _colours(n_classes) if n_classes else []
     fill = np.array([colours[c] if c >= 0 else to_rgba(NO_DATA_COLOUR) for c in classes]).reshape(-1, 4)
-    focus_rows = [find_ward(frame, code) for code in focus]
+    focus_labels = list(dict.fromkeys(find_ward(frame, code).name for code in focus))  # each ward once
+    focus_rows = [frame.loc[label] for label in focus_labels]
 
     # ---- layout, in inches: title, map (keeping its shape), legend on the right, footer.
     fig, renderer = new_figure(figsize)
@@ -767,11 +800,7 @@ def ward_map(
     lads = frame.dissolve(by="lad_code", aggfunc={"lad_name": "first", "_area": "sum"}).rename(
         columns={"_area": "area"}
     )
-    focus_frame = (
-        gpd.GeoDataFrame(focus_rows, geometry="geometry", crs=frame.crs).drop_duplicates("ward_code")
-        if focus_rows
-        else None
-    )
+    focus_frame = frame.loc[focus_labels] if focus_rows else None
     size = max(np.ptp(limits[0::2]), np.ptp(limits[1::2]))
     land = lads.geometry.union_all().simplify(0.002 * size)
     layout = _Layout(ax, land)
@@ -784,7 +813,8 @@ def ward_map(
         _draw_stamp(ax, renderer, layout, str(stamp))
     _draw_scale_bar(ax, renderer, layout)
     if len(lads) > 1:
-        _label_districts(ax, renderer, layout, lads)
+        outlines = focus_frame.boundary.union_all() if focus_rows else None
+        _label_districts(ax, renderer, layout, lads, avoid=outlines)
 
     # ---- legend, outside the map on its right
     counts = [int((classes == i).sum()) for i in range(n_classes)]

@@ -9,12 +9,13 @@ with E, W, S, N, K, L or M. Spend and drivers come from
 
 Run from the repository root; a re-run rewrites the same bytes::
 
-    python data/sample/make_sample.py
+    python data/sample/make_sample.py [OUTPUT_FOLDER]
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -93,9 +94,10 @@ def write_geojson(path: Path, wards: list[dict]) -> None:
     path.write_text(text.replace('{"type":"Feature"', '\n{"type":"Feature"') + "\n", encoding="utf-8")
 
 
-def main() -> None:
+def main(folder: Path = HERE) -> None:
     import pandas as pd
 
+    folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(SEED)
     polygons = ward_polygons(rng)
     split = float(np.median([p.centroid.x for p in polygons]))
@@ -111,7 +113,7 @@ def main() -> None:
                 "geometry": polygon,
             }
         )
-    write_geojson(HERE / "wards.geojson", wards)
+    write_geojson(folder / "wards.geojson", wards)
 
     frame = pd.DataFrame(
         {
@@ -123,11 +125,11 @@ def main() -> None:
     )
     drivers = illustrative_drivers(frame, seed=SEED)
     drivers["value"] = drivers["value"].astype(int)
-    drivers.to_csv(HERE / "drivers.csv", index=False, lineterminator="\n")
+    drivers.to_csv(folder / "drivers.csv", index=False, lineterminator="\n")
     spend = illustrative_spend(frame, drivers, place_name="Demo Vale", year=YEAR, seed=SEED)
-    spend.to_csv(HERE / "spend.csv", index=False, lineterminator="\n")
-    print(f"wrote {HERE}: {len(wards)} wards, {len(spend)} spend rows (synthetic)")
+    spend.to_csv(folder / "spend.csv", index=False, lineterminator="\n")
+    print(f"wrote {folder}: {len(wards)} wards, {len(spend)} spend rows (synthetic)")
 
 
 if __name__ == "__main__":
-    main()
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
