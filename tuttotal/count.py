@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 UNKNOWN_AREA = "unknown area code"
 DRIVER_ZERO = "driver sums to zero"
 YEAR_OUTSIDE = "year outside the run"
+NO_DRIVER_VALUE = "ward without a driver value"
 PLACE = "*"
 
 
@@ -145,16 +146,54 @@ class Count:
 
 def _weights_for(
     driver: str, ward_codes: np.ndarray, driver_values: dict[str, pd.Series], used: dict[str, str]
-) -> tuple[np.ndarray, str]:
+) -> np.ndarray:
+    """Driver values of ``ward_codes`` (NaN where a ward has none), falling back to population, then equal."""
     for name in (driver, "population"):
         values = driver_values.get(name)
         if values is not None:
-            w = values.reindex(ward_codes).to_numpy(dtype=float)
-            if not np.isnan(w).all():
-                used[driver] = name
-                return np.nan_to_num(w, nan=0.0), name
+            used[driver] = name
+            return values.reindex(ward_codes).to_numpy(dtype=float)
     used[driver] = "equal"
-    return np.ones(len(ward_codes)), "equal"
+    return np.ones(len(ward_codes))
+
+
+def load_transfer_rules(path: str | None = None) -> pd.DataFrame:
+    """The agency-type pairs whose payments are transfers (``data/transfers.csv``).
+
+    A rule ``payer_type, function, recipient_type`` says that the payer's spend
+    on that function is money the recipient spends and counts; it is removed
+    as double counting when the recipient's spend on the function is in the
+    count too.
+    """
+    import pandas as pd
+
+    from . import paths
+    from .spend import parse_function
+
+    source = path or paths.data_dir() / "transfers.csv"
+    try:
+        rules = pd.read_csv(source, dtype=str, keep_default_na=False)
+        rules["function"] = rules["function"].map(parse_function)
+    except (OSError, KeyError, ValueError) as exc:
+        raise InputError(f"cannot read the transfer rules ({exc})", file=source) from None
+    rules.attrs["source"] = str(source)
+    return rules
+
+
+def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None) -> pd.Series:
+    """Which rows are transfers: flagged in the ``transfer`` column, or matched by a rule."""
+    import pandas as pd
+
+    flagged = spend["transfer"].astype(bool) if "transfer" in spend else pd.Series(False, index=spend.index)
+    if rules is None or not len(rules):
+        return flagged
+    division = spend["function"].str.split(".").str[0]
+    for rule in rules.itertuples():
+        matches = spend["function"] == rule.function if "." in rule.function else division == rule.function
+        recipient_counted = (matches & (spend["agency_type"] == rule.recipient_type) & ~flagged).any()
+        if recipient_counted:
+            flagged = flagged | (matches & (spend["agency_type"] == rule.payer_type))
+    return flagged
 
 
 def apportion(
@@ -164,6 +203,7 @@ def apportion(
     *,
     year: str | None = None,
     driver: str | None = None,
+    transfer_rules: pd.DataFrame | None = None,
 ) -> Count:
     """Place a classified spend table in wards, top-down where needed, and reconcile.
 
@@ -182,6 +222,9 @@ def apportion(
         "year outside the run".
     driver : str, optional
         One driver for every function, instead of the themes table's.
+    transfer_rules : pandas.DataFrame, optional
+        From :func:`load_transfer_rules`; rows flagged in a ``transfer``
+        column are removed as double counting whatever the rules.
 
     Returns
     -------
@@ -205,8 +248,9 @@ def apportion(
                 }
             )
         work = work[work["year"] == year]
-    transfers = work[work["transfer"].astype(bool)] if "transfer" in work else work.iloc[:0]
-    work = work[~work.index.isin(transfers.index)]
+    is_transfer = flag_transfers(work, transfer_rules)
+    transfers = work[is_transfer]
+    work = work[~is_transfer]
 
     ward_codes = pd.Index(sorted(wards["ward_code"]))
     lad_of_ward = pd.Series(wards["lad_code"].to_numpy(), index=wards["ward_code"].to_numpy())
@@ -242,9 +286,16 @@ def apportion(
     groups = top.groupby(["area_code", *keys, "driver"], sort=True)["amount_pence"].sum()
     pieces = []
     zero_codes: dict[str, int] = {}
+    no_value: dict[str, int] = {}
+    no_value_wards: set[str] = set()
     for (area, agency, agency_type, function, theme, driver_name), amount in groups.items():
         targets = everywhere if area == PLACE else wards_of_lad[area]
-        weights, _ = _weights_for(driver_name, targets, driver_values, used)
+        weights = _weights_for(driver_name, targets, driver_values, used)
+        missing = np.isnan(weights)
+        if missing.any():
+            no_value[area] = no_value.get(area, 0) + int(amount)
+            no_value_wards.update(targets[missing])
+            continue
         if not weights.sum() > 0:
             zero_codes[area] = zero_codes.get(area, 0) + int(amount)
             continue
@@ -260,6 +311,15 @@ def apportion(
                     "amount_pence": shares,
                 }
             )
+        )
+    if no_value:
+        listed = sorted(no_value_wards)
+        unplaced.append(
+            {
+                "reason": NO_DRIVER_VALUE,
+                "amount_pence": sum(no_value.values()),
+                "codes": listed[:20] + ([f"… {len(listed) - 20} more"] if len(listed) > 20 else []),
+            }
         )
     if zero_codes:
         unplaced.append({"reason": DRIVER_ZERO, "amount_pence": sum(zero_codes.values()), "codes": sorted(zero_codes)})
@@ -282,4 +342,8 @@ def apportion(
     fallbacks = sorted({k for k, v in used.items() if v not in (k, "equal")})
     if fallbacks:
         notes.append(f"No {', '.join(fallbacks)} driver given: population used instead.")
+    if recon.transfers_pence:
+        from .money import format_gbp
+
+        notes.append(f"{format_gbp(recon.transfers_pence, 3)} of transfers between agencies removed as double counting.")
     return Count(ward_spend=ward_spend, reconciliation=recon, drivers_used=used, notes=notes)
