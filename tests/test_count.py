@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tuttotal import themes
-from tuttotal.count import DRIVER_ZERO, UNKNOWN_AREA, YEAR_OUTSIDE, apportion, largest_remainder
+from tuttotal.count import (
+    DRIVER_ZERO,
+    NO_DRIVER_VALUE,
+    UNKNOWN_AREA,
+    YEAR_OUTSIDE,
+    apportion,
+    largest_remainder,
+    load_transfer_rules,
+)
 
 WARDS = pd.DataFrame(
     {
@@ -146,3 +154,63 @@ def test_a_third_at_lad_level_with_unknown_codes_adds_up(kent_wards):
     with pytest.raises(AssertionError):
         recon.placed_pence += 1
         recon.check()
+
+
+def test_wards_without_a_driver_value_are_reported_not_guessed():
+    drivers = drivers_table([1, 1, 1, 1, 1]).iloc[[0, 1, 3, 4]]  # W03 has no population
+    count = apportion(spend_table([("L1", "07", 300), ("L2", "07", 200)]), WARDS, drivers)
+    recon = count.reconciliation
+    assert recon.unplaced == [{"reason": NO_DRIVER_VALUE, "amount_pence": 300, "codes": ["W03"]}]
+    assert recon.placed_pence == 200
+
+
+def test_rows_flagged_as_transfers_are_counted_once():
+    table = spend_table([("W01", "07", 1000), ("W01", "07", 400)])
+    table.loc[1, "transfer"] = True
+    count = apportion(table, WARDS)
+    assert count.reconciliation.transfers_pence == 400 and count.reconciliation.placed_pence == 1000
+    assert "double counting" in count.notes[-1]
+
+
+def test_transfer_rules_apply_only_when_the_recipient_is_counted():
+    rules = load_transfer_rules()
+    assert ("dwp", "10.6", "council") in set(zip(rules.payer_type, rules.function, rules.recipient_type, strict=True))
+    table = spend_table([("L1", "10.6", 500), ("L1", "10.6", 300)])
+    table.loc[0, "agency_type"] = "council"
+    table.loc[1, "agency_type"] = "dwp"
+    assert apportion(table, WARDS, transfer_rules=rules).reconciliation.transfers_pence == 300
+    dwp_only = table.iloc[[1]]
+    assert apportion(dwp_only, WARDS, transfer_rules=rules).reconciliation.transfers_pence == 0
+
+
+def test_one_driver_for_the_run_overrides_the_themes_table():
+    drivers = pd.concat(
+        [drivers_table([1, 1, 2, 1, 1]), drivers_table([0, 0, 1, 0, 0]).assign(driver="pupils")], ignore_index=True
+    )
+    table = spend_table([("L1", "09", 400)])  # 09 education: the pupils driver in data/themes.csv
+    by_table = apportion(table, WARDS, drivers).ward_spend.set_index("ward_code").amount_pence
+    by_run = apportion(table, WARDS, drivers, driver="population").ward_spend.set_index("ward_code").amount_pence
+    assert by_table.to_dict() == {"W01": 0, "W02": 0, "W03": 400}
+    assert by_run.to_dict() == {"W01": 100, "W02": 100, "W03": 200}
+
+
+def test_editing_one_line_of_the_themes_table_moves_the_money(tmp_path):
+    edited = (themes.default_themes_path().read_text()).replace(
+        "07,Health,health and wellbeing,", "07,Health,drugs and alcohol,"
+    )
+    (tmp_path / "themes.csv").write_text(edited)
+    table = pd.DataFrame(
+        {
+            "area_code": ["W01"],
+            "function": ["07"],
+            "amount_pence": [999],
+            "year": "2008-09",
+            "agency": "PCT",
+            "agency_type": "nhs",
+            "theme": "",
+            "transfer": False,
+        }
+    )
+    before = apportion(themes.classify(table, THEMES), WARDS).ward_spend.theme.tolist()
+    after = apportion(themes.classify(table, themes.load_themes(tmp_path / "themes.csv")), WARDS).ward_spend
+    assert before == ["health and wellbeing"] and after.theme.tolist() == ["drugs and alcohol"]

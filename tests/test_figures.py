@@ -198,9 +198,7 @@ def test_natural_breaks_are_the_same_every_time(kent):
 
 def test_a_single_real_ward(kent):
     one = kent[kent.ward_code == MARGATE_CENTRAL]
-    fig = maps.ward_map(
-        one, "per_head", title="Margate Central", measure="£ per head", focus=[MARGATE_CENTRAL]
-    )
+    fig = maps.ward_map(one, "per_head", title="Margate Central", measure="£ per head", focus=[MARGATE_CENTRAL])
     title, labels = legend_texts(fig)
     assert title == "£ per head (one ward)"
     assert len(labels) == 1 and labels[0].endswith("(1 ward)")
@@ -242,8 +240,7 @@ def test_fewer_distinct_values_than_classes_gives_one_class_per_value():
 
 def test_close_breaks_get_more_figures_so_they_differ():
     values = [6950.0, 6980.0, 7010.0, 7020.0, 7060.0, 7100.0]
-    fig = maps.ward_map(toy_wards(values), "value", title="Close", measure="£ per head",
-                        scheme="equalinterval", k=3)
+    fig = maps.ward_map(toy_wards(values), "value", title="Close", measure="£ per head", scheme="equalinterval", k=3)
     _, labels = legend_texts(fig)
     amounts = [label.split("  (")[0] for label in labels]
     assert len(set(amounts)) == 3
@@ -252,8 +249,7 @@ def test_close_breaks_get_more_figures_so_they_differ():
 
 def test_equal_interval_is_named_and_totals_print_as_millions():
     values = [1.2e7, 3.4e7, 5.6e7, 9.9e7, 1.5e8]
-    fig = maps.ward_map(toy_wards(values), "value", title="Totals", measure="£ total",
-                        scheme="equalinterval", k=3)
+    fig = maps.ward_map(toy_wards(values), "value", title="Totals", measure="£ total", scheme="equalinterval", k=3)
     title, labels = legend_texts(fig)
     assert title == "£ total (equal interval, 3 classes)"
     assert labels[0].startswith("£12m – ")

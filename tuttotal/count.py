@@ -345,5 +345,7 @@ def apportion(
     if recon.transfers_pence:
         from .money import format_gbp
 
-        notes.append(f"{format_gbp(recon.transfers_pence, 3)} of transfers between agencies removed as double counting.")
+        notes.append(
+            f"{format_gbp(recon.transfers_pence, 3)} of transfers between agencies removed as double counting."
+        )
     return Count(ward_spend=ward_spend, reconciliation=recon, drivers_used=used, notes=notes)

@@ -45,16 +45,17 @@ SPEND_PER_HEAD_GBP = 7_000.0
 _WARD_POPULATION = {"E06": 8_000, "E07": 5_000, "E08": 15_000, "E09": 12_000}
 
 # (agency, agency_type, level, function, share of all spend, driver for ward rows, theme override)
-# level: "ward" (bottom-up, by driver), "lad" (one row per LAD), "place" (one row for the place)
+# level: "ward" (bottom-up, by driver), "lad" (one row per LAD), "place" (one row for the place).
+# "{council}" is the LAD's council, or the county council for county functions of a shire district.
 AGENCY_MIX: tuple[tuple[str, str, str, str, float, str, str], ...] = (
     ("{lad} Council", "council", "lad", "01", 0.020, "", ""),
-    ("{lad} Council", "council", "lad", "04", 0.020, "", ""),
+    ("{council}", "council", "lad", "04", 0.020, "", ""),
     ("{lad} Council", "council", "lad", "05", 0.015, "", ""),
     ("{lad} Council", "council", "lad", "06", 0.020, "", ""),
     ("{lad} Council", "council", "lad", "08", 0.015, "", ""),
-    ("{lad} Council", "council", "lad", "09", 0.140, "", ""),
-    ("{lad} Council", "council", "lad", "10.2", 0.040, "", ""),
-    ("{lad} Council", "council", "lad", "10.4", 0.020, "", ""),
+    ("{council}", "council", "lad", "09", 0.140, "", ""),
+    ("{council}", "council", "lad", "10.2", 0.040, "", ""),
+    ("{council}", "council", "lad", "10.4", 0.020, "", ""),
     ("{lad} Council", "council", "lad", "10.6", 0.030, "", ""),
     ("{lad} Council", "council", "lad", "03", 0.005, "", ""),
     ("{place} Primary Care Trust", "nhs", "place", "07", 0.180, "", ""),
@@ -62,18 +63,22 @@ AGENCY_MIX: tuple[tuple[str, str, str, str, float, str, str], ...] = (
     ("{place} Fire and Rescue Service", "fire", "place", "03", 0.007, "", ""),
     ("Jobcentre Plus", "dwp", "ward", "10.5", 0.025, "claimants", ""),
     ("Jobcentre Plus", "dwp", "ward", "10.1", 0.060, "population", ""),
-    ("The Pension Service", "dwp", "ward", "10.2", 0.180, "population", ""),
+    ("The Pension Service", "dwp", "ward", "10.2", 0.150, "population", ""),
     ("HM Revenue and Customs", "central", "lad", "10.4", 0.030, "", ""),
-    ("Highways Agency", "central", "place", "04", 0.030, "", ""),
+    ("Highways Agency", "central", "place", "04", 0.040, "", ""),
     ("Ministry of Justice", "central", "place", "03", 0.010, "", ""),
     ("Ministry of Defence", "central", "place", "02", 0.002, "", ""),
-    ("Homes and Communities Agency", "central", "lad", "06", 0.010, "", ""),
+    ("Homes and Communities Agency", "central", "lad", "06", 0.020, "", ""),
     ("Learning and Skills Council", "central", "lad", "09", 0.030, "", ""),
     ("{place} Drug and Alcohol Action Team", "other", "place", "07", 0.003, "", "drugs and alcohol"),
     ("Housing associations", "other", "lad", "06", 0.015, "", ""),
     ("Environment Agency", "other", "place", "05", 0.005, "", ""),
     ("Arts and sports bodies", "other", "place", "08", 0.005, "", ""),
 )
+COUNTY_FUNCTIONS = {"04", "09", "10.2", "10.4"}
+# A transfer the count must not add twice: DWP's housing benefit subsidy to councils
+# (data/transfers.csv: dwp, 10.6, council). Generated on top of the calibrated count.
+TRANSFER_LINE = ("Department for Work and Pensions: housing benefit subsidy", "dwp", "lad", "10.6", 0.025)
 
 
 def seed_for(key: str) -> int:
@@ -110,6 +115,45 @@ def illustrative_drivers(wards: pd.DataFrame, seed: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def calibrate(amounts: np.ndarray, table: pd.DataFrame, published: dict) -> np.ndarray:
+    """Scale generated pence so the count matches published totals exactly.
+
+    ``published`` may hold ``total_gbp``, ``by_agency_type`` and ``by_agency``
+    (pounds). Each named group is set to its figure and the rest of the
+    count to what the total leaves, each split over its rows in proportion
+    to the generated amounts (largest remainder: exact to the penny).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"agency": ["A", "B", "C"], "agency_type": ["council", "nhs", "nhs"]})
+    >>> calibrate(np.array([100, 50, 50]), table, {"total_gbp": 10, "by_agency_type": {"council": 4}})
+    array([400, 300, 300])
+    """
+    from .count import largest_remainder
+    from .errors import InputError
+
+    amounts = np.asarray(amounts, dtype=np.int64).copy()
+    groups = [("agency_type", k, v) for k, v in (published.get("by_agency_type") or {}).items()]
+    groups += [("agency", k, v) for k, v in (published.get("by_agency") or {}).items()]
+    taken = np.zeros(len(amounts), dtype=bool)
+    fixed = 0
+    for column, key, pounds in groups:
+        mask = (table[column] == key).to_numpy() & ~taken
+        if not mask.any():
+            raise InputError(f"a published figure names {column} {key!r}, which the count does not have")
+        target = round(float(pounds) * 100)
+        amounts[mask] = largest_remainder(target, amounts[mask])
+        taken |= mask
+        fixed += target
+    if "total_gbp" in published:
+        rest = round(float(published["total_gbp"]) * 100) - fixed
+        if rest <= 0 or taken.all():
+            raise InputError("published figures leave nothing for the rest of the count")
+        amounts[~taken] = largest_remainder(rest, amounts[~taken])
+    return amounts
+
+
 def illustrative_spend(
     wards: pd.DataFrame,
     drivers: pd.DataFrame,
@@ -118,8 +162,16 @@ def illustrative_spend(
     year: str,
     seed: int,
     per_head_gbp: float = SPEND_PER_HEAD_GBP,
+    published: dict | None = None,
+    transfers: bool = True,
 ) -> pd.DataFrame:
-    """A spend count in the file schema (``amount_gbp`` as a decimal string of pounds)."""
+    """A spend count in the file schema (``amount_gbp`` as a decimal string of pounds).
+
+    With ``published`` figures (a place file's ``published`` block), the count
+    is calibrated to them exactly (:func:`calibrate`); a transfer line
+    (housing benefit subsidy) is then added on top, for the count to remove
+    as double counting.
+    """
     import pandas as pd
 
     from .money import pence_to_decimal_string
@@ -129,12 +181,12 @@ def illustrative_spend(
     population = by_driver["population"].reindex(wards["ward_code"]).to_numpy(dtype=float)
     lad_population = pd.Series(population, index=wards["lad_code"].to_numpy()).groupby(level=0, sort=False).sum()
     lad_names = dict(zip(wards["lad_code"], wards["lad_name"], strict=True))
+    county = f"{place_name} County Council" if lad_population.size > 1 else "County council"
     total_population = float(population.sum())
-    rows = []
+    rows: list[list] = []
 
     def add(agency: str, agency_type: str, area: str, function: str, pounds: float, theme: str) -> None:
-        pence = round(pounds * 100 * rng.lognormal(0.0, 0.1))
-        rows.append((year, agency, agency_type, area, function, pence_to_decimal_string(pence), theme))
+        rows.append([year, agency, agency_type, area, function, round(pounds * 100 * rng.lognormal(0.0, 0.1)), theme])
 
     for agency, agency_type, level, function, share, driver, theme in AGENCY_MIX:
         budget = per_head_gbp * share
@@ -142,11 +194,35 @@ def illustrative_spend(
             add(agency.format(place=place_name), agency_type, "*", function, budget * total_population, theme)
         elif level == "lad":
             for lad, people in lad_population.items():
-                add(agency.format(lad=lad_names[lad]), agency_type, lad, function, budget * people, theme)
+                shire = str(lad).startswith("E07") and function in COUNTY_FUNCTIONS
+                council = county if shire else f"{lad_names[lad]} Council"
+                name = agency.format(lad=lad_names[lad], council=council)
+                add(name, agency_type, lad, function, budget * people, theme)
         else:
             weights = by_driver[driver].reindex(wards["ward_code"]).to_numpy(dtype=float)
             rate = budget * total_population / weights.sum()
             for code, weight in zip(wards["ward_code"], weights, strict=True):
                 add(agency, agency_type, code, function, rate * weight, theme)
-    columns = ["year", "agency", "agency_type", "area_code", "function", "amount_gbp", "theme"]
-    return pd.DataFrame(rows, columns=columns)
+    columns = ["year", "agency", "agency_type", "area_code", "function", "amount_pence", "theme"]
+    table = pd.DataFrame(rows, columns=columns)
+    if published:
+        table["amount_pence"] = calibrate(table["amount_pence"].to_numpy(), table, published)
+    if transfers:
+        agency, agency_type, _, function, share = TRANSFER_LINE
+        for lad, people in lad_population.items():
+            pence = round(per_head_gbp * share * people * 100 * rng.lognormal(0.0, 0.1))
+            table.loc[len(table)] = [year, agency, agency_type, lad, function, pence, ""]
+    table["amount_gbp"] = table.pop("amount_pence").map(pence_to_decimal_string)
+    return table[["year", "agency", "agency_type", "area_code", "function", "amount_gbp", "theme"]]
+
+
+def illustrative_tables(place, wards: pd.DataFrame, year: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The illustrative spend count (file schema) and drivers of a place, seeded by its slug.
+
+    Calibrated to the place's published figures when they are for ``year``.
+    """
+    seed = seed_for(place.slug)
+    drivers = illustrative_drivers(wards, seed)
+    published = place.published if str(place.published.get("year", "")) == year else None
+    spend = illustrative_spend(wards, drivers, place_name=place.name, year=year, seed=seed, published=published)
+    return spend, drivers

@@ -360,8 +360,10 @@ def _label_focus(
         grown = rect.buffer(gap)
         return sum(
             grown.intersects(other[5])
-            or (leader is not None and (leader.intersects(other[5])
-                                        or (other[6] is not None and leader.intersects(other[6]))))
+            or (
+                leader is not None
+                and (leader.intersects(other[5]) or (other[6] is not None and leader.intersects(other[6])))
+            )
             or (other[6] is not None and other[6].intersects(rect))
             for other in chosen
         )
@@ -409,8 +411,7 @@ def _label_focus(
         _, qx, qy, ha, va, rect, leader = chosen[i]
         px, py = anchors[i].x, anchors[i].y
         if leader is None:
-            ax.text(qx, qy, str(row.ward_name), ha=ha, va=va, bbox=box_style, zorder=6, gid="focus-label",
-                    **props)
+            ax.text(qx, qy, str(row.ward_name), ha=ha, va=va, bbox=box_style, zorder=6, gid="focus-label", **props)
         else:
             ax.annotate(
                 str(row.ward_name),
@@ -419,9 +420,7 @@ def _label_focus(
                 ha=ha,
                 va=va,
                 bbox=box_style,
-                arrowprops={
-                    "arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 0, "shrinkB": 0
-                },
+                arrowprops={"arrowstyle": "-", "color": "#333333", "linewidth": 0.8, "shrinkA": 0, "shrinkB": 0},
                 zorder=6,
                 gid="focus-label",
                 **props,
@@ -452,8 +451,18 @@ def _label_districts(ax: Axes, renderer: RendererBase, layout: _Layout, lads, av
             if avoid is not None and rect.intersects(avoid):  # not across a focus ward's outline
                 continue
             if layout.clear(rect) and not any(rect.intersects(p) for p in placed):
-                ax.text(point.x, point.y, wrapped, ha="center", va="center", linespacing=1.0,
-                        path_effects=halo, zorder=4, gid="district-label", **props)
+                ax.text(
+                    point.x,
+                    point.y,
+                    wrapped,
+                    ha="center",
+                    va="center",
+                    linespacing=1.0,
+                    path_effects=halo,
+                    zorder=4,
+                    gid="district-label",
+                    **props,
+                )
                 placed.append(rect)
                 break
     layout.taken.extend(placed)
@@ -465,11 +474,7 @@ def _inner_points(geometry, n: int = 7) -> list:
 
     first = geometry.representative_point()
     x0, y0, x1, y1 = geometry.bounds
-    grid = [
-        Point(x, y)
-        for x in np.linspace(x0, x1, n + 2)[1:-1]
-        for y in np.linspace(y0, y1, n + 2)[1:-1]
-    ]
+    grid = [Point(x, y) for x in np.linspace(x0, x1, n + 2)[1:-1] for y in np.linspace(y0, y1, n + 2)[1:-1]]
     inside = [p for p in grid if geometry.contains(p)]
     return [first, *sorted(inside, key=first.distance)]
 
@@ -503,8 +508,13 @@ def _draw_stamp(ax: Axes, renderer: RendererBase, layout: _Layout, stamp: str) -
         stamp,
         ha="center",
         va="center",
-        bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP_COLOUR,
-              "linewidth": 1.0, "alpha": 0.9},
+        bbox={
+            "boxstyle": "round,pad=0.3",
+            "facecolor": "white",
+            "edgecolor": STAMP_COLOUR,
+            "linewidth": 1.0,
+            "alpha": 0.9,
+        },
         zorder=8,
         gid="stamp",
         **props,
@@ -534,14 +544,27 @@ def _draw_scale_bar(ax: Axes, renderer: RendererBase, layout: _Layout) -> None:
     bx, by, _, _ = rect.bounds
     half = length / 2
     for i, colour in enumerate((TEXT_DARK, "white")):
-        ax.add_patch(Rectangle((bx + i * half, by), half, bar_h, facecolor=colour, edgecolor=TEXT_DARK,
-                               linewidth=0.6, zorder=7))
+        ax.add_patch(
+            Rectangle((bx + i * half, by), half, bar_h, facecolor=colour, edgecolor=TEXT_DARK, linewidth=0.6, zorder=7)
+        )
     ax.text(bx, by + bar_h * 1.6, "0", ha="center", va="bottom", zorder=7, **props)
     ax.text(bx + length, by + bar_h * 1.6, label, ha="center", va="bottom", zorder=7, **props)
     nx = bx + length + tw / 2 + gap + max(nw, arrow_h * 0.35) / 2
-    ax.add_patch(FancyArrow(nx, by, 0, arrow_h, width=arrow_h * 0.08, head_width=arrow_h * 0.3,
-                            head_length=arrow_h * 0.35, length_includes_head=True,
-                            facecolor=TEXT_DARK, edgecolor="none", zorder=7))
+    ax.add_patch(
+        FancyArrow(
+            nx,
+            by,
+            0,
+            arrow_h,
+            width=arrow_h * 0.08,
+            head_width=arrow_h * 0.3,
+            head_length=arrow_h * 0.35,
+            length_includes_head=True,
+            facecolor=TEXT_DARK,
+            edgecolor="none",
+            zorder=7,
+        )
+    )
     ax.text(nx, by + arrow_h, "N", ha="center", va="bottom", fontweight="bold", zorder=7, **props)
     layout.taken.append(_rect(bx - tw / 2, by, bx + w, by + h))
 
@@ -630,11 +653,19 @@ def _draw_inset(ax: Axes, renderer: RendererBase, frame, fill, lads, focus_frame
     inset.apply_aspect()
     # Names inside the detail: same rules as on the map, on the detail's own scale.
     inset_layout = _Layout(inset, near.geometry.union_all())
-    _label_focus(inset, renderer, inset_layout, list(focus_frame.itertuples()),
-                 focus_frame.geometry.union_all(), fontsize=_LABEL_PT - 1, inside_ok=True)
+    _label_focus(
+        inset,
+        renderer,
+        inset_layout,
+        list(focus_frame.itertuples()),
+        focus_frame.geometry.union_all(),
+        fontsize=_LABEL_PT - 1,
+        inside_ok=True,
+    )
     ex0, ey0, ex1, ey1 = extent
-    ax.add_patch(Rectangle((ex0, ey0), ex1 - ex0, ey1 - ey0, facecolor="none", edgecolor="#555555",
-                           linewidth=0.8, zorder=6))
+    ax.add_patch(
+        Rectangle((ex0, ey0), ex1 - ex0, ey1 - ey0, facecolor="none", edgecolor="#555555", linewidth=0.8, zorder=6)
+    )
 
 
 def new_figure(figsize: tuple[float, float]) -> tuple[Figure, RendererBase]:
@@ -754,9 +785,7 @@ def ward_map(
         raise ValueError(f"no column {column!r} to map; the columns are {list(wards.columns)}")
     lacking = [c for c in ("ward_code", "ward_name", "lad_code", "lad_name") if c not in wards.columns]
     if lacking:
-        raise ValueError(
-            f"the wards lack the column(s) {lacking}; read them with tuttotal.geography.read_wards"
-        )
+        raise ValueError(f"the wards lack the column(s) {lacking}; read them with tuttotal.geography.read_wards")
     try:
         values = pd.to_numeric(wards[column], errors="raise").astype(float).to_numpy()
     except (TypeError, ValueError):
@@ -841,8 +870,9 @@ def ward_map(
     if focus_rows:
         key_handles.append(Patch(facecolor="none", edgecolor=FOCUS_EDGE, linewidth=1.6))
         key_labels.append("Focus ward")
-    key = ax.legend(key_handles, key_labels, loc="upper left", frameon=False, fontsize=_LEGEND_PT,
-                    handlelength=1.6, borderaxespad=0)
+    key = ax.legend(
+        key_handles, key_labels, loc="upper left", frameon=False, fontsize=_LEGEND_PT, handlelength=1.6, borderaxespad=0
+    )
     ax.add_artist(key)
     legend = ax.legend(
         handles,
@@ -874,20 +904,55 @@ def ward_map(
         if side >= 1.3:
             x = map_right + 0.02 * box_w
             y = top - box_h
-            _draw_inset(ax, renderer, frame, fill, lads, focus_frame, inset_extent,
-                        (x / fig_w, y / fig_h, side / fig_w, side / fig_h))
+            _draw_inset(
+                ax,
+                renderer,
+                frame,
+                fill,
+                lads,
+                focus_frame,
+                inset_extent,
+                (x / fig_w, y / fig_h, side / fig_w, side / fig_h),
+            )
 
     # ---- title and footer
-    fig.text(left / fig_w, (fig_h - margin) / fig_h, "\n".join(title_lines), ha="left", va="top",
-             fontsize=_TITLE_PT, fontweight="bold", color=TEXT_DARK, gid="title")
+    fig.text(
+        left / fig_w,
+        (fig_h - margin) / fig_h,
+        "\n".join(title_lines),
+        ha="left",
+        va="top",
+        fontsize=_TITLE_PT,
+        fontweight="bold",
+        color=TEXT_DARK,
+        gid="title",
+    )
     y = (top - box_h - 0.12) / fig_h
     if note_lines:
-        fig.text(left / fig_w, y, "\n".join(note_lines), ha="left", va="top", fontsize=_NOTE_PT,
-                 color="#333333", linespacing=1.35, gid="notes")
+        fig.text(
+            left / fig_w,
+            y,
+            "\n".join(note_lines),
+            ha="left",
+            va="top",
+            fontsize=_NOTE_PT,
+            color="#333333",
+            linespacing=1.35,
+            gid="notes",
+        )
         y -= len(note_lines) * _NOTE_PT * 1.4 / 72 / fig_h
     if attribution_lines:
-        fig.text(left / fig_w, y - 0.04 / fig_h, "\n".join(attribution_lines), ha="left", va="top",
-                 fontsize=_ATTRIBUTION_PT, color=TEXT_MUTED, linespacing=1.3, gid="attribution")
+        fig.text(
+            left / fig_w,
+            y - 0.04 / fig_h,
+            "\n".join(attribution_lines),
+            ha="left",
+            va="top",
+            fontsize=_ATTRIBUTION_PT,
+            color=TEXT_MUTED,
+            linespacing=1.3,
+            gid="attribution",
+        )
     return fig
 
 

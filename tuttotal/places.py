@@ -57,6 +57,9 @@ class Place:
     sample : dict
         For the synthetic demo place only: paths (relative to the
         repository) of its wards, spend and drivers.
+    published : dict
+        Published count figures (``year``, ``total_gbp``, ``by_agency_type``,
+        ``by_agency``, ``source``) that an illustrative count is calibrated to.
     """
 
     slug: str
@@ -70,6 +73,7 @@ class Place:
     source: str = ""
     notes: str = ""
     sample: dict = field(default_factory=dict, compare=False, hash=False)
+    published: dict = field(default_factory=dict, compare=False, hash=False)
 
     @property
     def lad_codes(self) -> tuple[str, ...]:
@@ -144,6 +148,7 @@ def _read_place_file(path: Path) -> Place:
         source=str(raw.get("source", "")).strip(),
         notes=str(raw.get("notes", "")).strip(),
         sample=dict(raw.get("sample") or {}),
+        published=dict(raw.get("published") or {}),
     )
 
 

@@ -113,13 +113,87 @@ class PlaceReport:
 
     # ----------------------------------------------------------- breakdowns
     def ward_theme(self) -> pd.DataFrame:
-        """``ward_code, ward_name, lad_code, theme, amount_pence[, population]`` for every ward and theme."""
-        spend = self.count.ward_spend.groupby(["ward_code", "theme"], as_index=False)["amount_pence"].sum()
-        table = self.wards[["ward_code", "ward_name", "lad_code"]].merge(spend, on="ward_code", how="inner")
-        pop = self.population
-        if pop is not None:
-            table["population"] = table["ward_code"].map(pop)
-        return table.sort_values(["ward_code", "theme"], ignore_index=True)
+        """``ward_code, ward_name, lad_code, theme, amount_pence[, population, per_head_gbp]``."""
+        from .breakdown import ward_theme
+
+        return ward_theme(self.count.ward_spend, self.wards, self.population)
+
+    def ward_profiles(self) -> pd.DataFrame:
+        """Every ward's total, per head, share of its LAD and of the place, and ranks."""
+        from .breakdown import ward_profiles
+
+        return ward_profiles(self.count.ward_spend, self.wards, self.population)
+
+    def theme_by_agency(self) -> pd.DataFrame:
+        """Pounds by theme and agency type, with totals."""
+        from .breakdown import theme_by_agency
+
+        return theme_by_agency(self.count.ward_spend)
+
+    def focus_comparison(self) -> pd.DataFrame:
+        """Each focus ward against its LAD, the place and (pilots) the median pilot place, by theme.
+
+        Tidy: ``area, level, theme, amount_gbp, per_head_gbp``; empty without
+        focus wards or a population driver.
+        """
+        import pandas as pd
+
+        from .compare import focus_comparison
+
+        if self.population is None or not len(self.focus):
+            return pd.DataFrame(columns=["area", "level", "theme", "amount_gbp", "per_head_gbp"])
+        tables = [focus_comparison(self, code) for code in self.focus.ward_code]
+        table = pd.concat(tables, ignore_index=True).drop_duplicates(["area", "level", "theme"])
+        order = {"ward": 0, "LAD": 1, "place": 2, "pilot median": 3}
+        table = table.sort_values(["level"], key=lambda c: c.map(order), kind="stable", ignore_index=True)
+        table.attrs["notes"] = tables[0].attrs.get("notes", [])
+        return table
+
+    def comparison_chart(self) -> Figure | None:
+        """Focus wards against their LAD, the place and the median pilot place, per head by theme."""
+        from .charts import comparison_bars
+        from .compare import ALL_THEMES
+
+        table = self.focus_comparison()
+        if not len(table):
+            return None
+        names = " and ".join(self.focus.ward_name)
+        others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
+        against = " and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1]
+        return comparison_bars(
+            table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"}),
+            title=f"{names} against {against}: spending per head by theme, {self.year}",
+            measure=f"£ per head, {self.year}",
+            notes=[*self.figure_notes, *table.attrs.get("notes", [])],
+            stamp=self.stamp,
+        )
+
+    @property
+    def years(self) -> list[str]:
+        """Financial years in the spend count."""
+        return sorted(self.spend["year"].unique())
+
+    def change_by_year(self) -> pd.DataFrame:
+        """Per-head spend by year for focus wards, their LADs and the place (needs several years)."""
+        from .compare import change_by_year
+
+        return change_by_year(self)
+
+    def trend_chart(self) -> Figure | None:
+        """Spend per head across the years of the spend count, or None for a single year."""
+        from .charts import trend_lines
+
+        if len(self.years) < 2:
+            return None
+        table = self.change_by_year()
+        measure = "per_head_gbp" if self.population is not None else "amount_gbp"
+        return trend_lines(
+            table.rename(columns={measure: "value"})[["year", "area", "value"]],
+            title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year",
+            measure="£ per head" if self.population is not None else "£ total",
+            notes=self.figure_notes,
+            stamp=self.stamp,
+        )
 
     def ward_totals(self) -> gpd.GeoDataFrame:
         """Wards with ``amount_pence``, ``amount_gbp`` and (with population) ``per_head_gbp``."""
@@ -163,6 +237,8 @@ class PlaceReport:
             f"placed:       £{r.placed_pence / 100:,.2f}",
             f"not placed:   £{r.unplaced_pence / 100:,.2f}",
         ]
+        if r.transfers_pence:
+            lines.insert(-2, f"transfers removed as double counting: £{r.transfers_pence / 100:,.2f}")
         for item in r.unplaced:
             lines.append(f"  {item['reason']}: £{item['amount_pence'] / 100:,.2f} ({', '.join(item['codes'])})")
         pop = self.population
@@ -171,20 +247,26 @@ class PlaceReport:
         return "\n".join(lines)
 
     def focus_text(self) -> str:
-        """The focus wards: total, per head and rank among the place's wards."""
+        """The focus wards: total, per head, share of their LAD and of the place, and rank."""
         from .money import format_gbp
 
         if not len(self.focus):
             return "No focus wards."
-        wards = self.ward_totals()
-        measure = "per_head_gbp" if "per_head_gbp" in wards else "amount_gbp"
-        wards["rank"] = wards[measure].rank(ascending=False, method="min").astype(int)
+        profiles = self.ward_profiles()
+        per_head = profiles.attrs["ranked_by"] == "per_head_gbp"
+        lad_sizes = profiles.lad_code.value_counts()
         lines = []
-        for ward in wards[wards.ward_code.isin(self.focus.ward_code)].itertuples():
-            text = f"{ward.ward_name} ({ward.ward_code}, {ward.lad_name}): {format_gbp(ward.amount_pence, 3)}"
-            if measure == "per_head_gbp":
+        for ward in profiles[profiles.ward_code.isin(self.focus.ward_code)].itertuples():
+            text = f"{ward.ward_name} ({ward.ward_code}, {ward.lad_name}): {format_gbp(ward.amount_gbp * 100, 3)}"
+            if per_head:
                 text += f", £{ward.per_head_gbp:,.0f} per head"
-            lines.append(text + f", rank {ward.rank} of {len(wards)} wards")
+            text += (
+                f"; {ward.share_of_lad:.1%} of {ward.lad_name}, {ward.share_of_place:.2%} of {self.place.name}"
+                f"; rank {ward.rank_in_lad} of {lad_sizes[ward.lad_code]} in {ward.lad_name},"
+                f" {ward.rank_in_place} of {len(profiles)} in {self.place.name}"
+                f" ({'per head' if per_head else 'in total'})"
+            )
+            lines.append(text)
         return "\n".join(lines)
 
     # -------------------------------------------------------------- figures
@@ -231,25 +313,44 @@ class PlaceReport:
             "ward_map": save_figure(self.ward_map(), self.output_dir / "ward_map.png"),
             "themes": save_figure(self.themes_chart(), self.output_dir / "themes.png"),
         }
+        comparison = self.comparison_chart()
+        if comparison is not None:
+            paths["focus_comparison_chart"] = save_figure(comparison, self.output_dir / "focus_comparison.png")
+        trend = self.trend_chart()
+        if trend is not None:
+            paths["trend"] = save_figure(trend, self.output_dir / "trend.png")
         self.timings["figures_s"] = round(time.perf_counter() - start, 3)
         return paths
 
     def write_tables(self) -> dict[str, Path]:
-        """Write ``ward_theme.csv`` and ``reconciliation.csv`` (money exact to the penny)."""
+        """Write the CSV tables of the report.
+
+        ``ward_theme``, ``reconciliation``, ``theme_agency``, ``ward_profiles``,
+        and where they apply ``focus_comparison`` and ``change_by_year``. Money in
+        ``ward_theme.csv`` and ``reconciliation.csv`` is exact to the penny.
+        """
         from .money import pence_to_decimal_string
 
         table = self.ward_theme()
         out = table[["ward_code", "ward_name", "lad_code", "theme"]].copy()
         out["amount_gbp"] = table["amount_pence"].map(pence_to_decimal_string)
-        if "population" in table:
-            per_head = (table["amount_pence"] / 100 / table["population"]).where(table["population"] > 0)
-            out["per_head"] = per_head.round(2)
-        paths = {
-            "ward_theme": self.output_dir / "ward_theme.csv",
-            "reconciliation": self.output_dir / "reconciliation.csv",
+        if "per_head_gbp" in table:
+            out["per_head"] = table["per_head_gbp"].round(2)
+        tables = {
+            "ward_theme": out,
+            "reconciliation": self.count.reconciliation.table(),
+            "theme_agency": self.theme_by_agency().round(2).reset_index(),
+            "ward_profiles": self.ward_profiles().round(6),
         }
-        out.to_csv(paths["ward_theme"], index=False, lineterminator="\n")
-        self.count.reconciliation.table().to_csv(paths["reconciliation"], index=False, lineterminator="\n")
+        comparison = self.focus_comparison()
+        if len(comparison):
+            tables["focus_comparison"] = comparison.round(2)
+        if len(self.years) > 1:
+            tables["change_by_year"] = self.change_by_year().round(2)
+        paths = {}
+        for name, frame in tables.items():
+            paths[name] = self.output_dir / f"{name}.csv"
+            frame.to_csv(paths[name], index=False, lineterminator="\n")
         return paths
 
     def summary(self) -> dict:
@@ -313,9 +414,7 @@ def _load_spend(place: Place, wards, spend_path: str, drivers_path: str, output_
             files["drivers"] = paths.project_root() / place.sample["drivers"]
     else:
         kind = "illustrative"
-        seed = illustrative.seed_for(place.slug)
-        generated = illustrative.illustrative_drivers(wards, seed)
-        table = illustrative.illustrative_spend(wards, generated, place_name=place.name, year=year, seed=seed)
+        table, generated = illustrative.illustrative_tables(place, wards, year)
         files["spend"] = output_dir / "illustrative_spend.csv"
         table.to_csv(files["spend"], index=False, lineterminator="\n")
         if not drivers_path:
@@ -340,6 +439,8 @@ def prepare(
     output_dir: str = "",
     wards_paths: list[str] | tuple[str, ...] = (),
     themes_path: str = "",
+    transfers_path: str = "",
+    driver: str = "",
 ) -> PlaceReport:
     """Load, classify and apportion a place's spend: the notebooks' one call.
 
@@ -364,13 +465,17 @@ def prepare(
         The user's own boundary files, instead of the registry's.
     themes_path : str
         A themes table instead of ``data/themes.csv``.
+    transfers_path : str
+        Transfer rules instead of ``data/transfers.csv``.
+    driver : str
+        One driver for every function (``""``: each function's driver from the themes table).
 
     Returns
     -------
     PlaceReport
     """
     from . import datasets, geography, places, themes
-    from .count import apportion
+    from .count import apportion, load_transfer_rules
     from .spend import parse_year
 
     timings: dict[str, float] = {}
@@ -388,7 +493,10 @@ def prepare(
             the_year = max(spend["year"])
         theme_table = themes.load_themes(themes_path or None)
         classified = themes.classify(spend, theme_table)
-        count = apportion(classified, wards, drivers, year=the_year)
+        transfer_rules = load_transfer_rules(transfers_path or None)
+        count = apportion(
+            classified, wards, drivers, year=the_year, driver=driver or None, transfer_rules=transfer_rules
+        )
         timings["count_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for message in messages:
@@ -398,6 +506,7 @@ def prepare(
     focus = wards.loc[[r.name for r in focus_rows], ["ward_code", "ward_name", "lad_code", "lad_name"]]
 
     files["themes"] = Path(theme_table.attrs["source"])
+    files["transfers"] = Path(transfer_rules.attrs["source"])
     for source in wards.attrs.get("sources", []):
         files[f"boundaries:{Path(source).name}"] = Path(source)
     inputs = {name: datasets.sha256_of(path) for name, path in files.items()}
@@ -411,6 +520,8 @@ def prepare(
         "data_dir": data_dir,
         "wards_paths": list(wards_paths),
         "themes_path": themes_path,
+        "transfers_path": transfers_path,
+        "driver": driver,
     }
     return PlaceReport(
         place=the_place,

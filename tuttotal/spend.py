@@ -368,10 +368,33 @@ def read_spend(path: str | os.PathLike) -> pd.DataFrame:
     >>> read_spend(f)[["area_code", "amount_pence"]].to_dict("records")
     [{'area_code': 'E07000114', 'amount_pence': 123450}]
     """
-    import pandas as pd
-
     path = Path(path)
     header, rows, info = read_rows(path, REQUIRED)
+    return _spend_from_rows(path, header, rows, info)
+
+
+def parse_table(frame: pd.DataFrame, source: str = "table") -> pd.DataFrame:
+    """Validate an in-memory table in the file schema, exactly as :func:`read_spend` does a file.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> frame = pd.DataFrame({"year": ["2008"], "agency": ["PCT"], "agency_type": ["nhs"],
+    ...                       "area_code": ["*"], "function": ["7"], "amount_gbp": ["1,000"]})
+    >>> parse_table(frame)[["year", "function", "amount_pence"]].to_dict("records")
+    [{'year': '2008-09', 'function': '07', 'amount_pence': 100000}]
+    """
+    header = [str(c) for c in frame.columns]
+    rows = [
+        (i + 2, ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in record])
+        for i, record in enumerate(frame.itertuples(index=False))
+    ]
+    return _spend_from_rows(Path(source), header, rows, {})
+
+
+def _spend_from_rows(path: Path, header: list[str], rows: list, info: dict) -> pd.DataFrame:
+    import pandas as pd
+
     if not rows:
         raise SpendFileError(
             "the file has a header but no rows of spend", file=path, fix="add at least one row of spend"
@@ -393,7 +416,7 @@ def read_spend(path: str | os.PathLike) -> pd.DataFrame:
             f"{path}: {len(negative)} negative amount(s), the first on row {negative.row.iloc[0]}: "
             "kept as refunds or income",
             TuttotalWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     table.attrs.update(source=str(path), **info)
     return table

@@ -1,0 +1,115 @@
+"""Breakdowns, comparisons, years and the deep dive, on a real place (Kent) and the demo."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tuttotal import compare, deep_dive, report
+from tuttotal.errors import InputError
+
+from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, SPEND_HEADER
+
+
+@pytest.fixture(scope="module")
+def kent(wards_dir, tmp_path_factory):
+    return report.prepare(place="kent", data_dir=str(wards_dir), output_dir=str(tmp_path_factory.mktemp("kent")))
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    return report.prepare(place="demo", output_dir=str(tmp_path_factory.mktemp("demo")))
+
+
+def test_theme_by_agency_adds_up_to_the_placed_total(kent):
+    table = kent.theme_by_agency()
+    assert table["all agencies"].sum() * 100 == pytest.approx(kent.count.reconciliation.placed_pence)
+    assert list(table["all agencies"]) == sorted(table["all agencies"], reverse=True)
+    assert table.loc["drugs and alcohol", "other"] > 0
+
+
+def test_ward_profiles_shares_and_ranks(kent):
+    profiles = kent.ward_profiles()
+    assert len(profiles) == 283
+    assert profiles.share_of_place.sum() == pytest.approx(1)
+    assert profiles.groupby("lad_code").share_of_lad.sum().to_numpy() == pytest.approx(1)
+    assert sorted(profiles.rank_in_place) == list(range(1, 284))
+    top = profiles.loc[profiles.rank_in_place == 1].iloc[0]
+    assert top.per_head_gbp == profiles.per_head_gbp.max()
+    thanet = profiles[profiles.lad_name == "Thanet"]
+    assert sorted(thanet.rank_in_lad) == list(range(1, 24))
+
+
+def test_focus_comparison_of_margate_with_thanet_kent_and_the_median_pilot(kent):
+    table = kent.focus_comparison()
+    areas = list(dict.fromkeys(table.area))
+    assert areas == ["Margate Central", "Cliftonville West", "Thanet", "Kent", compare.MEDIAN_PILOT]
+    assert set(table.level) == {"ward", "LAD", "place", "pilot median"}
+    whole = table[table.theme == compare.ALL_THEMES].set_index("area")
+    ward_spend = kent.count.ward_spend
+    margate = ward_spend[ward_spend.ward_code == MARGATE_CENTRAL].amount_pence.sum() / 100
+    assert whole.loc["Margate Central", "amount_gbp"] == pytest.approx(margate)
+    population = kent.population
+    assert whole.loc["Margate Central", "per_head_gbp"] == pytest.approx(margate / population[MARGATE_CENTRAL])
+    assert whole.loc["Kent", "per_head_gbp"] == pytest.approx(
+        kent.count.reconciliation.placed_pence / 100 / population.sum()
+    )
+    assert 4000 < whole.loc[compare.MEDIAN_PILOT, "per_head_gbp"] < 15000
+
+
+def test_focus_text_names_shares_and_ranks(kent):
+    text = kent.focus_text()
+    assert "Margate Central (E05005093, Thanet)" in text and CLIFTONVILLE_WEST in text
+    assert "of 23 in Thanet" in text and "of 283 in Kent" in text
+
+
+def test_report_writes_the_comparison_and_breakdown_tables(kent):
+    paths = kent.write_tables()
+    assert {"ward_theme", "reconciliation", "theme_agency", "ward_profiles", "focus_comparison"} <= set(paths)
+    comparison = pd.read_csv(paths["focus_comparison"])
+    assert {"Margate Central", "Cliftonville West", "Thanet", "Kent"} <= set(comparison.area)
+    reconciliation = pd.read_csv(paths["reconciliation"], dtype=str)
+    assert reconciliation.item.tolist()[0] == "input" and reconciliation.item.tolist()[-1] == "placed in wards"
+
+
+def test_several_years_give_a_change_table(wards_dir, tmp_path):
+    spend = tmp_path / "years.csv"
+    rows = []
+    for year, amount in (("2006-07", 1000), ("2007-08", 1100), ("2008-09", 1210)):
+        rows.append(f"{year},Thanet District Council,council,E07000114,06,{amount}\n")
+        rows.append(f"{year},Jobcentre Plus,dwp,{MARGATE_CENTRAL},10.5,{amount / 10}\n")
+    spend.write_text(SPEND_HEADER + "".join(rows))
+    drivers = tmp_path / "drivers.csv"
+    from tuttotal import geography, places
+
+    wards = geography.load_place_wards(places.area_from_lads(["E07000114"]), wards_dir)
+    drivers.write_text("area_code,driver,value\n" + "".join(f"{c},population,1000\n" for c in wards.ward_code))
+    run = report.prepare(
+        lads=["E07000114"],
+        spend_path=str(spend),
+        drivers_path=str(drivers),
+        data_dir=str(wards_dir),
+        focus_wards=["Margate Central"],
+        output_dir=str(tmp_path / "out"),
+    )
+    assert run.years == ["2006-07", "2007-08", "2008-09"] and run.year == "2008-09"
+    table = run.change_by_year().set_index(["area", "year"])
+    assert table.loc[("Thanet", "2007-08"), "change_pct"] == pytest.approx(10.0)
+    assert table.loc[("Margate Central", "2008-09"), "amount_gbp"] == pytest.approx(1210 / 23 + 121, abs=0.01)
+    assert run.trend_chart() is not None
+    assert "change_by_year" in run.write_tables()
+
+
+def test_deep_dive_choose_theme_and_tables(kent, demo):
+    assert deep_dive.choose_theme(demo) == "older people"  # the demo place reports it
+    assert deep_dive.choose_theme(kent) == deep_dive.themes_of(kent)[0]  # Kent's reported themes are not themes
+    assert deep_dive.choose_theme(kent, "  Drugs AND alcohol ") == "drugs and alcohol"
+    with pytest.raises(InputError, match="Did you mean 'older people'"):
+        deep_dive.choose_theme(kent, "older peeple")
+    theme = "worklessness and economy"
+    table = deep_dive.by_agency_and_function(kent, theme)
+    assert table["total"].sum() * 100 == pytest.approx(deep_dive.theme_spend(kent, theme).amount_pence.sum())
+    ranking = deep_dive.ward_ranking(kent, theme, n=10)
+    assert len(ranking) == 10 and list(ranking.per_head_gbp) == sorted(ranking.per_head_gbp, reverse=True)
+    against = deep_dive.focus_against_place(kent, theme)
+    assert list(against.area)[:2] == ["Margate Central", "Cliftonville West"]
