@@ -137,7 +137,7 @@ def _jobs(args: argparse.Namespace):
 def _check_inputs(job) -> None:
     """Everything that can be checked before a kernel starts: exit code 2 if wrong."""
     from . import geography
-    from .spend import parse_year, read_drivers, read_spend
+    from .spend import check_ward_vintage, parse_year, read_drivers, read_spend
 
     if job.year:
         try:
@@ -148,7 +148,7 @@ def _check_inputs(job) -> None:
     for query in job.focus_wards or job.place.focus_wards:
         geography.find_ward(wards, query)
     if job.spend_path:
-        read_spend(job.spend_path)
+        check_ward_vintage(read_spend(job.spend_path), wards)
     if job.drivers_path:
         read_drivers(job.drivers_path)
 

@@ -18,12 +18,13 @@ array([34, 33, 33])
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import InputError
+from .errors import InputError, TuttotalWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -336,6 +337,13 @@ def apportion(
         transfers_pence=int(transfers.amount_pence.sum()),
     )
     recon.check()
+    for item in unplaced:
+        listed = ", ".join(item["codes"][:10])
+        warnings.warn(
+            f"£{item['amount_pence'] / 100:,.2f} not placed in wards: {item['reason']} ({listed})",
+            TuttotalWarning,
+            stacklevel=2,
+        )
     notes = []
     if "equal" in used.values():
         notes.append("LAD- and place-level spend shared equally between wards (no driver given).")

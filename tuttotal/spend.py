@@ -473,3 +473,36 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
         )
     table.attrs.update(source=str(path), **info)
     return table.drop(columns="row")
+
+
+def check_ward_vintage(spend: pd.DataFrame, wards: pd.DataFrame) -> None:
+    """Refuse a spend count whose ward codes are mostly not wards of the boundaries: another vintage.
+
+    A few unknown codes are reported by the count's reconciliation; most of
+    them unknown means the spend and the boundaries are of different ward
+    vintages, and the count would place almost nothing.
+
+    Raises
+    ------
+    SpendFileError
+        Naming the file, the first row with an unknown ward code, and the fix.
+    """
+    ward_like = spend[spend["area_code"].str.match(r"^[EWSN]05\d{6}$")]
+    if not len(ward_like):
+        return
+    codes = set(ward_like["area_code"])
+    unknown = sorted(codes - set(wards["ward_code"]))
+    if len(unknown) * 2 <= len(codes):
+        return
+    first = ward_like[ward_like["area_code"].isin(unknown)].iloc[0]
+    vintage = wards.attrs.get("vintage", "")
+    raise SpendFileError(
+        f"{len(unknown)} of the {len(codes)} ward codes in the spend are not wards of the boundaries"
+        f"{f' ({vintage} vintage)' if vintage else ''}, e.g. {', '.join(unknown[:3])}: "
+        "the spend and the boundaries look like two ward vintages",
+        file=spend.attrs.get("source"),
+        row=int(first["row"]),
+        column="area_code",
+        value=first["area_code"],
+        fix="give boundaries of the spend's vintage with --wards FILE, or recode the spend to the boundaries' wards",
+    )

@@ -1,0 +1,114 @@
+"""Run the bad-input corpus (``cases.yaml``) as a user would, and build the error table from it.
+
+Used by ``tests/test_bad_inputs.py`` and by ``scripts/make_error_table.py``, so
+that ``docs/errors.md`` is made from what the command really says.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[1]
+ERRORS_MD = REPO / "docs" / "errors.md"
+
+
+def load_cases() -> list[dict]:
+    """The cases of ``cases.yaml``."""
+    return yaml.safe_load((HERE / "cases.yaml").read_text(encoding="utf-8"))
+
+
+@contextlib.contextmanager
+def _environment(**values: str):
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
+    """Give the case's input to the ``tuttotal`` command; return exit code, stderr and the output folder."""
+    from tuttotal.cli import main
+
+    path = HERE / case["file"]
+    out = workdir / "outputs"
+    env: dict[str, str] = {}
+    use = case["use"]
+    if use == "spend":
+        argv = ["run", "--spend", str(path)]
+    elif use == "drivers":
+        argv = ["run", "--drivers", str(path)]
+    elif use == "wards":
+        argv = ["run", "--lad", "E07000114", "--wards", str(path)]
+    elif use == "place":
+        argv = ["run", "--place", path.read_text(encoding="utf-8")]
+    elif use == "focus-ward":
+        argv = ["run", "--focus-ward", path.read_text(encoding="utf-8")]
+    elif use == "params":
+        home = workdir / "home"
+        (home / "params").mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, home / "params" / path.name)
+        (home / "notebooks").mkdir(exist_ok=True)
+        env["TUTTOTAL_HOME"] = str(home)
+        argv = ["places"]
+    else:
+        raise ValueError(f"unknown use {use!r} in cases.yaml")
+    if argv[0] == "run":
+        argv += ["--output", str(out)]
+    stderr = io.StringIO()
+    cwd = Path.cwd()
+    os.chdir(workdir)
+    try:
+        with _environment(**env), contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+            code = main(argv)
+    finally:
+        os.chdir(cwd)
+    return code, stderr.getvalue(), out
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ").strip()
+
+
+def error_table(results: list[tuple[dict, str, Path]]) -> str:
+    """Markdown: every error a user can meet, what it means and what to do, from real messages."""
+    lines = [
+        "# Errors and what to do",
+        "",
+        "Generated from the bad-input corpus (`tests/bad_inputs/`) by `scripts/make_error_table.py`:",
+        "each row is what `tuttotal` really printed for that file. The test suite checks this page is current.",
+        "Every error exits with code 2 before any work, and writes no output.",
+        "",
+        "| input | what you see | what it means | what to do |",
+        "|---|---|---|---|",
+    ]
+    for case, message, workdir in results:
+        text = message.replace("tuttotal: error: ", "").replace(str(HERE) + os.sep, "").replace(str(workdir), "…")
+        first, _, fix = text.partition("\n  Fix: ")
+        lines.append(f"| `{case['file']}` | {_cell(first)} | {_cell(case['meaning'])} | {_cell(fix) or '—'} |")
+    warnings = [c for c in load_cases() if c["outcome"] != "error"]
+    lines += [
+        "",
+        "## Accepted, or accepted with a warning",
+        "",
+        "Warnings are printed and recorded in `summary.json` under `warnings`.",
+        "",
+        "| input | what it is | outcome |",
+        "|---|---|---|",
+    ]
+    for case in warnings:
+        outcome = "warning: " + "; ".join(case["expect"]) if case["outcome"] == "warning" else "read as intended"
+        lines.append(f"| `{case['file']}` | {_cell(case['meaning'])} | {_cell(outcome)} |")
+    return "\n".join(lines) + "\n"

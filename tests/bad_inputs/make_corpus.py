@@ -1,0 +1,135 @@
+"""Write the bad-input corpus: small files, each with the exact outcome it must produce (cases.yaml).
+
+The files are committed; this script documents how each was made and rewrites them byte for byte::
+
+    python tests/bad_inputs/make_corpus.py [FOLDER]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+HEADER = "year,agency,agency_type,area_code,function,amount_gbp\n"
+GOOD = "2008-09,Ashcombe Council,council,X07000001,06,1000.00\n"
+
+
+def rows(*lines: str) -> str:
+    return HEADER + "".join(lines)
+
+
+def square(x: float, y: float, size: float = 1000.0) -> list:
+    return [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]
+
+
+def feature(code: str, name: str, geometry: dict) -> dict:
+    return {"type": "Feature", "properties": {"WD13CD": code, "WD13NM": name}, "geometry": geometry}
+
+
+def collection(features: list, crs: str | None = None) -> str:
+    data = {"type": "FeatureCollection", "features": features}
+    if crs:
+        data["crs"] = {"type": "name", "properties": {"name": crs}}
+    return json.dumps(data, indent=1) + "\n"
+
+
+def main(folder: Path = HERE) -> None:
+    text = {
+        "spend_missing_column.csv": rows().replace(",amount_gbp", ",amount") + GOOD,
+        "spend_non_numeric_amount.csv": rows(*[GOOD] * 5, GOOD.replace("1000.00", "twelve"), GOOD),
+        "spend_empty.csv": "",
+        "spend_header_only.csv": HEADER,
+        "spend_nan_amount.csv": rows(GOOD, GOOD.replace("1000.00", "NaN")),
+        "spend_blank_amount.csv": rows(GOOD, GOOD, GOOD.replace("1000.00", "")),
+        "spend_absurd_amount.csv": rows(GOOD.replace("1000.00", "2000000000000.00")),
+        "spend_bad_agency_type.csv": rows(GOOD, GOOD.replace(",council,", ",quango,")),
+        "spend_bad_function.csv": rows(GOOD.replace(",06,", ",11,")),
+        "spend_bad_year.csv": rows(GOOD.replace("2008-09", "2008-10")),
+        "spend_unquoted_comma.csv": rows(GOOD, GOOD.replace("1000.00", "1,000.00")),
+        "spend_blank_area_code.csv": rows(GOOD.replace("X07000001", " ")),
+        "spend_utf8_bom.csv": "\ufeff" + rows(GOOD),
+        "spend_semicolon.csv": rows(GOOD).replace(",", ";"),
+        "spend_duplicated_header.csv": rows(GOOD, HEADER, GOOD),
+        "spend_mixed_year_formats.csv": rows(GOOD, GOOD.replace("2008-09", "2008/09"), GOOD.replace("2008-09", "2008")),
+        "spend_negative_amount.csv": rows(GOOD, GOOD.replace("1000.00", "(250.00)")),
+        "spend_unknown_area_codes.csv": rows(GOOD, GOOD.replace("X07000001", "E07999999")),
+        "spend_other_vintage_wards.csv": rows(
+            "2008-09,Jobcentre Plus,dwp,E05011111,10.5,100\n", "2008-09,Jobcentre Plus,dwp,E05011112,10.5,100\n"
+        ),
+        "drivers_negative_value.csv": "area_code,driver,value\nX05000001,population,5000\nX05000002,population,-3\n",
+        "drivers_duplicate.csv": "area_code,driver,value\nX05000001,population,5000\nX05000001,population,5100\n",
+        "wards_empty_layer.geojson": collection([]),
+        "wards_points.geojson": collection(
+            [
+                {
+                    "type": "Feature",
+                    "properties": {"WD13CD": "E05000001", "WD13NM": "A"},
+                    "geometry": {"type": "Point", "coordinates": [1.38, 51.39]},
+                }
+            ]
+        ),
+        "wards_metres_as_degrees.geojson": collection(
+            [feature("E05000001", "A", {"type": "Polygon", "coordinates": square(635000, 170000)})]
+        ),
+        "wards_duplicate_codes.geojson": collection(
+            [
+                feature("E05000001", "A", {"type": "Polygon", "coordinates": square(1.30, 51.30, 0.01)}),
+                feature("E05000001", "B", {"type": "Polygon", "coordinates": square(1.31, 51.30, 0.01)}),
+            ]
+        ),
+        "wards_no_code_column.geojson": collection(
+            [
+                {
+                    "type": "Feature",
+                    "properties": {"code": "E05000001", "name": "A"},
+                    "geometry": {"type": "Polygon", "coordinates": square(1.30, 51.30, 0.01)},
+                }
+            ]
+        ),
+        "wards_self_intersecting.geojson": collection(
+            [
+                feature(
+                    "E05000001",
+                    "Bow",
+                    {
+                        "type": "Polygon",
+                        "coordinates": [[[1.30, 51.30], [1.31, 51.31], [1.31, 51.30], [1.30, 51.31], [1.30, 51.30]]],
+                    },
+                ),
+                feature("E05000002", "Square", {"type": "Polygon", "coordinates": square(1.32, 51.30, 0.01)}),
+            ]
+        ),
+        "params_python_tag.yaml": "slug: evil\nname: !!python/object/apply:os.system ['echo pwned']\nlads: []\n",
+        "params_slug_escape.yaml": "slug: ../../etc\nname: Escape\nlads: [{code: E07000114, name: Thanet}]\n",
+    }
+    text["wards_truncated.geojson"] = text["wards_duplicate_codes.geojson"][:150]
+    for name, content in text.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    (folder / "spend_windows_1252.csv").write_bytes(rows(GOOD.replace("1000.00", "£1000.00")).encode("cp1252"))
+    make_binary_files(folder)
+
+
+def make_binary_files(folder: Path) -> None:
+    """A shapefile with no .prj (no CRS) and an XLSX whose data is on the second sheet."""
+    import geopandas as gpd
+    import openpyxl
+    from shapely.geometry import Polygon
+
+    frame = gpd.GeoDataFrame(
+        {"WD13CD": ["E05000001"], "WD13NM": ["A"]}, geometry=[Polygon(square(600000, 170000)[0])], crs=None
+    )
+    frame.to_file(folder / "wards_no_crs.shp")
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active["A1"] = "Spend count, 2008-09. Data on the next sheet."
+    sheet = book.create_sheet("Data")
+    for line in rows(GOOD, GOOD.replace("1000.00", "2500.50")).splitlines():
+        sheet.append(line.split(","))
+    book.properties.created = book.properties.modified = __import__("datetime").datetime(2010, 3, 1)
+    book.save(folder / "spend_xlsx_second_sheet.xlsx")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
