@@ -45,3 +45,24 @@ def test_demo_report_says_synthetic_everywhere(kind, tmp_path):
     assert "SYNTHETIC" in run.totals_text()
     assert all("SYNTHETIC" in note for note in run.figure_notes[:1])
     assert run.summary()["illustrative"] is True
+
+
+def test_two_runs_on_the_same_inputs_give_byte_identical_csvs(tmp_path):
+    first = report.prepare(place="demo", output_dir=str(tmp_path / "a")).write_tables()
+    second = report.prepare(place="demo", output_dir=str(tmp_path / "b")).write_tables()
+    assert first.keys() == second.keys() and "ward_theme" in first
+    for name in first:
+        assert first[name].read_bytes() == second[name].read_bytes(), name
+
+
+def test_summary_records_hashes_parameters_and_versions(tmp_path):
+    from tuttotal.datasets import sha256_of
+
+    run = report.prepare(place="demo", output_dir=str(tmp_path))
+    summary = run.summary()
+    assert summary["inputs"]["spend"] == sha256_of(SAMPLE / "spend.csv")
+    assert summary["inputs"]["drivers"] == sha256_of(SAMPLE / "drivers.csv")
+    assert summary["inputs"]["boundaries:wards.geojson"] == sha256_of(SAMPLE / "wards.geojson")
+    assert {"themes", "transfers"} <= set(summary["inputs"])
+    assert summary["parameters"]["place"] == "demo"
+    assert {"python", "pandas", "geopandas", "matplotlib", "tuttotal"} <= set(summary["versions"])

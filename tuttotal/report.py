@@ -355,9 +355,6 @@ class PlaceReport:
 
     def summary(self) -> dict:
         """The content of ``summary.json``."""
-        import geopandas
-        import pandas
-
         return {
             "place": self.place.slug,
             "name": self.place.name,
@@ -374,12 +371,7 @@ class PlaceReport:
             "drivers_used": self.count.drivers_used,
             "inputs": self.inputs,
             "parameters": self.parameters,
-            "versions": {
-                "tuttotal": __version__,
-                "python": platform.python_version(),
-                "pandas": pandas.__version__,
-                "geopandas": geopandas.__version__,
-            },
+            "versions": package_versions(),
             "timings": self.timings,
             "warnings": self.warnings + self.count.notes,
         }
@@ -395,6 +387,30 @@ class PlaceReport:
         paths = {**self.save_figures(), **self.write_tables()}
         paths["summary"] = self.write_summary()
         return paths
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of Python and of the packages that shape the results."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"tuttotal": __version__, "python": platform.python_version()}
+    for name in (
+        "pandas",
+        "numpy",
+        "geopandas",
+        "shapely",
+        "pyproj",
+        "pyogrio",
+        "matplotlib",
+        "mapclassify",
+        "papermill",
+        "nbformat",
+    ):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 def _load_spend(place: Place, wards, spend_path: str, drivers_path: str, output_dir: Path, year: str):
