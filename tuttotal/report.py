@@ -60,6 +60,7 @@ class PlaceReport:
     parameters: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    _figures: dict[tuple, Figure] = field(default_factory=dict, repr=False, compare=False)
 
     # ----------------------------------------------------------------- facts
     @property
@@ -189,7 +190,17 @@ class PlaceReport:
 
     # -------------------------------------------------------------- figures
     def ward_map(self, *, scheme: str = "quantiles", k: int = 5) -> Figure:
-        """Choropleth of spend per head (or in total, without population) by ward."""
+        """Choropleth of spend per head (or in total, without population) by ward.
+
+        Drawn once per ``scheme`` and ``k``: the map the notebook shows is the
+        one :meth:`save_figures` writes.
+        """
+        key = ("ward_map", scheme, int(k))
+        if key not in self._figures:
+            self._figures[key] = self._draw_ward_map(scheme=scheme, k=k)
+        return self._figures[key]
+
+    def _draw_ward_map(self, *, scheme: str, k: int) -> Figure:
         from .maps import ward_map
 
         wards = self.ward_totals()
@@ -210,16 +221,19 @@ class PlaceReport:
         )
 
     def themes_chart(self) -> Figure:
-        """Bar chart of the place's spend by Total Place theme."""
+        """Bar chart of the place's spend by Total Place theme (drawn once)."""
         from .charts import theme_bars
 
-        return theme_bars(
+        if ("themes",) in self._figures:
+            return self._figures[("themes",)]
+        self._figures[("themes",)] = theme_bars(
             self.theme_totals(),
             title=f"{self.place.name}: public spending by theme, {self.year}",
             measure=f"£ total, {self.year}",
             notes=self.figure_notes,
             stamp=self.stamp,
         )
+        return self._figures[("themes",)]
 
     # -------------------------------------------------------------- writing
     def save_figures(self) -> dict[str, Path]:
