@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -130,6 +131,22 @@ def _absolute(path: str) -> str:
     return str(Path(path).resolve()) if path else ""
 
 
+def absolute_job(job: PlaceJob) -> PlaceJob:
+    """The job with every file path absolute, so that any worker (any cwd) reads the same files."""
+    from dataclasses import replace
+
+    def absolute(path: str) -> str:
+        return os.path.abspath(path) if path else ""
+
+    return replace(
+        job,
+        spend_path=absolute(job.spend_path),
+        drivers_path=absolute(job.drivers_path),
+        data_dir=absolute(job.data_dir),
+        wards_paths=tuple(absolute(p) for p in job.wards_paths),
+    )
+
+
 def notebook_path(name: str) -> Path:
     """Path of a notebook in ``notebooks/`` by name (with or without ``.ipynb``)."""
     from . import paths
@@ -143,14 +160,33 @@ def notebook_path(name: str) -> Path:
     return path
 
 
-def export_html(notebook: Path, target: Path, *, show_code: bool = False) -> Path:
-    """Write the executed notebook as a page (code cells hidden unless ``show_code``)."""
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
+
+
+def _without_remote_scripts(page: str) -> str:
+    """Drop the scripts nbconvert's template loads from a CDN (require.js, MathJax, mermaid).
+
+    The reports hold no math, widgets or diagrams; without those scripts a
+    page opens offline and never waits on the network.
+    """
+
+    def keep(match: re.Match) -> str:
+        script = match.group(0)
+        remote = "cdnjs.cloudflare.com" in script or "mathjax" in script.lower() or "https://" in script
+        return "" if remote else script
+
+    return _SCRIPT.sub(keep, page)
+
+
+def export_html(notebook: Path, target: Path, *, show_code: bool = False, title: str = "") -> Path:
+    """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``)."""
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    target.write_text(body, encoding="utf-8")
+    resources = {"metadata": {"name": title}} if title else None
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4), resources=resources)
+    target.write_text(_without_remote_scripts(body), encoding="utf-8")
     return target
 
 
@@ -229,7 +265,8 @@ def run_place(
             log_output=False,
             extra_arguments=list(kernels.KERNEL_ARGUMENTS),
         )
-        export_html(staging / "report.ipynb", staging / "report.html", show_code=show_code)
+        title = f"{job.place.name}: Total Place count"
+        export_html(staging / "report.ipynb", staging / "report.html", show_code=show_code, title=title)
         missing = [name for name in OUTPUT_FILES if not (staging / name).is_file()]
         if missing:
             raise PlaceRunError(slug, f"the notebook did not write {', '.join(missing)}")

@@ -198,7 +198,7 @@ def _each_lad(codes: list[str], data_dir: str) -> list[str]:
 
 def _jobs(args: argparse.Namespace):
     from . import places
-    from .batch import PlaceJob, notebook_path
+    from .batch import PlaceJob, absolute_job, notebook_path
 
     notebook_path(args.notebook)
     chosen = [places.get_place(name) for name in args.place]
@@ -217,15 +217,17 @@ def _jobs(args: argparse.Namespace):
     spend = _per_place(args.spend, chosen, "--spend")
     drivers = _per_place(args.drivers, chosen, "--drivers")
     return [
-        PlaceJob(
-            place,
-            year=args.year,
-            focus_wards=tuple(args.focus_ward),
-            spend_path=spend.get(place.slug, ""),
-            drivers_path=drivers.get(place.slug, ""),
-            data_dir=args.data_dir,
-            wards_paths=tuple(args.wards),
-            notebook=args.notebook,
+        absolute_job(
+            PlaceJob(
+                place,
+                year=args.year,
+                focus_wards=tuple(args.focus_ward),
+                spend_path=spend.get(place.slug, ""),
+                drivers_path=drivers.get(place.slug, ""),
+                data_dir=args.data_dir,
+                wards_paths=tuple(args.wards),
+                notebook=args.notebook,
+            )
         )
         for place in chosen
     ]
