@@ -7,14 +7,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: run test lint sample clean
+.PHONY: run test lint sample bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[test,dask]"
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[test,dask,bench]"
 	touch $(STAMP)
 
 ## run: set up, then run the synthetic demo place (offline) into outputs/demo/
@@ -32,6 +32,10 @@ lint: $(STAMP)
 ## sample: regenerate data/sample/ (byte for byte the same files)
 sample: $(STAMP)
 	$(BIN)/python data/sample/make_sample.py
+
+## bench: measure batch speed (benchmarks/batch.py; minutes, not part of the tests)
+bench: $(STAMP)
+	$(BIN)/python benchmarks/batch.py
 
 clean:
 	rm -rf $(VENV) outputs/*/ outputs/.??*

@@ -236,3 +236,41 @@ def test_a_users_own_boundary_file_of_any_format(wards_dir, tmp_path):
     summary = json.loads((tmp_path / "out" / "E07000108" / "summary.json").read_text())
     assert summary["wards"] == len(frame)
     assert "boundaries:dover.gpkg" in summary["inputs"]
+
+
+def test_the_deep_dive_runs_through_the_command_beside_the_place_report(tmp_path):
+    """`--notebook theme_deep_dive --theme …` writes outputs/<slug>/theme_deep_dive/; a rerun of the report keeps it."""
+    out = tmp_path / "outputs"
+    first = tuttotal("run", "--output", str(out), cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    dive = tuttotal(
+        "run",
+        "--notebook",
+        "theme_deep_dive",
+        "--theme",
+        "Children and young people",
+        "--output",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert dive.returncode == 0, dive.stdout + dive.stderr
+    folder = out / "demo" / "theme_deep_dive"
+    assert (folder / "deep_dive_children_and_young_people_map.png").is_file()
+    assert {p.name for p in folder.iterdir()} >= LAYOUT
+    again = tuttotal("run", "--output", str(out), cwd=tmp_path)
+    assert again.returncode == 0
+    assert folder.is_dir() and (out / "demo" / "summary.json").is_file()
+    assert no_staging_left(out) and no_staging_left(out / "demo")
+
+
+def test_theme_goes_with_a_notebook_that_takes_one(tmp_path):
+    result = tuttotal("run", "--theme", "older people", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 2 and "takes no theme" in result.stderr
+
+
+def test_one_driver_for_the_run(tmp_path):
+    result = tuttotal("run", "--driver", "population", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    summary = json.loads((tmp_path / "out" / "demo" / "summary.json").read_text())
+    assert summary["parameters"]["driver"] == "population"
+    assert set(summary["drivers_used"].values()) == {"population"}

@@ -6,6 +6,14 @@ every file of the output layout are complete is the staging folder moved to
 ``outputs/<slug>``. A failed run leaves the previous complete output as it
 was and no partial folder.
 
+:func:`run_job` is what a worker runs for one place, locally or on Dask
+(:mod:`tuttotal.executors`): it checks the place's inputs, runs the notebook
+in the worker's warm kernel (:mod:`tuttotal.kernels`) and never raises: a
+failing place becomes a :class:`PlaceResult` naming the stage, the notebook
+cell or the input file, and the cause. :func:`is_up_to_date` tells
+``--resume`` whether a place's outputs are complete and were made from the
+same inputs (SHA-256), parameters, notebook and code.
+
 Examples
 --------
 >>> from tuttotal import batch, places
@@ -17,12 +25,15 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .errors import PlaceRunError
@@ -44,6 +55,14 @@ class PlaceJob:
     data_dir: str = ""
     wards_paths: tuple[str, ...] = ()
     notebook: str = DEFAULT_NOTEBOOK
+    theme: str = ""
+    driver: str = ""
+
+    def output_folder(self, output_root: str | os.PathLike) -> Path:
+        """``<root>/<slug>`` for the place report; ``<root>/<slug>/<notebook>`` for any other notebook."""
+        place_folder = Path(output_root).resolve() / validate_slug(self.place.slug)
+        stem = self.notebook[:-6] if self.notebook.endswith(".ipynb") else self.notebook
+        return place_folder if stem == DEFAULT_NOTEBOOK else place_folder / validate_slug(stem)
 
     def parameters(self, output_dir: Path) -> dict:
         """The notebook's ``parameters`` cell values (the same names for every notebook)."""
@@ -58,12 +77,32 @@ class PlaceJob:
             "data_dir": _absolute(self.data_dir),
             "output_dir": str(output_dir),
             "wards_paths": [_absolute(p) for p in self.wards_paths],
+            **({"theme": self.theme} if self.theme else {}),
+            **({"driver": self.driver} if self.driver else {}),
         }
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How the places of a batch are run (the same for every place)."""
+
+    show_code: bool = False
+    kernel_name: str = "python3"
+    reuse_kernels: bool = True
+    max_kernel_uses: int = 25
+    check_inputs: bool = True
+    progress: bool = False
 
 
 @dataclass
 class PlaceResult:
-    """How one place's run ended."""
+    """How one place's run ended.
+
+    ``status`` is ``ok``, ``failed`` or ``skipped`` (``--resume`` found its
+    outputs up to date); ``stage`` says where a failure happened: ``inputs``
+    (checked before the notebook), ``notebook`` (a cell raised: ``cell_index``
+    and ``ename`` are set), ``outputs`` or ``worker``.
+    """
 
     slug: str
     ok: bool
@@ -72,12 +111,24 @@ class PlaceResult:
     error: str = ""
     cell_index: int | None = None
     totals: dict = field(default_factory=dict)
+    status: str = ""
+    stage: str = ""
+    ename: str = ""
+    warm_kernel: bool = False
+    worker: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "ok" if self.ok else "failed"
 
     def line(self) -> str:
-        """One line for the end-of-run summary."""
+        """One line (more for a failure) for the end-of-run summary."""
+        if self.status == "skipped":
+            return f"  skipped {self.slug:<40} {'':>8}  up to date: {self.output}"
         if self.ok:
             return f"  ok      {self.slug:<40} {self.seconds:6.1f} s  {self.output}"
-        return f"  FAILED  {self.slug:<40} {self.seconds:6.1f} s  {self.error}"
+        error = self.error.replace("\n", "\n" + " " * 10)
+        return f"  FAILED  {self.slug:<40} {self.seconds:6.1f} s  {self.stage + ': ' if self.stage else ''}{error}"
 
 
 def _umask() -> int:
@@ -88,6 +139,22 @@ def _umask() -> int:
 
 def _absolute(path: str) -> str:
     return str(Path(path).resolve()) if path else ""
+
+
+def absolute_job(job: PlaceJob) -> PlaceJob:
+    """The job with every file path absolute, so that any worker (any cwd) reads the same files."""
+    from dataclasses import replace
+
+    def absolute(path: str) -> str:
+        return os.path.abspath(path) if path else ""
+
+    return replace(
+        job,
+        spend_path=absolute(job.spend_path),
+        drivers_path=absolute(job.drivers_path),
+        data_dir=absolute(job.data_dir),
+        wards_paths=tuple(absolute(p) for p in job.wards_paths),
+    )
 
 
 def notebook_path(name: str) -> Path:
@@ -103,14 +170,33 @@ def notebook_path(name: str) -> Path:
     return path
 
 
-def export_html(notebook: Path, target: Path, *, show_code: bool = False) -> Path:
-    """Write the executed notebook as a page (code cells hidden unless ``show_code``)."""
+_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
+
+
+def _without_remote_scripts(page: str) -> str:
+    """Drop the scripts nbconvert's template loads from a CDN (require.js, MathJax, mermaid).
+
+    The reports hold no math, widgets or diagrams; without those scripts a
+    page opens offline and never waits on the network.
+    """
+
+    def keep(match: re.Match) -> str:
+        script = match.group(0)
+        remote = "cdnjs.cloudflare.com" in script or "mathjax" in script.lower() or "https://" in script
+        return "" if remote else script
+
+    return _SCRIPT.sub(keep, page)
+
+
+def export_html(notebook: Path, target: Path, *, show_code: bool = False, title: str = "") -> Path:
+    """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``)."""
     import nbformat
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4))
-    target.write_text(body, encoding="utf-8")
+    resources = {"metadata": {"name": title}} if title else None
+    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4), resources=resources)
+    target.write_text(_without_remote_scripts(body), encoding="utf-8")
     return target
 
 
@@ -118,6 +204,10 @@ def _replace_atomically(staging: Path, final: Path) -> None:
     """Move the complete staging folder to ``final``, keeping the old one until then."""
     old = None
     if final.exists():
+        # Other notebooks' outputs of the place (outputs/<slug>/<notebook>/) are kept.
+        for kept in final.iterdir():
+            if kept.is_dir() and not kept.name.startswith(".") and not (staging / kept.name).exists():
+                kept.rename(staging / kept.name)
         old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
         final.rename(old)
     try:
@@ -137,8 +227,22 @@ def run_place(
     progress: bool = False,
     show_code: bool = False,
     kernel_name: str = "python3",
+    kernel=None,
 ) -> PlaceResult:
     """Execute one place's notebook with papermill and write its outputs atomically.
+
+    Parameters
+    ----------
+    job : PlaceJob
+    output_root : path
+        ``outputs/``: the place is written to ``<output_root>/<slug>``.
+    progress : bool
+        papermill's per-cell progress bar.
+    show_code : bool
+        Keep code cells in ``report.html``.
+    kernel : tuttotal.kernels.KernelSlot, optional
+        A warm kernel to run in; by default a new kernel for this notebook
+        only (as plain papermill).
 
     Returns
     -------
@@ -149,27 +253,33 @@ def run_place(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from . import kernels
+
     slug = validate_slug(job.place.slug)
-    root = Path(output_root).resolve()
-    root.mkdir(parents=True, exist_ok=True)
-    final = root / slug
-    staging = Path(tempfile.mkdtemp(prefix=f".{slug}.", dir=root))
-    staging.chmod(0o777 & ~_umask())
+    final = job.output_folder(output_root)
+    final.parent.mkdir(parents=True, exist_ok=True)
     notebook = notebook_path(job.notebook)
+    own_kernel = kernel is None
+    slot = kernel or kernels.KernelSlot(kernel_name, str(notebook.parent), max_uses=1)
+    warm = slot.is_warm
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    staging.chmod(0o777 & ~_umask())
     start = time.perf_counter()
+    ok = False
     try:
         papermill.execute_notebook(
             str(notebook),
             str(staging / "report.ipynb"),
             parameters=job.parameters(staging),
             kernel_name=kernel_name,
+            engine_name=kernels.register_engine(),
+            kernel_slot=slot,
             progress_bar=progress,
-            cwd=str(notebook.parent),
             log_output=False,
-            # The kernel talks to us over loopback only; its TCP notice is noise on a terminal.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=list(kernels.KERNEL_ARGUMENTS),
         )
-        export_html(staging / "report.ipynb", staging / "report.html", show_code=show_code)
+        title = f"{job.place.name}: Total Place count"
+        export_html(staging / "report.ipynb", staging / "report.html", show_code=show_code, title=title)
         missing = [name for name in OUTPUT_FILES if not (staging / name).is_file()]
         if missing:
             raise PlaceRunError(slug, f"the notebook did not write {', '.join(missing)}")
@@ -179,8 +289,11 @@ def run_place(
 
         summary.setdefault("inputs", {})["notebook"] = sha256_of(notebook)
         summary.setdefault("timings", {})["total_s"] = round(time.perf_counter() - start, 3)
+        summary["timings"]["warm_kernel"] = warm
+        summary["run"] = run_record(job, show_code)
         summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         _replace_atomically(staging, final)
+        ok = True
     except PapermillExecutionError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         return PlaceResult(
@@ -189,11 +302,186 @@ def run_place(
             time.perf_counter() - start,
             error=f"notebook cell {exc.exec_count}: {exc.ename}: {exc.evalue}",
             cell_index=exc.cell_index,
+            stage="notebook",
+            ename=exc.ename,
+            warm_kernel=warm,
         )
     except PlaceRunError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        return PlaceResult(slug, False, time.perf_counter() - start, error=exc.message)
+        return PlaceResult(slug, False, time.perf_counter() - start, error=exc.message, stage="outputs")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return PlaceResult(slug, True, time.perf_counter() - start, output=final, totals=summary.get("totals", {}))
+    finally:
+        slot.done(ok)
+        if own_kernel:
+            slot.shutdown()
+    return PlaceResult(
+        slug, True, time.perf_counter() - start, output=final, totals=summary.get("totals", {}), warm_kernel=warm
+    )
+
+
+def check_inputs(job: PlaceJob) -> None:
+    """Everything that can be checked before a kernel starts: year, wards, focus wards, spend, drivers.
+
+    Raises
+    ------
+    InputError
+        Naming the file (with row and column where it applies), the cause and the fix.
+    """
+    import warnings
+
+    from . import geography
+    from .errors import InputError, TuttotalWarning
+    from .spend import check_ward_vintage, parse_year, read_drivers, read_spend
+
+    if job.year:
+        try:
+            parse_year(job.year)
+        except ValueError as exc:
+            raise InputError(f"--year {job.year!r} {exc}", fix="write e.g. --year 2008-09") from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TuttotalWarning)  # the report records them
+        wards = geography.load_place_wards(job.place, job.data_dir or None, job.wards_paths)
+        for query in job.focus_wards or job.place.focus_wards:
+            geography.find_ward(wards, query)
+        if job.spend_path:
+            check_ward_vintage(read_spend(job.spend_path), wards)
+        if job.drivers_path:
+            read_drivers(job.drivers_path)
+
+
+def run_job(job: PlaceJob, output_root: str | os.PathLike, options: RunOptions = RunOptions()) -> PlaceResult:
+    """What a worker runs for one place: check its inputs, run it, never raise.
+
+    The kernel is the worker's warm one (:func:`tuttotal.kernels.worker_slot`)
+    unless ``options.reuse_kernels`` is False. Any error becomes a failed
+    :class:`PlaceResult`, so one place never stops the others.
+
+    Examples
+    --------
+    >>> from tuttotal import batch, places
+    >>> result = batch.run_job(batch.PlaceJob(places.get_place("demo")), "outputs")  # doctest: +SKIP
+    >>> result.status, result.output.name  # doctest: +SKIP
+    ('ok', 'demo')
+    """
+    import socket
+
+    from . import kernels
+    from .errors import TuttotalError
+
+    worker = f"{socket.gethostname()}:{os.getpid()}"
+    slug = job.place.slug
+    start = time.perf_counter()
+    if options.check_inputs:
+        try:
+            check_inputs(job)
+        except TuttotalError as exc:
+            return PlaceResult(slug, False, time.perf_counter() - start, error=str(exc), stage="inputs", worker=worker)
+        except Exception as exc:
+            error = f"{type(exc).__name__}: {exc}"
+            return PlaceResult(slug, False, time.perf_counter() - start, error=error, stage="inputs", worker=worker)
+    try:
+        notebook = notebook_path(job.notebook)
+        slot = None
+        if options.reuse_kernels:
+            slot = kernels.worker_slot(options.kernel_name, str(notebook.parent), options.max_kernel_uses)
+        result = run_place(
+            job,
+            output_root,
+            progress=options.progress,
+            show_code=options.show_code,
+            kernel_name=options.kernel_name,
+            kernel=slot,
+        )
+    except TuttotalError as exc:
+        result = PlaceResult(slug, False, time.perf_counter() - start, error=str(exc), stage="inputs")
+    except Exception as exc:
+        text = f"{type(exc).__name__}: {exc}".strip()
+        result = PlaceResult(slug, False, time.perf_counter() - start, error=text, stage="worker")
+    result.seconds = time.perf_counter() - start
+    result.worker = worker
+    return result
+
+
+# ------------------------------------------------------------------------------------------- resume
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """SHA-256 over the package's source files: a changed library makes every output stale."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted([*package.glob("*.py"), *package.glob("registry/*.csv")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def run_record(job: PlaceJob, show_code: bool) -> dict:
+    """What ``summary.json`` keeps under ``run`` to decide, later, whether the place is up to date."""
+    parameters = job.parameters(Path("."))
+    parameters.pop("output_dir")
+    return {
+        "notebook": job.notebook,
+        "parameters": parameters,
+        "show_code": bool(show_code),
+        "code_sha256": code_fingerprint(),
+        "environment_data_dir": os.environ.get("TUTTOTAL_DATA_DIR", ""),
+    }
+
+
+def input_files(job: PlaceJob) -> dict[str, Path]:
+    """The files a run of ``job`` reads, named as in ``summary.json``'s ``inputs``.
+
+    Generated files (an illustrative count) are left out: they follow from
+    the boundaries, the seed and the code, which are compared instead.
+    """
+    from . import datasets, paths
+
+    files: dict[str, Path] = {"notebook": notebook_path(job.notebook), "themes": paths.data_dir() / "themes.csv"}
+    place = job.place
+    if job.spend_path:
+        files["spend"] = Path(job.spend_path)
+    elif place.is_synthetic:
+        files["spend"] = paths.project_root() / place.sample["spend"]
+    if job.drivers_path:
+        files["drivers"] = Path(job.drivers_path)
+    elif place.is_synthetic and not job.spend_path:
+        files["drivers"] = paths.project_root() / place.sample["drivers"]
+    if job.wards_paths:
+        boundaries = [Path(p) for p in job.wards_paths]
+    elif place.is_synthetic:
+        boundaries = [paths.project_root() / place.sample["wards"]]
+    else:
+        found = datasets.fetch(place.lad_codes, job.data_dir or None, download=False)
+        boundaries = [found[code] for code in place.lad_codes]
+    for path in boundaries:
+        files[f"boundaries:{path.name}"] = path
+    return files
+
+
+def is_up_to_date(job: PlaceJob, output_root: str | os.PathLike, show_code: bool = False) -> bool:
+    """True when ``<output_root>/<slug>`` is complete and was made from the same inputs and parameters.
+
+    Compared: every file of the output layout is present; the run record
+    (notebook, parameters, ``show_code``, the package's code hash) is the
+    same; and the SHA-256 of every input file (spend, drivers, themes table,
+    boundary files, notebook) equals the one in ``summary.json``.
+    """
+    from .datasets import sha256_of
+
+    folder = job.output_folder(output_root)
+    if not all((folder / name).is_file() for name in OUTPUT_FILES):
+        return False
+    try:
+        summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+        if summary.get("run") != run_record(job, show_code):
+            return False
+        recorded = summary.get("inputs", {})
+        expected = input_files(job)
+    except Exception:  # unreadable summary, boundaries no longer available: not up to date
+        return False
+    recorded_boundaries = {k for k in recorded if k.startswith("boundaries:")}
+    if recorded_boundaries != {k for k in expected if k.startswith("boundaries:")}:
+        return False
+    return all(path.is_file() and recorded.get(name) == sha256_of(path) for name, path in expected.items())

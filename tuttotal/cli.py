@@ -12,15 +12,26 @@ Examples
     $ tuttotal run                                   # the synthetic demo, offline
     $ tuttotal run --place kent --data-dir ../shared/data/wards-2013
     $ tuttotal run --lad E07000114 --focus-ward "Margate Central"
+    $ tuttotal run --all --workers 2 --resume              # every pilot, in parallel
+    $ tuttotal run --each-lad all --executor dask          # every local LAD as its own area
+    $ tuttotal run --place kent --place durham --spend kent=kent.csv
     $ tuttotal data fetch --place kent
+
+Several places run in parallel worker processes, each place on its own: a
+place whose notebook fails, or whose input file is bad, is reported with
+the notebook cell or the file and the cause, and the others are still
+written (exit code 1). With one place, bad input is found before any work
+(exit code 2).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from . import __version__
 from .errors import InputError, TuttotalError
@@ -49,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument(
         "--lad", action="append", default=[], metavar="CODE", help="an area of English LAD(s); repeatable"
     )
+    which.add_argument(
+        "--each-lad",
+        nargs="+",
+        default=[],
+        metavar="CODE",
+        help="every LAD given as its own area (outputs/<LAD code>/); 'all' for every LAD whose "
+        "boundaries are in the data folder or the cache",
+    )
     data = run.add_argument_group("inputs")
     data.add_argument(
         "--focus-ward",
@@ -59,11 +78,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     data.add_argument(
         "--spend",
-        default="",
-        metavar="FILE",
-        help="your spend count (CSV, XLSX, Parquet); default: illustrative",
+        action="append",
+        default=[],
+        metavar="[PLACE=]FILE",
+        help="your spend count (CSV, XLSX, Parquet); default: illustrative. With several places, "
+        "one per place as PLACE=FILE (e.g. kent=kent.csv); repeatable",
     )
-    data.add_argument("--drivers", default="", metavar="FILE", help="your driver table (area_code, driver, value)")
+    data.add_argument(
+        "--drivers",
+        action="append",
+        default=[],
+        metavar="[PLACE=]FILE",
+        help="your driver table (area_code, driver, value); PLACE=FILE with several places",
+    )
     data.add_argument("--year", default="", help="financial year to count, e.g. 2008-09")
     data.add_argument(
         "--data-dir",
@@ -72,10 +99,35 @@ def _parser() -> argparse.ArgumentParser:
         help="folder of <LAD code>.geojson registry files (default: $TUTTOTAL_DATA_DIR)",
     )
     data.add_argument("--wards", action="append", default=[], metavar="FILE", help="your own boundary file; repeatable")
+    data.add_argument(
+        "--driver",
+        default="",
+        metavar="NAME",
+        help="one driver for every function, e.g. population (default: each function's from data/themes.csv)",
+    )
     out = run.add_argument_group("outputs")
     out.add_argument("--output", default="outputs", metavar="DIR", help="output folder (default: outputs)")
     out.add_argument("--notebook", default="place_report", help="notebook in notebooks/ to run (default: place_report)")
     out.add_argument("--show-code", action="store_true", help="keep code cells in report.html")
+    out.add_argument(
+        "--theme", default="", help="theme of the theme_deep_dive notebook (default: the reported or largest theme)"
+    )
+    out.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip places whose outputs are complete and made from the same inputs and parameters",
+    )
+    how = run.add_argument_group("how to run")
+    how.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes (default: the cores)")
+    how.add_argument("--executor", choices=["local", "dask"], default="local", help="local processes or Dask")
+    how.add_argument(
+        "--scheduler", default="", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786"
+    )
+    how.add_argument(
+        "--fresh-kernels",
+        action="store_true",
+        help="start a new kernel for every place (default: each worker reuses one, reset between places)",
+    )
 
     data_cmd = commands.add_parser("data", help="download and verify boundary files")
     data_sub = data_cmd.add_subparsers(dest="data_command", metavar="ACTION", required=True)
@@ -105,9 +157,57 @@ def cmd_places() -> int:
     return 0
 
 
+_SLUGLIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def _per_place(values: list[str], chosen: list, option: str) -> dict[str, str]:
+    """``--spend``/``--drivers`` values as {slug: file}: ``FILE`` for one place, ``PLACE=FILE`` for any."""
+    from .names import normalise
+
+    by_key = {}
+    for place in chosen:
+        by_key[place.slug.lower()] = place.slug
+        by_key[normalise(place.name)] = place.slug
+    mapping: dict[str, str] = {}
+    for value in values:
+        key, sep, path = value.partition("=")
+        slug = (by_key.get(key.strip().lower()) or by_key.get(normalise(key))) if sep else None
+        if slug is None and sep and _SLUGLIKE.match(key.strip()) and not Path(value).exists():
+            raise InputError(
+                f"{option} {value!r}: {key!r} is not one of the places of this run",
+                fix=f"give {option} PLACE=FILE with PLACE one of: {', '.join(p.slug for p in chosen)}",
+            )
+        if slug is None:
+            if len(chosen) > 1:
+                raise InputError(
+                    f"{option} {value} goes with one place, and this run has {len(chosen)}",
+                    fix=f"name the place of each file: {option} {chosen[0].slug}={value}",
+                )
+            slug, path = chosen[0].slug, value
+        if slug in mapping:
+            raise InputError(f"{option} is given twice for {slug}", fix="give one file per place")
+        mapping[slug] = path
+    return mapping
+
+
+def _each_lad(codes: list[str], data_dir: str) -> list[str]:
+    from . import datasets
+
+    if [c.lower() for c in codes] == ["all"]:
+        found = datasets.available_lads(data_dir or None)
+        if not found:
+            raise InputError(
+                "--each-lad all found no LAD boundary file in the data folder or the cache",
+                fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a folder of <LAD code>.geojson files, "
+                "or fetch some first (tuttotal data fetch --lad CODE …)",
+            )
+        return found
+    return codes
+
+
 def _jobs(args: argparse.Namespace):
     from . import places
-    from .batch import PlaceJob, notebook_path
+    from .batch import PlaceJob, absolute_job, notebook_path
 
     notebook_path(args.notebook)
     chosen = [places.get_place(name) for name in args.place]
@@ -115,74 +215,151 @@ def _jobs(args: argparse.Namespace):
         chosen += [p for p in places.pilot_places() if p not in chosen]
     if args.lad:
         chosen.append(places.area_from_lads(args.lad))
+    for code in _each_lad(args.each_lad, args.data_dir):
+        area = places.area_from_lads([code])
+        if area not in chosen:
+            chosen.append(area)
     if not chosen:
         chosen = [places.get_place("demo")]
-    if (args.spend or args.drivers) and len(chosen) > 1:
-        raise InputError("--spend and --drivers go with one place at a time", fix="run each place on its own")
+    seen: set[str] = set()
+    chosen = [p for p in chosen if not (p.slug in seen or seen.add(p.slug))]
+    if args.theme:
+        import papermill
+
+        from .batch import notebook_path
+
+        if "theme" not in papermill.inspect_notebook(str(notebook_path(args.notebook))):
+            raise InputError(
+                f"the notebook {args.notebook!r} takes no theme", fix="add --notebook theme_deep_dive, or drop --theme"
+            )
+    spend = _per_place(args.spend, chosen, "--spend")
+    drivers = _per_place(args.drivers, chosen, "--drivers")
     return [
-        PlaceJob(
-            place,
-            year=args.year,
-            focus_wards=tuple(args.focus_ward),
-            spend_path=args.spend,
-            drivers_path=args.drivers,
-            data_dir=args.data_dir,
-            wards_paths=tuple(args.wards),
-            notebook=args.notebook,
+        absolute_job(
+            PlaceJob(
+                place,
+                year=args.year,
+                focus_wards=tuple(args.focus_ward),
+                spend_path=spend.get(place.slug, ""),
+                drivers_path=drivers.get(place.slug, ""),
+                data_dir=args.data_dir,
+                wards_paths=tuple(args.wards),
+                notebook=args.notebook,
+                theme=args.theme,
+                driver=args.driver.strip().lower(),
+            )
         )
         for place in chosen
     ]
 
 
-def _check_inputs(job) -> None:
-    """Everything that can be checked before a kernel starts: exit code 2 if wrong."""
-    from . import geography
-    from .spend import check_ward_vintage, parse_year, read_drivers, read_spend
+def _check_year(year: str) -> None:
+    from .spend import parse_year
 
-    if job.year:
+    if year:
         try:
-            parse_year(job.year)
+            parse_year(year)
         except ValueError as exc:
-            raise InputError(f"--year {job.year!r} {exc}", fix="write e.g. --year 2008-09") from None
-    wards = geography.load_place_wards(job.place, job.data_dir or None, job.wards_paths)
-    for query in job.focus_wards or job.place.focus_wards:
-        geography.find_ward(wards, query)
-    if job.spend_path:
-        check_ward_vintage(read_spend(job.spend_path), wards)
-    if job.drivers_path:
-        read_drivers(job.drivers_path)
+            raise InputError(f"--year {year!r} {exc}", fix="write e.g. --year 2008-09") from None
+
+
+def _notes(jobs, results) -> list[str]:
+    """What the user must know about the spend of the places just written."""
+    done = {r.slug for r in results if r.status == "ok"}
+    synthetic = [j.place for j in jobs if j.place.slug in done and j.place.is_synthetic]
+    illustrative = [j.place for j in jobs if j.place.slug in done and not j.place.is_synthetic and not j.spend_path]
+    notes = []
+    if synthetic:
+        notes.append("  (the demo place and its spend are SYNTHETIC)")
+    if len(illustrative) == 1:
+        notes.append(
+            f"  note: no --spend file was given, so {illustrative[0].name}'s spend is ILLUSTRATIVE "
+            "(generated for its real wards, not a reported count); every figure says so."
+        )
+    elif illustrative:
+        notes.append(
+            f"  note: no --spend file was given for {len(illustrative)} places, so their spend is ILLUSTRATIVE "
+            "(generated for their real wards, not a reported count); every figure says so."
+        )
+    return notes
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Run every chosen place; return the exit code."""
-    import warnings
-
-    from .batch import run_place
-    from .errors import TuttotalWarning
+    """Run every chosen place (in parallel when there are several); return the exit code."""
+    from .batch import PlaceResult, RunOptions, check_inputs, is_up_to_date
+    from .executors import default_workers, run_jobs
+    from .pages import write_index
 
     jobs = _jobs(args)
-    print(f"checking inputs of {len(jobs)} place(s)…", flush=True)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TuttotalWarning)  # the report records them
-        for job in jobs:
-            _check_inputs(job)
-    results = []
+    _check_year(args.year)
+    if args.scheduler and args.executor != "dask":
+        raise InputError("--scheduler goes with --executor dask", fix="add --executor dask")
+    if args.workers < 0:
+        raise InputError(f"--workers {args.workers} is not a number of workers", fix="give 1 or more")
+    single = len(jobs) == 1
+    if single:  # one place: bad input is bad usage, found before any work (exit code 2)
+        print("checking inputs of 1 place…", flush=True)
+        check_inputs(jobs[0])
+    options = RunOptions(
+        show_code=args.show_code,
+        reuse_kernels=not args.fresh_kernels,
+        check_inputs=not single,
+        progress=single and _is_tty(),
+    )
+    done: dict[str, PlaceResult] = {}
+    todo = []
     for job in jobs:
-        print(f"{job.place.slug}: running {job.notebook}…", flush=True)
-        result = run_place(job, args.output, progress=_is_tty(), show_code=args.show_code)
-        results.append(result)
-        print(result.line().strip(), flush=True)
-        if result.ok and job.place.is_synthetic:
-            print("  (the demo place and its spend are SYNTHETIC)")
-        elif result.ok and not job.spend_path:
-            print(
-                f"  note: no --spend file was given, so {job.place.name}'s spend is ILLUSTRATIVE "
-                "(generated for its real wards, not a reported count); every figure says so."
+        if args.resume and is_up_to_date(job, args.output, args.show_code):
+            done[job.place.slug] = PlaceResult(
+                job.place.slug, True, 0.0, output=job.output_folder(args.output), status="skipped"
             )
+        else:
+            todo.append(job)
+    workers = min(args.workers or default_workers(), max(1, len(todo)))
+    if done:
+        print(f"resume: {len(done)} place(s) up to date, skipped", flush=True)
+    if todo:
+        where = f"Dask ({args.scheduler or 'LocalCluster'})" if args.executor == "dask" else "local processes"
+        print(f"running {len(todo)} place(s) on {workers} worker(s), {where}…", flush=True)
+    bar = None
+    if todo and not single and _is_tty():
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="place", file=sys.stderr, dynamic_ncols=True)
+    try:
+        scheduler = args.scheduler or None
+        results_iter = run_jobs(
+            todo, args.output, options=options, executor=args.executor, workers=workers, scheduler=scheduler
+        )
+        for n, result in enumerate(results_iter, start=1):
+            done[result.slug] = result
+            if bar is not None:
+                bar.set_postfix_str(f"{result.slug} {result.status}", refresh=False)
+                bar.update()
+                if not result.ok:
+                    bar.write(result.line())
+            else:
+                print(f"[{n}/{len(todo)}] {result.line().strip()}", flush=True)
+    finally:
+        if bar is not None:
+            bar.close()
+    results = [done[job.place.slug] for job in jobs if job.place.slug in done]
+    # The index lists place reports; other notebooks' outputs sit inside their place's folder.
+    index = (
+        write_index(args.output, results)
+        if jobs[0].output_folder(args.output).parent == Path(args.output).resolve()
+        else None
+    )
+    for note in _notes(jobs, results):
+        print(note)
     failed = [r for r in results if not r.ok]
-    print(f"\n{len(results) - len(failed)} of {len(results)} place(s) done:")
+    skipped = [r for r in results if r.status == "skipped"]
+    extra = f", {len(skipped)} skipped as up to date" if skipped else ""
+    print(f"\n{len(results) - len(failed)} of {len(results)} place(s) done{extra}:")
     for result in results:
         print(result.line())
+    if index is not None:
+        print(f"index: {index}")
     return 1 if failed else 0
 
 

@@ -228,6 +228,25 @@ def fetch(
     return found
 
 
+def available_lads(data_dir: str | os.PathLike | None = None) -> list[str]:
+    """Codes of the registry LADs whose ward file is here already: in the data folder or the cache.
+
+    No file is read or hashed (:func:`fetch` verifies them when they are used).
+
+    Examples
+    --------
+    >>> len(available_lads("../shared/data/wards-2013"))  # doctest: +SKIP
+    69
+    """
+    folder = Path(data_dir) if data_dir else default_data_dir()
+    cache = cache_dir()
+    found = []
+    for code, entry in registry().items():
+        if (folder is not None and (folder / f"{code}.geojson").is_file()) or (cache / entry.path).is_file():
+            found.append(code)
+    return sorted(found)
+
+
 def lad_boundaries_path(data_dir: str | os.PathLike | None = None) -> Path:
     """Verified path of England's LAD boundaries of 2013 (TopoJSON, layer ``lad``).
 

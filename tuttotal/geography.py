@@ -323,13 +323,18 @@ def load_place_wards(
 
     From the user's own files when ``wards_files`` is given (kept to the
     place's LADs when they carry a LAD column), otherwise from the
-    hash-pinned registry files (:mod:`tuttotal.datasets`).
+    hash-pinned registry files (:mod:`tuttotal.datasets`). Every file is
+    parsed once per content: later loads read the GeoParquet cache of
+    :mod:`tuttotal.wardcache`.
     """
+    from .wardcache import read_many_cached, read_wards_cached
+
     wards_files = list(wards_files)
     if wards_files:
         lad = place.lads[0] if len(place.lads) == 1 else None
         frames = [
-            read_wards(f, lad_code=lad.code if lad else None, lad_name=lad.name if lad else None) for f in wards_files
+            read_wards_cached(f, lad_code=lad.code if lad else None, lad_name=lad.name if lad else None)
+            for f in wards_files
         ]
         wards = combine(frames)
         inside = wards[wards.lad_code.isin(place.lad_codes)]
@@ -345,13 +350,15 @@ def load_place_wards(
     if place.is_synthetic:
         from . import paths
 
-        return read_wards(paths.project_root() / place.sample["wards"])
+        return read_wards_cached(paths.project_root() / place.sample["wards"])
 
     from . import datasets
 
     files = datasets.fetch(place.lad_codes, data_dir)
-    frames = [read_wards(files[lad.code], lad_code=lad.code, lad_name=lad.name) for lad in place.lads]
-    return combine(frames)
+    pinned = datasets.registry()
+    return read_many_cached(
+        [(files[lad.code], pinned[lad.code].sha256, {"lad_code": lad.code, "lad_name": lad.name}) for lad in place.lads]
+    )
 
 
 def find_ward(wards: gpd.GeoDataFrame | pd.DataFrame, query: str) -> pd.Series:

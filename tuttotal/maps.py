@@ -83,13 +83,45 @@ class ReportFigure(Figure):
     """A :class:`~matplotlib.figure.Figure` that a notebook shows as a PNG (trimmed, 100 dpi).
 
     IPython shows a plain Figure as a picture only once pyplot's inline
-    backend is loaded; this one shows itself either way.
+    backend is loaded; this one shows itself either way. It is rendered
+    once: the PNG that a notebook shows is the one :func:`save_figure`
+    writes, until the figure is changed (any change makes it stale and
+    drops the stored PNG).
     """
 
+    _png_cache: bytes | None = None
+    _rendering: bool = False
+
+    @property
+    def stale(self) -> bool:
+        return Figure.stale.fget(self)
+
+    @stale.setter
+    def stale(self, value: bool) -> None:
+        Figure.stale.fset(self, value)
+        if value and not self._rendering:
+            self._png_cache = None
+
+    def png(self) -> bytes:
+        """The figure as PNG bytes (100 dpi, blank margin trimmed), rendered once until changed."""
+        if self._png_cache is None:
+            buffer = io.BytesIO()
+            self._rendering = True
+            try:
+                self.savefig(buffer, format="png", dpi=100, bbox_inches="tight", pad_inches=0.15, facecolor="white")
+            finally:
+                self._rendering = False
+            self._png_cache = buffer.getvalue()
+        return self._png_cache
+
     def _repr_png_(self) -> bytes:
-        buffer = io.BytesIO()
-        self.savefig(buffer, format="png", dpi=100, bbox_inches="tight", pad_inches=0.15, facecolor="white")
-        return buffer.getvalue()
+        return self.png()
+
+    def _ipython_display_(self) -> None:
+        # Ahead of pyplot's inline formatter, which would render the figure a second time.
+        from IPython.display import Image, display
+
+        display(Image(data=self.png(), format="png"))
 
 
 # --------------------------------------------------------------------------- money labels
@@ -976,5 +1008,8 @@ def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = 100) -> Path
     if not path.suffix:
         path = path.with_suffix(".png")
     path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(fig, ReportFigure) and path.suffix.lower() == ".png" and dpi == 100:
+        path.write_bytes(fig.png())  # the very PNG the notebook showed: rendered once
+        return path
     fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.15, facecolor="white")
     return path

@@ -60,6 +60,7 @@ class PlaceReport:
     parameters: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    _figures: dict[tuple, Figure] = field(default_factory=dict, repr=False, compare=False)
 
     # ----------------------------------------------------------------- facts
     @property
@@ -150,7 +151,10 @@ class PlaceReport:
         return table
 
     def comparison_chart(self) -> Figure | None:
-        """Focus wards against their LAD, the place and the median pilot place, per head by theme."""
+        """Focus wards against their LAD, the place and the median pilot place, per head by theme (drawn once)."""
+        return self._drawn_once(("comparison",), self._draw_comparison_chart)
+
+    def _draw_comparison_chart(self) -> Figure | None:
         from .charts import comparison_bars
         from .compare import ALL_THEMES
 
@@ -180,7 +184,10 @@ class PlaceReport:
         return change_by_year(self)
 
     def trend_chart(self) -> Figure | None:
-        """Spend per head across the years of the spend count, or None for a single year."""
+        """Spend per head across the years of the spend count, or None for a single year (drawn once)."""
+        return self._drawn_once(("trend",), self._draw_trend_chart)
+
+    def _draw_trend_chart(self) -> Figure | None:
         from .charts import trend_lines
 
         if len(self.years) < 2:
@@ -271,7 +278,20 @@ class PlaceReport:
 
     # -------------------------------------------------------------- figures
     def ward_map(self, *, scheme: str = "quantiles", k: int = 5) -> Figure:
-        """Choropleth of spend per head (or in total, without population) by ward."""
+        """Choropleth of spend per head (or in total, without population) by ward.
+
+        Drawn once per ``scheme`` and ``k``: the map the notebook shows is the
+        one :meth:`save_figures` writes.
+        """
+        return self._drawn_once(("ward_map", scheme, int(k)), lambda: self._draw_ward_map(scheme=scheme, k=k))
+
+    def _drawn_once(self, key: tuple, draw):
+        """The figure under ``key``, drawn on first use (None figures are remembered too)."""
+        if key not in self._figures:
+            self._figures[key] = draw()
+        return self._figures[key]
+
+    def _draw_ward_map(self, *, scheme: str, k: int) -> Figure:
         from .maps import ward_map
 
         wards = self.ward_totals()
@@ -292,15 +312,18 @@ class PlaceReport:
         )
 
     def themes_chart(self) -> Figure:
-        """Bar chart of the place's spend by Total Place theme."""
+        """Bar chart of the place's spend by Total Place theme (drawn once)."""
         from .charts import theme_bars
 
-        return theme_bars(
-            self.theme_totals(),
-            title=f"{self.place.name}: public spending by theme, {self.year}",
-            measure=f"£ total, {self.year}",
-            notes=self.figure_notes,
-            stamp=self.stamp,
+        return self._drawn_once(
+            ("themes",),
+            lambda: theme_bars(
+                self.theme_totals(),
+                title=f"{self.place.name}: public spending by theme, {self.year}",
+                measure=f"£ total, {self.year}",
+                notes=self.figure_notes,
+                stamp=self.stamp,
+            ),
         )
 
     # -------------------------------------------------------------- writing

@@ -1,0 +1,208 @@
+"""Batches of places: in parallel, isolated failures, --resume, --each-lad, Dask, and the pages in Chromium.
+
+Real papermill, real kernels, real ward files; small places only (demo, Herefordshire,
+Lewisham, Croydon) to keep the suite quick.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from .conftest import REPO, SPEND_HEADER
+from .test_cli import LAYOUT, no_staging_left, tuttotal
+
+PLACES = ("demo", "herefordshire", "lewisham", "croydon")
+LEWISHAM_WARD = "E05000437"  # Bellingham, a real Lewisham ward of 2013
+
+
+def place_args(*slugs: str) -> list[str]:
+    return [arg for slug in slugs for arg in ("--place", slug)]
+
+
+@pytest.fixture(scope="module")
+def batch(wards_dir, tmp_path_factory):
+    """Four places on two workers; Croydon is given a corrupt spend file."""
+    root = tmp_path_factory.mktemp("batch")
+    corrupt = root / "croydon_spend.csv"
+    corrupt.write_text(SPEND_HEADER + "2008-09,Croydon Council,council,E09000008,06,12.3.4\n")
+    out = root / "outputs"
+    result = tuttotal(
+        "run",
+        *place_args(*PLACES),
+        "--spend",
+        f"croydon={corrupt}",
+        "--workers",
+        "2",
+        "--data-dir",
+        str(wards_dir),
+        "--output",
+        str(out),
+        cwd=root,
+    )
+    return result, out, root
+
+
+def test_a_parallel_batch_writes_every_place_but_the_broken_one(batch):
+    result, out, _ = batch
+    assert result.returncode == 1, result.stdout + result.stderr
+    for slug in ("demo", "herefordshire", "lewisham"):
+        assert {p.name for p in (out / slug).iterdir()} >= LAYOUT, slug
+    assert not (out / "croydon").exists()
+    assert no_staging_left(out)
+    assert "3 of 4 place(s) done" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_broken_place_is_named_with_its_file_and_cause(batch):
+    result, _, root = batch
+    failed = [line for line in result.stdout.splitlines() if "FAILED" in line]
+    assert len(failed) == 2  # as it finished ("[2/4] FAILED …"), and in the end summary
+    line = failed[-1]
+    assert "croydon" in line and f"{root / 'croydon_spend.csv'}, row 2, column 'amount_gbp'" in line
+    assert "'12.3.4'" in line and "inputs:" in line
+
+
+def test_the_index_lists_every_place_its_status_and_thumbnail(batch):
+    _, out, _ = batch
+    page = (out / "index.html").read_text()
+    for slug in PLACES:
+        assert f'id="{slug}"' in page
+    assert page.count("data:image/png;base64,") == 3
+    assert 'href="lewisham/report.html"' in page and "amount_gbp" in page
+    assert "<link" not in page and "<script" not in page  # no external assets
+    entries = {e["slug"]: e for e in json.loads((out / "index.json").read_text())["places"]}
+    assert entries["croydon"]["status"] == "failed" and entries["lewisham"]["status"] == "ok"
+
+
+def test_resume_skips_what_is_up_to_date_and_redoes_a_changed_input(batch, wards_dir):
+    _, out, root = batch
+    spend = root / "lewisham_spend.csv"
+    spend.write_text(SPEND_HEADER + f"2008-09,Lewisham Council,council,{LEWISHAM_WARD},06,1000.00\n")
+    args = ["run", *place_args(*PLACES), "--spend", f"lewisham={spend}", "--resume", "--workers", "2"]
+    args += ["--data-dir", str(wards_dir), "--output", str(out)]
+
+    second = tuttotal(*args, cwd=root)  # croydon's spend is now illustrative; lewisham's is a file
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert "resume: 2 place(s) up to date" in second.stdout
+    assert json.loads((out / "lewisham" / "summary.json").read_text())["totals"]["input_gbp"] == 1000.0
+
+    stamps = {slug: (out / slug / "summary.json").stat().st_mtime_ns for slug in PLACES}
+    third = tuttotal(*args, cwd=root)
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert "resume: 4 place(s) up to date" in third.stdout and "running" not in third.stdout
+    assert stamps == {slug: (out / slug / "summary.json").stat().st_mtime_ns for slug in PLACES}
+
+    spend.write_text(spend.read_text() + f"2008-09,Lewisham Council,council,{LEWISHAM_WARD},09,5.00\n")
+    fourth = tuttotal(*args, cwd=root)
+    assert fourth.returncode == 0, fourth.stdout + fourth.stderr
+    assert "resume: 3 place(s) up to date" in fourth.stdout and "running 1 place(s)" in fourth.stdout
+    assert json.loads((out / "lewisham" / "summary.json").read_text())["totals"]["input_gbp"] == 1005.0
+    assert (out / "demo" / "summary.json").stat().st_mtime_ns == stamps["demo"]
+
+
+def test_dask_local_cluster_gives_byte_identical_outputs(batch, wards_dir, tmp_path):
+    """Dask with a new kernel per place against the local pool's warm kernels: the same bytes."""
+    pytest.importorskip("distributed")
+    _, local, _ = batch
+    out = tmp_path / "outputs"
+    compared = ("herefordshire", "demo")  # as the batch fixture left them (the resume test changes lewisham)
+    result = tuttotal(
+        "run",
+        *place_args(*compared),
+        "--executor",
+        "dask",
+        "--workers",
+        "2",
+        "--fresh-kernels",
+        "--data-dir",
+        str(wards_dir),
+        "--output",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Dask (LocalCluster)" in result.stdout
+    for slug in compared:
+        for name in ("ward_theme.csv", "reconciliation.csv", "ward_map.png", "themes.png"):
+            assert (out / slug / name).read_bytes() == (local / slug / name).read_bytes(), (slug, name)
+        ours, theirs = (json.loads((root / slug / "summary.json").read_text()) for root in (out, local))
+        assert ours["totals"] == theirs["totals"] and ours["inputs"] == theirs["inputs"]
+    assert (out / "index.html").is_file()
+
+
+def test_each_lad_runs_every_lad_as_its_own_area(wards_dir, tmp_path):
+    result = tuttotal(
+        "run", "--each-lad", "E09000023", "E06000019", "--data-dir", str(wards_dir), "--output", "out", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for code, name in (("E09000023", "Lewisham"), ("E06000019", "Herefordshire, County of")):
+        summary = json.loads((tmp_path / "out" / code / "summary.json").read_text())
+        assert summary["lads"] == [code] and summary["name"] == name and summary["parameters"]["lads"] == [code]
+    assert "running 2 place(s) on 2 worker(s)" in result.stdout or "on 1 worker(s)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--place", "lewisham", "--place", "croydon", "--spend", "x.csv"], "name the place of each file"),
+        (["--place", "lewisham", "--spend", "kent=x.csv"], "'kent' is not one of the places of this run"),
+        (["--place", "lewisham", "--scheduler", "tcp://127.0.0.1:1"], "--scheduler goes with --executor dask"),
+    ],
+)
+def test_batch_usage_errors_exit_2(tmp_path, args, message):
+    result = tuttotal("run", *args, "--output", "out", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert message in result.stderr
+
+
+# ----------------------------------------------------------------------------- pages in a browser
+
+
+def chromium():
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        pytest.skip("Chromium is not installed here (CI installs it: apt-get install -y chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    return path, sync_api
+
+
+def test_index_and_a_report_render_in_headless_chromium(batch):
+    """Open index.html and one report.html: they load, every image decodes, and a screenshot is kept."""
+    path, sync_api = chromium()
+    _, out, _ = batch
+    artifacts = REPO / "outputs" / "test-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            failed_requests: list[str] = []
+            page.on("requestfailed", lambda request: failed_requests.append(request.url))
+            for name, target in (("index", out / "index.html"), ("report-lewisham", out / "lewisham" / "report.html")):
+                page.goto(target.as_uri())
+                page.wait_for_load_state("load")
+                images = page.evaluate(
+                    "Array.from(document.images)"
+                    ".map(i => ({src: i.src.slice(0, 40), ok: i.complete && i.naturalWidth > 0}))"
+                )
+                assert images, f"{name}: no image"
+                assert all(i["ok"] for i in images), f"{name}: missing images {images}"
+                shot = artifacts / f"{name}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert shot.stat().st_size > 10_000
+            assert not failed_requests
+            page.goto((out / "index.html").as_uri())
+            assert page.locator("article.card").count() == 4
+            entries = json.loads((out / "index.json").read_text())["places"]
+            failed = [e for e in entries if e["status"] == "failed"]
+            assert page.locator("article.card.failed").count() == len(failed)
+            page.click('article#lewisham h2 a')
+            page.wait_for_load_state("load")
+            assert page.url.endswith("lewisham/report.html")
+            assert "Lewisham" in page.inner_text("body")
+        finally:
+            browser.close()
