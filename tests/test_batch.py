@@ -200,7 +200,7 @@ def test_index_and_a_report_render_in_headless_chromium(batch):
             entries = json.loads((out / "index.json").read_text())["places"]
             failed = [e for e in entries if e["status"] == "failed"]
             assert page.locator("article.card.failed").count() == len(failed)
-            page.click('article#lewisham h2 a')
+            page.click("article#lewisham h2 a")
             page.wait_for_load_state("load")
             assert page.url.endswith("lewisham/report.html")
             assert "Lewisham" in page.inner_text("body")

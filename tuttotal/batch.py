@@ -200,6 +200,55 @@ def export_html(notebook: Path, target: Path, *, show_code: bool = False, title:
     return target
 
 
+_LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> list[Path]:
+    """Remove what interrupted runs left in the output folder; restore outputs caught mid-swap.
+
+    Staging folders (``.<name>.tmp-<pid>-…``) of processes that are gone (and,
+    with ``mine``, of this process) are deleted. A previous output set aside
+    (``.<name>.old-<pid>-…``) whose replacement never arrived is put back, so
+    the last complete output survives any interruption. Place folders are
+    searched too, for other notebooks' outputs (``outputs/<slug>/<notebook>``).
+
+    Returns
+    -------
+    list of Path
+        What was removed or restored.
+    """
+    root = Path(output_root)
+    if not root.is_dir():
+        return []
+    folders = [root, *(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))]
+    touched = []
+    for folder in folders:
+        for entry in sorted(folder.iterdir()):
+            match = _LEFTOVER.match(entry.name)
+            if not match or not entry.is_dir():
+                continue
+            pid = int(match["pid"])
+            if _alive(pid) and not (mine and pid == os.getpid()):
+                continue
+            final = folder / match["name"]
+            if match["kind"] == "old" and not final.exists():
+                entry.rename(final)
+            else:
+                shutil.rmtree(entry, ignore_errors=True)
+            touched.append(entry)
+    return touched
+
+
 def _replace_atomically(staging: Path, final: Path) -> None:
     """Move the complete staging folder to ``final``, keeping the old one until then."""
     old = None
@@ -262,7 +311,7 @@ def run_place(
     own_kernel = kernel is None
     slot = kernel or kernels.KernelSlot(kernel_name, str(notebook.parent), max_uses=1)
     warm = slot.is_warm
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.", dir=final.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
     staging.chmod(0o777 & ~_umask())
     start = time.perf_counter()
     ok = False
@@ -398,6 +447,8 @@ def run_job(job: PlaceJob, output_root: str | os.PathLike, options: RunOptions =
         result = PlaceResult(slug, False, time.perf_counter() - start, error=str(exc), stage="inputs")
     except Exception as exc:
         text = f"{type(exc).__name__}: {exc}".strip()
+        if type(exc).__name__ == "DeadKernelError":
+            text += " (the notebook's kernel was killed or ran out of memory); run again with --resume"
         result = PlaceResult(slug, False, time.perf_counter() - start, error=text, stage="worker")
     result.seconds = time.perf_counter() - start
     result.worker = worker

@@ -286,10 +286,12 @@ def _notes(jobs, results) -> list[str]:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run every chosen place (in parallel when there are several); return the exit code."""
-    from .batch import PlaceResult, RunOptions, check_inputs, is_up_to_date
+    from .batch import PlaceResult, RunOptions, check_inputs, clean_leftovers, is_up_to_date
     from .executors import default_workers, run_jobs
     from .pages import write_index
 
+    _interrupt_on_sigterm()
+    clean_leftovers(args.output)  # what earlier, interrupted runs left behind
     jobs = _jobs(args)
     _check_year(args.year)
     if args.scheduler and args.executor != "dask":
@@ -382,6 +384,18 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _interrupt_on_sigterm() -> None:
+    """Let SIGTERM stop a run the way Ctrl-C does: cleanly, with no partial output left."""
+    import signal
+    import threading
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``tuttotal`` command."""
     parser = _parser()
@@ -399,6 +413,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tuttotal: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
+        if args.command == "run":
+            import time
+
+            from .batch import clean_leftovers
+
+            time.sleep(0.5)  # let terminated workers go before their folders are swept
+            clean_leftovers(args.output, mine=True)
         print("tuttotal: interrupted; no partial output was kept", file=sys.stderr)
         return 130
 

@@ -1,0 +1,137 @@
+"""Nothing half-written: runs stopped by SIGINT or SIGTERM, and a kernel killed mid-notebook."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+PLACES = ["--place", "demo", "--place", "croydon", "--place", "lewisham"]
+
+
+def start(args: list[str], cwd: Path, env: dict) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tuttotal", *args],
+        cwd=cwd,
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def wait_for(condition, timeout: float = 120.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+def staging(out: Path) -> list[Path]:
+    if not out.is_dir():
+        return []
+    return [p for p in out.rglob(".*") if p.is_dir()]
+
+
+def complete_or_absent(out: Path) -> None:
+    """Every place folder present is complete; no staging or set-aside folder is left."""
+    assert staging(out) == []
+    for folder in (p for p in out.iterdir() if p.is_dir()):
+        assert (folder / "summary.json").is_file() and (folder / "report.html").is_file(), folder
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupted_batch_leaves_no_partial_place_folder(signum, wards_dir, tmp_path):
+    out = tmp_path / "outputs"
+    process = start(
+        ["run", *PLACES, "--workers", "2", "--output", str(out)], tmp_path, {"TUTTOTAL_DATA_DIR": str(wards_dir)}
+    )
+    try:
+        wait_for(lambda: any(".tmp-" in p.name for p in staging(out)))
+        process.send_signal(signum)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130, stderr
+    assert "interrupted; no partial output was kept" in stderr
+    complete_or_absent(out)
+
+
+def test_an_interrupted_rerun_keeps_the_previous_complete_output(tmp_path):
+    out = tmp_path / "outputs"
+    first = subprocess.run(
+        [sys.executable, "-m", "tuttotal", "run", "--output", str(out)], cwd=tmp_path, capture_output=True
+    )
+    assert first.returncode == 0
+    before = (out / "demo" / "summary.json").read_bytes()
+    process = start(["run", "--output", str(out)], tmp_path, {})
+    try:
+        wait_for(lambda: any(".tmp-" in p.name for p in staging(out)))
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert (out / "demo" / "summary.json").read_bytes() == before
+    complete_or_absent(out)
+
+
+def test_a_folder_set_aside_when_a_run_died_is_put_back(tmp_path):
+    from tuttotal.batch import clean_leftovers
+
+    out = tmp_path / "outputs"
+    (out / ".demo.old-999999999-1").mkdir(parents=True)
+    (out / ".demo.old-999999999-1" / "summary.json").write_text("{}")
+    (out / ".kent.tmp-999999999-abc").mkdir()
+    clean_leftovers(out)
+    assert (out / "demo" / "summary.json").is_file()
+    assert staging(out) == []
+
+
+def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it(wards_dir, tmp_path):
+    psutil = pytest.importorskip("psutil", reason="psutil finds the kernel processes to kill")
+    out = tmp_path / "outputs"
+    env = {"TUTTOTAL_DATA_DIR": str(wards_dir)}
+    process = start(["run", *PLACES, "--workers", "2", "--output", str(out)], tmp_path, env)
+    me = psutil.Process(process.pid)
+
+    def kernels():
+        return [p for p in me.children(recursive=True) if "ipykernel_launcher" in " ".join(p.cmdline())]
+
+    try:
+        wait_for(lambda: any(".tmp-" in p.name for p in staging(out)) and kernels())
+        victim = kernels()[0]
+        victim.send_signal(signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    assert process.returncode == 1, stdout + stderr
+    failed = set(re.findall(r"FAILED\s+(\S+)", stdout))
+    assert len(failed) == 1, stdout  # only the place whose kernel died
+    assert "kernel" in stdout.lower()
+    done = {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert done == {"demo", "croydon", "lewisham"} - failed
+    complete_or_absent(out)
+
+    again = subprocess.run(
+        [sys.executable, "-m", "tuttotal", "run", *PLACES, "--resume", "--output", str(out)],
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert f"{len(done)} skipped as up to date" in again.stdout
+    assert {p.name for p in out.iterdir() if p.is_dir()} == {"demo", "croydon", "lewisham"}
+    assert REPO.is_dir()
