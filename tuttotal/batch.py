@@ -250,7 +250,25 @@ def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> li
 
 
 def _replace_atomically(staging: Path, final: Path) -> None:
-    """Move the complete staging folder to ``final``, keeping the old one until then."""
+    """Move the complete staging folder to ``final``, keeping the old one until then.
+
+    Ctrl-C and SIGTERM wait until the swap is over (they are blocked for its
+    few renames), so an interruption finds either the old output or the new.
+    """
+    import signal
+
+    stopping = {signal.SIGINT, signal.SIGTERM}
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
+    try:
+        _swap(staging, final)
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
+
+
+def _swap(staging: Path, final: Path) -> None:
     old = None
     if final.exists():
         # Other notebooks' outputs of the place (outputs/<slug>/<notebook>/) are kept.

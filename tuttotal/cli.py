@@ -290,7 +290,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .executors import default_workers, run_jobs
     from .pages import write_index
 
-    _interrupt_on_sigterm()
+    _stop_cleanly_on_signals(args.output)
     clean_leftovers(args.output)  # what earlier, interrupted runs left behind
     jobs = _jobs(args)
     _check_year(args.year)
@@ -384,16 +384,45 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _interrupt_on_sigterm() -> None:
-    """Let SIGTERM stop a run the way Ctrl-C does: cleanly, with no partial output left."""
+def _stop_cleanly_on_signals(output: str) -> None:
+    """Ctrl-C or SIGTERM stop a run at once, with no partial output left behind.
+
+    The handler stops the workers and kernels (every child process), sweeps
+    this run's staging folders (previous complete outputs stay or are put
+    back), says so, and exits with code 130. It runs in place of Python's
+    KeyboardInterrupt, which would surface wherever the run happens to be
+    (inside papermill's event loop, a worker pool) and could be swallowed.
+    """
     import signal
     import threading
 
-    def stop(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
+    if threading.current_thread() is not threading.main_thread():
+        return
 
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, stop)
+    def stop(signum, frame):
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        try:
+            import psutil
+
+            children = psutil.Process().children(recursive=True)
+            for child in children:
+                child.terminate()
+            _, alive = psutil.wait_procs(children, timeout=5)
+            for child in alive:
+                child.kill()
+        except Exception:  # stopping must not fail on a process that is already gone
+            pass
+        from .batch import clean_leftovers
+
+        clean_leftovers(output, mine=True)
+        sys.stdout.flush()
+        sys.stderr.write("tuttotal: interrupted; no partial output was kept\n")
+        sys.stderr.flush()
+        os._exit(130)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -413,14 +442,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"tuttotal: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        if args.command == "run":
-            import time
-
-            from .batch import clean_leftovers
-
-            time.sleep(0.5)  # let terminated workers go before their folders are swept
-            clean_leftovers(args.output, mine=True)
-        print("tuttotal: interrupted; no partial output was kept", file=sys.stderr)
+        print("tuttotal: interrupted", file=sys.stderr)
         return 130
 
 

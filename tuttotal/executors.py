@@ -83,11 +83,8 @@ def run_local(
                 except Exception as exc:  # BrokenProcessPool: a worker died
                     yield _lost(futures[future], exc, started)
         except BaseException:
-            # Interrupted (Ctrl-C, SIGTERM): stop the workers now rather than wait for their places.
             for future in futures:
                 future.cancel()
-            for process in list(getattr(pool, "_processes", {}).values()):
-                process.terminate()
             raise
 
 
