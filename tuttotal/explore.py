@@ -1266,7 +1266,10 @@ class Explorer:
         self.themes_html = w.HTML(layout=w.Layout(width="100%"))
         self.profile_html = w.HTML(layout=w.Layout(width="100%"))
         self.export_button = w.Button(
-            description="Export map and table", icon="download", button_style="primary", layout=w.Layout(width="200px")
+            description="Export map and table",
+            icon="download",
+            button_style="primary",
+            layout=w.Layout(width="230px", flex="0 0 230px"),
         )
         self.status = w.HTML(layout=w.Layout(width="100%"))
         self.header = w.HTML()
