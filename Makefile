@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: run test lint sample bench clean
+.PHONY: run test lint lab sample bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+## lab: set up, then open the explorer in JupyterLab (notebooks/explore.ipynb)
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/explore.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

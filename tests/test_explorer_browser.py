@@ -1,0 +1,264 @@
+"""The explorer in a real browser: JupyterLab 4 driven by Debian's Chromium through playwright.
+
+Starts JupyterLab on a free localhost port with a random token and fresh
+config, runtime, settings and workspace folders (nothing of the user's is
+read; news, update checks and autosave are off), opens
+``notebooks/explore.ipynb``, runs all cells, changes the place to Kent and
+the themes, checks that the map image changed, chooses Margate Central and
+checks its profile, exports, and saves screenshots to
+``outputs/test-artifacts/``. JupyterLab (with its kernels) and the browser
+are stopped whatever happens.
+
+Skipped, with the reason, when Chromium or the real ward files are missing
+(``.ci/run`` installs the ``chromium`` package).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from .conftest import REPO
+
+ARTIFACTS = REPO / "outputs" / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+START_TIMEOUT_S = 90
+STEP_TIMEOUT_MS = 90_000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _write_settings(folder: Path) -> None:
+    """User settings for a quiet, stateless JupyterLab: no news, no update check, no autosave."""
+    settings = {
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        },
+        "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+        "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"autoStartDefaultKernel": True},
+    }
+    for name, value in settings.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value), encoding="utf-8")
+
+
+@pytest.fixture
+def jupyterlab(tmp_path, wards_dir):
+    """A JupyterLab server on a free port: (base URL, token). Stopped, with its kernels, at the end."""
+    port, token = _free_port(), secrets.token_hex(24)
+    dirs = {name: tmp_path / name for name in ("config", "data", "runtime", "settings", "workspaces")}
+    for folder in dirs.values():
+        folder.mkdir()
+    (dirs["config"] / "jupyter_lab_config.json").write_text(
+        json.dumps({"LabApp": {"news_url": None}}), encoding="utf-8"
+    )
+    _write_settings(dirs["settings"])
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(dirs["config"]),
+        "JUPYTER_DATA_DIR": str(dirs["data"]),
+        "JUPYTER_RUNTIME_DIR": str(dirs["runtime"]),
+        "JUPYTERLAB_SETTINGS_DIR": str(dirs["settings"]),
+        "JUPYTERLAB_WORKSPACES_DIR": str(dirs["workspaces"]),
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "TUTTOTAL_DATA_DIR": str(wards_dir),
+        "MPLBACKEND": "Agg",
+        "PATH": str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "jupyter",
+        "lab",
+        "--no-browser",
+        "--ip=127.0.0.1",
+        f"--port={port}",
+        "--port-retries=0",
+        f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={REPO}",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        "--ServerApp.terminals_enabled=False",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # CI containers run as root
+        command.append("--allow-root")
+    log = (tmp_path / "jupyterlab.log").open("wb")
+    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(
+                    f"JupyterLab exited ({server.returncode}):\n{(tmp_path / 'jupyterlab.log').read_text()}"
+                )
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"JupyterLab did not answer within {START_TIMEOUT_S} s")
+            time.sleep(0.3)
+        yield base, token
+    finally:
+        # The whole process group: the server and the kernels it started.
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            if server.poll() is not None:
+                break
+            try:
+                os.killpg(server.pid, sig)
+            except ProcessLookupError:
+                break
+            try:
+                server.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                continue
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(server.pid, signal.SIGKILL)  # kernels left behind, if any
+        log.close()
+        if ARTIFACTS.is_dir():
+            shutil.copy(tmp_path / "jupyterlab.log", ARTIFACTS / "jupyterlab.log")
+
+
+@pytest.fixture
+def browser():
+    """Debian's Chromium, headless, through playwright. Closed at the end."""
+    executable = shutil.which("chromium")
+    if executable is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium; .ci/run does it)")
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _map_src(page) -> str:
+    return page.locator(".tuttotal-map").first.get_attribute("src") or ""
+
+
+def _wait_for_new_map(page, before: str) -> str:
+    page.wait_for_function(
+        "before => { const img = document.querySelector('.tuttotal-map');"
+        " return img && img.getAttribute('src') && img.getAttribute('src') !== before; }",
+        arg=before,
+        timeout=STEP_TIMEOUT_MS,
+    )
+    return _map_src(page)
+
+
+def _shoot(page, name: str) -> None:
+    page.locator(".tuttotal-explorer").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.locator(".tuttotal-explorer").first.screenshot(path=str(ARTIFACTS / f"{name}-explorer.png"))
+
+
+def test_the_explorer_in_jupyterlab(jupyterlab, browser):
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    base, token = jupyterlab
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": 1500, "height": 1750})
+    page.set_default_timeout(STEP_TIMEOUT_MS)
+    messages: list[str] = []
+    page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    try:
+        page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
+        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+        # JupyterLab may still ask which kernel to start: take the notebook's own (Python 3).
+        with contextlib.suppress(PlaywrightTimeout, PlaywrightError):
+            page.locator(".jp-Dialog button.jp-mod-accept").click(timeout=5_000)
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+
+        # Run ▸ Run All Cells, as a researcher would.
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        page.wait_for_selector(".tuttotal-explorer", timeout=STEP_TIMEOUT_MS)
+        page.wait_for_function("() => (document.querySelector('.tuttotal-map')?.getAttribute('src') || '').length > 0")
+        assert "Demo Vale" in page.locator(".tuttotal-header").inner_text()
+        _shoot(page, "explorer-1-demo")
+        first = _map_src(page)
+
+        # Place: Kent. Loaded once in the kernel, then the map and the breakdown redraw.
+        page.locator(".tuttotal-place select").select_option(label="Kent")
+        page.wait_for_function(
+            "() => (document.querySelector('.tuttotal-header')?.innerText || '').includes('Kent')",
+            timeout=STEP_TIMEOUT_MS,
+        )
+        kent_map = _wait_for_new_map(page, first)
+        assert "283 wards" in page.locator(".tuttotal-header").inner_text()
+
+        # Themes: two of them. The map image changes.
+        themes = page.locator(".tuttotal-themes select option").all_inner_texts()
+        assert len(themes) == 9
+        page.locator(".tuttotal-themes select").select_option(themes[:2])
+        themed_map = _wait_for_new_map(page, kent_map)
+        assert themed_map != kent_map
+        page.wait_for_function(
+            "() => (document.querySelector('.tuttotal-map-title')?.innerText || '').includes('2 of 9 themes')"
+        )
+        assert "Kent: public spending per head by ward" in page.locator(".tuttotal-map-title").inner_text()
+        _shoot(page, "explorer-2-kent-themes")
+
+        # All themes again, then choose Margate Central in the searchable list.
+        page.locator("button.tuttotal-all").click()
+        all_map = _wait_for_new_map(page, themed_map)
+        ward = page.locator(".tuttotal-ward input")
+        ward.fill("Margate Central")
+        ward.press("Enter")
+        page.wait_for_function(
+            "() => (document.querySelector('.tuttotal-profile')?.innerText || '').includes('Margate Central')"
+        )
+        _wait_for_new_map(page, all_map)  # the ward is marked on the map
+        profile = page.locator(".tuttotal-profile").inner_text()
+        assert "E05005093" in profile and "Thanet" in profile
+        assert "Rank" in profile and "of 283 in Kent" in profile
+        assert "health and wellbeing" in profile
+        _shoot(page, "explorer-3-margate-central")
+
+        # Export: the files are written and the explorer says where.
+        page.locator("button.tuttotal-export").click()
+        page.wait_for_function(
+            "() => (document.querySelector('.tuttotal-status')?.innerText || '').includes('Exported to')"
+        )
+        status = page.locator(".tuttotal-status").inner_text()
+        assert "outputs/kent/explore" in status
+        png = next(name for name in status.replace(",", " ").split() if name.endswith(".png"))
+        assert (REPO / "outputs" / "kent" / "explore" / png).is_file()
+        _shoot(page, "explorer-4-exported")
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "explorer-failure.png"))
+        (ARTIFACTS / "explorer-console.txt").write_text("\n".join(messages), encoding="utf-8")
+        raise
+    finally:
+        page.close()
