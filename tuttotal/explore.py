@@ -455,7 +455,7 @@ def class_labels(bins: np.ndarray, values: np.ndarray, classes: np.ndarray, meas
     >>> class_labels(np.array([0.02, 0.05]), values, np.array([0, 0, 1]), "share")
     ['1% – 2%  (2 wards)', '2% – 5%  (1 ward)']
     """
-    from .maps import money_labels
+    from .maps import labels_from_bounds, money_labels
 
     finite = values[np.isfinite(values)]
     counts = [int((classes == i).sum()) for i in range(bins.size)]
@@ -469,12 +469,7 @@ def class_labels(bins: np.ndarray, values: np.ndarray, classes: np.ndarray, meas
                 break
     else:
         text = money_labels(bounds)
-    labels = []
-    for i, count in enumerate(counts):
-        lo, hi = (text[i + 1], text[i + 1]) if one_per_value else (text[i], text[i + 1])
-        amount = lo if lo == hi else f"{lo} – {hi}"
-        labels.append(f"{amount}  ({count} ward{'' if count == 1 else 's'})")
-    return labels
+    return labels_from_bounds(text, counts, one_per_value)
 
 
 @dataclass

@@ -201,8 +201,17 @@ def _colours(n: int) -> list[tuple[float, float, float, float]]:
 
 def _class_labels(bins: np.ndarray, low: float, counts: Sequence[int], one_per_value: bool) -> list[str]:
     """``£lo – £hi  (n wards)`` per class; ``£value  (n wards)`` when each class is one value."""
-    bounds = [low, *bins.tolist()]
-    text = money_labels(bounds)
+    return labels_from_bounds(money_labels([low, *bins.tolist()]), counts, one_per_value)
+
+
+def labels_from_bounds(text: Sequence[str], counts: Sequence[int], one_per_value: bool) -> list[str]:
+    """Legend labels from the class bounds written out (``text[0]`` the lowest value): ``lo – hi  (n wards)``.
+
+    Examples
+    --------
+    >>> labels_from_bounds(["£1k", "£2k", "£5k"], [2, 1], False)
+    ['£1k – £2k  (2 wards)', '£2k – £5k  (1 ward)']
+    """
     labels = []
     for i, count in enumerate(counts):
         lo, hi = (text[i + 1], text[i + 1]) if one_per_value else (text[i], text[i + 1])
