@@ -1,8 +1,13 @@
-"""Build ``tuttotal/registry/wards_2013.csv`` from the shared reference data.
+"""Build the package's registries (``tuttotal/registry/``) from the shared reference data.
 
-The registry is metadata (LAD code, LAD name, source path, SHA-256, size):
-no boundary is copied. LAD names are read from the LAD TopoJSON, so that
-any of the 326 English districts can be named without a download.
+* ``wards_2013.csv`` and ``lsoa_2011.csv``: per English LAD of 2013, the
+  boundary file's source path, SHA-256 and size (LAD names from the LAD
+  TopoJSON, so that any of the 326 districts can be named without a download);
+* ``sources.csv``: every tabular source of the data root (population,
+  deprivation, lookups, regional analysis, outturn) with its place in the
+  data root, its pinned public URL, SHA-256, size, licence and vintage.
+
+Registries are metadata: no data file is copied.
 
 Usage
 -----
@@ -14,12 +19,15 @@ Re-running it on the same input rewrites the same bytes.
 from __future__ import annotations
 
 import csv
+import hashlib
 import sys
 from pathlib import Path
 
 import pyogrio
 
-OUT = Path(__file__).resolve().parents[1] / "tuttotal" / "registry" / "wards_2013.csv"
+REGISTRY = Path(__file__).resolve().parents[1] / "tuttotal" / "registry"
+OUT = REGISTRY / "wards_2013.csv"
+SOURCES_TEMPLATE = Path(__file__).with_name("sources_template.csv")
 
 
 def main(shared_data: Path) -> None:
@@ -41,6 +49,25 @@ def main(shared_data: Path) -> None:
         for r in sorted(rows, key=lambda r: r["lad_code"]):
             writer.writerow([r["lad_code"], names[r["lad_code"]], r["path"], r["sha256"], r["bytes"]])
     print(f"wrote {OUT} ({len(rows)} LADs)")
+    with open(shared_data / "lsoa-2011" / "registry.csv", newline="") as f:
+        lsoa_rows = sorted(csv.DictReader(f), key=lambda r: r["lad_code"])
+    with open(REGISTRY / "lsoa_2011.csv", "w", newline="") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["lad_code", "lad_name", "path", "sha256", "bytes"])
+        for r in lsoa_rows:
+            writer.writerow([r["lad_code"], names[r["lad_code"]], r["path"], r["sha256"], r["bytes"]])
+    print(f"wrote {REGISTRY / 'lsoa_2011.csv'} ({len(lsoa_rows)} LADs)")
+    with open(SOURCES_TEMPLATE, newline="") as f:
+        sources = list(csv.DictReader(f))
+    with open(REGISTRY / "sources.csv", "w", newline="") as f:
+        fields = ["name", "path", "url", "sha256", "bytes", "licence", "vintage", "description"]
+        writer = csv.DictWriter(f, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for row in sources:
+            local = shared_data / row["path"]
+            digest = hashlib.sha256(local.read_bytes()).hexdigest()
+            writer.writerow({**row, "sha256": digest, "bytes": local.stat().st_size})
+    print(f"wrote {REGISTRY / 'sources.csv'} ({len(sources)} files)")
 
 
 if __name__ == "__main__":

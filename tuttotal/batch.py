@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from . import settings
 from .errors import PlaceRunError
 from .places import Place, validate_slug
 
@@ -495,7 +496,7 @@ def run_record(job: PlaceJob, show_code: bool) -> dict:
         "parameters": parameters,
         "show_code": bool(show_code),
         "code_sha256": code_fingerprint(),
-        "environment_data_dir": os.environ.get("TUTTOTAL_DATA_DIR", ""),
+        "environment_data_dir": settings.env_data_dir(),
     }
 
 
@@ -515,7 +516,7 @@ def input_files(job: PlaceJob) -> dict[str, Path]:
         files["spend"] = paths.project_root() / place.sample["spend"]
     if job.drivers_path:
         files["drivers"] = Path(job.drivers_path)
-    elif place.is_synthetic and not job.spend_path:
+    elif place.is_synthetic:
         files["drivers"] = paths.project_root() / place.sample["drivers"]
     if job.wards_paths:
         boundaries = [Path(p) for p in job.wards_paths]
@@ -526,6 +527,10 @@ def input_files(job: PlaceJob) -> dict[str, Path]:
         boundaries = [found[code] for code in place.lad_codes]
     for path in boundaries:
         files[f"boundaries:{path.name}"] = path
+    if not job.drivers_path and not place.is_synthetic:
+        from . import ward_drivers
+
+        files.update(ward_drivers.input_files(place.lad_codes, job.data_dir or None))
     return files
 
 

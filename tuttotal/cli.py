@@ -33,7 +33,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, settings
 from .errors import InputError, TuttotalError
 
 
@@ -94,7 +94,7 @@ def _parser() -> argparse.ArgumentParser:
     data.add_argument("--year", default="", help="financial year to count, e.g. 2008-09")
     data.add_argument(
         "--data-dir",
-        default=os.environ.get("TUTTOTAL_DATA_DIR", ""),
+        default=settings.env_data_dir(),
         metavar="DIR",
         help="folder of <LAD code>.geojson registry files (default: $TUTTOTAL_DATA_DIR)",
     )
@@ -135,12 +135,12 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--place", action="append", default=[], metavar="NAME")
     fetch.add_argument("--lad", action="append", default=[], metavar="CODE")
     fetch.add_argument("--all", action="store_true", help="every place in params/")
-    fetch.add_argument("--data-dir", default=os.environ.get("TUTTOTAL_DATA_DIR", ""), metavar="DIR")
+    fetch.add_argument("--data-dir", default=settings.env_data_dir(), metavar="DIR")
     return parser
 
 
 def _is_tty() -> bool:
-    return sys.stderr.isatty() and not os.environ.get("CI")
+    return sys.stderr.isatty() and not settings.in_ci()
 
 
 def cmd_places() -> int:

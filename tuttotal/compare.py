@@ -35,7 +35,13 @@ def _pilot_cache_key(year: str) -> str:
     from . import __version__, illustrative, paths
 
     digest = hashlib.sha256(f"{__version__}|{year}".encode())
-    for path in (paths.data_dir() / "themes.csv", paths.data_dir() / "transfers.csv", Path(illustrative.__file__)):
+    here = Path(illustrative.__file__).parent
+    for path in (
+        paths.data_dir() / "themes.csv",
+        paths.data_dir() / "transfers.csv",
+        *(here / f"{name}.py" for name in ("illustrative", "lsoa", "interpolate", "ward_drivers")),
+        here / "registry" / "sources.csv",
+    ):
         digest.update(path.read_bytes())
     for params in sorted(paths.params_dir().glob("*.yaml")):
         digest.update(params.read_bytes())
@@ -44,11 +50,12 @@ def _pilot_cache_key(year: str) -> str:
 
 def place_theme_per_head(place, data_dir: str | os.PathLike | None, year: str) -> pd.Series:
     """Spend per head by theme (and ``all themes``) of a place's illustrative count."""
-    from . import geography, illustrative, spend, themes
+    from . import geography, illustrative, spend, themes, ward_drivers
     from .count import flag_transfers, load_transfer_rules
 
     wards = geography.load_place_wards(place, data_dir)
-    table, drivers = illustrative.illustrative_tables(place, wards, year)
+    real = ward_drivers.long_drivers(ward_drivers.ward_driver_table(wards, data_dir))
+    table, drivers = illustrative.illustrative_tables(place, wards, year, real)
     parsed = spend.parse_table(table)
     classified = themes.classify(parsed, themes.load_themes())
     counted = classified[~flag_transfers(classified, load_transfer_rules())]
@@ -63,14 +70,14 @@ def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.S
     import pandas as pd
 
     from . import datasets, places
-    from .errors import DataUnavailableError
+    from .errors import DataUnavailableError, HashMismatchError
 
     cache = datasets.cache_dir() / f"pilot-median-{_pilot_cache_key(year)}.json"
     if cache.is_file():
         return pd.Series(json.loads(cache.read_text(encoding="utf-8")), dtype=float)
     try:
         columns = {p.slug: place_theme_per_head(p, data_dir, year) for p in places.pilot_places()}
-    except DataUnavailableError:
+    except (DataUnavailableError, HashMismatchError):
         return None
     median = pd.DataFrame(columns).median(axis=1)
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from . import settings
 from .errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
 
 SOURCE_COMMIT = "88339000fc8711feb9c146d5cd7d145bf286350d"
@@ -89,8 +90,7 @@ def _entry(lad_code: str) -> RegistryEntry:
 
 
 def _base_url() -> str:
-    url = os.environ.get("TUTTOTAL_BASE_URL", BASE_URL)
-    return url if url.endswith("/") else url + "/"
+    return settings.boundary_base_url(BASE_URL)
 
 
 def get_url(lad_code: str) -> str:
@@ -99,17 +99,13 @@ def get_url(lad_code: str) -> str:
 
 
 def default_data_dir() -> Path | None:
-    """The data folder named by ``$TUTTOTAL_DATA_DIR``, if any."""
-    value = os.environ.get("TUTTOTAL_DATA_DIR")
-    return Path(value) if value else None
+    """The ward folder of the data root named by ``$TUTTOTAL_DATA_DIR``, if any."""
+    return settings.data_root().wards_dir
 
 
 def cache_dir() -> Path:
     """Where downloads are kept: ``$TUTTOTAL_CACHE_DIR`` or the user cache folder."""
-    import pooch
-
-    value = os.environ.get("TUTTOTAL_CACHE_DIR")
-    return Path(value) if value else Path(pooch.os_cache("tuttotal"))
+    return settings.cache_dir()
 
 
 def sha256_of(path: str | os.PathLike) -> str:
@@ -134,7 +130,7 @@ def _checked(path: Path, expected: str) -> Path:
 
 
 def _from_folder(lad_code: str, data_dir: Path | None) -> Path | None:
-    folder = data_dir or default_data_dir()
+    folder = settings.data_root(data_dir).wards_dir
     if folder is None:
         return None
     candidate = Path(folder) / f"{lad_code}.geojson"
@@ -214,7 +210,7 @@ def fetch(
         except Exception as exc:  # network errors come in many types
             missing[code] = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
     if missing:
-        where = folder or default_data_dir()
+        where = settings.data_root(folder).wards_dir
         lines = "\n".join(f"    {code} {lad_names()[code]}: {why}" for code, why in missing.items())
         raise DataUnavailableError(
             f"ward boundaries are missing for {len(missing)} LAD(s)"
@@ -238,7 +234,7 @@ def available_lads(data_dir: str | os.PathLike | None = None) -> list[str]:
     >>> len(available_lads("../shared/data/wards-2013"))  # doctest: +SKIP
     69
     """
-    folder = Path(data_dir) if data_dir else default_data_dir()
+    folder = settings.data_root(data_dir).wards_dir
     cache = cache_dir()
     found = []
     for code, entry in registry().items():
@@ -253,11 +249,11 @@ def lad_boundaries_path(data_dir: str | os.PathLike | None = None) -> Path:
     Looked for as ``england_lad_2013.topojson`` in the data folder and in a
     ``lad-2013`` folder beside it, then in the cache, then downloaded.
     """
-    folder = Path(data_dir) if data_dir else default_data_dir()
-    if folder is not None:
-        for candidate in (folder / LAD_TOPOJSON_NAME, folder.parent / "lad-2013" / LAD_TOPOJSON_NAME):
-            if candidate.is_file():
-                return _checked(candidate, LAD_TOPOJSON_SHA256)
+    root = settings.data_root(data_dir)
+    for folder in (root.folder("lad-2013"), root.wards_dir):
+        candidate = None if folder is None else folder / LAD_TOPOJSON_NAME
+        if candidate is not None and candidate.is_file():
+            return _checked(candidate, LAD_TOPOJSON_SHA256)
     cached = cache_dir() / LAD_TOPOJSON_PATH
     if cached.is_file():
         return _checked(cached, LAD_TOPOJSON_SHA256)

@@ -6,10 +6,9 @@ Everything made from it says "illustrative".
 
 How it is made (all draws from one seed derived from the place's slug):
 
-- **Drivers** per ward: population drawn around a typical ward size for the
-  kind of district (metropolitan and London wards are larger than shire
-  district wards), households = population / 2.3, claimants 2–8 % and
-  pupils about 14 % of the population.
+- **Drivers** per ward: the real ones (mid-2015 populations and IMD 2010
+  deprivation moved from LSOAs, :mod:`tuttotal.ward_drivers`); generated
+  ones, named alike, only for the synthetic demo place.
 - **Spend**: about £7,000 per head a year in all (Birmingham's 2008-09
   count was £7.3bn for about a million people), split by agency and COFOG
   function so that social protection, education and health take 70–80 %
@@ -24,8 +23,8 @@ Examples
 >>> wards = pd.DataFrame({"ward_code": ["W1", "W2"], "ward_name": ["A", "B"],
 ...                       "lad_code": ["E07000114", "E07000114"], "lad_name": ["Thanet"] * 2})
 >>> drivers = illustrative_drivers(wards, seed=1)
->>> sorted(drivers.driver.unique())
-['claimants', 'households', 'population', 'pupils']
+>>> sorted(drivers.driver.unique())[:4]
+['children_0_15', 'employment_deprived', 'imd2010_score', 'imd2015_score']
 >>> table = illustrative_spend(wards, drivers, place_name="Thanet", year="2008-09", seed=1)
 >>> sorted(table.agency_type.unique())
 ['central', 'council', 'dwp', 'fire', 'nhs', 'other', 'police']
@@ -61,7 +60,7 @@ AGENCY_MIX: tuple[tuple[str, str, str, str, float, str, str], ...] = (
     ("{place} Primary Care Trust", "nhs", "place", "07", 0.180, "", ""),
     ("{place} Police", "police", "place", "03", 0.030, "", ""),
     ("{place} Fire and Rescue Service", "fire", "place", "03", 0.007, "", ""),
-    ("Jobcentre Plus", "dwp", "ward", "10.5", 0.025, "claimants", ""),
+    ("Jobcentre Plus", "dwp", "ward", "10.5", 0.025, "employment_deprived", ""),
     ("Jobcentre Plus", "dwp", "ward", "10.1", 0.060, "population", ""),
     ("The Pension Service", "dwp", "ward", "10.2", 0.150, "population", ""),
     ("HM Revenue and Customs", "central", "lad", "10.4", 0.030, "", ""),
@@ -93,23 +92,39 @@ def seed_for(key: str) -> int:
 
 
 def illustrative_drivers(wards: pd.DataFrame, seed: int) -> pd.DataFrame:
-    """Population, households, claimants and pupils per ward (``area_code, driver, value``)."""
+    """Generated drivers per ward (``area_code, driver, value``), named like the real ones.
+
+    Only for wards the real data does not cover (the synthetic demo place):
+    population around a typical ward size, people by age, income- and
+    employment-deprived people and deprivation scores.
+    """
     import pandas as pd
 
     rng = np.random.default_rng(seed)
     codes = wards["ward_code"].to_numpy()
     typical = np.array([_WARD_POPULATION.get(str(lad)[:3], 6_000) for lad in wards["lad_code"]], dtype=float)
     population = np.round(typical * rng.lognormal(0.0, 0.25, len(codes)))
-    households = np.round(population / 2.3 * rng.normal(1.0, 0.05, len(codes)))
-    claimants = np.round(population * rng.uniform(0.02, 0.08, len(codes)))
-    pupils = np.round(population * rng.normal(0.14, 0.015, len(codes)))
+    children = np.round(population * rng.normal(0.19, 0.02, len(codes)))
+    older = np.round(population * rng.normal(0.24, 0.04, len(codes)))
+    people_16_59 = population - children - older
+    working_age = np.round(people_16_59 * rng.normal(1.02, 0.01, len(codes)))
+    income_share = np.round(rng.beta(2.0, 10.0, len(codes)), 3)
+    employment_share = np.round(income_share * rng.normal(0.8, 0.05, len(codes)), 3)
+    imd2010 = np.round(10 + 150 * income_share * rng.normal(1.0, 0.1, len(codes)), 2)
+    imd2015 = np.round(imd2010 * rng.normal(1.0, 0.08, len(codes)), 2)
     frames = [
         pd.DataFrame({"area_code": codes, "driver": name, "value": values})
         for name, values in (
             ("population", population),
-            ("households", households),
-            ("claimants", claimants),
-            ("pupils", pupils),
+            ("children_0_15", children),
+            ("people_16_59", people_16_59),
+            ("people_60_plus", older),
+            ("working_age", working_age),
+            ("income_deprived", np.round(income_share * population)),
+            ("employment_deprived", np.round(employment_share * working_age)),
+            ("income_deprived_share", income_share),
+            ("imd2010_score", imd2010),
+            ("imd2015_score", imd2015),
         )
     ]
     return pd.concat(frames, ignore_index=True)
@@ -216,13 +231,16 @@ def illustrative_spend(
     return table[["year", "agency", "agency_type", "area_code", "function", "amount_gbp", "theme"]]
 
 
-def illustrative_tables(place, wards: pd.DataFrame, year: str) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The illustrative spend count (file schema) and drivers of a place, seeded by its slug.
+def illustrative_tables(place, wards: pd.DataFrame, year: str, drivers: pd.DataFrame | None = None):
+    """The illustrative spend count (file schema) and the drivers it was drawn with, seeded by the place's slug.
 
-    Calibrated to the place's published figures when they are for ``year``.
+    ``drivers`` are the real ward drivers (:mod:`tuttotal.ward_drivers`) when
+    given; generated ones otherwise. Calibrated to the place's published
+    figures when they are for ``year``.
     """
     seed = seed_for(place.slug)
-    drivers = illustrative_drivers(wards, seed)
+    if drivers is None:
+        drivers = illustrative_drivers(wards, seed)
     published = place.published if str(place.published.get("year", "")) == year else None
     spend = illustrative_spend(wards, drivers, place_name=place.name, year=year, seed=seed, published=published)
     return spend, drivers

@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import os
 import threading
 from typing import Any
 
@@ -235,4 +234,6 @@ def register_engine() -> str:
 
 def default_max_uses() -> int:
     """Notebooks per kernel: ``$TUTTOTAL_KERNEL_MAX_USES`` or 25."""
-    return int(os.environ.get("TUTTOTAL_KERNEL_MAX_USES", "25"))
+    from . import settings
+
+    return settings.kernel_max_uses()

@@ -6,15 +6,15 @@ folders sit beside it. ``TUTTOTAL_HOME`` points elsewhere when needed.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
+from . import settings
 from .errors import InputError
 
 
 def project_root() -> Path:
     """The repository root: ``$TUTTOTAL_HOME`` or the folder above the package."""
-    home = os.environ.get("TUTTOTAL_HOME")
+    home = settings.home_dir()
     root = Path(home) if home else Path(__file__).resolve().parents[1]
     if not (root / "params").is_dir():
         raise InputError(
@@ -42,4 +42,4 @@ def notebooks_dir() -> Path:
 
 def default_output_dir() -> Path:
     """``outputs/`` under the current folder: where ``tuttotal run`` writes."""
-    return Path.cwd() / "outputs"
+    return settings.default_output_dir()

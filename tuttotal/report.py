@@ -6,10 +6,13 @@ the figures and write the files of the output layout::
 
     ward_map.png, themes.png, ward_theme.csv, reconciliation.csv, summary.json
 
+Drivers (population by age, deprivation) of a real place are the real
+ones, moved from 2011 LSOAs onto its wards (:mod:`tuttotal.ward_drivers`)
+and written as ``drivers.csv``; a user's ``drivers_path`` overrides them.
 When no spend file is given for a real place, an illustrative count is
 generated for its real wards (:mod:`tuttotal.illustrative`), saved beside
-the outputs as ``illustrative_spend.csv`` and ``illustrative_drivers.csv``,
-and every figure and ``summary.json`` say so.
+the outputs as ``illustrative_spend.csv``, and every figure and
+``summary.json`` say so.
 
 Examples
 --------
@@ -22,7 +25,6 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 import platform
 import tempfile
 import time
@@ -53,6 +55,7 @@ class PlaceReport:
     focus: pd.DataFrame
     spend: pd.DataFrame
     drivers: pd.DataFrame | None
+    driver_table: pd.DataFrame | None
     count: Count
     output_dir: Path
     spend_kind: str  # "supplied", "illustrative" or "synthetic"
@@ -88,9 +91,25 @@ class PlaceReport:
         return f"Spend: {Path(self.parameters['spend_path']).name}."
 
     @property
+    def drivers_note(self) -> str | None:
+        """One sentence on the drivers: where they come from and their vintage."""
+        if self.driver_table is not None:
+            return (
+                "People: mid-2015 populations (IoD 2019 File 6) and IMD 2010 deprivation, moved from 2011 LSOAs "
+                "onto wards by area (tuttotal areal interpolation)"
+                + (f"; applied to a {self.year} count." if self.year else ".")
+            )
+        if self.parameters.get("drivers_path"):
+            return f"Drivers: {Path(self.parameters['drivers_path']).name}."
+        return None
+
+    @property
     def figure_notes(self) -> list[str]:
         """Footer lines of every figure."""
-        return [self.provenance_note, *self.count.notes]
+        notes = [self.provenance_note]
+        if self.drivers_note:
+            notes.append(self.drivers_note)
+        return [*notes, *self.count.notes]
 
     @property
     def attribution(self) -> str:
@@ -370,6 +389,10 @@ class PlaceReport:
             tables["focus_comparison"] = comparison.round(2)
         if len(self.years) > 1:
             tables["change_by_year"] = self.change_by_year().round(2)
+        if self.driver_table is not None:
+            from .ward_drivers import drivers_csv_table
+
+            tables["drivers"] = drivers_csv_table(self.driver_table)
         paths = {}
         for name, frame in tables.items():
             paths[name] = self.output_dir / f"{name}.csv"
@@ -436,35 +459,46 @@ def package_versions() -> dict[str, str]:
     return found
 
 
-def _load_spend(place: Place, wards, spend_path: str, drivers_path: str, output_dir: Path, year: str):
-    """Spend table, driver table, kind of spend, and the files read (for hashing)."""
+def _load_drivers(place: Place, wards, drivers_path: str, data_dir: str):
+    """The driver table: the user's, the demo's sample, or the real ward drivers; and the files read.
+
+    Returns ``(drivers, driver_table, files)``: the long table the count uses
+    (or None), the wide real table written as ``drivers.csv`` (or None) and
+    the files read, by name.
+    """
+    from . import paths, ward_drivers
+    from .spend import read_drivers
+
+    if drivers_path:
+        return read_drivers(drivers_path), None, {"drivers": Path(drivers_path)}
+    if place.is_synthetic:
+        path = paths.project_root() / place.sample["drivers"]
+        return read_drivers(path), None, {"drivers": path}
+    if not ward_drivers.has_real_drivers(sorted(set(wards["lad_code"]))):
+        return None, None, {}
+    table = ward_drivers.ward_driver_table(wards, data_dir or None)
+    files = {name: Path(path) for name, path in table.attrs["files"].items()}
+    return ward_drivers.long_drivers(table), table, files
+
+
+def _load_spend(place: Place, wards, spend_path: str, drivers, output_dir: Path, year: str):
+    """Spend table, kind of spend, and the files read (for hashing)."""
     from . import illustrative, paths
-    from .spend import read_drivers, read_spend
+    from .spend import read_spend
 
     files: dict[str, Path] = {}
-    drivers = None
     if spend_path:
         kind = "supplied"
         files["spend"] = Path(spend_path)
     elif place.is_synthetic:
         kind = "synthetic"
         files["spend"] = paths.project_root() / place.sample["spend"]
-        if not drivers_path:
-            files["drivers"] = paths.project_root() / place.sample["drivers"]
     else:
         kind = "illustrative"
-        table, generated = illustrative.illustrative_tables(place, wards, year)
+        table, _ = illustrative.illustrative_tables(place, wards, year, drivers)
         files["spend"] = output_dir / "illustrative_spend.csv"
         table.to_csv(files["spend"], index=False, lineterminator="\n")
-        if not drivers_path:
-            files["drivers"] = output_dir / "illustrative_drivers.csv"
-            generated.to_csv(files["drivers"], index=False, lineterminator="\n")
-    if drivers_path:
-        files["drivers"] = Path(drivers_path)
-    spend = read_spend(files["spend"])
-    if "drivers" in files:
-        drivers = read_drivers(files["drivers"])
-    return spend, drivers, kind, files
+    return read_spend(files["spend"]), kind, files
 
 
 def prepare(
@@ -527,7 +561,10 @@ def prepare(
         wards = geography.load_place_wards(the_place, data_dir or None, wards_paths)
         timings["wards_s"] = round(time.perf_counter() - start, 3)
         the_year = parse_year(year) if year else the_place.year
-        spend, drivers, kind, files = _load_spend(the_place, wards, spend_path, drivers_path, out, the_year)
+        drivers, driver_table, driver_files = _load_drivers(the_place, wards, drivers_path, data_dir)
+        timings["drivers_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
+        spend, kind, files = _load_spend(the_place, wards, spend_path, drivers, out, the_year)
+        files.update(driver_files)
         if not year and the_year not in set(spend["year"]):
             the_year = max(spend["year"])
         theme_table = themes.load_themes(themes_path or None)
@@ -536,7 +573,7 @@ def prepare(
         count = apportion(
             classified, wards, drivers, year=the_year, driver=driver or None, transfer_rules=transfer_rules
         )
-        timings["count_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
+        timings["count_s"] = round(time.perf_counter() - start - timings["wards_s"] - timings["drivers_s"], 3)
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for message in messages:
         print(f"warning: {message}")
@@ -569,6 +606,7 @@ def prepare(
         focus=focus,
         spend=spend,
         drivers=drivers,
+        driver_table=driver_table,
         count=count,
         output_dir=out,
         spend_kind=kind,
@@ -581,4 +619,6 @@ def prepare(
 
 def environment_data_dir() -> str:
     """``$TUTTOTAL_DATA_DIR`` or ``""``: the notebooks' default ``data_dir``."""
-    return os.environ.get("TUTTOTAL_DATA_DIR", "")
+    from . import settings
+
+    return settings.env_data_dir()

@@ -124,7 +124,7 @@ def main(folder: Path = HERE) -> None:
         }
     )
     drivers = illustrative_drivers(frame, seed=SEED)
-    drivers["value"] = drivers["value"].astype(int)
+    drivers["value"] = [int(v) if float(v).is_integer() else float(v) for v in drivers["value"]]
     drivers.to_csv(folder / "drivers.csv", index=False, lineterminator="\n")
     spend = illustrative_spend(frame, drivers, place_name="Demo Vale", year=YEAR, seed=SEED)
     spend.to_csv(folder / "spend.csv", index=False, lineterminator="\n")

@@ -1,0 +1,140 @@
+"""The environment, read in one place: data root, download cache, outputs, sources.
+
+Every environment variable tuttotal honours is read here and nowhere else:
+
+========================  ==========================================================
+``TUTTOTAL_DATA_DIR``     the data root: a folder laid out like ``../shared/data``
+                          (``wards-2013/``, ``lsoa-2011/``, ``population/``,
+                          ``deprivation/``, ``lookups/``, ``cra/``, ``outturn/``,
+                          ``lad-2013/``), or a folder of ``<LAD code>.geojson`` ward
+                          files alone
+``TUTTOTAL_CACHE_DIR``    where downloads and parsed caches are kept
+                          (default: the user cache folder, ``pooch.os_cache``)
+``TUTTOTAL_HOME``         the project folder holding ``params/``, ``data/``,
+                          ``notebooks/`` (default: the folder above the package)
+``TUTTOTAL_BASE_URL``     a mirror of the boundary source (tests, offline mirrors)
+``TUTTOTAL_KERNEL_MAX_USES``  notebooks a warm kernel runs before it is replaced
+``CI``                    plain progress lines instead of bars
+========================  ==========================================================
+
+The variables are read on each call (cheap), so that a test or a notebook
+that changes one sees the change; nothing else in the package reads
+``os.environ``.
+
+Examples
+--------
+>>> from tuttotal import settings
+>>> root = settings.data_root("../shared/data")
+>>> root.wards_dir.name, root.folder("population").name
+('wards-2013', 'population')
+>>> settings.data_root("").root is None or True
+True
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The sub-folders of a full data root, one per dataset.
+LAYOUT = ("wards-2013", "lsoa-2011", "population", "deprivation", "lookups", "cra", "outturn", "lad-2013")
+
+
+def env_data_dir() -> str:
+    """``$TUTTOTAL_DATA_DIR`` or ``""``."""
+    return os.environ.get("TUTTOTAL_DATA_DIR", "")
+
+
+def cache_dir() -> Path:
+    """Where downloads and parsed caches are kept: ``$TUTTOTAL_CACHE_DIR`` or the user cache folder."""
+    value = os.environ.get("TUTTOTAL_CACHE_DIR")
+    if value:
+        return Path(value)
+    import pooch
+
+    return Path(pooch.os_cache("tuttotal"))
+
+
+def home_dir() -> str:
+    """``$TUTTOTAL_HOME`` or ``""``."""
+    return os.environ.get("TUTTOTAL_HOME", "")
+
+
+def boundary_base_url(default: str) -> str:
+    """``$TUTTOTAL_BASE_URL`` or ``default``, ending in ``/``."""
+    url = os.environ.get("TUTTOTAL_BASE_URL", default)
+    return url if url.endswith("/") else url + "/"
+
+
+def kernel_max_uses() -> int:
+    """``$TUTTOTAL_KERNEL_MAX_USES`` (default 25)."""
+    return int(os.environ.get("TUTTOTAL_KERNEL_MAX_USES", "25"))
+
+
+def in_ci() -> bool:
+    """True when ``$CI`` is set (plain progress lines)."""
+    return bool(os.environ.get("CI"))
+
+
+def default_output_dir() -> Path:
+    """``outputs/`` under the current folder: where ``tuttotal run`` writes."""
+    return Path.cwd() / "outputs"
+
+
+@dataclass(frozen=True)
+class DataRoot:
+    """Where each dataset is looked for before the cache and a download.
+
+    Attributes
+    ----------
+    root : Path or None
+        A folder with the full layout (:data:`LAYOUT`), or None.
+    wards_dir : Path or None
+        The folder of ``<LAD code>.geojson`` ward files.
+    """
+
+    root: Path | None
+    wards_dir: Path | None
+
+    def folder(self, name: str) -> Path | None:
+        """The folder of one dataset (``"population"``, ``"lsoa-2011"``…) in the root, or None."""
+        if name == "wards-2013":
+            return self.wards_dir
+        return None if self.root is None else self.root / name
+
+    def describe(self) -> str:
+        """Where data is read from, for messages."""
+        if self.root is not None:
+            return f"the data root {self.root}"
+        if self.wards_dir is not None:
+            return f"the ward folder {self.wards_dir}"
+        return "no data folder (TUTTOTAL_DATA_DIR is not set)"
+
+
+def _has_layout(folder: Path) -> bool:
+    return any((folder / name).is_dir() for name in LAYOUT)
+
+
+def data_root(data_dir: str | os.PathLike | None = None) -> DataRoot:
+    """The data root named by ``data_dir`` or, when empty, ``$TUTTOTAL_DATA_DIR``.
+
+    A folder with the layout of ``../shared/data`` gives every dataset; a
+    folder of ward files alone gives boundaries, and its parent is used as
+    the root when it has the layout (so ``--data-dir …/wards-2013`` keeps
+    working); everything else comes from the cache or a download.
+
+    Parameters
+    ----------
+    data_dir : path, optional
+        The folder; ``""`` or None reads ``$TUTTOTAL_DATA_DIR``.
+    """
+    value = str(data_dir) if data_dir else env_data_dir()
+    if not value:
+        return DataRoot(None, None)
+    folder = Path(value).expanduser()
+    if _has_layout(folder):
+        wards = folder / "wards-2013"
+        return DataRoot(folder, wards if wards.is_dir() else None)
+    parent = folder.parent
+    return DataRoot(parent if _has_layout(parent) else None, folder)
