@@ -17,7 +17,8 @@ ERRORS = [c for c in CASES if c["outcome"] == "error"]
 
 
 def test_the_corpus_has_at_least_25_files_each_with_a_case():
-    files = {p.name for p in HERE.iterdir() if p.suffix in {".csv", ".geojson", ".shp", ".yaml", ".xlsx", ".txt"}}
+    suffixes = {".csv", ".geojson", ".shp", ".yaml", ".xlsx", ".txt", ".gz", ".rda"}
+    files = {p.name for p in HERE.iterdir() if p.suffix in suffixes}
     files -= {"cases.yaml"}
     assert len(files) >= 25
     assert files == {c["file"] for c in CASES}
@@ -37,6 +38,8 @@ def test_bad_input(case, tmp_path, wards_dir, monkeypatch):
         assert not (tmp_path / "PWNED").exists()
         if case["use"] in {"spend", "drivers", "wards"}:
             assert path.name in message, "the message names the file"
+        if case["use"] == "data":
+            assert (case.get("target") or path.read_text().strip()).split("/")[-1] in message
     elif case["outcome"] == "ok":
         table = spend.read_spend(path)
         checks = {
@@ -79,5 +82,5 @@ def test_corpus_files_are_what_the_generator_writes(tmp_path):
 
     subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(tmp_path)], check=True, capture_output=True)
     for case in CASES:
-        if Path(case["file"]).suffix in {".csv", ".geojson", ".yaml"}:
+        if Path(case["file"]).suffix in {".csv", ".geojson", ".yaml"} or case["file"].startswith("data_"):
             assert (tmp_path / case["file"]).read_bytes() == (HERE / case["file"]).read_bytes(), case["file"]

@@ -185,9 +185,10 @@ def test_transfer_rules_apply_only_when_the_recipient_is_counted():
 
 def test_one_driver_for_the_run_overrides_the_themes_table():
     drivers = pd.concat(
-        [drivers_table([1, 1, 2, 1, 1]), drivers_table([0, 0, 1, 0, 0]).assign(driver="pupils")], ignore_index=True
+        [drivers_table([1, 1, 2, 1, 1]), drivers_table([0, 0, 1, 0, 0]).assign(driver="children_0_15")],
+        ignore_index=True,
     )
-    table = spend_table([("L1", "09", 400)])  # 09 education: the pupils driver in data/themes.csv
+    table = spend_table([("L1", "09", 400)])  # 09 education: the children_0_15 driver in data/themes.csv
     by_table = apportion(table, WARDS, drivers).ward_spend.set_index("ward_code").amount_pence
     by_run = apportion(table, WARDS, drivers, driver="population").ward_spend.set_index("ward_code").amount_pence
     assert by_table.to_dict() == {"W01": 0, "W02": 0, "W03": 400}

@@ -108,8 +108,54 @@ def test_the_cli_fetches_a_place(local_mirror, monkeypatch, tmp_path, capsys):
     monkeypatch.setenv("TUTTOTAL_BASE_URL", local_mirror)
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("TUTTOTAL_DATA_DIR", raising=False)
-    assert main(["data", "fetch", "--lad", THANET, "--data-dir", ""]) == 0
+    assert main(["data", "fetch", "--lad", THANET, "--data-dir", "", "--boundaries-only"]) == 0
     assert "1 boundary file(s) present and verified" in capsys.readouterr().out
+
+
+@pytest.fixture
+def data_root_server(tmp_path):
+    """A copy of the data root needed for Thanet's drivers, served over HTTP on loopback; one file tampered."""
+    from tuttotal import sources
+
+    if not (SHARED_DATA / "population").is_dir():
+        pytest.skip(f"the real data root is not beside the repository ({SHARED_DATA} is absent)")
+    root = tmp_path / "served"
+    for name in ("population", "imd2010", "imd2015", "lsoa01_to_lsoa11"):
+        target = root / sources.source(name).path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(SHARED_DATA / sources.source(name).path, target)
+    (root / "lsoa-2011").mkdir()
+    shutil.copy(SHARED_DATA / "lsoa-2011" / f"{THANET}.geojson", root / "lsoa-2011" / f"{THANET}.geojson")
+    (root / "lsoa-2011" / "E07000108.geojson").write_text('{"type": "FeatureCollection", "features": []}')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a: None
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def test_the_cli_fetches_the_data_the_drivers_need(local_mirror, data_root_server, monkeypatch, tmp_path, capsys):
+    from tuttotal import sources
+    from tuttotal.cli import main
+
+    monkeypatch.setenv("TUTTOTAL_BASE_URL", local_mirror)
+    monkeypatch.setenv("TUTTOTAL_DATA_URL", data_root_server)
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("TUTTOTAL_DATA_DIR", raising=False)
+    assert main(["data", "fetch", "--lad", THANET]) == 0
+    out = capsys.readouterr().out
+    assert "1 LSOA boundary file(s) present and verified" in out
+    assert "4 population, deprivation and lookup file(s) present and verified" in out
+    cached = tmp_path / "cache" / "data" / sources.source("population").path
+    assert datasets.sha256_of(cached) == sources.source("population").sha256
+    # Now offline: everything comes from the cache, hash-checked.
+    assert sources.get_path("population", download=False) == cached
+    # A served file whose bytes are not the pinned ones is refused and not kept.
+    with pytest.raises(DataUnavailableError, match="E07000108"):
+        sources.lsoa_paths(["E07000108"])
+    assert not (tmp_path / "cache" / "data" / "lsoa-2011" / "E07000108.geojson").exists()
 
 
 def test_lad_topojson_is_found_beside_the_ward_folder(wards_dir):

@@ -417,6 +417,11 @@ def check_inputs(job: PlaceJob) -> None:
             check_ward_vintage(read_spend(job.spend_path), wards)
         if job.drivers_path:
             read_drivers(job.drivers_path)
+        elif not job.place.is_synthetic:
+            from . import ward_drivers
+
+            if ward_drivers.has_real_drivers(sorted(set(wards["lad_code"]))):
+                ward_drivers.ward_driver_table(wards, job.data_dir or None)  # every data file found and verified
 
 
 def run_job(job: PlaceJob, output_root: str | os.PathLike, options: RunOptions = RunOptions()) -> PlaceResult:

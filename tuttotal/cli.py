@@ -10,7 +10,7 @@ Examples
 
     $ tuttotal places
     $ tuttotal run                                   # the synthetic demo, offline
-    $ tuttotal run --place kent --data-dir ../shared/data/wards-2013
+    $ tuttotal run --place kent --data-dir ../shared/data
     $ tuttotal run --lad E07000114 --focus-ward "Margate Central"
     $ tuttotal run --all --workers 2 --resume              # every pilot, in parallel
     $ tuttotal run --each-lad all --executor dask          # every local LAD as its own area
@@ -96,7 +96,8 @@ def _parser() -> argparse.ArgumentParser:
         "--data-dir",
         default=settings.env_data_dir(),
         metavar="DIR",
-        help="folder of <LAD code>.geojson registry files (default: $TUTTOTAL_DATA_DIR)",
+        help="data root laid out like ../shared/data (wards-2013/, lsoa-2011/, population/, deprivation/, "
+        "lookups/…), or a folder of <LAD code>.geojson ward files (default: $TUTTOTAL_DATA_DIR)",
     )
     data.add_argument("--wards", action="append", default=[], metavar="FILE", help="your own boundary file; repeatable")
     data.add_argument(
@@ -129,13 +130,20 @@ def _parser() -> argparse.ArgumentParser:
         help="start a new kernel for every place (default: each worker reuses one, reset between places)",
     )
 
-    data_cmd = commands.add_parser("data", help="download and verify boundary files")
+    data_cmd = commands.add_parser("data", help="download and verify boundaries and the data the drivers need")
     data_sub = data_cmd.add_subparsers(dest="data_command", metavar="ACTION", required=True)
-    fetch = data_sub.add_parser("fetch", help="download and hash-check ward boundaries")
+    fetch = data_sub.add_parser(
+        "fetch", help="download and hash-check ward and LSOA boundaries, populations, deprivation and lookups"
+    )
     fetch.add_argument("--place", action="append", default=[], metavar="NAME")
     fetch.add_argument("--lad", action="append", default=[], metavar="CODE")
     fetch.add_argument("--all", action="store_true", help="every place in params/")
     fetch.add_argument("--data-dir", default=settings.env_data_dir(), metavar="DIR")
+    fetch.add_argument(
+        "--boundaries-only",
+        action="store_true",
+        help="ward boundaries only (default: also the LSOA boundaries, populations and deprivation the drivers need)",
+    )
     return parser
 
 
@@ -381,6 +389,17 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     for code, path in files.items():
         print(f"{code}  {path}")
     print(f"{len(files)} boundary file(s) present and verified")
+    if args.boundaries_only:
+        return 0
+    from . import sources, ward_drivers
+
+    lsoa = sources.lsoa_paths(codes, args.data_dir or None, progress=_is_tty())
+    for code, path in lsoa.items():
+        print(f"{code}  {path}")
+    print(f"{len(lsoa)} LSOA boundary file(s) present and verified")
+    for name in ward_drivers.SOURCE_NAMES:
+        print(f"{name}  {sources.get_path(name, args.data_dir or None)}")
+    print(f"{len(ward_drivers.SOURCE_NAMES)} population, deprivation and lookup file(s) present and verified")
     return 0
 
 

@@ -123,3 +123,35 @@ def focus_against_place(run: PlaceReport, theme: str) -> pd.DataFrame:
     """The theme per head in each focus ward, its LAD, the place and the median pilot place."""
     table = run.focus_comparison()
     return table[table.theme == theme].drop(columns="theme").reset_index(drop=True)
+
+
+def theme_need(run: PlaceReport, theme: str) -> pd.DataFrame:
+    """Each ward's spend on ``theme`` beside its people and income deprivation (``amount_gbp`` is the theme's)."""
+    from .deprivation import ward_need
+
+    totals = theme_spend(run, theme).groupby("ward_code")["amount_pence"].sum() / 100
+    wards = run.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
+    wards["amount_gbp"] = wards["ward_code"].map(totals).fillna(0.0)
+    return ward_need(wards, run.ward_drivers_wide())
+
+
+def theme_most_deprived(run: PlaceReport, theme: str) -> pd.DataFrame:
+    """Share of the theme's spend, and of the people, in the most income-deprived 10% and 20% of wards."""
+    from .deprivation import spend_in_most_deprived
+
+    return spend_in_most_deprived(theme_need(run, theme))
+
+
+def theme_need_chart(run: PlaceReport, theme: str) -> Figure | None:
+    """The theme's spend per head against income deprivation, wards as points (None without drivers)."""
+    from .need_charts import need_scatter
+
+    if not run.has_need:
+        return None
+    return need_scatter(
+        theme_need(run, theme),
+        title=f"{run.place.name}: {theme}, spending per head and income deprivation by ward, {run.year}",
+        focus=list(run.focus["ward_code"]),
+        notes=run.need_notes,
+        stamp=run.stamp,
+    )

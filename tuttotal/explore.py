@@ -72,7 +72,14 @@ __all__ = [
 ]
 
 #: Measures: key -> label shown on the controls and in titles.
-MEASURES: dict[str, str] = {"total": "£ total", "per_head": "£ per head", "share": "share of place"}
+MEASURES: dict[str, str] = {
+    "total": "£ total",
+    "per_head": "£ per head",
+    "share": "share of place",
+    "income_deprived": "people income-deprived",
+}
+#: Measures shown as percentages in legends.
+PERCENT_MEASURES = ("share", "income_deprived")
 #: Classification schemes offered: key (as :data:`tuttotal.maps.SCHEMES`) -> label.
 SCHEMES: dict[str, str] = {
     "quantiles": "quantiles",
@@ -150,6 +157,12 @@ class PlaceData:
     lad_names: tuple[str, ...]
     ward_labels: tuple[str, ...] = field(default=())
     shapes: dict = field(default_factory=dict, repr=False)
+    need: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def has_need(self) -> bool:
+        """True when income deprivation can be shown beside the money."""
+        return self.need is not None
 
     @property
     def slug(self) -> str:
@@ -253,6 +266,7 @@ def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
         lad_codes=lad_codes,
         lad_names=lad_names,
         ward_labels=labels,
+        need=run.ward_need().set_index("ward_code").reindex(codes) if run.has_need else None,
     )
 
 
@@ -339,9 +353,17 @@ def ward_table(data: PlaceData, selection: Selection) -> pd.DataFrame:
             table["per_head_gbp"] = np.where(people > 0, pence / 100 / people, np.nan)
     total = pence.sum()
     table["share_of_place"] = pence / total if total else np.nan
-    column = {"total": "amount_gbp", "per_head": "per_head_gbp", "share": "share_of_place"}[selection.measure]
+    if data.need is not None:
+        table["income_deprived_share"] = data.need["income_deprived_share"].to_numpy(dtype=float)
+    column = {
+        "total": "amount_gbp",
+        "per_head": "per_head_gbp",
+        "share": "share_of_place",
+        "income_deprived": "income_deprived_share",
+    }[selection.measure]
     if column not in table:
-        raise ValueError(f"measure {selection.measure!r} needs a population driver; use 'total' or 'share'")
+        needs = "deprivation drivers" if selection.measure == "income_deprived" else "a population driver"
+        raise ValueError(f"measure {selection.measure!r} needs {needs}; use 'total' or 'share'")
     table["value"] = table[column]
     return table
 
@@ -462,7 +484,7 @@ def class_labels(bins: np.ndarray, values: np.ndarray, classes: np.ndarray, meas
     low = float(finite.min()) if finite.size else 0.0
     one_per_value = bins.size == np.unique(finite).size
     bounds = [low, *bins.tolist()]
-    if measure == "share":
+    if measure in PERCENT_MEASURES:
         for decimals in range(0, 6):
             text = [f"{100 * b:.{decimals}f}%" for b in bounds]
             if len(set(text)) == len(set(bounds)):
@@ -499,6 +521,9 @@ class WardProfile:
     place_wards: int
     ranked_by: str
     by_theme: pd.DataFrame
+    income_deprived_share: float = float("nan")
+    income_rank_in_place: int | None = None
+    england_imd_decile: int | None = None
 
     def to_html(self) -> str:
         """The profile as a small HTML card (what the explorer shows)."""
@@ -511,6 +536,13 @@ class WardProfile:
         ]
         if per_head:
             facts.append(("Per head", f"£{self.per_head_gbp:,.0f} ({self.population:,.0f} people)"))
+        if np.isfinite(self.income_deprived_share):
+            text = f"{self.income_deprived_share:.1%} of people"
+            if self.income_rank_in_place is not None:
+                text += f", rank {self.income_rank_in_place} of {self.place_wards} in {self.place_name} (1 = most)"
+            facts.append(("Income-deprived", text))
+        if self.england_imd_decile is not None:
+            facts.append(("IMD 2015", f"England decile {self.england_imd_decile} of 10 (1 = most deprived LSOAs)"))
         facts += [
             ("Share", f"{self.share_of_lad:.1%} of {self.lad_name}, {self.share_of_place:.2%} of {self.place_name}"),
             (
@@ -626,6 +658,15 @@ def ward_profile(data: PlaceData, selection: Selection, ward: str) -> WardProfil
         }
     ).sort_values("ward_gbp", ascending=False, kind="stable", ignore_index=True)
     row = wards.iloc[i]
+    need = {}
+    if data.need is not None:
+        found = data.need.iloc[i]
+        decile = found.get("england_imd_decile")
+        need = {
+            "income_deprived_share": float(found["income_deprived_share"]),
+            "income_rank_in_place": int(found["income_rank_in_place"]),
+            "england_imd_decile": None if decile is None or pd.isna(decile) else int(decile),
+        }
     return WardProfile(
         ward_code=code,
         ward_name=str(row.ward_name),
@@ -643,6 +684,7 @@ def ward_profile(data: PlaceData, selection: Selection, ward: str) -> WardProfil
         place_wards=len(amount),
         ranked_by=ranked_by,
         by_theme=by_theme,
+        **need,
     )
 
 
@@ -1147,6 +1189,10 @@ def export(
 
 def view_titles(data: PlaceData, selection: Selection) -> dict[str, str]:
     """Title and subtitle of the map for a selection."""
+    if selection.measure == "income_deprived":
+        vintage = " (IMD 2010)" if data.run.driver_table is not None else ""
+        title = f"{data.name}: people income-deprived by ward{vintage}"
+        return {"title": title, "subtitle": "Not money: the share of each ward's people who are income-deprived."}
     what = {"total": "in total", "per_head": "per head", "share": "as a share of the place"}[selection.measure]
     title = f"{data.name}: public spending {what} by ward, {data.year}"
     subtitle = (
@@ -1393,7 +1439,11 @@ class Explorer:
                 self.place_box.value = select_place if select_place in values else ""
             self.year_box.options = data.run.years
             self.year_box.value = data.year
-            measures = [(label, key) for key, label in MEASURES.items() if key != "per_head" or data.has_population]
+            measures = [
+                (label, key)
+                for key, label in MEASURES.items()
+                if (key != "per_head" or data.has_population) and (key != "income_deprived" or data.has_need)
+            ]
             if self.measure_box.value not in [m[1] for m in measures]:
                 self.measure_box.value = None
             self.measure_box.options = measures

@@ -190,18 +190,43 @@ def _classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.n
     return bins, classes, shown
 
 
-def _colours(n: int) -> list[tuple[float, float, float, float]]:
+def _colours(n: int, name: str = CMAP) -> list[tuple[float, float, float, float]]:
     from matplotlib import colormaps
 
-    cmap = colormaps[CMAP]
+    cmap = colormaps[name]
     if n == 1:
         return [cmap(0.55)]
     return [cmap(x) for x in np.linspace(0.14, 0.92, n)]
 
 
-def _class_labels(bins: np.ndarray, low: float, counts: Sequence[int], one_per_value: bool) -> list[str]:
+def percent_labels(values: Sequence[float]) -> list[str]:
+    """Percent labels for shares (0.153 → ``15%``), with as many decimals as tell them apart.
+
+    Examples
+    --------
+    >>> percent_labels([0.153, 0.42])
+    ['15%', '42%']
+    >>> percent_labels([0.151, 0.154])
+    ['15.1%', '15.4%']
+    """
+    values = [float(v) for v in values]
+    distinct = sorted(set(values))
+    for decimals in (0, 1, 2, 3):
+        labels = {v: f"{v:.{decimals}%}" for v in distinct}
+        if len(set(labels.values())) == len(distinct):
+            break
+    return [labels[v] for v in values]
+
+
+#: How legend bounds are written, by ``value_format``.
+VALUE_LABELS = {"gbp": money_labels, "percent": percent_labels}
+
+
+def _class_labels(
+    bins: np.ndarray, low: float, counts: Sequence[int], one_per_value: bool, value_format: str = "gbp"
+) -> list[str]:
     """``£lo – £hi  (n wards)`` per class; ``£value  (n wards)`` when each class is one value."""
-    return labels_from_bounds(money_labels([low, *bins.tolist()]), counts, one_per_value)
+    return labels_from_bounds(VALUE_LABELS[value_format]([low, *bins.tolist()]), counts, one_per_value)
 
 
 def labels_from_bounds(text: Sequence[str], counts: Sequence[int], one_per_value: bool) -> list[str]:
@@ -736,8 +761,10 @@ def ward_map(
     attribution: str = "",
     stamp: str | None = None,
     figsize: tuple[float, float] = (10, 8),
+    value_format: str = "gbp",
+    cmap: str = CMAP,
 ) -> Figure:
-    """Choropleth of a £ value per ward, ready for a report.
+    """Choropleth of a £ value (or a share) per ward, ready for a report.
 
     Wards are filled by class of ``column`` (a sequential palette; grey for
     no data), with thin white ward edges, darker district (LAD) boundaries,
@@ -779,6 +806,12 @@ def ward_map(
     figsize : (float, float)
         Figure size in inches; the map keeps its shape inside it, and
         :func:`save_figure` trims the blank margin.
+    value_format : str
+        ``"gbp"`` (pounds, the default) or ``"percent"`` (shares from 0 to
+        1, such as income deprivation) for the legend's bounds.
+    cmap : str
+        A sequential matplotlib colour map; deprivation maps use ``"OrRd"``
+        so that they are not mistaken for money.
 
     Returns
     -------
@@ -843,7 +876,7 @@ def ward_map(
 
     bins, classes, scheme_name = _classify(values, scheme, k)
     n_classes = len(bins)
-    colours = _colours(n_classes) if n_classes else []
+    colours = _colours(n_classes, cmap) if n_classes else []
     fill = np.array([colours[c] if c >= 0 else to_rgba(NO_DATA_COLOUR) for c in classes]).reshape(-1, 4)
     focus_labels = list(dict.fromkeys(find_ward(frame, code).name for code in focus))  # each ward once
     focus_rows = [frame.loc[label] for label in focus_labels]
@@ -890,7 +923,7 @@ def ward_map(
     counts = [int((classes == i).sum()) for i in range(n_classes)]
     finite = values[np.isfinite(values)]
     one_per_value = n_classes > 1 and np.unique(finite).size == n_classes
-    labels = _class_labels(bins, float(finite.min()), counts, one_per_value) if n_classes else []
+    labels = _class_labels(bins, float(finite.min()), counts, one_per_value, value_format) if n_classes else []
     handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
     missing = int((classes < 0).sum())
     if missing:

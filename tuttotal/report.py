@@ -293,6 +293,151 @@ class PlaceReport:
                 f" ({'per head' if per_head else 'in total'})"
             )
             lines.append(text)
+            if self.has_need:
+                need = self.ward_need().set_index("ward_code").loc[ward.ward_code]
+                real = self.driver_table is not None
+                text = (
+                    f"    {need.population:,.0f} people{' (mid-2015)' if real else ''}; "
+                    f"{need.income_deprived_share:.1%} income-deprived{' (IMD 2010)' if real else ''}, "
+                    f"rank {need.income_rank_in_place} of {len(profiles)} in {self.place.name}"
+                )
+                if "england_imd_decile" in need and need.england_imd_decile is not None:
+                    text += f"; IMD 2015 score in England's decile {need.england_imd_decile} (1 = most deprived)"
+                lines.append(text)
+        return "\n".join(lines)
+
+    # ----------------------------------------------------------- deprivation
+    @property
+    def has_need(self) -> bool:
+        """True when the drivers carry population and income deprivation for every ward."""
+        table = self.ward_drivers_wide()
+        return table is not None and {"population", "income_deprived_share"} <= set(table.columns)
+
+    def ward_drivers_wide(self) -> pd.DataFrame | None:
+        """Drivers one row per ward (``ward_code`` and one column per driver), or None."""
+        if self.driver_table is not None:
+            return self.driver_table
+        if self.drivers is None:
+            return None
+        wide = self.drivers[self.drivers.area_code.isin(self.wards.ward_code)].pivot_table(
+            index="area_code", columns="driver", values="value", aggfunc="first"
+        )
+        wide.columns.name = None
+        return wide.rename_axis("ward_code").reset_index()
+
+    def ward_need(self) -> pd.DataFrame:
+        """Each ward's spend beside its population and income deprivation (:func:`tuttotal.deprivation.ward_need`).
+
+        For real places, the England decile of each ward's IMD 2015 score is
+        given against all English LSOAs.
+        """
+        from .deprivation import ward_need
+
+        cut_offs = None
+        if self.driver_table is not None:
+            from .lsoa import england_imd_deciles, lsoa_table
+
+            cut_offs = england_imd_deciles(lsoa_table(self.parameters.get("data_dir") or None))
+        totals = self.ward_totals()[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
+        return ward_need(totals, self.ward_drivers_wide(), cut_offs)
+
+    def most_deprived_spend(self) -> pd.DataFrame:
+        """Share of spend and people in the most income-deprived 10% and 20% of wards."""
+        from .deprivation import spend_in_most_deprived
+
+        return spend_in_most_deprived(self.ward_need())
+
+    def gini(self) -> float:
+        """Gini coefficient of spend per head across wards."""
+        from .deprivation import lorenz_gini
+
+        return lorenz_gini(self.ward_need()["per_head_gbp"])[2]
+
+    @property
+    def need_notes(self) -> list[str]:
+        """Footer lines of the deprivation figures."""
+        notes = [self.provenance_note]
+        if self.driver_table is not None:
+            notes.append(
+                "Income deprivation: IMD 2010 income domain (DCLG; indicators mostly 2008), people: mid-2015 "
+                "(IoD 2019 File 6), moved from 2011 LSOAs onto wards by area."
+            )
+        elif self.drivers_note:
+            notes.append(self.drivers_note)
+        return notes
+
+    def deprivation_map(self) -> Figure | None:
+        """Ward map of the share of people income-deprived (drawn once), or None without it."""
+        return self._drawn_once(("deprivation_map",), self._draw_deprivation_map)
+
+    def _draw_deprivation_map(self) -> Figure | None:
+        from .maps import ward_map
+
+        if not self.has_need:
+            return None
+        wards = self.wards.merge(self.ward_need()[["ward_code", "income_deprived_share"]], on="ward_code")
+        return ward_map(
+            wards,
+            "income_deprived_share",
+            title=f"{self.place.name}: people income-deprived by ward"
+            + (" (IMD 2010)" if self.driver_table is not None else ""),
+            measure="Share of people income-deprived",
+            focus=list(self.focus["ward_code"]),
+            notes=self.need_notes,
+            attribution=self.attribution,
+            stamp=self.stamp,
+            value_format="percent",
+            cmap="OrRd",
+        )
+
+    def need_chart(self) -> Figure | None:
+        """Spend per head against income deprivation, wards as points (drawn once), or None."""
+        return self._drawn_once(("need",), self._draw_need_chart)
+
+    def _draw_need_chart(self) -> Figure | None:
+        from .need_charts import need_scatter
+
+        if not self.has_need:
+            return None
+        return need_scatter(
+            self.ward_need(),
+            title=f"{self.place.name}: spending per head and income deprivation by ward, {self.year}",
+            focus=list(self.focus["ward_code"]),
+            notes=self.need_notes,
+            stamp=self.stamp,
+        )
+
+    def lorenz_chart(self) -> Figure | None:
+        """Lorenz curve and Gini of spend per head across wards (drawn once), or None without population."""
+        return self._drawn_once(("lorenz",), self._draw_lorenz_chart)
+
+    def _draw_lorenz_chart(self) -> Figure | None:
+        from .deprivation import lorenz_gini
+        from .need_charts import lorenz_chart
+
+        if not self.has_need:
+            return None
+        x, y, gini = lorenz_gini(self.ward_need()["per_head_gbp"])
+        return lorenz_chart(
+            x,
+            y,
+            gini,
+            title=f"{self.place.name}: how evenly spending per head is spread across wards, {self.year}",
+            notes=self.need_notes,
+            stamp=self.stamp,
+        )
+
+    def need_text(self) -> str:
+        """Deprivation beside the money, in a few lines: the most deprived wards' share and the Gini."""
+        if not self.has_need:
+            return "No population and deprivation drivers: nothing to show beside the money."
+        lines = []
+        for row in self.most_deprived_spend().itertuples():
+            lines.append(
+                f"The most income-deprived {row.most_deprived} ({row.wards}) hold {row.spend_share:.1%} of the "
+                f"spending and {row.population_share:.1%} of the people."
+            )
+        lines.append(f"Gini of spend per head across wards: {self.gini():.3f}.")
         return "\n".join(lines)
 
     # -------------------------------------------------------------- figures
@@ -361,6 +506,13 @@ class PlaceReport:
         trend = self.trend_chart()
         if trend is not None:
             paths["trend"] = save_figure(trend, self.output_dir / "trend.png")
+        for name, figure in (
+            ("deprivation_map", self.deprivation_map()),
+            ("need_scatter", self.need_chart()),
+            ("lorenz", self.lorenz_chart()),
+        ):
+            if figure is not None:
+                paths[name] = save_figure(figure, self.output_dir / f"{name}.png")
         self.timings["figures_s"] = round(time.perf_counter() - start, 3)
         return paths
 
@@ -389,6 +541,9 @@ class PlaceReport:
             tables["focus_comparison"] = comparison.round(2)
         if len(self.years) > 1:
             tables["change_by_year"] = self.change_by_year().round(2)
+        if self.has_need:
+            tables["ward_need"] = self.ward_need().round(6)
+            tables["most_deprived"] = self.most_deprived_spend().round(6)
         if self.driver_table is not None:
             from .ward_drivers import drivers_csv_table
 
@@ -419,7 +574,18 @@ class PlaceReport:
             "parameters": self.parameters,
             "versions": package_versions(),
             "timings": self.timings,
+            "deprivation": self._deprivation_summary(),
+            "drivers_source": self.drivers_note or "",
             "warnings": self.warnings + self.count.notes,
+        }
+
+    def _deprivation_summary(self) -> dict:
+        if not self.has_need:
+            return {}
+        return {
+            "gini_per_head_across_wards": round(self.gini(), 6),
+            "most_deprived": self.most_deprived_spend().round(6).to_dict("records"),
+            "measure": "income deprivation: IMD 2010 income domain share",
         }
 
     def write_summary(self) -> Path:

@@ -13,6 +13,9 @@ Every environment variable tuttotal honours is read here and nowhere else:
 ``TUTTOTAL_HOME``         the project folder holding ``params/``, ``data/``,
                           ``notebooks/`` (default: the folder above the package)
 ``TUTTOTAL_BASE_URL``     a mirror of the boundary source (tests, offline mirrors)
+``TUTTOTAL_DATA_URL``     a data root served over HTTP (laid out like ``../shared/data``):
+                          downloads of the other datasets come from it instead of
+                          their pinned public URLs (still hash-checked)
 ``TUTTOTAL_KERNEL_MAX_USES``  notebooks a warm kernel runs before it is replaced
 ``CI``                    plain progress lines instead of bars
 ========================  ==========================================================
@@ -65,6 +68,12 @@ def boundary_base_url(default: str) -> str:
     """``$TUTTOTAL_BASE_URL`` or ``default``, ending in ``/``."""
     url = os.environ.get("TUTTOTAL_BASE_URL", default)
     return url if url.endswith("/") else url + "/"
+
+
+def data_mirror_url() -> str:
+    """``$TUTTOTAL_DATA_URL`` (ending in ``/``) or ``""``."""
+    url = os.environ.get("TUTTOTAL_DATA_URL", "")
+    return url if not url or url.endswith("/") else url + "/"
 
 
 def kernel_max_uses() -> int:

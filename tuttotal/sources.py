@@ -11,7 +11,8 @@ Two registries ship in the package (``tuttotal/registry/``), both data:
 
 A file is looked for, in order, in the data root (:mod:`tuttotal.settings`,
 ``--data-dir`` / ``$TUTTOTAL_DATA_DIR``), in the download cache, and then
-downloaded from its pinned URL with pooch. Every file is checked against
+downloaded from its pinned URL with pooch (or from a mirror of a data root,
+``$TUTTOTAL_DATA_URL``). Every file is checked against
 its SHA-256 before use, wherever it comes from.
 
 Examples
@@ -30,7 +31,9 @@ Examples
 from __future__ import annotations
 
 import csv
+import logging
 import os
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -39,6 +42,7 @@ from . import datasets, settings
 from .errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
 
 _REGISTRY = Path(__file__).with_name("registry")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -146,6 +150,8 @@ def _pooch(keys: dict[str, tuple[str, str]]):
     """One pooch over the cache, keyed by the file's place in a data root."""
     import pooch
 
+    pooch.get_logger().setLevel(logging.WARNING)  # tuttotal logs its own download lines
+
     return pooch.create(
         path=settings.cache_dir() / "data",
         base_url="",
@@ -154,9 +160,7 @@ def _pooch(keys: dict[str, tuple[str, str]]):
     )
 
 
-def _locate(
-    key: str, url: str, sha256: str, what: str, data_dir, *, download: bool, progress: bool = False
-) -> Path:
+def _locate(key: str, url: str, sha256: str, what: str, data_dir, *, download: bool, progress: bool = False) -> Path:
     """Data root, then cache, then download: one verified file whose place in a data root is ``key``."""
     root = settings.data_root(data_dir)
     folder_name, _, rest = key.partition("/")
@@ -172,15 +176,27 @@ def _locate(
             fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a data root laid out like ../shared/data, "
             "or run 'tuttotal data fetch' where there is a network",
         )
+    url = settings.data_mirror_url() + key if settings.data_mirror_url() else url
+    logger.info("downloading %s from %s", key, url)
     try:
         return Path(_pooch({key: (url, sha256)}).fetch(key, progressbar=progress))
     except Exception as exc:  # network and hash errors come in many types
-        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        reason = _short_reason(exc)
         raise DataUnavailableError(
             f"{what} ({key}) is not in {root.describe()} and could not be downloaded from {url} ({reason})",
             fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a data root laid out like ../shared/data "
             f"that holds {key}, or download it where there is a network ('tuttotal data fetch')",
         ) from None
+
+
+def _short_reason(exc: Exception) -> str:
+    """Why a download failed, in a few words (no object addresses, no retry chatter)."""
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status_code", None):
+        return f"HTTP {response.status_code}"
+    if type(exc).__name__ in {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout"}:
+        return f"{type(exc).__name__}: no connection"
+    return re.sub(r" object at 0x[0-9a-f]+", "", f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
 
 
 def get_path(name: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:

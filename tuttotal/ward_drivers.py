@@ -30,6 +30,7 @@ Examples
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,6 +89,7 @@ def ward_driver_table(
     files = {f"data:{name}": path for name, path in table.attrs["sources"].items()}
     values = table.set_index("lsoa11_code")
     notes: list[str] = []
+    ward_files = ", ".join(Path(source).name for source in wards.attrs.get("sources", []))
     lad_codes = sorted(wards["lad_code"].unique())
     lsoa_files = sources.lsoa_paths(lad_codes, data_dir, download=download)
     registry = sources.lsoa_registry()
@@ -117,7 +119,8 @@ def ward_driver_table(
         inside = float(weights["area_m2"].sum())
         if ward_area[lad] > 0 and inside / ward_area[lad] < MIN_WARD_COVER:
             raise GeographyError(
-                f"the LSOAs of this file cover only {inside / ward_area[lad]:.0%} of the wards of LAD {lad}",
+                f"the LSOAs of this file cover only {inside / ward_area[lad]:.0%} of the wards of LAD {lad}"
+                + (f" (wards from {ward_files})" if ward_files else ""),
                 file=path,
                 fix=f"check that the wards are in {lad} (their LAD codes) and that the LSOA file is the "
                 "pinned one of that LAD",
@@ -142,11 +145,12 @@ def ward_driver_table(
     lad_of_ward = wards["lad_code"].to_numpy()
     sums = wide[counts].groupby(lad_of_ward).transform("sum")
     totals = lsoa.lad_totals(table).reindex(lad_of_ward)
-    scale = (totals.to_numpy() / sums.where(sums > 0).to_numpy())
+    scale = totals.to_numpy() / sums.where(sums > 0).to_numpy()
     scale[~pd.Series(lad_of_ward).isin(renormalise).to_numpy()] = 1.0
     wide[counts] = wide[counts].to_numpy() * pd.DataFrame(scale).fillna(0).to_numpy()
-    out = pd.concat([wards[["ward_code", "ward_name", "lad_code"]].reset_index(drop=True), wide.reset_index(drop=True)],
-                    axis=1)
+    out = pd.concat(
+        [wards[["ward_code", "ward_name", "lad_code"]].reset_index(drop=True), wide.reset_index(drop=True)], axis=1
+    )
     out.attrs.update(notes=notes, files=files, sources=[*SOURCE_NAMES, "lsoa_boundaries"])
     return out
 

@@ -38,6 +38,37 @@ def _environment(**values: str):
                 os.environ[k] = v
 
 
+SHARED = REPO.parent / "shared"
+
+
+def _data_root(case: dict, path: Path, workdir: Path) -> dict[str, str]:
+    """A data root in ``workdir`` linking to ``../shared/data``, with the case's file in place of (or without) one.
+
+    Downloads go to a closed local port and an empty cache, so a missing file stays missing.
+    """
+    shared = SHARED / "data"
+    target = case.get("target") or path.read_text(encoding="utf-8").strip()
+    root = workdir / "data"
+    for entry in shared.iterdir():
+        if not entry.is_dir():
+            continue
+        if entry.name == target.split("/")[0]:
+            (root / entry.name).mkdir(parents=True)
+            for item in entry.iterdir():
+                if item.name != target.split("/", 1)[1]:
+                    (root / entry.name / item.name).symlink_to(item)
+        else:
+            root.mkdir(exist_ok=True)
+            (root / entry.name).symlink_to(entry)
+    if case.get("target"):
+        shutil.copy(path, root / target)
+    return {
+        "TUTTOTAL_DATA_DIR": str(root),
+        "TUTTOTAL_CACHE_DIR": str(workdir / "cache"),
+        "TUTTOTAL_DATA_URL": "http://127.0.0.1:9/",
+    }
+
+
 def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
     """Give the case's input to the ``tuttotal`` command; return exit code, stderr and the output folder."""
     from tuttotal.cli import main
@@ -56,6 +87,9 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
         argv = ["run", "--place", path.read_text(encoding="utf-8")]
     elif use == "focus-ward":
         argv = ["run", "--focus-ward", path.read_text(encoding="utf-8")]
+    elif use == "data":
+        env.update(_data_root(case, path, workdir))
+        argv = ["run", "--lad", "E07000114"]
     elif use == "params":
         home = workdir / "home"
         (home / "params").mkdir(parents=True, exist_ok=True)
@@ -96,6 +130,7 @@ def error_table(results: list[tuple[dict, str, Path]]) -> str:
     ]
     for case, message, workdir in results:
         text = message.replace("tuttotal: error: ", "").replace(str(HERE) + os.sep, "").replace(str(workdir), "…")
+        text = text.replace(str(SHARED), "../shared")
         first, _, fix = text.partition("\n  Fix: ")
         lines.append(f"| `{case['file']}` | {_cell(first)} | {_cell(case['meaning'])} | {_cell(fix) or '—'} |")
     warnings = [c for c in load_cases() if c["outcome"] != "error"]

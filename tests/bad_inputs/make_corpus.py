@@ -7,6 +7,7 @@ The files are committed; this script documents how each was made and rewrites th
 
 from __future__ import annotations
 
+import gzip
 import json
 import sys
 from pathlib import Path
@@ -95,18 +96,35 @@ def main(folder: Path = HERE) -> None:
                     "Bow",
                     {
                         "type": "Polygon",
-                        "coordinates": [[[1.30, 51.30], [1.31, 51.31], [1.31, 51.30], [1.30, 51.31], [1.30, 51.30]]],
+                        "coordinates": [[[1.38, 51.37], [1.39, 51.38], [1.39, 51.37], [1.38, 51.38], [1.38, 51.37]]],
                     },
                 ),
-                feature("E05000002", "Square", {"type": "Polygon", "coordinates": square(1.32, 51.30, 0.01)}),
+                feature("E05000002", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
             ]
         ),
+        # Given as Thanet's wards (--lad E07000114) but drawn near Penzance: no LSOA of Thanet covers them.
+        "wards_outside_their_lad.geojson": collection(
+            [feature("E05000001", "Far away", {"type": "Polygon", "coordinates": square(-5.54, 50.11, 0.01)})]
+        ),
+        # Data-root files that are not the pinned ones: a population file with the right header and
+        # made-up rows, and an IMD 2015 file cut short. Missing files are cases of their own (.txt).
+        "data_imd2015_truncated.rda": "RDX3\nX\n\u0000\u0000\u0003",
+        "data_missing_lookup.txt": "lookups/lsoa01_to_lsoa11.csv\n",
         "params_python_tag.yaml": "slug: evil\nname: !!python/object/apply:os.system ['echo pwned']\nlads: []\n",
         "params_slug_escape.yaml": "slug: ../../etc\nname: Escape\nlads: [{code: E07000114, name: Thanet}]\n",
     }
     text["wards_truncated.geojson"] = text["wards_duplicate_codes.geojson"][:150]
     for name, content in text.items():
         (folder / name).write_text(content, encoding="utf-8")
+    population = (
+        "LSOA code (2011),LSOA name (2011),Local Authority District code (2019),Local Authority District name (2019),"
+        "Total population: mid 2015 (excluding prisoners),Dependent Children aged 0-15: mid 2015 (excluding prisoners),"
+        "Population aged 16-59: mid 2015 (excluding prisoners),"
+        "Older population aged 60 and over: mid 2015 (excluding prisoners),"
+        "Working age population 18-59/64: for use with Employment Deprivation Domain (excluding prisoners)\n"
+        'E01024633,Thanet 006A,E07000114,Thanet,"99,999",1,1,1,1\n'
+    )
+    (folder / "data_population_tampered.csv.gz").write_bytes(gzip.compress(population.encode(), mtime=0))
     (folder / "spend_windows_1252.csv").write_bytes(rows(GOOD.replace("1000.00", "£1000.00")).encode("cp1252"))
     make_binary_files(folder)
 
