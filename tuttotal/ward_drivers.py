@@ -29,13 +29,14 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import interpolate, lsoa, sources
+from . import interpolate, lsoa, settings, sources
 from .errors import GeographyError, InputError
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ FULL_COVER = 0.95
 MIN_WARD_COVER = 0.90
 DRIVERS = (*lsoa.COUNTS, *lsoa.RATES)
 SOURCE_NAMES = ("population", "imd2010", "imd2015", "lsoa01_to_lsoa11")
+_FORMAT = 1
+_MEMORY: dict[Path, pd.DataFrame] = {}  # tables read or made in this process (a warm kernel keeps them)
 
 
 def has_real_drivers(lad_codes) -> bool:
@@ -83,16 +86,76 @@ def ward_driver_table(
         A LAD with no population rows, an LSOA file whose LSOAs are not the
         LAD's or do not cover its wards; a missing or damaged data file.
     """
+    lad_codes = sorted(wards["lad_code"].unique())
+    files = {name: str(path) for name, path in input_files(lad_codes, data_dir, download=download).items()}
+    entry = _result_entry(wards, lad_codes)
+    found = _read_result(entry)
+    if found is None:
+        found = _compute(wards, lad_codes, files, data_dir, download)
+        _write_result(entry, found)
+    out = found.copy()
+    out.attrs.update(notes=list(found.attrs.get("notes", [])), files=files, sources=[*SOURCE_NAMES, "lsoa_boundaries"])
+    return out
+
+
+def _result_entry(wards: pd.DataFrame, lad_codes: list[str]) -> Path:
+    """Cache entry of a ward driver table: the wards as read, every source's pinned hash, and the code."""
+    digest = hashlib.sha256(f"format {_FORMAT} {interpolate.wards_fingerprint(wards)}".encode())
+    for name in SOURCE_NAMES:
+        digest.update(sources.source(name).sha256.encode())
+    registry = sources.lsoa_registry()
+    for lad in lad_codes:
+        digest.update(registry[lad].sha256.encode())
+    for module in (lsoa, interpolate):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return settings.cache_dir() / "drivers" / f"{digest.hexdigest()[:32]}.parquet"
+
+
+def _read_result(entry: Path) -> pd.DataFrame | None:
+    import json
+
+    import pyarrow.parquet as pq
+
+    if entry in _MEMORY:
+        return _MEMORY[entry]
+    if not entry.is_file():
+        return None
+    try:
+        table = pq.read_table(entry)
+        frame = table.to_pandas()
+        frame.attrs["notes"] = json.loads((table.schema.metadata or {}).get(b"tuttotal_notes", b"[]"))
+    except Exception:  # a damaged entry is computed again
+        return None
+    _MEMORY[entry] = frame
+    return frame
+
+
+def _write_result(entry: Path, frame: pd.DataFrame) -> None:
+    import json
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    metadata = {**(table.schema.metadata or {}), b"tuttotal_notes": json.dumps(frame.attrs.get("notes", [])).encode()}
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+    pq.write_table(table.replace_schema_metadata(metadata), temporary)
+    os.replace(temporary, entry)
+    _MEMORY[entry] = frame
+
+
+def _compute(wards, lad_codes: list[str], files: dict[str, str], data_dir, download: bool) -> pd.DataFrame:
+    """The ward driver table from the LSOA table and the (cached) overlay weights."""
     import pandas as pd
 
     table = lsoa.lsoa_table(data_dir, download=download)
-    files = {f"data:{name}": path for name, path in table.attrs["sources"].items()}
     values = table.set_index("lsoa11_code")
     notes: list[str] = []
     ward_files = ", ".join(Path(source).name for source in wards.attrs.get("sources", []))
-    lad_codes = sorted(wards["lad_code"].unique())
-    lsoa_files = sources.lsoa_paths(lad_codes, data_dir, download=download)
     registry = sources.lsoa_registry()
+    lsoa_files = {lad: Path(files[f"lsoa:{lad}"]) for lad in lad_codes}
     if wards.crs is None or wards.crs.to_epsg() != interpolate.BNG:
         wards = wards.to_crs(interpolate.BNG)
     ward_area = wards.geometry.area.groupby(wards["lad_code"].to_numpy()).sum()
@@ -107,7 +170,6 @@ def ward_driver_table(
                 fix="wards must carry 2013 LAD codes (e.g. E06000028 Bournemouth, not 2019's E06000058)",
             )
         path = lsoa_files[lad]
-        files[f"lsoa:{lad}"] = str(path)
         weights = interpolate.cached_area_weights(path, registry[lad].sha256, lad_wards)
         strangers = weights["lsoa11_code"][~weights["lsoa11_code"].isin(own)].unique().tolist()
         if strangers:
@@ -151,7 +213,7 @@ def ward_driver_table(
     out = pd.concat(
         [wards[["ward_code", "ward_name", "lad_code"]].reset_index(drop=True), wide.reset_index(drop=True)], axis=1
     )
-    out.attrs.update(notes=notes, files=files, sources=[*SOURCE_NAMES, "lsoa_boundaries"])
+    out.attrs["notes"] = notes
     return out
 
 
