@@ -9,7 +9,7 @@
 
 Not a test: it takes several minutes. Run it on a quiet machine::
 
-    python benchmarks/batch.py --data-dir ../shared/data/wards-2013 --workers 2
+    python benchmarks/batch.py --data-dir ../shared/data --workers 2
 
 Needs ``psutil`` (``pip install -e ".[bench]"``).
 """
@@ -120,13 +120,14 @@ def bench_loading(data_dir: Path, cache: Path) -> dict:
     os.environ["TUTTOTAL_CACHE_DIR"] = str(cache)
     import geopandas  # noqa: F401  (imports are not what is measured)
 
-    from tuttotal import geography, places
+    from tuttotal import geography, places, settings
 
-    codes = sorted(p.stem for p in data_dir.glob("E*.geojson"))
+    wards_dir = settings.data_root(data_dir).wards_dir
+    codes = sorted(p.stem for p in wards_dir.glob("E*.geojson"))
     area = places.Place(slug="all", name="all", lads=tuple(places.Lad(c, places.lad_name(c)) for c in codes))
     start = time.perf_counter()
     frames = [
-        geography.read_wards(data_dir / f"{lad.code}.geojson", lad_code=lad.code, lad_name=lad.name)
+        geography.read_wards(wards_dir / f"{lad.code}.geojson", lad_code=lad.code, lad_name=lad.name)
         for lad in area.lads
     ]
     plain = geography.combine(frames)
@@ -209,7 +210,7 @@ def bench_each_lad(data_dir: Path, workers: int, env: dict, work: Path) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=str(REPO.parent / "shared" / "data" / "wards-2013"))
+    parser.add_argument("--data-dir", default=str(REPO.parent / "shared" / "data"))
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--skip", nargs="*", default=[], choices=["load", "all", "each"])
     args = parser.parse_args()

@@ -293,3 +293,39 @@ def test_cached_weights_come_back_without_reading_the_lsoa_file(data_root, thane
 
     with pytest.raises(GeographyError):  # another file's hash is another entry: the missing file is read
         interpolate.cached_area_weights(copy, "0" * 64, thanet_wards)
+
+
+def test_a_lad_with_no_population_rows_is_refused_naming_the_file(data_root, tmp_path):
+    """A population file that lacks a LAD's LSOAs (here: Thanet's) cannot make drivers: exit-2 error, file named."""
+    import gzip
+
+    from tuttotal.errors import InputError
+
+    source = data_root / sources.source("population").path
+    lines = gzip.decompress(source.read_bytes()).decode("utf-8-sig").splitlines(keepends=True)
+    kept = [line for line in lines if ",Thanet," not in line]
+    assert len(kept) < len(lines)
+    damaged = tmp_path / "population.csv"
+    damaged.write_text("".join(kept), encoding="utf-8")
+    paths = {name: data_root / sources.source(name).path for name in ("imd2010", "imd2015", "lsoa01_to_lsoa11")}
+    with pytest.raises(InputError) as caught:
+        lsoa.build_lsoa_table({**paths, "population": damaged})
+    assert caught.value.exit_code == 2
+    assert "population.csv" in str(caught.value) and "no population row" in str(caught.value)
+    assert "E07000114" in str(caught.value)
+
+
+def test_the_drivers_table_is_cached_whole_and_says_where_it_came_from(kent_wards, data_root, tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(ward_drivers, "_MEMORY", {})
+    first = ward_drivers.ward_driver_table(kent_wards, data_root, download=False)
+    entries = list((tmp_path / "drivers").glob("*.parquet"))
+    assert len(entries) == 1
+    ward_drivers._MEMORY.clear()
+    again = ward_drivers.ward_driver_table(kent_wards, data_root, download=False)
+    pd.testing.assert_frame_equal(first, again)
+    assert set(again.attrs["files"]) >= {"data:population", "data:imd2010", "data:imd2015", f"lsoa:{THANET}"}
+    csv = ward_drivers.drivers_csv_table(again)
+    assert list(csv.columns) == ["ward_code", "ward_name", "lad_code", "driver", "value", "source"]
+    assert len(csv) == len(kent_wards) * len(ward_drivers.DRIVERS)
+    assert csv["source"].str.contains("mid-2015|IMD 2010|IMD 2015").all()
