@@ -154,4 +154,5 @@ def theme_need_chart(run: PlaceReport, theme: str) -> Figure | None:
         focus=list(run.focus["ward_code"]),
         notes=run.need_notes,
         stamp=run.stamp,
+        x_label=run.deprivation_label,
     )

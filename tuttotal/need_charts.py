@@ -66,6 +66,7 @@ def need_scatter(
     notes: Sequence[str] = (),
     stamp: str | None = None,
     figsize: tuple[float, float] = (9, 6),
+    x_label: str = "People income-deprived (IMD 2010 income domain)",
 ) -> Figure:
     """Spend per head (y, £) against income deprivation (x, share of people), one point per ward.
 
@@ -84,6 +85,8 @@ def need_scatter(
         Ward codes to name.
     notes, stamp, figsize
         As :func:`tuttotal.charts.theme_bars`.
+    x_label : str
+        What the x axis is (the source of the deprivation measure).
 
     Returns
     -------
@@ -138,7 +141,7 @@ def need_scatter(
     _money_axis(ax, "y")
     _percent_axis(ax, "x")
     ax.spines["bottom"].set_visible(True)
-    ax.set_xlabel("People income-deprived (IMD 2010 income domain)", fontsize=9.5, color=TEXT_DARK)
+    ax.set_xlabel(x_label, fontsize=9.5, color=TEXT_DARK)
     ax.set_ylabel("£ per head", fontsize=9.5, color=TEXT_DARK)
     ax.set_xlim(0, x_right)
     ax.set_ylim(bottom=min(0.0, float(np.nanmin(y[ok])) * 1.1))

@@ -366,6 +366,13 @@ class PlaceReport:
             notes.append(self.drivers_note)
         return notes
 
+    @property
+    def deprivation_label(self) -> str:
+        """What income deprivation is, for axes: its source for real places."""
+        if self.driver_table is not None:
+            return "People income-deprived (IMD 2010 income domain)"
+        return "People income-deprived (from the driver table)"
+
     def deprivation_map(self) -> Figure | None:
         """Ward map of the share of people income-deprived (drawn once), or None without it."""
         return self._drawn_once(("deprivation_map",), self._draw_deprivation_map)
@@ -405,6 +412,7 @@ class PlaceReport:
             focus=list(self.focus["ward_code"]),
             notes=self.need_notes,
             stamp=self.stamp,
+            x_label=self.deprivation_label,
         )
 
     def lorenz_chart(self) -> Figure | None:
