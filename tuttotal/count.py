@@ -33,6 +33,7 @@ UNKNOWN_AREA = "unknown area code"
 DRIVER_ZERO = "driver sums to zero"
 YEAR_OUTSIDE = "year outside the run"
 NO_DRIVER_VALUE = "ward without a driver value"
+EXCLUDED = "not a place's spending (excluded in the themes table)"
 PLACE = "*"
 
 
@@ -249,6 +250,16 @@ def apportion(
                 }
             )
         work = work[work["year"] == year]
+    excluded = work[work["driver"] == "excluded"]
+    if len(excluded):
+        unplaced.append(
+            {
+                "reason": EXCLUDED,
+                "amount_pence": int(excluded.amount_pence.sum()),
+                "codes": sorted(excluded.function.unique().tolist()),
+            }
+        )
+        work = work[work["driver"] != "excluded"]
     is_transfer = flag_transfers(work, transfer_rules)
     transfers = work[is_transfer]
     work = work[~is_transfer]

@@ -66,7 +66,7 @@ SPEND_COLUMNS = [
 
 _YEAR_RANGE = re.compile(r"^(\d{4})\s*[-/–]\s*(\d{2}|\d{4})$")
 _YEAR_SINGLE = re.compile(r"^(\d{4})(\.0+)?$")
-_FUNCTION = re.compile(r"^0?([1-9]|10)(?:\.(\d))?$")
+_FUNCTION = re.compile(r"^0?([1-9]|10)(?:\.(\d)(?:\.(\d))?)?$")
 _TRUE = {"yes", "y", "true", "1", "t"}
 _FALSE = {"", "no", "n", "false", "0", "f"}
 
@@ -92,20 +92,22 @@ def parse_year(text: str) -> str:
 
 
 def parse_function(text: str) -> str:
-    """Normalise a COFOG division or group: ``7`` → ``07``, ``7.1`` → ``07.1``.
+    """Normalise a COFOG division, group or class: ``7`` → ``07``, ``7.1`` → ``07.1``, ``4.1.2`` → ``04.1.2``.
 
     Examples
     --------
-    >>> parse_function("7"), parse_function("07.1"), parse_function("10")
-    ('07', '07.1', '10')
+    >>> parse_function("7"), parse_function("07.1"), parse_function("10"), parse_function("4.1.2")
+    ('07', '07.1', '10', '04.1.2')
     """
     s = str(text).strip()
     m = _FUNCTION.match(s)
     if not m:
         raise ValueError("is not a COFOG function (01 to 10, or a group such as 07.1)")
     division = f"{int(m.group(1)):02d}"
-    group = m.group(2)
-    return division if group in (None, "0") else f"{division}.{group}"
+    group, klass = m.group(2), m.group(3)
+    if group in (None, "0"):
+        return division
+    return f"{division}.{group}" if klass in (None, "0") else f"{division}.{group}.{klass}"
 
 
 def _parse_agency_type(text: str) -> str:
