@@ -415,6 +415,10 @@ def check_inputs(job: PlaceJob) -> None:
             geography.find_ward(wards, query)
         if job.spend_path:
             check_ward_vintage(read_spend(job.spend_path), wards)
+        if not job.spend_path and not job.place.is_synthetic:
+            from .topdown import check_year
+
+            check_year(parse_year(job.year) if job.year else job.place.year)
         if job.drivers_path:
             read_drivers(job.drivers_path)
         elif not job.place.is_synthetic:
@@ -508,8 +512,8 @@ def run_record(job: PlaceJob, show_code: bool) -> dict:
 def input_files(job: PlaceJob) -> dict[str, Path]:
     """The files a run of ``job`` reads, named as in ``summary.json``'s ``inputs``.
 
-    Generated files (an illustrative count) are left out: they follow from
-    the boundaries, the seed and the code, which are compared instead.
+    The real count's data files (regional analysis, lookups, populations and
+    deprivation) are named as the report names them.
     """
     from . import datasets, paths
 
@@ -536,6 +540,10 @@ def input_files(job: PlaceJob) -> dict[str, Path]:
         from . import ward_drivers
 
         files.update(ward_drivers.input_files(place.lad_codes, job.data_dir or None))
+    if not job.spend_path and not place.is_synthetic:
+        from . import topdown
+
+        files.update(topdown.input_files(job.data_dir or None))
     return files
 
 

@@ -81,7 +81,7 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="[PLACE=]FILE",
-        help="your spend count (CSV, XLSX, Parquet); default: illustrative. With several places, "
+        help="your spend count (CSV, XLSX, Parquet); default: the real top-down count. With several places, "
         "one per place as PLACE=FILE (e.g. kent=kent.csv); repeatable",
     )
     data.add_argument(
@@ -275,19 +275,15 @@ def _notes(jobs, results) -> list[str]:
     """What the user must know about the spend of the places just written."""
     done = {r.slug for r in results if r.status == "ok"}
     synthetic = [j.place for j in jobs if j.place.slug in done and j.place.is_synthetic]
-    illustrative = [j.place for j in jobs if j.place.slug in done and not j.place.is_synthetic and not j.spend_path]
+    real = [j.place for j in jobs if j.place.slug in done and not j.place.is_synthetic and not j.spend_path]
     notes = []
     if synthetic:
         notes.append("  (the demo place and its spend are SYNTHETIC)")
-    if len(illustrative) == 1:
+    if real:
+        what = real[0].name if len(real) == 1 else f"{len(real)} places"
         notes.append(
-            f"  note: no --spend file was given, so {illustrative[0].name}'s spend is ILLUSTRATIVE "
-            "(generated for its real wards, not a reported count); every figure says so."
-        )
-    elif illustrative:
-        notes.append(
-            f"  note: no --spend file was given for {len(illustrative)} places, so their spend is ILLUSTRATIVE "
-            "(generated for their real wards, not a reported count); every figure says so."
+            f"  note: no --spend file was given for {what}: the count is the real top-down one (HM Treasury's "
+            "regional analysis shared by population and need), and every figure says so."
         )
     return notes
 

@@ -6,10 +6,10 @@ The "compare with parent area" view of area-profile tools, as tidy tables
 draw.
 
 The median pilot place is the median, theme by theme, of the spend per head
-of the thirteen pilots' illustrative counts (calibrated where published
-figures exist). It needs the pilots' boundaries (a data folder, the cache or
-a download) and is cached on disk; without them it is left out, and the
-table says so in its ``attrs["notes"]``.
+of the thirteen pilots' real top-down counts (:mod:`tuttotal.topdown`: no
+boundaries needed, only the LSOA tables). It is cached on disk; for a year
+the regional analysis does not cover, or without the data, it is left out,
+and the table says so in its ``attrs["notes"]``.
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ MEDIAN_PILOT = "Median pilot place"
 
 
 def _pilot_cache_key(year: str) -> str:
-    from . import __version__, illustrative, paths
+    from . import __version__, paths
 
     digest = hashlib.sha256(f"{__version__}|{year}".encode())
-    here = Path(illustrative.__file__).parent
+    here = Path(__file__).parent
     for path in (
         paths.data_dir() / "themes.csv",
-        paths.data_dir() / "transfers.csv",
-        *(here / f"{name}.py" for name in ("illustrative", "lsoa", "interpolate", "ward_drivers")),
+        paths.data_dir() / "cra_lines.csv",
+        *(here / f"{name}.py" for name in ("cra", "topdown", "lsoa", "themes", "compare")),
         here / "registry" / "sources.csv",
     ):
         digest.update(path.read_bytes())
@@ -49,29 +49,25 @@ def _pilot_cache_key(year: str) -> str:
 
 
 def place_theme_per_head(place, data_dir: str | os.PathLike | None, year: str) -> pd.Series:
-    """Spend per head by theme (and ``all themes``) of a place's illustrative count."""
-    from . import geography, illustrative, spend, themes, ward_drivers
-    from .count import flag_transfers, load_transfer_rules
+    """Spend per head by theme (and ``all themes``) of a place's real top-down count (no boundaries needed)."""
+    from . import lsoa, topdown
 
-    wards = geography.load_place_wards(place, data_dir)
-    real = ward_drivers.long_drivers(ward_drivers.ward_driver_table(wards, data_dir))
-    table, drivers = illustrative.illustrative_tables(place, wards, year, real)
-    parsed = spend.parse_table(table)
-    classified = themes.classify(parsed, themes.load_themes())
-    counted = classified[~flag_transfers(classified, load_transfer_rules())]
-    people = float(drivers[drivers.driver == "population"]["value"].sum())
-    by_theme = counted.groupby("theme")["amount_pence"].sum() / 100 / people
-    by_theme[ALL_THEMES] = counted["amount_pence"].sum() / 100 / people
+    count = topdown.topdown_count(place.lad_codes, data_dir=data_dir, years=(year,))
+    people = float(lsoa.lad_totals(lsoa.lsoa_table(data_dir)).loc[list(place.lad_codes), "population"].sum())
+    by_theme = count.spend.groupby("theme")["amount_pence"].sum() / 100 / people
+    by_theme[ALL_THEMES] = count.spend["amount_pence"].sum() / 100 / people
     return by_theme
 
 
 def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.Series | None:
-    """Median across the 13 pilots of spend per head by theme, or None without their boundaries."""
+    """Median across the 13 pilots of their real counts' spend per head by theme, or None without the data."""
     import pandas as pd
 
-    from . import datasets, places
+    from . import cra, datasets, places
     from .errors import DataUnavailableError, HashMismatchError
 
+    if year not in cra.YEARS:
+        return None
     cache = datasets.cache_dir() / f"pilot-median-{_pilot_cache_key(year)}.json"
     if cache.is_file():
         return pd.Series(json.loads(cache.read_text(encoding="utf-8")), dtype=float)
@@ -140,7 +136,9 @@ def focus_comparison(run: PlaceReport, ward: str, *, with_pilots: bool = True) -
     if with_pilots and run.place.status == "pilot":
         median = pilot_median_per_head(run.parameters.get("data_dir") or None, run.year)
         if median is None:
-            notes.append("Median pilot place left out: the pilots' boundaries are not available.")
+            notes.append(
+                f"Median pilot place left out: the regional analysis has no {run.year}, or its data are not available."
+            )
         else:
             frames.append(
                 pd.DataFrame(
@@ -153,7 +151,10 @@ def focus_comparison(run: PlaceReport, ward: str, *, with_pilots: bool = True) -
                     }
                 )
             )
-            notes.append("Median pilot place: the median of the 13 pilots' illustrative counts, theme by theme.")
+            notes.append(
+                "Median pilot place: the median of the 13 pilots' real top-down counts, theme by theme "
+                f"({run.year}, HM Treasury CRA shared by need)."
+            )
     table = pd.concat(frames, ignore_index=True)
     table.attrs["notes"] = notes
     return table
@@ -173,7 +174,12 @@ def change_by_year(run: PlaceReport, wards: list[str] | None = None) -> pd.DataF
 
     population = run.population
     years = sorted(run.spend["year"].unique())
-    classified = themes.classify(run.spend, themes.load_themes(run.parameters.get("themes_path") or None))
+    totals = (
+        {str(k): float(v) for k, v in run.drivers.groupby("driver")["value"].sum().items()}
+        if run.drivers is not None
+        else {}
+    )
+    classified = themes.classify(run.spend, themes.load_themes(run.parameters.get("themes_path") or None), totals)
     rules = load_transfer_rules(run.parameters.get("transfers_path") or None)
     focus = run.focus if wards is None else run.wards[run.wards.ward_code.isin(wards)]
     areas = [(w.ward_name, "ward", [w.ward_code]) for w in focus.itertuples()]
@@ -184,7 +190,8 @@ def change_by_year(run: PlaceReport, wards: list[str] | None = None) -> pd.DataF
         areas.append((run.place.name, "place", list(run.wards.ward_code)))
     rows = []
     for year in years:
-        spend = apportion(classified, run.wards, run.drivers, year=year, transfer_rules=rules).ward_spend
+        one_year = classified[classified["year"] == year]
+        spend = apportion(one_year, run.wards, run.drivers, year=year, transfer_rules=rules).ward_spend
         for name, level, codes in areas:
             amount = spend[spend.ward_code.isin(codes)]["amount_pence"].sum() / 100
             people = float(population.reindex(codes).sum()) if population is not None else float("nan")

@@ -33,33 +33,83 @@ def themes_of(run: PlaceReport) -> list[str]:
     return list(run.theme_totals().index)
 
 
+def pilot_theme_table() -> pd.DataFrame:
+    """``data/pilot_themes.csv``: each theme a pilot reported, the count's theme that holds it, and why."""
+    import pandas as pd
+
+    from . import paths
+
+    path = paths.data_dir() / "pilot_themes.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.attrs["source"] = str(path)
+    return table
+
+
 def choose_theme(run: PlaceReport, theme: str = "") -> str:
-    """The theme to dive into: ``theme`` (case and spacing ignored), else the place's reported theme, else the largest.
+    """The theme to dive into: ``theme``, else the place's own reported theme, else the largest.
+
+    A reported theme is found by name among the count's themes, else through
+    ``data/pilot_themes.csv`` (the Coventry, Solihull and Warwickshire pilot's
+    children and young people; Kent's Margate task force, a place-based
+    theme, is ``all themes`` of its focus wards).
 
     Raises
     ------
     InputError
         For a theme the count does not have, with the closest suggested.
     """
+    from .compare import ALL_THEMES
+
     available = themes_of(run)
-    by_key = {normalise(t): t for t in available}
+    by_key = {normalise(t): t for t in [*available, ALL_THEMES]}
     if theme:
         if normalise(theme) in by_key:
             return by_key[normalise(theme)]
         raise InputError(
             f"{run.place.name}'s count has no theme {theme!r}.{suggest(theme, available)}",
-            fix="choose one of: " + ", ".join(available),
+            fix="choose one of: " + ", ".join([*available, ALL_THEMES]),
         )
+    mapped = {normalise(r.reported): r.theme for r in pilot_theme_table().itertuples()}
     for reported in run.place.themes:
-        if normalise(reported) in by_key:
-            return by_key[normalise(reported)]
+        for key in (normalise(reported), normalise(mapped.get(normalise(reported), ""))):
+            if key and key in by_key:
+                return by_key[key]
     return available[0]
 
 
+def why_theme(run: PlaceReport, theme: str) -> str:
+    """One sentence on why the deep dive looks at ``theme``."""
+    for reported in run.place.themes:
+        for row in pilot_theme_table().itertuples():
+            if normalise(row.reported) == normalise(reported) and normalise(row.theme) == normalise(theme):
+                return f"{run.place.name} reported '{reported}': {row.reason}."
+        if normalise(reported) == normalise(theme):
+            return f"{run.place.name} reported '{reported}'."
+    return f"{run.place.name} reported no theme the count holds: its largest theme is shown."
+
+
 def theme_spend(run: PlaceReport, theme: str) -> pd.DataFrame:
-    """The rows of the count's ward spend in one theme."""
+    """The rows of the count's ward spend in one theme (every row for ``all themes``)."""
+    from .compare import ALL_THEMES
+
     spend = run.count.ward_spend
-    return spend[spend.theme == theme]
+    return spend if theme == ALL_THEMES else spend[spend.theme == theme]
+
+
+def _ward_theme(run: PlaceReport, theme: str) -> pd.DataFrame:
+    """``run.ward_theme()`` for one theme, or every theme added up per ward."""
+    from .compare import ALL_THEMES
+
+    table = run.ward_theme()
+    if theme != ALL_THEMES:
+        return table[table.theme == theme].copy()
+    sums = table.groupby(["ward_code", "ward_name", "lad_code"], as_index=False)["amount_pence"].sum()
+    if "population" in table:
+        people = table.drop_duplicates("ward_code").set_index("ward_code")["population"]
+        sums["population"] = sums["ward_code"].map(people)
+        sums["per_head_gbp"] = (sums["amount_pence"] / 100 / sums["population"]).where(sums["population"] > 0)
+    sums["theme"] = ALL_THEMES
+    return sums
 
 
 def by_agency_and_function(run: PlaceReport, theme: str) -> pd.DataFrame:
@@ -80,8 +130,7 @@ def by_agency(run: PlaceReport, theme: str) -> pd.Series:
 
 def ward_ranking(run: PlaceReport, theme: str, n: int = 10) -> pd.DataFrame:
     """The ``n`` wards carrying most of the theme per head (in total without a population driver)."""
-    table = run.ward_theme()
-    table = table[table.theme == theme].copy()
+    table = _ward_theme(run, theme)
     table["amount_gbp"] = table["amount_pence"] / 100
     measure = "per_head_gbp" if "per_head_gbp" in table else "amount_gbp"
     table["share_of_place"] = table["amount_gbp"] / table["amount_gbp"].sum()
@@ -98,8 +147,7 @@ def theme_map(run: PlaceReport, theme: str, *, scheme: str = "quantiles", k: int
     """Choropleth of the theme's spend per head (or in total) by ward, focus wards outlined."""
     from .maps import ward_map
 
-    table = run.ward_theme()
-    table = table[table.theme == theme].set_index("ward_code")
+    table = _ward_theme(run, theme).set_index("ward_code")
     per_head = "per_head_gbp" in table
     wards = run.wards.copy()
     column = "per_head_gbp" if per_head else "amount_gbp"

@@ -235,8 +235,12 @@ def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
         from . import themes as theme_tables
         from .count import apportion, load_transfer_rules
 
+        from .report import driver_totals
+
         parameters = run.parameters
-        classified = theme_tables.classify(run.spend, theme_tables.load_themes(parameters.get("themes_path") or None))
+        table = theme_tables.load_themes(parameters.get("themes_path") or None)
+        classified = theme_tables.classify(run.spend, table, driver_totals(run.drivers, run.wards))
+        classified = classified[classified["year"] == year]
         rules = load_transfer_rules(parameters.get("transfers_path") or None)
         count = apportion(
             classified, run.wards, run.drivers, year=year, driver=parameters.get("driver") or None, transfer_rules=rules

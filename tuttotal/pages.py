@@ -112,7 +112,7 @@ def collect(output_root: str | os.PathLike, results: Iterable[Any] = ()) -> list
             lads=summary.get("lads", []),
             year=summary.get("year", ""),
             wards=summary.get("wards"),
-            spend=summary.get("spend", "illustrative" if summary.get("illustrative") else "supplied"),
+            spend=summary.get("spend", "synthetic" if summary.get("illustrative") else "user"),
             totals=summary.get("totals", {}),
             seconds=summary.get("timings", {}).get("total_s"),
             has_report=True,
@@ -198,10 +198,12 @@ def _card(entry: dict) -> str:
         image = '<div class="thumb none">no output</div>'
     badges = [f'<span class="badge {"failed" if failed else "ok"}">{"failed" if failed else "ok"}</span>']
     spend = entry.get("spend")
-    if spend in ("illustrative", "synthetic"):
+    if spend == "synthetic":
         badges.append(f'<span class="badge stamp">{e(spend)}</span>')
-    elif spend == "supplied":
+    elif spend == "user":
         badges.append('<span class="badge supplied">supplied spend</span>')
+    elif spend == "real":
+        badges.append('<span class="badge supplied">real count (top-down)</span>')
     rows = []
     if entry.get("has_report"):
         totals = entry.get("totals", {})
@@ -247,9 +249,9 @@ def render(entries: list[dict]) -> str:
     counts.append(f'<span class="count">{ok} ok</span>')
     if failed:
         counts.append(f'<span class="count">{failed} failed</span>')
-    stamped = sum(1 for x in entries if x.get("spend") in ("illustrative", "synthetic"))
+    stamped = sum(1 for x in entries if x.get("spend") == "synthetic")
     note = (
-        f"<p>{stamped} of these counts are <strong>illustrative or synthetic</strong> (generated, not reported "
+        f"<p>{stamped} of these counts are <strong>synthetic</strong> (generated, not real "
         "spend); their reports and figures say so.</p>"
         if stamped
         else ""

@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
     from .count import Count
     from .places import Place
+    from .topdown import TopDown
 
 
 @dataclass
@@ -56,9 +57,10 @@ class PlaceReport:
     spend: pd.DataFrame
     drivers: pd.DataFrame | None
     driver_table: pd.DataFrame | None
+    topdown: TopDown | None
     count: Count
     output_dir: Path
-    spend_kind: str  # "supplied", "illustrative" or "synthetic"
+    spend_kind: str  # "real" (top-down count), "user" (a spend file) or "synthetic" (the demo)
     inputs: dict[str, str]
     parameters: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
@@ -68,8 +70,8 @@ class PlaceReport:
     # ----------------------------------------------------------------- facts
     @property
     def is_illustrative(self) -> bool:
-        """True when the spend was generated, not supplied by the user."""
-        return self.spend_kind != "supplied"
+        """True only for generated money (the synthetic demo)."""
+        return self.spend_kind == "synthetic"
 
     @property
     def wards_count(self) -> int:
@@ -79,16 +81,21 @@ class PlaceReport:
     @property
     def stamp(self) -> str | None:
         """The mark every figure carries: SYNTHETIC, ILLUSTRATIVE or nothing."""
-        return {"synthetic": "SYNTHETIC", "illustrative": "ILLUSTRATIVE"}.get(self.spend_kind)
+        return {"synthetic": "SYNTHETIC"}.get(self.spend_kind)
 
     @property
     def provenance_note(self) -> str:
         """One sentence on where the spend came from."""
         if self.spend_kind == "synthetic":
             return f"SYNTHETIC: {self.place.name} and its spend do not exist (demo data)."
-        if self.spend_kind == "illustrative":
-            return f"ILLUSTRATIVE spend, generated for the real wards of {self.place.name}: not a reported count."
-        return f"Spend: {Path(self.parameters['spend_path']).name}."
+        if self.spend_kind == "real":
+            regions = " and ".join(sorted(set(self.topdown.lines["region"]))) if self.topdown is not None else ""
+            return (
+                f"Real count, top-down: {self.place.name}'s share of {regions}'s identifiable public spending, "
+                f"{self.year}, cash (HM Treasury, PESA 2009 Country and Regional Analysis), by mid-2015 population "
+                "and IMD 2010 need."
+            )
+        return f"Spend: {Path(self.parameters['spend_path']).name} (supplied)."
 
     @property
     def drivers_note(self) -> str | None:
@@ -215,8 +222,10 @@ class PlaceReport:
         measure = "per_head_gbp" if self.population is not None else "amount_gbp"
         return trend_lines(
             table.rename(columns={measure: "value"})[["year", "area", "value"]],
-            title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year",
-            measure="£ per head" if self.population is not None else "£ total",
+            title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year"
+            + (", cash (not adjusted for inflation)" if self.spend_kind == "real" else ""),
+            measure=("£ per head" if self.population is not None else "£ total")
+            + (", cash (nominal)" if self.spend_kind == "real" else ""),
             notes=self.figure_notes,
             stamp=self.stamp,
         )
@@ -514,6 +523,9 @@ class PlaceReport:
         trend = self.trend_chart()
         if trend is not None:
             paths["trend"] = save_figure(trend, self.output_dir / "trend.png")
+        per_head = self.theme_per_head_chart()
+        if per_head is not None:
+            paths["theme_per_head_chart"] = save_figure(per_head, self.output_dir / "theme_per_head.png")
         for name, figure in (
             ("deprivation_map", self.deprivation_map()),
             ("need_scatter", self.need_chart()),
@@ -556,6 +568,17 @@ class PlaceReport:
             from .ward_drivers import drivers_csv_table
 
             tables["drivers"] = drivers_csv_table(self.driver_table)
+        if self.topdown is not None:
+            lines = self.topdown.lines.copy()
+            for column in ("region_gbp", "place_gbp"):
+                lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
+            tables["topdown"] = lines
+        per_head = self.theme_per_head()
+        if len(per_head):
+            tables["theme_per_head"] = per_head.round(2)
+        published = self.published_comparison()
+        if len(published):
+            tables["published"] = published.round(2)
         paths = {}
         for name, frame in tables.items():
             paths[name] = self.output_dir / f"{name}.csv"
@@ -571,6 +594,9 @@ class PlaceReport:
             "year": self.year,
             "illustrative": self.is_illustrative,
             "spend": self.spend_kind,
+            "method": self.method,
+            "published": self._published_summary(),
+            "sources": self.source_list(),
             "totals": self.count.reconciliation.to_summary(),
             "wards": self.wards_count,
             "focus_wards": [
@@ -586,6 +612,218 @@ class PlaceReport:
             "drivers_source": self.drivers_note or "",
             "warnings": self.warnings + self.count.notes,
         }
+
+    # ------------------------------------------------------- the real count
+    @property
+    def method(self) -> str:
+        """How the count was made, in one sentence."""
+        if self.spend_kind == "real":
+            from .topdown import METHOD
+
+            return METHOD
+        if self.spend_kind == "synthetic":
+            return "Synthetic: generated by data/sample/make_sample.py (not real money)."
+        return "Bottom-up where the spend file records wards; LAD and place amounts apportioned by driver."
+
+    def source_list(self) -> list[dict]:
+        """Every dataset the outputs rest on: name, what it is, vintage, licence, URL."""
+        from . import sources
+
+        names = [name.split(":", 1)[1] for name in self.inputs if name.startswith("data:")]
+        found = [
+            {"name": s.name, "title": s.description, "vintage": s.vintage, "licence": s.licence, "url": s.url}
+            for s in (sources.source(n) for n in dict.fromkeys(names))
+        ]
+        if not self.place.is_synthetic and not self.parameters.get("wards_paths"):
+            from .datasets import ATTRIBUTION
+
+            found.append(
+                {
+                    "name": "boundaries",
+                    "title": "2013 ward and 2011 LSOA boundaries",
+                    "vintage": "2013",
+                    "licence": ATTRIBUTION,
+                    "url": "https://github.com/martinjc/UK-GeoJSON",
+                }
+            )
+        return found
+
+    def theme_per_head(self) -> pd.DataFrame:
+        """£ per head by theme: the place, its region(s), England and (pilots) the median pilot, real counts only.
+
+        ``theme, area, level, per_head_gbp``; regions and England from the
+        same lines, per head of their mid-2015 population.
+        """
+        import pandas as pd
+
+        from .compare import ALL_THEMES, pilot_median_per_head
+        from .topdown import region_theme_per_head
+
+        if self.spend_kind != "real" or self.population is None:
+            return pd.DataFrame(columns=["theme", "area", "level", "per_head_gbp"])
+        people = float(self.population.sum())
+        own = self.count.ward_spend.groupby("theme")["amount_pence"].sum() / 100 / people
+        own[ALL_THEMES] = own.sum()
+        frames = [pd.DataFrame({"theme": own.index, "area": self.place.name, "level": "place", "per_head_gbp": own})]
+        data_dir = self.parameters.get("data_dir") or None
+        others = region_theme_per_head(self.year, data_dir=data_dir)
+        for region in sorted(set(self.topdown.lines["region"])):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "theme": others.index,
+                        "area": region,
+                        "level": "region",
+                        "per_head_gbp": others[region].to_numpy(),
+                    }
+                )
+            )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "theme": others.index,
+                    "area": "England",
+                    "level": "England",
+                    "per_head_gbp": others["England"].to_numpy(),
+                }
+            )
+        )
+        if self.place.status == "pilot":
+            median = pilot_median_per_head(data_dir, self.year)
+            if median is not None:
+                frames.append(
+                    pd.DataFrame(
+                        {
+                            "theme": median.index,
+                            "area": "Median pilot place",
+                            "level": "pilot median",
+                            "per_head_gbp": median.to_numpy(),
+                        }
+                    )
+                )
+        return pd.concat(frames, ignore_index=True)
+
+    def theme_per_head_chart(self) -> Figure | None:
+        """Per head by theme against the region, England and the median pilot (drawn once), or None."""
+        return self._drawn_once(("theme_per_head",), self._draw_theme_per_head_chart)
+
+    def _draw_theme_per_head_chart(self) -> Figure | None:
+        from .charts import comparison_bars
+        from .compare import ALL_THEMES
+
+        table = self.theme_per_head()
+        if not len(table):
+            return None
+        others = [a for a in dict.fromkeys(table.area) if a != self.place.name]
+        return comparison_bars(
+            table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})[["area", "theme", "value"]],
+            title=f"{self.place.name} against {', '.join(others)}: spending per head by theme, {self.year}",
+            measure=f"£ per head, {self.year}, cash",
+            notes=[
+                *self.figure_notes,
+                "Region and England: the same lines of the regional analysis over their mid-2015 population. "
+                "Median pilot: the median of the 13 pilots' real counts.",
+            ],
+            stamp=self.stamp,
+        )
+
+    def published_comparison(self) -> pd.DataFrame:
+        """Our estimate beside the place's published count (where the place file gives one for the year).
+
+        ``measure, published_gbp, estimate_gbp, difference_gbp, difference_pct, note``.
+        """
+        import pandas as pd
+
+        columns = ["measure", "published_gbp", "estimate_gbp", "difference_gbp", "difference_pct", "note"]
+        published = self.place.published
+        if not published or str(published.get("year", "")) != self.year or self.spend_kind != "real":
+            return pd.DataFrame(columns=columns)
+        spend = self.count.ward_spend
+        rows = []
+
+        def add(measure: str, figure, estimate: float | None, note: str) -> None:
+            figure = float(figure)
+            diff = None if estimate is None else estimate - figure
+            rows.append(
+                {
+                    "measure": measure,
+                    "published_gbp": figure,
+                    "estimate_gbp": estimate,
+                    "difference_gbp": diff,
+                    "difference_pct": None if diff is None else diff / figure,
+                    "note": note,
+                }
+            )
+
+        total = self.count.reconciliation.placed_pence / 100
+        add(
+            "total",
+            published["total_gbp"],
+            total,
+            "ours: every line of the regional analysis a place receives (benefits, health, education, police…); "
+            "the published count: the bodies the pilot counted",
+        )
+        by_type = spend.groupby("agency_type")["amount_pence"].sum() / 100
+        notes = {
+            "council": "ours: the lines councils mainly spend (schools, transport, housing, culture…), not the social "
+            "care and housing benefit inside social protection, which the regional analysis does not split by body",
+            "nhs": "ours: the health lines (NHS)",
+        }
+        for agency_type, figure in (published.get("by_agency_type") or {}).items():
+            add(
+                f"agency type: {agency_type}",
+                figure,
+                float(by_type.get(agency_type, 0.0)),
+                notes.get(agency_type, "ours: the lines this type of body mainly spends"),
+            )
+        for agency, figure in (published.get("by_agency") or {}).items():
+            add(
+                f"agency: {agency}",
+                figure,
+                None,
+                "no comparable line: the regional analysis is by function, not by spending body",
+            )
+        frame = pd.DataFrame(rows, columns=columns)
+        frame.attrs["source"] = str(published.get("source", "")).strip()
+        return frame
+
+    def _published_summary(self) -> dict:
+        table = self.published_comparison()
+        if not len(table):
+            return {}
+        return {
+            "year": self.year,
+            "source": table.attrs.get("source", ""),
+            "figures": [
+                {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+                for row in table.to_dict("records")
+            ],
+            "explanation": (
+                "Coverage: the estimate is HM Treasury's identifiable spending for the region (all departments, "
+                "capital and current, benefits included, defence and debt interest left out), the published count "
+                "what the pilot's bodies counted. Year: both 2008-09, cash. Method: a share of the region by "
+                "mid-2015 population and IMD 2010 need, not the local accounts."
+            ),
+        }
+
+    def published_text(self) -> str:
+        """The published count beside our estimate, in a few lines (empty without a published count)."""
+        from .money import format_gbp
+
+        table = self.published_comparison()
+        if not len(table):
+            return ""
+        lines = [f"Published count ({table.attrs.get('source', '')}):"]
+        for row in table.itertuples():
+            if row.estimate_gbp is None or row.estimate_gbp != row.estimate_gbp:
+                lines.append(f"  {row.measure}: published {format_gbp(row.published_gbp * 100, 3)}; {row.note}")
+                continue
+            lines.append(
+                f"  {row.measure}: published {format_gbp(row.published_gbp * 100, 3)}, ours "
+                f"{format_gbp(row.estimate_gbp * 100, 3)} ({row.difference_pct:+.0%}); {row.note}"
+            )
+        lines.append(self._published_summary()["explanation"])
+        return "\n".join(lines)
 
     def _deprivation_summary(self) -> dict:
         if not self.has_need:
@@ -655,24 +893,26 @@ def _load_drivers(place: Place, wards, drivers_path: str, data_dir: str):
     return ward_drivers.long_drivers(table), table, files
 
 
-def _load_spend(place: Place, wards, spend_path: str, drivers, output_dir: Path, year: str):
-    """Spend table, kind of spend, and the files read (for hashing)."""
-    from . import illustrative, paths
+def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
+    """Spend table, its kind (``real``, ``user``, ``synthetic``), the top-down count (or None), files read."""
+    from . import paths, topdown
     from .spend import read_spend
 
-    files: dict[str, Path] = {}
     if spend_path:
-        kind = "supplied"
-        files["spend"] = Path(spend_path)
-    elif place.is_synthetic:
-        kind = "synthetic"
-        files["spend"] = paths.project_root() / place.sample["spend"]
-    else:
-        kind = "illustrative"
-        table, _ = illustrative.illustrative_tables(place, wards, year, drivers)
-        files["spend"] = output_dir / "illustrative_spend.csv"
-        table.to_csv(files["spend"], index=False, lineterminator="\n")
-    return read_spend(files["spend"]), kind, files
+        return read_spend(spend_path), "user", None, {"spend": Path(spend_path)}
+    if place.is_synthetic:
+        path = paths.project_root() / place.sample["spend"]
+        return read_spend(path), "synthetic", None, {"spend": path}
+    count = topdown.topdown_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
+    return count.spend, "real", count, {name: Path(path) for name, path in count.files.items()}
+
+
+def driver_totals(drivers, wards) -> dict[str, float]:
+    """The place's total of each driver (for splits of a function across themes by driver)."""
+    if drivers is None:
+        return {}
+    inside = drivers[drivers["area_code"].isin(wards["ward_code"])]
+    return {str(k): float(v) for k, v in inside.groupby("driver")["value"].sum().items()}
 
 
 def prepare(
@@ -724,6 +964,7 @@ def prepare(
     from . import datasets, geography, places, themes
     from .count import apportion, load_transfer_rules
     from .spend import parse_year
+    from .topdown import check_year
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -737,16 +978,21 @@ def prepare(
         the_year = parse_year(year) if year else the_place.year
         drivers, driver_table, driver_files = _load_drivers(the_place, wards, drivers_path, data_dir)
         timings["drivers_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
-        spend, kind, files = _load_spend(the_place, wards, spend_path, drivers, out, the_year)
+        theme_table = themes.load_themes(themes_path or None)
+        if not spend_path and not the_place.is_synthetic:
+            check_year(the_year)
+        spend, kind, top_down, files = _load_spend(the_place, spend_path, data_dir, theme_table)
         files.update(driver_files)
         if not year and the_year not in set(spend["year"]):
             the_year = max(spend["year"])
-        theme_table = themes.load_themes(themes_path or None)
-        classified = themes.classify(spend, theme_table)
+        classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
+        if kind == "real":  # every CRA year is in the table for the trend; the count is of one year
+            classified = classified[classified["year"] == the_year]
         transfer_rules = load_transfer_rules(transfers_path or None)
         count = apportion(
             classified, wards, drivers, year=the_year, driver=driver or None, transfer_rules=transfer_rules
         )
+        count.notes[:0] = classified.attrs.get("notes", [])
         timings["count_s"] = round(time.perf_counter() - start - timings["wards_s"] - timings["drivers_s"], 3)
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for message in messages:
@@ -781,6 +1027,7 @@ def prepare(
         spend=spend,
         drivers=drivers,
         driver_table=driver_table,
+        topdown=top_down,
         count=count,
         output_dir=out,
         spend_kind=kind,

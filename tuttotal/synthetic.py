@@ -1,21 +1,22 @@
-"""Illustrative spend counts and drivers for real wards: seeded, documented, never real.
+"""The synthetic demo place's generator: spend counts and drivers for made-up wards, seeded, never real.
 
-Until a user brings a place's own count, each place gets an *illustrative*
-one generated for its real wards, so that every map and table can be made.
-Everything made from it says "illustrative".
+Only ``data/sample/make_sample.py`` uses it, to write Demo Vale's spend and
+drivers (everything made from it says "synthetic"). Real places are counted
+from real data (:mod:`tuttotal.topdown`); the illustrative counts this
+module once generated for them are retired.
 
-How it is made (all draws from one seed derived from the place's slug):
+How it is made (all draws from one seed):
 
-- **Drivers** per ward: the real ones (mid-2015 populations and IMD 2010
-  deprivation moved from LSOAs, :mod:`tuttotal.ward_drivers`); generated
-  ones, named alike, only for the synthetic demo place.
-- **Spend**: about £7,000 per head a year in all (Birmingham's 2008-09
-  count was £7.3bn for about a million people), split by agency and COFOG
+- **Drivers** per ward: population around a typical ward size, people by
+  age, income- and employment-deprived people and deprivation scores, named
+  like the real drivers (:mod:`tuttotal.ward_drivers`).
+- **Spend**: about £7,000 per head a year in all, split by agency and COFOG
   function so that social protection, education and health take 70–80 %
   (as across the pilots' counts). Benefits and pensions are recorded per
   ward (bottom-up); councils, colleges and tax credits per LAD; NHS,
   police, fire and central departments for the whole place (top-down).
-  Each amount gets a ±10 % random factor.
+  Each amount gets a ±10 % random factor, and a housing benefit subsidy
+  line is added for the count to remove as double counting.
 
 Examples
 --------
@@ -130,45 +131,6 @@ def illustrative_drivers(wards: pd.DataFrame, seed: int) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def calibrate(amounts: np.ndarray, table: pd.DataFrame, published: dict) -> np.ndarray:
-    """Scale generated pence so the count matches published totals exactly.
-
-    ``published`` may hold ``total_gbp``, ``by_agency_type`` and ``by_agency``
-    (pounds). Each named group is set to its figure and the rest of the
-    count to what the total leaves, each split over its rows in proportion
-    to the generated amounts (largest remainder: exact to the penny).
-
-    Examples
-    --------
-    >>> import pandas as pd
-    >>> table = pd.DataFrame({"agency": ["A", "B", "C"], "agency_type": ["council", "nhs", "nhs"]})
-    >>> calibrate(np.array([100, 50, 50]), table, {"total_gbp": 10, "by_agency_type": {"council": 4}})
-    array([400, 300, 300])
-    """
-    from .count import largest_remainder
-    from .errors import InputError
-
-    amounts = np.asarray(amounts, dtype=np.int64).copy()
-    groups = [("agency_type", k, v) for k, v in (published.get("by_agency_type") or {}).items()]
-    groups += [("agency", k, v) for k, v in (published.get("by_agency") or {}).items()]
-    taken = np.zeros(len(amounts), dtype=bool)
-    fixed = 0
-    for column, key, pounds in groups:
-        mask = (table[column] == key).to_numpy() & ~taken
-        if not mask.any():
-            raise InputError(f"a published figure names {column} {key!r}, which the count does not have")
-        target = round(float(pounds) * 100)
-        amounts[mask] = largest_remainder(target, amounts[mask])
-        taken |= mask
-        fixed += target
-    if "total_gbp" in published:
-        rest = round(float(published["total_gbp"]) * 100) - fixed
-        if rest <= 0 or taken.all():
-            raise InputError("published figures leave nothing for the rest of the count")
-        amounts[~taken] = largest_remainder(rest, amounts[~taken])
-    return amounts
-
-
 def illustrative_spend(
     wards: pd.DataFrame,
     drivers: pd.DataFrame,
@@ -177,15 +139,12 @@ def illustrative_spend(
     year: str,
     seed: int,
     per_head_gbp: float = SPEND_PER_HEAD_GBP,
-    published: dict | None = None,
     transfers: bool = True,
 ) -> pd.DataFrame:
     """A spend count in the file schema (``amount_gbp`` as a decimal string of pounds).
 
-    With ``published`` figures (a place file's ``published`` block), the count
-    is calibrated to them exactly (:func:`calibrate`); a transfer line
-    (housing benefit subsidy) is then added on top, for the count to remove
-    as double counting.
+    A transfer line (housing benefit subsidy) is added on top, for the count
+    to remove as double counting.
     """
     import pandas as pd
 
@@ -220,8 +179,6 @@ def illustrative_spend(
                 add(agency, agency_type, code, function, rate * weight, theme)
     columns = ["year", "agency", "agency_type", "area_code", "function", "amount_pence", "theme"]
     table = pd.DataFrame(rows, columns=columns)
-    if published:
-        table["amount_pence"] = calibrate(table["amount_pence"].to_numpy(), table, published)
     if transfers:
         agency, agency_type, _, function, share = TRANSFER_LINE
         for lad, people in lad_population.items():
@@ -229,18 +186,3 @@ def illustrative_spend(
             table.loc[len(table)] = [year, agency, agency_type, lad, function, pence, ""]
     table["amount_gbp"] = table.pop("amount_pence").map(pence_to_decimal_string)
     return table[["year", "agency", "agency_type", "area_code", "function", "amount_gbp", "theme"]]
-
-
-def illustrative_tables(place, wards: pd.DataFrame, year: str, drivers: pd.DataFrame | None = None):
-    """The illustrative spend count (file schema) and the drivers it was drawn with, seeded by the place's slug.
-
-    ``drivers`` are the real ward drivers (:mod:`tuttotal.ward_drivers`) when
-    given; generated ones otherwise. Calibrated to the place's published
-    figures when they are for ``year``.
-    """
-    seed = seed_for(place.slug)
-    if drivers is None:
-        drivers = illustrative_drivers(wards, seed)
-    published = place.published if str(place.published.get("year", "")) == year else None
-    spend = illustrative_spend(wards, drivers, place_name=place.name, year=year, seed=seed, published=published)
-    return spend, drivers
