@@ -25,7 +25,7 @@ def test_theme_by_agency_adds_up_to_the_placed_total(kent):
     table = kent.theme_by_agency()
     assert table["all agencies"].sum() * 100 == pytest.approx(kent.count.reconciliation.placed_pence)
     assert list(table["all agencies"]) == sorted(table["all agencies"], reverse=True)
-    assert table.loc["drugs and alcohol", "other"] > 0
+    assert table.loc["health and wellbeing", "nhs"] == table.loc["health and wellbeing", "all agencies"] > 0
 
 
 def test_ward_profiles_shares_and_ranks(kent):
@@ -102,11 +102,11 @@ def test_several_years_give_a_change_table(wards_dir, tmp_path):
 
 def test_deep_dive_choose_theme_and_tables(kent, demo):
     assert deep_dive.choose_theme(demo) == "older people"  # the demo place reports it
-    assert deep_dive.choose_theme(kent) == deep_dive.themes_of(kent)[0]  # Kent's reported themes are not themes
-    assert deep_dive.choose_theme(kent, "  Drugs AND alcohol ") == "drugs and alcohol"
+    assert deep_dive.choose_theme(kent) == "all themes"  # the Margate task force: all of the focus wards' spending
+    assert deep_dive.choose_theme(kent, "  Health AND wellbeing ") == "health and wellbeing"
     with pytest.raises(InputError, match="Did you mean 'older people'"):
         deep_dive.choose_theme(kent, "older peeple")
-    theme = "worklessness and economy"
+    theme = "working-age adults and worklessness"
     table = deep_dive.by_agency_and_function(kent, theme)
     assert table["total"].sum() * 100 == pytest.approx(deep_dive.theme_spend(kent, theme).amount_pence.sum())
     ranking = deep_dive.ward_ranking(kent, theme, n=10)

@@ -74,12 +74,17 @@ def test_demo_summary_holds_the_contract_keys_and_conserves_money(demo_run):
         assert key in summary
     assert summary["place"] == "demo" and summary["wards"] == 24 and summary["illustrative"] is True
     totals = summary["totals"]
-    assert totals["unplaced_gbp"] == 0 and totals["transfers_removed_gbp"] > 0
+    assert totals["transfers_removed_gbp"] > 0
+    # The demo's defence line is not a place's spending: reported, never placed (nor dropped).
+    with open(REPO / "data" / "sample" / "spend.csv", newline="") as f:
+        defence = sum(Decimal(r["amount_gbp"]) for r in csv.DictReader(f) if r["function"] == "02")
+    assert [u["reason"] for u in totals["unplaced"]] == ["not a place's spending (excluded in the themes table)"]
+    assert Decimal(str(totals["unplaced_gbp"])) == defence > 0
     # The CSV's pence add up to the spend file's pence exactly, less the transfers counted once.
     with open(REPO / "data" / "sample" / "spend.csv", newline="") as f:
         spend_total = sum(Decimal(r["amount_gbp"]) for r in csv.DictReader(f))
     assert Decimal(str(totals["input_gbp"])) == spend_total
-    assert ward_theme_total(out / "demo") == spend_total - Decimal(str(totals["transfers_removed_gbp"]))
+    assert ward_theme_total(out / "demo") == spend_total - Decimal(str(totals["transfers_removed_gbp"])) - defence
     assert {"spend", "drivers", "themes", "notebook"} <= set(summary["inputs"])
 
 
@@ -105,14 +110,18 @@ def test_kent_with_the_data_folder(wards_dir, tmp_path):
     out = tmp_path / "outputs"
     result = tuttotal("run", "--place", "kent", "--data-dir", str(wards_dir), "--output", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "ILLUSTRATIVE" in result.stdout
+    assert "the count is the real top-down one" in result.stdout
     with open(out / "kent" / "ward_theme.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     codes = {r["ward_code"] for r in rows}
     assert {MARGATE_CENTRAL, CLIFTONVILLE_WEST} <= codes
     assert len({r["lad_code"] for r in rows}) == 12
     summary = json.loads((out / "kent" / "summary.json").read_text())
-    assert summary["illustrative"] is True and summary["spend"] == "illustrative"
+    assert summary["illustrative"] is False and summary["spend"] == "real"
+    assert "Country and Regional Analysis" in summary["method"]
+    assert {"cra_chapter9", "population", "imd2010"} <= {s["name"] for s in summary["sources"]}
+    for name in ("topdown.csv", "drivers.csv", "datapackage.json", "trend.png", "change_by_year.csv"):
+        assert (out / "kent" / name).is_file(), name
     assert {w["code"] for w in summary["focus_wards"]} == {MARGATE_CENTRAL, CLIFTONVILLE_WEST}
     assert Decimal(str(summary["totals"]["placed_gbp"])) == ward_theme_total(out / "kent")
 

@@ -145,7 +145,7 @@ def test_a_third_at_lad_level_with_unknown_codes_adds_up(kent_wards):
     rows = []
     for i in range(300):
         area = lads[i % len(lads)] if i % 3 == 0 else ("E05099999" if i % 50 == 1 else wards[i % len(wards)])
-        rows.append((area, f"{1 + i % 10:02d}", int(rng.integers(1, 10**9))))
+        rows.append((area, ["01", "03", "04", "05", "06", "07", "08", "09", "10"][i % 9], int(rng.integers(1, 10**9))))
     count = apportion(spend_table(rows), kent_wards)
     recon = count.reconciliation
     unknown_sum = sum(p for a, _, p in rows if a == "E05099999")

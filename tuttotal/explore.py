@@ -234,7 +234,6 @@ def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
     if year and year != run.year:
         from . import themes as theme_tables
         from .count import apportion, load_transfer_rules
-
         from .report import driver_totals
 
         parameters = run.parameters

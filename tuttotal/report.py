@@ -750,7 +750,7 @@ class PlaceReport:
                     "published_gbp": figure,
                     "estimate_gbp": estimate,
                     "difference_gbp": diff,
-                    "difference_pct": None if diff is None else diff / figure,
+                    "difference_pct": None if diff is None else 100 * diff / figure,
                     "note": note,
                 }
             )
@@ -820,7 +820,7 @@ class PlaceReport:
                 continue
             lines.append(
                 f"  {row.measure}: published {format_gbp(row.published_gbp * 100, 3)}, ours "
-                f"{format_gbp(row.estimate_gbp * 100, 3)} ({row.difference_pct:+.0%}); {row.note}"
+                f"{format_gbp(row.estimate_gbp * 100, 3)} ({row.difference_pct:+.0f}%); {row.note}"
             )
         lines.append(self._published_summary()["explanation"])
         return "\n".join(lines)
@@ -844,7 +844,21 @@ class PlaceReport:
         """Figures, tables and summary: every file of the output layout but the notebook."""
         paths = {**self.save_figures(), **self.write_tables()}
         paths["summary"] = self.write_summary()
+        paths["datapackage"] = self.write_datapackage()
         return paths
+
+    def write_datapackage(self) -> Path:
+        """``datapackage.json``: a Frictionless Data Package describing every CSV of the output folder."""
+        from .datapackage import write_datapackage
+
+        return write_datapackage(
+            self.output_dir,
+            place_name=self.place.name,
+            sources=[name.split(":", 1)[1] for name in self.inputs if name.startswith("data:")],
+            boundaries_attribution=self.attribution,
+            spend_kind=self.spend_kind,
+            year=self.year,
+        )
 
 
 def package_versions() -> dict[str, str]:

@@ -87,6 +87,10 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
         argv = ["run", "--place", path.read_text(encoding="utf-8")]
     elif use == "focus-ward":
         argv = ["run", "--focus-ward", path.read_text(encoding="utf-8")]
+    elif use == "year":
+        argv = ["run", "--place", "kent", "--year", path.read_text(encoding="utf-8").strip()]
+    elif use == "lad":
+        argv = ["run", "--lad", path.read_text(encoding="utf-8").strip()]
     elif use == "data":
         env.update(_data_root(case, path, workdir))
         argv = ["run", "--lad", "E07000114"]

@@ -110,6 +110,10 @@ def main(folder: Path = HERE) -> None:
         # made-up rows, and an IMD 2015 file cut short. Missing files are cases of their own (.txt).
         "data_imd2015_truncated.rda": "RDX3\nX\n\u0000\u0000\u0003",
         "data_missing_lookup.txt": "lookups/lsoa01_to_lsoa11.csv\n",
+        # The regional analysis: a damaged chapter 9; a year it does not cover; a LAD outside England.
+        "data_cra_damaged.json.zlib": "x\u009c not zlib\n",
+        "arg_year_outside_the_analysis.txt": "2009-10\n",
+        "arg_lad_outside_england.txt": "W06000015\n",
         "params_python_tag.yaml": "slug: evil\nname: !!python/object/apply:os.system ['echo pwned']\nlads: []\n",
         "params_slug_escape.yaml": "slug: ../../etc\nname: Escape\nlads: [{code: E07000114, name: Thanet}]\n",
     }

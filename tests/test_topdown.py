@@ -1,0 +1,204 @@
+"""The real count: HM Treasury's regional analysis read exactly, shared by need, placed in wards to the penny."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tuttotal import cra, lsoa, places, report, themes, topdown
+from tuttotal.errors import InputError
+
+from .conftest import SHARED_DATA, THANET
+
+
+@pytest.fixture(scope="module")
+def data_root():
+    for folder in ("cra", "population", "deprivation", "lookups", "lsoa-2011", "wards-2013"):
+        if not (SHARED_DATA / folder).is_dir():
+            pytest.skip(f"the real data are not beside the repository ({SHARED_DATA / folder} is absent)")
+    return str(SHARED_DATA)
+
+
+@pytest.fixture(scope="module")
+def lines(data_root):
+    return cra.region_lines(data_root, download=False)
+
+
+@pytest.fixture(scope="module")
+def kent(data_root, tmp_path_factory):
+    return report.prepare(place="kent", data_dir=data_root, output_dir=str(tmp_path_factory.mktemp("kent")))
+
+
+@pytest.fixture(scope="module")
+def birmingham(data_root, tmp_path_factory):
+    return report.prepare(place="birmingham", data_dir=data_root, output_dir=str(tmp_path_factory.mktemp("bham")))
+
+
+def test_every_region_and_year_adds_up_to_its_published_total(lines, data_root):
+    published = cra.published_totals(data_root).set_index(["year", "region"])["total_gbp"]
+    sums = lines.groupby(["year", "region"])["region_pence"].sum()
+    assert len(sums) == len(cra.YEARS) * len(cra.REGIONS)
+    for key, pence in sums.items():
+        assert pence == round(published[key] * 100), key
+    # README check figures: South East 2008-09 £57,825m, West Midlands £43,522m
+    assert sums[("2008-09", "South East")] == 57_825 * 100_000_000
+    assert sums[("2008-09", "West Midlands")] == 43_522 * 100_000_000
+
+
+def test_functions_without_chapter_9_lines_are_split_by_englands_chapter_10_shares(lines):
+    se = lines[(lines.year == "2008-09") & (lines.region == "South East") & (lines.function == "Social protection")]
+    assert set(se.source) == {cra.CHAPTER10_SPLIT}
+    old_age = se[se.sub_function == "Old age"].region_pence.sum() / se.region_pence.sum()
+    assert old_age == pytest.approx(68_782 / 161_863, abs=1e-6)  # England's chapter 10 share
+    assert se.region_pence.sum() == 23_529 * 100_000_000  # the function's chapter 9 total, exactly
+
+
+def test_capital_and_current_are_kept_apart_and_add_up_to_the_line(lines):
+    transport = lines[(lines.year == "2008-09") & (lines.region == "South East") & (lines.sub_function == "Transport")]
+    assert set(transport.spend_type) == {"capital", "current"}
+    assert transport.set_index("spend_type").region_pence["capital"] == 1_457 * 100_000_000
+    assert transport.region_pence.sum() == 2_168 * 100_000_000
+
+
+def test_topdown_csv_holds_every_line_of_the_region_excluded_ones_with_a_reason(kent):
+    lines = kent.topdown.lines
+    year = lines[lines.year == "2008-09"]
+    assert round(year.region_gbp.sum()) == 57_825_000_000
+    excluded = year[year.driver == themes.EXCLUDED]
+    assert {"Defence", "General public services"} <= set(excluded.function)
+    assert (excluded.place_gbp == 0).all() and (excluded.reason.str.len() > 10).all()
+    assert excluded.sub_function.isin(["Public sector debt interest", "International services", "rounding"]).any()
+    assert set(topdown.TOPDOWN_COLUMNS) <= set(lines.columns)
+    counted = year[year.driver != themes.EXCLUDED]
+    assert (counted.place_driver <= counted.region_driver).all()
+    # The place's share of a line is its share of the region's driver (to the penny per LAD).
+    share = counted.place_driver / counted.region_driver
+    assert np.allclose(counted.place_gbp, counted.region_gbp * share, atol=0.01 * 12)
+
+
+def test_money_is_conserved_to_the_penny_from_the_lines_to_the_wards(kent):
+    lines = kent.topdown.lines
+    place_pence = round(lines.loc[lines.year == kent.year, "place_gbp"].sum() * 100)
+    recon = kent.count.reconciliation
+    assert recon.input_pence == place_pence
+    assert recon.placed_pence == place_pence and recon.unplaced_pence == 0
+    assert int(kent.count.ward_spend.amount_pence.sum()) == place_pence
+
+
+def test_each_function_uses_its_documented_driver(kent, data_root):
+    lines = kent.topdown.lines
+    year = lines[(lines.year == "2008-09") & (lines.driver != themes.EXCLUDED)]
+    by_sub = year.drop_duplicates(["sub_function", "theme"]).set_index(["sub_function", "theme"])["driver"]
+    assert by_sub[("Old age", "older people")] == "people_60_plus"
+    assert by_sub[("Family and children", "children and young people")] == "children_0_15"
+    assert by_sub[("Unemployment", "working-age adults and worklessness")] == "employment_deprived"
+    assert by_sub[("Employment policies", "working-age adults and worklessness")] == "employment_deprived"
+    assert by_sub[("Housing", "housing and regeneration")] == "income_deprived"
+    assert by_sub[("Transport", "economy and transport")] == "population"
+    assert by_sub[("Secondary education", "children and young people")] == "children_0_15"
+    # Sickness and disability is split by age, at the region, by its drivers' totals.
+    sick = year[year.sub_function == "Sickness and disability"]
+    assert set(sick.theme) == {"older people", "working-age adults and worklessness"}
+    totals = topdown.region_drivers(lsoa.lsoa_table(data_root), cra.lad_regions(data_root)).loc["South East"]
+    parts = sick.groupby("driver").region_gbp.sum()
+    expected = totals["people_60_plus"] / (totals["people_60_plus"] + totals["people_16_59"])
+    assert parts["people_60_plus"] / parts.sum() == pytest.approx(expected, abs=1e-6)
+
+
+def test_need_moves_money_towards_deprived_wards(kent):
+    per_head = kent.ward_need().set_index("ward_code")
+    margate = per_head.loc["E05005093", "per_head_gbp"]
+    assert margate > 1.2 * per_head["per_head_gbp"].median()
+    assert kent.summary()["spend"] == "real" and kent.summary()["illustrative"] is False
+
+
+def test_a_place_across_two_regions_takes_each_lads_own(data_root):
+    # Thanet (South East) with Solihull (West Midlands): two regions, one count.
+    result = topdown.topdown_count([THANET, "E08000029"], data_dir=data_root, years=("2008-09",))
+    assert set(result.lines.region) == {"South East", "West Midlands"}
+    alone = topdown.topdown_count([THANET], data_dir=data_root, years=("2008-09",))
+    both_thanet = result.spend[result.spend.area_code == THANET].amount_pence.sum()
+    assert both_thanet == alone.spend.amount_pence.sum()
+
+
+def test_birmingham_is_shown_beside_its_published_count(birmingham):
+    table = birmingham.published_comparison().set_index("measure")
+    assert table.loc["total", "published_gbp"] == 7_300_000_000
+    placed = birmingham.count.reconciliation.placed_pence / 100
+    assert table.loc["total", "estimate_gbp"] == pytest.approx(placed)
+    assert table.loc["total", "difference_gbp"] == pytest.approx(placed - 7.3e9)
+    assert table.loc["agency type: nhs", "published_gbp"] == 1_900_000_000
+    assert np.isnan(table.loc["agency: Jobcentre Plus", "estimate_gbp"])
+    summary = birmingham.summary()["published"]
+    assert summary["year"] == "2008-09" and "Coverage" in summary["explanation"]
+    json.dumps(birmingham.summary())  # no NaN or numpy types: valid JSON
+    assert "published £7.3bn" in birmingham.published_text()
+
+
+def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(birmingham):
+    table = birmingham.theme_per_head()
+    assert {"place", "region", "England", "pilot median"} == set(table.level)
+    wide = table.pivot(index="theme", columns="level", values="per_head_gbp")
+    # Population-driven themes are the region's per head by construction; need-driven ones are not.
+    assert wide.loc["health and wellbeing", "place"] == pytest.approx(wide.loc["health and wellbeing", "region"])
+    assert wide.loc["older people", "place"] < wide.loc["older people", "region"]  # a young city
+
+
+def test_the_deep_dive_finds_each_pilots_own_theme(data_root):
+    from tuttotal import deep_dive
+
+    run = report.prepare(place="coventry-solihull-warwickshire", data_dir=data_root)
+    assert deep_dive.choose_theme(run) == "children and young people"
+    kent = report.prepare(place="kent", data_dir=data_root)
+    assert deep_dive.choose_theme(kent) == "all themes"
+    assert "task force" in deep_dive.why_theme(kent, "all themes")
+    lewisham = report.prepare(place="lewisham", data_dir=data_root)
+    assert deep_dive.choose_theme(lewisham) == "community safety and offenders"
+
+
+def test_transport_is_not_worklessness_and_defence_is_not_a_places(kent):
+    spend = kent.count.ward_spend
+    transport = spend[spend.function == "04.5"]
+    assert set(transport.theme) == {"economy and transport"}
+    assert not spend.function.str.startswith("02").any()
+    assert not (spend.function == "01.7").any()
+
+
+def test_the_trend_has_the_six_years_in_cash(kent):
+    table = kent.change_by_year()
+    assert sorted(set(table.year)) == list(cra.YEARS)
+    kent_rows = table[table.area == "Kent"] if "Kent" in set(table.area) else table[table.level == "place"]
+    assert kent_rows.sort_values("year").amount_gbp.is_monotonic_increasing  # cash kept rising to 2008-09
+    fig = kent.trend_chart()
+    assert any("cash" in t.get_text() for t in fig.texts)
+
+
+@pytest.mark.parametrize("year", ["2009-10", "2002-03"])
+def test_a_year_outside_the_regional_analysis_is_refused(year, data_root):
+    with pytest.raises(InputError, match="2003-04 to 2008-09") as caught:
+        report.prepare(place="kent", year=year, data_dir=data_root)
+    assert caught.value.exit_code == 2
+
+
+def test_a_lad_outside_england_is_refused(data_root):
+    with pytest.raises(InputError, match="not an English LAD"):
+        topdown.topdown_count(["W06000015"], data_dir=data_root)
+
+
+def test_every_pilot_counts_without_error_and_the_13_add_up_to_tens_of_billions(data_root):
+    totals = {}
+    for place in places.pilot_places():
+        result = topdown.topdown_count(place.lad_codes, data_dir=data_root, years=("2008-09",))
+        totals[place.slug] = result.spend.amount_pence.sum() / 100
+    assert len(totals) == 13 and all(v > 1e9 for v in totals.values())
+    # The pilots spanned "about £82bn" of spending (published); our identifiable share of it:
+    assert 60e9 < sum(totals.values()) < 110e9
+
+
+def test_the_region_table_reads_fast_and_is_cached(data_root):
+    first = cra.region_lines(data_root, download=False)
+    again = cra.region_lines(data_root, download=False)
+    pd.testing.assert_frame_equal(first, again)
