@@ -17,7 +17,7 @@ ERRORS = [c for c in CASES if c["outcome"] == "error"]
 
 
 def test_the_corpus_has_at_least_25_files_each_with_a_case():
-    suffixes = {".csv", ".geojson", ".shp", ".yaml", ".xlsx", ".txt", ".gz", ".rda"}
+    suffixes = {".csv", ".geojson", ".shp", ".yaml", ".xlsx", ".txt", ".gz", ".rda", ".zlib"}
     files = {p.name for p in HERE.iterdir() if p.suffix in suffixes}
     files -= {"cases.yaml"}
     assert len(files) >= 25

@@ -416,9 +416,10 @@ def check_inputs(job: PlaceJob) -> None:
         if job.spend_path:
             check_ward_vintage(read_spend(job.spend_path), wards)
         if not job.spend_path and not job.place.is_synthetic:
-            from .topdown import check_year
+            from .topdown import check_year, input_files
 
             check_year(parse_year(job.year) if job.year else job.place.year)
+            input_files(job.data_dir or None, download=True)  # every file of the real count found and verified
         if job.drivers_path:
             read_drivers(job.drivers_path)
         elif not job.place.is_synthetic:
