@@ -296,7 +296,9 @@ def apportion(
     if driver:
         top["driver"] = driver
     groups = top.groupby(["area_code", *keys, "driver"], sort=True)["amount_pence"].sum()
-    pieces = []
+    piece_wards: list[np.ndarray] = []
+    piece_keys: list[tuple] = []
+    piece_amounts: list[np.ndarray] = []
     zero_codes: dict[str, int] = {}
     no_value: dict[str, int] = {}
     no_value_wards: set[str] = set()
@@ -311,19 +313,9 @@ def apportion(
         if not weights.sum() > 0:
             zero_codes[area] = zero_codes.get(area, 0) + int(amount)
             continue
-        shares = largest_remainder(int(amount), weights)
-        pieces.append(
-            pd.DataFrame(
-                {
-                    "ward_code": targets,
-                    "agency": agency,
-                    "agency_type": agency_type,
-                    "function": function,
-                    "theme": theme,
-                    "amount_pence": shares,
-                }
-            )
-        )
+        piece_wards.append(targets)
+        piece_keys.append((agency, agency_type, function, theme, len(targets)))
+        piece_amounts.append(largest_remainder(int(amount), weights))
     if no_value:
         listed = sorted(no_value_wards)
         unplaced.append(
@@ -335,7 +327,20 @@ def apportion(
         )
     if zero_codes:
         unplaced.append({"reason": DRIVER_ZERO, "amount_pence": sum(zero_codes.values()), "codes": sorted(zero_codes)})
-    top_down = pd.concat(pieces, ignore_index=True) if pieces else bottom_up.iloc[:0].drop(columns="method")
+    if piece_wards:
+        repeats = [n for *_, n in piece_keys]
+        top_down = pd.DataFrame(
+            {
+                "ward_code": np.concatenate(piece_wards),
+                **{
+                    key: np.repeat(np.array([k[i] for k in piece_keys], dtype=object), repeats)
+                    for i, key in enumerate(keys)
+                },
+                "amount_pence": np.concatenate(piece_amounts).astype(np.int64),
+            }
+        )
+    else:
+        top_down = bottom_up.iloc[:0].drop(columns="method")
     top_down = top_down.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
     top_down["method"] = "top-down"
     ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)

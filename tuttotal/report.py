@@ -66,6 +66,16 @@ class PlaceReport:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     _figures: dict[tuple, Figure] = field(default_factory=dict, repr=False, compare=False)
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+
+    def _computed_once(self, key: str, make):
+        """The table under ``key``, made on first use (a copy each time, so callers may change it)."""
+        if key not in self._tables:
+            self._tables[key] = make()
+        table = self._tables[key]
+        copy = table.copy()
+        copy.attrs.update(table.attrs)
+        return copy
 
     # ----------------------------------------------------------------- facts
     @property
@@ -207,7 +217,7 @@ class PlaceReport:
         """Per-head spend by year for focus wards, their LADs and the place (needs several years)."""
         from .compare import change_by_year
 
-        return change_by_year(self)
+        return self._computed_once("change_by_year", lambda: change_by_year(self))
 
     def trend_chart(self) -> Figure | None:
         """Spend per head across the years of the spend count, or None for a single year (drawn once)."""
@@ -340,6 +350,9 @@ class PlaceReport:
         For real places, the England decile of each ward's IMD 2015 score is
         given against all English LSOAs.
         """
+        return self._computed_once("ward_need", self._ward_need)
+
+    def _ward_need(self) -> pd.DataFrame:
         from .deprivation import ward_need
 
         cut_offs = None
@@ -654,6 +667,9 @@ class PlaceReport:
         ``theme, area, level, per_head_gbp``; regions and England from the
         same lines, per head of their mid-2015 population.
         """
+        return self._computed_once("theme_per_head", self._theme_per_head)
+
+    def _theme_per_head(self) -> pd.DataFrame:
         import pandas as pd
 
         from .compare import ALL_THEMES, pilot_median_per_head

@@ -178,6 +178,21 @@ def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFr
     return pd.concat(frames, ignore_index=True)
 
 
+def _split_parts(parts: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Each line's pence split over its parts by ``weight`` (largest remainder); one-part lines as they are."""
+    from .count import largest_remainder
+
+    pence = parts["region_pence"].to_numpy(dtype=np.int64).copy()
+    weights = parts["weight"].to_numpy(dtype=float)
+    several = parts.duplicated(keys, keep=False).to_numpy()
+    if several.any():
+        for rows in parts[several].groupby(keys, sort=False).indices.values():
+            rows = np.flatnonzero(several)[rows]
+            amount = int(pence[rows[0]])
+            pence[rows] = largest_remainder(amount, weights[rows]) if amount else 0
+    return pence
+
+
 def topdown_count(
     lad_codes: list[str] | tuple[str, ...],
     *,
@@ -205,7 +220,6 @@ def topdown_count(
     """
     import pandas as pd
 
-    from .count import largest_remainder
 
     for year in years:
         check_year(year)
@@ -235,15 +249,7 @@ def topdown_count(
 
     # ---- each line split into its parts at the region (whole pence, exact)
     parts = lines.merge(weights, on=["region", "function", "sub_function"], how="left")
-    part_pence = np.zeros(len(parts), dtype=np.int64)
-    for _, index in parts.groupby(
-        ["year", "region", "function", "sub_function", "spend_type"], sort=False
-    ).groups.items():
-        rows = parts.loc[index]
-        amount = int(rows["region_pence"].iloc[0])
-        w = rows["weight"].to_numpy(dtype=float)
-        part_pence[np.asarray(index)] = largest_remainder(amount, w) if len(rows) > 1 and amount else amount
-    parts["region_part_pence"] = part_pence
+    parts["region_part_pence"] = _split_parts(parts, ["year", "region", "function", "sub_function", "spend_type"])
 
     # ---- the place's share, LAD by LAD
     counted = parts[parts["driver"] != themes.EXCLUDED]
@@ -297,6 +303,9 @@ def topdown_count(
     return TopDown(spend=spend, lines=topdown_lines, files=files)
 
 
+_REGION_CACHE: dict[tuple, pd.DataFrame] = {}
+
+
 def region_theme_per_head(
     year: str,
     *,
@@ -311,12 +320,19 @@ def region_theme_per_head(
         Index: theme (and ``all themes``); columns: the nine regions and
         ``England``; £ per head of the mid-2015 population.
     """
-    import pandas as pd
 
-    from .count import largest_remainder
 
     check_year(year)
     theme_table = theme_table if theme_table is not None else themes.load_themes()
+    key = (year, str(input_files(data_dir, download=True)), theme_table.reset_index().to_json())
+    if key not in _REGION_CACHE:
+        _REGION_CACHE[key] = _region_theme_per_head(year, data_dir, theme_table)
+    return _REGION_CACHE[key].copy()
+
+
+def _region_theme_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd.DataFrame:
+    import pandas as pd
+
     regions = cra.lad_regions(data_dir)
     table = lsoa.lsoa_table(data_dir)
     totals = region_drivers(table, regions)
@@ -325,14 +341,7 @@ def region_theme_per_head(
     parts = lines.merge(
         _part_weights(_line_rules(lines, theme_table), totals), on=["region", "function", "sub_function"]
     )
-    pence = np.zeros(len(parts), dtype=np.int64)
-    for _, index in parts.groupby(["region", "function", "sub_function", "spend_type"], sort=False).groups.items():
-        rows = parts.loc[index]
-        amount = int(rows["region_pence"].iloc[0])
-        pence[np.asarray(index)] = (
-            largest_remainder(amount, rows["weight"].to_numpy(dtype=float)) if len(rows) > 1 and amount else amount
-        )
-    parts["pence"] = pence
+    parts["pence"] = _split_parts(parts, ["region", "function", "sub_function", "spend_type"])
     counted = parts[parts["driver"] != themes.EXCLUDED]
     by_theme = counted.pivot_table(index="theme", columns="region", values="pence", aggfunc="sum", fill_value=0)
     by_theme["England"] = by_theme.sum(axis=1)
