@@ -302,9 +302,12 @@ def apportion(
     zero_codes: dict[str, int] = {}
     no_value: dict[str, int] = {}
     no_value_wards: set[str] = set()
+    weights_of: dict[tuple[str, str], np.ndarray] = {}  # the same area and driver recur across functions
     for (area, agency, agency_type, function, theme, driver_name), amount in groups.items():
         targets = everywhere if area == PLACE else wards_of_lad[area]
-        weights = _weights_for(driver_name, targets, driver_values, used)
+        if (area, driver_name) not in weights_of:
+            weights_of[(area, driver_name)] = _weights_for(driver_name, targets, driver_values, used)
+        weights = weights_of[(area, driver_name)]
         missing = np.isnan(weights)
         if missing.any():
             no_value[area] = no_value.get(area, 0) + int(amount)
