@@ -59,7 +59,7 @@ class Place:
         repository) of its wards, spend and drivers.
     published : dict
         Published count figures (``year``, ``total_gbp``, ``by_agency_type``,
-        ``by_agency``, ``source``) that an illustrative count is calibrated to.
+        ``by_agency``, ``source``): the pilot's published count, shown beside the real one.
     """
 
     slug: str

@@ -9,17 +9,18 @@ the figures and write the files of the output layout::
 Drivers (population by age, deprivation) of a real place are the real
 ones, moved from 2011 LSOAs onto its wards (:mod:`tuttotal.ward_drivers`)
 and written as ``drivers.csv``; a user's ``drivers_path`` overrides them.
-When no spend file is given for a real place, an illustrative count is
-generated for its real wards (:mod:`tuttotal.illustrative`), saved beside
-the outputs as ``illustrative_spend.csv``, and every figure and
-``summary.json`` say so.
+When no spend file is given for a real place, its count is the real
+top-down one (:mod:`tuttotal.topdown`: its share of its region's
+identifiable spending by need), written line by line as ``topdown.csv``;
+``summary.json`` says ``"spend": "real"`` and every figure names the source
+and method.
 
 Examples
 --------
 >>> from tuttotal import report
 >>> run = report.prepare(place="demo")  # doctest: +SKIP
->>> run.wards_count, run.is_illustrative  # doctest: +SKIP
-(24, True)
+>>> run.wards_count, run.spend_kind  # doctest: +SKIP
+(24, 'synthetic')
 """
 
 from __future__ import annotations
@@ -968,14 +969,16 @@ def prepare(
     lads : list of str
         LAD codes of an ad-hoc area, used when ``place`` is empty.
     year : str
-        Financial year to count (``""``: the place's year, else the latest in the spend).
+        Financial year to count (``""``: the place's year, 2008-09 for the pilots; the real count
+        covers 2003-04 to 2008-09).
     focus_wards : list of str
         Ward names or codes to outline and compare (``[]``: the place's own).
     spend_path, drivers_path : str
-        The user's spend count and driver table (``""``: the place's sample or
-        illustrative count).
+        The user's spend count and driver table (``""``: the real top-down count
+        and real drivers, or the demo's sample).
     data_dir : str
-        Folder of registry boundary files (``""``: ``$TUTTOTAL_DATA_DIR``, cache, download).
+        The data root (like ``../shared/data``) or a folder of ward files
+        (``""``: ``$TUTTOTAL_DATA_DIR``, then the cache, then a download).
     output_dir : str
         Where files are written (``""``: a new temporary folder).
     wards_paths : list of str
