@@ -36,7 +36,7 @@ def test_bad_input(case, tmp_path, wards_dir, monkeypatch):
         assert "Traceback" not in message
         assert not out.exists(), "an error must leave no output folder"
         assert not (tmp_path / "PWNED").exists()
-        if case["use"] in {"spend", "drivers", "wards"}:
+        if case["use"] in {"spend", "drivers", "wards", "outturn"}:
             assert path.name in message, "the message names the file"
         if case["use"] == "data":
             assert (case.get("target") or path.read_text().strip()).split("/")[-1] in message

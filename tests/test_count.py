@@ -183,6 +183,21 @@ def test_transfer_rules_apply_only_when_the_recipient_is_counted():
     assert apportion(dwp_only, WARDS, transfer_rules=rules).reconciliation.transfers_pence == 0
 
 
+def test_transfer_rules_match_bodies_that_serve_the_same_wards():
+    """A council's housing benefit in one LAD does not remove DWP's subsidy to another (issue: matched by place)."""
+    rules = load_transfer_rules()
+    table = spend_table([("L1", "10.6", 500), ("L1", "10.6", 300), ("L2", "10.6", 200), ("W04", "10.6", 70)])
+    table["agency_type"] = ["council", "dwp", "dwp", "dwp"]
+    recon = apportion(table, WARDS, transfer_rules=rules).reconciliation
+    assert recon.transfers_pence == 300  # only L1's DWP row: L2 and its ward W04 have no council row
+    ward_level = spend_table([("W01", "10.6", 500), ("L1", "10.6", 300), ("L2", "10.6", 200)])
+    ward_level["agency_type"] = ["council", "dwp", "dwp"]
+    assert apportion(ward_level, WARDS, transfer_rules=rules).reconciliation.transfers_pence == 300
+    place_level = spend_table([("*", "10.6", 500), ("L1", "10.6", 300), ("L2", "10.6", 200)])
+    place_level["agency_type"] = ["council", "dwp", "dwp"]
+    assert apportion(place_level, WARDS, transfer_rules=rules).reconciliation.transfers_pence == 500
+
+
 def test_one_driver_for_the_run_overrides_the_themes_table():
     drivers = pd.concat(
         [drivers_table([1, 1, 2, 1, 1]), drivers_table([0, 0, 1, 0, 0]).assign(driver="children_0_15")],

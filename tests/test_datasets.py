@@ -120,7 +120,7 @@ def data_root_server(tmp_path):
     if not (SHARED_DATA / "population").is_dir():
         pytest.skip(f"the real data root is not beside the repository ({SHARED_DATA} is absent)")
     root = tmp_path / "served"
-    for name in ("population", "imd2010", "imd2015", "lsoa01_to_lsoa11"):
+    for name in sources.sources():
         target = root / sources.source(name).path
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(SHARED_DATA / sources.source(name).path, target)
@@ -147,7 +147,7 @@ def test_the_cli_fetches_the_data_the_drivers_need(local_mirror, data_root_serve
     assert main(["data", "fetch", "--lad", THANET]) == 0
     out = capsys.readouterr().out
     assert "1 LSOA boundary file(s) present and verified" in out
-    assert "4 population, deprivation and lookup file(s) present and verified" in out
+    assert "15 population, deprivation, lookup, regional analysis and outturn file(s) present and verified" in out
     cached = tmp_path / "cache" / "data" / sources.source("population").path
     assert datasets.sha256_of(cached) == sources.source("population").sha256
     # Now offline: everything comes from the cache, hash-checked.

@@ -416,10 +416,12 @@ def check_inputs(job: PlaceJob) -> None:
         if job.spend_path:
             check_ward_vintage(read_spend(job.spend_path), wards)
         if not job.spend_path and not job.place.is_synthetic:
-            from .topdown import check_year, input_files
+            from . import outturn_count, topdown
+            from .real import check_real_year
 
-            check_year(parse_year(job.year) if job.year else job.place.year)
-            input_files(job.data_dir or None, download=True)  # every file of the real count found and verified
+            check_real_year(parse_year(job.year) if job.year else job.place.year)
+            topdown.input_files(job.data_dir or None, download=True)  # every file of the real count, verified
+            outturn_count.input_files(job.data_dir or None, download=True)
         if job.drivers_path:
             read_drivers(job.drivers_path)
         elif not job.place.is_synthetic:
@@ -542,9 +544,10 @@ def input_files(job: PlaceJob) -> dict[str, Path]:
 
         files.update(ward_drivers.input_files(place.lad_codes, job.data_dir or None))
     if not job.spend_path and not place.is_synthetic:
-        from . import topdown
+        from . import outturn_count, topdown
 
         files.update(topdown.input_files(job.data_dir or None))
+        files.update(outturn_count.input_files(job.data_dir or None))
     return files
 
 

@@ -144,7 +144,29 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ward boundaries only (default: also the LSOA boundaries, populations and deprivation the drivers need)",
     )
+    check = data_sub.add_parser(
+        "check-outturn",
+        help="read a Revenue Outturn (RS) workbook as the count would, and say what it holds or what is wrong",
+    )
+    check.add_argument("file", metavar="FILE", help="an RS workbook (.xls, or .xlsx for later releases)")
+    check.add_argument("--year", required=True, metavar="YYYY-YY", help="the financial year it holds, e.g. 2012-13")
     return parser
+
+
+def cmd_data_check_outturn(args: argparse.Namespace) -> int:
+    """Read one RS workbook with the count's reader: a summary, or the first problem (file, sheet, row, column)."""
+    from .outturn import read_year
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError("no such file", file=path, fix="give the path of an RS workbook")
+    table = read_year(path, args.year)
+    sheet = table["sheet"].iloc[0] if len(table) else "?"
+    print(
+        f"{path.name}, sheet '{sheet}': {table['e_code'].nunique()} authorities, {table['service'].nunique()} "
+        f"services, £{table['amount_pence'].sum() / 100:,.0f} of net current expenditure and benefits ({args.year})"
+    )
+    return 0
 
 
 def _is_tty() -> bool:
@@ -387,15 +409,18 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     print(f"{len(files)} boundary file(s) present and verified")
     if args.boundaries_only:
         return 0
-    from . import sources, ward_drivers
+    from . import sources
 
     lsoa = sources.lsoa_paths(codes, args.data_dir or None, progress=_is_tty())
     for code, path in lsoa.items():
         print(f"{code}  {path}")
     print(f"{len(lsoa)} LSOA boundary file(s) present and verified")
-    for name in ward_drivers.SOURCE_NAMES:
+    names = list(sources.sources())
+    for name in names:
         print(f"{name}  {sources.get_path(name, args.data_dir or None)}")
-    print(f"{len(ward_drivers.SOURCE_NAMES)} population, deprivation and lookup file(s) present and verified")
+    print(
+        f"{len(names)} population, deprivation, lookup, regional analysis and outturn file(s) present and verified"
+    )
     return 0
 
 
@@ -449,6 +474,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_places()
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "data" and args.data_command == "check-outturn":
+            return cmd_data_check_outturn(args)
         if args.command == "data":
             return cmd_data_fetch(args)
         parser.print_help()

@@ -173,7 +173,7 @@ def change_by_year(run: PlaceReport, wards: list[str] | None = None) -> pd.DataF
     from .count import apportion, load_transfer_rules
 
     population = run.population
-    years = sorted(run.spend["year"].unique())
+    years = sorted(run.comparable_years)
     totals = (
         {str(k): float(v) for k, v in run.drivers.groupby("driver")["value"].sum().items()}
         if run.drivers is not None

@@ -182,19 +182,47 @@ def load_transfer_rules(path: str | None = None) -> pd.DataFrame:
     return rules
 
 
-def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None) -> pd.Series:
-    """Which rows are transfers: flagged in the ``transfer`` column, or matched by a rule."""
+def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None, lad_of_ward: dict | None = None) -> pd.Series:
+    """Which rows are transfers: flagged in the ``transfer`` column, or matched by a rule **in the same place**.
+
+    A rule removes the payer's rows only where the recipient serves the same
+    wards: a payer row at a ward is matched by a recipient row at that ward,
+    its LAD or the whole place (``*``); a payer row at a LAD by a recipient
+    row at that LAD, one of its wards or the whole place; a payer row for the
+    whole place by any recipient row. A council's housing benefit in one LAD
+    does not remove DWP's subsidy to another.
+
+    Parameters
+    ----------
+    spend : pandas.DataFrame
+        ``function``, ``agency_type``, ``area_code`` (and optionally ``transfer``).
+    rules : pandas.DataFrame or None
+        :func:`load_transfer_rules`.
+    lad_of_ward : dict, optional
+        Ward code → LAD code of the place's wards.
+    """
     import pandas as pd
 
     flagged = spend["transfer"].astype(bool) if "transfer" in spend else pd.Series(False, index=spend.index)
     if rules is None or not len(rules):
         return flagged
+    lad_of_ward = lad_of_ward or {}
     division = spend["function"].str.split(".").str[0]
+    area = spend["area_code"].astype(str)
+    lad = area.map(lambda code: lad_of_ward.get(code, code))
     for rule in rules.itertuples():
         matches = spend["function"] == rule.function if "." in rule.function else division == rule.function
-        recipient_counted = (matches & (spend["agency_type"] == rule.recipient_type) & ~flagged).any()
-        if recipient_counted:
-            flagged = flagged | (matches & (spend["agency_type"] == rule.payer_type))
+        recipient = matches & (spend["agency_type"] == rule.recipient_type) & ~flagged
+        if not recipient.any():
+            continue
+        served_areas = set(area[recipient])
+        served_lads = set(lad[recipient])
+        payer = matches & (spend["agency_type"] == rule.payer_type)
+        if PLACE in served_areas:
+            same_place = pd.Series(True, index=spend.index)
+        else:
+            same_place = (area == PLACE) | area.isin(served_areas) | lad.isin(served_lads)
+        flagged = flagged | (payer & same_place)
     return flagged
 
 
@@ -260,7 +288,8 @@ def apportion(
             }
         )
         work = work[work["driver"] != "excluded"]
-    is_transfer = flag_transfers(work, transfer_rules)
+    lad_of_ward = dict(zip(wards["ward_code"], wards["lad_code"], strict=True))
+    is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
     transfers = work[is_transfer]
     work = work[~is_transfer]
 

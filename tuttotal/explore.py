@@ -911,7 +911,7 @@ class ExplorerMap:
         bounds = shapes["bounds"]
         if decorated:
             fig_w = (figsize or self.FIGSIZE)[0]
-            notes = [*run.figure_notes, run.attribution]
+            notes = [*run.notes_for(data.year), run.attribution]
             chars = int((fig_w - 2 * self.MARGIN) * 72 / (0.55 * 8))
             self.footer_lines = [line for note in notes for line in (textwrap.wrap(str(note), chars) or [""])]
             self.subtitle_chars = int((fig_w - 2 * self.MARGIN) * 72 / (0.52 * 9.5))
@@ -1190,6 +1190,20 @@ def export(
     return written
 
 
+def year_options(run: PlaceReport) -> list[tuple[str, str]]:
+    """The years a place can be shown for, each labelled with the count it belongs to (real places).
+
+    A real place offers the top-down years (HM Treasury's regional
+    analysis, 2003-04 to 2008-09) beside its councils' outturn years
+    (2010-11 to 2014-15).
+    """
+    from .real import year_label
+
+    if run.spend_kind != "real":
+        return [(year, year) for year in run.years]
+    return [(year_label(year), year) for year in run.years]
+
+
 def view_titles(data: PlaceData, selection: Selection) -> dict[str, str]:
     """Title and subtitle of the map for a selection."""
     if selection.measure == "income_deprived":
@@ -1440,7 +1454,7 @@ class Explorer:
             if select_place is not None:
                 values = [value for _, value in self.place_box.options]
                 self.place_box.value = select_place if select_place in values else ""
-            self.year_box.options = data.run.years
+            self.year_box.options = year_options(data.run)
             self.year_box.value = data.year
             measures = [
                 (label, key)
@@ -1475,7 +1489,7 @@ class Explorer:
             f"{_escape(data.name)}, {data.year}</span>{mark}"
             f"<div style='font-size:12px;color:{TEXT_MUTED}'>{len(data.wards)} wards in {len(data.lad_codes)} "
             f"district(s): {_escape(textwrap.shorten(lads, 160, placeholder=' …'))}. "
-            f"{_escape(data.run.provenance_note)}"
+            f"{_escape(data.run.provenance_for(data.year))}"
             "</div></div>"
         )
         self.update()

@@ -37,12 +37,26 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .errors import TuttotalWarning
 
+OUTTURN_FIELDS = [
+    "year",
+    "authority",
+    "e_code",
+    "service",
+    "authority_gbp",
+    "driver",
+    "share",
+    "place_gbp",
+    "cofog",
+    "theme",
+]
+
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
     from matplotlib.figure import Figure
 
     from .count import Count
+    from .outturn_count import OutturnCount
     from .places import Place
     from .topdown import TopDown
 
@@ -59,6 +73,7 @@ class PlaceReport:
     drivers: pd.DataFrame | None
     driver_table: pd.DataFrame | None
     topdown: TopDown | None
+    outturn: OutturnCount | None
     count: Count
     output_dir: Path
     spend_kind: str  # "real" (top-down count), "user" (a spend file) or "synthetic" (the demo)
@@ -97,16 +112,36 @@ class PlaceReport:
     @property
     def provenance_note(self) -> str:
         """One sentence on where the spend came from."""
+        return self.provenance_for(self.year)
+
+    def provenance_for(self, year: str) -> str:
+        """One sentence on where the spend of ``year`` came from (a real place's years come from two counts)."""
+        from .real import source_of_year
+
         if self.spend_kind == "synthetic":
             return f"SYNTHETIC: {self.place.name} and its spend do not exist (demo data)."
+        if self.spend_kind == "real" and source_of_year(year) == "outturn":
+            served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
+            return (
+                f"Real count, councils' own books: the net current expenditure of the {served} authorities serving "
+                f"{self.place.name}, {year}, cash (DCLG Revenue Outturn), their part by mid-2015 population and "
+                "IMD 2010 need."
+            )
         if self.spend_kind == "real":
             regions = " and ".join(sorted(set(self.topdown.lines["region"]))) if self.topdown is not None else ""
             return (
                 f"Real count, top-down: {self.place.name}'s share of {regions}'s identifiable public spending, "
-                f"{self.year}, cash (HM Treasury, PESA 2009 Country and Regional Analysis), by mid-2015 population "
+                f"{year}, cash (HM Treasury, PESA 2009 Country and Regional Analysis), by mid-2015 population "
                 "and IMD 2010 need."
             )
         return f"Spend: {Path(self.parameters['spend_path']).name} (supplied)."
+
+    def notes_for(self, year: str) -> list[str]:
+        """Footer lines of a figure of ``year`` (the count's own notes only for the counted year)."""
+        notes = [self.provenance_for(year)]
+        if self.drivers_note:
+            notes.append(self.drivers_note.replace(f"a {self.year} count", f"a {year} count"))
+        return [*notes, *(self.count.notes if year == self.year else [])]
 
     @property
     def drivers_note(self) -> str | None:
@@ -227,7 +262,7 @@ class PlaceReport:
     def _draw_trend_chart(self) -> Figure | None:
         from .charts import trend_lines
 
-        if len(self.years) < 2:
+        if len(self.comparable_years) < 2:
             return None
         table = self.change_by_year()
         measure = "per_head_gbp" if self.population is not None else "amount_gbp"
@@ -540,6 +575,10 @@ class PlaceReport:
         per_head = self.theme_per_head_chart()
         if per_head is not None:
             paths["theme_per_head_chart"] = save_figure(per_head, self.output_dir / "theme_per_head.png")
+        if self.source == "outturn":  # where the cuts fell: the reports of the outturn years
+            for name, figure in (("cuts_map", self.cuts_map()), ("cuts_by_service", self.cuts_chart())):
+                if figure is not None:
+                    paths[name] = save_figure(figure, self.output_dir / f"{name}.png")
         for name, figure in (
             ("deprivation_map", self.deprivation_map()),
             ("need_scatter", self.need_chart()),
@@ -573,7 +612,7 @@ class PlaceReport:
         comparison = self.focus_comparison()
         if len(comparison):
             tables["focus_comparison"] = comparison.round(2)
-        if len(self.years) > 1:
+        if len(self.comparable_years) > 1:
             tables["change_by_year"] = self.change_by_year().round(2)
         if self.has_need:
             tables["ward_need"] = self.ward_need().round(6)
@@ -593,6 +632,15 @@ class PlaceReport:
         published = self.published_comparison()
         if len(published):
             tables["published"] = published.round(2)
+        if self.outturn is not None:
+            lines = self.outturn.lines[OUTTURN_FIELDS].copy()
+            for column in ("authority_gbp", "place_gbp"):
+                lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
+            lines["share"] = lines["share"].round(8)
+            tables["outturn"] = lines
+            tables["cuts_by_service"] = self.cuts_by_service().round(2)
+            tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
+            tables["councils_beside_topdown"] = self.councils_beside_topdown().round(2)
         paths = {}
         for name, frame in tables.items():
             paths[name] = self.output_dir / f"{name}.csv"
@@ -609,6 +657,8 @@ class PlaceReport:
             "illustrative": self.is_illustrative,
             "spend": self.spend_kind,
             "method": self.method,
+            "source": self.source,
+            "real_counts": self._real_counts_summary(),
             "published": self._published_summary(),
             "sources": self.source_list(),
             "totals": self.count.reconciliation.to_summary(),
@@ -629,12 +679,29 @@ class PlaceReport:
 
     # ------------------------------------------------------- the real count
     @property
+    def source(self) -> str:
+        """Where the counted year comes from: ``top-down``, ``outturn`` (real counts) or ``file``."""
+        from .real import source_of_year
+
+        return source_of_year(self.year) if self.spend_kind == "real" else "file"
+
+    @property
+    def comparable_years(self) -> list[str]:
+        """The years of the spend that are counted the same way as ``year`` (the trend's years)."""
+        from .real import source_of_year
+
+        if self.spend_kind != "real":
+            return self.years
+        return [y for y in self.years if source_of_year(y) == self.source]
+
+    @property
     def method(self) -> str:
         """How the count was made, in one sentence."""
         if self.spend_kind == "real":
+            from .outturn_count import METHOD as BOOKS
             from .topdown import METHOD
 
-            return METHOD
+            return BOOKS if self.source == "outturn" else METHOD
         if self.spend_kind == "synthetic":
             return "Synthetic: generated by data/sample/make_sample.py (not real money)."
         return "Bottom-up where the spend file records wards; LAD and place amounts apportioned by driver."
@@ -804,6 +871,28 @@ class PlaceReport:
         frame.attrs["source"] = str(published.get("source", "")).strip()
         return frame
 
+    def _real_counts_summary(self) -> dict:
+        """Both real counts of a real place: their years, method, and what the outturn could not place."""
+        if self.spend_kind != "real":
+            return {}
+        from .outturn_count import METHOD as BOOKS
+        from .topdown import METHOD
+
+        found = {"top-down": {"years": sorted(set(self.topdown.lines["year"])), "method": METHOD}}
+        if self.outturn is not None:
+            found["outturn"] = {
+                "years": sorted(set(self.outturn.lines["year"])),
+                "method": BOOKS,
+                "authorities": sorted(set(self.outturn.lines["authority"])),
+                "not_placed_anywhere": [
+                    {"reason": u["reason"], "amount_gbp": u["amount_pence"] / 100, "codes": u["codes"]}
+                    for u in self.outturn.unplaced
+                ],
+            }
+            beside = self.councils_beside_topdown()
+            found["councils_beside_topdown"] = beside.drop(columns="note").to_dict("records") if len(beside) else []
+        return found
+
     def _published_summary(self) -> dict:
         table = self.published_comparison()
         if not len(table):
@@ -841,6 +930,152 @@ class PlaceReport:
             )
         lines.append(self._published_summary()["explanation"])
         return "\n".join(lines)
+
+    # ----------------------------------------------------- councils' books
+    def _count_of_year(self, year: str):
+        """The ward spend of another year of the same real spend (same wards, drivers and rules)."""
+        from . import themes
+        from .count import apportion, load_transfer_rules
+
+        table = themes.load_themes(self.parameters.get("themes_path") or None)
+        classified = themes.classify(
+            self.spend[self.spend["year"] == year], table, driver_totals(self.drivers, self.wards)
+        )
+        rules = load_transfer_rules(self.parameters.get("transfers_path") or None)
+        return apportion(classified, self.wards, self.drivers, year=year, transfer_rules=rules).ward_spend
+
+    def cuts_by_service(self) -> pd.DataFrame:
+        """Councils' outturn in the place by service, first and last year (2010-11, 2014-15), the change, cash.
+
+        ``service, first_gbp, last_gbp, change_gbp, change_pct, first_per_head_gbp, last_per_head_gbp,
+        change_per_head_gbp`` (per head of the mid-2015 population, the same in both years).
+        """
+        return self._computed_once("cuts_by_service", self._cuts_by_service)
+
+    def _cuts_by_service(self) -> pd.DataFrame:
+        import pandas as pd
+
+        from .outturn import YEARS
+
+        if self.outturn is None:
+            return pd.DataFrame()
+        lines = self.outturn.lines
+        first, last = YEARS[0], YEARS[-1]
+        by = lines.pivot_table(index="service", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
+        by = by.reindex(columns=[first, last], fill_value=0.0)
+        table = pd.DataFrame({"service": by.index, "first_gbp": by[first].to_numpy(), "last_gbp": by[last].to_numpy()})
+        table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
+        table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
+        people = float(self.population.sum()) if self.population is not None else float("nan")
+        for column in ("first", "last", "change"):
+            table[f"{column}_per_head_gbp"] = table[f"{column}_gbp"] / people
+        table.attrs["years"] = (first, last)
+        return table.sort_values("change_gbp", ignore_index=True)
+
+    def cuts_by_ward(self) -> pd.DataFrame:
+        """Each ward's councils' outturn in the first and last year and the change, in cash and per head."""
+        return self._computed_once("cuts_by_ward", self._cuts_by_ward)
+
+    def _cuts_by_ward(self) -> pd.DataFrame:
+        import pandas as pd
+
+        from .outturn import YEARS
+
+        if self.outturn is None:
+            return pd.DataFrame()
+        first, last = YEARS[0], YEARS[-1]
+        table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
+        for name, year in (("first", first), ("last", last)):
+            pence = self._count_of_year(year).groupby("ward_code")["amount_pence"].sum()
+            table[f"{name}_gbp"] = table["ward_code"].map(pence).fillna(0).to_numpy() / 100
+        table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
+        table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
+        if self.population is not None:
+            people = self.population.reindex(table["ward_code"]).to_numpy()
+            table["population"] = people
+            table["change_per_head_gbp"] = (
+                table["change_gbp"] / pd.Series(people).where(pd.Series(people) > 0).to_numpy()
+            )
+        table.attrs["years"] = (first, last)
+        return table.sort_values("ward_code", ignore_index=True)
+
+    def cuts_map(self) -> Figure | None:
+        """Ward map of the change in councils' outturn per head, 2010-11 to 2014-15 (drawn once), or None."""
+        return self._drawn_once(("cuts_map",), self._draw_cuts_map)
+
+    def _draw_cuts_map(self) -> Figure | None:
+        from .maps import ward_map
+
+        table = self.cuts_by_ward()
+        if not len(table) or "change_per_head_gbp" not in table:
+            return None
+        first, last = table.attrs["years"]
+        wards = self.wards.merge(table[["ward_code", "change_per_head_gbp"]], on="ward_code")
+        return ward_map(
+            wards,
+            "change_per_head_gbp",
+            title=f"{self.place.name}: change in councils' spending per head by ward, {first} to {last}",
+            measure=f"£ per head, {last} less {first} (cash)",
+            focus=list(self.focus["ward_code"]),
+            notes=[
+                f"Councils' own books: net current expenditure (DCLG Revenue Outturn) of every authority serving "
+                f"{self.place.name}, {first} and {last}, cash; each authority's part by mid-2015 population and IMD "
+                "2010 need, the same in both years, so the change is the authorities' own.",
+                *([self.drivers_note] if self.drivers_note else []),
+            ],
+            attribution=self.attribution,
+            stamp=self.stamp,
+            cmap="RdBu",
+        )
+
+    def cuts_chart(self) -> Figure | None:
+        """Bars of the change in councils' outturn by service, 2010-11 to 2014-15 (drawn once), or None."""
+        return self._drawn_once(("cuts_chart",), self._draw_cuts_chart)
+
+    def _draw_cuts_chart(self) -> Figure | None:
+        from .charts import theme_bars
+
+        table = self.cuts_by_service()
+        if not len(table):
+            return None
+        first, last = table.attrs["years"]
+        return theme_bars(
+            table.set_index("service")["change_gbp"],
+            title=f"{self.place.name}: change in councils' spending by service, {first} to {last}",
+            measure=f"£, {last} less {first} (cash, not adjusted for inflation)",
+            notes=[
+                "Councils' own books (DCLG Revenue Outturn, net current expenditure) of every authority serving "
+                f"{self.place.name}: their part by mid-2015 population and IMD 2010 need.",
+                "Public health moved to councils in 2013-14; council tax benefit ended in 2013-14.",
+            ],
+            stamp=self.stamp,
+        )
+
+    def councils_beside_topdown(self) -> pd.DataFrame:
+        """The councils' share of the top-down estimate (2008-09) next to their own outturn (2010-11), and the gap."""
+        import pandas as pd
+
+        from .outturn import YEARS
+
+        if self.topdown is None or self.outturn is None:
+            return pd.DataFrame()
+        td = self.spend[(self.spend["source"] == "top-down") & (self.spend["year"] == "2008-09")]
+        books = self.spend[(self.spend["source"] == "outturn") & (self.spend["year"] == YEARS[0])]
+        rows = []
+        for kind in ("council", "police", "fire"):
+            estimate = td.loc[td["agency_type"] == kind, "amount_pence"].sum() / 100
+            own = books.loc[books["agency_type"] == kind, "amount_pence"].sum() / 100
+            rows.append(
+                {
+                    "agency_type": kind,
+                    "topdown_2008_09_gbp": estimate,
+                    f"outturn_{YEARS[0].replace('-', '_')}_gbp": own,
+                    "gap_gbp": own - estimate,
+                    "note": "top-down: the regional analysis lines these bodies mainly spend (capital too); outturn: "
+                    "their net current expenditure (revenue only, net of their own income). Two years apart.",
+                }
+            )
+        return pd.DataFrame(rows)
 
     def _deprivation_summary(self) -> dict:
         if not self.has_need:
@@ -934,8 +1169,15 @@ def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
     if place.is_synthetic:
         path = paths.project_root() / place.sample["spend"]
         return read_spend(path), "synthetic", None, {"spend": path}
+    import pandas as pd
+
+    from .outturn_count import outturn_count
+
     count = topdown.topdown_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
-    return count.spend, "real", count, {name: Path(path) for name, path in count.files.items()}
+    books = outturn_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
+    spend = pd.concat([count.spend.assign(source="top-down"), books.spend.assign(source="outturn")], ignore_index=True)
+    files = {name: Path(path) for name, path in {**count.files, **books.files}.items()}
+    return spend, "real", (count, books), files
 
 
 def driver_totals(drivers, wards) -> dict[str, float]:
@@ -996,8 +1238,8 @@ def prepare(
     """
     from . import datasets, geography, places, themes
     from .count import apportion, load_transfer_rules
+    from .real import check_real_year
     from .spend import parse_year
-    from .topdown import check_year
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -1013,8 +1255,9 @@ def prepare(
         timings["drivers_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
         theme_table = themes.load_themes(themes_path or None)
         if not spend_path and not the_place.is_synthetic:
-            check_year(the_year)
-        spend, kind, top_down, files = _load_spend(the_place, spend_path, data_dir, theme_table)
+            check_real_year(the_year)
+        spend, kind, counts, files = _load_spend(the_place, spend_path, data_dir, theme_table)
+        top_down, books = counts if counts else (None, None)
         files.update(driver_files)
         if not year and the_year not in set(spend["year"]):
             the_year = max(spend["year"])
@@ -1061,6 +1304,7 @@ def prepare(
         drivers=drivers,
         driver_table=driver_table,
         topdown=top_down,
+        outturn=books,
         count=count,
         output_dir=out,
         spend_kind=kind,

@@ -87,6 +87,8 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
         argv = ["run", "--place", path.read_text(encoding="utf-8")]
     elif use == "focus-ward":
         argv = ["run", "--focus-ward", path.read_text(encoding="utf-8")]
+    elif use == "outturn":
+        argv = ["data", "check-outturn", str(path), "--year", "2010-11"]
     elif use == "year":
         argv = ["run", "--place", "kent", "--year", path.read_text(encoding="utf-8").strip()]
     elif use == "lad":

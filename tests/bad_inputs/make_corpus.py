@@ -133,6 +133,31 @@ def main(folder: Path = HERE) -> None:
     make_binary_files(folder)
 
 
+def rs_workbook(path: Path, *, header: bool = True, education: str = "Education services", social_care="65175") -> None:
+    """A small Revenue Outturn (RS) workbook laid out like DCLG's: title rows, header on row 6, data from row 8."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Front page"
+    sheet = book.create_sheet("RS LA Data 2010-11 (1)")
+    sheet["A1"] = "Revenue Outturn Summary (RS): 2010-11 data"
+    sheet["A3"] = "Net current expenditure (£ thousand)"
+    columns = ["E-code", "Local authority", "", "Class", "", education, "Highways and transport services",
+               "Social care", "Police services", "Central services"]
+    if header:
+        for c, text in enumerate(columns, start=1):
+            sheet.cell(row=6, column=c, value=text or None)
+    rows = [
+        ["E0101", "Bath & North East Somerset UA", None, "UA", None, 146939, 10838, 65175, 0, 6544],
+        ["E2242", "Thanet", None, "SD", None, 0, 1425, social_care, 0, 6835],
+    ]
+    for r, values in enumerate(rows, start=8):
+        for c, value in enumerate(values, start=1):
+            sheet.cell(row=r, column=c, value=value)
+    book.properties.created = book.properties.modified = __import__("datetime").datetime(2012, 11, 27)
+    book.save(path)
+
+
 def make_binary_files(folder: Path) -> None:
     """A shapefile with no .prj (no CRS) and an XLSX whose data is on the second sheet."""
     import geopandas as gpd
@@ -151,6 +176,10 @@ def make_binary_files(folder: Path) -> None:
         sheet.append(line.split(","))
     book.properties.created = book.properties.modified = __import__("datetime").datetime(2010, 3, 1)
     book.save(folder / "spend_xlsx_second_sheet.xlsx")
+    # Revenue Outturn workbooks damaged or reshaped: no header row, a renamed service, text in a number cell.
+    rs_workbook(folder / "outturn_no_header.xlsx", header=False)
+    rs_workbook(folder / "outturn_renamed_service.xlsx", education="Education")
+    rs_workbook(folder / "outturn_text_in_number.xlsx", social_care="twelve")
 
 
 if __name__ == "__main__":
