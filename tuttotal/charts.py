@@ -217,6 +217,7 @@ def theme_bars(
     notes: Sequence[str] = (),
     stamp: str | None = None,
     figsize: tuple[float, float] = (9, 5.5),
+    item: str = "theme",
 ) -> Figure:
     """Horizontal bars of £ by theme, largest at the top, each with its amount and share.
 
@@ -238,6 +239,8 @@ def theme_bars(
         top right.
     figsize : (float, float)
         Figure size in inches; the height grows for many themes.
+    item : str
+        What a bar is, for the subtitle (``"theme"``, ``"service"``…).
 
     Returns
     -------
@@ -287,7 +290,7 @@ def theme_bars(
 
     # ---- text blocks, in inches
     margin = _MARGIN
-    subtitle = f"Total {_axis_gbp(total)} across {n} theme{'' if n == 1 else 's'}"
+    subtitle = f"Total {_axis_gbp(total)} across {n} {item}{'' if n == 1 else 's'}"
     if (values < 0).any():
         subtitle += " (net of negative amounts)"
     footer = list(notes)

@@ -743,7 +743,7 @@ class PlaceReport:
         from .compare import ALL_THEMES, pilot_median_per_head
         from .topdown import region_theme_per_head
 
-        if self.spend_kind != "real" or self.population is None:
+        if self.spend_kind != "real" or self.source != "top-down" or self.population is None:
             return pd.DataFrame(columns=["theme", "area", "level", "per_head_gbp"])
         people = float(self.population.sum())
         own = self.count.ward_spend.groupby("theme")["amount_pence"].sum() / 100 / people
@@ -947,6 +947,8 @@ class PlaceReport:
     def cuts_by_service(self) -> pd.DataFrame:
         """Councils' outturn in the place by service, first and last year (2010-11, 2014-15), the change, cash.
 
+        Services are grouped so that the years compare (2010-11's one social care line with the later
+        children's and adults' lines; the housing benefit lines together): ``data/outturn_services.csv``.
         ``service, first_gbp, last_gbp, change_gbp, change_pct, first_per_head_gbp, last_per_head_gbp,
         change_per_head_gbp`` (per head of the mid-2015 population, the same in both years).
         """
@@ -959,9 +961,12 @@ class PlaceReport:
 
         if self.outturn is None:
             return pd.DataFrame()
-        lines = self.outturn.lines
+        from .outturn import service_table
+
+        groups = service_table().drop_duplicates("service").set_index("service")["group"]
+        lines = self.outturn.lines.assign(group=lambda t: t["service"].map(groups).fillna(t["service"]))
         first, last = YEARS[0], YEARS[-1]
-        by = lines.pivot_table(index="service", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
+        by = lines.pivot_table(index="group", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
         by = by.reindex(columns=[first, last], fill_value=0.0)
         table = pd.DataFrame({"service": by.index, "first_gbp": by[first].to_numpy(), "last_gbp": by[last].to_numpy()})
         table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
@@ -1025,7 +1030,7 @@ class PlaceReport:
             ],
             attribution=self.attribution,
             stamp=self.stamp,
-            cmap="RdBu",
+            cmap="Reds_r",
         )
 
     def cuts_chart(self) -> Figure | None:
@@ -1049,6 +1054,7 @@ class PlaceReport:
                 "Public health moved to councils in 2013-14; council tax benefit ended in 2013-14.",
             ],
             stamp=self.stamp,
+            item="service",
         )
 
     def councils_beside_topdown(self) -> pd.DataFrame:
