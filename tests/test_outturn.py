@@ -144,3 +144,16 @@ def test_kent_county_spending_is_shared_across_its_districts_exactly(data_root):
     kent = whole.lines[whole.lines.e_code == "E2221"]
     assert np.allclose(kent.share, 1.0)  # all of Kent county's area is in the place
     assert kent.place_gbp.sum() == pytest.approx(kent.authority_gbp.sum(), abs=0.01 * len(kent) * 12)
+
+
+def test_an_outturn_year_folder_is_a_valid_data_package(thanet):
+    frictionless = pytest.importorskip("frictionless", reason="frictionless validates data packages (test extra)")
+    written = thanet.write_all()
+    for name in ("outturn", "cuts_by_service", "cuts_by_ward", "councils_beside_topdown", "topdown", "datapackage"):
+        assert name in written, name
+    report_ = frictionless.validate(str(written["datapackage"]))
+    assert report_.valid, report_.flatten(["rowNumber", "fieldName", "type", "note"])
+    import json
+
+    described = {r["path"]: r for r in json.loads(written["datapackage"].read_text())["resources"]}
+    assert "undocumented" not in described["cuts_by_ward.csv"]["description"].lower()

@@ -403,6 +403,52 @@ TABLES: dict[str, dict[str, Any]] = {
                 "description": "The place's part: authority_gbp x share, in pounds (cash)",
                 "unit": _GBP,
             },
+            "cofog": {"type": "string", "description": "COFOG group of the service (a code, not a number)"},
+            "theme": _THEME,
+        },
+    },
+    "cuts_by_service.csv": {
+        "title": "Where the cuts fell, by service",
+        "description": "Councils' outturn in the place by service group, 2010-11 and 2014-15, and the change, in "
+        "cash and per head of the mid-2015 population.",
+        "fields": {
+            "service": {"type": "string", "description": "Service group of the revenue outturn"},
+            "first_gbp": {"type": "number", "description": "2010-11, pounds (cash)", "unit": _GBP},
+            "last_gbp": {"type": "number", "description": "2014-15, pounds (cash)", "unit": _GBP},
+            "change_gbp": {"type": "number", "description": "2014-15 less 2010-11, pounds (cash)", "unit": _GBP},
+            "change_pct": {"type": "number", "description": "Change as a percentage of 2010-11", "unit": "percent"},
+            "first_per_head_gbp": {"type": "number", "description": "2010-11 per head", "unit": _GBP_PER_HEAD},
+            "last_per_head_gbp": {"type": "number", "description": "2014-15 per head", "unit": _GBP_PER_HEAD},
+            "change_per_head_gbp": {"type": "number", "description": "Change per head", "unit": _GBP_PER_HEAD},
+        },
+    },
+    "cuts_by_ward.csv": {
+        "title": "Where the cuts fell, by ward",
+        "description": "Councils' outturn placed in each ward, 2010-11 and 2014-15, and the change, in cash and per "
+        "head.",
+        "fields": {
+            "ward_code": _WARD_CODE,
+            "ward_name": _WARD_NAME,
+            "lad_code": _LAD_CODE,
+            "lad_name": _LAD_NAME,
+            "first_gbp": {"type": "number", "description": "2010-11, pounds (cash)", "unit": _GBP},
+            "last_gbp": {"type": "number", "description": "2014-15, pounds (cash)", "unit": _GBP},
+            "change_gbp": {"type": "number", "description": "2014-15 less 2010-11, pounds (cash)", "unit": _GBP},
+            "change_pct": {"type": "number", "description": "Change as a percentage of 2010-11", "unit": "percent"},
+            "population": {"type": "number", "description": "People, mid-2015", "unit": _PEOPLE},
+            "change_per_head_gbp": {"type": "number", "description": "Change per head", "unit": _GBP_PER_HEAD},
+        },
+    },
+    "councils_beside_topdown.csv": {
+        "title": "Councils' own outturn beside their share of the top-down estimate",
+        "description": "For councils, police and fire: the regional analysis lines they mainly spend (top-down, "
+        "2008-09) next to their own net current expenditure (2010-11), and the gap.",
+        "fields": {
+            "agency_type": {"type": "string", "description": "council, police or fire"},
+            "topdown_2008_09_gbp": {"type": "number", "description": "Top-down estimate, 2008-09", "unit": _GBP},
+            "outturn_2010_11_gbp": {"type": "number", "description": "Own outturn, 2010-11", "unit": _GBP},
+            "gap_gbp": {"type": "number", "description": "Outturn less the estimate", "unit": _GBP},
+            "note": {"type": "string", "description": "What differs between the two"},
         },
     },
     "theme_per_head.csv": {

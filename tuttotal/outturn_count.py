@@ -200,39 +200,53 @@ def outturn_count(
             part_pence[idx] = largest_remainder(int(part_pence[idx[0]]), weights[idx])
     parts["part_pence"] = part_pence
 
-    out_lines, spend_rows = [], []
-    for row in parts.itertuples(index=False):
-        lads = covers[row.e_code]
-        inside = [code for code in lads if code in place]
-        total = float(lad_totals.loc[lads, row.driver].sum())
-        weights = lad_totals.loc[inside, row.driver].to_numpy(dtype=float)
-        share = float(weights.sum()) / total if total > 0 else 0.0
-        exact = row.part_pence * weights / total if total > 0 else np.zeros(len(inside))
-        pence = np.rint(exact).astype(np.int64)
-        theme = themes.rules_of(row.cofog, theme_table)["theme"].iloc[0]
-        kind = agency_type(row[4], row.authority)  # row[4]: the RS class ("class" is no attribute name)
-        for code, amount in zip(inside, pence, strict=True):
-            if amount:
-                spend_rows.append((row.year, row.authority, kind, code, row.cofog, int(amount), theme, row.driver))
-        out_lines.append(
-            (
-                row.year,
-                row.authority,
-                row.e_code,
-                row.service,
-                row.part_pence / 100,
-                row.driver,
-                share,
-                int(pence.sum()) / 100,
-                row.cofog,
-                theme,
-            )
-        )
-    lines = pd.DataFrame(out_lines, columns=[*OUTTURN_COLUMNS, "cofog", "theme"])
+    # every authority line against each of its LADs in the place, vectorised
+    cover_totals = {
+        (code, driver): float(lad_totals.loc[covers[code], driver].sum())
+        for code in parts["e_code"].unique()
+        for driver in parts["driver"].unique()
+    }
+    parts["cover_driver"] = [cover_totals[(c, d)] for c, d in zip(parts["e_code"], parts["driver"], strict=True)]
+    parts["lad"] = parts["e_code"].map(lambda code: [lad for lad in covers[code] if lad in place])
+    pairs = parts.reset_index(names="line").explode("lad").dropna(subset=["lad"])
+    lad_driver = lad_totals.stack()
+    pairs["lad_driver"] = lad_driver.reindex(list(zip(pairs["lad"], pairs["driver"], strict=True))).to_numpy()
+    denominator = pairs["cover_driver"].where(pairs["cover_driver"] > 0)
+    pairs["pence"] = np.rint(pairs["part_pence"] * pairs["lad_driver"] / denominator).fillna(0).astype(np.int64)
+    pairs["share_part"] = (pairs["lad_driver"] / denominator).fillna(0.0)
+    by_line = pairs.groupby("line").agg(place_pence=("pence", "sum"), share=("share_part", "sum"))
+    parts["place_pence"] = by_line["place_pence"].reindex(parts.index).fillna(0).astype(np.int64)
+    parts["share"] = by_line["share"].reindex(parts.index).fillna(0.0)
+    theme_of = {code: themes.rules_of(code, theme_table)["theme"].iloc[0] for code in parts["cofog"].unique()}
+    parts["theme"] = parts["cofog"].map(theme_of)
+    parts["agency_type"] = [agency_type(k, a) for k, a in zip(parts["class"], parts["authority"], strict=True)]
+    lines = pd.DataFrame(
+        {
+            "year": parts["year"],
+            "authority": parts["authority"],
+            "e_code": parts["e_code"],
+            "service": parts["service"],
+            "authority_gbp": parts["part_pence"] / 100,
+            "driver": parts["driver"],
+            "share": parts["share"],
+            "place_gbp": parts["place_pence"] / 100,
+            "cofog": parts["cofog"],
+            "theme": parts["theme"],
+        }
+    )
     lines = lines.sort_values(["year", "authority", "service", "cofog"], kind="stable", ignore_index=True)
+    placed = pairs[pairs["pence"] != 0]
     spend = pd.DataFrame(
-        spend_rows,
-        columns=["year", "agency", "agency_type", "area_code", "function", "amount_pence", "theme", "driver"],
+        {
+            "year": placed["year"].to_numpy(),
+            "agency": placed["authority"].to_numpy(),
+            "agency_type": parts.loc[placed["line"], "agency_type"].to_numpy(),
+            "area_code": placed["lad"].to_numpy(),
+            "function": placed["cofog"].to_numpy(),
+            "amount_pence": placed["pence"].to_numpy(),
+            "theme": parts.loc[placed["line"], "theme"].to_numpy(),
+            "driver": placed["driver"].to_numpy(),
+        }
     )
     spend["amount_pence"] = spend["amount_pence"].astype("int64")
     spend["transfer"] = False

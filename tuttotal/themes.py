@@ -29,6 +29,8 @@ Examples
 from __future__ import annotations
 
 import os
+import weakref
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,16 +55,30 @@ def default_themes_path() -> Path:
 def load_themes(path: str | os.PathLike | None = None) -> pd.DataFrame:
     """Read the function → theme and driver table, indexed by function code.
 
+    The table is read once per file content (path, size and modification
+    time): treat it as read-only.
+
     Raises
     ------
     InputError
         For a missing column, a bad function code or a function listed twice.
     """
+    path = Path(path) if path else default_themes_path()
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        key = (str(path), -1, -1)
+    return _load_themes(key)
+
+
+@lru_cache(maxsize=8)
+def _load_themes(key: tuple) -> pd.DataFrame:
     import pandas as pd
 
     from .spend import parse_function
 
-    path = Path(path) if path else default_themes_path()
+    path = Path(key[0])
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except Exception as exc:
@@ -132,8 +148,22 @@ def _check_splits(table: pd.DataFrame, path: Path) -> None:
             )
 
 
+_RULES: dict[int, tuple[weakref.ref, dict[str, pd.DataFrame]]] = {}
+
+
 def rules_of(function: str, table: pd.DataFrame) -> pd.DataFrame:
-    """The table's rows for a COFOG code: its own, else its group's, else its division's."""
+    """The table's rows for a COFOG code: its own, else its group's, else its division's (looked up once per table)."""
+    entry = _RULES.get(id(table))
+    if entry is None or entry[0]() is not table:
+        entry = (weakref.ref(table), {})
+        _RULES[id(table)] = entry
+    found = entry[1]
+    if function not in found:
+        found[function] = _rules_of(function, table)
+    return found[function]
+
+
+def _rules_of(function: str, table: pd.DataFrame) -> pd.DataFrame:
     parts = function.split(".")
     for depth in range(len(parts), 0, -1):
         key = ".".join(parts[:depth])
