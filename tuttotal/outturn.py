@@ -138,6 +138,8 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
     import pandas as pd
 
     path = Path(path)
+    import xlrd  # noqa: F401  (a missing reader is an installation problem, not a bad file: let it raise)
+
     try:
         book = _open_book(path)
     except Exception as exc:
