@@ -513,41 +513,21 @@ def run_record(job: PlaceJob, show_code: bool) -> dict:
 
 
 def input_files(job: PlaceJob) -> dict[str, Path]:
-    """The files a run of ``job`` reads, named as in ``summary.json``'s ``inputs``.
-
-    The real count's data files (regional analysis, lookups, populations and
-    deprivation) are named as the report names them.
+    """The files a run of ``job`` reads, named as in ``summary.json``'s ``inputs``: the notebook and
+    :func:`tuttotal.inputs.run_inputs`, the one list the report records too.
     """
-    from . import datasets, paths
+    from .inputs import run_inputs
 
-    files: dict[str, Path] = {"notebook": notebook_path(job.notebook), "themes": paths.data_dir() / "themes.csv"}
-    place = job.place
-    if job.spend_path:
-        files["spend"] = Path(job.spend_path)
-    elif place.is_synthetic:
-        files["spend"] = paths.project_root() / place.sample["spend"]
-    if job.drivers_path:
-        files["drivers"] = Path(job.drivers_path)
-    elif place.is_synthetic:
-        files["drivers"] = paths.project_root() / place.sample["drivers"]
-    if job.wards_paths:
-        boundaries = [Path(p) for p in job.wards_paths]
-    elif place.is_synthetic:
-        boundaries = [paths.project_root() / place.sample["wards"]]
-    else:
-        found = datasets.fetch(place.lad_codes, job.data_dir or None, download=False)
-        boundaries = [found[code] for code in place.lad_codes]
-    for path in boundaries:
-        files[f"boundaries:{path.name}"] = path
-    if not job.drivers_path and not place.is_synthetic:
-        from . import ward_drivers
-
-        files.update(ward_drivers.input_files(place.lad_codes, job.data_dir or None))
-    if not job.spend_path and not place.is_synthetic:
-        from . import outturn_count, topdown
-
-        files.update(topdown.input_files(job.data_dir or None))
-        files.update(outturn_count.input_files(job.data_dir or None))
+    files = {"notebook": notebook_path(job.notebook)}
+    files.update(
+        run_inputs(
+            job.place,
+            spend_path=job.spend_path,
+            drivers_path=job.drivers_path,
+            data_dir=job.data_dir or None,
+            wards_paths=job.wards_paths,
+        )
+    )
     return files
 
 

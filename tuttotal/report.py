@@ -1244,6 +1244,7 @@ def prepare(
     """
     from . import datasets, geography, places, themes
     from .count import apportion, load_transfer_rules
+    from .inputs import run_inputs
     from .real import check_real_year
     from .spend import parse_year
 
@@ -1257,14 +1258,13 @@ def prepare(
         wards = geography.load_place_wards(the_place, data_dir or None, wards_paths)
         timings["wards_s"] = round(time.perf_counter() - start, 3)
         the_year = parse_year(year) if year else the_place.year
-        drivers, driver_table, driver_files = _load_drivers(the_place, wards, drivers_path, data_dir)
+        drivers, driver_table, _ = _load_drivers(the_place, wards, drivers_path, data_dir)
         timings["drivers_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
         theme_table = themes.load_themes(themes_path or None)
         if not spend_path and not the_place.is_synthetic:
             check_real_year(the_year)
-        spend, kind, counts, files = _load_spend(the_place, spend_path, data_dir, theme_table)
+        spend, kind, counts, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
         top_down, books = counts if counts else (None, None)
-        files.update(driver_files)
         if not year and the_year not in set(spend["year"]):
             the_year = max(spend["year"])
         classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
@@ -1283,10 +1283,16 @@ def prepare(
     focus_rows = [geography.find_ward(wards, q) for q in focus_queries]
     focus = wards.loc[[r.name for r in focus_rows], ["ward_code", "ward_name", "lad_code", "lad_name"]]
 
-    files["themes"] = Path(theme_table.attrs["source"])
-    files["transfers"] = Path(transfer_rules.attrs["source"])
-    for source in wards.attrs.get("sources", []):
-        files[f"boundaries:{Path(source).name}"] = Path(source)
+    files = run_inputs(
+        the_place,
+        spend_path=spend_path,
+        drivers_path=drivers_path,
+        data_dir=data_dir or None,
+        wards_paths=wards_paths,
+        themes_path=themes_path,
+        transfers_path=transfers_path,
+        download=True,
+    )
     inputs = {name: datasets.sha256_of(path) for name, path in files.items()}
     parameters = {
         "place": place,
