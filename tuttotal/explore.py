@@ -1151,7 +1151,7 @@ def export(
     """
     from . import paths
 
-    base = Path(output_dir) if output_dir else paths.project_root() / "outputs"
+    base = Path(output_dir) if output_dir else paths.project_outputs_dir()
     folder = base / data.slug / "explore"
     folder.mkdir(parents=True, exist_ok=True)
     stem = _selection_stem(data, selection)
@@ -1648,7 +1648,7 @@ class Explorer:
         folder = written["map"].parent.resolve()
         from . import paths
 
-        root = paths.project_root().resolve()
+        root = paths.project_outputs_dir().parent.resolve()
         shown = folder.relative_to(root) if folder.is_relative_to(root) else folder
         names = ", ".join(p.name for p in written.values())
         self._status(f"Exported to <code>{_escape(shown)}</code>: {_escape(names)}", "#1b5e20")

@@ -350,7 +350,7 @@ def load_place_wards(
     if place.is_synthetic:
         from . import paths
 
-        return read_wards_cached(paths.project_root() / place.sample["wards"])
+        return read_wards_cached(paths.project_file(place.sample["wards"]))
 
     from . import datasets
 

@@ -71,15 +71,14 @@ def run_inputs(
     from . import datasets
 
     files: dict[str, Path] = {}
-    root = paths.project_root()
     if spend_path:
         files["spend"] = Path(spend_path)
     elif place.is_synthetic:
-        files["spend"] = root / place.sample["spend"]
+        files["spend"] = paths.project_file(place.sample["spend"])
     if drivers_path:
         files["drivers"] = Path(drivers_path)
     elif place.is_synthetic:
-        files["drivers"] = root / place.sample["drivers"]
+        files["drivers"] = paths.project_file(place.sample["drivers"])
     files["themes"] = Path(themes_path) if themes_path else paths.data_dir() / "themes.csv"
     files["transfers"] = Path(transfers_path) if transfers_path else paths.data_dir() / "transfers.csv"
     own = place_file(place)
@@ -88,7 +87,7 @@ def run_inputs(
     if wards_paths:
         boundaries = [Path(p) for p in wards_paths]
     elif place.is_synthetic:
-        boundaries = [root / place.sample["wards"]]
+        boundaries = [paths.project_file(place.sample["wards"])]
     else:
         found = datasets.fetch(place.lad_codes, data_dir, download=download)
         boundaries = [found[code] for code in place.lad_codes]

@@ -1156,7 +1156,7 @@ def _load_drivers(place: Place, wards, drivers_path: str, data_dir: str):
     if drivers_path:
         return read_drivers(drivers_path), None, {"drivers": Path(drivers_path)}
     if place.is_synthetic:
-        path = paths.project_root() / place.sample["drivers"]
+        path = paths.project_file(place.sample["drivers"])
         return read_drivers(path), None, {"drivers": path}
     if not ward_drivers.has_real_drivers(sorted(set(wards["lad_code"]))):
         return None, None, {}
@@ -1173,7 +1173,7 @@ def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
     if spend_path:
         return read_spend(spend_path), "user", None, {"spend": Path(spend_path)}
     if place.is_synthetic:
-        path = paths.project_root() / place.sample["spend"]
+        path = paths.project_file(place.sample["spend"])
         return read_spend(path), "synthetic", None, {"spend": path}
     import pandas as pd
 
