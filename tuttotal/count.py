@@ -71,6 +71,33 @@ def largest_remainder(amount: int, weights: np.ndarray) -> np.ndarray:
     return sign * shares
 
 
+def split_parts(rows: pd.DataFrame, keys: list[str], amount: str, weight: str) -> np.ndarray:
+    """Split each group's amount (the same on every row of the group) over its rows by ``weight``, exactly.
+
+    Rows alone in their group keep their amount; a group of several rows
+    shares its amount by :func:`largest_remainder`. Used to split a line of
+    spending across themes or parts (2010-11 social care, sickness and
+    disability by age).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"line": ["a", "b", "b"], "pence": [7, 10, 10], "w": [1.0, 1.0, 2.0]})
+    >>> split_parts(rows, ["line"], "pence", "w").tolist()
+    [7, 3, 7]
+    """
+    pence = rows[amount].to_numpy(dtype=np.int64).copy()
+    weights = rows[weight].to_numpy(dtype=float)
+    several = rows.duplicated(keys, keep=False).to_numpy()
+    if several.any():
+        positions = np.flatnonzero(several)
+        for group in rows[several].groupby(keys, sort=False).indices.values():
+            where = positions[group]
+            total = int(pence[where[0]])
+            pence[where] = largest_remainder(total, weights[where]) if total else 0
+    return pence
+
+
 @dataclass
 class Reconciliation:
     """Input total, placed total, and every pound not placed with its reason (all in pence)."""

@@ -158,7 +158,7 @@ def outturn_count(
     """
     import pandas as pd
 
-    from .count import largest_remainder
+    from .count import split_parts
 
     for year in years:
         check_year(year)
@@ -191,14 +191,8 @@ def outturn_count(
         missing = sorted(parts.loc[parts["cofog"].isna(), "service"].unique())
         raise InputError(f"services without a row: {missing}", file=services.attrs["source"])
     # split services that have several parts (2010-11 social care) by their fixed shares
-    part_pence = parts["amount_pence"].to_numpy(dtype=np.int64).copy()
-    several = parts.duplicated(["year", "e_code", "service"], keep=False).to_numpy()
-    if several.any():
-        weights = pd.to_numeric(parts["share"], errors="coerce").fillna(1.0).to_numpy()
-        for index in parts[several].groupby(["year", "e_code", "service"], sort=False).indices.values():
-            idx = np.flatnonzero(several)[index]
-            part_pence[idx] = largest_remainder(int(part_pence[idx[0]]), weights[idx])
-    parts["part_pence"] = part_pence
+    parts["weight"] = pd.to_numeric(parts["share"], errors="coerce").fillna(1.0)
+    parts["part_pence"] = split_parts(parts, ["year", "e_code", "service"], "amount_pence", "weight")
 
     # every authority line against each of its LADs in the place, vectorised
     cover_totals = {

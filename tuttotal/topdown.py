@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import cra, lsoa, themes
+from .count import split_parts
 from .errors import InputError
 
 if TYPE_CHECKING:
@@ -178,21 +179,6 @@ def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFr
     return pd.concat(frames, ignore_index=True)
 
 
-def _split_parts(parts: pd.DataFrame, keys: list[str]) -> np.ndarray:
-    """Each line's pence split over its parts by ``weight`` (largest remainder); one-part lines as they are."""
-    from .count import largest_remainder
-
-    pence = parts["region_pence"].to_numpy(dtype=np.int64).copy()
-    weights = parts["weight"].to_numpy(dtype=float)
-    several = parts.duplicated(keys, keep=False).to_numpy()
-    if several.any():
-        for rows in parts[several].groupby(keys, sort=False).indices.values():
-            rows = np.flatnonzero(several)[rows]
-            amount = int(pence[rows[0]])
-            pence[rows] = largest_remainder(amount, weights[rows]) if amount else 0
-    return pence
-
-
 def topdown_count(
     lad_codes: list[str] | tuple[str, ...],
     *,
@@ -219,7 +205,6 @@ def topdown_count(
     TopDown
     """
     import pandas as pd
-
 
     for year in years:
         check_year(year)
@@ -249,7 +234,9 @@ def topdown_count(
 
     # ---- each line split into its parts at the region (whole pence, exact)
     parts = lines.merge(weights, on=["region", "function", "sub_function"], how="left")
-    parts["region_part_pence"] = _split_parts(parts, ["year", "region", "function", "sub_function", "spend_type"])
+    parts["region_part_pence"] = split_parts(
+        parts, ["year", "region", "function", "sub_function", "spend_type"], "region_pence", "weight"
+    )
 
     # ---- the place's share, LAD by LAD
     counted = parts[parts["driver"] != themes.EXCLUDED]
@@ -321,7 +308,6 @@ def region_theme_per_head(
         ``England``; £ per head of the mid-2015 population.
     """
 
-
     check_year(year)
     theme_table = theme_table if theme_table is not None else themes.load_themes()
     key = (year, str(input_files(data_dir, download=True)), theme_table.reset_index().to_json())
@@ -341,7 +327,7 @@ def _region_theme_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd
     parts = lines.merge(
         _part_weights(_line_rules(lines, theme_table), totals), on=["region", "function", "sub_function"]
     )
-    parts["pence"] = _split_parts(parts, ["region", "function", "sub_function", "spend_type"])
+    parts["pence"] = split_parts(parts, ["region", "function", "sub_function", "spend_type"], "region_pence", "weight")
     counted = parts[parts["driver"] != themes.EXCLUDED]
     by_theme = counted.pivot_table(index="theme", columns="region", values="pence", aggfunc="sum", fill_value=0)
     by_theme["England"] = by_theme.sum(axis=1)
