@@ -16,8 +16,11 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_parameters_follow_the_contract(notebook):
+    from tuttotal.parameters import names_of
+
     parameters = papermill.inspect_notebook(str(notebook))
     assert set(parameters) >= CONTRACT
+    assert tuple(parameters) == names_of(notebook.stem), "one parameters list for every notebook (tuttotal.parameters)"
     assert parameters["output_dir"]["default"] == '""'
 
 

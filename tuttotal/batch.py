@@ -80,7 +80,7 @@ class PlaceJob:
             "wards_paths": [_absolute(p) for p in self.wards_paths],
             **({"theme": self.theme} if self.theme else {}),
             **({"driver": self.driver} if self.driver else {}),
-        }
+        }  # the names of tuttotal.parameters.PARAMETERS (a test holds every notebook to them)
 
 
 @dataclass(frozen=True)

@@ -1251,12 +1251,16 @@ class Explorer:
         drivers_path: str = "",
         data_dir: str = "",
         output_dir: str = "",
+        wards_paths: Sequence[str] = (),
+        driver: str = "",
     ) -> None:
         self.options = {
             "focus_wards": list(focus_wards),
             "spend_path": spend_path,
             "drivers_path": drivers_path,
             "data_dir": data_dir,
+            "wards_paths": list(wards_paths),
+            "driver": driver,
         }
         self.output_dir = output_dir
         self._runs: dict[str, PlaceReport] = {}
@@ -1667,6 +1671,8 @@ def explore(
     drivers_path: str = "",
     data_dir: str = "",
     output_dir: str = "",
+    wards_paths: Sequence[str] = (),
+    driver: str = "",
 ) -> Explorer:
     """Show the explorer for a place: the notebook's one call.
 
@@ -1689,4 +1695,6 @@ def explore(
         drivers_path=drivers_path,
         data_dir=data_dir,
         output_dir=output_dir,
+        wards_paths=wards_paths,
+        driver=driver,
     )

@@ -1,0 +1,38 @@
+"""The notebooks' parameters: one list that every notebook's ``parameters`` cell matches.
+
+Any notebook of ``notebooks/`` runs for any place or area with the same
+names (``tuttotal run`` passes them through papermill, and so can a user);
+a notebook may add its own after them (the deep dive's ``theme``). A test
+reads each notebook's parameters cell and compares it with this list.
+
+Examples
+--------
+>>> from tuttotal import parameters
+>>> parameters.names_of("theme_deep_dive")[-1]
+'theme'
+>>> parameters.PARAMETERS[:3]
+('place', 'lads', 'year')
+"""
+
+from __future__ import annotations
+
+#: Every notebook's parameters, in the order of its parameters cell.
+PARAMETERS = (
+    "place",
+    "lads",
+    "year",
+    "focus_wards",
+    "spend_path",
+    "drivers_path",
+    "data_dir",
+    "output_dir",
+    "wards_paths",
+    "driver",
+)
+#: Parameters a notebook adds after the common ones.
+EXTRA = {"theme_deep_dive": ("theme",)}
+
+
+def names_of(notebook: str) -> tuple[str, ...]:
+    """The parameters a notebook (by its stem, e.g. ``place_report``) must declare, in order."""
+    return PARAMETERS + EXTRA.get(notebook, ())
