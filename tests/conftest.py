@@ -22,6 +22,15 @@ def wards_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
+def data_root() -> Path:
+    """The real data root ``../shared/data``: boundaries, populations, deprivation, lookups, CRA, outturn."""
+    for folder in ("wards-2013", "lsoa-2011", "population", "deprivation", "lookups", "cra", "outturn"):
+        if not (SHARED_DATA / folder).is_dir():
+            pytest.skip(f"the real data are not beside the repository ({SHARED_DATA / folder} is absent)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
 def kent_wards(wards_dir):
     """Kent's 283 real wards (12 LADs), in the ward contract."""
     from tuttotal import geography, places

@@ -68,6 +68,18 @@ def test_missing_files_name_every_lad_and_both_ways(monkeypatch, tmp_path):
     assert "tuttotal data fetch" in message and "--data-dir" in message and "TUTTOTAL_DATA_DIR" in message
 
 
+def served(root):
+    """Serve ``root`` over HTTP on loopback while the caller's fixture lasts; yields its URL."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.RequestHandlerClass.log_message = lambda *a: None
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
 @pytest.fixture
 def local_mirror(wards_dir, tmp_path):
     """The pinned files served over HTTP on loopback, laid out as the source repository."""
@@ -79,13 +91,7 @@ def local_mirror(wards_dir, tmp_path):
     # One file whose bytes are not the pinned ones.
     bad = root / datasets.registry()["E07000107"].path
     bad.write_text('{"type": "FeatureCollection", "features": []}')
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.RequestHandlerClass.log_message = lambda *a: None
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from served(root)
 
 
 def test_download_is_hash_verified_and_cached(local_mirror, monkeypatch, tmp_path):
@@ -127,13 +133,7 @@ def data_root_server(tmp_path):
     (root / "lsoa-2011").mkdir()
     shutil.copy(SHARED_DATA / "lsoa-2011" / f"{THANET}.geojson", root / "lsoa-2011" / f"{THANET}.geojson")
     (root / "lsoa-2011" / "E07000108.geojson").write_text('{"type": "FeatureCollection", "features": []}')
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.RequestHandlerClass.log_message = lambda *a: None
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    yield from served(root)
 
 
 def test_the_cli_fetches_the_data_the_drivers_need(local_mirror, data_root_server, monkeypatch, tmp_path, capsys):

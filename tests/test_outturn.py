@@ -9,17 +9,9 @@ from tuttotal import outturn, outturn_count, report
 from tuttotal.errors import InputError
 
 from .bad_inputs.make_corpus import rs_workbook
-from .conftest import SHARED_DATA, THANET
+from .conftest import THANET
 
 KENT_DISTRICTS = [f"E07000{n}" for n in range(105, 117)]
-
-
-@pytest.fixture(scope="module")
-def data_root():
-    for folder in ("outturn", "population", "deprivation", "lookups", "lsoa-2011", "wards-2013", "cra"):
-        if not (SHARED_DATA / folder).is_dir():
-            pytest.skip(f"the real data are not beside the repository ({SHARED_DATA / folder} is absent)")
-    return str(SHARED_DATA)
 
 
 @pytest.fixture(scope="module")

@@ -11,15 +11,7 @@ import pytest
 from tuttotal import cra, lsoa, places, report, themes, topdown
 from tuttotal.errors import InputError
 
-from .conftest import SHARED_DATA, THANET
-
-
-@pytest.fixture(scope="module")
-def data_root():
-    for folder in ("cra", "population", "deprivation", "lookups", "lsoa-2011", "wards-2013"):
-        if not (SHARED_DATA / folder).is_dir():
-            pytest.skip(f"the real data are not beside the repository ({SHARED_DATA / folder} is absent)")
-    return str(SHARED_DATA)
+from .conftest import THANET
 
 
 @pytest.fixture(scope="module")

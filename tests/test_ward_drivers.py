@@ -14,21 +14,12 @@ from hypothesis import strategies as st
 from tuttotal import geography, interpolate, lsoa, places, sources, ward_drivers
 from tuttotal.errors import GeographyError
 
-from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, SHARED_DATA, THANET
+from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET
 
 #: Thanet's mid-2015 population excluding prisoners (README check figure).
 THANET_POPULATION = 139_822
 #: Birmingham's, the sum of its 639 LSOAs in IoD 2019 File 6 (measured).
 BIRMINGHAM_POPULATION = 1_112_305
-
-
-@pytest.fixture(scope="session")
-def data_root():
-    """The real data root ``../shared/data`` (populations, deprivation, lookups, LSOA boundaries)."""
-    for folder in ("population", "deprivation", "lookups", "lsoa-2011"):
-        if not (SHARED_DATA / folder).is_dir():
-            pytest.skip(f"the real data are not beside the repository ({SHARED_DATA / folder} is absent)")
-    return SHARED_DATA
 
 
 @pytest.fixture(scope="module")

@@ -60,16 +60,21 @@ class RegistryEntry:
     bytes: int
 
 
-@lru_cache(maxsize=1)
-def registry() -> dict[str, RegistryEntry]:
-    """All 326 English LADs of 2013, keyed by LAD code."""
-    with open(_REGISTRY_CSV, newline="", encoding="utf-8") as f:
+def read_registry(path: str | os.PathLike) -> dict[str, RegistryEntry]:
+    """A registry CSV (``lad_code, lad_name, path, sha256, bytes``) keyed by LAD code."""
+    with open(path, newline="", encoding="utf-8") as f:
         return {
             row["lad_code"]: RegistryEntry(
                 row["lad_code"], row["lad_name"], row["path"], row["sha256"], int(row["bytes"])
             )
             for row in csv.DictReader(f)
         }
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, RegistryEntry]:
+    """All 326 English LADs of 2013, keyed by LAD code."""
+    return read_registry(_REGISTRY_CSV)
 
 
 def lad_names() -> dict[str, str]:

@@ -1250,6 +1250,7 @@ def prepare(
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
+    data_dir = str(data_dir) if data_dir else ""  # a Path is welcome too; parameters are recorded as JSON
     the_place = places.resolve(place, lads)
     out = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix=f"tuttotal-{the_place.slug}-"))
     out.mkdir(parents=True, exist_ok=True)

@@ -109,13 +109,7 @@ def source(name: str) -> Source:
 @lru_cache(maxsize=1)
 def lsoa_registry() -> dict[str, datasets.RegistryEntry]:
     """The 2011 LSOA boundary file of every English LAD of 2013, by LAD code."""
-    with open(_REGISTRY / "lsoa_2011.csv", newline="", encoding="utf-8") as f:
-        return {
-            row["lad_code"]: datasets.RegistryEntry(
-                row["lad_code"], row["lad_name"], row["path"], row["sha256"], int(row["bytes"])
-            )
-            for row in csv.DictReader(f)
-        }
+    return datasets.read_registry(_REGISTRY / "lsoa_2011.csv")
 
 
 def lsoa_url(lad_code: str) -> str:
