@@ -101,15 +101,17 @@ def test_several_years_give_a_change_table(wards_dir, tmp_path):
 
 
 def test_deep_dive_choose_theme_and_tables(kent, demo):
-    assert deep_dive.choose_theme(demo) == "older people"  # the demo place reports it
-    assert deep_dive.choose_theme(kent) == "all themes"  # the Margate task force: all of the focus wards' spending
-    assert deep_dive.choose_theme(kent, "  Health AND wellbeing ") == "health and wellbeing"
+    themes = kent.theme_totals().index
+    assert deep_dive.choose_theme(demo.theme_totals().index, demo.place) == "older people"  # the demo reports it
+    assert deep_dive.choose_theme(themes, kent.place) == "all themes"  # the Margate task force: all focus spending
+    assert deep_dive.choose_theme(themes, kent.place, "  Health AND wellbeing ") == "health and wellbeing"
     with pytest.raises(InputError, match="Did you mean 'older people'"):
-        deep_dive.choose_theme(kent, "older peeple")
+        deep_dive.choose_theme(themes, kent.place, "older peeple")
     theme = "working-age adults and worklessness"
-    table = deep_dive.by_agency_and_function(kent, theme)
-    assert table["total"].sum() * 100 == pytest.approx(deep_dive.theme_spend(kent, theme).amount_pence.sum())
-    ranking = deep_dive.ward_ranking(kent, theme, n=10)
+    spend = kent.count.ward_spend
+    table = deep_dive.by_agency_and_function(spend, theme)
+    assert table["total"].sum() * 100 == pytest.approx(deep_dive.theme_spend(spend, theme).amount_pence.sum())
+    ranking = deep_dive.ward_ranking(kent.ward_theme(), kent.wards, theme, n=10)
     assert len(ranking) == 10 and list(ranking.per_head_gbp) == sorted(ranking.per_head_gbp, reverse=True)
-    against = deep_dive.focus_against_place(kent, theme)
+    against = deep_dive.focus_against_place(kent.focus_comparison(), theme)
     assert list(against.area)[:2] == ["Margate Central", "Cliftonville West"]

@@ -143,12 +143,12 @@ def test_the_deep_dive_finds_each_pilots_own_theme(data_root):
     from tuttotal import deep_dive
 
     run = report.prepare(place="coventry-solihull-warwickshire", data_dir=data_root)
-    assert deep_dive.choose_theme(run) == "children and young people"
+    assert deep_dive.choose_theme(run.theme_totals().index, run.place) == "children and young people"
     kent = report.prepare(place="kent", data_dir=data_root)
-    assert deep_dive.choose_theme(kent) == "all themes"
-    assert "task force" in deep_dive.why_theme(kent, "all themes")
+    assert deep_dive.choose_theme(kent.theme_totals().index, kent.place) == "all themes"
+    assert "task force" in deep_dive.why_theme(kent.place, "all themes")
     lewisham = report.prepare(place="lewisham", data_dir=data_root)
-    assert deep_dive.choose_theme(lewisham) == "community safety and offenders"
+    assert deep_dive.choose_theme(lewisham.theme_totals().index, lewisham.place) == "community safety and offenders"
 
 
 def test_transport_is_not_worklessness_and_defence_is_not_a_places(kent):

@@ -39,6 +39,7 @@ from pathlib import Path
 from . import settings
 from .errors import PlaceRunError
 from .places import Place, validate_slug
+from .tables import SORT_SCRIPT, TABLE_CLASS
 
 DEFAULT_NOTEBOOK = "place_report"
 OUTPUT_FILES = ("report.ipynb", "report.html", "ward_map.png", "themes.png", "ward_theme.csv", "summary.json")
@@ -197,7 +198,10 @@ def export_html(notebook: Path, target: Path, *, show_code: bool = False, title:
     exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
     resources = {"metadata": {"name": title}} if title else None
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4), resources=resources)
-    target.write_text(_without_remote_scripts(body), encoding="utf-8")
+    page = _without_remote_scripts(body)
+    if TABLE_CLASS in page:
+        page = page.replace("</body>", SORT_SCRIPT + "</body>", 1)
+    target.write_text(page, encoding="utf-8")
     return target
 
 

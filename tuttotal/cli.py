@@ -33,7 +33,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, settings
+from . import __version__, places, settings
 from .errors import InputError, TuttotalError
 
 
@@ -56,7 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument(
         "--place", action="append", default=[], metavar="NAME", help="a place by slug or name; repeatable"
     )
-    which.add_argument("--all", action="store_true", help="every Total Place pilot place")
+    which.add_argument("--all", action="store_true", help=places.ALL_HELP)
     which.add_argument(
         "--lad", action="append", default=[], metavar="CODE", help="an area of English LAD(s); repeatable"
     )
@@ -137,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch.add_argument("--place", action="append", default=[], metavar="NAME")
     fetch.add_argument("--lad", action="append", default=[], metavar="CODE")
-    fetch.add_argument("--all", action="store_true", help="every place in params/")
+    fetch.add_argument("--all", action="store_true", help=places.ALL_HELP)
     fetch.add_argument("--data-dir", default=settings.env_data_dir(), metavar="DIR")
     fetch.add_argument(
         "--boundaries-only",
@@ -396,7 +396,9 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     from . import datasets, places
 
     codes: list[str] = []
-    chosen = list(places.list_places()) if args.all else [places.get_place(p) for p in args.place]
+    chosen = [places.get_place(p) for p in args.place]
+    if args.all:
+        chosen += [p for p in places.pilot_places() if p not in chosen]
     for place in chosen:
         if not place.is_synthetic:
             codes += [c for c in place.lad_codes if c not in codes]

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .breakdown import theme_per_head
+from .count import apportion
+from .geography import find_ward
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from .report import PlaceReport
 
 ALL_THEMES = "all themes"
 MEDIAN_PILOT = "Median pilot place"
@@ -83,41 +83,64 @@ def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.S
     return median
 
 
-def focus_comparison(run: PlaceReport, ward: str, *, with_pilots: bool = True) -> pd.DataFrame:
-    """A focus ward against its LAD, the place and (for pilots) the median pilot place.
+def focus_comparison(
+    ward_spend: pd.DataFrame,
+    wards: pd.DataFrame,
+    population: pd.Series,
+    ward: str,
+    *,
+    place_name: str,
+    pilot_median: pd.Series | None = None,
+    pilot_note: str = "",
+) -> pd.DataFrame:
+    """A focus ward against its LAD, the place and (given) the median pilot place.
 
     Parameters
     ----------
-    run : PlaceReport
-        A prepared place (:func:`tuttotal.report.prepare`) with a population driver.
+    ward_spend : pandas.DataFrame
+        The count's ward spend (``ward_code, theme, amount_pence``).
+    wards : pandas.DataFrame
+        ``ward_code, ward_name, lad_code, lad_name`` of every ward of the place.
+    population : pandas.Series
+        People per ward code.
     ward : str
         Ward name or code.
-    with_pilots : bool
-        Add the median pilot place when the place is a pilot.
+    place_name : str
+        The place's name, for its row (shown when it has several LADs).
+    pilot_median : pandas.Series, optional
+        Spend per head by theme of the median pilot place
+        (:func:`pilot_median_per_head`); left out when None.
+    pilot_note : str
+        A note for ``attrs["notes"]`` about the median pilot (why it is in, or out).
 
     Returns
     -------
     pandas.DataFrame
         ``area, level, theme, amount_gbp, per_head_gbp``; ``theme`` includes
         ``all themes``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.DataFrame({"ward_code": ["W1", "W2"], "ward_name": ["A", "B"],
+    ...                       "lad_code": ["L1", "L1"], "lad_name": ["Lad", "Lad"]})
+    >>> spend = pd.DataFrame({"ward_code": ["W1", "W2"], "theme": ["t", "t"], "amount_pence": [1000, 3000]})
+    >>> people = pd.Series({"W1": 1.0, "W2": 3.0})
+    >>> table = focus_comparison(spend, wards, people, "A", place_name="P")
+    >>> table[table.theme == "t"][["area", "per_head_gbp"]].to_dict("records")
+    [{'area': 'A', 'per_head_gbp': 10.0}, {'area': 'Lad', 'per_head_gbp': 10.0}]
     """
     import pandas as pd
 
-    from . import geography
-
-    population = run.population
-    if population is None:
-        raise ValueError("a comparison per head needs a population driver")
-    row = geography.find_ward(run.wards, ward)
-    spend = run.count.ward_spend
-    lad_wards = run.wards.loc[run.wards.lad_code == row.lad_code, "ward_code"]
+    row = find_ward(wards, ward)
+    lad_wards = wards.loc[wards.lad_code == row.lad_code, "ward_code"]
     areas = [(row.ward_name, "ward", [row.ward_code]), (row.lad_name, "LAD", list(lad_wards))]
-    if len(run.place.lads) > 1:
-        areas.append((run.place.name, "place", list(run.wards.ward_code)))
+    if wards.lad_code.nunique() > 1:
+        areas.append((place_name, "place", list(wards.ward_code)))
     frames = []
     for name, level, codes in areas:
-        per_head = theme_per_head(spend, population, codes)
-        amounts = spend[spend.ward_code.isin(codes)].groupby("theme")["amount_pence"].sum() / 100
+        per_head = theme_per_head(ward_spend, population, codes)
+        amounts = ward_spend[ward_spend.ward_code.isin(codes)].groupby("theme")["amount_pence"].sum() / 100
         people = float(population.reindex(codes).sum())
         per_head[ALL_THEMES] = amounts.sum() / people
         amounts[ALL_THEMES] = amounts.sum()
@@ -132,66 +155,74 @@ def focus_comparison(run: PlaceReport, ward: str, *, with_pilots: bool = True) -
                 }
             )
         )
-    notes = []
-    if with_pilots and run.place.status == "pilot":
-        median = pilot_median_per_head(run.parameters.get("data_dir") or None, run.year)
-        if median is None:
-            notes.append(
-                f"Median pilot place left out: the regional analysis has no {run.year}, or its data are not available."
+    if pilot_median is not None:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area": MEDIAN_PILOT,
+                    "level": "pilot median",
+                    "theme": pilot_median.index,
+                    "amount_gbp": float("nan"),
+                    "per_head_gbp": pilot_median.to_numpy(),
+                }
             )
-        else:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "area": MEDIAN_PILOT,
-                        "level": "pilot median",
-                        "theme": median.index,
-                        "amount_gbp": float("nan"),
-                        "per_head_gbp": median.to_numpy(),
-                    }
-                )
-            )
-            notes.append(
-                "Median pilot place: the median of the 13 pilots' real top-down counts, theme by theme "
-                f"({run.year}, HM Treasury CRA shared by need)."
-            )
+        )
     table = pd.concat(frames, ignore_index=True)
-    table.attrs["notes"] = notes
+    table.attrs["notes"] = [pilot_note] if pilot_note else []
     return table
 
 
-def change_by_year(run: PlaceReport, wards: list[str] | None = None) -> pd.DataFrame:
+def change_by_year(
+    classified_spend: pd.DataFrame,
+    wards: pd.DataFrame,
+    drivers: pd.DataFrame | None,
+    *,
+    years: list[str],
+    focus_codes: list[str],
+    place_name: str,
+    transfer_rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Spend per head by year for the focus wards, their LADs and the place, with the change on the year before.
 
-    Each year of the spend file is counted on its own (same wards, drivers
-    and rules). Returns ``year, area, level, amount_gbp, per_head_gbp,
-    change_pct``.
+    Each year of the classified spend is apportioned on its own (same wards,
+    drivers and rules), so the years differ only by their money.
+
+    Parameters
+    ----------
+    classified_spend : pandas.DataFrame
+        Spend rows with their themes (:func:`tuttotal.themes.classify`).
+    wards : pandas.DataFrame
+        ``ward_code, ward_name, lad_code, lad_name``.
+    drivers : pandas.DataFrame or None
+        ``area_code, driver, value`` (per head needs a ``population`` driver).
+    years : list of str
+        The years to count, in order.
+    focus_codes : list of str
+        The focus wards' codes (their LADs come too).
+    place_name : str
+        The place's row (shown with several LADs, or without focus wards).
+    transfer_rules : pandas.DataFrame, optional
+        From :func:`tuttotal.count.load_transfer_rules`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, area, level, amount_gbp, per_head_gbp, change_pct``.
     """
     import pandas as pd
 
-    from . import themes
-    from .count import apportion, load_transfer_rules
-
-    population = run.population
-    years = sorted(run.comparable_years)
-    totals = (
-        {str(k): float(v) for k, v in run.drivers.groupby("driver")["value"].sum().items()}
-        if run.drivers is not None
-        else {}
-    )
-    classified = themes.classify(run.spend, themes.load_themes(run.parameters.get("themes_path") or None), totals)
-    rules = load_transfer_rules(run.parameters.get("transfers_path") or None)
-    focus = run.focus if wards is None else run.wards[run.wards.ward_code.isin(wards)]
+    population = _population(drivers, wards)
+    focus = wards[wards.ward_code.isin(focus_codes)]
     areas = [(w.ward_name, "ward", [w.ward_code]) for w in focus.itertuples()]
     for lad in dict.fromkeys(focus.lad_code):
-        lad_rows = run.wards[run.wards.lad_code == lad]
+        lad_rows = wards[wards.lad_code == lad]
         areas.append((lad_rows.lad_name.iloc[0], "LAD", list(lad_rows.ward_code)))
-    if len(run.place.lads) > 1 or not areas:
-        areas.append((run.place.name, "place", list(run.wards.ward_code)))
+    if wards.lad_code.nunique() > 1 or not areas:
+        areas.append((place_name, "place", list(wards.ward_code)))
     rows = []
     for year in years:
-        one_year = classified[classified["year"] == year]
-        spend = apportion(one_year, run.wards, run.drivers, year=year, transfer_rules=rules).ward_spend
+        one_year = classified_spend[classified_spend["year"] == year]
+        spend = apportion(one_year, wards, drivers, year=year, transfer_rules=transfer_rules).ward_spend
         for name, level, codes in areas:
             amount = spend[spend.ward_code.isin(codes)]["amount_pence"].sum() / 100
             people = float(population.reindex(codes).sum()) if population is not None else float("nan")
@@ -208,3 +239,11 @@ def change_by_year(run: PlaceReport, wards: list[str] | None = None) -> pd.DataF
     measure = "per_head_gbp" if population is not None else "amount_gbp"
     table["change_pct"] = (table.groupby("area")[measure].pct_change() * 100).round(1)
     return table
+
+
+def _population(drivers: pd.DataFrame | None, wards: pd.DataFrame) -> pd.Series | None:
+    """People per ward code from a ``population`` driver, or None without one."""
+    if drivers is None:
+        return None
+    people = drivers[drivers.driver == "population"].set_index("area_code")["value"].reindex(wards.ward_code)
+    return people if people.notna().any() else None

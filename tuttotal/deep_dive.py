@@ -1,43 +1,58 @@
 """A deep dive into one theme of a place's count: who spends it, on what, and where.
 
-What ``notebooks/theme_deep_dive.ipynb`` calls, on a prepared
-:class:`tuttotal.report.PlaceReport`.
+Tables only: every function takes the count's tables (ward spend, wards,
+the ward-by-theme table, drivers) and a theme. The figures of the deep dive
+are :meth:`tuttotal.report.PlaceReport.theme_map` and
+:meth:`~tuttotal.report.PlaceReport.theme_need_chart`;
+``notebooks/theme_deep_dive.ipynb`` puts them together.
 
 Examples
 --------
->>> from tuttotal import report, deep_dive
->>> run = report.prepare(place="demo")  # doctest: +SKIP
->>> theme = deep_dive.choose_theme(run)  # doctest: +SKIP
->>> theme  # doctest: +SKIP
-'older people'
->>> deep_dive.by_agency_and_function(run, theme).index.tolist()  # doctest: +SKIP
-['dwp', 'council']
+>>> import pandas as pd
+>>> spend = pd.DataFrame({"ward_code": ["W1", "W2", "W2"], "theme": ["older people", "older people", "other"],
+...                       "agency": ["Kent CC", "NHS Kent", "Kent CC"], "agency_type": ["council", "nhs", "council"],
+...                       "function": ["10.2", "07", "10.2"], "amount_pence": [500, 1500, 700]})
+>>> by_agency(spend, "older people").to_dict()
+{'NHS Kent': 15.0, 'Kent CC': 5.0}
+>>> int(theme_spend(spend, ALL_THEMES).amount_pence.sum())
+2700
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from . import paths
+from .compare import ALL_THEMES
+from .deprivation import spend_in_most_deprived, ward_need
 from .errors import InputError
 from .names import normalise, suggest
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
-    from .report import PlaceReport
+    from .places import Place
 
-
-def themes_of(run: PlaceReport) -> list[str]:
-    """The themes of a count, largest first."""
-    return list(run.theme_totals().index)
+__all__ = [
+    "ALL_THEMES",
+    "by_agency",
+    "by_agency_and_function",
+    "choose_theme",
+    "focus_against_place",
+    "pilot_theme_table",
+    "theme_most_deprived",
+    "theme_need",
+    "theme_spend",
+    "ward_ranking",
+    "ward_theme_totals",
+    "why_theme",
+]
 
 
 def pilot_theme_table() -> pd.DataFrame:
     """``data/pilot_themes.csv``: each theme a pilot reported, the count's theme that holds it, and why."""
     import pandas as pd
-
-    from . import paths
 
     path = paths.data_dir() / "pilot_themes.csv"
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -45,7 +60,7 @@ def pilot_theme_table() -> pd.DataFrame:
     return table
 
 
-def choose_theme(run: PlaceReport, theme: str = "") -> str:
+def choose_theme(available: Sequence[str], place: Place, theme: str = "") -> str:
     """The theme to dive into: ``theme``, else the place's own reported theme, else the largest.
 
     A reported theme is found by name among the count's themes, else through
@@ -53,68 +68,82 @@ def choose_theme(run: PlaceReport, theme: str = "") -> str:
     children and young people; Kent's Margate task force, a place-based
     theme, is ``all themes`` of its focus wards).
 
+    Parameters
+    ----------
+    available : sequence of str
+        The count's themes, largest first (``PlaceReport.theme_totals().index``).
+    place : Place
+        The place, for the themes it reported (``place.themes``) and its name.
+    theme : str
+        The theme asked for; empty to choose.
+
     Raises
     ------
     InputError
         For a theme the count does not have, with the closest suggested.
-    """
-    from .compare import ALL_THEMES
 
-    available = themes_of(run)
+    Examples
+    --------
+    >>> from tuttotal import places
+    >>> choose_theme(["health", "older people"], places.get_place("demo"))
+    'older people'
+    """
+    available = list(available)
     by_key = {normalise(t): t for t in [*available, ALL_THEMES]}
     if theme:
         if normalise(theme) in by_key:
             return by_key[normalise(theme)]
         raise InputError(
-            f"{run.place.name}'s count has no theme {theme!r}.{suggest(theme, available)}",
+            f"{place.name}'s count has no theme {theme!r}.{suggest(theme, available)}",
             fix="choose one of: " + ", ".join([*available, ALL_THEMES]),
         )
     mapped = {normalise(r.reported): r.theme for r in pilot_theme_table().itertuples()}
-    for reported in run.place.themes:
+    for reported in place.themes:
         for key in (normalise(reported), normalise(mapped.get(normalise(reported), ""))):
             if key and key in by_key:
                 return by_key[key]
     return available[0]
 
 
-def why_theme(run: PlaceReport, theme: str) -> str:
-    """One sentence on why the deep dive looks at ``theme``."""
-    for reported in run.place.themes:
+def why_theme(place: Place, theme: str) -> str:
+    """One sentence on why the deep dive looks at ``theme``.
+
+    Examples
+    --------
+    >>> from tuttotal import places
+    >>> "task force" in why_theme(places.get_place("kent"), "all themes")
+    True
+    """
+    for reported in place.themes:
         for row in pilot_theme_table().itertuples():
             if normalise(row.reported) == normalise(reported) and normalise(row.theme) == normalise(theme):
-                return f"{run.place.name} reported '{reported}': {row.reason}."
+                return f"{place.name} reported '{reported}': {row.reason}."
         if normalise(reported) == normalise(theme):
-            return f"{run.place.name} reported '{reported}'."
-    return f"{run.place.name} reported no theme the count holds: its largest theme is shown."
+            return f"{place.name} reported '{reported}'."
+    return f"{place.name} reported no theme the count holds: its largest theme is shown."
 
 
-def theme_spend(run: PlaceReport, theme: str) -> pd.DataFrame:
+def theme_spend(ward_spend: pd.DataFrame, theme: str) -> pd.DataFrame:
     """The rows of the count's ward spend in one theme (every row for ``all themes``)."""
-    from .compare import ALL_THEMES
-
-    spend = run.count.ward_spend
-    return spend if theme == ALL_THEMES else spend[spend.theme == theme]
+    return ward_spend if theme == ALL_THEMES else ward_spend[ward_spend.theme == theme]
 
 
-def _ward_theme(run: PlaceReport, theme: str) -> pd.DataFrame:
-    """``run.ward_theme()`` for one theme, or every theme added up per ward."""
-    from .compare import ALL_THEMES
-
-    table = run.ward_theme()
+def ward_theme_totals(ward_theme: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """The ward-by-theme table (:func:`tuttotal.breakdown.ward_theme`) for one theme, or all themes per ward."""
     if theme != ALL_THEMES:
-        return table[table.theme == theme].copy()
-    sums = table.groupby(["ward_code", "ward_name", "lad_code"], as_index=False)["amount_pence"].sum()
-    if "population" in table:
-        people = table.drop_duplicates("ward_code").set_index("ward_code")["population"]
+        return ward_theme[ward_theme.theme == theme].copy()
+    sums = ward_theme.groupby(["ward_code", "ward_name", "lad_code"], as_index=False)["amount_pence"].sum()
+    if "population" in ward_theme:
+        people = ward_theme.drop_duplicates("ward_code").set_index("ward_code")["population"]
         sums["population"] = sums["ward_code"].map(people)
         sums["per_head_gbp"] = (sums["amount_pence"] / 100 / sums["population"]).where(sums["population"] > 0)
     sums["theme"] = ALL_THEMES
     return sums
 
 
-def by_agency_and_function(run: PlaceReport, theme: str) -> pd.DataFrame:
+def by_agency_and_function(ward_spend: pd.DataFrame, theme: str) -> pd.DataFrame:
     """Pounds of the theme by agency type (rows) and COFOG function (columns), largest first, with totals."""
-    table = theme_spend(run, theme).pivot_table(
+    table = theme_spend(ward_spend, theme).pivot_table(
         index="agency_type", columns="function", values="amount_pence", aggfunc="sum", fill_value=0
     )
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index] / 100
@@ -123,18 +152,31 @@ def by_agency_and_function(run: PlaceReport, theme: str) -> pd.DataFrame:
     return table
 
 
-def by_agency(run: PlaceReport, theme: str) -> pd.Series:
+def by_agency(ward_spend: pd.DataFrame, theme: str) -> pd.Series:
     """Pounds of the theme by named agency, largest first."""
-    return (theme_spend(run, theme).groupby("agency")["amount_pence"].sum() / 100).sort_values(ascending=False)
+    totals = theme_spend(ward_spend, theme).groupby("agency")["amount_pence"].sum() / 100
+    return totals.sort_values(ascending=False)
 
 
-def ward_ranking(run: PlaceReport, theme: str, n: int = 10) -> pd.DataFrame:
-    """The ``n`` wards carrying most of the theme per head (in total without a population driver)."""
-    table = _ward_theme(run, theme)
+def ward_ranking(ward_theme: pd.DataFrame, wards: pd.DataFrame, theme: str, n: int = 10) -> pd.DataFrame:
+    """The ``n`` wards carrying most of the theme per head (in total without a population driver).
+
+    Parameters
+    ----------
+    ward_theme : pandas.DataFrame
+        The ward-by-theme table (:func:`tuttotal.breakdown.ward_theme`).
+    wards : pandas.DataFrame
+        ``ward_code, lad_code, lad_name`` of every ward.
+    theme : str
+        A theme of the count, or ``all themes``.
+    n : int
+        How many wards.
+    """
+    table = ward_theme_totals(ward_theme, theme)
     table["amount_gbp"] = table["amount_pence"] / 100
     measure = "per_head_gbp" if "per_head_gbp" in table else "amount_gbp"
     table["share_of_place"] = table["amount_gbp"] / table["amount_gbp"].sum()
-    lad_names = dict(zip(run.wards.lad_code, run.wards.lad_name, strict=True))
+    lad_names = dict(zip(wards.lad_code, wards.lad_name, strict=True))
     table["lad_name"] = table["lad_code"].map(lad_names)
     columns = ["ward_code", "ward_name", "lad_name", "amount_gbp", "share_of_place"]
     columns += ["population", "per_head_gbp"] if measure == "per_head_gbp" else []
@@ -143,64 +185,28 @@ def ward_ranking(run: PlaceReport, theme: str, n: int = 10) -> pd.DataFrame:
     return ranked
 
 
-def theme_map(run: PlaceReport, theme: str, *, scheme: str = "quantiles", k: int = 5) -> Figure:
-    """Choropleth of the theme's spend per head (or in total) by ward, focus wards outlined."""
-    from .maps import ward_map
+def focus_against_place(comparison: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """The theme per head in each focus ward, its LAD, the place and the median pilot place.
 
-    table = _ward_theme(run, theme).set_index("ward_code")
-    per_head = "per_head_gbp" in table
-    wards = run.wards.copy()
-    column = "per_head_gbp" if per_head else "amount_gbp"
-    values = table["per_head_gbp"] if per_head else table["amount_pence"] / 100
-    wards[column] = wards["ward_code"].map(values)
-    return ward_map(
-        wards,
-        column,
-        title=f"{run.place.name}: {theme}, spending {'per head' if per_head else 'in total'} by ward, {run.year}",
-        measure="£ per head" if per_head else "£ total",
-        focus=list(run.focus["ward_code"]),
-        scheme=scheme,
-        k=k,
-        notes=run.figure_notes,
-        attribution=run.attribution,
-        stamp=run.stamp,
-    )
+    ``comparison`` is the focus comparison (:func:`tuttotal.compare.focus_comparison`).
+    """
+    return comparison[comparison.theme == theme].drop(columns="theme").reset_index(drop=True)
 
 
-def focus_against_place(run: PlaceReport, theme: str) -> pd.DataFrame:
-    """The theme per head in each focus ward, its LAD, the place and the median pilot place."""
-    table = run.focus_comparison()
-    return table[table.theme == theme].drop(columns="theme").reset_index(drop=True)
+def theme_need(
+    ward_spend: pd.DataFrame, wards: pd.DataFrame, drivers_wide: pd.DataFrame | None, theme: str
+) -> pd.DataFrame:
+    """Each ward's spend on ``theme`` beside its people and income deprivation (``amount_gbp`` is the theme's).
+
+    ``drivers_wide`` is one row per ward with a column per driver
+    (``PlaceReport.ward_drivers_wide()``).
+    """
+    totals = theme_spend(ward_spend, theme).groupby("ward_code")["amount_pence"].sum() / 100
+    table = wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
+    table["amount_gbp"] = table["ward_code"].map(totals).fillna(0.0)
+    return ward_need(table, drivers_wide)
 
 
-def theme_need(run: PlaceReport, theme: str) -> pd.DataFrame:
-    """Each ward's spend on ``theme`` beside its people and income deprivation (``amount_gbp`` is the theme's)."""
-    from .deprivation import ward_need
-
-    totals = theme_spend(run, theme).groupby("ward_code")["amount_pence"].sum() / 100
-    wards = run.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
-    wards["amount_gbp"] = wards["ward_code"].map(totals).fillna(0.0)
-    return ward_need(wards, run.ward_drivers_wide())
-
-
-def theme_most_deprived(run: PlaceReport, theme: str) -> pd.DataFrame:
+def theme_most_deprived(theme_need_table: pd.DataFrame) -> pd.DataFrame:
     """Share of the theme's spend, and of the people, in the most income-deprived 10% and 20% of wards."""
-    from .deprivation import spend_in_most_deprived
-
-    return spend_in_most_deprived(theme_need(run, theme))
-
-
-def theme_need_chart(run: PlaceReport, theme: str) -> Figure | None:
-    """The theme's spend per head against income deprivation, wards as points (None without drivers)."""
-    from .need_charts import need_scatter
-
-    if not run.has_need:
-        return None
-    return need_scatter(
-        theme_need(run, theme),
-        title=f"{run.place.name}: {theme}, spending per head and income deprivation by ward, {run.year}",
-        focus=list(run.focus["ward_code"]),
-        notes=run.need_notes,
-        stamp=run.stamp,
-        x_label=run.deprivation_label,
-    )
+    return spend_in_most_deprived(theme_need_table)

@@ -172,8 +172,18 @@ def list_places(params_folder: Path | None = None) -> list[Place]:
 
 
 def pilot_places() -> list[Place]:
-    """The thirteen Total Place pilots."""
+    """The thirteen Total Place pilots: what ``--all`` means for every command.
+
+    Examples
+    --------
+    >>> len(pilot_places())
+    13
+    """
     return [p for p in list_places() if p.status == "pilot"]
+
+
+#: The one meaning of ``--all`` across commands (``run``, ``data fetch``).
+ALL_HELP = "every Total Place pilot place (the 13 in params/ with status: pilot)"
 
 
 def get_place(query: str, params_folder: Path | None = None) -> Place:

@@ -215,12 +215,40 @@ class PlaceReport:
 
         if self.population is None or not len(self.focus):
             return pd.DataFrame(columns=["area", "level", "theme", "amount_gbp", "per_head_gbp"])
-        tables = [focus_comparison(self, code) for code in self.focus.ward_code]
+        median, note = self._pilot_median()
+        tables = [
+            focus_comparison(
+                self.count.ward_spend,
+                self.wards,
+                self.population,
+                code,
+                place_name=self.place.name,
+                pilot_median=median,
+                pilot_note=note,
+            )
+            for code in self.focus.ward_code
+        ]
         table = pd.concat(tables, ignore_index=True).drop_duplicates(["area", "level", "theme"])
         order = {"ward": 0, "LAD": 1, "place": 2, "pilot median": 3}
         table = table.sort_values(["level"], key=lambda c: c.map(order), kind="stable", ignore_index=True)
         table.attrs["notes"] = tables[0].attrs.get("notes", [])
         return table
+
+    def _pilot_median(self) -> tuple[pd.Series | None, str]:
+        """The median pilot place's spend per head by theme (pilots only) and a note saying what it is."""
+        from .compare import pilot_median_per_head
+
+        if self.place.status != "pilot":
+            return None, ""
+        median = pilot_median_per_head(self.parameters.get("data_dir") or None, self.year)
+        if median is None:
+            return None, (
+                f"Median pilot place left out: the regional analysis has no {self.year}, or its data are not available."
+            )
+        return median, (
+            "Median pilot place: the median of the 13 pilots' real top-down counts, theme by theme "
+            f"({self.year}, HM Treasury CRA shared by need)."
+        )
 
     def comparison_chart(self) -> Figure | None:
         """Focus wards against their LAD, the place and the median pilot place, per head by theme (drawn once)."""
@@ -251,9 +279,28 @@ class PlaceReport:
 
     def change_by_year(self) -> pd.DataFrame:
         """Per-head spend by year for focus wards, their LADs and the place (needs several years)."""
-        from .compare import change_by_year
+        return self._computed_once("change_by_year", self._change_by_year)
 
-        return self._computed_once("change_by_year", lambda: change_by_year(self))
+    def _change_by_year(self) -> pd.DataFrame:
+        from . import themes
+        from .compare import change_by_year
+        from .count import load_transfer_rules
+
+        totals = (
+            {str(k): float(v) for k, v in self.drivers.groupby("driver")["value"].sum().items()}
+            if self.drivers is not None
+            else {}
+        )
+        table = themes.load_themes(self.parameters.get("themes_path") or None)
+        return change_by_year(
+            themes.classify(self.spend, table, totals),
+            self.wards,
+            self.drivers,
+            years=sorted(self.comparable_years),
+            focus_codes=list(self.focus.ward_code),
+            place_name=self.place.name,
+            transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
+        )
 
     def trend_chart(self) -> Figure | None:
         """Spend per head across the years of the spend count, or None for a single year (drawn once)."""
@@ -467,6 +514,62 @@ class PlaceReport:
         return need_scatter(
             self.ward_need(),
             title=f"{self.place.name}: spending per head and income deprivation by ward, {self.year}",
+            focus=list(self.focus["ward_code"]),
+            notes=self.need_notes,
+            stamp=self.stamp,
+            x_label=self.deprivation_label,
+        )
+
+    # ------------------------------------------------------------ deep dive
+    def theme_map(self, theme: str, *, scheme: str = "quantiles", k: int = 5) -> Figure:
+        """Choropleth of one theme's spend per head (or in total) by ward, focus wards outlined (drawn once).
+
+        ``theme`` is a theme of the count or ``all themes``
+        (:func:`tuttotal.deep_dive.choose_theme`).
+        """
+        return self._drawn_once(("theme_map", theme, scheme, k), lambda: self._draw_theme_map(theme, scheme, k))
+
+    def _draw_theme_map(self, theme: str, scheme: str, k: int) -> Figure:
+        from .deep_dive import ward_theme_totals
+        from .maps import ward_map
+
+        table = ward_theme_totals(self.ward_theme(), theme).set_index("ward_code")
+        per_head = "per_head_gbp" in table
+        wards = self.wards.copy()
+        column = "per_head_gbp" if per_head else "amount_gbp"
+        values = table["per_head_gbp"] if per_head else table["amount_pence"] / 100
+        wards[column] = wards["ward_code"].map(values)
+        return ward_map(
+            wards,
+            column,
+            title=f"{self.place.name}: {theme}, spending {'per head' if per_head else 'in total'} by ward, {self.year}",
+            measure="£ per head" if per_head else "£ total",
+            focus=list(self.focus["ward_code"]),
+            scheme=scheme,
+            k=k,
+            notes=self.figure_notes,
+            attribution=self.attribution,
+            stamp=self.stamp,
+        )
+
+    def theme_need(self, theme: str) -> pd.DataFrame:
+        """Each ward's spend on one theme beside its people and income deprivation."""
+        from .deep_dive import theme_need
+
+        return theme_need(self.count.ward_spend, self.wards, self.ward_drivers_wide(), theme)
+
+    def theme_need_chart(self, theme: str) -> Figure | None:
+        """One theme's spend per head against income deprivation, wards as points (None without drivers)."""
+        return self._drawn_once(("theme_need", theme), lambda: self._draw_theme_need_chart(theme))
+
+    def _draw_theme_need_chart(self, theme: str) -> Figure | None:
+        from .need_charts import need_scatter
+
+        if not self.has_need:
+            return None
+        return need_scatter(
+            self.theme_need(theme),
+            title=f"{self.place.name}: {theme}, spending per head and income deprivation by ward, {self.year}",
             focus=list(self.focus["ward_code"]),
             notes=self.need_notes,
             stamp=self.stamp,
@@ -740,7 +843,7 @@ class PlaceReport:
     def _theme_per_head(self) -> pd.DataFrame:
         import pandas as pd
 
-        from .compare import ALL_THEMES, pilot_median_per_head
+        from .compare import ALL_THEMES
         from .topdown import region_theme_per_head
 
         if self.spend_kind != "real" or self.source != "top-down" or self.population is None:
@@ -772,19 +875,18 @@ class PlaceReport:
                 }
             )
         )
-        if self.place.status == "pilot":
-            median = pilot_median_per_head(data_dir, self.year)
-            if median is not None:
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "theme": median.index,
-                            "area": "Median pilot place",
-                            "level": "pilot median",
-                            "per_head_gbp": median.to_numpy(),
-                        }
-                    )
+        median, _ = self._pilot_median()
+        if median is not None:
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "theme": median.index,
+                        "area": "Median pilot place",
+                        "level": "pilot median",
+                        "per_head_gbp": median.to_numpy(),
+                    }
                 )
+            )
         return pd.concat(frames, ignore_index=True)
 
     def theme_per_head_chart(self) -> Figure | None:
