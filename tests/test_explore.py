@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tuttotal import explore
+from tuttotal import classify, explore
 from tuttotal.breakdown import ward_profiles
 
 from .conftest import MARGATE_CENTRAL
@@ -57,7 +57,7 @@ def test_measures(demo):
 def test_nothing_chosen_counts_nothing(demo):
     table = explore.ward_table(demo, explore.Selection(themes=(), agency_types=demo.agency_types, measure="total"))
     assert (table.amount_pence == 0).all()
-    bins, classes, _ = explore.classify(table.value.to_numpy(), "quantiles", 5)
+    bins, classes, _ = classify.classify(table.value.to_numpy(), "quantiles", 5)
     assert bins.tolist() == [0.0] and set(classes) == {0}
 
 
@@ -110,7 +110,7 @@ def test_natural_breaks_are_mapclassifys_optimum(k):
     rng = np.random.default_rng(k)
     values = np.round(rng.gamma(2.0, 150.0, size=120), 1)
     expected = mapclassify.FisherJenks(values, k=k).bins
-    assert explore.natural_breaks(values, k) == pytest.approx(expected)
+    assert classify.natural_breaks(values, k) == pytest.approx(expected)
 
 
 def test_natural_breaks_minimise_the_squared_deviation():
@@ -124,17 +124,17 @@ def test_natural_breaks_minimise_the_squared_deviation():
 
     best = min(combinations(range(1, len(values)), 3), key=cost)
     expected = [values[i - 1] for i in best] + [values[-1]]
-    assert explore.natural_breaks(values, 4).tolist() == expected
+    assert classify.natural_breaks(values, 4).tolist() == expected
 
 
 def test_classes_and_legend_labels(kent):
     table = explore.ward_table(kent, kent.default_selection())
     values = table.value.to_numpy()
     for scheme in explore.SCHEMES:
-        bins, classes, name = explore.classify(values, scheme, 5)
+        bins, classes, name = classify.classify(values, scheme, 5)
         assert name == explore.SCHEMES[scheme] and bins.size == 5
         assert (classes >= 0).all() and np.all(values <= bins[classes] + 1e-9)
-        labels = explore.class_labels(bins, values, classes, "per_head")
+        labels = classify.class_labels(bins, values, classes, explore.value_format("per_head"))
         assert sum(int(label.split("(")[1].split()[0]) for label in labels) == len(values)
         assert all(label.startswith("£") for label in labels)
 

@@ -29,6 +29,22 @@ import numpy as np
 
 from .maps import money_labels, new_figure
 from .money import format_gbp
+from .style import (
+    AREA_COLOURS,
+    GRID_COLOUR,
+    HOUSE_BLUE,
+    LABEL_PT,
+    NEGATIVE_COLOUR,
+    NOTE_PT,
+    NOTE_TEXT,
+    STAMP_BOX,
+    STAMP_TEXT,
+    SUBTITLE_PT,
+    TEXT_DARK,
+    TEXT_MUTED,
+    TICK_PT,
+    TITLE_PT,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,20 +55,11 @@ if TYPE_CHECKING:
 
 __all__ = ["comparison_bars", "share_label", "theme_bars", "trend_lines"]
 
-BAR_COLOUR = "#2b6f9e"
-NEGATIVE_COLOUR = "#b4533a"
-TEXT_DARK = "#1a1a1a"
-TEXT_MUTED = "#555555"
-STAMP_COLOUR = "#9b2226"
-#: Colours of the areas compared, in order: the focus area strong (the house blue), then
-#: muted comparators (sand, grey, plum, teal) that differ in lightness as well as hue, so
-#: that they stay apart with red-green or blue-yellow colour blindness and in grey scale.
-AREA_COLOURS = (BAR_COLOUR, "#e3a548", "#bdbdbd", "#a0668f", "#4f9a8c")
-
-_TITLE_PT = 13
-_LABEL_PT = 9.5
-_TICK_PT = 9.5
-_NOTE_PT = 9
+BAR_COLOUR = HOUSE_BLUE
+_TITLE_PT = TITLE_PT
+_LABEL_PT = LABEL_PT
+_TICK_PT = TICK_PT
+_NOTE_PT = NOTE_PT
 _THEME_WRAP = 30  # characters per line of a theme name
 _MARGIN = 0.15  # inches, round the figure
 _NICE_STEPS = [1, 2, 2.5, 5, 10]  # tick steps on a £ axis
@@ -126,7 +133,7 @@ def _money_axis(ax: Axes, axis: str) -> None:
     ax.tick_params(axis=axis, labelsize=_TICK_PT, colors=TEXT_MUTED, length=0, pad=4)
     scale.set_major_locator(MaxNLocator(nbins=6, steps=_NICE_STEPS))
     scale.set_major_formatter(FuncFormatter(_axis_gbp))
-    ax.grid(axis=axis, color="#e3e3e3", linewidth=0.8, zorder=0)
+    ax.grid(axis=axis, color=GRID_COLOUR, linewidth=0.8, zorder=0)
     ax.set_axisbelow(True)
     for side in ("top", "right", "left"):
         ax.spines[side].set_visible(False)
@@ -172,7 +179,7 @@ def _draw_header(fig: Figure, title_lines: Sequence[str], subtitle: str, stamp: 
         subtitle,
         ha="left",
         va="top",
-        fontsize=10,
+        fontsize=SUBTITLE_PT,
         color=TEXT_MUTED,
         gid="subtitle",
     )
@@ -183,11 +190,9 @@ def _draw_header(fig: Figure, title_lines: Sequence[str], subtitle: str, stamp: 
             str(stamp),
             ha="right",
             va="top",
-            fontsize=10,
-            fontweight="bold",
-            color=STAMP_COLOUR,
             gid="stamp",
-            bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP_COLOUR, "linewidth": 1.0},
+            bbox=STAMP_BOX,
+            **STAMP_TEXT,
         )
 
 
@@ -202,10 +207,8 @@ def _draw_notes(fig: Figure, note_lines: Sequence[str], footer_h: float) -> None
         "\n".join(note_lines),
         ha="left",
         va="top",
-        fontsize=_NOTE_PT,
-        color="#333333",
-        linespacing=1.35,
         gid="notes",
+        **NOTE_TEXT,
     )
 
 

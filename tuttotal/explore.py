@@ -46,6 +46,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .classify import SCHEMES as HOUSE_SCHEMES
+from .classify import class_labels, classify
+from .style import HOUSE_BLUE, MUTED, SELECTED_EDGE, STAMP_BOX, STAMP_COLOUR, STAMP_TEXT, TEXT_DARK, TEXT_MUTED
+
 if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
@@ -60,12 +64,10 @@ __all__ = [
     "PlaceData",
     "Selection",
     "WardProfile",
-    "classify",
     "explore",
     "export",
     "filter_spend",
     "load_place",
-    "natural_breaks",
     "theme_table",
     "ward_profile",
     "ward_table",
@@ -80,20 +82,15 @@ MEASURES: dict[str, str] = {
 }
 #: Measures shown as percentages in legends.
 PERCENT_MEASURES = ("share", "income_deprived")
-#: Classification schemes offered: key (as :data:`tuttotal.maps.SCHEMES`) -> label.
-SCHEMES: dict[str, str] = {
-    "quantiles": "quantiles",
-    "naturalbreaks": "natural breaks",
-    "equalinterval": "equal interval",
-}
+#: Classification schemes offered: key (as :data:`tuttotal.classify.SCHEMES`) -> label.
+SCHEMES: dict[str, str] = {key: HOUSE_SCHEMES[key][1] for key in ("quantiles", "naturalbreaks", "equalinterval")}
 AREA_PREFIX = "lads:"  # key of an area of LAD codes in the explorer's cache
 
-HOUSE_BLUE = "#2b6f9e"
-MUTED = "#b9c6d0"
-SELECTED_EDGE = "#c2185b"
-TEXT_DARK = "#1a1a1a"
-TEXT_MUTED = "#555555"
-STAMP_COLOUR = "#9b2226"
+
+
+def value_format(measure: str) -> str:
+    """How a measure's legend bounds are written: ``percent`` for shares, else ``gbp``."""
+    return "percent" if measure in PERCENT_MEASURES else "gbp"
 
 
 # --------------------------------------------------------------------------- the data of one place
@@ -393,108 +390,6 @@ def theme_table(data: PlaceData, selection: Selection) -> pd.DataFrame:
     chosen_total = table.loc[table.chosen, "amount_gbp"].sum()
     table["share_of_chosen"] = (table["amount_gbp"] / chosen_total).where(table.chosen) if chosen_total else np.nan
     return table.sort_values("amount_gbp", ascending=False, kind="stable", ignore_index=True)
-
-
-def natural_breaks(values: Sequence[float], k: int) -> np.ndarray:
-    """Fisher-Jenks natural breaks: the upper bound of each of ``k`` classes, exact and vectorised.
-
-    The same optimum as :class:`mapclassify.FisherJenks` (least squared
-    deviation from the class means), computed in float64 with numpy in a few
-    milliseconds for a few hundred wards, instead of a Python loop.
-
-    Examples
-    --------
-    >>> natural_breaks([1, 2, 3, 10, 11, 12, 30, 31], 3).tolist()
-    [3.0, 12.0, 31.0]
-    """
-    x = np.sort(np.asarray(values, dtype=float))
-    n = x.size
-    k = int(min(k, n))
-    if k <= 1:
-        return x[-1:].copy()
-    centred = x - x.mean()
-    s1 = np.concatenate([[0.0], np.cumsum(centred)])
-    s2 = np.concatenate([[0.0], np.cumsum(centred**2)])
-    start = np.arange(n)[:, None]  # first value of a class
-    end = np.arange(n)[None, :]  # last value of a class
-    count = end - start + 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ssd = (s2[end + 1] - s2[start]) - (s1[end + 1] - s1[start]) ** 2 / count
-    ssd = np.where(count > 0, np.maximum(ssd, 0.0), np.inf)
-    cost = ssd[0].copy()  # best cost of values 0..end in one class
-    first: list[np.ndarray] = []  # per class count c >= 2: best first index of the last class, by end
-    for _ in range(2, k + 1):
-        previous = np.concatenate([[np.inf], cost[:-1]])  # best cost of 0..start-1 in c-1 classes
-        total = previous[:, None] + ssd  # [start, end]
-        best = np.argmin(total, axis=0)
-        cost = total[best, np.arange(n)]
-        first.append(best)
-    bounds = [x[-1]]
-    end_index = n - 1
-    for best in reversed(first):
-        start_index = int(best[end_index])
-        bounds.append(x[start_index - 1])
-        end_index = start_index - 1
-    return np.array(bounds[::-1])
-
-
-def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """Class upper bounds, the class of each value (-1: no data) and the scheme's name, as the house map does.
-
-    Quantiles and equal interval come from :mod:`mapclassify` (through
-    :func:`tuttotal.maps._classify`); natural breaks from
-    :func:`natural_breaks`, the same optimum, fast.
-
-    Examples
-    --------
-    >>> bins, classes, name = classify(np.array([1.0, 2, 3, 10, 11, 12, np.nan]), "naturalbreaks", 2)
-    >>> bins.tolist(), classes.tolist(), name
-    ([3.0, 12.0], [0, 0, 0, 1, 1, 1, -1], 'natural breaks')
-    """
-    from .maps import SCHEMES as HOUSE_SCHEMES
-    from .maps import _classify
-
-    key = scheme.lower().replace("_", "").replace(" ", "").replace("-", "")
-    if key not in HOUSE_SCHEMES or HOUSE_SCHEMES[key][0] != "FisherJenks":
-        return _classify(np.asarray(values, dtype=float), scheme, k)
-    if int(k) < 1:
-        raise ValueError(f"k must be at least 1, not {k}")
-    values = np.asarray(values, dtype=float)
-    finite = np.isfinite(values)
-    classes = np.full(values.shape, -1, dtype=int)
-    y = values[finite]
-    if y.size == 0:
-        return np.array([]), classes, "natural breaks"
-    distinct = np.unique(y)
-    bins = distinct if distinct.size <= int(k) else np.unique(natural_breaks(y, int(k)))
-    classes[finite] = np.minimum(np.searchsorted(bins, y, side="left"), bins.size - 1)
-    return bins, classes, "natural breaks"
-
-
-def class_labels(bins: np.ndarray, values: np.ndarray, classes: np.ndarray, measure: str) -> list[str]:
-    """Legend labels ``£lo – £hi  (n wards)`` (percentages for ``share``), one per class.
-
-    Examples
-    --------
-    >>> values = np.array([0.01, 0.02, 0.05])
-    >>> class_labels(np.array([0.02, 0.05]), values, np.array([0, 0, 1]), "share")
-    ['1% – 2%  (2 wards)', '2% – 5%  (1 ward)']
-    """
-    from .maps import labels_from_bounds, money_labels
-
-    finite = values[np.isfinite(values)]
-    counts = [int((classes == i).sum()) for i in range(bins.size)]
-    low = float(finite.min()) if finite.size else 0.0
-    one_per_value = bins.size == np.unique(finite).size
-    bounds = [low, *bins.tolist()]
-    if measure in PERCENT_MEASURES:
-        for decimals in range(0, 6):
-            text = [f"{100 * b:.{decimals}f}%" for b in bounds]
-            if len(set(text)) == len(set(bounds)):
-                break
-    else:
-        text = money_labels(bounds)
-    return labels_from_bounds(text, counts, one_per_value)
 
 
 @dataclass
@@ -837,7 +732,7 @@ def legend_html(
 
     from .maps import LAD_EDGE, NO_DATA_COLOUR, _colours
 
-    labels = class_labels(bins, values, classes, measure) if bins.size else []
+    labels = class_labels(bins, values, classes, value_format(measure)) if bins.size else []
     palette = [to_hex(c) for c in _colours(max(bins.size, 1))]
     swatch = "display:inline-block;width:16px;height:12px;margin-right:7px;vertical-align:-1px;"
     rows = [
@@ -1013,10 +908,8 @@ class ExplorerMap:
                 run.stamp,
                 ha="left",
                 va="top",
-                fontsize=10,
-                fontweight="bold",
-                color=STAMP_COLOUR,
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP_COLOUR, "linewidth": 1},
+                bbox=STAMP_BOX,
+                **STAMP_TEXT,
             )
             legend_top = top - 0.45
         self.legend_top = legend_top / fig_h
@@ -1054,7 +947,7 @@ class ExplorerMap:
         lines = textwrap.wrap(subtitle, self.subtitle_chars)
         self.subtitle.set_text("\n".join(lines[:3]) + (" …" if len(lines) > 3 else ""))
 
-        labels = class_labels(bins, values, classes, measure) if bins.size else []
+        labels = class_labels(bins, values, classes, value_format(measure)) if bins.size else []
         handles = [Patch(facecolor=c, edgecolor="#888888", linewidth=0.4) for c in palette[: len(labels)]]
         if (~has).any():
             handles.append(Patch(facecolor=self.no_data, edgecolor="#888888", linewidth=0.4))
@@ -1161,7 +1054,7 @@ def export(
     bins, classes, shown = classify(table["value"].to_numpy(dtype=float), selection.scheme, selection.k)
     titles = view_titles(data, selection)
     view.draw(table, bins, classes, measure=selection.measure, scheme_name=shown, selected=selection.ward, **titles)
-    labels = class_labels(bins, table["value"].to_numpy(dtype=float), classes, selection.measure)
+    labels = class_labels(bins, table["value"].to_numpy(dtype=float), classes, value_format(selection.measure))
     from .money import pence_to_decimal_string
 
     out = table.drop(columns=["amount_pence"]).copy()

@@ -34,7 +34,6 @@ import io
 import math
 import os
 import textwrap
-import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,7 +41,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 from matplotlib.figure import Figure
 
-from .money import format_gbp
+from .classify import SCHEMES, class_labels, classify, money_labels
+from .style import (
+    ATTRIBUTION_PT,
+    CMAP,
+    FOCUS_EDGE,
+    LAD_EDGE,
+    LEGEND_PT,
+    MAP_TITLE_PT,
+    NO_DATA_COLOUR,
+    NOTE_PT,
+    STAMP_BOX,
+    STAMP_TEXT,
+    TEXT_DARK,
+    TEXT_MUTED,
+    WARD_EDGE,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -51,30 +65,10 @@ if TYPE_CHECKING:
 
 __all__ = ["SCHEMES", "ReportFigure", "money_labels", "new_figure", "save_figure", "ward_map"]
 
-#: Classification schemes: accepted name -> (mapclassify class, name shown in the legend).
-#: ``naturalbreaks`` uses Fisher-Jenks, the exact (and deterministic) natural-breaks optimum;
-#: mapclassify's own ``NaturalBreaks`` is k-means from random starts and may differ run to run.
-SCHEMES: dict[str, tuple[str, str]] = {
-    "quantiles": ("Quantiles", "quantiles"),
-    "naturalbreaks": ("FisherJenks", "natural breaks"),
-    "fisherjenks": ("FisherJenks", "natural breaks"),
-    "jenks": ("FisherJenks", "natural breaks"),
-    "equalinterval": ("EqualInterval", "equal interval"),
-}
-
-CMAP = "YlGnBu"  # sequential, colour-blind safe, prints in grey scale
-NO_DATA_COLOUR = "#d4d4d4"
-WARD_EDGE = "white"
-LAD_EDGE = "#3a3a3a"
-FOCUS_EDGE = "#111111"
-STAMP_COLOUR = "#9b2226"
-TEXT_DARK = "#1a1a1a"
-TEXT_MUTED = "#555555"
-
-_TITLE_PT = 14
-_NOTE_PT = 9
-_ATTRIBUTION_PT = 8
-_LEGEND_PT = 9
+_TITLE_PT = MAP_TITLE_PT
+_NOTE_PT = NOTE_PT
+_ATTRIBUTION_PT = ATTRIBUTION_PT
+_LEGEND_PT = LEGEND_PT
 _LABEL_PT = 9
 _LEGEND_WIDTH_IN = 2.55  # room kept right of the map for the legend
 
@@ -124,70 +118,7 @@ class ReportFigure(Figure):
         display(Image(data=self.png(), format="png"))
 
 
-# --------------------------------------------------------------------------- money labels
-
-
-def money_labels(values: Sequence[float]) -> list[str]:
-    """Short £ labels for amounts in pounds, with as many figures as tell them apart.
-
-    Two significant figures (``format_gbp``'s default) unless two different
-    amounts would print alike, then three, four, five; amounts under £1,000
-    that still collide get pence.
-
-    Examples
-    --------
-    >>> money_labels([7123.4, 8460.0])
-    ['£7.1k', '£8.5k']
-    >>> money_labels([6950.0, 7020.0, 7100.0])
-    ['£6.95k', '£7.02k', '£7.1k']
-    >>> money_labels([1.2e9, 350e6])
-    ['£1.2bn', '£350m']
-    """
-    values = [float(v) for v in values]
-    distinct = sorted(set(values))
-    for digits in (2, 3, 4, 5):
-        labels = {v: format_gbp(v * 100, digits) for v in distinct}
-        if len(set(labels.values())) == len(distinct):
-            return [labels[v] for v in values]
-    return [f"{'-' if v < 0 else ''}£{abs(v):,.2f}" for v in values]
-
-
-# --------------------------------------------------------------------------- classification
-
-
-def _classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray, str]:
-    """Class upper bounds, the class of each value (-1: no data) and the scheme's display name."""
-    import mapclassify
-
-    key = scheme.lower().replace("_", "").replace(" ", "").replace("-", "")
-    if key not in SCHEMES:
-        raise ValueError(
-            f"unknown classification scheme {scheme!r}; use one of "
-            + ", ".join(repr(s) for s in ("quantiles", "naturalbreaks", "equalinterval"))
-        )
-    if int(k) < 1:
-        raise ValueError(f"k must be at least 1, not {k}")
-    class_name, shown = SCHEMES[key]
-    finite = np.isfinite(values)
-    classes = np.full(values.shape, -1, dtype=int)
-    y = values[finite]
-    if y.size == 0:
-        return np.array([]), classes, shown
-    distinct = np.unique(y)
-    if distinct.size <= int(k):  # no more values than classes: one class per value
-        bins = distinct
-    elif int(k) == 1:
-        bins = np.array([y.max()])
-    else:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "not enough unique values": handled below
-            classifier = getattr(mapclassify, class_name)(y, k=k)
-        bins = np.unique(np.asarray(classifier.bins, dtype=float))
-        bins = bins[bins <= y.max()]
-        if bins.size == 0 or bins[-1] < y.max():
-            bins = np.append(bins, y.max())
-    classes[finite] = np.minimum(np.searchsorted(bins, y, side="left"), bins.size - 1)
-    return bins, classes, shown
+# --------------------------------------------------------------------------- colours
 
 
 def _colours(n: int, name: str = CMAP) -> list[tuple[float, float, float, float]]:
@@ -197,52 +128,6 @@ def _colours(n: int, name: str = CMAP) -> list[tuple[float, float, float, float]
     if n == 1:
         return [cmap(0.55)]
     return [cmap(x) for x in np.linspace(0.14, 0.92, n)]
-
-
-def percent_labels(values: Sequence[float]) -> list[str]:
-    """Percent labels for shares (0.153 → ``15%``), with as many decimals as tell them apart.
-
-    Examples
-    --------
-    >>> percent_labels([0.153, 0.42])
-    ['15%', '42%']
-    >>> percent_labels([0.151, 0.154])
-    ['15.1%', '15.4%']
-    """
-    values = [float(v) for v in values]
-    distinct = sorted(set(values))
-    for decimals in (0, 1, 2, 3):
-        labels = {v: f"{v:.{decimals}%}" for v in distinct}
-        if len(set(labels.values())) == len(distinct):
-            break
-    return [labels[v] for v in values]
-
-
-#: How legend bounds are written, by ``value_format``.
-VALUE_LABELS = {"gbp": money_labels, "percent": percent_labels}
-
-
-def _class_labels(
-    bins: np.ndarray, low: float, counts: Sequence[int], one_per_value: bool, value_format: str = "gbp"
-) -> list[str]:
-    """``£lo – £hi  (n wards)`` per class; ``£value  (n wards)`` when each class is one value."""
-    return labels_from_bounds(VALUE_LABELS[value_format]([low, *bins.tolist()]), counts, one_per_value)
-
-
-def labels_from_bounds(text: Sequence[str], counts: Sequence[int], one_per_value: bool) -> list[str]:
-    """Legend labels from the class bounds written out (``text[0]`` the lowest value): ``lo – hi  (n wards)``.
-
-    Examples
-    --------
-    >>> labels_from_bounds(["£1k", "£2k", "£5k"], [2, 1], False)
-    ['£1k – £2k  (2 wards)', '£2k – £5k  (1 ward)']
-    """
-    labels = []
-    for i, count in enumerate(counts):
-        lo, hi = (text[i + 1], text[i + 1]) if one_per_value else (text[i], text[i + 1])
-        amount = lo if lo == hi else f"{lo} – {hi}"
-        labels.append(f"{amount}  ({count} ward{'' if count == 1 else 's'})")
-    return labels
 
 
 # --------------------------------------------------------------------------- geometry helpers
@@ -558,7 +443,7 @@ def _nice_length(target: float) -> float:
 
 
 def _draw_stamp(ax: Axes, renderer: RendererBase, layout: _Layout, stamp: str) -> None:
-    props = {"fontsize": 10, "fontweight": "bold", "color": STAMP_COLOUR}
+    props = dict(STAMP_TEXT)
     w, h = _text_size(ax, renderer, stamp, pad_pt=5, **props)
     found = layout.corner(w, h, order=("tl", "tr", "bl", "br"))
     if found is None:
@@ -574,13 +459,7 @@ def _draw_stamp(ax: Axes, renderer: RendererBase, layout: _Layout, stamp: str) -
         stamp,
         ha="center",
         va="center",
-        bbox={
-            "boxstyle": "round,pad=0.3",
-            "facecolor": "white",
-            "edgecolor": STAMP_COLOUR,
-            "linewidth": 1.0,
-            "alpha": 0.9,
-        },
+        bbox={**STAMP_BOX, "alpha": 0.9},
         zorder=8,
         gid="stamp",
         **props,
@@ -874,7 +753,7 @@ def ward_map(
     frame = frame.reset_index(drop=True)
     values = np.where(np.isfinite(values), values, np.nan)
 
-    bins, classes, scheme_name = _classify(values, scheme, k)
+    bins, classes, scheme_name = classify(values, scheme, k)
     n_classes = len(bins)
     colours = _colours(n_classes, cmap) if n_classes else []
     fill = np.array([colours[c] if c >= 0 else to_rgba(NO_DATA_COLOUR) for c in classes]).reshape(-1, 4)
@@ -920,10 +799,9 @@ def ward_map(
         _label_districts(ax, renderer, layout, lads, avoid=outlines)
 
     # ---- legend, outside the map on its right
-    counts = [int((classes == i).sum()) for i in range(n_classes)]
     finite = values[np.isfinite(values)]
     one_per_value = n_classes > 1 and np.unique(finite).size == n_classes
-    labels = _class_labels(bins, float(finite.min()), counts, one_per_value, value_format) if n_classes else []
+    labels = class_labels(bins, values, classes, value_format) if n_classes else []
     handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
     missing = int((classes < 0).sum())
     if missing:

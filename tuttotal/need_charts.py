@@ -23,6 +23,7 @@ import numpy as np
 
 from .charts import BAR_COLOUR, TEXT_DARK, TEXT_MUTED, _draw_header, _draw_notes, _money_axis, _text_blocks
 from .maps import new_figure
+from .style import GRID_COLOUR, LABEL_PT, POINT_COLOUR, STAMP_COLOUR, TICK_PT
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,8 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["lorenz_chart", "need_scatter"]
 
-FOCUS_COLOUR = "#9b2226"
-POINT_COLOUR = "#7fa7c6"
+FOCUS_COLOUR = STAMP_COLOUR
 
 
 def _frame(fig: Figure, title: str, subtitle: str, notes: Sequence[str], stamp: str | None):
@@ -54,8 +54,8 @@ def _percent_axis(ax, axis: str) -> None:
     scale = ax.xaxis if axis == "x" else ax.yaxis
     scale.set_major_formatter(PercentFormatter(1.0, decimals=0))
     scale.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-    ax.tick_params(axis=axis, labelsize=9.5, colors=TEXT_MUTED, length=0, pad=4)
-    ax.grid(axis=axis, color="#e3e3e3", linewidth=0.8, zorder=0)
+    ax.tick_params(axis=axis, labelsize=TICK_PT, colors=TEXT_MUTED, length=0, pad=4)
+    ax.grid(axis=axis, color=GRID_COLOUR, linewidth=0.8, zorder=0)
 
 
 def need_scatter(
@@ -127,7 +127,7 @@ def need_scatter(
             xytext=(-9 if leftwards else 9, 10 if i % 2 == 0 else -14),
             textcoords="offset points",
             ha="right" if leftwards else "left",
-            fontsize=9.5,
+            fontsize=LABEL_PT,
             color=FOCUS_COLOUR,
             fontweight="bold",
             gid="focus-label",
@@ -141,8 +141,8 @@ def need_scatter(
     _money_axis(ax, "y")
     _percent_axis(ax, "x")
     ax.spines["bottom"].set_visible(True)
-    ax.set_xlabel(x_label, fontsize=9.5, color=TEXT_DARK)
-    ax.set_ylabel("£ per head", fontsize=9.5, color=TEXT_DARK)
+    ax.set_xlabel(x_label, fontsize=LABEL_PT, color=TEXT_DARK)
+    ax.set_ylabel("£ per head", fontsize=LABEL_PT, color=TEXT_DARK)
     ax.set_xlim(0, x_right)
     ax.set_ylim(bottom=min(0.0, float(np.nanmin(y[ok])) * 1.1))
     return fig
@@ -186,7 +186,7 @@ def lorenz_chart(
     ax.set_xlim(0.0, 1.0)
     ax.set_ylim(0.0, 1.0)
     ax.set_aspect("auto")
-    ax.set_xlabel("Share of wards (lowest spend per head first)", fontsize=9.5, color=TEXT_DARK)
-    ax.set_ylabel("Share of the sum of spend per head", fontsize=9.5, color=TEXT_DARK)
+    ax.set_xlabel("Share of wards (lowest spend per head first)", fontsize=LABEL_PT, color=TEXT_DARK)
+    ax.set_ylabel("Share of the sum of spend per head", fontsize=LABEL_PT, color=TEXT_DARK)
     ax.legend(loc="upper left", frameon=False, fontsize=9)
     return fig

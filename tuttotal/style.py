@@ -1,0 +1,58 @@
+"""The house style: one set of colours, type sizes and figure furniture for maps, charts and the explorer.
+
+Every figure of the package (report maps, charts, the explorer's exported
+map) takes its colours and text sizes from here, and draws its title,
+subtitle, notes and stamp with the same properties, so that a reader sees
+one family of figures.
+
+Examples
+--------
+>>> from tuttotal import style
+>>> style.STAMP_BOX["edgecolor"] == style.STAMP_COLOUR
+True
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------- colours
+
+CMAP = "YlGnBu"  # choropleths: sequential, colour-blind safe, prints in grey scale
+NO_DATA_COLOUR = "#d4d4d4"
+HOUSE_BLUE = "#2b6f9e"  # bars, chosen items
+NEGATIVE_COLOUR = "#b4533a"  # negative amounts
+MUTED = "#b9c6d0"  # items not chosen
+POINT_COLOUR = "#7fa7c6"  # wards as points
+AREA_COLOURS = (HOUSE_BLUE, "#e3a548", "#bdbdbd", "#a0668f", "#4f9a8c")  # areas side by side
+WARD_EDGE = "white"
+LAD_EDGE = "#3a3a3a"
+FOCUS_EDGE = "#111111"
+SELECTED_EDGE = "#c2185b"  # the ward chosen in the explorer
+STAMP_COLOUR = "#9b2226"  # the stamp (SYNTHETIC, USER DATA), focus wards in charts
+TEXT_DARK = "#1a1a1a"
+TEXT_MUTED = "#555555"
+NOTE_COLOUR = "#333333"
+GRID_COLOUR = "#e3e3e3"
+
+# --------------------------------------------------------------------------- type sizes, in points
+
+TITLE_PT = 13
+MAP_TITLE_PT = 14
+SUBTITLE_PT = 10
+LABEL_PT = 9.5
+TICK_PT = 9.5
+NOTE_PT = 9
+ATTRIBUTION_PT = 8
+LEGEND_PT = 9
+STAMP_PT = 10
+
+# --------------------------------------------------------------------------- furniture
+
+#: The stamp's text and box: bold, in the stamp colour, boxed in white.
+STAMP_TEXT = {"fontsize": STAMP_PT, "fontweight": "bold", "color": STAMP_COLOUR}
+STAMP_BOX = {"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": STAMP_COLOUR, "linewidth": 1.0}
+#: A title: bold, dark.
+TITLE_TEXT = {"fontweight": "bold", "color": TEXT_DARK}
+#: A subtitle or a legend's small print: muted.
+SUBTITLE_TEXT = {"color": TEXT_MUTED}
+#: Notes under a figure (source, method, year).
+NOTE_TEXT = {"fontsize": NOTE_PT, "color": NOTE_COLOUR, "linespacing": 1.35}
