@@ -120,7 +120,7 @@ def bench_loading(data_dir: Path, cache: Path) -> dict:
     os.environ["TUTTOTAL_CACHE_DIR"] = str(cache)
     import geopandas  # noqa: F401  (imports are not what is measured)
 
-    from tuttotal import geography, places, settings
+    from tuttotal import geography, place_wards, places, settings
 
     wards_dir = settings.data_root(data_dir).wards_dir
     codes = sorted(p.stem for p in wards_dir.glob("E*.geojson"))
@@ -134,12 +134,12 @@ def bench_loading(data_dir: Path, cache: Path) -> dict:
     plain_s = time.perf_counter() - start
     shutil.rmtree(cache / "wards", ignore_errors=True)
     start = time.perf_counter()
-    cold = geography.load_place_wards(area, data_dir)
+    cold = place_wards.load_place_wards(area, data_dir)
     cold_s = time.perf_counter() - start
     warm_times = []
     for _ in range(5):
         start = time.perf_counter()
-        warm = geography.load_place_wards(area, data_dir)
+        warm = place_wards.load_place_wards(area, data_dir)
         warm_times.append(time.perf_counter() - start)
     assert len(plain) == len(cold) == len(warm)
     return {"lads": len(codes), "wards": len(warm), "plain_s": plain_s, "cold_s": cold_s, "warm_s": min(warm_times)}

@@ -95,11 +95,11 @@ def child(area: str, data_dir: Path, ward_cache: Path, driver_cache: Path, calls
     import pyreadr  # noqa: F401
     import shapely  # noqa: F401
 
-    from tuttotal import geography, ward_drivers
+    from tuttotal import place_wards, ward_drivers
 
     imports_s = time.perf_counter() - start
     os.environ["TUTTOTAL_CACHE_DIR"] = str(ward_cache)
-    wards = geography.load_place_wards(make_place(area, data_dir), data_dir)
+    wards = place_wards.load_place_wards(make_place(area, data_dir), data_dir)
     os.environ["TUTTOTAL_CACHE_DIR"] = str(driver_cache)
     before = files_in(driver_cache)
     start = time.perf_counter()
@@ -245,9 +245,10 @@ def main(argv: list[str] | None = None) -> int:
     # wards are loaded once here (filling the ward cache the subprocesses read): not what is measured
     os.environ["TUTTOTAL_CACHE_DIR"] = str(ward_cache)
     os.environ.pop("TUTTOTAL_DATA_DIR", None)
-    from tuttotal import geography
 
-    wards_by_area = {area: geography.load_place_wards(make_place(area, data_dir), data_dir) for area in ("kent", "all")}
+    from tuttotal.place_wards import load_place_wards
+
+    wards_by_area = {area: load_place_wards(make_place(area, data_dir), data_dir) for area in ("kent", "all")}
     baseline = bench_overlay(wards_by_area, data_dir, repeat)
     results = {area: bench_area(area, data_dir, ward_cache, work, repeat, env) for area in ("kent", "all")}
 

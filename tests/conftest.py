@@ -33,9 +33,9 @@ def data_root() -> Path:
 @pytest.fixture(scope="session")
 def kent_wards(wards_dir):
     """Kent's 283 real wards (12 LADs), in the ward contract."""
-    from tuttotal import geography, places
+    from tuttotal import place_wards, places
 
-    return geography.load_place_wards(places.get_place("kent"), wards_dir)
+    return place_wards.load_place_wards(places.get_place("kent"), wards_dir)
 
 
 @pytest.fixture

@@ -80,9 +80,9 @@ def test_several_years_give_a_change_table(wards_dir, tmp_path):
         rows.append(f"{year},Jobcentre Plus,dwp,{MARGATE_CENTRAL},10.5,{amount / 10}\n")
     spend.write_text(SPEND_HEADER + "".join(rows))
     drivers = tmp_path / "drivers.csv"
-    from tuttotal import geography, places
+    from tuttotal import place_wards, places
 
-    wards = geography.load_place_wards(places.area_from_lads(["E07000114"]), wards_dir)
+    wards = place_wards.load_place_wards(places.area_from_lads(["E07000114"]), wards_dir)
     drivers.write_text("area_code,driver,value\n" + "".join(f"{c},population,1000\n" for c in wards.ward_code))
     run = report.prepare(
         lads=["E07000114"],

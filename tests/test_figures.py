@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from shapely.geometry import box
 
-from tuttotal import charts, geography, maps, places
+from tuttotal import charts, maps, place_wards, places
 from tuttotal.errors import PlaceNotFoundError
 
 REPO = Path(__file__).resolve().parents[1]
@@ -90,7 +90,7 @@ def kent() -> gpd.GeoDataFrame:
     """Kent's real wards with a seeded £ per head for each."""
     if not WARDS_2013.is_dir():
         pytest.skip(f"the real 2013 ward files are not beside the repository: {WARDS_2013} is absent")
-    wards = geography.load_place_wards(places.get_place("kent"), WARDS_2013)
+    wards = place_wards.load_place_wards(places.get_place("kent"), WARDS_2013)
     rng = np.random.default_rng(2009)
     wards["per_head"] = rng.lognormal(math.log(7000), 0.18, len(wards))
     return wards

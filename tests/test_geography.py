@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from tuttotal import geography, places
+from tuttotal import geography, place_wards, places
 from tuttotal.errors import GeographyError, PlaceNotFoundError, TuttotalWarning
 
 from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET
@@ -36,7 +36,7 @@ def test_thanet_reads_into_the_ward_contract(wards_dir):
 
 
 def test_birmingham_has_its_40_wards(wards_dir):
-    wards = geography.load_place_wards(places.get_place("birmingham"), wards_dir)
+    wards = place_wards.load_place_wards(places.get_place("birmingham"), wards_dir)
     assert len(wards) == 40
     assert wards.ward_code.str.startswith("E05").all()
     assert set(wards.lad_name) == {"Birmingham"}

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tuttotal import geography, places, report, spend
+from tuttotal import place_wards, places, report, spend
 
 from .conftest import REPO
 
@@ -23,7 +23,7 @@ def test_re_running_the_generator_reproduces_the_files_byte_for_byte(tmp_path):
 
 def test_the_demo_place_is_small_two_lads_and_can_never_be_ons_codes():
     demo = places.get_place("demo")
-    wards = geography.load_place_wards(demo)
+    wards = place_wards.load_place_wards(demo)
     assert demo.is_synthetic and "synthetic" in demo.name.lower()
     assert len(demo.lads) == 2 and 15 <= len(wards) <= 30
     ons_like = re.compile(r"^[EWSNKLMJ]\d{8}$")

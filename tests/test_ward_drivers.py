@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuttotal import geography, interpolate, lsoa, places, sources, ward_drivers
+from tuttotal import interpolate, lsoa, place_wards, places, sources, ward_drivers
 from tuttotal.errors import GeographyError
 
 from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET
@@ -39,7 +39,7 @@ def kent_drivers(kent_wards, data_root):
 
 @pytest.fixture(scope="module")
 def thanet_wards(wards_dir):
-    return geography.load_place_wards(places.area_from_lads([THANET]), wards_dir)
+    return place_wards.load_place_wards(places.area_from_lads([THANET]), wards_dir)
 
 
 # 1. The LSOA table
@@ -155,7 +155,7 @@ def test_each_lads_wards_add_up_to_its_lsoas(kent_drivers, kent_wards, table):
 
 
 def test_birmingham_has_its_million(wards_dir, data_root):
-    wards = geography.load_place_wards(places.area_from_lads([BIRMINGHAM]), wards_dir)
+    wards = place_wards.load_place_wards(places.area_from_lads([BIRMINGHAM]), wards_dir)
     drivers = ward_drivers.ward_driver_table(wards, data_root, download=False)
     total = drivers["population"].sum()
     assert len(drivers) == 40

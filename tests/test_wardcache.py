@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from tuttotal import datasets, geography, places, wardcache
+from tuttotal import datasets, geography, place_wards, places, wardcache
 from tuttotal.errors import TuttotalWarning
 
 from .conftest import THANET
@@ -21,9 +21,9 @@ def cache(monkeypatch, tmp_path):
 
 def test_warm_load_equals_cold_load(wards_dir, cache):
     kent = places.get_place("kent")
-    cold = geography.load_place_wards(kent, wards_dir)
+    cold = place_wards.load_place_wards(kent, wards_dir)
     assert len(list(cache.glob("*.parquet"))) == 12
-    warm = geography.load_place_wards(kent, wards_dir)
+    warm = place_wards.load_place_wards(kent, wards_dir)
     files = [(wards_dir / f"{lad.code}.geojson", lad) for lad in kent.lads]
     plain = geography.combine([geography.read_wards(f, lad_code=lad.code, lad_name=lad.name) for f, lad in files])
     for frame in (cold, warm):
@@ -51,7 +51,7 @@ def test_a_damaged_entry_is_ignored_and_rewritten(wards_dir, cache):
     again = wardcache.read_wards_cached(path, lad_code=THANET)
     assert again.geometry.geom_equals_exact(first.geometry, 0).all()
     assert entry.read_bytes()[:4] == b"PAR1" and entry.stat().st_size > 1000
-    assert len(geography.load_place_wards(places.area_from_lads([THANET]), wards_dir)) == 23
+    assert len(place_wards.load_place_wards(places.area_from_lads([THANET]), wards_dir)) == 23
 
 
 def test_a_changed_file_gets_a_new_entry(wards_dir, cache, tmp_path):

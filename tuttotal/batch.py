@@ -403,7 +403,7 @@ def check_inputs(job: PlaceJob) -> None:
     """
     import warnings
 
-    from . import geography
+    from . import geography, place_wards
     from .errors import InputError, TuttotalWarning
     from .spend import check_ward_vintage, parse_year, read_drivers, read_spend
 
@@ -414,7 +414,7 @@ def check_inputs(job: PlaceJob) -> None:
             raise InputError(f"--year {job.year!r} {exc}", fix="write e.g. --year 2008-09") from None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TuttotalWarning)  # the report records them
-        wards = geography.load_place_wards(job.place, job.data_dir or None, job.wards_paths)
+        wards = place_wards.load_place_wards(job.place, job.data_dir or None, job.wards_paths)
         for query in job.focus_wards or job.place.focus_wards:
             geography.find_ward(wards, query)
         if job.spend_path:

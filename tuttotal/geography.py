@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-    from .places import Place
 
 WARD_COLUMNS = ["ward_code", "ward_name", "lad_code", "lad_name", "geometry"]
 BRITISH_NATIONAL_GRID = 27700
@@ -312,53 +311,6 @@ def combine(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
         repaired=sum(f.attrs.get("repaired", 0) for f in frames),
     )
     return wards
-
-
-def load_place_wards(
-    place: Place,
-    data_dir: str | os.PathLike | None = None,
-    wards_files: Iterable[str | os.PathLike] = (),
-) -> gpd.GeoDataFrame:
-    """Ward boundaries of every LAD of a place.
-
-    From the user's own files when ``wards_files`` is given (kept to the
-    place's LADs when they carry a LAD column), otherwise from the
-    hash-pinned registry files (:mod:`tuttotal.datasets`). Every file is
-    parsed once per content: later loads read the GeoParquet cache of
-    :mod:`tuttotal.wardcache`.
-    """
-    from .wardcache import read_many_cached, read_wards_cached
-
-    wards_files = list(wards_files)
-    if wards_files:
-        lad = place.lads[0] if len(place.lads) == 1 else None
-        frames = [
-            read_wards_cached(f, lad_code=lad.code if lad else None, lad_name=lad.name if lad else None)
-            for f in wards_files
-        ]
-        wards = combine(frames)
-        inside = wards[wards.lad_code.isin(place.lad_codes)]
-        if len(inside) == 0:
-            raise GeographyError(
-                f"no ward of the files lies in {place.name} ({', '.join(place.lad_codes)}); "
-                f"their LAD codes are {sorted(set(wards.lad_code))[:10]}",
-                fix="give the LAD codes the file covers with --lad",
-            )
-        inside.attrs.update(wards.attrs)
-        return inside.reset_index(drop=True)
-
-    if place.is_synthetic:
-        from . import paths
-
-        return read_wards_cached(paths.project_file(place.sample["wards"]))
-
-    from . import datasets
-
-    files = datasets.fetch(place.lad_codes, data_dir)
-    pinned = datasets.registry()
-    return read_many_cached(
-        [(files[lad.code], pinned[lad.code].sha256, {"lad_code": lad.code, "lad_name": lad.name}) for lad in place.lads]
-    )
 
 
 def find_ward(wards: gpd.GeoDataFrame | pd.DataFrame, query: str) -> pd.Series:

@@ -13,8 +13,8 @@ is the cell's last expression, whether or not pyplot was imported.
 
 Examples
 --------
->>> from tuttotal import geography, maps, places  # doctest: +SKIP
->>> wards = geography.load_place_wards(
+>>> from tuttotal import place_wards, geography, maps, places  # doctest: +SKIP
+>>> wards = place_wards.load_place_wards(
 ...     places.get_place("kent"), "../shared/data/wards-2013"
 ... )  # doctest: +SKIP
 >>> wards["per_head"] = 7000.0  # doctest: +SKIP

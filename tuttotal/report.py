@@ -1344,7 +1344,7 @@ def prepare(
     -------
     PlaceReport
     """
-    from . import datasets, geography, places, themes
+    from . import datasets, geography, place_wards, places, themes
     from .count import apportion, load_transfer_rules
     from .inputs import run_inputs
     from .real import check_real_year
@@ -1358,7 +1358,7 @@ def prepare(
     out.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        wards = geography.load_place_wards(the_place, data_dir or None, wards_paths)
+        wards = place_wards.load_place_wards(the_place, data_dir or None, wards_paths)
         timings["wards_s"] = round(time.perf_counter() - start, 3)
         the_year = parse_year(year) if year else the_place.year
         drivers, driver_table, _ = _load_drivers(the_place, wards, drivers_path, data_dir)
