@@ -26,6 +26,7 @@ Examples
 from __future__ import annotations
 
 import json
+import logging
 import platform
 import tempfile
 import time
@@ -36,6 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .errors import TuttotalWarning
+
+logger = logging.getLogger(__name__)
 
 OUTTURN_FIELDS = [
     "year",
@@ -1381,7 +1384,7 @@ def prepare(
         timings["count_s"] = round(time.perf_counter() - start - timings["wards_s"] - timings["drivers_s"], 3)
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for message in messages:
-        print(f"warning: {message}")
+        logger.warning("warning: %s", message)
     focus_queries = list(focus_wards) or list(the_place.focus_wards)
     focus_rows = [geography.find_ward(wards, q) for q in focus_queries]
     focus = wards.loc[[r.name for r in focus_rows], ["ward_code", "ward_name", "lad_code", "lad_name"]]
