@@ -15,9 +15,9 @@ from tuttotal.count import (
     UNKNOWN_AREA,
     YEAR_OUTSIDE,
     apportion,
-    largest_remainder,
     load_transfer_rules,
 )
+from tuttotal.money import largest_remainder
 
 WARDS = pd.DataFrame(
     {

@@ -100,7 +100,7 @@ def _pence(block: dict, key: str, path: Path, where: str) -> int:
 
 
 def _split(amount: int, shares: dict[str, float]) -> dict[str, int]:
-    from .count import largest_remainder
+    from .money import largest_remainder
 
     names = list(shares)
     weights = np.array([shares[n] for n in names], dtype=float)

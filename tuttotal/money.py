@@ -17,6 +17,11 @@ from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
 
 _GROUPED = re.compile(r"^(\d{1,3}(,\d{3})+|\d+)(\.\d*)?$|^\.\d+$")
 _EXPONENT = re.compile(r"^\d+(\.\d*)?[eE][+-]?\d+$")
@@ -88,3 +93,68 @@ def format_gbp(pence: float, digits: int = 2) -> str:
             text = f"{scaled:.{decimals}f}".rstrip("0").rstrip(".") if decimals else f"{scaled:.0f}"
             return f"{sign}£{text}{suffix}"
     return f"{sign}£{value:,.0f}"
+
+
+def largest_remainder(amount: int, weights: np.ndarray) -> np.ndarray:
+    """Split whole pence in proportion to ``weights``, exactly.
+
+    Each share is floored, then the pence left over go one each to the
+    largest fractional parts (ties to the earlier position), so the shares
+    always add up to ``amount``. A negative amount is split as its absolute
+    value and negated.
+
+    Parameters
+    ----------
+    amount : int
+        Pence to split.
+    weights : numpy.ndarray
+        Non-negative weights with a positive sum.
+    """
+    import numpy as np
+
+    weights = np.asarray(weights, dtype=float)
+    total = weights.sum()
+    if not total > 0:
+        raise ValueError("weights must have a positive sum")
+    sign = -1 if amount < 0 else 1
+    whole = abs(int(amount))
+    quotas = whole * (weights / total)
+    shares = np.floor(quotas).astype(np.int64)
+    left = whole - int(shares.sum())
+    fractions = quotas - shares
+    if left > 0:
+        order = np.argsort(-fractions, kind="stable")
+        shares[order[:left]] += 1
+    elif left < 0:  # float rounding pushed a floor up: take back from the smallest fractions
+        order = [i for i in np.argsort(fractions, kind="stable") if shares[i] > 0]
+        shares[order[:-left]] -= 1
+    return sign * shares
+
+
+def split_parts(rows: pd.DataFrame, keys: list[str], amount: str, weight: str) -> np.ndarray:
+    """Split each group's amount (the same on every row of the group) over its rows by ``weight``, exactly.
+
+    Rows alone in their group keep their amount; a group of several rows
+    shares its amount by :func:`largest_remainder`. Used to split a line of
+    spending across themes or parts (2010-11 social care, sickness and
+    disability by age).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"line": ["a", "b", "b"], "pence": [7, 10, 10], "w": [1.0, 1.0, 2.0]})
+    >>> split_parts(rows, ["line"], "pence", "w").tolist()
+    [7, 3, 7]
+    """
+    import numpy as np
+
+    pence = rows[amount].to_numpy(dtype=np.int64).copy()
+    weights = rows[weight].to_numpy(dtype=float)
+    several = rows.duplicated(keys, keep=False).to_numpy()
+    if several.any():
+        positions = np.flatnonzero(several)
+        for group in rows[several].groupby(keys, sort=False).indices.values():
+            where = positions[group]
+            total = int(pence[where[0]])
+            pence[where] = largest_remainder(total, weights[where]) if total else 0
+    return pence

@@ -158,7 +158,7 @@ def outturn_count(
     """
     import pandas as pd
 
-    from .count import split_parts
+    from .money import split_parts
 
     for year in years:
         check_year(year)

@@ -213,7 +213,7 @@ def classify(spend: pd.DataFrame, table: pd.DataFrame, driver_totals: dict | Non
     """
     import pandas as pd
 
-    from .count import largest_remainder
+    from .money import largest_remainder
 
     out = spend.copy()
     notes: list[str] = []

@@ -40,8 +40,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from . import cra, lsoa, themes
-from .count import split_parts
 from .errors import InputError
+from .money import split_parts
 
 if TYPE_CHECKING:
     import pandas as pd
