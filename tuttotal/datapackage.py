@@ -533,11 +533,18 @@ def infer_type(values: pd.Series) -> str:
     >>> [infer_type(pd.Series(v)) for v in (["1", "", "-3"], ["1.5", "2"], ["True", "false"], ["01.2", "x"], [""])]
     ['integer', 'number', 'boolean', 'string', 'string']
     """
-    cells = values.fillna("").astype(str)
+    cells = _distinct(values)
     cells = cells[cells != ""]
     if not len(cells):
         return "string"
     return next((kind for kind in _READS_AS if _reads_as(cells, kind).all()), "string")
+
+
+def _distinct(values: pd.Series) -> pd.Series:
+    """The distinct cells of a column as text (a value is checked once, however often it repeats)."""
+    import pandas as pd
+
+    return pd.Series(values.fillna("").astype(str).unique(), dtype=object)
 
 
 def _reads_as(cells: pd.Series, kind: str) -> pd.Series:
@@ -574,7 +581,7 @@ def _field(name: str, known: dict | None, values: pd.Series, file: Path) -> dict
     if known is None:
         return {"name": name, "type": infer_type(values), "description": _UNDOCUMENTED_FIELD}
     field = {"name": name, **known}
-    cells = values.fillna("").astype(str)
+    cells = _distinct(values)
     wrong = cells[(cells != "") & ~_reads_as(cells, field["type"])]
     if len(wrong):
         warnings.warn(
