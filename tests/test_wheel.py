@@ -73,3 +73,23 @@ def test_an_installed_tuttotal_runs_the_demo_from_any_folder(installed, tmp_path
     assert run.returncode == 0, run.stdout + run.stderr
     for name in ("report.html", "ward_map.png", "ward_theme.csv", "summary.json", "datapackage.json"):
         assert (tmp_path / "outputs" / "demo" / name).is_file(), name
+
+
+def test_a_dask_worker_with_the_plain_install_runs_a_place(installed, tmp_path):
+    """Dask workers (a LocalCluster's processes) import the installed package, not the repository."""
+    pytest.importorskip("distributed", reason="dask.distributed is not installed (the dask extra)")
+    _, site, _ = installed
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    env.pop("TUTTOTAL_HOME", None)
+    run = subprocess.run(
+        [sys.executable, "-m", "tuttotal", "run", "--executor", "dask", "--workers", "1"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "Dask" in run.stdout
+    summary = (tmp_path / "outputs" / "demo" / "summary.json").read_text(encoding="utf-8")
+    assert '"spend": "synthetic"' in summary
