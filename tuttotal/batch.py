@@ -190,12 +190,19 @@ def _without_remote_scripts(page: str) -> str:
     return _SCRIPT.sub(keep, page)
 
 
+@lru_cache(maxsize=2)
+def _html_exporter(show_code: bool):
+    """One HTML exporter per worker and setting: its templates are loaded once, not once per place."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
 def export_html(notebook: Path, target: Path, *, show_code: bool = False, title: str = "") -> Path:
     """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``)."""
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+    exporter = _html_exporter(show_code)
     resources = {"metadata": {"name": title}} if title else None
     body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4), resources=resources)
     page = _without_remote_scripts(body)
