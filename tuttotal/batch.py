@@ -218,7 +218,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> list[Path]:
+def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False, timeout: float | None = None) -> list[Path]:
     """Remove what interrupted runs left in the output folder; restore outputs caught mid-swap.
 
     Staging folders (``.<name>.tmp-<pid>-…``) of processes that are gone (and,
@@ -226,6 +226,9 @@ def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> li
     (``.<name>.old-<pid>-…``) whose replacement never arrived is put back, so
     the last complete output survives any interruption. Place folders are
     searched too, for other notebooks' outputs (``outputs/<slug>/<notebook>``).
+    The output folder's lock is held meanwhile (for at most ``timeout``
+    seconds of waiting, if given); a folder that cannot be written is left
+    alone.
 
     Returns
     -------
@@ -233,11 +236,11 @@ def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> li
         What was removed or restored.
     """
     root = Path(output_root)
-    if not root.is_dir():
+    if not root.is_dir() or not os.access(root, os.W_OK):
         return []
-    from .publish import output_lock
+    from .publish import LOCK_TIMEOUT, output_lock
 
-    with output_lock(root):
+    with output_lock(root, LOCK_TIMEOUT if timeout is None else timeout):
         return _clean_leftovers(root, mine)
 
 

@@ -453,9 +453,13 @@ def _stop_cleanly_on_signals(output: str) -> None:
                 child.kill()
         except Exception:  # stopping must not fail on a process that is already gone
             pass
+        import contextlib
+
         from .batch import clean_leftovers
 
-        clean_leftovers(output, mine=True)
+        # This thread may hold the output folder's lock (publishing): do not wait long; the next run sweeps.
+        with contextlib.suppress(Exception):
+            clean_leftovers(output, mine=True, timeout=5)
         sys.stdout.flush()
         sys.stderr.write("tuttotal: interrupted; no partial output was kept\n")
         sys.stderr.flush()

@@ -100,6 +100,20 @@ def run_local(
             raise
 
 
+def _connect(client_class, scheduler: str, timeout: float = 20.0):
+    """A client of the scheduler at ``scheduler``, or an :class:`~tuttotal.errors.InputError` saying why not."""
+    try:
+        return client_class(scheduler, timeout=timeout)
+    except (OSError, ValueError, TypeError) as exc:  # no scheduler there, a timeout, a malformed address
+        from .errors import InputError
+
+        raise InputError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({type(exc).__name__}: {exc})",
+            fix="start a scheduler and its workers (dask scheduler; dask worker ADDRESS), check the address "
+            "(e.g. tcp://host:8786), or drop --scheduler to start a LocalCluster",
+        ) from None
+
+
 def run_dask(
     jobs: Sequence[PlaceJob],
     output_root: str | os.PathLike,
@@ -129,7 +143,7 @@ def run_dask(
     started = time.perf_counter()
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = _connect(Client, scheduler)
     else:
         cluster = LocalCluster(
             n_workers=max(1, min(int(workers), len(jobs))),

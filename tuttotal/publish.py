@@ -55,14 +55,16 @@ def output_lock(root: str | os.PathLike, timeout: float = LOCK_TIMEOUT) -> Itera
     ------
     PlaceRunError
         When another run has held it for ``timeout`` seconds.
+    InputError
+        When the lock file cannot be made (a folder that cannot be written).
     """
     from filelock import FileLock, Timeout
 
     root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
     path = root / LOCK_NAME
-    lock = FileLock(path, timeout=timeout)
     try:
+        root.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(path, timeout=timeout)
         lock.acquire()
     except Timeout:
         from .errors import PlaceRunError
@@ -71,6 +73,14 @@ def output_lock(root: str | os.PathLike, timeout: float = LOCK_TIMEOUT) -> Itera
             root.name,
             f"another run has held the output folder's lock {path} for {timeout:.0f} s; "
             "if no other tuttotal run writes to this folder, delete the lock file and run again",
+        ) from None
+    except OSError as exc:
+        from .errors import InputError
+
+        raise InputError(
+            f"cannot lock the output folder to publish into it ({type(exc).__name__}: {exc.strerror or exc})",
+            file=path,
+            fix="choose an output folder you can write, with --output DIR",
         ) from None
     try:
         yield path
