@@ -16,6 +16,10 @@ with a new kernel. Imported modules stay: that is the saving. A kernel is
 shut down and replaced after any failure (its state is not trusted), when
 it has died, and after ``max_uses`` notebooks (to bound memory).
 
+Kernels start through :mod:`tuttotal.kernel_launcher` (:func:`lifeline_command`),
+which has Linux kill a kernel the moment the process that started it dies,
+so a killed worker or batch never leaves a kernel running.
+
 The kernel starts in the notebooks' folder (``cwd`` given to the kernel,
 never a ``chdir`` of the worker), so threads of one worker never race on the
 process's working directory (papermill issue #578).
