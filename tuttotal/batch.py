@@ -268,12 +268,11 @@ def _replace_atomically(staging: Path, final: Path, root: Path) -> None:
     """Publish the complete staging folder as ``final`` (:func:`tuttotal.publish.publish`).
 
     Ctrl-C and SIGTERM wait until the swap is over (they are blocked in this
-    thread, and a stopping worker waits for :func:`tuttotal.lifeline.critical`),
+    thread, and a stopping worker lets the renames finish: :func:`tuttotal.lifeline.critical`),
     so an interruption finds either the old output or the new.
     """
     import signal
 
-    from . import lifeline
     from .publish import publish
 
     stopping = {signal.SIGINT, signal.SIGTERM}
@@ -281,8 +280,7 @@ def _replace_atomically(staging: Path, final: Path, root: Path) -> None:
     if blocked:
         signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
     try:
-        with lifeline.critical():
-            publish(staging, final, root)
+        publish(staging, final, root)
     finally:
         if blocked:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)

@@ -107,10 +107,10 @@ def _children() -> list:
 def stop_now(code: int = EXIT_CODE) -> None:
     """Kill this process's kernels (every child), delete its staging folders, and exit.
 
-    A publish in progress (:func:`critical`) is let finish first (for up to
-    30 s), and none starts after.
+    The renames of a publish in progress (:func:`critical`: a few
+    milliseconds) are let finish first, and none starts after.
     """
-    _critical.acquire(timeout=30)  # held until exit: no publish starts after this
+    _critical.acquire()  # held until exit: no publish starts after this
     children = _children()
     for child in children:
         with contextlib.suppress(Exception):

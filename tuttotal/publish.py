@@ -148,8 +148,10 @@ def publish(staging: Path, final: Path, root: str | os.PathLike) -> None:
     root : path
         The output folder whose lock is held (``outputs/``).
     """
+    from . import lifeline
+
     old = None
-    with output_lock(root):
+    with output_lock(root), lifeline.critical():  # a stopping worker lets these renames finish first
         if not final.exists():
             final.parent.mkdir(parents=True, exist_ok=True)
             staging.rename(final)
