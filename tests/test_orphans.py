@@ -118,3 +118,48 @@ def test_sigkill_of_the_main_process_stops_its_workers_and_kernels(executor, dat
         for child in tree:
             if not dead(child):
                 child.kill()
+
+
+WORKER = """
+import os, subprocess, sys, time
+from tuttotal import lifeline
+lifeline.arm(int(sys.argv[1]))
+staging = sys.argv[2]
+os.makedirs(staging)
+lifeline.track(staging)
+kernel = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"], start_new_session=True)
+print(kernel.pid, flush=True)
+time.sleep(600)
+"""
+
+PARENT = """
+import subprocess, sys, os, time
+worker = subprocess.Popen([sys.executable, "-c", sys.argv[1], str(os.getpid()), sys.argv[2]], stdout=sys.stdout)
+time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM], ids=["parent SIGKILL", "worker SIGTERM"])
+def test_an_armed_worker_kills_its_children_and_deletes_its_staging(signum, tmp_path):
+    """lifeline alone: a worker whose parent dies (or that is told to stop) leaves no child and no staging folder."""
+    staging = tmp_path / ".place.tmp-1-x"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, WORKER, str(staging)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    )
+    tree: list = []
+    try:
+        kernel = psutil.Process(int(parent.stdout.readline()))
+        worker = psutil.Process(kernel.ppid())
+        tree = [worker, kernel]
+        assert staging.is_dir()
+        if signum == signal.SIGKILL:
+            parent.kill()
+        else:
+            worker.terminate()
+        assert wait_for(lambda: all(dead(p) for p in tree), 10), [p.pid for p in tree if not dead(p)]
+        assert not staging.exists()
+    finally:
+        parent.kill()
+        for child in tree:
+            if not dead(child):
+                child.kill()
