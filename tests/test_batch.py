@@ -158,6 +158,14 @@ def test_batch_usage_errors_exit_2(tmp_path, args, message):
     assert message in result.stderr
 
 
+def test_an_unreachable_dask_scheduler_exits_2_naming_it(tmp_path):
+    pytest.importorskip("distributed")
+    result = tuttotal("run", "--executor", "dask", "--scheduler", "nonsense:/x", "--output", "out", cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "cannot reach the Dask scheduler at 'nonsense:/x'" in result.stderr and "Fix:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # ----------------------------------------------------------------------------- pages in a browser
 
 

@@ -106,7 +106,7 @@ def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it
     me = psutil.Process(process.pid)
 
     def kernels():
-        return [p for p in me.children(recursive=True) if "ipykernel_launcher" in " ".join(p.cmdline())]
+        return [p for p in me.children(recursive=True) if "kernel_launcher" in " ".join(p.cmdline())]
 
     try:
         wait_for(lambda: any(".tmp-" in p.name for p in staging(out)) and kernels())

@@ -1,10 +1,13 @@
 """Running the place notebooks through papermill, each place written all or nothing.
 
-Each place is executed into a staging folder beside its final one
-(``outputs/.<slug>.<random>``); only when the notebook, its HTML page and
-every file of the output layout are complete is the staging folder moved to
-``outputs/<slug>``. A failed run leaves the previous complete output as it
-was and no partial folder.
+Each place is executed into a staging folder in the output folder
+(``outputs/.<slug>.tmp-<pid>-<random>``); only when the notebook, its HTML
+page and every file of the output layout are complete is the staging folder
+published as ``outputs/<slug>`` (:mod:`tuttotal.publish`: one atomic
+exchange under the output folder's lock, so runs writing the same folder at
+once never collide). A failed run leaves the previous complete output as it
+was and no partial folder; a worker whose batch's main process dies stops
+and deletes its staging folder (:mod:`tuttotal.lifeline`).
 
 :func:`run_job` is what a worker runs for one place, locally or on Dask
 (:mod:`tuttotal.executors`): it checks the place's inputs, runs the notebook
@@ -94,6 +97,7 @@ class RunOptions:
     max_kernel_uses: int = 25
     check_inputs: bool = True
     progress: bool = False
+    supervisor_pid: int = 0  # the batch's main process: a worker stops when it is gone (tuttotal.lifeline)
 
 
 @dataclass
@@ -225,7 +229,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> list[Path]:
+def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False, timeout: float | None = None) -> list[Path]:
     """Remove what interrupted runs left in the output folder; restore outputs caught mid-swap.
 
     Staging folders (``.<name>.tmp-<pid>-…``) of processes that are gone (and,
@@ -233,6 +237,9 @@ def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> li
     (``.<name>.old-<pid>-…``) whose replacement never arrived is put back, so
     the last complete output survives any interruption. Place folders are
     searched too, for other notebooks' outputs (``outputs/<slug>/<notebook>``).
+    The output folder's lock is held meanwhile (for at most ``timeout``
+    seconds of waiting, if given); a folder that cannot be written is left
+    alone.
 
     Returns
     -------
@@ -240,8 +247,15 @@ def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> li
         What was removed or restored.
     """
     root = Path(output_root)
-    if not root.is_dir():
+    if not root.is_dir() or not os.access(root, os.W_OK):
         return []
+    from .publish import LOCK_TIMEOUT, output_lock
+
+    with output_lock(root, LOCK_TIMEOUT if timeout is None else timeout):
+        return _clean_leftovers(root, mine)
+
+
+def _clean_leftovers(root: Path, mine: bool) -> list[Path]:
     folders = [root, *(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))]
     touched = []
     for folder in folders:
@@ -261,42 +275,32 @@ def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False) -> li
     return touched
 
 
-def _replace_atomically(staging: Path, final: Path) -> None:
-    """Move the complete staging folder to ``final``, keeping the old one until then.
+def _replace_atomically(staging: Path, final: Path, root: Path) -> None:
+    """Publish the complete staging folder as ``final`` (:func:`tuttotal.publish.publish`).
 
-    Ctrl-C and SIGTERM wait until the swap is over (they are blocked for its
-    few renames), so an interruption finds either the old output or the new.
+    Ctrl-C and SIGTERM wait until the swap is over (they are blocked in this
+    thread, and a stopping worker lets the renames finish: :func:`tuttotal.lifeline.critical`),
+    so an interruption finds either the old output or the new.
     """
     import signal
+
+    from .publish import publish
 
     stopping = {signal.SIGINT, signal.SIGTERM}
     blocked = hasattr(signal, "pthread_sigmask")
     if blocked:
         signal.pthread_sigmask(signal.SIG_BLOCK, stopping)
     try:
-        _swap(staging, final)
+        publish(staging, final, root)
     finally:
         if blocked:
             signal.pthread_sigmask(signal.SIG_UNBLOCK, stopping)
 
 
-def _swap(staging: Path, final: Path) -> None:
-    old = None
-    if final.exists():
-        # Other notebooks' outputs of the place (outputs/<slug>/<notebook>/) are kept.
-        for kept in final.iterdir():
-            if kept.is_dir() and not kept.name.startswith(".") and not (staging / kept.name).exists():
-                kept.rename(staging / kept.name)
-        old = final.with_name(f".{final.name}.old-{os.getpid()}-{time.monotonic_ns()}")
-        final.rename(old)
-    try:
-        staging.rename(final)
-    except BaseException:
-        if old is not None:
-            old.rename(final)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _staging_prefix(final: Path, root: Path) -> str:
+    """``.<slug>.tmp-<pid>-`` (``.<slug>.<notebook>.tmp-…`` for another notebook): staging sits in ``root``,
+    so that publishing ``<root>/<slug>`` never carries away another notebook's run in progress."""
+    return "." + ".".join(final.relative_to(root).parts) + f".tmp-{os.getpid()}-"
 
 
 def run_place(
@@ -332,19 +336,21 @@ def run_place(
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    from . import kernels
+    from . import kernels, lifeline
 
     slug = validate_slug(job.place.slug)
-    final = job.output_folder(output_root)
+    root = Path(output_root).resolve()
+    final = job.output_folder(root)
     final.parent.mkdir(parents=True, exist_ok=True)
     notebook = notebook_path(job.notebook)
     own_kernel = kernel is None
     slot = kernel or kernels.KernelSlot(kernel_name, str(notebook.parent), max_uses=1)
     warm = slot.is_warm
-    staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
+    staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(final, root), dir=root))
     staging.chmod(0o777 & ~_umask())
     start = time.perf_counter()
     ok = False
+    lifeline.track(staging)
     try:
         papermill.execute_notebook(
             str(notebook),
@@ -371,7 +377,7 @@ def run_place(
         summary["timings"]["warm_kernel"] = warm
         summary["run"] = run_record(job, show_code)
         summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _replace_atomically(staging, final)
+        _replace_atomically(staging, final, root)
         ok = True
     except PapermillExecutionError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -392,6 +398,7 @@ def run_place(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     finally:
+        lifeline.untrack(staging)
         slot.done(ok)
         if own_kernel:
             slot.shutdown()
@@ -461,6 +468,10 @@ def run_job(job: PlaceJob, output_root: str | os.PathLike, options: RunOptions =
     from . import kernels
     from .errors import TuttotalError
 
+    if options.supervisor_pid:
+        from . import lifeline
+
+        lifeline.arm(options.supervisor_pid)  # a no-op when the worker's start-up did it
     worker = f"{socket.gethostname()}:{os.getpid()}"
     slug = job.place.slug
     start = time.perf_counter()

@@ -324,8 +324,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise InputError("--scheduler goes with --executor dask", fix="add --executor dask")
     if args.workers < 0:
         raise InputError(f"--workers {args.workers} is not a number of workers", fix="give 1 or more")
+    done: dict[str, PlaceResult] = {}
+    todo = []
+    for job in jobs:  # decided by hashes of the inputs: no spend or boundary file is parsed
+        if args.resume and is_up_to_date(job, args.output, args.show_code):
+            done[job.place.slug] = PlaceResult(
+                job.place.slug, True, 0.0, output=job.output_folder(args.output), status="skipped"
+            )
+        else:
+            todo.append(job)
     single = len(jobs) == 1
-    if single:  # one place: bad input is bad usage, found before any work (exit code 2)
+    if single and todo:  # one place: bad input is bad usage, found before any work (exit code 2)
         print("checking inputs of 1 place…", flush=True)
         check_inputs(jobs[0])
     options = RunOptions(
@@ -334,15 +343,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         check_inputs=not single,
         progress=single and _is_tty(),
     )
-    done: dict[str, PlaceResult] = {}
-    todo = []
-    for job in jobs:
-        if args.resume and is_up_to_date(job, args.output, args.show_code):
-            done[job.place.slug] = PlaceResult(
-                job.place.slug, True, 0.0, output=job.output_folder(args.output), status="skipped"
-            )
-        else:
-            todo.append(job)
     workers = min(args.workers or default_workers(), max(1, len(todo)))
     if done:
         print(f"resume: {len(done)} place(s) up to date, skipped", flush=True)
@@ -455,9 +455,13 @@ def _stop_cleanly_on_signals(output: str) -> None:
                 child.kill()
         except Exception:  # stopping must not fail on a process that is already gone
             pass
+        import contextlib
+
         from .batch import clean_leftovers
 
-        clean_leftovers(output, mine=True)
+        # This thread may hold the output folder's lock (publishing): do not wait long; the next run sweeps.
+        with contextlib.suppress(Exception):
+            clean_leftovers(output, mine=True, timeout=5)
         sys.stdout.flush()
         sys.stderr.write("tuttotal: interrupted; no partial output was kept\n")
         sys.stderr.flush()

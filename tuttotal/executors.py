@@ -16,6 +16,12 @@ the executor:
     whose scheduler is at ``scheduler`` (``tcp://host:port``). Its workers
     need tuttotal installed and the same paths (data, outputs) mounted.
 
+Workers started here die with the process that started them
+(:mod:`tuttotal.lifeline`): if the batch's main process is killed, even by
+``SIGKILL``, each worker kills its kernel, deletes its unfinished staging
+folder and exits within a second or so. Workers of a cluster given by
+``scheduler`` are not the batch's to stop.
+
 Places are handed out largest first (by number of LADs) so that a big place
 does not start last and hold the batch up alone.
 
@@ -63,7 +69,9 @@ def run_local(
     """Run the jobs in ``workers`` local processes; yield results as they finish."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from dataclasses import replace
 
+    from . import lifeline
     from .batch import run_job
 
     root = str(Path(output_root).resolve())
@@ -74,7 +82,11 @@ def run_local(
         return
     started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    options = replace(options, supervisor_pid=os.getpid())
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=lifeline.arm, initargs=(os.getpid(),)
+    )
+    with pool:
         futures = {pool.submit(run_job, job, root, options): job for job in _largest_first(jobs)}
         try:
             for future in as_completed(futures):
@@ -86,6 +98,20 @@ def run_local(
             for future in futures:
                 future.cancel()
             raise
+
+
+def _connect(client_class, scheduler: str, timeout: float = 20.0):
+    """A client of the scheduler at ``scheduler``, or an :class:`~tuttotal.errors.InputError` saying why not."""
+    try:
+        return client_class(scheduler, timeout=timeout)
+    except (OSError, ValueError, TypeError) as exc:  # no scheduler there, a timeout, a malformed address
+        from .errors import InputError
+
+        raise InputError(
+            f"cannot reach the Dask scheduler at {scheduler!r} ({type(exc).__name__}: {exc})",
+            fix="start a scheduler and its workers (dask scheduler; dask worker ADDRESS), check the address "
+            "(e.g. tcp://host:8786), or drop --scheduler to start a LocalCluster",
+        ) from None
 
 
 def run_dask(
@@ -108,13 +134,16 @@ def run_dask(
             fix='pip install "tuttotal[dask]" (or: pip install "dask[distributed]")',
         ) from None
 
+    from dataclasses import replace
+
+    from . import lifeline
     from .batch import run_job
 
     root = str(Path(output_root).resolve())
     started = time.perf_counter()
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = _connect(Client, scheduler)
     else:
         cluster = LocalCluster(
             n_workers=max(1, min(int(workers), len(jobs))),
@@ -124,6 +153,10 @@ def run_dask(
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
+        # Its workers are this process's children: they stop when it dies (armed in their main thread
+        # here, and again by each task, for a worker the nanny restarts).
+        options = replace(options, supervisor_pid=os.getpid())
+        client.run(lifeline.arm, os.getpid())
     try:
         futures = {}
         for job in _largest_first(jobs):

@@ -16,6 +16,10 @@ with a new kernel. Imported modules stay: that is the saving. A kernel is
 shut down and replaced after any failure (its state is not trusted), when
 it has died, and after ``max_uses`` notebooks (to bound memory).
 
+Kernels start through :mod:`tuttotal.kernel_launcher` (:func:`lifeline_command`),
+which has Linux kill a kernel the moment the process that started it dies,
+so a killed worker or batch never leaves a kernel running.
+
 The kernel starts in the notebooks' folder (``cwd`` given to the kernel,
 never a ``chdir`` of the worker), so threads of one worker never race on the
 process's working directory (papermill issue #578).
@@ -78,12 +82,10 @@ class KernelSlot:
 
     def manager(self):
         """The kernel manager for the next notebook: the warm one, or a new (not yet started) one."""
-        from jupyter_client.manager import AsyncKernelManager
-
         if self.km is not None and (self.uses >= self.max_uses or not self._alive()):
             self.shutdown()
         if self.km is None:
-            self.km = AsyncKernelManager(kernel_name=self.kernel_name)
+            self.km = _manager_class()(kernel_name=self.kernel_name)
             self.uses = 0
         return self.km
 
@@ -126,6 +128,50 @@ class KernelSlot:
             raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue', '')}")
 
 
+def lifeline_command(cmd: list[str]) -> list[str]:
+    """The kernel command, started through :mod:`tuttotal.kernel_launcher` so that it dies with its worker.
+
+    Only a kernel of this Python that runs ``ipykernel_launcher`` is
+    changed (another environment may not have tuttotal); any other command
+    is returned as it is, watched by ipykernel's parent poller alone.
+
+    Examples
+    --------
+    >>> import sys
+    >>> lifeline_command([sys.executable, "-m", "ipykernel_launcher", "-f", "k.json"])[1:3]
+    ['-m', 'tuttotal.kernel_launcher']
+    >>> lifeline_command(["/opt/R/bin/R", "--slave", "-f", "k.json"])[0]
+    '/opt/R/bin/R'
+    """
+    import os
+    import sys
+
+    if len(cmd) < 3 or cmd[1:3] != ["-m", "ipykernel_launcher"]:
+        return list(cmd)
+    try:
+        same = os.path.samefile(cmd[0], sys.executable)
+    except OSError:
+        same = False
+    return [cmd[0], "-m", "tuttotal.kernel_launcher", *cmd[3:]] if same else list(cmd)
+
+
+def _manager_class():
+    """jupyter_client's AsyncKernelManager, starting its kernel through :func:`lifeline_command`."""
+    global _MANAGER
+    if _MANAGER is None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        class LifelineKernelManager(AsyncKernelManager):
+            """A kernel manager whose kernels die with the process that started them."""
+
+            def format_kernel_cmd(self, extra_arguments=None):
+                return lifeline_command(super().format_kernel_cmd(extra_arguments))
+
+        _MANAGER = LifelineKernelManager
+    return _MANAGER
+
+
+_MANAGER = None
 _slots = threading.local()
 _all_slots: list[KernelSlot] = []
 _lock = threading.Lock()

@@ -284,11 +284,19 @@ def render(entries: list[dict]) -> str:
 
 
 def write_index(output_root: str | os.PathLike, results: Iterable[Any] = ()) -> Path:
-    """Rebuild ``index.html`` and ``index.json`` in ``output_root``; return the page's path."""
+    """Rebuild ``index.html`` and ``index.json`` in ``output_root``; return the page's path.
+
+    The folder's lock (:func:`tuttotal.publish.output_lock`) is held from
+    reading to writing, so runs finishing at once into one folder each add
+    to the index and none drops another's places.
+    """
+    from .publish import output_lock
+
     root = Path(output_root)
     root.mkdir(parents=True, exist_ok=True)
-    entries = collect(root, results)
-    _write_atomically(root / INDEX_JSON, json.dumps({"places": entries}, indent=1, ensure_ascii=False) + "\n")
     page = root / INDEX_HTML
-    _write_atomically(page, render(entries))
+    with output_lock(root):
+        entries = collect(root, results)
+        _write_atomically(root / INDEX_JSON, json.dumps({"places": entries}, indent=1, ensure_ascii=False) + "\n")
+        _write_atomically(page, render(entries))
     return page
