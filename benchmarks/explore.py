@@ -58,8 +58,8 @@ def _attach_json_comms() -> int:
     """Give every widget made so far a :class:`_JsonComm`; the number of widgets."""
     from ipywidgets.widgets.widget import _instances
 
-    for widget in list(_instances.values()):
-        widget.comm = _JsonComm(widget.model_id)  # without a kernel, ipywidgets gives each widget a comm that sends nothing
+    for widget in list(_instances.values()):  # without a kernel, each widget's comm sends nothing
+        widget.comm = _JsonComm(widget.model_id)
     return len(_instances)
 
 

@@ -804,7 +804,7 @@ def _geometry_path(geometry):
 
 def _map_shapes(data: PlaceData) -> dict:
     """Ward paths (simplified to what a 100 dpi map shows), LAD boundary lines and ward centres, made once."""
-    if data.shapes:
+    if "paths" in data.shapes:
         return data.shapes
     import shapely
 

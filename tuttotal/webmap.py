@@ -73,6 +73,9 @@ _CSS = """
 .tt-webmap .tt-buttons button { width:28px; height:28px; font:16px/1 system-ui,sans-serif; background:#fff;
   border:1px solid #9aa4ae; border-radius:4px; cursor:pointer; padding:0; }
 .tt-webmap .tt-legend { flex:0 0 210px; font-size:12.5px; line-height:1.6; }
+.tt-webmap .tt-legend button[data-view] { display:block; margin:2px 0; padding:1px 8px;
+  font:12.5px system-ui,sans-serif; background:#fff; border:1px solid #9aa4ae; border-radius:4px;
+  cursor:pointer; text-align:left; }
 .tt-webmap .tt-legend b { display:block; margin-bottom:2px; }
 .tt-webmap .tt-legend span.sw { display:inline-block; width:16px; height:12px; margin-right:7px;
   vertical-align:-1px; border:1px solid #999; }
@@ -130,6 +133,9 @@ _SCRIPT = """
     svg.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
     box.querySelectorAll('button[data-zoom-by]').forEach(function (b) {
       b.addEventListener('click', function () { zoom(parseFloat(b.getAttribute('data-zoom-by'))); });
+    });
+    box.querySelectorAll('button[data-view]').forEach(function (b) {
+      b.addEventListener('click', function () { v = b.getAttribute('data-view').split(' ').map(Number); show(); });
     });
     var reset = box.querySelector('button[data-reset]');
     if (reset) { reset.addEventListener('click', function () { v = full.slice(); show(); }); }
@@ -621,6 +627,14 @@ def places_map(folders: Sequence[Path]) -> str:
         paths.append(_shift_path(ward["path"], (ox - minx) / unit, (maxy - oy) / unit, u / unit))
         boxes.append(_path_box(paths[-1]))
     box = np.array(boxes)
+    owners = np.array([place["slug"] for place, *_ in rows])
+    buttons = ["<b style='margin-top:10px'>Zoom to a place</b>"]
+    for place in places:
+        mine = box[owners == place["slug"]]
+        x0, y0, x1, y1 = mine[:, 0].min(), mine[:, 1].min(), mine[:, 2].max(), mine[:, 3].max()
+        pad = 0.08 * max(x1 - x0, y1 - y0, 1)
+        view = f"{x0 - pad:.0f} {y0 - pad:.0f} {x1 - x0 + 2 * pad:.0f} {y1 - y0 + 2 * pad:.0f}"
+        buttons.append(f"<button type='button' data-view='{view}'>{html.escape(place['name'])}</button>")
     per_head = np.array([np.nan if w["per_head_gbp"] is None else w["per_head_gbp"] for _, w, *_ in rows])
     fills, legend = _classes(per_head, "quantiles", 7)
     shapes = []
@@ -655,6 +669,7 @@ def places_map(folders: Sequence[Path]) -> str:
         legend=legend,
         note=note,
         label="Interactive map of every place run",
+        extra_legend=buttons,
     )
 
 
