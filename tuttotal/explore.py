@@ -1408,6 +1408,7 @@ class Explorer:
             ".tuttotal-explorer select[multiple] option { padding: 1px 4px; }"
             ".tuttotal-explorer select[multiple] { background: white; }"
             ".tuttotal-explorer .tuttotal-map.leaflet-container { background: #f4f6f8; }"
+            ".tuttotal-explorer .tuttotal-map path.leaflet-interactive[fill='none'] { pointer-events: none; }"
             "</style>"
         )
         self.widget = w.VBox(

@@ -6,7 +6,10 @@ basemap**: no tile is ever requested, so the map works with no network,
 and the wards, district boundaries and focus wards are all it shows. The
 wards are one GeoJSON layer (WGS84, simplified once to what the screen
 shows, about 25 m for Kent); a change of control rewrites only the fill of
-each ward, a change of the chosen ward only the outline layer.
+each ward, a change of the chosen ward only the outline layer. Outlines
+(districts, focus wards, the chosen ward) are drawn over the wards without
+fill, and the explorer's CSS lets the pointer through them, so hover and
+click always reach the ward.
 
 * **hover** a ward: its name, district and the measure's value, in a box
   on the map (the kernel answers Leaflet's ``mouseover``);
@@ -39,8 +42,6 @@ if TYPE_CHECKING:
 
 __all__ = ["LeafletWardMap", "leaflet_shapes"]
 
-LINES_PANE = "tuttotal-lines"
-MARKS_PANE = "tuttotal-marks"
 #: The widget's size on screen, used to open the map on the whole place.
 WIDTH_PX, HEIGHT_PX = 640, 500
 SELECTED_EDGE = "#c2185b"
@@ -160,7 +161,6 @@ class LeafletWardMap:
             zoom_delta=0.5,
             scroll_wheel_zoom=True,
             attribution_control=False,
-            panes={LINES_PANE: {"zIndex": 450, "pointerEvents": "none"}, MARKS_PANE: {"zIndex": 460}},
             layout=w.Layout(width="100%", height=f"{HEIGHT_PX}px"),
         )
         self.widget.add_class("tuttotal-map")
@@ -175,7 +175,6 @@ class LeafletWardMap:
         self.lines = GeoJSON(
             data=shapes["lad_lines"],
             style={"color": LAD_EDGE, "weight": 1.3, "fill": False, "opacity": 1},
-            pane=LINES_PANE,
             name="District boundaries",
         )
         focus = set(data.run.focus.ward_code)
@@ -183,13 +182,11 @@ class LeafletWardMap:
         self.focus = GeoJSON(
             data=self._subset(self.focus_codes),
             style={"color": "#111111", "weight": 2.2, "fill": False, "opacity": 1},
-            pane=LINES_PANE,
             name="Focus wards",
         )
         self.selected = GeoJSON(
             data=self._subset([]),
             style={"color": SELECTED_EDGE, "weight": 4, "fill": False, "opacity": 1},
-            pane=LINES_PANE,
             name="Chosen ward",
         )
         for layer in (self.wards, self.lines, self.focus, self.selected):
