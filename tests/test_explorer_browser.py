@@ -272,14 +272,15 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
         page.locator(".tuttotal-map").scroll_into_view_if_needed()
         x, y = _screen_point(page, kent_wards, MARGATE_CENTRAL)
         page.mouse.move(x, y)
-        for _ in range(3):  # Leaflet zooms about the pointer: the ward stays under it
-            page.mouse.wheel(0, -120)
+        for _ in range(2):  # Leaflet zooms about the pointer (here a level a turn): the ward stays under it
+            page.mouse.wheel(0, -60)
             page.wait_for_timeout(700)
         page.mouse.move(x + 1, y)
         page.mouse.move(x, y)
         page.wait_for_function(
             "() => (document.querySelector('.tuttotal-hover')?.innerText || '').includes('Margate Central')"
         )
+        assert page.evaluate("() => document.querySelector('.leaflet-control-scale-line').innerText") != ""
         hover = page.locator(".tuttotal-hover").inner_text()
         assert "Thanet" in hover and "£ per head" in hover
         _shoot(page, "explorer-3-hover-margate-central")

@@ -1407,7 +1407,7 @@ class Explorer:
             " background: #cfe3f1 linear-gradient(0deg, #cfe3f1 0%, #cfe3f1 100%); color: #1a1a1a; }"
             ".tuttotal-explorer select[multiple] option { padding: 1px 4px; }"
             ".tuttotal-explorer select[multiple] { background: white; }"
-            ".tuttotal-explorer .tuttotal-map.leaflet-container { background: #f4f6f8; }"
+            ".tuttotal-explorer .leaflet-container { background: #f4f6f8; }"
             ".tuttotal-explorer .tuttotal-map path.leaflet-interactive[fill='none'] { pointer-events: none; }"
             "</style>"
         )
