@@ -111,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         "classes": lambda: setattr(
             explorer.k_box, "value", rng.choice([k for k in range(2, 10) if k != explorer.k_box.value])
         ),
-        "ward": lambda: setattr(explorer.ward_box, "value", rng.choice(labels)),
+        "ward": lambda: setattr(
+            explorer.ward_box, "value", rng.choice([w for w in labels if w != explorer.ward_box.value])
+        ),
     }
     times: dict[str, list[float]] = {kind: [] for kind in changes}
     sent: list[int] = []
@@ -143,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     run = explorer._runs[explorer.key]
     for _ in range(args.baseline_rounds):
         t0 = time.perf_counter()
-        figure = run.ward_map()
+        figure = run._draw_ward_map(scheme="quantiles", k=5)  # a new drawing (run.ward_map() keeps the first)
         figure.savefig(io.BytesIO(), format="png", dpi=100, bbox_inches="tight")
         house.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
