@@ -173,7 +173,7 @@ def _fills(page) -> list[str]:
 
 
 def _wait_for_wards(page, count: int) -> None:
-    page.wait_for_function(f"() => document.querySelectorAll(\"{WARDS}\").length === {count}", timeout=STEP_TIMEOUT_MS)
+    page.wait_for_function(f'() => document.querySelectorAll("{WARDS}").length === {count}', timeout=STEP_TIMEOUT_MS)
 
 
 def _wait_for_new_fills(page, before: list[str]) -> list[str]:
@@ -192,7 +192,7 @@ def _screen_point(page, wards, code: str) -> tuple[float, float]:
     west, south, east, north = frame.total_bounds
     inner = frame.loc[frame.ward_code == code].geometry.iloc[0].representative_point()
     box = page.evaluate(
-        f"() => {{ const r = Array.from(document.querySelectorAll(\"{WARDS}\")).map(p => p.getBoundingClientRect());"
+        f'() => {{ const r = Array.from(document.querySelectorAll("{WARDS}")).map(p => p.getBoundingClientRect());'
         " return {left: Math.min(...r.map(b => b.left)), right: Math.max(...r.map(b => b.right)),"
         " top: Math.min(...r.map(b => b.top)), bottom: Math.max(...r.map(b => b.bottom))}; }"
     )

@@ -22,9 +22,9 @@ Speed comes from loading a place once: :class:`PlaceData` keeps the
 apportioned spend as a cube of pence (ward x theme x agency type), so a
 change of control is a masked sum over that cube, a classification and a
 new fill for each ward of a map made once (only the fills and the chosen
-ward's outline go to the browser). The update path is made of plain functions (:func:`ward_table`,
-:func:`classify`, :func:`ward_profile`, ...) that the tests and
-``benchmarks/explore.py`` call without a browser.
+ward's outline go to the browser). The update path is made of plain
+functions (:func:`ward_table`, :func:`classify`, :func:`ward_profile`, ...)
+that the tests and ``benchmarks/explore.py`` call without a browser.
 
 Examples
 --------

@@ -630,7 +630,7 @@ def places_map(folders: Sequence[Path]) -> str:
     buttons = ["<b style='margin-top:10px'>Zoom to a place</b>"]
     for place in places:
         mine = box[owners == place["slug"]]
-        x0, y0, x1, y1 = mine[:, 0].min(), mine[:, 1].min(), mine[:, 2].max(), mine[:, 3].max()
+        x0, y0, x1, y1 = np.nanmin(mine[:, 0]), np.nanmin(mine[:, 1]), np.nanmax(mine[:, 2]), np.nanmax(mine[:, 3])
         pad = 0.08 * max(x1 - x0, y1 - y0, 1)
         view = f"{x0 - pad:.0f} {y0 - pad:.0f} {x1 - x0 + 2 * pad:.0f} {y1 - y0 + 2 * pad:.0f}"
         buttons.append(f"<button type='button' data-view='{view}'>{html.escape(place['name'])}</button>")
@@ -653,8 +653,8 @@ def places_map(folders: Sequence[Path]) -> str:
                 f"{place['slug']}:{ward['code']}",
             )
         )
-    width = float(box[:, 2].max()) * unit
-    height = float(box[:, 3].max()) * unit
+    width = float(np.nanmax(box[:, 2])) * unit
+    height = float(np.nanmax(box[:, 3])) * unit
     synthetic = [p["name"] for p in places if p.get("spend") == "synthetic"]
     note = "Hover a ward; zoom with the wheel, the buttons or a double click, drag to move."
     if synthetic:
@@ -690,4 +690,4 @@ def _shift_path(path: str, dx: float, dy: float, scale: float) -> str:
 def _path_box(path: str) -> tuple[float, float, float, float]:
     numbers = [int(n) for n in path.replace("M", " ").replace("Z", " ").replace(",", " ").split()]
     xs, ys = numbers[0::2], numbers[1::2]
-    return (min(xs), min(ys), max(xs), max(ys)) if xs else (0, 0, 0, 0)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (np.nan, np.nan, np.nan, np.nan)
