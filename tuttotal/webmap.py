@@ -64,7 +64,7 @@ _CSS = """
 .tt-webmap svg .tt-shapes path { stroke:#ffffff; stroke-width:0.5; }
 .tt-webmap svg .tt-shapes path:hover { stroke:#c2185b; stroke-width:2.5; }
 .tt-webmap svg .tt-lines path { fill:none; stroke:#3a3a3a; stroke-width:0.9; pointer-events:none; }
-.tt-webmap svg .tt-marks path { fill:none; stroke:#111; stroke-width:2; pointer-events:none; }
+.tt-webmap svg .tt-marks path { fill:none; stroke-width:2.5; pointer-events:none; }
 .tt-webmap .tt-tip { position:absolute; display:none; pointer-events:none; background:rgba(255,255,255,.97);
   border:1px solid #9aa4ae; border-radius:4px; padding:5px 8px; box-shadow:0 1px 4px rgba(0,0,0,.2);
   font-size:12.5px; white-space:nowrap; z-index:5; }
@@ -246,6 +246,7 @@ def render(
     note: str = "",
     label: str = "map",
     extra_legend: Sequence[str] = (),
+    mark_colour: str = "#111111",
 ) -> str:
     """One self-contained interactive map: SVG shapes with tooltips, outlines, legend, zoom buttons and script.
 
@@ -278,7 +279,7 @@ def render(
         if s.path
     )
     line_paths = "".join(f"<path d='{d}'/>" for d in lines if d)
-    mark_paths = "".join(f"<path d='{d}'/>" for d in marks if d)
+    mark_paths = "".join(f"<path d='{d}' style='stroke:{mark_colour}'/>" for d in marks if d)
     rows = "".join(
         f"<div><span class='sw' style='background:{colour}'></span>{html.escape(text)}</div>" for colour, text in legend
     )
@@ -579,7 +580,8 @@ def england_map(run: PlaceReport) -> WebMap | str:
         marks=marks,
         note=f"{note} Hover a district; zoom and drag as on the ward map. {run.attribution}",
         label=f"Map of England's districts with {run.place.name}",
-        extra_legend=[_outline_legend(f"{run.place.name}")],
+        extra_legend=[_outline_legend(f"{run.place.name}", OUTLINE, 2.5)],
+        mark_colour=OUTLINE,
     )
     shown = [None if not np.isfinite(v) else float(v) for v in values]
     return WebMap(block, {"lads": list(lads["lad_code"]), "values": shown})
