@@ -72,7 +72,8 @@ def test_the_index_lists_every_place_its_status_and_thumbnail(batch):
         assert f'id="{slug}"' in page
     assert page.count("data:image/png;base64,") == 3
     assert 'href="lewisham/report.html"' in page and "amount_gbp" in page
-    assert "<link" not in page and "<script" not in page  # no external assets
+    assert "<link" not in page and "<script src" not in page and "<img src=\"http" not in page  # no external assets
+    assert page.count("<script>") == 1  # the map of every place: its script inline
     entries = {e["slug"]: e for e in json.loads((out / "index.json").read_text())["places"]}
     assert entries["croydon"]["status"] == "failed" and entries["lewisham"]["status"] == "ok"
 
@@ -212,5 +213,98 @@ def test_index_and_a_report_render_in_headless_chromium(batch):
             page.wait_for_load_state("load")
             assert page.url.endswith("lewisham/report.html")
             assert "Lewisham" in page.inner_text("body")
+        finally:
+            browser.close()
+
+
+def _hover_a_shape(page, block):
+    """Move the mouse onto a hoverable shape of an interactive map (found by elementFromPoint); its data-tip."""
+    block.scroll_into_view_if_needed()
+    point = block.evaluate(
+        """box => { const r = box.querySelector('svg').getBoundingClientRect();
+        for (let fy = 0.05; fy < 0.96; fy += 0.03) for (let fx = 0.05; fx < 0.96; fx += 0.03) {
+          const x = r.left + fx * r.width, y = r.top + fy * r.height;
+          const hit = document.elementFromPoint(x, y);
+          const tip = hit && box.contains(hit) ? hit.getAttribute('data-tip') : null;
+          if (tip) return {x, y, tip};
+        } return null; }"""
+    )
+    assert point, "no shape under any sampled point"
+    page.mouse.move(point["x"], point["y"])
+    return point
+
+
+def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch):
+    """report.html and index.html with the network cut: the maps draw, hover shows a tooltip, the wheel zooms."""
+    path, sync_api = chromium()
+    _, out, _ = batch
+    artifacts = REPO / "outputs" / "test-artifacts"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=path, headless=True, args=args)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 1000})
+            blocked: list[str] = []
+
+            def only_files(route):
+                if route.request.url.startswith("file:"):
+                    route.continue_()
+                else:  # every network request: refused, and remembered
+                    blocked.append(route.request.url)
+                    route.abort()
+
+            page.route("**/*", only_files)
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+
+            place = "herefordshire"  # a real count, as the batch fixture left it (the resume test changes lewisham)
+            summary = json.loads((out / place / "summary.json").read_text())
+            assert summary["spend"] == "real"
+            page.goto((out / place / "report.html").as_uri())
+            page.wait_for_load_state("load")
+            wards = page.locator(".tt-webmap[data-map^='Interactive ward map']")
+            assert wards.count() == 1
+            block = wards.first
+            assert block.get_attribute("data-ready") == "1"  # the inline script ran
+            assert block.locator("svg .tt-shapes path[data-tip]").count() == summary["wards"]
+            block.scroll_into_view_if_needed()
+            point = _hover_a_shape(page, block)
+            tip = block.locator(".tt-tip")
+            tip.wait_for(state="visible")
+            text = tip.inner_text()
+            first_line = point["tip"].split("\n")[0]
+            assert text.splitlines()[0] == first_line and "Herefordshire" in text
+            assert "Per head: £" in text and "Spending: £" in text and "Income-deprived:" in text
+            block.screenshot(path=str(artifacts / "report-ward-map-hover.png"))
+            page.mouse.wheel(0, -300)
+            page.wait_for_function(
+                "b => parseFloat(b.getAttribute('data-zoom') || '1') > 1", arg=block.element_handle()
+            )
+            block.screenshot(path=str(artifacts / "report-ward-map-zoomed.png"))
+
+            england = page.locator(".tt-webmap[data-map^='Map of England']")
+            assert england.count() == 1
+            assert england.locator("svg .tt-shapes path[data-tip]").count() == 326
+            assert england.locator("svg .tt-marks path").count() == 1  # Herefordshire's one LAD, outlined
+            assert "Top-down £ per head" in england.locator(".tt-legend").inner_text()
+            england.scroll_into_view_if_needed()
+            _hover_a_shape(page, england)
+            england.locator(".tt-tip").wait_for(state="visible")
+            assert "Top-down per head" in england.locator(".tt-tip").inner_text()
+            england.screenshot(path=str(artifacts / "report-england-map.png"))
+
+            page.goto((out / "index.html").as_uri())
+            page.wait_for_load_state("load")
+            every = page.locator(".tt-webmap[data-map='Interactive map of every place run']")
+            assert every.count() == 1
+            ok = [e for e in json.loads((out / "index.json").read_text())["places"] if e.get("has_report")]
+            assert every.locator("svg .tt-shapes path[data-tip]").count() == sum(e["wards"] for e in ok)
+            _hover_a_shape(page, every)
+            every.locator(".tt-tip").wait_for(state="visible")
+            assert "Per head" in every.locator(".tt-tip").inner_text()
+            every.screenshot(path=str(artifacts / "index-map-hover.png"))
+            assert not errors, errors
+            assert not blocked, f"pages asked the network for {blocked}"
         finally:
             browser.close()

@@ -163,9 +163,12 @@ def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards
     explorer = explore.Explorer("demo", data_dir=str(wards_dir), output_dir=str(tmp_path))
     explorer.set_place("kent")
     assert explorer.data.slug == "kent" and len(explorer.ward_box.options) == 283
-    first = explorer.map_image.value
+    def fills():
+        return [f["properties"]["style"]["fillColor"] for f in explorer.view.wards.data["features"]]
+
+    first = fills()
     explorer.themes_box.value = explorer.data.themes[:2]
-    assert explorer.map_image.value != first
+    assert fills() != first  # the map widget's wards were recoloured
     assert "2 of 9 themes" in explorer.map_title.value
     profile = explorer.select_ward("Margate Central")
     assert "Margate Central" in explorer.profile_html.value and profile.ward_code == MARGATE_CENTRAL
@@ -198,3 +201,42 @@ def test_an_unknown_ward_or_place_is_said_not_raised(demo):
     explorer.lads_box.value = "E07999999"
     assert "not an English LAD code" in explorer.status.value
     assert explorer.data.slug == "demo"
+
+
+def test_the_map_widget_hovers_and_chooses_a_ward_on_click(wards_dir):
+    """The map is an ipyleaflet widget with no basemap: hover names a ward, a click chooses it everywhere."""
+    from ipyleaflet import GeoJSON, Map, TileLayer
+
+    explorer = explore.Explorer("kent", data_dir=str(wards_dir))
+    view = explorer.view
+    assert isinstance(view.widget, Map) and "tuttotal-map" in view.widget._dom_classes
+    assert not any(isinstance(layer, TileLayer) for layer in view.widget.layers)  # no tile: works offline
+    assert view.widget.scroll_wheel_zoom and view.widget.zoom > 7
+    wards = next(layer for layer in view.widget.layers if isinstance(layer, GeoJSON) and layer.name == "Wards")
+    assert len(wards.data["features"]) == 283
+    codes = [f["properties"]["code"] for f in wards.data["features"]]
+    assert codes == list(explorer.data.wards.ward_code)
+
+    # Hover: what Leaflet sends on mouseover (the feature and its properties).
+    feature = wards.data["features"][codes.index(MARGATE_CENTRAL)]
+    hover = {"event": "mouseover", "feature": feature, "properties": feature["properties"]}
+    wards._handle_mouse_events(None, hover, [])
+    assert "Margate Central" in view.hover.value and "Thanet" in view.hover.value
+    assert "£ per head" in view.hover.value and "£" in view.hover.value.split("£ per head")[1]
+
+    # Click: the ward is chosen, the list follows, the profile opens, the map outlines it.
+    wards._handle_mouse_events(None, {**hover, "event": "click"}, [])
+    assert explorer.ward_box.value.startswith("Margate Central")
+    assert explorer.selection.ward == MARGATE_CENTRAL
+    assert "Margate Central" in explorer.profile_html.value and "Margate Central" in explorer.legend.value
+    assert [f["properties"]["code"] for f in view.selected.data["features"]] == [MARGATE_CENTRAL]
+
+    # A control still updates map, legend, breakdown and profile together.
+    legend, breakdown, profile = explorer.legend.value, explorer.themes_html.value, explorer.profile_html.value
+    fills = [f["properties"]["style"]["fillColor"] for f in wards.data["features"]]
+    explorer.themes_box.value = explorer.data.themes[:2]
+    assert explorer.legend.value != legend and explorer.themes_html.value != breakdown
+    assert explorer.profile_html.value != profile and "Margate Central" in explorer.profile_html.value
+    assert [f["properties"]["style"]["fillColor"] for f in wards.data["features"]] != fills
+    explorer.measure_box.value = "total"
+    assert "£ total" in explorer.legend.value and "£ total" in view.describe(MARGATE_CENTRAL)

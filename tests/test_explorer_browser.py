@@ -4,10 +4,13 @@ Starts JupyterLab on a free localhost port with a random token and fresh
 config, runtime, settings and workspace folders (nothing of the user's is
 read; news, update checks and autosave are off), opens
 ``notebooks/explore.ipynb``, runs all cells, changes the place to Kent and
-the themes, checks that the map image changed, chooses Margate Central and
-checks its profile, exports, and saves screenshots to
-``outputs/test-artifacts/``. JupyterLab (with its kernels) and the browser
-are stopped whatever happens.
+the themes, checks that the map widget (ipyleaflet) recoloured its wards,
+zooms in on Margate Central with the wheel, hovers it (the map names it),
+clicks it (its profile opens and the ward list follows), exports, and saves
+screenshots to ``outputs/test-artifacts/``. Every request that does not go
+to the JupyterLab server on localhost is refused and must not happen: the
+map has no basemap tiles. JupyterLab (with its kernels) and the browser are
+stopped whatever happens.
 
 Skipped, with the reason, when Chromium or the real ward files are missing
 (``.ci/run`` installs the ``chromium`` package).
@@ -30,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from .conftest import MARGATE_CENTRAL, REPO
 
 ARTIFACTS = REPO / "outputs" / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -162,18 +165,40 @@ def browser():
             chromium.close()
 
 
-def _map_src(page) -> str:
-    return page.locator(".tuttotal-map").first.get_attribute("src") or ""
+WARDS = ".tuttotal-map .leaflet-overlay-pane path:not([fill='none'])"  # outlines have no fill
 
 
-def _wait_for_new_map(page, before: str) -> str:
+def _fills(page) -> list[str]:
+    return page.eval_on_selector_all(WARDS, "paths => paths.map(p => p.getAttribute('fill'))")
+
+
+def _wait_for_wards(page, count: int) -> None:
+    page.wait_for_function(f'() => document.querySelectorAll("{WARDS}").length === {count}', timeout=STEP_TIMEOUT_MS)
+
+
+def _wait_for_new_fills(page, before: list[str]) -> list[str]:
     page.wait_for_function(
-        "before => { const img = document.querySelector('.tuttotal-map');"
-        " return img && img.getAttribute('src') && img.getAttribute('src') !== before; }",
+        f"before => {{ const now = Array.from(document.querySelectorAll(\"{WARDS}\")).map(p => p.getAttribute('fill'));"
+        " return now.length === before.length && now.some((f, i) => f !== before[i]); }",
         arg=before,
         timeout=STEP_TIMEOUT_MS,
     )
-    return _map_src(page)
+    return _fills(page)
+
+
+def _screen_point(page, wards, code: str) -> tuple[float, float]:
+    """Where a ward is on screen: its inner point, placed by the map's drawn extent (Web Mercator is linear)."""
+    frame = wards.to_crs(3857)
+    west, south, east, north = frame.total_bounds
+    inner = frame.loc[frame.ward_code == code].geometry.iloc[0].representative_point()
+    box = page.evaluate(
+        f'() => {{ const r = Array.from(document.querySelectorAll("{WARDS}")).map(p => p.getBoundingClientRect());'
+        " return {left: Math.min(...r.map(b => b.left)), right: Math.max(...r.map(b => b.right)),"
+        " top: Math.min(...r.map(b => b.top)), bottom: Math.max(...r.map(b => b.bottom))}; }"
+    )
+    x = box["left"] + (inner.x - west) / (east - west) * (box["right"] - box["left"])
+    y = box["top"] + (north - inner.y) / (north - south) * (box["bottom"] - box["top"])
+    return x, y
 
 
 def _shoot(page, name: str) -> None:
@@ -182,7 +207,7 @@ def _shoot(page, name: str) -> None:
     page.locator(".tuttotal-explorer").first.screenshot(path=str(ARTIFACTS / f"{name}-explorer.png"))
 
 
-def test_the_explorer_in_jupyterlab(jupyterlab, browser):
+def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -192,6 +217,16 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser):
     page.set_default_timeout(STEP_TIMEOUT_MS)
     messages: list[str] = []
     page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    outside: list[str] = []
+
+    def only_jupyterlab(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:  # tiles, fonts, anything from the network: refused, and remembered
+            outside.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_jupyterlab)
     try:
         page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
         page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
@@ -204,10 +239,10 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser):
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         page.wait_for_selector(".tuttotal-explorer", timeout=STEP_TIMEOUT_MS)
-        page.wait_for_function("() => (document.querySelector('.tuttotal-map')?.getAttribute('src') || '').length > 0")
+        _wait_for_wards(page, 24)  # the demo's wards, drawn by Leaflet
         assert "Demo Vale" in page.locator(".tuttotal-header").inner_text()
+        assert page.locator(".tuttotal-map .leaflet-tile").count() == 0  # no basemap
         _shoot(page, "explorer-1-demo")
-        first = _map_src(page)
 
         # Place: Kent. Loaded once in the kernel, then the map and the breakdown redraw.
         page.locator(".tuttotal-place select").select_option(label="Kent")
@@ -215,36 +250,53 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser):
             "() => (document.querySelector('.tuttotal-header')?.innerText || '').includes('Kent')",
             timeout=STEP_TIMEOUT_MS,
         )
-        kent_map = _wait_for_new_map(page, first)
+        _wait_for_wards(page, 283)
         assert "283 wards" in page.locator(".tuttotal-header").inner_text()
+        kent_fills = _fills(page)
 
-        # Themes: two of them. The map image changes.
+        # Themes: two of them. The wards are recoloured, the title says so.
         themes = page.locator(".tuttotal-themes select option").all_inner_texts()
         assert len(themes) == 9
         page.locator(".tuttotal-themes select").select_option(themes[:2])
-        themed_map = _wait_for_new_map(page, kent_map)
-        assert themed_map != kent_map
+        _wait_for_new_fills(page, kent_fills)
         page.wait_for_function(
             "() => (document.querySelector('.tuttotal-map-title')?.innerText || '').includes('2 of 9 themes')"
         )
         assert "Kent: public spending per head by ward" in page.locator(".tuttotal-map-title").inner_text()
         _shoot(page, "explorer-2-kent-themes")
 
-        # All themes again, then choose Margate Central in the searchable list.
+        # All themes again, then zoom in on Margate Central with the wheel, hover it, click it.
+        themed = _fills(page)
         page.locator("button.tuttotal-all").click()
-        all_map = _wait_for_new_map(page, themed_map)
-        ward = page.locator(".tuttotal-ward input")
-        ward.fill("Margate Central")
-        ward.press("Enter")
+        _wait_for_new_fills(page, themed)
+        page.locator(".tuttotal-map").scroll_into_view_if_needed()
+        x, y = _screen_point(page, kent_wards, MARGATE_CENTRAL)
+        page.mouse.move(x, y)
+        for _ in range(2):  # Leaflet zooms about the pointer (here a level a turn): the ward stays under it
+            page.mouse.wheel(0, -60)
+            page.wait_for_timeout(700)
+        page.mouse.move(x + 1, y)
+        page.mouse.move(x, y)
+        page.wait_for_function(
+            "() => (document.querySelector('.tuttotal-hover')?.innerText || '').includes('Margate Central')"
+        )
+        assert page.evaluate("() => document.querySelector('.leaflet-control-scale-line').innerText") != ""
+        hover = page.locator(".tuttotal-hover").inner_text()
+        assert "Thanet" in hover and "£ per head" in hover
+        _shoot(page, "explorer-3-hover-margate-central")
+        page.mouse.click(x, y)
         page.wait_for_function(
             "() => (document.querySelector('.tuttotal-profile')?.innerText || '').includes('Margate Central')"
         )
-        _wait_for_new_map(page, all_map)  # the ward is marked on the map
         profile = page.locator(".tuttotal-profile").inner_text()
         assert "E05005093" in profile and "Thanet" in profile
         assert "Rank" in profile and "of 283 in Kent" in profile
         assert "health and wellbeing" in profile
-        _shoot(page, "explorer-3-margate-central")
+        assert page.locator(".tuttotal-ward input").input_value().startswith("Margate Central")  # the list follows
+        page.wait_for_function(
+            "() => (document.querySelector('.tuttotal-legend')?.innerText || '').includes('Margate Central')"
+        )
+        _shoot(page, "explorer-4-clicked-margate-central")
 
         # Export: the files are written and the explorer says where.
         page.locator("button.tuttotal-export").click()
@@ -255,7 +307,8 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser):
         assert "outputs/kent/explore" in status
         png = next(name for name in status.replace(",", " ").split() if name.endswith(".png"))
         assert (REPO / "outputs" / "kent" / "explore" / png).is_file()
-        _shoot(page, "explorer-4-exported")
+        _shoot(page, "explorer-5-exported")
+        assert not outside, f"the explorer asked the network for {outside[:5]}"
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "explorer-failure.png"))
         (ARTIFACTS / "explorer-console.txt").write_text("\n".join(messages), encoding="utf-8")

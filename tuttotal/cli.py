@@ -421,7 +421,8 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     for name in names:
         print(f"{name}  {sources.get_path(name, args.data_dir or None)}")
     print(
-        f"{len(names)} population, deprivation, lookup, regional analysis and outturn file(s) present and verified"
+        f"{len(names)} population, deprivation, lookup, regional analysis, outturn and LAD boundary file(s) "
+        "present and verified"
     )
     return 0
 

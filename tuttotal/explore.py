@@ -8,19 +8,23 @@ One call shows it::
 Controls: the place (the pilots, Cumbria, Herefordshire and the synthetic
 demo, or LAD codes typed), the year, the measure (£ total, £ per head,
 share of place), the themes and agency types counted, the classification
-scheme and the number of classes. The ward map and the theme breakdown
-update together; choosing a ward in the searchable list opens its profile
-(totals by theme, the comparison with its LAD and the place, its ranks).
-The export button writes the current map (PNG) and tables (CSV) to
+scheme and the number of classes. The ward map is an ipyleaflet widget
+(:class:`tuttotal.leaflet_map.LeafletWardMap`, no basemap, so it works
+offline): hover a ward for its name, district and value, zoom and pan,
+click a ward to choose it. The map, legend, theme breakdown and profile
+update together; choosing a ward (on the map or in the searchable list)
+opens its profile (totals by theme, the comparison with its LAD and the
+place, its ranks). The export button writes the current map as the house
+PNG (:class:`ExplorerMap`) and the tables (CSV) to
 ``outputs/<slug>/explore/`` and says where.
 
 Speed comes from loading a place once: :class:`PlaceData` keeps the
 apportioned spend as a cube of pence (ward x theme x agency type), so a
 change of control is a masked sum over that cube, a classification and a
-redraw of the face colours of a map drawn once (:class:`ExplorerMap`). The
-update path is made of plain functions (:func:`ward_table`,
-:func:`classify`, :func:`ward_profile`, ...) that the tests and
-``benchmarks/explore.py`` call without a browser.
+new fill for each ward of a map made once (only the fills and the chosen
+ward's outline go to the browser). The update path is made of plain
+functions (:func:`ward_table`, :func:`classify`, :func:`ward_profile`, ...)
+that the tests and ``benchmarks/explore.py`` call without a browser.
 
 Examples
 --------
@@ -54,6 +58,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
+    from .leaflet_map import LeafletWardMap
     from .report import PlaceReport
 
 __all__ = [
@@ -694,7 +699,7 @@ def _geometry_path(geometry):
 
 def _map_shapes(data: PlaceData) -> dict:
     """Ward paths (simplified to what a 100 dpi map shows), LAD boundary lines and ward centres, made once."""
-    if data.shapes:
+    if "paths" in data.shapes:
         return data.shapes
     import shapely
 
@@ -730,10 +735,10 @@ def legend_html(
     """The map's legend as HTML: the classes with their colours and ward counts, then the outlines."""
     from matplotlib.colors import to_hex
 
-    from .maps import LAD_EDGE, NO_DATA_COLOUR, _colours
+    from .style import LAD_EDGE, NO_DATA_COLOUR, class_colours
 
     labels = class_labels(bins, values, classes, value_format(measure)) if bins.size else []
-    palette = [to_hex(c) for c in _colours(max(bins.size, 1))]
+    palette = [to_hex(c) for c in class_colours(max(bins.size, 1))]
     swatch = "display:inline-block;width:16px;height:12px;margin-right:7px;vertical-align:-1px;"
     rows = [
         f"<div><span style='{swatch}background:{colour};border:1px solid #999'></span>{_escape(label)}</div>"
@@ -931,10 +936,10 @@ class ExplorerMap:
         from matplotlib.lines import Line2D
         from matplotlib.patches import Patch
 
-        from .maps import _colours
+        from .style import class_colours
 
         values = table["value"].to_numpy(dtype=float)
-        palette = _colours(max(bins.size, 1))
+        palette = class_colours(max(bins.size, 1))
         colours = np.array([to_rgba(self.no_data)] * len(values))
         has = classes >= 0
         if bins.size:
@@ -1158,7 +1163,7 @@ class Explorer:
         self.output_dir = output_dir
         self._runs: dict[str, PlaceReport] = {}
         self._data: dict[tuple[str, str], PlaceData] = {}
-        self._maps: dict[str, ExplorerMap] = {}
+        self._maps: dict[str, LeafletWardMap] = {}
         self._export_maps: dict[tuple[str, str], ExplorerMap] = {}
         self._quiet = False
         self.timings: dict[str, float] = {}
@@ -1214,7 +1219,7 @@ class Explorer:
             layout=w.Layout(width="auto", margin="0 4px 6px 0"),
             style={"description_width": "44px"},
         )
-        self.map_image = w.Image(format="png", layout=w.Layout(width="100%", max_width="660px", height="auto"))
+        self.map_box = w.Box(layout=w.Layout(width="100%", max_width="680px"))
         self.map_title = w.HTML(layout=w.Layout(width="100%"))
         self.legend = w.HTML(layout=w.Layout(flex="0 0 205px", width="205px", padding="0 0 0 10px"))
         self.map_notes = w.HTML(layout=w.Layout(width="100%"))
@@ -1243,7 +1248,7 @@ class Explorer:
             (self.agencies_box, "agencies"),
             (self.all_button, "all"),
             (self.ward_box, "ward"),
-            (self.map_image, "map"),
+            (self.map_box, "map-frame"),
             (self.map_title, "map-title"),
             (self.legend, "legend"),
             (self.map_notes, "map-notes"),
@@ -1269,7 +1274,7 @@ class Explorer:
             ],
             layout=w.Layout(flex="0 0 290px", width="290px", padding="0 12px 0 0"),
         )
-        picture = w.Box([self.map_image], layout=w.Layout(flex="1 1 0%", min_width="0"))
+        picture = w.Box([self.map_box], layout=w.Layout(flex="1 1 0%", min_width="0"))
         map_panel = w.VBox(
             [self.map_title, w.HBox([picture, self.legend]), self.map_notes],
             layout=w.Layout(flex="1 1 0%", min_width="0"),
@@ -1295,6 +1300,8 @@ class Explorer:
             " background: #cfe3f1 linear-gradient(0deg, #cfe3f1 0%, #cfe3f1 100%); color: #1a1a1a; }"
             ".tuttotal-explorer select[multiple] option { padding: 1px 4px; }"
             ".tuttotal-explorer select[multiple] { background: white; }"
+            ".tuttotal-explorer .leaflet-container { background: #f4f6f8; }"
+            ".tuttotal-explorer .tuttotal-map path.leaflet-interactive[fill='none'] { pointer-events: none; }"
             "</style>"
         )
         self.widget = w.VBox(
@@ -1332,13 +1339,15 @@ class Explorer:
         if (key, the_year) not in self._data:
             self._data[(key, the_year)] = from_report(run, the_year)
         if key not in self._maps:
-            self._maps[key] = ExplorerMap(self._data[(key, the_year)], decorated=False)
+            from .leaflet_map import LeafletWardMap
+
+            self._maps[key] = LeafletWardMap(self._data[(key, the_year)], on_choose=self._on_map_click)
         self.key = key
         return self._data[(key, the_year)]
 
     @property
-    def view(self) -> ExplorerMap:
-        """The map of the current place."""
+    def view(self) -> LeafletWardMap:
+        """The map widget of the current place."""
         return self._maps[self.key]
 
     def _show_place(self, select_place: str | None = None, *, first: bool = False) -> None:
@@ -1371,6 +1380,7 @@ class Explorer:
             self.ward_box.value = ""
         finally:
             self._quiet = False
+        self.map_box.children = [self.view.widget]
         stamp = data.run.stamp
         mark = (
             f" <span style='border:1px solid {STAMP_COLOUR};color:{STAMP_COLOUR};border-radius:3px;padding:0 4px;"
@@ -1426,10 +1436,7 @@ class Explorer:
         bins, classes, shown = classify(values, selection.scheme, selection.k)
         steps["values_s"] = time.perf_counter() - start
         titles = view_titles(data, selection)
-        self.view.draw(
-            table, bins, classes, measure=selection.measure, scheme_name=shown, selected=selection.ward, **titles
-        )
-        self.map_image.value = self.view.png()
+        self.view.draw(table, bins, classes, measure=selection.measure, selected=selection.ward)
         steps["map_s"] = time.perf_counter() - start - sum(steps.values())
         self.map_title.value = (
             f"<div style='font-size:15px;font-weight:bold;color:{TEXT_DARK}'>{_escape(titles['title'])}</div>"
@@ -1531,6 +1538,10 @@ class Explorer:
         label = self.data.ward_labels[list(self.data.wards.ward_code).index(code)]
         self.ward_box.value = label  # observed: redraws
         return ward_profile(self.data, self.selection, code)
+
+    def _on_map_click(self, code: str) -> None:
+        """A ward clicked on the map: choose it (the list follows, the profile opens)."""
+        self._guarded(self.select_ward, code)
 
     def _on_ward(self, change) -> None:
         if not self._quiet:

@@ -56,6 +56,7 @@ from .style import (
     TEXT_DARK,
     TEXT_MUTED,
     WARD_EDGE,
+    class_colours,
 )
 
 if TYPE_CHECKING:
@@ -119,15 +120,6 @@ class ReportFigure(Figure):
 
 
 # --------------------------------------------------------------------------- colours
-
-
-def _colours(n: int, name: str = CMAP) -> list[tuple[float, float, float, float]]:
-    from matplotlib import colormaps
-
-    cmap = colormaps[name]
-    if n == 1:
-        return [cmap(0.55)]
-    return [cmap(x) for x in np.linspace(0.14, 0.92, n)]
 
 
 # --------------------------------------------------------------------------- geometry helpers
@@ -755,7 +747,7 @@ def ward_map(
 
     bins, classes, scheme_name = classify(values, scheme, k)
     n_classes = len(bins)
-    colours = _colours(n_classes, cmap) if n_classes else []
+    colours = class_colours(n_classes, cmap) if n_classes else []
     fill = np.array([colours[c] if c >= 0 else to_rgba(NO_DATA_COLOUR) for c in classes]).reshape(-1, 4)
     focus_labels = list(dict.fromkeys(find_ward(frame, code).name for code in focus))  # each ward once
     focus_rows = [frame.loc[label] for label in focus_labels]

@@ -5,8 +5,10 @@ The page is rebuilt after each batch from what is on disk (every
 that failed this time is listed with its error, beside its previous report
 when it has one. It needs nothing but a browser: the CSS is inline and each
 ward map's thumbnail is a small PNG embedded in the page (made with Pillow,
-kept in ``outputs/index.json`` until the map changes). Both files are
-written atomically.
+kept in ``outputs/index.json`` until the map changes). Above the cards, one
+interactive map of every place's wards (:func:`tuttotal.webmap.places_map`,
+inline SVG and script: hover and zoom with no network) from each report's
+``web_map.json``. Both files are written atomically.
 
 Examples
 --------
@@ -239,8 +241,8 @@ def _card(entry: dict) -> str:
     )
 
 
-def render(entries: list[dict]) -> str:
-    """The page for ``entries`` (see :func:`collect`)."""
+def render(entries: list[dict], places_map: str = "") -> str:
+    """The page for ``entries`` (see :func:`collect`), with ``places_map`` (HTML) above the cards."""
     from .datasets import ATTRIBUTION
 
     ok = sum(1 for x in entries if x.get("status") != "failed")
@@ -273,6 +275,7 @@ def render(entries: list[dict]) -> str:
 </header>
 <main>
 {note}
+{places_map}
 <div class="grid">
 {cards}
 </div>
@@ -295,8 +298,11 @@ def write_index(output_root: str | os.PathLike, results: Iterable[Any] = ()) -> 
     root = Path(output_root)
     root.mkdir(parents=True, exist_ok=True)
     page = root / INDEX_HTML
+    from .webmap import places_map
+
     with output_lock(root):
         entries = collect(root, results)
         _write_atomically(root / INDEX_JSON, json.dumps({"places": entries}, indent=1, ensure_ascii=False) + "\n")
-        _write_atomically(page, render(entries))
+        folders = [root / e["slug"] for e in entries if e.get("has_report")]
+        _write_atomically(page, render(entries, places_map(folders)))
     return page

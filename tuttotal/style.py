@@ -33,6 +33,27 @@ TEXT_MUTED = "#555555"
 NOTE_COLOUR = "#333333"
 GRID_COLOUR = "#e3e3e3"
 
+
+
+def class_colours(n: int, name: str = CMAP) -> list[tuple[float, float, float, float]]:
+    """The colours of ``n`` map classes, light to dark, from the house colour map (one class: its middle).
+
+    Every map (report PNGs, the reports' interactive maps, the explorer) colours its classes with these.
+
+    Examples
+    --------
+    >>> len(class_colours(5)), class_colours(1) == class_colours(1)
+    (5, True)
+    """
+    import numpy as np
+    from matplotlib import colormaps
+
+    cmap = colormaps[name]
+    if n == 1:
+        return [cmap(0.55)]
+    return [cmap(x) for x in np.linspace(0.14, 0.92, n)]
+
+
 # --------------------------------------------------------------------------- type sizes, in points
 
 TITLE_PT = 13
