@@ -88,6 +88,21 @@ def why_theme(run: PlaceReport, theme: str) -> str:
     return f"{run.place.name} reported no theme the count holds: its largest theme is shown."
 
 
+def file_slug(theme: str) -> str:
+    """A theme as part of a file name: letters, digits and ``-`` kept, anything else one ``_``.
+
+    A theme comes from a spend file and may hold ``/`` or ``..``; its files stay in the output folder.
+
+    Examples
+    --------
+    >>> file_slug("older people"), file_slug("=cmd|' /C calc'!A0"), file_slug("../../etc")
+    ('older_people', '_cmd_C_calc_A0', '_etc')
+    """
+    import re
+
+    return re.sub(r"[^\w-]+", "_", theme, flags=re.ASCII) or "_"
+
+
 def theme_spend(run: PlaceReport, theme: str) -> pd.DataFrame:
     """The rows of the count's ward spend in one theme (every row for ``all themes``)."""
     from .compare import ALL_THEMES

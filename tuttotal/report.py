@@ -641,10 +641,11 @@ class PlaceReport:
             tables["cuts_by_service"] = self.cuts_by_service().round(2)
             tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
             tables["councils_beside_topdown"] = self.councils_beside_topdown().round(2)
+        from .safe_csv import write_csv
+
         paths = {}
         for name, frame in tables.items():
-            paths[name] = self.output_dir / f"{name}.csv"
-            frame.to_csv(paths[name], index=False, lineterminator="\n")
+            paths[name] = write_csv(frame, self.output_dir / f"{name}.csv")  # formula-like text cells neutralised
         return paths
 
     def summary(self) -> dict:
