@@ -18,7 +18,7 @@ from tuttotal.safe_csv import FORMULA_STARTS, is_number, neutralise, safe_frame,
 
 from .conftest import BIRMINGHAM, REPO, THANET
 
-HOSTILE = ["=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3", "=HYPERLINK(\"http://x\")", "\t=1", "\r=1"]
+HOSTILE = ["=cmd|' /C calc'!A0", "@SUM(1)", "+1+1", "-2+3", '=HYPERLINK("http://x")', "\t=1", "\r=1"]
 
 
 def dangerous(cell: str) -> bool:
@@ -33,7 +33,12 @@ def test_neutralised_text_never_starts_a_formula_and_neutralising_again_changes_
     assert once == text or once == "'" + text
 
 
-@given(st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.decimals(allow_nan=False, allow_infinity=False)))
+NUMBERS = st.one_of(
+    st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.decimals(allow_nan=False, allow_infinity=False)
+)
+
+
+@given(NUMBERS)
 def test_numbers_are_left_alone(number):
     text = str(number)
     assert neutralise(text) == text
@@ -158,7 +163,7 @@ def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(ho
 def test_the_deep_dive_notebook_writes_a_hostile_theme_neutralised_into_its_own_folder(hostile, data_root, tmp_path):
     from tuttotal.cli import main
 
-    folder, thanet = hostile
+    folder, _ = hostile
     theme = "=cmd|' /C calc'!A0"
     code = main(
         [

@@ -66,7 +66,7 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     out = frame
-    for position, column in enumerate(frame.columns):
+    for position in range(frame.shape[1]):
         series = frame.iloc[:, position]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)) and not isinstance(
             series.dtype, pd.CategoricalDtype
