@@ -197,6 +197,7 @@ def read_wards(
             file=path,
             fix="drop or redraw the features without a geometry",
         )
+    _check_coordinates(frame, code_col, path)
     kinds = set(geometry.geom_type)
     if not kinds <= _POLYGONAL:
         bad = sorted(kinds - _POLYGONAL)
@@ -216,6 +217,7 @@ def read_wards(
                 fix="set the CRS the coordinates are in (British National Grid is EPSG:27700) instead of reprojecting",
             )
 
+    _check_codes(frame, code_col, name_col, path)
     codes = frame[code_col].astype(str).str.strip()
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
@@ -275,6 +277,41 @@ def read_wards(
         repaired=repaired,
     )
     return wards[WARD_COLUMNS]
+
+
+def _check_codes(frame, code_col: str, name_col: str | None, path: Path) -> None:
+    """Refuse a ward with no code (null or blank): it could not be matched, counted or sorted."""
+    raw = frame[code_col]
+    blank = raw.isna() | (raw.astype(str).str.strip() == "")
+    if blank.any():
+        first = int(blank.to_numpy().argmax())
+        name = frame[name_col].iloc[first] if name_col else None
+        named = f" (named {str(name)!r})" if name is not None and name == name else ""
+        raise GeographyError(
+            f"{int(blank.sum())} ward(s) have no code, the first is feature {first + 1}{named}",
+            file=path,
+            column=code_col,
+            fix=f"give every ward its code in {code_col}, or drop the features that are not wards",
+        )
+
+
+def _check_coordinates(frame, code_col: str, path: Path) -> None:
+    """Refuse NaN or infinite coordinates, naming the ward: geometry operations cannot use them."""
+    import numpy as np
+    import shapely
+
+    coordinates, owner = shapely.get_coordinates(frame.geometry.to_numpy(), include_z=False, return_index=True)
+    bad = ~np.isfinite(coordinates).all(axis=1)
+    if bad.any():
+        wards = np.unique(owner[bad])
+        first = frame[code_col].iloc[int(wards[0])]
+        raise GeographyError(
+            f"{len(wards)} ward(s) have coordinates that are not numbers (NaN or infinite), the first is ward "
+            f"{first!r} (feature {int(wards[0]) + 1})",
+            file=path,
+            fix="redraw or repair those wards (e.g. in QGIS: Vector ▸ Geometry Tools ▸ Check Validity), "
+            "or take the boundaries again from the ONS",
+        )
 
 
 def _polygonal_part(geom):
