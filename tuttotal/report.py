@@ -1267,7 +1267,7 @@ def prepare(
             check_real_year(the_year)
         spend, kind, counts, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
         top_down, books = counts if counts else (None, None)
-        if not year and the_year not in set(spend["year"]):
+        if not year and the_year not in set(spend["year"].unique()):
             the_year = max(spend["year"])
         classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
         if kind == "real":  # every CRA year is in the table for the trend; the count is of one year

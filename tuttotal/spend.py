@@ -47,6 +47,7 @@ from .tabular import MAX_FIELD_CHARS, TextTable, clean_header, from_frame, read_
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 REQUIRED = ("year", "agency", "agency_type", "area_code", "function", "amount_gbp")
 OPTIONAL = ("theme", "transfer")
@@ -212,25 +213,28 @@ def _row_label(table: TextTable, i: int) -> str:
     return f"{row} of sheet '{table.sheets[i]}'" if table.sheets is not None else str(row)
 
 
-def _by_value(table: TextTable, i: int, parser: Callable[[str], object]) -> tuple[np.ndarray, list, int]:
-    """Parse a column value by value (each distinct value once): values, first problems, problem count."""
+def _by_value(table: TextTable, i: int, parser: Callable[[str], object], kind=None) -> tuple[pa.Array, list, int]:
+    """Parse a column value by value (each distinct value once): Arrow values, first problems, problem count."""
     import numpy as np
+    import pyarrow as pa
 
     encoded = table.columns[i].dictionary_encode()
     distinct = encoded.dictionary.to_pylist()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    results = np.empty(len(distinct), dtype=object)
+    results: list = []
     reasons: dict[int, str] = {}
     for j, text in enumerate(distinct):
         try:
-            results[j] = parser(text)
+            results.append(parser(text))
         except ValueError as exc:
+            results.append(None)
             reasons[j] = str(exc)
+    values = pa.array(results, type=kind or pa.string()).take(encoded.indices)
     if not reasons:
-        return results[codes], [], 0
+        return values, [], 0
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
     bad = np.flatnonzero(np.isin(codes, np.fromiter(reasons, dtype=codes.dtype)))
     problems = [(int(k), distinct[codes[k]], reasons[int(codes[k])]) for k in bad[:6]]
-    return results[codes], problems, len(bad)
+    return values, problems, len(bad)
 
 
 _SIMPLE_AMOUNT = r"^(?P<sign>-?)(?P<whole>[0-9]{1,13})(?:\.(?P<frac>[0-9]{0,2}))?$"
@@ -239,6 +243,7 @@ _SIMPLE_AMOUNT = r"^(?P<sign>-?)(?P<whole>[0-9]{1,13})(?:\.(?P<frac>[0-9]{0,2}))
 def _amount_column(table: TextTable, i: int) -> tuple[np.ndarray, list, int]:
     """Amounts to pence: plain ``-1234.5`` style in bulk (Arrow), any other style value by value."""
     import numpy as np
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     column = table.columns[i]
@@ -255,10 +260,9 @@ def _amount_column(table: TextTable, i: int) -> tuple[np.ndarray, list, int]:
     if not simple.all():
         rest = np.flatnonzero(~simple)
         sub = TextTable(table.path, table.header, [column.take(rest)], table.rows[rest])
-        values, sub_problems, count = _by_value(sub, 0, _parse_amount)
+        values, sub_problems, count = _by_value(sub, 0, _parse_amount, pa.int64())
         problems = [(int(rest[k]), value, reason) for k, value, reason in sub_problems]
-        good = np.array([v is not None for v in values], dtype=bool)
-        pence[rest[good]] = values[good].astype(np.int64)
+        pence[rest] = pc.fill_null(values, 0).to_numpy(zero_copy_only=False)
     over = np.flatnonzero(np.abs(pence) > ONE_TRILLION_PENCE)
     if over.size:
         texts = column.take(over[:6]).to_pylist()
@@ -322,6 +326,9 @@ def _without_blank_and_repeated_headers(table: TextTable, index: dict[str, int])
 
 def _parse_columns(table: TextTable, columns: dict[str, Callable]) -> dict[str, object]:
     """Check and parse each column of the schema, in bulk; the first bad column raises with its rows."""
+    import pyarrow as pa
+
+    kinds = {"transfer": pa.bool_(), "value": pa.float64()}  # text otherwise
     index = _column_index(table.header, tuple(c for c in columns if c not in OPTIONAL), table.path)
     _check_field_sizes(table)
     table = _without_blank_and_repeated_headers(table, index)
@@ -332,7 +339,7 @@ def _parse_columns(table: TextTable, columns: dict[str, Callable]) -> dict[str, 
         if column == "amount_gbp":
             values, problems, count = _amount_column(table, index[column])
         else:
-            values, problems, count = _by_value(table, index[column], parser)
+            values, problems, count = _by_value(table, index[column], parser, kinds.get(column))
         if problems:
             raise _fail(table, column, problems, count)
         parsed[column] = values
@@ -391,13 +398,23 @@ def read_spend(path: str | os.PathLike) -> pd.DataFrame:
             return table
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        table = _spend_from_text(read_table(path, REQUIRED))
+        data, attrs = _spend_from_text(read_table(path, REQUIRED))
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if cached is not None:
-        _write_cached(cached[1], table, messages)
+        _write_cached(cached[1], data, attrs, messages)
+    table = _to_frame(data, attrs)
+    del data
+    _release_arrow_memory()
     return table
+
+
+def _release_arrow_memory() -> None:
+    """Give the memory Arrow kept for the text columns back to the system (a big file's is hundreds of MB)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
 
 
 def _cache_entry(path: Path) -> tuple[str, Path] | None:
@@ -425,17 +442,23 @@ def _read_cached(entry: Path, path: Path) -> pd.DataFrame | None:
     try:
         data = pq.read_table(entry)
         meta = json.loads(data.schema.metadata[b"tuttotal"])
-        table = data.to_pandas()
+        table = _to_frame(data.replace_schema_metadata(None), {**meta["attrs"], "source": str(path)})
     except Exception:  # a damaged entry is parsed again and rewritten
         return None
-    table["theme"] = table["theme"].astype(object)
-    table.attrs.update(meta["attrs"], source=str(path))
     for message in meta["warnings"]:
         warnings.warn(message.replace(meta["attrs"].get("source", ""), str(path)), TuttotalWarning, stacklevel=3)
     return table
 
 
-def _write_cached(entry: Path, table: pd.DataFrame, messages: list[str]) -> None:
+def _to_frame(data: pa.Table, attrs: dict) -> pd.DataFrame:
+    """The spend table as pandas: text columns as pandas' default strings, ``theme`` as objects."""
+    table = data.to_pandas()
+    table["theme"] = table["theme"].astype(object)
+    table.attrs.update(attrs)
+    return table
+
+
+def _write_cached(entry: Path, data: pa.Table, attrs: dict, messages: list[str]) -> None:
     import json
     import tempfile
 
@@ -444,8 +467,7 @@ def _write_cached(entry: Path, table: pd.DataFrame, messages: list[str]) -> None
 
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        data = pa.Table.from_pandas(table, preserve_index=False)
-        meta = {"attrs": table.attrs, "warnings": messages}
+        meta = {"attrs": attrs, "warnings": messages}
         data = data.replace_schema_metadata({**(data.schema.metadata or {}), b"tuttotal": json.dumps(meta).encode()})
         handle, temporary = tempfile.mkstemp(prefix=".spend-", suffix=".parquet", dir=entry.parent)
         os.close(handle)
@@ -470,7 +492,7 @@ def parse_table(frame: pd.DataFrame, source: str = "table") -> pd.DataFrame:
     >>> parse_table(frame)[["year", "function", "amount_pence"]].to_dict("records")
     [{'year': '2008-09', 'function': '07', 'amount_pence': 100000}]
     """
-    return _spend_from_text(from_frame(frame, source))
+    return _to_frame(*_spend_from_text(from_frame(frame, source)))
 
 
 def _check_total(table: TextTable, pence: np.ndarray) -> None:
@@ -491,8 +513,10 @@ def _check_total(table: TextTable, pence: np.ndarray) -> None:
         )
 
 
-def _spend_from_text(text: TextTable) -> pd.DataFrame:
-    import pandas as pd
+def _spend_from_text(text: TextTable) -> tuple[pa.Table, dict]:
+    """Check every column of a table read as text; the spend table (Arrow) and its ``attrs``."""
+    import numpy as np
+    import pyarrow as pa
 
     path = text.path
     columns: dict[str, Callable] = {c: _PARSERS[c] for c in REQUIRED}
@@ -505,18 +529,16 @@ def _spend_from_text(text: TextTable) -> pd.DataFrame:
         raise SpendFileError(
             "the file has a header but no rows of spend", file=path, fix="add at least one row of spend"
         )
-    parsed["amount_pence"] = parsed.pop("amount_gbp")
-    _check_total(table_text, parsed["amount_pence"])
-    parsed.setdefault("theme", [""] * n)
-    parsed.setdefault("transfer", [False] * n)
-    table = pd.DataFrame({c: parsed[c] for c in SPEND_COLUMNS})
-    table["amount_pence"] = table["amount_pence"].astype("int64")
-    table["transfer"] = table["transfer"].astype(bool)
-    table["theme"] = table["theme"].astype(object)
-    table["row"] = table["row"].astype("int64")
+    pence = parsed.pop("amount_gbp")
+    _check_total(table_text, pence)
+    parsed["amount_pence"] = pa.array(pence, pa.int64())
+    parsed.setdefault("theme", pa.array([""] * n, pa.string()))
+    parsed.setdefault("transfer", pa.array(np.zeros(n, dtype=bool)))
+    parsed["row"] = pa.array(parsed["row"], pa.int64())
     if table_text.sheets is not None:
-        table["sheet"] = table_text.sheets
-    negative = (table.amount_pence < 0).to_numpy()
+        parsed["sheet"] = pa.array(table_text.sheets.tolist(), pa.string())
+    data = pa.table({c: parsed[c] for c in [*SPEND_COLUMNS, *(["sheet"] if "sheet" in parsed else [])]})
+    negative = pence < 0
     if negative.any():
         first = int(negative.argmax())
         warnings.warn(
@@ -531,8 +553,7 @@ def _spend_from_text(text: TextTable) -> pd.DataFrame:
             TuttotalWarning,
             stacklevel=3,
         )
-    table.attrs.update(source=str(path), **text.info)
-    return table
+    return data, {"source": str(path), **text.info}
 
 
 def _parse_driver_value(text: str) -> float:
@@ -557,7 +578,7 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
     >>> read_drivers(f).to_dict("records")
     [{'area_code': 'E05005093', 'driver': 'population', 'value': 9012.0}]
     """
-    import pandas as pd
+    import pyarrow as pa
 
     path = Path(path)
     text = read_table(path, DRIVER_COLUMNS)
@@ -572,8 +593,8 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
     parsed.pop("_table")
     if not len(parsed["row"]):
         raise SpendFileError("the driver table has no rows", file=path, fix="add rows: area_code, driver, value")
-    table = pd.DataFrame({c: parsed[c] for c in (*DRIVER_COLUMNS, "row")})
-    table["value"] = table["value"].astype(float)
+    parsed["row"] = pa.array(parsed["row"], pa.int64())
+    table = pa.table({c: parsed[c] for c in (*DRIVER_COLUMNS, "row")}).to_pandas()
     dup = table[table.duplicated(["area_code", "driver"], keep="first")]
     if len(dup):
         first = dup.iloc[0]
@@ -586,6 +607,24 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
         )
     table.attrs.update(source=str(path), **text.info)
     return table.drop(columns="row")
+
+
+def check_spend_file(path: str | os.PathLike, wards: pd.DataFrame) -> None:
+    """Check a spend file before a run: read and validate it (filling the cache the run reads) and its wards.
+
+    The table is dropped and its memory given back, so that the process that
+    checks (the command, a batch worker) stays small while the run counts.
+
+    Raises
+    ------
+    SpendFileError
+        As :func:`read_spend` and :func:`check_ward_vintage`.
+    """
+    import gc
+
+    check_ward_vintage(read_spend(path), wards)
+    gc.collect()
+    _release_arrow_memory()
 
 
 def check_ward_vintage(spend: pd.DataFrame, wards: pd.DataFrame) -> None:
