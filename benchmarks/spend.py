@@ -176,7 +176,7 @@ def main() -> int:
                 runs.append(child(READ.format(path=str(files[rows])), {**env, "TUTTOTAL_CACHE_DIR": str(cache)}))
             r = {k: statistics.median(run[k] for run in runs) for k in ("baseline", "cold", "warm")}
             assert all(run["rows"] == rows for run in runs), "every row read"
-            reads[rows] = r
+            reads[rows] = {**r, "rows": runs[0]["rows"], "pence": runs[0]["pence"]}
             size = files[rows].stat().st_size / 1e6
             print(
                 f"{rows:>10,} {size:>6.1f} {r['baseline']:>17.3f} s {r['cold']:>14.3f} s"

@@ -388,17 +388,21 @@ def read_spend(path: str | os.PathLike) -> pd.DataFrame:
     >>> read_spend(f)[["area_code", "amount_pence"]].to_dict("records")
     [{'area_code': 'E07000114', 'amount_pence': 123450}]
     """
+    from .tabular import check_size, is_text, scan_text
+
     path = Path(path)
     if not path.is_file():
         raise SpendFileError("no such file", file=path, fix="check the path")
-    cached = _cache_entry(path)
+    check_size(path)  # before reading a byte
+    scan = scan_text(path) if is_text(path) else None  # NUL bytes, long lines and the SHA-256, in one pass
+    cached = _cache_entry(path, scan["sha256"] if scan else None)
     if cached is not None and cached[1].is_file():
         table = _read_cached(cached[1], path)
         if table is not None:
             return table
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        data, attrs = _spend_from_text(read_table(path, REQUIRED))
+        data, attrs = _spend_from_text(read_table(path, REQUIRED, scan))
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for w in caught:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
@@ -417,7 +421,7 @@ def _release_arrow_memory() -> None:
     pa.default_memory_pool().release_unused()
 
 
-def _cache_entry(path: Path) -> tuple[str, Path] | None:
+def _cache_entry(path: Path, sha256: str | None = None) -> tuple[str, Path] | None:
     """Where the validated table of ``path`` is kept: named by its SHA-256 and the readers' code."""
     import hashlib
 
@@ -428,7 +432,7 @@ def _cache_entry(path: Path) -> tuple[str, Path] | None:
         code = hashlib.sha256()
         for module in ("spend.py", "tabular.py", "money.py"):
             code.update((Path(__file__).with_name(module)).read_bytes())
-        key = f"{sha256_of(path)}-{code.hexdigest()[:16]}"
+        key = f"{sha256 or sha256_of(path)}-{code.hexdigest()[:16]}"
         return key, settings.cache_dir() / "spend" / f"{key}.parquet"
     except OSError:
         return None

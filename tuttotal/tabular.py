@@ -124,6 +124,13 @@ def _too_big(path: Path, size: int, what: str = "the file") -> SpendFileError:
     )
 
 
+def check_size(path: Path) -> None:
+    """Refuse a file over :data:`MAX_FILE_BYTES` before reading a byte of it."""
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise _too_big(path, size)
+
+
 def _sniff_delimiter(first_line: str) -> str:
     try:
         return csv.Sniffer().sniff(first_line, delimiters=",;\t|").delimiter
@@ -142,13 +149,15 @@ def scan_text(path: Path) -> dict:
     -------
     dict
         ``encoding`` (``utf-8``, ``utf-8-sig`` or ``cp1252``), ``head`` (the
-        first lines, decoded), ``lines`` (the number of lines).
+        first lines, decoded), ``lines`` (the number of lines), ``sha256``
+        (of the bytes, computed in the same pass).
     """
+    import hashlib
+
     import numpy as np
 
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise _too_big(path, size)
+    check_size(path)
+    digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
     utf8 = True
     line_start = 0  # byte offset where the current line began
@@ -157,6 +166,7 @@ def scan_text(path: Path) -> dict:
     head = b""
     with open(path, "rb") as f:
         while chunk := f.read(_CHUNK):
+            digest.update(chunk)
             data = np.frombuffer(chunk, dtype=np.uint8)
             nul = np.flatnonzero(data == 0)
             newlines = np.flatnonzero(data == 10) + offset
@@ -200,7 +210,7 @@ def scan_text(path: Path) -> dict:
     # Not UTF-8: a UK council's export from Excel on Windows ('£' is byte 0xA3).
     encoding = ("utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8") if utf8 else "cp1252"
     text = head.decode("utf-8-sig" if utf8 else "cp1252", errors="replace")
-    return {"encoding": encoding, "head": text, "lines": lines}
+    return {"encoding": encoding, "head": text, "lines": lines, "sha256": digest.hexdigest()}
 
 
 def _header_of(head: str, delimiter: str) -> tuple[int, list[str]] | None:
@@ -215,13 +225,16 @@ def _header_of(head: str, delimiter: str) -> tuple[int, list[str]] | None:
     return None
 
 
-def read_csv(path: Path, required: tuple[str, ...]) -> TextTable:
-    """Read a CSV (any of ``, ; tab |``) in columns with ``pyarrow.csv``, every column as text."""
+def read_csv(path: Path, required: tuple[str, ...], scan: dict | None = None) -> TextTable:
+    """Read a CSV (any of ``, ; tab |``) in columns with ``pyarrow.csv``, every column as text.
+
+    ``scan`` is :func:`scan_text`'s measure of the file, when already taken.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    scan = scan_text(path)
+    scan = scan or scan_text(path)
     first_line = scan["head"].lstrip("\r\n").split("\n", 1)[0]
     delimiter = _sniff_delimiter(first_line)
     found = _header_of(scan["head"], delimiter)
@@ -326,9 +339,7 @@ def _cell_text(value: object) -> str:
 
 
 def _check_workbook_size(path: Path) -> None:
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise _too_big(path, size)
+    check_size(path)
     try:
         with zipfile.ZipFile(path) as book:
             unpacked = sum(info.file_size for info in book.infolist())
@@ -453,9 +464,7 @@ def read_parquet(path: Path) -> TextTable:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise _too_big(path, size)
+    check_size(path)
     try:
         meta = pq.ParquetFile(path).metadata
         unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
@@ -491,7 +500,12 @@ def from_frame(frame, source: str = "table") -> TextTable:
     return TextTable(Path(source), [str(c) for c in frame.columns], columns, rows, None, {})
 
 
-def read_table(path: str | os.PathLike, required: tuple[str, ...]) -> TextTable:
+def is_text(path: Path) -> bool:
+    """Whether :func:`read_table` reads ``path`` as a delimited text file (not a workbook, not Parquet)."""
+    return path.suffix.lower() not in {".xlsx", ".xlsm", ".parquet", ".pq"}
+
+
+def read_table(path: str | os.PathLike, required: tuple[str, ...], scan: dict | None = None) -> TextTable:
     """Read any table file (CSV, XLSX, Parquet) into columns of text, refusing absurd shapes first.
 
     Raises
@@ -508,4 +522,4 @@ def read_table(path: str | os.PathLike, required: tuple[str, ...]) -> TextTable:
         return read_workbook(path, required)
     if suffix in {".parquet", ".pq"}:
         return read_parquet(path)
-    return read_csv(path, required)
+    return read_csv(path, required, scan)
