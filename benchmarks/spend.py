@@ -97,7 +97,7 @@ def child(code: str, env: dict) -> dict:
 
 
 READ = """
-import json, resource, time, pandas as pd, warnings
+import json, time, pandas as pd, warnings
 from tuttotal import spend
 from tuttotal.errors import TuttotalError
 warnings.simplefilter("ignore")
@@ -110,7 +110,11 @@ print(json.dumps({{"baseline": baseline, "cold": cold, "warm": warm, "rows": len
 """
 
 REFUSE = """
-import json, resource, time
+import json, time
+def peak_mib():  # this process's own peak (ru_maxrss would count the parent's memory from before exec)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 from tuttotal import spend
 from tuttotal.errors import TuttotalError
 t = time.perf_counter()
@@ -119,7 +123,7 @@ try:
 except TuttotalError as exc:
     message = str(exc).splitlines()[0]
 print(json.dumps({{"seconds": time.perf_counter() - t, "message": message,
-                  "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_mib": peak_mib()}}))
 """
 
 
