@@ -392,7 +392,8 @@ def read_spend(path: str | os.PathLike) -> pd.DataFrame:
 
     path = Path(path)
     if not path.is_file():
-        raise SpendFileError("no such file", file=path, fix="check the path")
+        what = "is a folder, not a file" if path.is_dir() else "no such file"
+        raise SpendFileError(what, file=path, fix="check the path")
     check_size(path)  # before reading a byte
     scan = scan_text(path) if is_text(path) else None  # NUL bytes, long lines and the SHA-256, in one pass
     cached = _cache_entry(path, scan["sha256"] if scan else None)

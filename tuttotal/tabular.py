@@ -516,7 +516,8 @@ def read_table(path: str | os.PathLike, required: tuple[str, ...], scan: dict | 
     """
     path = Path(path)
     if not path.is_file():
-        raise SpendFileError("no such file", file=path, fix="check the path")
+        what = "is a folder, not a file" if path.is_dir() else "no such file"
+        raise SpendFileError(what, file=path, fix="check the path")
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
         return read_workbook(path, required)
