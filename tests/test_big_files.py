@@ -190,11 +190,11 @@ def test_a_file_is_parsed_once_and_the_cache_gives_the_same_table_and_warnings(w
     path = write_csv(SPEND_HEADER + ROW.format("1") + ROW.format("(2)") + SPEND_HEADER + ROW.format("3"))
     with pytest.warns(TuttotalWarning) as first_warnings:
         first = spend.read_spend(path)
-    entries = list((tmp_path / "cache" / "spend").glob("*.parquet"))
+    entries = list((tmp_path / "cache" / "spend").glob("*.arrow"))
     assert len(entries) == 1
     with pytest.warns(TuttotalWarning) as again_warnings:
         again = spend.read_spend(path)
-    assert list((tmp_path / "cache" / "spend").glob("*.parquet")) == entries
+    assert list((tmp_path / "cache" / "spend").glob("*.arrow")) == entries
     assert first.equals(again) and first.dtypes.equals(again.dtypes) and first.attrs == again.attrs
     assert [str(w.message) for w in first_warnings] == [str(w.message) for w in again_warnings]
     path.write_text(SPEND_HEADER + ROW.format("5"))  # new bytes, new entry: never a stale table

@@ -436,7 +436,7 @@ def _cache_entry(path: Path, sha256: str | None = None) -> tuple[str, Path] | No
         for module in ("spend.py", "tabular.py", "money.py"):
             code.update((Path(__file__).with_name(module)).read_bytes())
         key = f"{sha256 or sha256_of(path)}-{code.hexdigest()[:16]}"
-        return key, settings.cache_dir() / "spend" / f"{key}.parquet"
+        return key, settings.cache_dir() / "spend" / f"{key}.arrow"
     except OSError:
         return None
 
@@ -444,10 +444,10 @@ def _cache_entry(path: Path, sha256: str | None = None) -> tuple[str, Path] | No
 def _read_cached(entry: Path, path: Path) -> pd.DataFrame | None:
     import json
 
-    import pyarrow.parquet as pq
+    import pyarrow.feather as feather
 
     try:
-        data = pq.read_table(entry)
+        data = feather.read_table(entry, memory_map=False)
         meta = json.loads(data.schema.metadata[b"tuttotal"])
         table = _to_frame(data.replace_schema_metadata(None), {**meta["attrs"], "source": str(path)})
     except Exception:  # a damaged entry is parsed again and rewritten
@@ -470,16 +470,16 @@ def _write_cached(entry: Path, data: pa.Table, attrs: dict, messages: list[str])
     import tempfile
 
     import pyarrow as pa
-    import pyarrow.parquet as pq
+    import pyarrow.feather as feather
 
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         meta = {"attrs": attrs, "warnings": messages}
         data = data.replace_schema_metadata({**(data.schema.metadata or {}), b"tuttotal": json.dumps(meta).encode()})
-        handle, temporary = tempfile.mkstemp(prefix=".spend-", suffix=".parquet", dir=entry.parent)
+        handle, temporary = tempfile.mkstemp(prefix=".spend-", suffix=".arrow", dir=entry.parent)
         os.close(handle)
         try:
-            pq.write_table(data, temporary)
+            feather.write_feather(data, temporary, compression="lz4")  # Arrow IPC: written and read in a blink
             os.replace(temporary, entry)
         finally:
             if os.path.exists(temporary):
