@@ -402,6 +402,7 @@ def read_spend(path: str | os.PathLike) -> pd.DataFrame:
     if cached is not None and cached[1].is_file():
         table = _read_cached(cached[1], path)
         if table is not None:
+            _release_arrow_memory()  # the decompression's buffers
             return table
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
@@ -459,8 +460,16 @@ def _read_cached(entry: Path, path: Path) -> pd.DataFrame | None:
 
 def _to_frame(data: pa.Table, attrs: dict) -> pd.DataFrame:
     """The spend table as pandas: text columns as pandas' default strings, ``theme`` as objects."""
-    table = data.to_pandas()
-    table["theme"] = table["theme"].astype(object)
+    import numpy as np
+    import pandas as pd
+
+    # ``theme`` as objects, each distinct theme one shared Python string (not one per row).
+    theme = data.column("theme").combine_chunks().dictionary_encode()
+    table = data.drop_columns(["theme"]).to_pandas()
+    distinct = np.empty(len(theme.dictionary), dtype=object)
+    distinct[:] = theme.dictionary.to_pylist()
+    codes = theme.indices.to_numpy(zero_copy_only=False)
+    table.insert(SPEND_COLUMNS.index("theme"), "theme", pd.Series(distinct[codes], index=table.index, dtype=object))
     table.attrs.update(attrs)
     return table
 
