@@ -217,3 +217,14 @@ def test_in_a_batch_a_bad_spend_file_fails_its_place_alone(tmp_path, wards_dir, 
     assert failed and "inputs: " in failed[-1] and "spend_total_beyond_int64.parquet" in printed.out
     assert "add up to more than" in printed.out
     assert (out / "demo" / "ward_theme.csv").is_file() and not (out / THANET).exists()
+
+
+def test_the_check_before_a_run_fills_the_cache_the_run_reads(write_csv, tmp_path):
+    import pandas as pd
+
+    path = write_csv(SPEND_HEADER + ROW.format("1") + ROW.format("2"))
+    spend.check_spend_file(path, pd.DataFrame({"ward_code": ["E05005093"]}))
+    (entry,) = (tmp_path / "cache" / "spend").glob("*.arrow")
+    stamp = (entry.stat().st_ino, entry.stat().st_mtime_ns)
+    assert spend.read_spend(path).amount_pence.tolist() == [100, 200]
+    assert (entry.stat().st_ino, entry.stat().st_mtime_ns) == stamp, "the run parsed the file again"
