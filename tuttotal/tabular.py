@@ -47,7 +47,6 @@ import csv
 import io
 import os
 import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -339,6 +338,8 @@ def _cell_text(value: object) -> str:
 
 
 def _check_workbook_size(path: Path) -> None:
+    import zipfile
+
     check_size(path)
     try:
         with zipfile.ZipFile(path) as book:
