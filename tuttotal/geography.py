@@ -261,7 +261,7 @@ def read_wards(
     wards = gpd.GeoDataFrame(
         {
             "ward_code": codes.to_numpy(),
-            "ward_name": (frame[name_col].astype(str).str.strip() if name_col else codes).to_numpy(),
+            "ward_name": _names(frame, name_col, codes, path).to_numpy(),
             "lad_code": lad_codes if isinstance(lad_codes, str) else lad_codes.to_numpy(),
             "lad_name": lad_names if isinstance(lad_names, str) else lad_names.to_numpy(),
         },
@@ -293,6 +293,25 @@ def _check_codes(frame, code_col: str, name_col: str | None, path: Path) -> None
             column=code_col,
             fix=f"give every ward its code in {code_col}, or drop the features that are not wards",
         )
+
+
+def _names(frame, name_col: str | None, codes, path: Path):
+    """Ward names; a ward with no name (null or blank) is named by its code, with a warning."""
+    if not name_col:
+        return codes
+    raw = frame[name_col]
+    names = raw.astype(str).str.strip()
+    missing = (raw.isna() | (names == "")).to_numpy()
+    if missing.any():
+        first = codes.iloc[int(missing.argmax())]
+        warnings.warn(
+            f"{path}: {int(missing.sum())} ward(s) have no name in {name_col} (the first is {first}): "
+            "named by their code",
+            TuttotalWarning,
+            stacklevel=3,
+        )
+        names = names.where(~missing, codes)
+    return names
 
 
 def _check_coordinates(frame, code_col: str, path: Path) -> None:

@@ -134,6 +134,12 @@ def main(folder: Path = HERE) -> None:
                 feature(None, "Nameless", {"type": "Polygon", "coordinates": square(1.31, 51.30, 0.01)}),
             ]
         ),
+        "wards_no_name.geojson": collection(
+            [
+                feature("E05000001", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
+                feature("E05000002", None, {"type": "Polygon", "coordinates": square(1.38, 51.37, 0.01)}),
+            ]
+        ),
         # --output naming an existing file (this one), and a folder nobody may write in (sysfs, even for root).
         "arg_output_existing_file.txt": "--output names this file\n",
         "arg_output_unwritable.txt": "/sys/tuttotal-outputs\n",
