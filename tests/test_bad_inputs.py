@@ -17,7 +17,7 @@ ERRORS = [c for c in CASES if c["outcome"] == "error"]
 
 
 def test_the_corpus_has_at_least_25_files_each_with_a_case():
-    suffixes = {".csv", ".geojson", ".shp", ".yaml", ".xlsx", ".txt", ".gz", ".rda", ".zlib"}
+    suffixes = {".csv", ".geojson", ".shp", ".yaml", ".xlsx", ".txt", ".gz", ".rda", ".zlib", ".parquet"}
     files = {p.name for p in HERE.iterdir() if p.suffix in suffixes}
     files -= {"cases.yaml"}
     assert len(files) >= 25
@@ -47,6 +47,11 @@ def test_bad_input(case, tmp_path, wards_dir, monkeypatch):
             "cp1252": lambda: table.attrs["encoding"] == "cp1252",
             "one year 2008-09": lambda: set(table.year) == {"2008-09"} and len(table) == 3,
             "sheet Data": lambda: table.attrs["sheet"] == "Data" and table.amount_pence.tolist() == [100000, 250050],
+            "sheets Data and More": lambda: (
+                table.attrs["sheets"] == ["Data", "More"]
+                and table[["sheet", "row", "amount_pence"]].values.tolist()
+                == [["Data", 2, 100000], ["Data", 3, 250050], ["More", 2, 77777]]
+            ),
         }
         for expected in case["expect"]:
             assert checks[expected](), expected

@@ -419,7 +419,7 @@ def check_inputs(job: PlaceJob) -> None:
 
     from . import geography, place_wards
     from .errors import InputError, TuttotalWarning
-    from .spend import check_ward_vintage, parse_year, read_drivers, read_spend
+    from .spend import check_spend_file, parse_year, read_drivers
 
     if job.year:
         try:
@@ -432,7 +432,7 @@ def check_inputs(job: PlaceJob) -> None:
         for query in job.focus_wards or job.place.focus_wards:
             geography.find_ward(wards, query)
         if job.spend_path:
-            check_ward_vintage(read_spend(job.spend_path), wards)
+            check_spend_file(job.spend_path, wards)  # parsed once: the run reads the validated table from the cache
         if not job.spend_path and not job.place.is_synthetic:
             from . import outturn_count, topdown
             from .real import check_real_year

@@ -310,15 +310,73 @@ def _notes(jobs, results) -> list[str]:
     return notes
 
 
+def check_output_folder(output: str | os.PathLike) -> Path:
+    """Refuse an output folder that is a file, lies under a file, or cannot be written; make nothing.
+
+    The folder itself is made later, by the run; here the nearest folder that
+    exists (the output folder or a parent) must be a folder this process can
+    write in: a file is created in it and removed.
+
+    Raises
+    ------
+    InputError
+        Naming the path, the cause and the fix (exit code 2, before any work).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> check_output_folder(pathlib.Path(tempfile.mkdtemp()) / "new" / "outputs").name
+    'outputs'
+    """
+    import tempfile
+
+    path = Path(output)
+    if path.exists() and not path.is_dir():
+        raise InputError(
+            "--output names a file, not a folder",
+            file=path,
+            fix="give a folder for the outputs (a new one is made), e.g. --output outputs",
+        )
+    existing = path.absolute()
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise InputError(
+            f"the output folder cannot be made: {existing} is a file",
+            file=path,
+            fix="give a folder whose parents are folders, e.g. --output outputs",
+        )
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".tuttotal-write-check-", dir=existing)
+        os.close(handle)
+        os.remove(probe)
+    except OSError as exc:
+        raise InputError(
+            f"the output folder cannot be written ({exc.strerror or exc} in {existing})",
+            file=path,
+            fix="choose a folder you can write in with --output DIR, or give yourself write permission on it",
+        ) from None
+    return path
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run every chosen place (in parallel when there are several); return the exit code."""
     from .batch import PlaceResult, RunOptions, check_inputs, clean_leftovers, is_up_to_date
     from .executors import default_workers, run_jobs
     from .pages import write_index
 
+    check_output_folder(args.output)  # before any work: a folder, or a place for one, that can be written
     _stop_cleanly_on_signals(args.output)
     clean_leftovers(args.output)  # what earlier, interrupted runs left behind
     jobs = _jobs(args)
+    for job in jobs:
+        folder = job.output_folder(args.output)
+        if folder.exists() and not folder.is_dir():
+            raise InputError(
+                f"the output of {job.place.slug} would replace a file that is not a folder",
+                file=folder,
+                fix="move that file away, or choose another folder with --output DIR",
+            )
     _check_year(args.year)
     if args.scheduler and args.executor != "dask":
         raise InputError("--scheduler goes with --executor dask", fix="add --executor dask")

@@ -174,9 +174,10 @@ def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None, lad_of_ward:
     if rules is None or not len(rules):
         return flagged
     lad_of_ward = lad_of_ward or {}
-    division = spend["function"].str.split(".").str[0]
+    # Each distinct function and area once (a spend file has few), not once per row.
+    division = spend["function"].map({f: str(f).split(".")[0] for f in spend["function"].unique()})
     area = spend["area_code"].astype(str)
-    lad = area.map(lambda code: lad_of_ward.get(code, code))
+    lad = area.map({code: lad_of_ward.get(code, code) for code in area.unique()})
     for rule in rules.itertuples():
         matches = spend["function"] == rule.function if "." in rule.function else division == rule.function
         recipient = matches & (spend["agency_type"] == rule.recipient_type) & ~flagged

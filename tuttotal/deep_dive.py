@@ -39,6 +39,7 @@ __all__ = [
     "by_agency",
     "by_agency_and_function",
     "choose_theme",
+    "file_slug",
     "focus_against_place",
     "pilot_theme_table",
     "theme_most_deprived",
@@ -121,6 +122,21 @@ def why_theme(place: Place, theme: str) -> str:
         if normalise(reported) == normalise(theme):
             return f"{place.name} reported '{reported}'."
     return f"{place.name} reported no theme the count holds: its largest theme is shown."
+
+
+def file_slug(theme: str) -> str:
+    """A theme as part of a file name: letters, digits and ``-`` kept, anything else one ``_``.
+
+    A theme comes from a spend file and may hold ``/`` or ``..``; its files stay in the output folder.
+
+    Examples
+    --------
+    >>> file_slug("older people"), file_slug("=cmd|' /C calc'!A0"), file_slug("../../etc")
+    ('older_people', '_cmd_C_calc_A0', '_etc')
+    """
+    import re
+
+    return re.sub(r"[^\w-]+", "_", theme, flags=re.ASCII) or "_"
 
 
 def theme_spend(ward_spend: pd.DataFrame, theme: str) -> pd.DataFrame:

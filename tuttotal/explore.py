@@ -1073,8 +1073,10 @@ def export(
         "themes": folder / f"{stem}_themes.csv",
         "selection": folder / f"{stem}.json",
     }
-    out.round(6).to_csv(written["table"], index=False, lineterminator="\n")
-    theme_table(data, selection).round(6).to_csv(written["themes"], index=False, lineterminator="\n")
+    from .safe_csv import write_csv
+
+    write_csv(out.round(6), written["table"])  # formula-like text cells neutralised
+    write_csv(theme_table(data, selection).round(6), written["themes"])
     about = {
         "place": data.slug,
         "name": data.name,

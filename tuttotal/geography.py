@@ -196,6 +196,7 @@ def read_wards(
             file=path,
             fix="drop or redraw the features without a geometry",
         )
+    _check_coordinates(frame, code_col, path)
     kinds = set(geometry.geom_type)
     if not kinds <= _POLYGONAL:
         bad = sorted(kinds - _POLYGONAL)
@@ -215,6 +216,7 @@ def read_wards(
                 fix="set the CRS the coordinates are in (British National Grid is EPSG:27700) instead of reprojecting",
             )
 
+    _check_codes(frame, code_col, name_col, path)
     codes = frame[code_col].astype(str).str.strip()
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
@@ -258,7 +260,7 @@ def read_wards(
     wards = gpd.GeoDataFrame(
         {
             "ward_code": codes.to_numpy(),
-            "ward_name": (frame[name_col].astype(str).str.strip() if name_col else codes).to_numpy(),
+            "ward_name": _names(frame, name_col, codes, path).to_numpy(),
             "lad_code": lad_codes if isinstance(lad_codes, str) else lad_codes.to_numpy(),
             "lad_name": lad_names if isinstance(lad_names, str) else lad_names.to_numpy(),
         },
@@ -274,6 +276,60 @@ def read_wards(
         repaired=repaired,
     )
     return wards[WARD_COLUMNS]
+
+
+def _check_codes(frame, code_col: str, name_col: str | None, path: Path) -> None:
+    """Refuse a ward with no code (null or blank): it could not be matched, counted or sorted."""
+    raw = frame[code_col]
+    blank = raw.isna() | (raw.astype(str).str.strip() == "")
+    if blank.any():
+        first = int(blank.to_numpy().argmax())
+        name = frame[name_col].iloc[first] if name_col else None
+        named = f" (named {str(name)!r})" if name is not None and name == name else ""
+        raise GeographyError(
+            f"{int(blank.sum())} ward(s) have no code, the first is feature {first + 1}{named}",
+            file=path,
+            column=code_col,
+            fix=f"give every ward its code in {code_col}, or drop the features that are not wards",
+        )
+
+
+def _names(frame, name_col: str | None, codes, path: Path):
+    """Ward names; a ward with no name (null or blank) is named by its code, with a warning."""
+    if not name_col:
+        return codes
+    raw = frame[name_col]
+    names = raw.astype(str).str.strip()
+    missing = (raw.isna() | (names == "")).to_numpy()
+    if missing.any():
+        first = codes.iloc[int(missing.argmax())]
+        warnings.warn(
+            f"{path}: {int(missing.sum())} ward(s) have no name in {name_col} (the first is {first}): "
+            "named by their code",
+            TuttotalWarning,
+            stacklevel=3,
+        )
+        names = names.where(~missing, codes)
+    return names
+
+
+def _check_coordinates(frame, code_col: str, path: Path) -> None:
+    """Refuse NaN or infinite coordinates, naming the ward: geometry operations cannot use them."""
+    import numpy as np
+    import shapely
+
+    coordinates, owner = shapely.get_coordinates(frame.geometry.to_numpy(), include_z=False, return_index=True)
+    bad = ~np.isfinite(coordinates).all(axis=1)
+    if bad.any():
+        wards = np.unique(owner[bad])
+        first = frame[code_col].iloc[int(wards[0])]
+        raise GeographyError(
+            f"{len(wards)} ward(s) have coordinates that are not numbers (NaN or infinite), the first is ward "
+            f"{first!r} (feature {int(wards[0]) + 1})",
+            file=path,
+            fix="redraw or repair those wards (e.g. in QGIS: Vector ▸ Geometry Tools ▸ Check Validity), "
+            "or take the boundaries again from the ONS",
+        )
 
 
 def _polygonal_part(geom):

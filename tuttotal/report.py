@@ -747,10 +747,11 @@ class PlaceReport:
             tables["cuts_by_service"] = self.cuts_by_service().round(2)
             tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
             tables["councils_beside_topdown"] = self.councils_beside_topdown().round(2)
+        from .safe_csv import write_csv
+
         paths = {}
         for name, frame in tables.items():
-            paths[name] = self.output_dir / f"{name}.csv"
-            frame.to_csv(paths[name], index=False, lineterminator="\n")
+            paths[name] = write_csv(frame, self.output_dir / f"{name}.csv")  # formula-like text cells neutralised
         return paths
 
     def summary(self) -> dict:
@@ -1371,7 +1372,7 @@ def prepare(
             check_real_year(the_year)
         spend, kind, counts, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
         top_down, books = counts if counts else (None, None)
-        if not year and the_year not in set(spend["year"]):
+        if not year and the_year not in set(spend["year"].unique()):
             the_year = max(spend["year"])
         classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
         if kind == "real":  # every CRA year is in the table for the trend; the count is of one year

@@ -18,7 +18,9 @@ transfer       no        ``yes`` for a transfer between agencies
 
 Rows are numbered as a spreadsheet shows them: the header is row 1.
 Amounts are kept as whole pence (``amount_pence``), so money is conserved
-to the penny.
+to the penny. A file is read once, in columns (:mod:`tuttotal.tabular`,
+which also refuses absurd shapes before parsing), and each column is checked
+in bulk; every sheet of a workbook that carries the columns is counted.
 
 A **driver table** has columns ``area_code, driver, value`` (e.g.
 ``E05005093, population, 9012``).
@@ -33,8 +35,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import re
 import warnings
@@ -44,9 +44,12 @@ from typing import TYPE_CHECKING
 
 from .errors import SpendFileError, TuttotalWarning
 from .money import ONE_TRILLION_PENCE, parse_amount
+from .tabular import MAX_FIELD_CHARS, TextTable, clean_header, from_frame, read_table
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
+    import pyarrow as pa
 
 REQUIRED = ("year", "agency", "agency_type", "area_code", "function", "amount_gbp")
 OPTIONAL = ("theme", "transfer")
@@ -167,107 +170,10 @@ _PARSERS: dict[str, Callable[[str], object]] = {
 }
 
 
-def _clean_header(name: object) -> str:
-    return re.sub(r"[\s\-]+", "_", str(name).replace("\ufeff", "").strip().lower())
+_clean_header = clean_header
 
-
-def _decode(data: bytes, path: Path) -> tuple[str, str]:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        # A UK council's export from Excel on Windows: '£' is byte 0xA3.
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def _read_csv_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], dict]:
-    text, encoding = _decode(path.read_bytes(), path)
-    first_line = text.split("\n", 1)[0]
-    try:
-        delimiter = csv.Sniffer().sniff(first_line, delimiters=",;\t|").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    row_number = 0
-    for fields in reader:
-        row_number += 1
-        if not any(f.strip() for f in fields):
-            continue
-        if header is None:
-            header = fields
-            continue
-        rows.append((row_number, fields))
-    if header is None:
-        raise SpendFileError(
-            "the file is empty", file=path, fix="give a table with a header row: " + ", ".join(REQUIRED)
-        )
-    return header, rows, {"encoding": encoding, "delimiter": delimiter}
-
-
-def _read_excel_rows(path: Path, required: tuple[str, ...]) -> tuple[list[str], list[tuple[int, list[str]]], dict]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
-        raise SpendFileError(f"cannot be opened as an Excel workbook ({exc})", file=path) from None
-    seen = {}
-    for sheet in book.worksheets:
-        cells = sheet.iter_rows(values_only=True)
-        header = None
-        rows = []
-        for number, values in enumerate(cells, start=1):
-            fields = ["" if v is None else (str(v) if not isinstance(v, float) else repr(v)) for v in values]
-            if not any(f.strip() for f in fields):
-                continue
-            if header is None:
-                header = fields
-                seen[sheet.title] = [_clean_header(h) for h in header if h]
-                if not set(required) <= set(seen[sheet.title]):
-                    break
-                continue
-            rows.append((number, fields))
-        else:
-            if header is not None:
-                return header, rows, {"sheet": sheet.title}
-    raise SpendFileError(
-        "no sheet has the columns " + ", ".join(required) + f"; sheets and their columns: {seen}",
-        file=path,
-        fix="put the table on one sheet with a header row of those columns",
-    )
-
-
-def _read_parquet_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], dict]:
-    import pandas as pd
-
-    try:
-        frame = pd.read_parquet(path)
-    except Exception as exc:
-        raise SpendFileError(f"cannot be read as Parquet ({exc})", file=path) from None
-
-    def text(v: object) -> str:
-        if v is None or (isinstance(v, float) and v != v):
-            return ""
-        return repr(v) if isinstance(v, float) else str(v)
-
-    rows = [(i + 1, [text(v) for v in rec]) for i, rec in enumerate(frame.itertuples(index=False))]
-    return [str(c) for c in frame.columns], rows, {}
-
-
-def read_rows(path: str | os.PathLike, required: tuple[str, ...] = REQUIRED):
-    """Read any table file to a header and ``(row number, fields)`` pairs of text."""
-    path = Path(path)
-    if not path.is_file():
-        raise SpendFileError("no such file", file=path, fix="check the path")
-    suffix = path.suffix.lower()
-    if suffix in {".xlsx", ".xlsm"}:
-        return _read_excel_rows(path, required)
-    if suffix in {".parquet", ".pq"}:
-        return _read_parquet_rows(path)
-    return _read_csv_rows(path)
+#: The most a spend table's amounts may add up to, in absolute pence: what a 64-bit integer holds, less a margin.
+MAX_TOTAL_PENCE = 9_200_000_000_000_000_000
 
 
 def _column_index(header: list[str], required: tuple[str, ...], path: Path) -> dict[str, int]:
@@ -292,73 +198,187 @@ def _column_index(header: list[str], required: tuple[str, ...], path: Path) -> d
     return index
 
 
-def _fail(path: Path, column: str, problems: list[tuple[int, str, str]]) -> SpendFileError:
-    row, value, reason = problems[0]
+def _fail(table: TextTable, column: str, problems: list[tuple[int, str, str]], count: int) -> SpendFileError:
+    """The error for a column's bad values: the first row in full, the count and the next rows by number."""
+    first, value, reason = problems[0]
+    where, row = table.where(first)
     more = ""
-    if len(problems) > 1:
-        others = ", ".join(str(r) for r, _, _ in problems[1:6])
-        ellipsis = ", …" if len(problems) > 6 else ""
-        more = f"; {len(problems) - 1} more row(s) have the same problem (rows {others}{ellipsis})"
-    return SpendFileError(f"{reason}{more}", file=path, row=row, column=column, value=value, fix=_FIXES.get(column))
+    if count > 1:
+        others = ", ".join(_row_label(table, i) for i, _, _ in problems[1:6])
+        ellipsis = ", …" if count > 6 else ""
+        more = f"; {count - 1} more row(s) have the same problem (rows {others}{ellipsis})"
+    return SpendFileError(f"{reason}{more}", file=where, row=row, column=column, value=value, fix=_FIXES.get(column))
 
 
-def _parse_columns(path: Path, header, rows, columns: dict[str, Callable]) -> dict[str, list]:
-    index = _column_index(header, tuple(c for c in columns if c not in OPTIONAL), path)
-    parsed: dict[str, list] = {}
-    header_clean = [_clean_header(h) for h in header]
-    repeated = [[_clean_header(x) for x in f[: len(header)]] == header_clean for _, f in rows]
-    body = [r for r, is_header in zip(rows, repeated, strict=True) if not is_header]
-    if len(body) < len(rows):
-        skipped = [n for (n, _), is_header in zip(rows, repeated, strict=True) if is_header]
-        warnings.warn(f"{path}: header row repeated at row(s) {skipped[:5]}: skipped", TuttotalWarning, stacklevel=3)
-    width = len(header)
-    for number, fields in body:
-        if len(fields) != width and (len(fields) < width or any(f.strip() for f in fields[width:])):
+def _row_label(table: TextTable, i: int) -> str:
+    _, row = table.where(i)
+    return f"{row} of sheet '{table.sheets[i]}'" if table.sheets is not None else str(row)
+
+
+def _by_value(table: TextTable, i: int, parser: Callable[[str], object], kind=None) -> tuple[pa.Array, list, int]:
+    """Parse a column value by value (each distinct value once): Arrow values, first problems, problem count."""
+    import numpy as np
+    import pyarrow as pa
+
+    encoded = table.columns[i].dictionary_encode()
+    distinct = encoded.dictionary.to_pylist()
+    results: list = []
+    reasons: dict[int, str] = {}
+    for j, text in enumerate(distinct):
+        try:
+            results.append(parser(text))
+        except ValueError as exc:
+            results.append(None)
+            reasons[j] = str(exc)
+    values = pa.array(results, type=kind or pa.string()).take(encoded.indices)
+    if not reasons:
+        return values, [], 0
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    bad = np.flatnonzero(np.isin(codes, np.fromiter(reasons, dtype=codes.dtype)))
+    problems = [(int(k), distinct[codes[k]], reasons[int(codes[k])]) for k in bad[:6]]
+    return values, problems, len(bad)
+
+
+_SIMPLE_AMOUNT = r"^(?P<sign>-?)(?P<whole>[0-9]{1,13})(?:\.(?P<frac>[0-9]{0,2}))?$"
+
+
+def _amount_column(table: TextTable, i: int) -> tuple[np.ndarray, list, int]:
+    """Amounts to pence: plain ``-1234.5`` style in bulk (Arrow), any other style value by value."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = table.columns[i]
+    parts = pc.extract_regex(column, _SIMPLE_AMOUNT)
+    valid = parts.is_valid()
+    simple = valid.to_numpy(zero_copy_only=False)
+    whole = pc.cast(pc.if_else(valid, parts.field("whole"), "0"), "int64").to_numpy(zero_copy_only=False)
+    frac = pc.utf8_rpad(pc.if_else(valid, parts.field("frac"), ""), width=2, padding="0")
+    pence = whole * 100 + pc.cast(frac, "int64").to_numpy(zero_copy_only=False)
+    negative = pc.equal(parts.field("sign"), "-").to_numpy(zero_copy_only=False)
+    pence = np.where(negative & simple, -pence, pence)
+    problems: list = []
+    count = 0
+    if not simple.all():
+        rest = np.flatnonzero(~simple)
+        sub = TextTable(table.path, table.header, [column.take(rest)], table.rows[rest])
+        values, sub_problems, count = _by_value(sub, 0, _parse_amount, pa.int64())
+        problems = [(int(rest[k]), value, reason) for k, value, reason in sub_problems]
+        pence[rest] = pc.fill_null(values, 0).to_numpy(zero_copy_only=False)
+    over = np.flatnonzero(np.abs(pence) > ONE_TRILLION_PENCE)
+    if over.size:
+        texts = column.take(over[:6]).to_pylist()
+        extra = [
+            (int(k), t, "is over £1 trillion, more than any place spends") for k, t in zip(over[:6], texts, strict=True)
+        ]
+        problems = sorted(problems + extra)[:6]
+        count += int(over.size)
+    return pence, problems, count
+
+
+def _check_field_sizes(table: TextTable) -> None:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    for name, column in zip(table.header, table.columns, strict=True):
+        if not len(column):
+            continue
+        lengths = pc.utf8_length(column)
+        if pc.max(lengths).as_py() > MAX_FIELD_CHARS:
+            first = int(np.argmax(lengths.to_numpy(zero_copy_only=False) > MAX_FIELD_CHARS))
+            where, row = table.where(first)
             raise SpendFileError(
-                f"the row has {len(fields)} fields but the header has {width}",
-                file=path,
-                row=number,
-                fix="put values that contain the delimiter (such as 1,000 or 'Kent, Police') in double quotes",
+                f"a value is over {MAX_FIELD_CHARS:,} characters long ({pc.max(lengths).as_py():,}): "
+                "not a table of spend",
+                file=where,
+                row=row,
+                column=_clean_header(name) or None,
+                fix="check the file: names, codes and amounts are short (an unclosed quote joins many values into one)",
             )
+
+
+def _without_blank_and_repeated_headers(table: TextTable, index: dict[str, int]) -> TextTable:
+    """Drop blank rows and copies of the header row (warned), checked in bulk (Arrow), not cell by cell."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    blank = np.ones(len(table), dtype=bool)
+    for column in table.columns:
+        blank &= pc.equal(pc.utf8_trim_whitespace(column), "").to_numpy(zero_copy_only=False)
+        if not blank.any():
+            break
+    header_clean = [_clean_header(h) for h in table.header]
+    repeated = np.ones(len(table), dtype=bool)
+    for i, column in enumerate(table.columns):  # a row is a header when every cell cleans to the header's name
+        cleaned = pc.utf8_lower(pc.utf8_trim_whitespace(pc.replace_substring(column, "\ufeff", "")))
+        cleaned = pc.replace_substring_regex(cleaned, r"[\s\-]+", "_")
+        repeated &= pc.equal(cleaned, header_clean[i]).to_numpy(zero_copy_only=False)
+        if not repeated.any():
+            break
+    if repeated.any():
+        skipped = [_row_label(table, int(k)) for k in np.flatnonzero(repeated)[:5]]
+        warnings.warn(
+            f"{table.path}: header row repeated at row(s) [{', '.join(skipped)}]: skipped",
+            TuttotalWarning,
+            stacklevel=4,
+        )
+    drop = blank | repeated
+    return table.take(~drop) if drop.any() else table
+
+
+def _parse_columns(table: TextTable, columns: dict[str, Callable]) -> dict[str, object]:
+    """Check and parse each column of the schema, in bulk; the first bad column raises with its rows."""
+    import pyarrow as pa
+
+    kinds = {"transfer": pa.bool_(), "value": pa.float64()}  # text otherwise
+    index = _column_index(table.header, tuple(c for c in columns if c not in OPTIONAL), table.path)
+    _check_field_sizes(table)
+    table = _without_blank_and_repeated_headers(table, index)
+    parsed: dict[str, object] = {"_table": table}
     for column, parser in columns.items():
         if column not in index:
             continue
-        i = index[column]
-        values, problems = [], []
-        for number, fields in body:
-            raw = fields[i] if i < len(fields) else ""
-            try:
-                values.append(parser(raw))
-            except ValueError as exc:
-                problems.append((number, raw, str(exc)))
+        if column == "amount_gbp":
+            values, problems, count = _amount_column(table, index[column])
+        else:
+            values, problems, count = _by_value(table, index[column], parser, kinds.get(column))
         if problems:
-            raise _fail(path, column, problems)
+            raise _fail(table, column, problems, count)
         parsed[column] = values
-    parsed["row"] = [n for n, _ in body]
+    parsed["row"] = table.rows
     return parsed
 
 
 def read_spend(path: str | os.PathLike) -> pd.DataFrame:
-    """Read and validate a spend count (CSV, XLSX or Parquet).
+    """Read and validate a spend count (CSV, XLSX or Parquet), in columns, parsed once per file.
+
+    A CSV is read by ``pyarrow.csv`` and checked column by column (each
+    distinct value once, amounts in bulk); every sheet of a workbook that
+    carries the spend columns is read. The validated table is kept in the
+    cache folder under the file's SHA-256, so the check before a run and
+    the run itself parse the file once.
 
     Parameters
     ----------
     path : path
         The file. CSV may be UTF-8 (with or without BOM) or Windows-1252,
-        comma-, semicolon- or tab-delimited.
+        comma-, semicolon- or tab-delimited. Limits: see :mod:`tuttotal.tabular`.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``year, agency, agency_type, area_code, function,
-        amount_pence, theme, transfer, row``; ``attrs["source"]`` and
-        ``attrs["encoding"]`` say where it came from.
+        amount_pence, theme, transfer, row`` (and ``sheet`` for a workbook
+        of several data sheets); ``attrs["source"]`` and
+        ``attrs["encoding"]`` (or ``attrs["sheet"]``/``attrs["sheets"]``) say
+        where it came from.
 
     Raises
     ------
     SpendFileError
-        Naming the file, the row (as a spreadsheet numbers it), the column,
-        the value and the fix, for the first bad value of a column.
+        Naming the file (and sheet), the row (as a spreadsheet numbers it),
+        the column, the value and the fix, for the first bad value of a
+        column; or a file whose shape is absurd (see :mod:`tuttotal.tabular`).
 
     Examples
     --------
@@ -370,9 +390,111 @@ def read_spend(path: str | os.PathLike) -> pd.DataFrame:
     >>> read_spend(f)[["area_code", "amount_pence"]].to_dict("records")
     [{'area_code': 'E07000114', 'amount_pence': 123450}]
     """
+    from .tabular import check_size, is_text, scan_text
+
     path = Path(path)
-    header, rows, info = read_rows(path, REQUIRED)
-    return _spend_from_rows(path, header, rows, info)
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "no such file"
+        raise SpendFileError(what, file=path, fix="check the path")
+    check_size(path)  # before reading a byte
+    scan = scan_text(path) if is_text(path) else None  # NUL bytes, long lines and the SHA-256, in one pass
+    cached = _cache_entry(path, scan["sha256"] if scan else None)
+    if cached is not None and cached[1].is_file():
+        table = _read_cached(cached[1], path)
+        if table is not None:
+            _release_arrow_memory()  # the decompression's buffers
+            return table
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", TuttotalWarning)
+        data, attrs = _spend_from_text(read_table(path, REQUIRED, scan))
+    messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
+    for w in caught:
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    if cached is not None:
+        _write_cached(cached[1], data, attrs, messages)
+    table = _to_frame(data, attrs)
+    del data
+    _release_arrow_memory()
+    return table
+
+
+def _release_arrow_memory() -> None:
+    """Give the memory Arrow kept for the text columns back to the system (a big file's is hundreds of MB)."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
+def _cache_entry(path: Path, sha256: str | None = None) -> tuple[str, Path] | None:
+    """Where the validated table of ``path`` is kept: named by its SHA-256 and the readers' code."""
+    import hashlib
+
+    from . import settings
+    from .datasets import sha256_of
+
+    try:
+        code = hashlib.sha256()
+        for module in ("spend.py", "tabular.py", "money.py"):
+            code.update((Path(__file__).with_name(module)).read_bytes())
+        key = f"{sha256 or sha256_of(path)}-{code.hexdigest()[:16]}"
+        return key, settings.cache_dir() / "spend" / f"{key}.arrow"
+    except OSError:
+        return None
+
+
+def _read_cached(entry: Path, path: Path) -> pd.DataFrame | None:
+    import json
+
+    import pyarrow.feather as feather
+
+    try:
+        data = feather.read_table(entry, memory_map=False)
+        meta = json.loads(data.schema.metadata[b"tuttotal"])
+        table = _to_frame(data.replace_schema_metadata(None), {**meta["attrs"], "source": str(path)})
+    except Exception:  # a damaged entry is parsed again and rewritten
+        return None
+    for message in meta["warnings"]:
+        warnings.warn(message.replace(meta["attrs"].get("source", ""), str(path)), TuttotalWarning, stacklevel=3)
+    return table
+
+
+def _to_frame(data: pa.Table, attrs: dict) -> pd.DataFrame:
+    """The spend table as pandas: text columns as pandas' default strings, ``theme`` as objects."""
+    import numpy as np
+    import pandas as pd
+
+    # ``theme`` as objects, each distinct theme one shared Python string (not one per row).
+    theme = data.column("theme").combine_chunks().dictionary_encode()
+    table = data.drop_columns(["theme"]).to_pandas()
+    distinct = np.empty(len(theme.dictionary), dtype=object)
+    distinct[:] = theme.dictionary.to_pylist()
+    codes = theme.indices.to_numpy(zero_copy_only=False)
+    table.insert(SPEND_COLUMNS.index("theme"), "theme", pd.Series(distinct[codes], index=table.index, dtype=object))
+    table.attrs.update(attrs)
+    return table
+
+
+def _write_cached(entry: Path, data: pa.Table, attrs: dict, messages: list[str]) -> None:
+    import json
+    import tempfile
+
+    import pyarrow as pa
+    import pyarrow.feather as feather
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        meta = {"attrs": attrs, "warnings": messages}
+        data = data.replace_schema_metadata({**(data.schema.metadata or {}), b"tuttotal": json.dumps(meta).encode()})
+        handle, temporary = tempfile.mkstemp(prefix=".spend-", suffix=".arrow", dir=entry.parent)
+        os.close(handle)
+        try:
+            feather.write_feather(data, temporary, compression="lz4")  # Arrow IPC: written and read in a blink
+            os.replace(temporary, entry)
+        finally:
+            if os.path.exists(temporary):
+                os.remove(temporary)
+    except (OSError, pa.ArrowException, TypeError, ValueError):
+        pass  # a cache that cannot be written only costs a second parse
 
 
 def parse_table(frame: pd.DataFrame, source: str = "table") -> pd.DataFrame:
@@ -386,42 +508,68 @@ def parse_table(frame: pd.DataFrame, source: str = "table") -> pd.DataFrame:
     >>> parse_table(frame)[["year", "function", "amount_pence"]].to_dict("records")
     [{'year': '2008-09', 'function': '07', 'amount_pence': 100000}]
     """
-    header = [str(c) for c in frame.columns]
-    rows = [
-        (i + 2, ["" if v is None or (isinstance(v, float) and v != v) else str(v) for v in record])
-        for i, record in enumerate(frame.itertuples(index=False))
-    ]
-    return _spend_from_rows(Path(source), header, rows, {})
+    return _to_frame(*_spend_from_text(from_frame(frame, source)))
 
 
-def _spend_from_rows(path: Path, header: list[str], rows: list, info: dict) -> pd.DataFrame:
-    import pandas as pd
+def _check_total(table: TextTable, pence: np.ndarray) -> None:
+    """Refuse amounts whose sum would not fit in 64-bit whole pence (every sum of the count must)."""
+    import numpy as np
 
-    if not rows:
+    running = np.cumsum(np.abs(pence).astype(np.float64))
+    if len(running) and running[-1] > MAX_TOTAL_PENCE:
+        first = int(np.argmax(running > MAX_TOTAL_PENCE))
+        where, row = table.where(first)
         raise SpendFileError(
-            "the file has a header but no rows of spend", file=path, fix="add at least one row of spend"
+            f"the amounts add up to more than £{MAX_TOTAL_PENCE // 100:,} by this row, beyond what the count "
+            "can hold in whole pence",
+            file=where,
+            row=row,
+            column="amount_gbp",
+            fix="check the amounts (pounds, not pence?); no place spends this much",
         )
+
+
+def _spend_from_text(text: TextTable) -> tuple[pa.Table, dict]:
+    """Check every column of a table read as text; the spend table (Arrow) and its ``attrs``."""
+    import numpy as np
+    import pyarrow as pa
+
+    path = text.path
     columns: dict[str, Callable] = {c: _PARSERS[c] for c in REQUIRED}
     columns["theme"] = lambda s: str(s).strip()
     columns["transfer"] = _parse_transfer
-    parsed = _parse_columns(path, header, rows, columns)
-    parsed["amount_pence"] = parsed.pop("amount_gbp")
+    parsed = _parse_columns(text, columns)
+    table_text: TextTable = parsed.pop("_table")
     n = len(parsed["row"])
-    parsed.setdefault("theme", [""] * n)
-    parsed.setdefault("transfer", [False] * n)
-    table = pd.DataFrame({c: parsed[c] for c in SPEND_COLUMNS})
-    table["amount_pence"] = table["amount_pence"].astype("int64")
-    table["theme"] = table["theme"].astype(object)
-    negative = table[table.amount_pence < 0]
-    if len(negative):
+    if not n:
+        raise SpendFileError(
+            "the file has a header but no rows of spend", file=path, fix="add at least one row of spend"
+        )
+    pence = parsed.pop("amount_gbp")
+    _check_total(table_text, pence)
+    parsed["amount_pence"] = pa.array(pence, pa.int64())
+    parsed.setdefault("theme", pa.array([""] * n, pa.string()))
+    parsed.setdefault("transfer", pa.array(np.zeros(n, dtype=bool)))
+    parsed["row"] = pa.array(parsed["row"], pa.int64())
+    if table_text.sheets is not None:
+        parsed["sheet"] = pa.array(table_text.sheets.tolist(), pa.string())
+    data = pa.table({c: parsed[c] for c in [*SPEND_COLUMNS, *(["sheet"] if "sheet" in parsed else [])]})
+    negative = pence < 0
+    if negative.any():
+        first = int(negative.argmax())
         warnings.warn(
-            f"{path}: {len(negative)} negative amount(s), the first on row {negative.row.iloc[0]}: "
+            f"{path}: {int(negative.sum())} negative amount(s), the first on row {_row_label(table_text, first)}: "
             "kept as refunds or income",
             TuttotalWarning,
             stacklevel=3,
         )
-    table.attrs.update(source=str(path), **info)
-    return table
+    for sheet in text.info.get("sheets_skipped", []):
+        warnings.warn(
+            f"{path}: sheet '{sheet}' has no spend columns ({', '.join(REQUIRED)}): not counted",
+            TuttotalWarning,
+            stacklevel=3,
+        )
+    return data, {"source": str(path), **text.info}
 
 
 def _parse_driver_value(text: str) -> float:
@@ -446,23 +594,23 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
     >>> read_drivers(f).to_dict("records")
     [{'area_code': 'E05005093', 'driver': 'population', 'value': 9012.0}]
     """
-    import pandas as pd
+    import pyarrow as pa
 
     path = Path(path)
-    header, rows, info = read_rows(path, DRIVER_COLUMNS)
-    if not rows:
-        raise SpendFileError("the driver table has no rows", file=path, fix="add rows: area_code, driver, value")
+    text = read_table(path, DRIVER_COLUMNS)
     parsed = _parse_columns(
-        path,
-        header,
-        rows,
+        text,
         {
             "area_code": _parse_area_code,
             "driver": lambda s: _parse_text(s).lower(),
             "value": _parse_driver_value,
         },
     )
-    table = pd.DataFrame({c: parsed[c] for c in (*DRIVER_COLUMNS, "row")})
+    parsed.pop("_table")
+    if not len(parsed["row"]):
+        raise SpendFileError("the driver table has no rows", file=path, fix="add rows: area_code, driver, value")
+    parsed["row"] = pa.array(parsed["row"], pa.int64())
+    table = pa.table({c: parsed[c] for c in (*DRIVER_COLUMNS, "row")}).to_pandas()
     dup = table[table.duplicated(["area_code", "driver"], keep="first")]
     if len(dup):
         first = dup.iloc[0]
@@ -473,8 +621,26 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
             column="area_code",
             fix="give each area one value per driver",
         )
-    table.attrs.update(source=str(path), **info)
+    table.attrs.update(source=str(path), **text.info)
     return table.drop(columns="row")
+
+
+def check_spend_file(path: str | os.PathLike, wards: pd.DataFrame) -> None:
+    """Check a spend file before a run: read and validate it (filling the cache the run reads) and its wards.
+
+    The table is dropped and its memory given back, so that the process that
+    checks (the command, a batch worker) stays small while the run counts.
+
+    Raises
+    ------
+    SpendFileError
+        As :func:`read_spend` and :func:`check_ward_vintage`.
+    """
+    import gc
+
+    check_ward_vintage(read_spend(path), wards)
+    gc.collect()
+    _release_arrow_memory()
 
 
 def check_ward_vintage(spend: pd.DataFrame, wards: pd.DataFrame) -> None:
@@ -497,12 +663,15 @@ def check_ward_vintage(spend: pd.DataFrame, wards: pd.DataFrame) -> None:
     if len(unknown) * 2 <= len(codes):
         return
     first = ward_like[ward_like["area_code"].isin(unknown)].iloc[0]
+    source = spend.attrs.get("source")
+    if "sheet" in spend:  # a workbook of several data sheets: name the sheet too
+        source = f"{source} (sheet '{first['sheet']}')"
     vintage = wards.attrs.get("vintage", "")
     raise SpendFileError(
         f"{len(unknown)} of the {len(codes)} ward codes in the spend are not wards of the boundaries"
         f"{f' ({vintage} vintage)' if vintage else ''}, e.g. {', '.join(unknown[:3])}: "
         "the spend and the boundaries look like two ward vintages",
-        file=spend.attrs.get("source"),
+        file=source,
         row=int(first["row"]),
         column="area_code",
         value=first["area_code"],

@@ -91,6 +91,10 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
         argv = ["data", "check-outturn", str(path), "--year", "2010-11"]
     elif use == "year":
         argv = ["run", "--place", "kent", "--year", path.read_text(encoding="utf-8").strip()]
+    elif use == "output-file":
+        argv = ["run", "--output", str(path)]
+    elif use == "output":
+        argv = ["run", "--output", path.read_text(encoding="utf-8").strip()]
     elif use == "lad":
         argv = ["run", "--lad", path.read_text(encoding="utf-8").strip()]
     elif use == "data":
@@ -105,7 +109,7 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
         argv = ["places"]
     else:
         raise ValueError(f"unknown use {use!r} in cases.yaml")
-    if argv[0] == "run":
+    if argv[0] == "run" and "--output" not in argv:
         argv += ["--output", str(out)]
     stderr = io.StringIO()
     cwd = Path.cwd()

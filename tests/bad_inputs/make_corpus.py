@@ -114,6 +114,35 @@ def main(folder: Path = HERE) -> None:
         "data_cra_damaged.json.zlib": "x\u009c not zlib\n",
         "arg_year_outside_the_analysis.txt": "2009-10\n",
         "arg_lad_outside_england.txt": "W06000015\n",
+        # A ward with a NaN coordinate (GeoJSON writers put NaN for a missing number), and a ward with no code.
+        "wards_nan_coordinate.geojson": collection(
+            [
+                feature("E05000001", "A", {"type": "Polygon", "coordinates": square(1.30, 51.30, 0.01)}),
+                feature(
+                    "E05000002",
+                    "B",
+                    {
+                        "type": "Polygon",
+                        "coordinates": [[[1.31, 51.30], [1.32, float("nan")], [1.32, 51.31], [1.31, 51.30]]],
+                    },
+                ),
+            ]
+        ),
+        "wards_no_code.geojson": collection(
+            [
+                feature("E05000001", "A", {"type": "Polygon", "coordinates": square(1.30, 51.30, 0.01)}),
+                feature(None, "Nameless", {"type": "Polygon", "coordinates": square(1.31, 51.30, 0.01)}),
+            ]
+        ),
+        "wards_no_name.geojson": collection(
+            [
+                feature("E05000001", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
+                feature("E05000002", None, {"type": "Polygon", "coordinates": square(1.38, 51.37, 0.01)}),
+            ]
+        ),
+        # --output naming an existing file (this one), and a folder nobody may write in (sysfs, even for root).
+        "arg_output_existing_file.txt": "--output names this file\n",
+        "arg_output_unwritable.txt": "/sys/tuttotal-outputs\n",
         "params_python_tag.yaml": "slug: evil\nname: !!python/object/apply:os.system ['echo pwned']\nlads: []\n",
         "params_slug_escape.yaml": "slug: ../../etc\nname: Escape\nlads: [{code: E07000114, name: Thanet}]\n",
     }
@@ -130,6 +159,8 @@ def main(folder: Path = HERE) -> None:
     )
     (folder / "data_population_tampered.csv.gz").write_bytes(gzip.compress(population.encode(), mtime=0))
     (folder / "spend_windows_1252.csv").write_bytes(rows(GOOD.replace("1000.00", "£1000.00")).encode("cp1252"))
+    # Excel's "Unicode text" export: UTF-16, every other byte NUL.
+    (folder / "spend_utf16.csv").write_bytes(rows(GOOD).encode("utf-16"))
     make_binary_files(folder)
 
 
@@ -159,7 +190,7 @@ def rs_workbook(path: Path, *, header: bool = True, education: str = "Education 
 
 
 def make_binary_files(folder: Path) -> None:
-    """A shapefile with no .prj (no CRS) and an XLSX whose data is on the second sheet."""
+    """A shapefile with no .prj (no CRS), workbooks of spend, a Parquet spend file, RS workbooks."""
     import geopandas as gpd
     import openpyxl
     from shapely.geometry import Polygon
@@ -176,6 +207,34 @@ def make_binary_files(folder: Path) -> None:
         sheet.append(line.split(","))
     book.properties.created = book.properties.modified = __import__("datetime").datetime(2010, 3, 1)
     book.save(folder / "spend_xlsx_second_sheet.xlsx")
+    # Two data sheets (the second's £777.77 once vanished), and a data sheet that lacks columns.
+    book = openpyxl.Workbook()
+    book.active.title = "Notes"
+    book.active["A1"] = "Spend count, 2008-09, on two sheets."
+    for title, amounts in (("Data", ["1000.00", "2500.50"]), ("More", ["777.77"])):
+        sheet = book.create_sheet(title)
+        for line in rows(*(GOOD.replace("1000.00", a) for a in amounts)).splitlines():
+            sheet.append(line.split(","))
+    book.properties.created = book.properties.modified = __import__("datetime").datetime(2010, 3, 1)
+    book.save(folder / "spend_xlsx_two_data_sheets.xlsx")
+    sheet = book.create_sheet("Extra")
+    for line in rows(GOOD).replace(",amount_gbp", ",amount").splitlines():
+        sheet.append(line.split(","))
+    book.save(folder / "spend_xlsx_sheet_missing_column.xlsx")
+    # Amounts each under £1 trillion whose sum is beyond 64-bit pence (Parquet: a few KB for 92,001 rows).
+    import pandas as pd
+
+    big = pd.DataFrame(
+        {
+            "year": ["2008-09"] * 92_001,
+            "agency": ["Ashcombe Council"] * 92_001,
+            "agency_type": ["council"] * 92_001,
+            "area_code": ["X07000001"] * 92_001,
+            "function": ["06"] * 92_001,
+            "amount_gbp": ["999999999999.99"] * 92_001,
+        }
+    )
+    big.to_parquet(folder / "spend_total_beyond_int64.parquet", index=False)
     # Revenue Outturn workbooks damaged or reshaped: no header row, a renamed service, text in a number cell.
     rs_workbook(folder / "outturn_no_header.xlsx", header=False)
     rs_workbook(folder / "outturn_renamed_service.xlsx", education="Education")
