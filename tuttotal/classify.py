@@ -1,10 +1,11 @@
 """Map classes: one classifier and one set of legend labels for the report maps and the explorer.
 
 :func:`classify` turns ward values into classes by quantiles, natural
-breaks (Fisher-Jenks) or equal intervals. Quantiles and equal intervals come
-from :mod:`mapclassify`; natural breaks from :func:`natural_breaks`, the same
-optimum as :class:`mapclassify.FisherJenks` (a test checks it) computed with
-numpy in milliseconds, so the explorer can reclass on every change.
+breaks (Fisher-Jenks) or equal intervals. The bounds are mapclassify's
+(:class:`mapclassify.Quantiles`, :class:`~mapclassify.FisherJenks`,
+:class:`~mapclassify.EqualInterval`; tests check each against it), computed
+with numpy: natural breaks in milliseconds, so the explorer can reclass on
+every change, and without importing mapclassify (and scikit-learn) at all.
 :func:`class_labels` writes the legend (``£lo – £hi  (n wards)``).
 
 Examples
@@ -19,7 +20,6 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 
 import numpy as np
@@ -109,6 +109,52 @@ def natural_breaks(values: Sequence[float], k: int) -> np.ndarray:
     return np.array(bounds[::-1])
 
 
+def quantile_bins(values: Sequence[float], k: int) -> np.ndarray:
+    """Upper bounds of ``k`` quantile classes, as :class:`mapclassify.Quantiles` (a test checks it), in numpy.
+
+    Repeated bounds collapse, so ties give fewer classes.
+
+    Examples
+    --------
+    >>> quantile_bins(np.arange(1000), 4).tolist()
+    [249.75, 499.5, 749.25, 999.0]
+    """
+    step = 100.0 / k
+    percents = np.arange(step, 100 + step, step)
+    percents[-1] = min(percents[-1], 100.0)
+    ordered = np.sort(np.asarray(values, dtype=float))
+    bounds = []
+    for percent in percents:  # scipy.stats.scoreatpercentile's arithmetic, which mapclassify uses, to the last bit
+        index = percent / 100.0 * (ordered.size - 1)
+        low = int(index)
+        if low == index:
+            bounds.append(ordered[low])
+        else:
+            weights = np.array([low + 1 - index, index - low])
+            bounds.append(np.add.reduce(ordered[low : low + 2] * weights) / weights.sum())
+    return np.unique(np.array(bounds, dtype=float))
+
+
+def equal_interval_bins(values: Sequence[float], k: int) -> np.ndarray:
+    """Upper bounds of ``k`` classes of equal width, as :class:`mapclassify.EqualInterval`, in numpy.
+
+    Examples
+    --------
+    >>> equal_interval_bins([0.0, 10.0], 5).tolist()
+    [2.0, 4.0, 6.0, 8.0, 10.0]
+    """
+    y = np.asarray(values, dtype=float)
+    low, high = float(y.min()), float(y.max())
+    width = (high - low) / k
+    cuts = np.arange(low + width, high + width, width)[:k] if width > 0 else np.array([high])
+    cuts[-1] = high
+    return cuts
+
+
+#: The numpy computation of each scheme's class bounds, by mapclassify class name.
+BINS = {"Quantiles": quantile_bins, "FisherJenks": natural_breaks, "EqualInterval": equal_interval_bins}
+
+
 def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray, str]:
     """Class upper bounds, the class of each value (-1: no data) and the scheme's name shown in legends.
 
@@ -141,15 +187,8 @@ def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.nd
         bins = distinct
     elif int(k) == 1:
         bins = np.array([y.max()])
-    elif class_name == "FisherJenks":
-        bins = np.unique(natural_breaks(y, int(k)))
     else:
-        import mapclassify
-
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "not enough unique values": handled below
-            classifier = getattr(mapclassify, class_name)(y, k=k)
-        bins = np.unique(np.asarray(classifier.bins, dtype=float))
+        bins = np.unique(BINS[class_name](y, int(k)))
         bins = bins[bins <= y.max()]
         if bins.size == 0 or bins[-1] < y.max():
             bins = np.append(bins, y.max())

@@ -52,6 +52,7 @@ import numpy as np
 
 from .classify import SCHEMES as HOUSE_SCHEMES
 from .classify import class_labels, classify
+from .measures import MEASURES, value_format
 from .style import HOUSE_BLUE, MUTED, SELECTED_EDGE, STAMP_BOX, STAMP_COLOUR, STAMP_TEXT, TEXT_DARK, TEXT_MUTED
 
 if TYPE_CHECKING:
@@ -78,24 +79,10 @@ __all__ = [
     "ward_table",
 ]
 
-#: Measures: key -> label shown on the controls and in titles.
-MEASURES: dict[str, str] = {
-    "total": "£ total",
-    "per_head": "£ per head",
-    "share": "share of place",
-    "income_deprived": "people income-deprived",
-}
-#: Measures shown as percentages in legends.
-PERCENT_MEASURES = ("share", "income_deprived")
 #: Classification schemes offered: key (as :data:`tuttotal.classify.SCHEMES`) -> label.
 SCHEMES: dict[str, str] = {key: HOUSE_SCHEMES[key][1] for key in ("quantiles", "naturalbreaks", "equalinterval")}
 AREA_PREFIX = "lads:"  # key of an area of LAD codes in the explorer's cache
 
-
-
-def value_format(measure: str) -> str:
-    """How a measure's legend bounds are written: ``percent`` for shares, else ``gbp``."""
-    return "percent" if measure in PERCENT_MEASURES else "gbp"
 
 
 # --------------------------------------------------------------------------- the data of one place
@@ -801,7 +788,8 @@ class ExplorerMap:
         from matplotlib.collections import LineCollection, PatchCollection
         from matplotlib.patches import PathPatch
 
-        from .maps import LAD_EDGE, NO_DATA_COLOUR, WARD_EDGE, _map_extent, new_figure
+        from .maps import _map_extent, new_figure
+        from .style import LAD_EDGE, NO_DATA_COLOUR, WARD_EDGE
 
         run = data.run
         self.decorated = decorated

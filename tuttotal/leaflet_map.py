@@ -244,7 +244,7 @@ class LeafletWardMap:
         """
         from matplotlib.colors import to_hex
 
-        from .explore import MEASURES, PERCENT_MEASURES
+        from .measures import MEASURES, PERCENT_MEASURES
         from .style import class_colours
 
         palette = [to_hex(c) for c in class_colours(max(bins.size, 1))]

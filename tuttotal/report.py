@@ -1238,7 +1238,6 @@ def package_versions() -> dict[str, str]:
         "pyproj",
         "pyogrio",
         "matplotlib",
-        "mapclassify",
         "papermill",
         "nbformat",
     ):
