@@ -120,7 +120,8 @@ def bench_loading(data_dir: Path, cache: Path) -> dict:
     os.environ["TUTTOTAL_CACHE_DIR"] = str(cache)
     import geopandas  # noqa: F401  (imports are not what is measured)
 
-    from tuttotal import geography, place_wards, places, settings
+    from tuttotal import settings
+    from tuttotal.data import geography, place_wards, places
 
     wards_dir = settings.data_root(data_dir).wards_dir
     codes = sorted(p.stem for p in wards_dir.glob("E*.geojson"))
@@ -147,7 +148,7 @@ def bench_loading(data_dir: Path, cache: Path) -> dict:
 
 def bench_all(data_dir: Path, workers: int, env: dict, work: Path) -> dict:
     """``tuttotal run --all`` against a sequential loop of papermill command-line calls."""
-    from tuttotal import places
+    from tuttotal.data import places
 
     pilots = [p.slug for p in places.pilot_places()]
     naive_out = work / "naive"

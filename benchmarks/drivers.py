@@ -71,7 +71,7 @@ def lad_codes(data_dir: Path) -> list[str]:
 
 
 def make_place(area: str, data_dir: Path):
-    from tuttotal import places
+    from tuttotal.data import places
 
     if area == "kent":
         return places.get_place("kent")
@@ -95,7 +95,7 @@ def child(area: str, data_dir: Path, ward_cache: Path, driver_cache: Path, calls
     import pyreadr  # noqa: F401
     import shapely  # noqa: F401
 
-    from tuttotal import place_wards, ward_drivers
+    from tuttotal.data import place_wards, ward_drivers
 
     imports_s = time.perf_counter() - start
     os.environ["TUTTOTAL_CACHE_DIR"] = str(ward_cache)
@@ -196,7 +196,7 @@ def bench_area(area: str, data_dir: Path, ward_cache: Path, work: Path, repeat: 
 
 def bench_overlay(wards_by_area: dict, data_dir: Path, repeat: int) -> dict:
     """The baseline: read each LAD's LSOA file and overlay its wards, nothing cached."""
-    from tuttotal import interpolate, sources
+    from tuttotal.data import interpolate, sources
 
     out = {}
     for area, wards in wards_by_area.items():
@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ["TUTTOTAL_CACHE_DIR"] = str(ward_cache)
     os.environ.pop("TUTTOTAL_DATA_DIR", None)
 
-    from tuttotal.place_wards import load_place_wards
+    from tuttotal.data.place_wards import load_place_wards
 
     wards_by_area = {area: load_place_wards(make_place(area, data_dir), data_dir) for area in ("kent", "all")}
     baseline = bench_overlay(wards_by_area, data_dir, repeat)

@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from tuttotal import report
-    from tuttotal.explore import MEASURES, SCHEMES, Explorer
+    from tuttotal.explore.explorer import MEASURES, SCHEMES, Explorer
 
     rng = random.Random(2010)
     start = time.perf_counter()

@@ -7,7 +7,7 @@ each:
 
 * **baseline**: ``pandas.read_csv(path, dtype=str)``, every column as text
   (amounts need cleaning), measured in this run;
-* **read_spend**: ``tuttotal.spend.read_spend`` with an empty cache (the
+* **read_spend**: ``tuttotal.data.spend.read_spend`` with an empty cache (the
   parse: pyarrow.csv, bulk checks of every column, the validated table
   written to the cache) and warm (the cached table);
 * **the whole run** (1M rows, and a 10-row file for comparison; twice each, alternated: the median time
@@ -102,7 +102,7 @@ def child(code: str, env: dict) -> dict:
 READ = """
 import json, time, pandas as pd, warnings
 import pyarrow.compute, pyarrow.csv, pyarrow.parquet  # imported before the clock, as a running count has them
-from tuttotal import spend
+from tuttotal.data import spend
 from tuttotal.errors import TuttotalError
 warnings.simplefilter("ignore")
 path = {path!r}
@@ -119,7 +119,7 @@ def peak_mib():  # this process's own peak (ru_maxrss would count the parent's m
     for line in open("/proc/self/status"):
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
-from tuttotal import spend
+from tuttotal.data import spend
 from tuttotal.errors import TuttotalError
 t = time.perf_counter()
 try:

@@ -13,7 +13,7 @@ One row per DCLG E-code found in the net current expenditure sheet of any
 of the five RS years (2010-11 to 2014-15), with its latest name and class:
 ``e_code, authority, class, lads, rule, source``. ``lads`` is the sorted,
 space-separated list of 2013 LAD codes (the 326 English LADs of
-``tuttotal/registry/wards_2013.csv``) whose area the authority serves; it is
+``tuttotal/data/registry/wards_2013.csv``) whose area the authority serves; it is
 empty, with the reason in ``rule``, for an authority that cannot be placed
 with confidence (the count reports those as not placed).
 
@@ -30,7 +30,7 @@ Sources
 * ``lookups/lad13_to_nuts.csv`` (ONS): ``LAD13CDO``, the old-style LAD code
   whose first two digits are the shire county (``29UN`` Thanet, Kent ``29``):
   an independent check of the county rule.
-* ``tuttotal/registry/wards_2013.csv``: the 2013 LAD codes and names.
+* ``tuttotal/data/registry/wards_2013.csv``: the 2013 LAD codes and names.
 * For police, fire and the other joint bodies, which have no ONS code: the
   areas they served in 2010-2015, written out below as lists of LAD names and
   counties (Home Office police force areas; the combined fire and rescue
@@ -100,7 +100,7 @@ from pathlib import Path
 import xlrd
 
 REPO = Path(__file__).resolve().parents[1]
-REGISTRY = REPO / "tuttotal" / "registry" / "wards_2013.csv"
+REGISTRY = REPO / "tuttotal" / "data" / "registry" / "wards_2013.csv"
 DEFAULT_OUTPUT = REPO / "data" / "authorities.csv"
 YEARS = ("2010-11", "2011-12", "2012-13", "2013-14", "2014-15")
 COLUMNS = ["e_code", "authority", "class", "lads", "rule", "source"]

@@ -1,4 +1,4 @@
-"""Build the package's registries (``tuttotal/registry/``) from the shared reference data.
+"""Build the package's registries (``tuttotal/data/registry/``) from the shared reference data.
 
 * ``wards_2013.csv`` and ``lsoa_2011.csv``: per English LAD of 2013, the
   boundary file's source path, SHA-256 and size (LAD names from the LAD
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pyogrio
 
-REGISTRY = Path(__file__).resolve().parents[1] / "tuttotal" / "registry"
+REGISTRY = Path(__file__).resolve().parents[1] / "tuttotal" / "data" / "registry"
 OUT = REGISTRY / "wards_2013.csv"
 SOURCES_TEMPLATE = Path(__file__).with_name("sources_template.csv")
 

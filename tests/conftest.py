@@ -33,7 +33,7 @@ def data_root() -> Path:
 @pytest.fixture(scope="session")
 def kent_wards(wards_dir):
     """Kent's 283 real wards (12 LADs), in the ward contract."""
-    from tuttotal import place_wards, places
+    from tuttotal.data import place_wards, places
 
     return place_wards.load_place_wards(places.get_place("kent"), wards_dir)
 

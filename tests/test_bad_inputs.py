@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tuttotal import report, spend
+from tuttotal import report
+from tuttotal.data import spend
 from tuttotal.errors import TuttotalWarning
 
 from .bad_inputs.corpus import ERRORS_MD, HERE, error_table, load_cases, run_error_case

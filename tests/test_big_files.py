@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tuttotal import spend, tabular
+from tuttotal.data import spend, tabular
 from tuttotal.errors import SpendFileError, TuttotalWarning
 from tuttotal.money import parse_amount
 

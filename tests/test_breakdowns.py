@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from tuttotal import compare, deep_dive, report
+from tuttotal import report
+from tuttotal.analysis import compare, deep_dive
 from tuttotal.errors import InputError
 
 from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, SPEND_HEADER
@@ -80,7 +81,7 @@ def test_several_years_give_a_change_table(wards_dir, tmp_path):
         rows.append(f"{year},Jobcentre Plus,dwp,{MARGATE_CENTRAL},10.5,{amount / 10}\n")
     spend.write_text(SPEND_HEADER + "".join(rows))
     drivers = tmp_path / "drivers.csv"
-    from tuttotal import place_wards, places
+    from tuttotal.data import place_wards, places
 
     wards = place_wards.load_place_wards(places.area_from_lads(["E07000114"]), wards_dir)
     drivers.write_text("area_code,driver,value\n" + "".join(f"{c},population,1000\n" for c in wards.ward_code))

@@ -1,4 +1,4 @@
-"""The one map classifier (tuttotal.classify) gives mapclassify's classes, computed with numpy."""
+"""The one map classifier (tuttotal.figures.classify) gives mapclassify's classes, computed with numpy."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuttotal import classify
+from tuttotal.figures import classify
 
 mapclassify = pytest.importorskip("mapclassify", reason="mapclassify (the reference) is in the test extra")
 

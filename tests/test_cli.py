@@ -36,7 +36,7 @@ def ward_theme_total(folder: Path) -> Decimal:
 
 
 def no_staging_left(root: Path) -> bool:
-    """No hidden entry but the output folder's lock file (tuttotal.publish.LOCK_NAME), which stays."""
+    """No hidden entry but the output folder's lock file (tuttotal.run.publish.LOCK_NAME), which stays."""
     return not [p for p in root.iterdir() if p.name.startswith(".") and p.name != ".tuttotal.lock"]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.colors import to_hex
 
-from tuttotal import charts, maps
+from tuttotal.figures import charts, maps
 
 THEMES = [
     "health and wellbeing",

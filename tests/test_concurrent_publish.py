@@ -19,9 +19,9 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from tuttotal import pages
-from tuttotal.batch import OUTPUT_FILES, PlaceResult
-from tuttotal.publish import LOCK_NAME, publish
+from tuttotal.run import pages
+from tuttotal.run.batch import OUTPUT_FILES, PlaceResult
+from tuttotal.run.publish import LOCK_NAME, publish
 
 SHARED = ("common", "kent")  # every publisher writes these: the swaps collide on them
 ROUNDS = 6

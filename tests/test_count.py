@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuttotal import themes
-from tuttotal.count import (
+from tuttotal.count import themes
+from tuttotal.count.apportion import (
     DRIVER_ZERO,
     NO_DRIVER_VALUE,
     UNKNOWN_AREA,

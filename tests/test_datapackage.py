@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tuttotal import datapackage, datasets, sources
+from tuttotal.data import datapackage, datasets, sources
 from tuttotal.errors import TuttotalWarning
 
 frictionless = pytest.importorskip(

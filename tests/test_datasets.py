@@ -9,7 +9,7 @@ import threading
 
 import pytest
 
-from tuttotal import datasets
+from tuttotal.data import datasets
 from tuttotal.errors import DataUnavailableError, HashMismatchError
 
 from .conftest import SHARED_DATA, THANET
@@ -121,7 +121,7 @@ def test_the_cli_fetches_a_place(local_mirror, monkeypatch, tmp_path, capsys):
 @pytest.fixture
 def data_root_server(tmp_path):
     """A copy of the data root needed for Thanet's drivers, served over HTTP on loopback; one file tampered."""
-    from tuttotal import sources
+    from tuttotal.data import sources
 
     if not (SHARED_DATA / "population").is_dir():
         pytest.skip(f"the real data root is not beside the repository ({SHARED_DATA} is absent)")
@@ -137,8 +137,8 @@ def data_root_server(tmp_path):
 
 
 def test_the_cli_fetches_the_data_the_drivers_need(local_mirror, data_root_server, monkeypatch, tmp_path, capsys):
-    from tuttotal import sources
     from tuttotal.cli import main
+    from tuttotal.data import sources
 
     monkeypatch.setenv("TUTTOTAL_BASE_URL", local_mirror)
     monkeypatch.setenv("TUTTOTAL_DATA_URL", data_root_server)

@@ -8,8 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tuttotal import classify, explore
-from tuttotal.breakdown import ward_profiles
+from tuttotal.analysis.breakdown import ward_profiles
+from tuttotal.explore import explorer as explore
+from tuttotal.figures import classify
 
 from .conftest import MARGATE_CENTRAL
 

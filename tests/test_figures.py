@@ -13,8 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.text import Text
 from shapely.geometry import box
 
-from tuttotal import charts, maps, place_wards, places
+from tuttotal.data import place_wards, places
 from tuttotal.errors import PlaceNotFoundError
+from tuttotal.figures import charts, maps
 
 REPO = Path(__file__).resolve().parents[1]
 WARDS_2013 = REPO.parent / "shared" / "data" / "wards-2013"

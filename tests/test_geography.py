@@ -9,7 +9,7 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Point, Polygon
 
-from tuttotal import geography, place_wards, places
+from tuttotal.data import geography, place_wards, places
 from tuttotal.errors import GeographyError, PlaceNotFoundError, TuttotalWarning
 
 from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET

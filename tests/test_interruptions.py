@@ -87,7 +87,7 @@ def test_an_interrupted_rerun_keeps_the_previous_complete_output(tmp_path):
 
 
 def test_a_folder_set_aside_when_a_run_died_is_put_back(tmp_path):
-    from tuttotal.batch import clean_leftovers
+    from tuttotal.run.batch import clean_leftovers
 
     out = tmp_path / "outputs"
     (out / ".demo.old-999999999-1").mkdir(parents=True)

@@ -16,11 +16,11 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_parameters_follow_the_contract(notebook):
-    from tuttotal.parameters import names_of
+    from tuttotal.run.parameters import names_of
 
     parameters = papermill.inspect_notebook(str(notebook))
     assert set(parameters) >= CONTRACT
-    assert tuple(parameters) == names_of(notebook.stem), "one parameters list for every notebook (tuttotal.parameters)"
+    assert tuple(parameters) == names_of(notebook.stem), "one parameters list (tuttotal.run.parameters)"
     assert parameters["output_dir"]["default"] == '""'
 
 
@@ -40,7 +40,7 @@ def test_plain_papermill_runs_the_report_for_an_area(wards_dir, tmp_path):
 
 def test_import_tuttotal_is_light():
     code = (
-        "import sys, tuttotal, tuttotal.cli, tuttotal.places, tuttotal.errors;"
+        "import sys, tuttotal, tuttotal.cli, tuttotal.data.places, tuttotal.errors;"
         "heavy = {'pandas', 'geopandas', 'matplotlib', 'papermill', 'shapely', 'pooch'} & set(sys.modules);"
         "print(sorted(heavy))"
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tuttotal.batch import OUTPUT_FILES, clean_leftovers
+from tuttotal.run.batch import OUTPUT_FILES, clean_leftovers
 
 psutil = pytest.importorskip("psutil", reason="psutil lists the processes a batch started")
 
@@ -122,7 +122,7 @@ def test_sigkill_of_the_main_process_stops_its_workers_and_kernels(executor, dat
 
 WORKER = """
 import os, subprocess, sys, time
-from tuttotal import lifeline
+from tuttotal.run import lifeline
 lifeline.arm(int(sys.argv[1]))
 staging = sys.argv[2]
 os.makedirs(staging)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tuttotal import outturn, outturn_count, report
+from tuttotal import report
+from tuttotal.count import outturn_count
+from tuttotal.data import outturn
 from tuttotal.errors import InputError
 
 from .bad_inputs.make_corpus import rs_workbook
@@ -115,7 +117,7 @@ def test_the_councils_beside_the_top_down_estimate(thanet):
 
 
 def test_the_explorer_offers_both_counts_years_labelled(thanet):
-    from tuttotal.explore import year_options
+    from tuttotal.explore.explorer import year_options
 
     labels = dict((value, label) for label, value in year_options(thanet))
     assert "top-down" in labels["2008-09"] and "outturn" in labels["2012-13"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tuttotal import places
+from tuttotal.data import places
 from tuttotal.errors import InputError, PlaceNotFoundError
 
 PILOTS = {
@@ -31,7 +31,7 @@ def test_the_thirteen_pilots_and_the_others_are_listed():
 
 
 def test_every_place_lad_is_a_2013_lad_with_the_registry_name():
-    from tuttotal.datasets import lad_names
+    from tuttotal.data.datasets import lad_names
 
     names = lad_names()
     for place in places.list_places():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import time
 
-from tuttotal.datasets import sha256_of
+from tuttotal.data.datasets import sha256_of
 
 from .conftest import REPO
 from .test_cli import tuttotal

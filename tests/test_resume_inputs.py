@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from tuttotal import inputs, places
+from tuttotal.count import inputs
+from tuttotal.data import places
 
 from .conftest import REPO
 from .test_cli import tuttotal

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tuttotal.data.safe_csv import FORMULA_STARTS, is_number, neutralise, safe_frame, write_csv
 from tuttotal.errors import TuttotalWarning
-from tuttotal.safe_csv import FORMULA_STARTS, is_number, neutralise, safe_frame, write_csv
 
 from .conftest import BIRMINGHAM, REPO, THANET
 
@@ -76,7 +76,7 @@ def test_every_csv_writer_of_the_package_and_notebooks_is_the_safe_one():
         for line in text.splitlines()
         if writers.search(line)
     ]
-    assert found == [], "write CSV files with tuttotal.safe_csv.write_csv"
+    assert found == [], "write CSV files with tuttotal.data.safe_csv.write_csv"
 
 
 # ------------------------------------------------------------------ end to end, every CSV the project writes
@@ -126,8 +126,9 @@ def hostile(tmp_path_factory, data_root):
 
 
 def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(hostile, data_root):
-    from tuttotal import explore, report
-    from tuttotal.datapackage import TABLES
+    from tuttotal import report
+    from tuttotal.data.datapackage import TABLES
+    from tuttotal.explore import explorer as explore
 
     folder, thanet = hostile
     runs = {

@@ -8,7 +8,8 @@ import sys
 
 import pytest
 
-from tuttotal import place_wards, places, report, spend
+from tuttotal import report
+from tuttotal.data import place_wards, places, spend
 
 from .conftest import REPO
 
@@ -56,7 +57,7 @@ def test_two_runs_on_the_same_inputs_give_byte_identical_csvs(tmp_path):
 
 
 def test_summary_records_hashes_parameters_and_versions(tmp_path):
-    from tuttotal.datasets import sha256_of
+    from tuttotal.data.datasets import sha256_of
 
     run = report.prepare(place="demo", output_dir=str(tmp_path))
     summary = run.summary()

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tuttotal.data.spend import parse_function, parse_year, read_drivers, read_spend
 from tuttotal.errors import SpendFileError
 from tuttotal.money import parse_amount, pence_to_decimal_string
-from tuttotal.spend import parse_function, parse_year, read_drivers, read_spend
 
 from .conftest import SPEND_HEADER
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuttotal import tables
-from tuttotal.batch import export_html
+from tuttotal.figures import tables
+from tuttotal.run.batch import export_html
 
 from .conftest import REPO
 from .test_batch import chromium

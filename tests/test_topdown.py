@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tuttotal import cra, lsoa, places, report, themes, topdown
+from tuttotal import report
+from tuttotal.count import themes, topdown
+from tuttotal.data import cra, lsoa, places
 from tuttotal.errors import InputError
 
 from .conftest import THANET
@@ -140,7 +142,7 @@ def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(b
 
 
 def test_the_deep_dive_finds_each_pilots_own_theme(data_root):
-    from tuttotal import deep_dive
+    from tuttotal.analysis import deep_dive
 
     run = report.prepare(place="coventry-solihull-warwickshire", data_dir=data_root)
     assert deep_dive.choose_theme(run.theme_totals().index, run.place) == "children and young people"

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuttotal import interpolate, lsoa, place_wards, places, sources, ward_drivers
+from tuttotal.data import interpolate, lsoa, place_wards, places, sources, ward_drivers
 from tuttotal.errors import GeographyError
 
 from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET

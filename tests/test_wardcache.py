@@ -7,7 +7,7 @@ import warnings
 
 import pytest
 
-from tuttotal import datasets, geography, place_wards, places, wardcache
+from tuttotal.data import datasets, geography, place_wards, places, wardcache
 from tuttotal.errors import TuttotalWarning
 
 from .conftest import THANET

@@ -1,4 +1,4 @@
-"""The interactive maps of the pages (tuttotal.webmap) and England's LADs by top-down spending per head.
+"""The interactive maps of the pages (tuttotal.figures.webmap) and England's LADs by top-down spending per head.
 
 Real reports (demo offline, Lewisham and Thanet on the real data root), real files; the
 browser side is in tests/test_batch.py (Chromium, every request blocked).
@@ -12,7 +12,8 @@ import re
 import numpy as np
 import pytest
 
-from tuttotal import classify, report, style, webmap
+from tuttotal import report
+from tuttotal.figures import classify, style, webmap
 
 from .conftest import THANET
 
@@ -85,7 +86,8 @@ def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
 
 def test_lad_per_head_is_the_top_down_count_of_each_lad(data_root):
     """Thanet's per head from the all-LAD sum equals its own top-down count's, to the penny's rounding."""
-    from tuttotal import lsoa, topdown
+    from tuttotal.count import topdown
+    from tuttotal.data import lsoa
 
     per_head = topdown.lad_per_head("2008-09", data_dir=str(data_root))
     assert len(per_head) == 326 and per_head.notna().all() and (per_head > 3000).all()

@@ -49,7 +49,7 @@ def test_the_wheel_carries_the_place_files_tables_sample_and_notebooks(installed
         "tuttotal/_data/sample/wards.geojson",
         "tuttotal/_notebooks/place_report.ipynb",
         "tuttotal/_notebooks/theme_deep_dive.ipynb",
-        "tuttotal/registry/sources.csv",
+        "tuttotal/data/registry/sources.csv",
     ):
         assert name in names, name
 

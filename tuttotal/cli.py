@@ -33,8 +33,25 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, places, settings
-from .errors import InputError, TuttotalError
+from tuttotal import __version__, settings
+from tuttotal.data import datasets, places, sources
+from tuttotal.data.outturn import read_year
+from tuttotal.data.places import list_places
+from tuttotal.data.spend import parse_year
+from tuttotal.errors import InputError, TuttotalError
+from tuttotal.names import normalise
+from tuttotal.run.batch import (
+    PlaceJob,
+    PlaceResult,
+    RunOptions,
+    absolute_job,
+    check_inputs,
+    clean_leftovers,
+    is_up_to_date,
+    notebook_path,
+)
+from tuttotal.run.executors import default_workers, run_jobs
+from tuttotal.run.pages import write_index
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -155,7 +172,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def cmd_data_check_outturn(args: argparse.Namespace) -> int:
     """Read one RS workbook with the count's reader: a summary, or the first problem (file, sheet, row, column)."""
-    from .outturn import read_year
 
     path = Path(args.file)
     if not path.is_file():
@@ -175,7 +191,6 @@ def _is_tty() -> bool:
 
 def cmd_places() -> int:
     """Print the places table."""
-    from .places import list_places
 
     rows = list_places()
     width = max(len(p.slug) for p in rows)
@@ -192,7 +207,6 @@ _SLUGLIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 def _per_place(values: list[str], chosen: list, option: str) -> dict[str, str]:
     """``--spend``/``--drivers`` values as {slug: file}: ``FILE`` for one place, ``PLACE=FILE`` for any."""
-    from .names import normalise
 
     by_key = {}
     for place in chosen:
@@ -221,8 +235,6 @@ def _per_place(values: list[str], chosen: list, option: str) -> dict[str, str]:
 
 
 def _each_lad(codes: list[str], data_dir: str) -> list[str]:
-    from . import datasets
-
     if [c.lower() for c in codes] == ["all"]:
         found = datasets.available_lads(data_dir or None)
         if not found:
@@ -236,9 +248,6 @@ def _each_lad(codes: list[str], data_dir: str) -> list[str]:
 
 
 def _jobs(args: argparse.Namespace):
-    from . import places
-    from .batch import PlaceJob, absolute_job, notebook_path
-
     notebook_path(args.notebook)
     chosen = [places.get_place(name) for name in args.place]
     if args.all:
@@ -255,8 +264,6 @@ def _jobs(args: argparse.Namespace):
     chosen = [p for p in chosen if not (p.slug in seen or seen.add(p.slug))]
     if args.theme:
         import papermill
-
-        from .batch import notebook_path
 
         if "theme" not in papermill.inspect_notebook(str(notebook_path(args.notebook))):
             raise InputError(
@@ -284,8 +291,6 @@ def _jobs(args: argparse.Namespace):
 
 
 def _check_year(year: str) -> None:
-    from .spend import parse_year
-
     if year:
         try:
             parse_year(year)
@@ -361,9 +366,6 @@ def check_output_folder(output: str | os.PathLike) -> Path:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run every chosen place (in parallel when there are several); return the exit code."""
-    from .batch import PlaceResult, RunOptions, check_inputs, clean_leftovers, is_up_to_date
-    from .executors import default_workers, run_jobs
-    from .pages import write_index
 
     check_output_folder(args.output)  # before any work: a folder, or a place for one, that can be written
     _stop_cleanly_on_signals(args.output)
@@ -451,7 +453,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_data_fetch(args: argparse.Namespace) -> int:
     """Download and verify the boundaries of the chosen places."""
-    from . import datasets, places
 
     codes: list[str] = []
     chosen = [places.get_place(p) for p in args.place]
@@ -469,7 +470,6 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     print(f"{len(files)} boundary file(s) present and verified")
     if args.boundaries_only:
         return 0
-    from . import sources
 
     lsoa = sources.lsoa_paths(codes, args.data_dir or None, progress=_is_tty())
     for code, path in lsoa.items():
@@ -515,8 +515,6 @@ def _stop_cleanly_on_signals(output: str) -> None:
         except Exception:  # stopping must not fail on a process that is already gone
             pass
         import contextlib
-
-        from .batch import clean_leftovers
 
         # This thread may hold the output folder's lock (publishing): do not wait long; the next run sweeps.
         with contextlib.suppress(Exception):

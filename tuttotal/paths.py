@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import settings
-from .errors import InputError
+from tuttotal import settings
+from tuttotal.errors import InputError
 
 _PACKAGE = Path(__file__).resolve().parent
 #: The project's folders, and where a wheel carries each inside the package.

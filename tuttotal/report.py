@@ -7,10 +7,10 @@ the figures and write the files of the output layout::
     ward_map.png, themes.png, ward_theme.csv, reconciliation.csv, summary.json
 
 Drivers (population by age, deprivation) of a real place are the real
-ones, moved from 2011 LSOAs onto its wards (:mod:`tuttotal.ward_drivers`)
+ones, moved from 2011 LSOAs onto its wards (:mod:`tuttotal.data.ward_drivers`)
 and written as ``drivers.csv``; a user's ``drivers_path`` overrides them.
 When no spend file is given for a real place, its count is the real
-top-down one (:mod:`tuttotal.topdown`: its share of its region's
+top-down one (:mod:`tuttotal.count.topdown`: its share of its region's
 identifiable spending by need), written line by line as ``topdown.csv``;
 ``summary.json`` says ``"spend": "real"`` and every figure names the source
 and method.
@@ -35,8 +35,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .errors import TuttotalWarning
+from tuttotal import __version__, paths, settings
+from tuttotal.analysis.breakdown import theme_by_agency, ward_profiles, ward_theme
+from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
+from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
+from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
+from tuttotal.count import themes, topdown
+from tuttotal.count.apportion import apportion, load_transfer_rules
+from tuttotal.count.inputs import run_inputs
+from tuttotal.count.outturn_count import METHOD as BOOKS
+from tuttotal.count.outturn_count import outturn_count
+from tuttotal.count.real import check_real_year, source_of_year
+from tuttotal.count.topdown import METHOD, region_theme_per_head
+from tuttotal.data import datasets, geography, place_wards, places, sources, ward_drivers
+from tuttotal.data.datapackage import write_datapackage
+from tuttotal.data.datasets import ATTRIBUTION
+from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
+from tuttotal.data.outturn import YEARS, service_table
+from tuttotal.data.safe_csv import write_csv
+from tuttotal.data.spend import parse_year, read_drivers, read_spend
+from tuttotal.data.ward_drivers import drivers_csv_table
+from tuttotal.errors import TuttotalWarning
+from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
+from tuttotal.figures.maps import save_figure, ward_map
+from tuttotal.figures.need_charts import lorenz_chart, need_scatter
+from tuttotal.money import format_gbp, pence_to_decimal_string
 
 logger = logging.getLogger(__name__)
 
@@ -58,10 +81,10 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from .count import Count
-    from .outturn_count import OutturnCount
-    from .places import Place
-    from .topdown import TopDown
+    from tuttotal.count.apportion import Count
+    from tuttotal.count.outturn_count import OutturnCount
+    from tuttotal.count.topdown import TopDown
+    from tuttotal.data.places import Place
 
 
 @dataclass
@@ -119,7 +142,6 @@ class PlaceReport:
 
     def provenance_for(self, year: str) -> str:
         """One sentence on where the spend of ``year`` came from (a real place's years come from two counts)."""
-        from .real import source_of_year
 
         if self.spend_kind == "synthetic":
             return f"SYNTHETIC: {self.place.name} and its spend do not exist (demo data)."
@@ -174,7 +196,6 @@ class PlaceReport:
             return "Synthetic boundaries made by data/sample/make_sample.py."
         if self.parameters.get("wards_paths"):
             return "Boundaries: " + ", ".join(Path(p).name for p in self.parameters["wards_paths"]) + "."
-        from .datasets import ATTRIBUTION
 
         return ATTRIBUTION
 
@@ -190,19 +211,16 @@ class PlaceReport:
     # ----------------------------------------------------------- breakdowns
     def ward_theme(self) -> pd.DataFrame:
         """``ward_code, ward_name, lad_code, theme, amount_pence[, population, per_head_gbp]``."""
-        from .breakdown import ward_theme
 
         return ward_theme(self.count.ward_spend, self.wards, self.population)
 
     def ward_profiles(self) -> pd.DataFrame:
         """Every ward's total, per head, share of its LAD and of the place, and ranks."""
-        from .breakdown import ward_profiles
 
         return ward_profiles(self.count.ward_spend, self.wards, self.population)
 
     def theme_by_agency(self) -> pd.DataFrame:
         """Pounds by theme and agency type, with totals."""
-        from .breakdown import theme_by_agency
 
         return theme_by_agency(self.count.ward_spend)
 
@@ -213,8 +231,6 @@ class PlaceReport:
         focus wards or a population driver.
         """
         import pandas as pd
-
-        from .compare import focus_comparison
 
         if self.population is None or not len(self.focus):
             return pd.DataFrame(columns=["area", "level", "theme", "amount_gbp", "per_head_gbp"])
@@ -239,7 +255,6 @@ class PlaceReport:
 
     def _pilot_median(self) -> tuple[pd.Series | None, str]:
         """The median pilot place's spend per head by theme (pilots only) and a note saying what it is."""
-        from .compare import pilot_median_per_head
 
         if self.place.status != "pilot":
             return None, ""
@@ -258,9 +273,6 @@ class PlaceReport:
         return self._drawn_once(("comparison",), self._draw_comparison_chart)
 
     def _draw_comparison_chart(self) -> Figure | None:
-        from .charts import comparison_bars
-        from .compare import ALL_THEMES
-
         table = self.focus_comparison()
         if not len(table):
             return None
@@ -285,10 +297,6 @@ class PlaceReport:
         return self._computed_once("change_by_year", self._change_by_year)
 
     def _change_by_year(self) -> pd.DataFrame:
-        from . import themes
-        from .compare import change_by_year
-        from .count import load_transfer_rules
-
         totals = (
             {str(k): float(v) for k, v in self.drivers.groupby("driver")["value"].sum().items()}
             if self.drivers is not None
@@ -310,8 +318,6 @@ class PlaceReport:
         return self._drawn_once(("trend",), self._draw_trend_chart)
 
     def _draw_trend_chart(self) -> Figure | None:
-        from .charts import trend_lines
-
         if len(self.comparable_years) < 2:
             return None
         table = self.change_by_year()
@@ -358,7 +364,6 @@ class PlaceReport:
 
     def totals_text(self) -> str:
         """A short plain-text statement of the count's totals, for the notebook."""
-        from .money import format_gbp
 
         r = self.count.reconciliation
         lines = [
@@ -379,7 +384,6 @@ class PlaceReport:
 
     def focus_text(self) -> str:
         """The focus wards: total, per head, share of their LAD and of the place, and rank."""
-        from .money import format_gbp
 
         if not len(self.focus):
             return "No focus wards."
@@ -431,7 +435,7 @@ class PlaceReport:
         return wide.rename_axis("ward_code").reset_index()
 
     def ward_need(self) -> pd.DataFrame:
-        """Each ward's spend beside its population and income deprivation (:func:`tuttotal.deprivation.ward_need`).
+        """Each ward's spend, people and income deprivation (:func:`~tuttotal.analysis.deprivation.ward_need`).
 
         For real places, the England decile of each ward's IMD 2015 score is
         given against all English LSOAs.
@@ -439,25 +443,19 @@ class PlaceReport:
         return self._computed_once("ward_need", self._ward_need)
 
     def _ward_need(self) -> pd.DataFrame:
-        from .deprivation import ward_need
-
         cut_offs = None
         if self.driver_table is not None:
-            from .lsoa import england_imd_deciles, lsoa_table
-
             cut_offs = england_imd_deciles(lsoa_table(self.parameters.get("data_dir") or None))
         totals = self.ward_totals()[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
         return ward_need(totals, self.ward_drivers_wide(), cut_offs)
 
     def most_deprived_spend(self) -> pd.DataFrame:
         """Share of spend and people in the most income-deprived 10% and 20% of wards."""
-        from .deprivation import spend_in_most_deprived
 
         return spend_in_most_deprived(self.ward_need())
 
     def gini(self) -> float:
         """Gini coefficient of spend per head across wards."""
-        from .deprivation import lorenz_gini
 
         return lorenz_gini(self.ward_need()["per_head_gbp"])[2]
 
@@ -486,8 +484,6 @@ class PlaceReport:
         return self._drawn_once(("deprivation_map",), self._draw_deprivation_map)
 
     def _draw_deprivation_map(self) -> Figure | None:
-        from .maps import ward_map
-
         if not self.has_need:
             return None
         wards = self.wards.merge(self.ward_need()[["ward_code", "income_deprived_share"]], on="ward_code")
@@ -510,8 +506,6 @@ class PlaceReport:
         return self._drawn_once(("need",), self._draw_need_chart)
 
     def _draw_need_chart(self) -> Figure | None:
-        from .need_charts import need_scatter
-
         if not self.has_need:
             return None
         return need_scatter(
@@ -528,14 +522,11 @@ class PlaceReport:
         """Choropleth of one theme's spend per head (or in total) by ward, focus wards outlined (drawn once).
 
         ``theme`` is a theme of the count or ``all themes``
-        (:func:`tuttotal.deep_dive.choose_theme`).
+        (:func:`tuttotal.analysis.deep_dive.choose_theme`).
         """
         return self._drawn_once(("theme_map", theme, scheme, k), lambda: self._draw_theme_map(theme, scheme, k))
 
     def _draw_theme_map(self, theme: str, scheme: str, k: int) -> Figure:
-        from .deep_dive import ward_theme_totals
-        from .maps import ward_map
-
         table = ward_theme_totals(self.ward_theme(), theme).set_index("ward_code")
         per_head = "per_head_gbp" in table
         wards = self.wards.copy()
@@ -557,7 +548,6 @@ class PlaceReport:
 
     def theme_need(self, theme: str) -> pd.DataFrame:
         """Each ward's spend on one theme beside its people and income deprivation."""
-        from .deep_dive import theme_need
 
         return theme_need(self.count.ward_spend, self.wards, self.ward_drivers_wide(), theme)
 
@@ -566,8 +556,6 @@ class PlaceReport:
         return self._drawn_once(("theme_need", theme), lambda: self._draw_theme_need_chart(theme))
 
     def _draw_theme_need_chart(self, theme: str) -> Figure | None:
-        from .need_charts import need_scatter
-
         if not self.has_need:
             return None
         return need_scatter(
@@ -584,9 +572,6 @@ class PlaceReport:
         return self._drawn_once(("lorenz",), self._draw_lorenz_chart)
 
     def _draw_lorenz_chart(self) -> Figure | None:
-        from .deprivation import lorenz_gini
-        from .need_charts import lorenz_chart
-
         if not self.has_need:
             return None
         x, y, gini = lorenz_gini(self.ward_need()["per_head_gbp"])
@@ -628,8 +613,6 @@ class PlaceReport:
         return self._figures[key]
 
     def _draw_ward_map(self, *, scheme: str, k: int) -> Figure:
-        from .maps import ward_map
-
         wards = self.ward_totals()
         per_head = "per_head_gbp" in wards
         measure = "£ per head" if per_head else "£ total"
@@ -649,7 +632,6 @@ class PlaceReport:
 
     def themes_chart(self) -> Figure:
         """Bar chart of the place's spend by Total Place theme (drawn once)."""
-        from .charts import theme_bars
 
         return self._drawn_once(
             ("themes",),
@@ -665,7 +647,6 @@ class PlaceReport:
     # -------------------------------------------------------------- writing
     def save_figures(self) -> dict[str, Path]:
         """Write ``ward_map.png`` and ``themes.png`` to the output folder."""
-        from .maps import save_figure
 
         start = time.perf_counter()
         paths = {
@@ -702,7 +683,6 @@ class PlaceReport:
         and where they apply ``focus_comparison`` and ``change_by_year``. Money in
         ``ward_theme.csv`` and ``reconciliation.csv`` is exact to the penny.
         """
-        from .money import pence_to_decimal_string
 
         table = self.ward_theme()
         out = table[["ward_code", "ward_name", "lad_code", "theme"]].copy()
@@ -724,8 +704,6 @@ class PlaceReport:
             tables["ward_need"] = self.ward_need().round(6)
             tables["most_deprived"] = self.most_deprived_spend().round(6)
         if self.driver_table is not None:
-            from .ward_drivers import drivers_csv_table
-
             tables["drivers"] = drivers_csv_table(self.driver_table)
         if self.topdown is not None:
             lines = self.topdown.lines.copy()
@@ -747,7 +725,6 @@ class PlaceReport:
             tables["cuts_by_service"] = self.cuts_by_service().round(2)
             tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
             tables["councils_beside_topdown"] = self.councils_beside_topdown().round(2)
-        from .safe_csv import write_csv
 
         paths = {}
         for name, frame in tables.items():
@@ -788,14 +765,12 @@ class PlaceReport:
     @property
     def source(self) -> str:
         """Where the counted year comes from: ``top-down``, ``outturn`` (real counts) or ``file``."""
-        from .real import source_of_year
 
         return source_of_year(self.year) if self.spend_kind == "real" else "file"
 
     @property
     def comparable_years(self) -> list[str]:
         """The years of the spend that are counted the same way as ``year`` (the trend's years)."""
-        from .real import source_of_year
 
         if self.spend_kind != "real":
             return self.years
@@ -805,9 +780,6 @@ class PlaceReport:
     def method(self) -> str:
         """How the count was made, in one sentence."""
         if self.spend_kind == "real":
-            from .outturn_count import METHOD as BOOKS
-            from .topdown import METHOD
-
             return BOOKS if self.source == "outturn" else METHOD
         if self.spend_kind == "synthetic":
             return "Synthetic: generated by data/sample/make_sample.py (not real money)."
@@ -815,7 +787,6 @@ class PlaceReport:
 
     def source_list(self) -> list[dict]:
         """Every dataset the outputs rest on: name, what it is, vintage, licence, URL."""
-        from . import sources
 
         names = [name.split(":", 1)[1] for name in self.inputs if name.startswith("data:")]
         found = [
@@ -823,8 +794,6 @@ class PlaceReport:
             for s in (sources.source(n) for n in dict.fromkeys(names))
         ]
         if not self.place.is_synthetic and not self.parameters.get("wards_paths"):
-            from .datasets import ATTRIBUTION
-
             found.append(
                 {
                     "name": "boundaries",
@@ -846,9 +815,6 @@ class PlaceReport:
 
     def _theme_per_head(self) -> pd.DataFrame:
         import pandas as pd
-
-        from .compare import ALL_THEMES
-        from .topdown import region_theme_per_head
 
         if self.spend_kind != "real" or self.source != "top-down" or self.population is None:
             return pd.DataFrame(columns=["theme", "area", "level", "per_head_gbp"])
@@ -898,9 +864,6 @@ class PlaceReport:
         return self._drawn_once(("theme_per_head",), self._draw_theme_per_head_chart)
 
     def _draw_theme_per_head_chart(self) -> Figure | None:
-        from .charts import comparison_bars
-        from .compare import ALL_THEMES
-
         table = self.theme_per_head()
         if not len(table):
             return None
@@ -981,8 +944,6 @@ class PlaceReport:
         """Both real counts of a real place: their years, method, and what the outturn could not place."""
         if self.spend_kind != "real":
             return {}
-        from .outturn_count import METHOD as BOOKS
-        from .topdown import METHOD
 
         found = {"top-down": {"years": sorted(set(self.topdown.lines["year"])), "method": METHOD}}
         if self.outturn is not None:
@@ -1020,7 +981,6 @@ class PlaceReport:
 
     def published_text(self) -> str:
         """The published count beside our estimate, in a few lines (empty without a published count)."""
-        from .money import format_gbp
 
         table = self.published_comparison()
         if not len(table):
@@ -1040,8 +1000,6 @@ class PlaceReport:
     # ----------------------------------------------------- councils' books
     def _count_of_year(self, year: str):
         """The ward spend of another year of the same real spend (same wards, drivers and rules)."""
-        from . import themes
-        from .count import apportion, load_transfer_rules
 
         table = themes.load_themes(self.parameters.get("themes_path") or None)
         classified = themes.classify(
@@ -1063,11 +1021,8 @@ class PlaceReport:
     def _cuts_by_service(self) -> pd.DataFrame:
         import pandas as pd
 
-        from .outturn import YEARS
-
         if self.outturn is None:
             return pd.DataFrame()
-        from .outturn import service_table
 
         groups = service_table().drop_duplicates("service").set_index("service")["group"]
         lines = self.outturn.lines.assign(group=lambda t: t["service"].map(groups).fillna(t["service"]))
@@ -1089,8 +1044,6 @@ class PlaceReport:
 
     def _cuts_by_ward(self) -> pd.DataFrame:
         import pandas as pd
-
-        from .outturn import YEARS
 
         if self.outturn is None:
             return pd.DataFrame()
@@ -1115,8 +1068,6 @@ class PlaceReport:
         return self._drawn_once(("cuts_map",), self._draw_cuts_map)
 
     def _draw_cuts_map(self) -> Figure | None:
-        from .maps import ward_map
-
         table = self.cuts_by_ward()
         if not len(table) or "change_per_head_gbp" not in table:
             return None
@@ -1144,8 +1095,6 @@ class PlaceReport:
         return self._drawn_once(("cuts_chart",), self._draw_cuts_chart)
 
     def _draw_cuts_chart(self) -> Figure | None:
-        from .charts import theme_bars
-
         table = self.cuts_by_service()
         if not len(table):
             return None
@@ -1166,8 +1115,6 @@ class PlaceReport:
     def councils_beside_topdown(self) -> pd.DataFrame:
         """The councils' share of the top-down estimate (2008-09) next to their own outturn (2010-11), and the gap."""
         import pandas as pd
-
-        from .outturn import YEARS
 
         if self.topdown is None or self.outturn is None:
             return pd.DataFrame()
@@ -1213,7 +1160,6 @@ class PlaceReport:
 
     def write_datapackage(self) -> Path:
         """``datapackage.json``: a Frictionless Data Package describing every CSV of the output folder."""
-        from .datapackage import write_datapackage
 
         return write_datapackage(
             self.output_dir,
@@ -1255,8 +1201,6 @@ def _load_drivers(place: Place, wards, drivers_path: str, data_dir: str):
     (or None), the wide real table written as ``drivers.csv`` (or None) and
     the files read, by name.
     """
-    from . import paths, ward_drivers
-    from .spend import read_drivers
 
     if drivers_path:
         return read_drivers(drivers_path), None, {"drivers": Path(drivers_path)}
@@ -1272,8 +1216,6 @@ def _load_drivers(place: Place, wards, drivers_path: str, data_dir: str):
 
 def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
     """Spend table, its kind (``real``, ``user``, ``synthetic``), the top-down count (or None), files read."""
-    from . import paths, topdown
-    from .spend import read_spend
 
     if spend_path:
         return read_spend(spend_path), "user", None, {"spend": Path(spend_path)}
@@ -1281,8 +1223,6 @@ def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
         path = paths.project_file(place.sample["spend"])
         return read_spend(path), "synthetic", None, {"spend": path}
     import pandas as pd
-
-    from .outturn_count import outturn_count
 
     count = topdown.topdown_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
     books = outturn_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
@@ -1347,11 +1287,6 @@ def prepare(
     -------
     PlaceReport
     """
-    from . import datasets, geography, place_wards, places, themes
-    from .count import apportion, load_transfer_rules
-    from .inputs import run_inputs
-    from .real import check_real_year
-    from .spend import parse_year
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
@@ -1435,6 +1370,5 @@ def prepare(
 
 def environment_data_dir() -> str:
     """``$TUTTOTAL_DATA_DIR`` or ``""``: the notebooks' default ``data_dir``."""
-    from . import settings
 
     return settings.env_data_dir()

@@ -22,7 +22,7 @@ import numpy as np
 import shapely
 from shapely.geometry import MultiPoint, Point, mapping
 
-from tuttotal.synthetic import illustrative_drivers, illustrative_spend
+from tuttotal.data.synthetic import illustrative_drivers, illustrative_spend
 
 SEED = 20090422  # the Budget that launched Total Place, 22 April 2009
 HERE = Path(__file__).resolve().parent

@@ -1,0 +1,79 @@
+"""Breakdowns of a count: theme by agency, ward by theme, ward profiles with shares and ranks.
+
+All functions take the ``ward_spend`` table of a :class:`tuttotal.count.apportion.Count`
+(``ward_code, agency, agency_type, function, theme, method, amount_pence``)
+and return tidy pandas tables in pounds.
+
+Examples
+--------
+>>> import pandas as pd
+>>> spend = pd.DataFrame({"ward_code": ["W1", "W1", "W2"], "agency_type": ["nhs", "council", "nhs"],
+...                       "theme": ["health", "health", "health"], "amount_pence": [100, 50, 250]})
+>>> theme_by_agency(spend).loc["health"].to_dict()
+{'nhs': 3.5, 'council': 0.5, 'all agencies': 4.0}
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ALL_AGENCIES = "all agencies"
+
+
+def theme_by_agency(ward_spend: pd.DataFrame) -> pd.DataFrame:
+    """Pounds by theme (rows, largest first) and agency type (columns, largest first), with totals."""
+    table = ward_spend.pivot_table(
+        index="theme", columns="agency_type", values="amount_pence", aggfunc="sum", fill_value=0
+    )
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+    table = table[table.sum(axis=0).sort_values(ascending=False).index]
+    table[ALL_AGENCIES] = table.sum(axis=1)
+    table.columns.name = None
+    return table / 100
+
+
+def ward_theme(ward_spend: pd.DataFrame, wards: pd.DataFrame, population: pd.Series | None = None) -> pd.DataFrame:
+    """``ward_code, ward_name, lad_code, theme, amount_pence[, population, per_head_gbp]``, by ward then theme."""
+    spend = ward_spend.groupby(["ward_code", "theme"], as_index=False)["amount_pence"].sum()
+    table = wards[["ward_code", "ward_name", "lad_code"]].merge(spend, on="ward_code", how="inner")
+    if population is not None:
+        table["population"] = table["ward_code"].map(population)
+        table["per_head_gbp"] = (table["amount_pence"] / 100 / table["population"]).where(table["population"] > 0)
+    return table.sort_values(["ward_code", "theme"], ignore_index=True)
+
+
+def ward_profiles(ward_spend: pd.DataFrame, wards: pd.DataFrame, population: pd.Series | None = None) -> pd.DataFrame:
+    """One row per ward: total, per head, share of its LAD and of the place, rank in both.
+
+    Ranks are by spend per head where a population exists, else by total
+    (1 = highest).
+    """
+    totals = ward_spend.groupby("ward_code")["amount_pence"].sum()
+    table = wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
+    table["amount_gbp"] = table["ward_code"].map(totals).fillna(0) / 100
+    measure = "amount_gbp"
+    if population is not None:
+        table["population"] = table["ward_code"].map(population)
+        table["per_head_gbp"] = (table["amount_gbp"] / table["population"]).where(table["population"] > 0)
+        measure = "per_head_gbp"
+    lad_total = table.groupby("lad_code")["amount_gbp"].transform("sum")
+    table["share_of_lad"] = table["amount_gbp"] / lad_total.where(lad_total != 0)
+    place_total = table["amount_gbp"].sum()
+    table["share_of_place"] = table["amount_gbp"] / place_total if place_total else float("nan")
+    table["rank_in_place"] = table[measure].rank(ascending=False, method="min").astype("Int64")
+    table["rank_in_lad"] = table.groupby("lad_code")[measure].rank(ascending=False, method="min").astype("Int64")
+    table.attrs["ranked_by"] = measure
+    return table.sort_values("ward_code", ignore_index=True)
+
+
+def theme_per_head(ward_spend: pd.DataFrame, population: pd.Series, ward_codes) -> pd.Series:
+    """Pounds per head by theme over a set of wards (their spend over their population)."""
+    import pandas as pd
+
+    codes = pd.Index(ward_codes)
+    people = float(population.reindex(codes).sum())
+    spend = ward_spend[ward_spend["ward_code"].isin(codes)].groupby("theme")["amount_pence"].sum() / 100
+    return spend / people if people > 0 else spend * float("nan")

@@ -1,0 +1,248 @@
+"""Comparisons: a focus ward against its LAD, its place and the median pilot place; change over years.
+
+The "compare with parent area" view of area-profile tools, as tidy tables
+(``area, level, theme, amount_gbp, per_head_gbp``) that
+:func:`tuttotal.figures.charts.comparison_bars` and :func:`tuttotal.figures.charts.trend_lines`
+draw.
+
+The median pilot place is the median, theme by theme, of the spend per head
+of the thirteen pilots' real top-down counts (:mod:`tuttotal.count.topdown`: no
+boundaries needed, only the LSOA tables). It is cached on disk; for a year
+the regional analysis does not cover, or without the data, it is left out,
+and the table says so in its ``attrs["notes"]``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from tuttotal import __version__, paths
+from tuttotal.analysis.breakdown import theme_per_head
+from tuttotal.count import topdown
+from tuttotal.count.apportion import apportion
+from tuttotal.data import cra, datasets, lsoa, places
+from tuttotal.data.geography import find_ward
+from tuttotal.errors import DataUnavailableError, HashMismatchError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ALL_THEMES = "all themes"
+MEDIAN_PILOT = "Median pilot place"
+
+
+def _pilot_cache_key(year: str) -> str:
+    digest = hashlib.sha256(f"{__version__}|{year}".encode())
+    package = Path(__file__).parents[1]
+    for path in (
+        paths.data_dir() / "themes.csv",
+        paths.data_dir() / "cra_lines.csv",
+        *(package / f"{name}.py" for name in ("data/cra", "count/topdown", "data/lsoa", "count/themes")),
+        Path(__file__),
+        package / "data" / "registry" / "sources.csv",
+    ):
+        digest.update(path.read_bytes())
+    for params in sorted(paths.params_dir().glob("*.yaml")):
+        digest.update(params.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def place_theme_per_head(place, data_dir: str | os.PathLike | None, year: str) -> pd.Series:
+    """Spend per head by theme (and ``all themes``) of a place's real top-down count (no boundaries needed)."""
+
+    count = topdown.topdown_count(place.lad_codes, data_dir=data_dir, years=(year,))
+    people = float(lsoa.lad_totals(lsoa.lsoa_table(data_dir)).loc[list(place.lad_codes), "population"].sum())
+    by_theme = count.spend.groupby("theme")["amount_pence"].sum() / 100 / people
+    by_theme[ALL_THEMES] = count.spend["amount_pence"].sum() / 100 / people
+    return by_theme
+
+
+def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.Series | None:
+    """Median across the 13 pilots of their real counts' spend per head by theme, or None without the data."""
+    import pandas as pd
+
+    if year not in cra.YEARS:
+        return None
+    cache = datasets.cache_dir() / f"pilot-median-{_pilot_cache_key(year)}.json"
+    if cache.is_file():
+        return pd.Series(json.loads(cache.read_text(encoding="utf-8")), dtype=float)
+    try:
+        columns = {p.slug: place_theme_per_head(p, data_dir, year) for p in places.pilot_places()}
+    except (DataUnavailableError, HashMismatchError):
+        return None
+    median = pd.DataFrame(columns).median(axis=1)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(median.round(6).to_dict(), sort_keys=True), encoding="utf-8")
+    os.replace(temporary, cache)
+    return median
+
+
+def focus_comparison(
+    ward_spend: pd.DataFrame,
+    wards: pd.DataFrame,
+    population: pd.Series,
+    ward: str,
+    *,
+    place_name: str,
+    pilot_median: pd.Series | None = None,
+    pilot_note: str = "",
+) -> pd.DataFrame:
+    """A focus ward against its LAD, the place and (given) the median pilot place.
+
+    Parameters
+    ----------
+    ward_spend : pandas.DataFrame
+        The count's ward spend (``ward_code, theme, amount_pence``).
+    wards : pandas.DataFrame
+        ``ward_code, ward_name, lad_code, lad_name`` of every ward of the place.
+    population : pandas.Series
+        People per ward code.
+    ward : str
+        Ward name or code.
+    place_name : str
+        The place's name, for its row (shown when it has several LADs).
+    pilot_median : pandas.Series, optional
+        Spend per head by theme of the median pilot place
+        (:func:`pilot_median_per_head`); left out when None.
+    pilot_note : str
+        A note for ``attrs["notes"]`` about the median pilot (why it is in, or out).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``area, level, theme, amount_gbp, per_head_gbp``; ``theme`` includes
+        ``all themes``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.DataFrame({"ward_code": ["W1", "W2"], "ward_name": ["A", "B"],
+    ...                       "lad_code": ["L1", "L1"], "lad_name": ["Lad", "Lad"]})
+    >>> spend = pd.DataFrame({"ward_code": ["W1", "W2"], "theme": ["t", "t"], "amount_pence": [1000, 3000]})
+    >>> people = pd.Series({"W1": 1.0, "W2": 3.0})
+    >>> table = focus_comparison(spend, wards, people, "A", place_name="P")
+    >>> table[table.theme == "t"][["area", "per_head_gbp"]].to_dict("records")
+    [{'area': 'A', 'per_head_gbp': 10.0}, {'area': 'Lad', 'per_head_gbp': 10.0}]
+    """
+    import pandas as pd
+
+    row = find_ward(wards, ward)
+    lad_wards = wards.loc[wards.lad_code == row.lad_code, "ward_code"]
+    areas = [(row.ward_name, "ward", [row.ward_code]), (row.lad_name, "LAD", list(lad_wards))]
+    if wards.lad_code.nunique() > 1:
+        areas.append((place_name, "place", list(wards.ward_code)))
+    frames = []
+    for name, level, codes in areas:
+        per_head = theme_per_head(ward_spend, population, codes)
+        amounts = ward_spend[ward_spend.ward_code.isin(codes)].groupby("theme")["amount_pence"].sum() / 100
+        people = float(population.reindex(codes).sum())
+        per_head[ALL_THEMES] = amounts.sum() / people
+        amounts[ALL_THEMES] = amounts.sum()
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area": name,
+                    "level": level,
+                    "theme": per_head.index,
+                    "amount_gbp": amounts.reindex(per_head.index).to_numpy(),
+                    "per_head_gbp": per_head.to_numpy(),
+                }
+            )
+        )
+    if pilot_median is not None:
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area": MEDIAN_PILOT,
+                    "level": "pilot median",
+                    "theme": pilot_median.index,
+                    "amount_gbp": float("nan"),
+                    "per_head_gbp": pilot_median.to_numpy(),
+                }
+            )
+        )
+    table = pd.concat(frames, ignore_index=True)
+    table.attrs["notes"] = [pilot_note] if pilot_note else []
+    return table
+
+
+def change_by_year(
+    classified_spend: pd.DataFrame,
+    wards: pd.DataFrame,
+    drivers: pd.DataFrame | None,
+    *,
+    years: list[str],
+    focus_codes: list[str],
+    place_name: str,
+    transfer_rules: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Spend per head by year for the focus wards, their LADs and the place, with the change on the year before.
+
+    Each year of the classified spend is apportioned on its own (same wards,
+    drivers and rules), so the years differ only by their money.
+
+    Parameters
+    ----------
+    classified_spend : pandas.DataFrame
+        Spend rows with their themes (:func:`tuttotal.count.themes.classify`).
+    wards : pandas.DataFrame
+        ``ward_code, ward_name, lad_code, lad_name``.
+    drivers : pandas.DataFrame or None
+        ``area_code, driver, value`` (per head needs a ``population`` driver).
+    years : list of str
+        The years to count, in order.
+    focus_codes : list of str
+        The focus wards' codes (their LADs come too).
+    place_name : str
+        The place's row (shown with several LADs, or without focus wards).
+    transfer_rules : pandas.DataFrame, optional
+        From :func:`tuttotal.count.apportion.load_transfer_rules`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``year, area, level, amount_gbp, per_head_gbp, change_pct``.
+    """
+    import pandas as pd
+
+    population = _population(drivers, wards)
+    focus = wards[wards.ward_code.isin(focus_codes)]
+    areas = [(w.ward_name, "ward", [w.ward_code]) for w in focus.itertuples()]
+    for lad in dict.fromkeys(focus.lad_code):
+        lad_rows = wards[wards.lad_code == lad]
+        areas.append((lad_rows.lad_name.iloc[0], "LAD", list(lad_rows.ward_code)))
+    if wards.lad_code.nunique() > 1 or not areas:
+        areas.append((place_name, "place", list(wards.ward_code)))
+    rows = []
+    for year in years:
+        one_year = classified_spend[classified_spend["year"] == year]
+        spend = apportion(one_year, wards, drivers, year=year, transfer_rules=transfer_rules).ward_spend
+        for name, level, codes in areas:
+            amount = spend[spend.ward_code.isin(codes)]["amount_pence"].sum() / 100
+            people = float(population.reindex(codes).sum()) if population is not None else float("nan")
+            rows.append(
+                {
+                    "year": year,
+                    "area": name,
+                    "level": level,
+                    "amount_gbp": amount,
+                    "per_head_gbp": amount / people if people else float("nan"),
+                }
+            )
+    table = pd.DataFrame(rows)
+    measure = "per_head_gbp" if population is not None else "amount_gbp"
+    table["change_pct"] = (table.groupby("area")[measure].pct_change() * 100).round(1)
+    return table
+
+
+def _population(drivers: pd.DataFrame | None, wards: pd.DataFrame) -> pd.Series | None:
+    """People per ward code from a ``population`` driver, or None without one."""
+    if drivers is None:
+        return None
+    people = drivers[drivers.driver == "population"].set_index("area_code")["value"].reindex(wards.ward_code)
+    return people if people.notna().any() else None

@@ -1,0 +1,373 @@
+"""The count: place every pound of a spend table in a ward, and reconcile.
+
+Amounts recorded at a ward stay there (bottom-up). Amounts at a LAD or the
+whole place (``*``) are apportioned (top-down) to that area's wards by a
+driver (population, households, …) with the largest-remainder method on
+whole pence, so ward amounts add up to the input exactly. Whatever cannot be
+placed is reported in the :class:`Reconciliation` with its reason, never
+dropped.
+
+Examples
+--------
+>>> import numpy as np
+>>> largest_remainder(100, np.array([1.0, 1.0, 1.0]))
+array([34, 33, 33])
+>>> int(largest_remainder(-1001, np.array([2.0, 1.0])).sum())
+-1001
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from tuttotal import paths
+from tuttotal.data.spend import parse_function
+from tuttotal.errors import InputError, TuttotalWarning
+from tuttotal.money import format_gbp, largest_remainder
+from tuttotal.money import pence_to_decimal_string as gbp
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+UNKNOWN_AREA = "unknown area code"
+DRIVER_ZERO = "driver sums to zero"
+YEAR_OUTSIDE = "year outside the run"
+NO_DRIVER_VALUE = "ward without a driver value"
+EXCLUDED = "not a place's spending (excluded in the themes table)"
+PLACE = "*"
+
+
+@dataclass
+class Reconciliation:
+    """Input total, placed total, and every pound not placed with its reason (all in pence)."""
+
+    input_pence: int
+    placed_pence: int
+    unplaced: list[dict] = field(default_factory=list)
+    transfers_pence: int = 0
+
+    @property
+    def unplaced_pence(self) -> int:
+        """Pence that could not be placed in a ward."""
+        return sum(item["amount_pence"] for item in self.unplaced)
+
+    def check(self) -> None:
+        """Assert that placed + unplaced + transfers removed = input, to the penny."""
+        if self.placed_pence + self.unplaced_pence + self.transfers_pence != self.input_pence:
+            raise AssertionError(f"money not conserved: {self}")
+
+    def to_summary(self) -> dict:
+        """The ``totals`` block of ``summary.json`` (pounds, to the penny)."""
+        return {
+            "input_gbp": self.input_pence / 100,
+            "placed_gbp": self.placed_pence / 100,
+            "unplaced_gbp": self.unplaced_pence / 100,
+            "transfers_removed_gbp": self.transfers_pence / 100,
+            "unplaced": [
+                {"reason": u["reason"], "amount_gbp": u["amount_pence"] / 100, "codes": u["codes"]}
+                for u in self.unplaced
+            ],
+        }
+
+    def table(self) -> pd.DataFrame:
+        """One line per item: input, each unplaced reason, transfers removed, placed."""
+        import pandas as pd
+
+        rows = [{"item": "input", "codes": "", "amount_gbp": gbp(self.input_pence)}]
+        rows += [
+            {
+                "item": f"unplaced: {u['reason']}",
+                "codes": " ".join(u["codes"]),
+                "amount_gbp": gbp(u["amount_pence"]),
+            }
+            for u in self.unplaced
+        ]
+        if self.transfers_pence:
+            rows.append({"item": "transfers removed", "codes": "", "amount_gbp": gbp(self.transfers_pence)})
+        rows.append({"item": "placed in wards", "codes": "", "amount_gbp": gbp(self.placed_pence)})
+        return pd.DataFrame(rows)
+
+
+@dataclass
+class Count:
+    """The result of :func:`apportion`.
+
+    Attributes
+    ----------
+    ward_spend : pandas.DataFrame
+        ``ward_code, agency, agency_type, function, theme, method, amount_pence``
+        (``method`` is ``bottom-up`` or ``top-down``).
+    reconciliation : Reconciliation
+    drivers_used : dict
+        Driver asked for → driver used (differs where a fallback was taken).
+    notes : list of str
+        Sentences for figures and reports (e.g. "equal shares").
+    """
+
+    ward_spend: pd.DataFrame
+    reconciliation: Reconciliation
+    drivers_used: dict
+    notes: list[str]
+
+
+def _weights_for(
+    driver: str, ward_codes: np.ndarray, driver_values: dict[str, pd.Series], used: dict[str, str]
+) -> np.ndarray:
+    """Driver values of ``ward_codes`` (NaN where a ward has none), falling back to population, then equal."""
+    for name in (driver, "population"):
+        values = driver_values.get(name)
+        if values is not None:
+            used[driver] = name
+            return values.reindex(ward_codes).to_numpy(dtype=float)
+    used[driver] = "equal"
+    return np.ones(len(ward_codes))
+
+
+def load_transfer_rules(path: str | None = None) -> pd.DataFrame:
+    """The agency-type pairs whose payments are transfers (``data/transfers.csv``).
+
+    A rule ``payer_type, function, recipient_type`` says that the payer's spend
+    on that function is money the recipient spends and counts; it is removed
+    as double counting when the recipient's spend on the function is in the
+    count too.
+    """
+    import pandas as pd
+
+    source = path or paths.data_dir() / "transfers.csv"
+    try:
+        rules = pd.read_csv(source, dtype=str, keep_default_na=False)
+        rules["function"] = rules["function"].map(parse_function)
+    except (OSError, KeyError, ValueError) as exc:
+        raise InputError(f"cannot read the transfer rules ({exc})", file=source) from None
+    rules.attrs["source"] = str(source)
+    return rules
+
+
+def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None, lad_of_ward: dict | None = None) -> pd.Series:
+    """Which rows are transfers: flagged in the ``transfer`` column, or matched by a rule **in the same place**.
+
+    A rule removes the payer's rows only where the recipient serves the same
+    wards: a payer row at a ward is matched by a recipient row at that ward,
+    its LAD or the whole place (``*``); a payer row at a LAD by a recipient
+    row at that LAD, one of its wards or the whole place; a payer row for the
+    whole place by any recipient row. A council's housing benefit in one LAD
+    does not remove DWP's subsidy to another.
+
+    Parameters
+    ----------
+    spend : pandas.DataFrame
+        ``function``, ``agency_type``, ``area_code`` (and optionally ``transfer``).
+    rules : pandas.DataFrame or None
+        :func:`load_transfer_rules`.
+    lad_of_ward : dict, optional
+        Ward code → LAD code of the place's wards.
+    """
+    import pandas as pd
+
+    flagged = spend["transfer"].astype(bool) if "transfer" in spend else pd.Series(False, index=spend.index)
+    if rules is None or not len(rules):
+        return flagged
+    lad_of_ward = lad_of_ward or {}
+    # Each distinct function and area once (a spend file has few), not once per row.
+    division = spend["function"].map({f: str(f).split(".")[0] for f in spend["function"].unique()})
+    area = spend["area_code"].astype(str)
+    lad = area.map({code: lad_of_ward.get(code, code) for code in area.unique()})
+    for rule in rules.itertuples():
+        matches = spend["function"] == rule.function if "." in rule.function else division == rule.function
+        recipient = matches & (spend["agency_type"] == rule.recipient_type) & ~flagged
+        if not recipient.any():
+            continue
+        served_areas = set(area[recipient])
+        served_lads = set(lad[recipient])
+        payer = matches & (spend["agency_type"] == rule.payer_type)
+        if PLACE in served_areas:
+            same_place = pd.Series(True, index=spend.index)
+        else:
+            same_place = (area == PLACE) | area.isin(served_areas) | lad.isin(served_lads)
+        flagged = flagged | (payer & same_place)
+    return flagged
+
+
+def apportion(
+    spend: pd.DataFrame,
+    wards: pd.DataFrame,
+    drivers: pd.DataFrame | None = None,
+    *,
+    year: str | None = None,
+    driver: str | None = None,
+    transfer_rules: pd.DataFrame | None = None,
+) -> Count:
+    """Place a classified spend table in wards, top-down where needed, and reconcile.
+
+    Parameters
+    ----------
+    spend : pandas.DataFrame
+        From :func:`tuttotal.data.spend.read_spend` then :func:`tuttotal.count.themes.classify`
+        (needs ``theme`` and ``driver`` columns).
+    wards : pandas.DataFrame
+        The ward contract (``ward_code``, ``lad_code`` at least).
+    drivers : pandas.DataFrame, optional
+        ``area_code, driver, value``. Without it, top-down amounts go to
+        wards in equal shares.
+    year : str, optional
+        Only rows of this year are placed; others are reported as
+        "year outside the run".
+    driver : str, optional
+        One driver for every function, instead of the themes table's.
+    transfer_rules : pandas.DataFrame, optional
+        From :func:`load_transfer_rules`; rows flagged in a ``transfer``
+        column are removed as double counting whatever the rules.
+
+    Returns
+    -------
+    Count
+    """
+    import pandas as pd
+
+    if "driver" not in spend.columns:
+        raise InputError(
+            "the spend table has no driver column", fix="classify it with tuttotal.count.themes.classify first"
+        )
+    input_pence = int(spend["amount_pence"].sum())
+    unplaced: list[dict] = []
+    work = spend
+    if year is not None:
+        outside = work[work["year"] != year]
+        if len(outside):
+            unplaced.append(
+                {
+                    "reason": YEAR_OUTSIDE,
+                    "amount_pence": int(outside.amount_pence.sum()),
+                    "codes": sorted(outside.year.unique().tolist()),
+                }
+            )
+        work = work[work["year"] == year]
+    excluded = work[work["driver"] == "excluded"]
+    if len(excluded):
+        unplaced.append(
+            {
+                "reason": EXCLUDED,
+                "amount_pence": int(excluded.amount_pence.sum()),
+                "codes": sorted(excluded.function.unique().tolist()),
+            }
+        )
+        work = work[work["driver"] != "excluded"]
+    lad_of_ward = dict(zip(wards["ward_code"], wards["lad_code"], strict=True))
+    is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
+    transfers = work[is_transfer]
+    work = work[~is_transfer]
+
+    ward_codes = pd.Index(sorted(wards["ward_code"]))
+    lad_of_ward = pd.Series(wards["lad_code"].to_numpy(), index=wards["ward_code"].to_numpy())
+    wards_of_lad = {lad: np.array(sorted(lad_of_ward.index[lad_of_ward == lad])) for lad in lad_of_ward.unique()}
+    everywhere = ward_codes.to_numpy()
+
+    is_ward = work["area_code"].isin(ward_codes)
+    is_lad = work["area_code"].isin(list(wards_of_lad))
+    is_place = work["area_code"] == PLACE
+    unknown = work[~(is_ward | is_lad | is_place)]
+    if len(unknown):
+        unplaced.append(
+            {
+                "reason": UNKNOWN_AREA,
+                "amount_pence": int(unknown.amount_pence.sum()),
+                "codes": sorted(unknown.area_code.unique().tolist()),
+            }
+        )
+
+    keys = ["agency", "agency_type", "function", "theme"]
+    bottom_up = work[is_ward][["area_code", *keys, "amount_pence"]].rename(columns={"area_code": "ward_code"})
+    bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+    bottom_up["method"] = "bottom-up"
+
+    driver_values: dict[str, pd.Series] = {}
+    if drivers is not None and len(drivers):
+        for name, group in drivers.groupby("driver"):
+            driver_values[str(name)] = group.set_index("area_code")["value"]
+    used: dict[str, str] = {}
+    top = work[is_lad | is_place].copy()
+    if driver:
+        top["driver"] = driver
+    groups = top.groupby(["area_code", *keys, "driver"], sort=True)["amount_pence"].sum()
+    piece_wards: list[np.ndarray] = []
+    piece_keys: list[tuple] = []
+    piece_amounts: list[np.ndarray] = []
+    zero_codes: dict[str, int] = {}
+    no_value: dict[str, int] = {}
+    no_value_wards: set[str] = set()
+    weights_of: dict[tuple[str, str], np.ndarray] = {}  # the same area and driver recur across functions
+    for (area, agency, agency_type, function, theme, driver_name), amount in groups.items():
+        targets = everywhere if area == PLACE else wards_of_lad[area]
+        if (area, driver_name) not in weights_of:
+            weights_of[(area, driver_name)] = _weights_for(driver_name, targets, driver_values, used)
+        weights = weights_of[(area, driver_name)]
+        missing = np.isnan(weights)
+        if missing.any():
+            no_value[area] = no_value.get(area, 0) + int(amount)
+            no_value_wards.update(targets[missing])
+            continue
+        if not weights.sum() > 0:
+            zero_codes[area] = zero_codes.get(area, 0) + int(amount)
+            continue
+        piece_wards.append(targets)
+        piece_keys.append((agency, agency_type, function, theme, len(targets)))
+        piece_amounts.append(largest_remainder(int(amount), weights))
+    if no_value:
+        listed = sorted(no_value_wards)
+        unplaced.append(
+            {
+                "reason": NO_DRIVER_VALUE,
+                "amount_pence": sum(no_value.values()),
+                "codes": listed[:20] + ([f"… {len(listed) - 20} more"] if len(listed) > 20 else []),
+            }
+        )
+    if zero_codes:
+        unplaced.append({"reason": DRIVER_ZERO, "amount_pence": sum(zero_codes.values()), "codes": sorted(zero_codes)})
+    if piece_wards:
+        repeats = [n for *_, n in piece_keys]
+        top_down = pd.DataFrame(
+            {
+                "ward_code": np.concatenate(piece_wards),
+                **{
+                    key: np.repeat(np.array([k[i] for k in piece_keys], dtype=object), repeats)
+                    for i, key in enumerate(keys)
+                },
+                "amount_pence": np.concatenate(piece_amounts).astype(np.int64),
+            }
+        )
+    else:
+        top_down = bottom_up.iloc[:0].drop(columns="method")
+    top_down = top_down.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+    top_down["method"] = "top-down"
+    ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)
+    ward_spend["amount_pence"] = ward_spend["amount_pence"].astype("int64")
+
+    recon = Reconciliation(
+        input_pence=input_pence,
+        placed_pence=int(ward_spend.amount_pence.sum()),
+        unplaced=unplaced,
+        transfers_pence=int(transfers.amount_pence.sum()),
+    )
+    recon.check()
+    for item in unplaced:
+        listed = ", ".join(item["codes"][:10])
+        warnings.warn(
+            f"£{item['amount_pence'] / 100:,.2f} not placed in wards: {item['reason']} ({listed})",
+            TuttotalWarning,
+            stacklevel=2,
+        )
+    notes = []
+    if "equal" in used.values():
+        notes.append("LAD- and place-level spend shared equally between wards (no driver given).")
+    fallbacks = sorted({k for k, v in used.items() if v not in (k, "equal")})
+    if fallbacks:
+        notes.append(f"No {', '.join(fallbacks)} driver given: population used instead.")
+    if recon.transfers_pence:
+        notes.append(
+            f"{format_gbp(recon.transfers_pence, 3)} of transfers between agencies removed as double counting."
+        )
+    return Count(ward_spend=ward_spend, reconciliation=recon, drivers_used=used, notes=notes)

@@ -1,0 +1,270 @@
+"""Real ward boundaries, hash-pinned: a data folder first, then a cached download.
+
+In the style of ``geodatasets``: the registry is data
+(``tuttotal/data/registry/wards_2013.csv``: LAD code, LAD name, source path,
+SHA-256, size for all 326 English LADs of 2013), one pooch cache, and small
+public functions.
+
+Where a file comes from, in order:
+
+1. a data folder given as ``data_dir`` (``--data-dir``) or by
+   ``$TUTTOTAL_DATA_DIR``, holding ``<LAD code>.geojson``;
+2. the pooch cache (``$TUTTOTAL_CACHE_DIR`` or the user cache folder);
+3. a download from the source repository, pinned to one commit.
+
+Every file, from a folder or a download, is checked against its SHA-256.
+
+Examples
+--------
+>>> from tuttotal import datasets
+>>> datasets.get_url("E07000114")  # doctest: +ELLIPSIS
+'https://raw.githubusercontent.com/martinjc/UK-GeoJSON/88339000.../json/electoral/eng/wards_by_lad/E07000114.json'
+>>> datasets.lad_names()["E07000114"]
+'Thanet'
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from tuttotal import settings
+from tuttotal.errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
+from tuttotal.names import suggest
+
+SOURCE_COMMIT = "88339000fc8711feb9c146d5cd7d145bf286350d"
+BASE_URL = f"https://raw.githubusercontent.com/martinjc/UK-GeoJSON/{SOURCE_COMMIT}/"
+LAD_TOPOJSON_PATH = "json/administrative/eng/topo_lad.json"
+LAD_TOPOJSON_SHA256 = "648796354776b18d767da9d8d4bbf9e1e807742196d7b644b6f79426051d0655"
+LAD_TOPOJSON_NAME = "england_lad_2013.topojson"
+VINTAGE = "2013"
+ATTRIBUTION = (
+    "Boundaries: UK-GeoJSON by Martin Chorley (CC BY 4.0). Contains OS data © Crown copyright "
+    "and database right 2014; contains National Statistics data © Crown copyright and database "
+    "right 2014 (OGL v3.0)."
+)
+_REGISTRY_CSV = Path(__file__).with_name("registry") / "wards_2013.csv"
+
+
+@dataclass(frozen=True)
+class RegistryEntry:
+    """One LAD's ward file: where it is published and its pinned hash."""
+
+    lad_code: str
+    lad_name: str
+    path: str
+    sha256: str
+    bytes: int
+
+
+def read_registry(path: str | os.PathLike) -> dict[str, RegistryEntry]:
+    """A registry CSV (``lad_code, lad_name, path, sha256, bytes``) keyed by LAD code."""
+    with open(path, newline="", encoding="utf-8") as f:
+        return {
+            row["lad_code"]: RegistryEntry(
+                row["lad_code"], row["lad_name"], row["path"], row["sha256"], int(row["bytes"])
+            )
+            for row in csv.DictReader(f)
+        }
+
+
+@lru_cache(maxsize=1)
+def registry() -> dict[str, RegistryEntry]:
+    """All 326 English LADs of 2013, keyed by LAD code."""
+    return read_registry(_REGISTRY_CSV)
+
+
+def lad_names() -> dict[str, str]:
+    """LAD code to name for the 326 English LADs (names from the LAD TopoJSON)."""
+    return {code: entry.lad_name for code, entry in registry().items()}
+
+
+def _entry(lad_code: str) -> RegistryEntry:
+    try:
+        return registry()[lad_code]
+    except KeyError:
+        raise PlaceNotFoundError(
+            f"{lad_code!r} is not in the registry of English LADs of 2013.{suggest(lad_code, registry())}",
+            fix="use a 2013 LAD code such as E07000114, or give your own file with --wards",
+        ) from None
+
+
+def _base_url() -> str:
+    return settings.boundary_base_url(BASE_URL)
+
+
+def get_url(lad_code: str) -> str:
+    """The pinned download address of one LAD's 2013 ward file."""
+    return _base_url() + _entry(lad_code).path
+
+
+def default_data_dir() -> Path | None:
+    """The ward folder of the data root named by ``$TUTTOTAL_DATA_DIR``, if any."""
+    return settings.data_root().wards_dir
+
+
+def cache_dir() -> Path:
+    """Where downloads are kept: ``$TUTTOTAL_CACHE_DIR`` or the user cache folder."""
+    return settings.cache_dir()
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """SHA-256 of a file, in hex."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checked(path: Path, expected: str) -> Path:
+    found = sha256_of(path)
+    if found != expected:
+        raise HashMismatchError(
+            f"this file is not the pinned registry file (SHA-256 mismatch): expected {expected}, found {found}",
+            file=path,
+            fix="replace it with the file of the pinned release (tuttotal data fetch), "
+            "or give it as your own boundary file with --wards",
+        )
+    return path
+
+
+def _from_folder(lad_code: str, data_dir: Path | None) -> Path | None:
+    folder = settings.data_root(data_dir).wards_dir
+    if folder is None:
+        return None
+    candidate = Path(folder) / f"{lad_code}.geojson"
+    if not candidate.is_file():
+        return None
+    return _checked(candidate, _entry(lad_code).sha256)
+
+
+def _pooch():
+    import pooch
+
+    registry_hashes = {e.path: f"sha256:{e.sha256}" for e in registry().values()}
+    registry_hashes[LAD_TOPOJSON_PATH] = f"sha256:{LAD_TOPOJSON_SHA256}"
+    return pooch.create(path=cache_dir(), base_url=_base_url(), registry=registry_hashes)
+
+
+def _download(path_in_source: str, progress: bool) -> Path:
+    return Path(_pooch().fetch(path_in_source, progressbar=progress))
+
+
+def get_path(lad_code: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:
+    """Path of one LAD's verified 2013 ward file: from the folder, the cache or a download.
+
+    Parameters
+    ----------
+    lad_code : str
+        ONS code of 2013, e.g. ``"E07000114"``.
+    data_dir : path, optional
+        A folder holding ``<LAD code>.geojson``; ``$TUTTOTAL_DATA_DIR`` when omitted.
+    download : bool
+        Whether to download when the file is nowhere local.
+
+    Examples
+    --------
+    >>> path = get_path("E07000114", "../shared/data/wards-2013")  # doctest: +SKIP
+    >>> path.name  # doctest: +SKIP
+    'E07000114.geojson'
+    """
+    return fetch([lad_code], data_dir, download=download)[lad_code]
+
+
+def fetch(
+    lad_codes: list[str] | tuple[str, ...],
+    data_dir: str | os.PathLike | None = None,
+    *,
+    download: bool = True,
+    progress: bool = False,
+) -> dict[str, Path]:
+    """Verified ward files for several LADs, downloading what is missing.
+
+    Raises
+    ------
+    DataUnavailableError
+        Naming every LAD that is in no folder and could not be downloaded,
+        and both ways to provide them.
+    HashMismatchError
+        When a file's SHA-256 is not the pinned one.
+    """
+    folder = Path(data_dir) if data_dir else None
+    found: dict[str, Path] = {}
+    missing: dict[str, str] = {}
+    for code in lad_codes:
+        entry = _entry(code)
+        local = _from_folder(code, folder)
+        if local is not None:
+            found[code] = local
+            continue
+        cached = cache_dir() / entry.path
+        if cached.is_file():
+            found[code] = _checked(cached, entry.sha256)
+            continue
+        if not download:
+            missing[code] = "not downloaded yet"
+            continue
+        try:
+            found[code] = _download(entry.path, progress)
+        except Exception as exc:  # network errors come in many types
+            missing[code] = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    if missing:
+        where = settings.data_root(folder).wards_dir
+        lines = "\n".join(f"    {code} {lad_names()[code]}: {why}" for code, why in missing.items())
+        raise DataUnavailableError(
+            f"ward boundaries are missing for {len(missing)} LAD(s)"
+            + (f" (not in the data folder {where})" if where else "")
+            + f" and could not be downloaded:\n{lines}",
+            fix="either download them where there is a network (tuttotal data fetch --lad "
+            + " ".join(missing)
+            + "), or point --data-dir (or TUTTOTAL_DATA_DIR) at a folder holding "
+            "<LAD code>.geojson files of the 2013 release",
+        )
+    return found
+
+
+def available_lads(data_dir: str | os.PathLike | None = None) -> list[str]:
+    """Codes of the registry LADs whose ward file is here already: in the data folder or the cache.
+
+    No file is read or hashed (:func:`fetch` verifies them when they are used).
+
+    Examples
+    --------
+    >>> len(available_lads("../shared/data/wards-2013"))  # doctest: +SKIP
+    69
+    """
+    folder = settings.data_root(data_dir).wards_dir
+    cache = cache_dir()
+    found = []
+    for code, entry in registry().items():
+        if (folder is not None and (folder / f"{code}.geojson").is_file()) or (cache / entry.path).is_file():
+            found.append(code)
+    return sorted(found)
+
+
+def lad_boundaries_path(data_dir: str | os.PathLike | None = None) -> Path:
+    """Verified path of England's LAD boundaries of 2013 (TopoJSON, layer ``lad``).
+
+    Looked for as ``england_lad_2013.topojson`` in the data folder and in a
+    ``lad-2013`` folder beside it, then in the cache, then downloaded.
+    """
+    root = settings.data_root(data_dir)
+    for folder in (root.folder("lad-2013"), root.wards_dir):
+        candidate = None if folder is None else folder / LAD_TOPOJSON_NAME
+        if candidate is not None and candidate.is_file():
+            return _checked(candidate, LAD_TOPOJSON_SHA256)
+    cached = cache_dir() / LAD_TOPOJSON_PATH
+    if cached.is_file():
+        return _checked(cached, LAD_TOPOJSON_SHA256)
+    try:
+        return _download(LAD_TOPOJSON_PATH, progress=False)
+    except Exception as exc:
+        raise DataUnavailableError(
+            f"England's LAD boundaries could not be found or downloaded ({type(exc).__name__})",
+            fix=f"put {LAD_TOPOJSON_NAME} in the data folder, or fetch it where there is a network",
+        ) from None

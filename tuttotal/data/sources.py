@@ -1,0 +1,250 @@
+"""The real datasets beyond ward boundaries: hash-pinned, from the data root, the cache or a download.
+
+Two registries ship in the package (``tuttotal/data/registry/``), both data:
+
+* ``sources.csv``: every tabular source (LSOA populations, the Indices of
+  Deprivation, ONS lookups, HM Treasury's regional analysis, DCLG's revenue
+  outturn) with its place in the data root, its pinned public URL, SHA-256,
+  size, licence and vintage;
+* ``lsoa_2011.csv``: the 2011 LSOA boundaries of each of the 326 English
+  LADs of 2013 (source path, SHA-256, size).
+
+A file is looked for, in order, in the data root (:mod:`tuttotal.settings`,
+``--data-dir`` / ``$TUTTOTAL_DATA_DIR``), in the download cache, and then
+downloaded from its pinned URL with pooch (or from a mirror of a data root,
+``$TUTTOTAL_DATA_URL``). Every file is checked against
+its SHA-256 before use, wherever it comes from.
+
+Examples
+--------
+>>> from tuttotal import sources
+>>> sources.source("population").vintage
+'mid-2015'
+>>> sources.source("population").path
+'population/File_6_-_IoD2019_Population_Denominators.csv.gz'
+>>> sources.lsoa_url("E07000114")  # doctest: +ELLIPSIS
+'https://raw.githubusercontent.com/martinjc/UK-GeoJSON/.../json/statistical/eng/lsoa_by_lad/E07000114.json'
+>>> sorted(sources.sources())[:3]
+['cra_chapter10', 'cra_chapter9', 'cra_cofog_map']
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from tuttotal import settings
+from tuttotal.data import datasets
+from tuttotal.errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
+
+_REGISTRY = Path(__file__).with_name("registry")
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One pinned file of the data root.
+
+    Attributes
+    ----------
+    name : str
+        Short name (``population``, ``imd2010``, ``lsoa01_to_lsoa11``…).
+    path : str
+        Where it sits in a data root, e.g. ``population/File_6….csv.gz``.
+    url : str
+        The pinned public download address.
+    sha256, bytes :
+        Its hash and size.
+    licence, vintage, description : str
+        What travels with every output that uses it.
+    """
+
+    name: str
+    path: str
+    url: str
+    sha256: str
+    bytes: int
+    licence: str
+    vintage: str
+    description: str
+
+
+@lru_cache(maxsize=1)
+def sources() -> dict[str, Source]:
+    """Every tabular source of the data root, by name."""
+    with open(_REGISTRY / "sources.csv", newline="", encoding="utf-8") as f:
+        return {
+            row["name"]: Source(
+                row["name"],
+                row["path"],
+                row["url"],
+                row["sha256"],
+                int(row["bytes"]),
+                row["licence"],
+                row["vintage"],
+                row["description"],
+            )
+            for row in csv.DictReader(f)
+        }
+
+
+def source(name: str) -> Source:
+    """One source by name.
+
+    Raises
+    ------
+    KeyError
+        Naming the known sources.
+    """
+    try:
+        return sources()[name]
+    except KeyError:
+        raise KeyError(f"no data source {name!r}; known: {', '.join(sorted(sources()))}") from None
+
+
+@lru_cache(maxsize=1)
+def lsoa_registry() -> dict[str, datasets.RegistryEntry]:
+    """The 2011 LSOA boundary file of every English LAD of 2013, by LAD code."""
+    return datasets.read_registry(_REGISTRY / "lsoa_2011.csv")
+
+
+def lsoa_url(lad_code: str) -> str:
+    """The pinned download address of one LAD's 2011 LSOA boundaries."""
+    return datasets._base_url() + _lsoa_entry(lad_code).path
+
+
+def _lsoa_entry(lad_code: str) -> datasets.RegistryEntry:
+    try:
+        return lsoa_registry()[lad_code]
+    except KeyError:
+        raise PlaceNotFoundError(
+            f"{lad_code!r} is not an English LAD of 2013: it has no LSOA boundaries in the registry",
+            fix="use a 2013 LAD code such as E07000114",
+        ) from None
+
+
+def _checked(path: Path, expected: str, what: str) -> Path:
+    found = datasets.sha256_of(path)
+    if found != expected:
+        raise HashMismatchError(
+            f"{what} is damaged or not the pinned release (SHA-256 {found[:12]}…, expected {expected[:12]}…; "
+            f"{path.stat().st_size:,} bytes)",
+            file=path,
+            fix="replace it with the pinned file (delete it and run 'tuttotal data fetch', or copy it "
+            "again from a data root such as ../shared/data)",
+        )
+    return path
+
+
+def _pooch(keys: dict[str, tuple[str, str]]):
+    """One pooch over the cache, keyed by the file's place in a data root."""
+    import pooch
+
+    pooch.get_logger().setLevel(logging.WARNING)  # tuttotal logs its own download lines
+
+    return pooch.create(
+        path=settings.cache_dir() / "data",
+        base_url="",
+        registry={key: f"sha256:{sha}" for key, (_, sha) in keys.items()},
+        urls={key: url for key, (url, _) in keys.items()},
+    )
+
+
+def _locate(key: str, url: str, sha256: str, what: str, data_dir, *, download: bool, progress: bool = False) -> Path:
+    """Data root, then cache, then download: one verified file whose place in a data root is ``key``."""
+    root = settings.data_root(data_dir)
+    folder_name, _, rest = key.partition("/")
+    folder = root.folder(folder_name)
+    if folder is not None and (folder / rest).is_file():
+        return _checked(folder / rest, sha256, what)
+    cached = settings.cache_dir() / "data" / key
+    if cached.is_file():
+        return _checked(cached, sha256, what)
+    if not download:
+        raise DataUnavailableError(
+            f"{what} ({key}) is not in {root.describe()} and not downloaded yet",
+            fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a data root laid out like ../shared/data, "
+            "or run 'tuttotal data fetch' where there is a network",
+        )
+    url = settings.data_mirror_url() + key if settings.data_mirror_url() else url
+    logger.info("downloading %s from %s", key, url)
+    try:
+        return Path(_pooch({key: (url, sha256)}).fetch(key, progressbar=progress))
+    except Exception as exc:  # network and hash errors come in many types
+        reason = _short_reason(exc)
+        raise DataUnavailableError(
+            f"{what} ({key}) is not in {root.describe()} and could not be downloaded from {url} ({reason})",
+            fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a data root laid out like ../shared/data "
+            f"that holds {key}, or download it where there is a network ('tuttotal data fetch')",
+        ) from None
+
+
+def _short_reason(exc: Exception) -> str:
+    """Why a download failed, in a few words (no object addresses, no retry chatter)."""
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status_code", None):
+        return f"HTTP {response.status_code}"
+    if type(exc).__name__ in {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout"}:
+        return f"{type(exc).__name__}: no connection"
+    return re.sub(r" object at 0x[0-9a-f]+", "", f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
+
+
+def get_path(name: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:
+    """Verified path of one tabular source: from the data root, the cache or a download.
+
+    Parameters
+    ----------
+    name : str
+        A name of :func:`sources`, e.g. ``"population"``.
+    data_dir : path, optional
+        The data root; ``$TUTTOTAL_DATA_DIR`` when omitted.
+    download : bool
+        Whether to download when the file is nowhere local.
+
+    Raises
+    ------
+    HashMismatchError
+        A file whose SHA-256 is not the pinned one (damaged, truncated, edited).
+    DataUnavailableError
+        A file that is nowhere local and cannot be downloaded.
+
+    Examples
+    --------
+    >>> get_path("imd2015", "../shared/data").name  # doctest: +SKIP
+    'imd2015_england_lsoa11.rda'
+    """
+    item = source(name)
+    return _locate(item.path, item.url, item.sha256, f"the {name} data file", data_dir, download=download)
+
+
+def lsoa_paths(
+    lad_codes: list[str] | tuple[str, ...],
+    data_dir: str | os.PathLike | None = None,
+    *,
+    download: bool = True,
+    progress: bool = False,
+) -> dict[str, Path]:
+    """Verified 2011 LSOA boundary files of several LADs (``lsoa-2011/<LAD>.geojson``)."""
+    found = {}
+    for code in lad_codes:
+        entry = _lsoa_entry(code)
+        found[code] = _locate(
+            f"lsoa-2011/{code}.geojson",
+            lsoa_url(code),
+            entry.sha256,
+            f"the 2011 LSOA boundaries of {entry.lad_name} ({code})",
+            data_dir,
+            download=download,
+            progress=progress,
+        )
+    return found
+
+
+def licences(names: list[str] | tuple[str, ...]) -> list[str]:
+    """The licence lines of the named sources, without repeats."""
+    return list(dict.fromkeys(source(n).licence for n in names))

@@ -1,0 +1,693 @@
+"""Interactive maps for the pages: inline SVG and one small script, nothing fetched from anywhere.
+
+``report.html`` and ``outputs/index.html`` must open with no network, from a
+disk, a mail attachment or a file share. So an interactive map here is one
+block of HTML: the wards (or districts) as SVG paths in British National
+Grid metres, a legend, and a script of about sixty lines, inlined, that
+gives hover tooltips, wheel and button zoom, and drag to pan.
+
+Why not Leaflet? Leaflet itself is BSD-licensed and could ship in the
+package, but these maps have no tiles and no web projection to draw: their
+geometry is already projected, a few hundred polygons at most per place.
+An SVG is drawn by the browser with no library, scales without blurring,
+prints, and keeps working when a script is blocked (the map is still
+drawn; only hover and zoom need the script). Nothing to vendor, update or
+audit; one file per page. The explorer in JupyterLab is another matter:
+there the map is an ipyleaflet widget (:mod:`tuttotal.explore.leaflet_map`).
+
+Colours and classes are the house map's (:func:`tuttotal.figures.classify.classify`,
+:func:`tuttotal.figures.style.class_colours`): the same classifier for every map.
+
+Examples
+--------
+>>> from tuttotal import report, webmap  # doctest: +SKIP
+>>> run = report.prepare(place="demo")  # doctest: +SKIP
+>>> block = webmap.ward_map(run)  # doctest: +SKIP
+>>> block.html.startswith("<div class='tt-webmap'")  # doctest: +SKIP
+True
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from tuttotal.count import topdown
+from tuttotal.data import cra, sources
+from tuttotal.data.datasets import lad_names
+from tuttotal.errors import TuttotalError
+from tuttotal.figures.classify import classify, labels_from_bounds, money_labels, percent_labels
+from tuttotal.figures.style import class_colours
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+    from tuttotal.report import PlaceReport
+
+__all__ = ["WEB_MAP_JSON", "Shape", "WebMap", "england_map", "places_map", "render", "ward_map", "write_ward_data"]
+
+#: The file each report writes for ``outputs/index.html``: its wards as SVG paths with their figures.
+WEB_MAP_JSON = "web_map.json"
+NO_DATA = "#d9d9d9"
+OUTLINE = "#c2185b"
+
+_CSS = """
+.tt-webmap { position:relative; font:13px/1.4 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+  color:#1a1a1a; margin:8px 0 14px; max-width:1000px; }
+.tt-webmap .tt-title { font-weight:650; font-size:15px; margin-bottom:2px; }
+.tt-webmap .tt-note { color:#555; font-size:12px; margin:4px 0 0; }
+.tt-webmap .tt-body { display:flex; gap:14px; align-items:flex-start; flex-wrap:wrap; }
+.tt-webmap .tt-frame { position:relative; flex:1 1 560px; min-width:280px; border:1px solid #d6dbe0;
+  border-radius:6px; background:#fff; overflow:hidden; }
+.tt-webmap svg { display:block; width:100%; height:auto; cursor:grab; touch-action:none; user-select:none; }
+.tt-webmap svg path { vector-effect:non-scaling-stroke; stroke-linejoin:round; }
+.tt-webmap svg .tt-shapes path { stroke:#ffffff; stroke-width:0.5; }
+.tt-webmap svg .tt-shapes path:hover { stroke:#c2185b; stroke-width:2.5; }
+.tt-webmap svg .tt-lines path { fill:none; stroke:#3a3a3a; stroke-width:0.9; pointer-events:none; }
+.tt-webmap svg .tt-marks path { fill:none; stroke-width:2.5; pointer-events:none; }
+.tt-webmap .tt-tip { position:absolute; display:none; pointer-events:none; background:rgba(255,255,255,.97);
+  border:1px solid #9aa4ae; border-radius:4px; padding:5px 8px; box-shadow:0 1px 4px rgba(0,0,0,.2);
+  font-size:12.5px; white-space:nowrap; z-index:5; }
+.tt-webmap .tt-buttons { position:absolute; top:8px; left:8px; display:flex; flex-direction:column; gap:3px; }
+.tt-webmap .tt-buttons button { width:28px; height:28px; font:16px/1 system-ui,sans-serif; background:#fff;
+  border:1px solid #9aa4ae; border-radius:4px; cursor:pointer; padding:0; }
+.tt-webmap .tt-legend { flex:0 0 210px; font-size:12.5px; line-height:1.6; }
+.tt-webmap .tt-legend button[data-view] { display:block; margin:2px 0; padding:1px 8px;
+  font:12.5px system-ui,sans-serif; background:#fff; border:1px solid #9aa4ae; border-radius:4px;
+  cursor:pointer; text-align:left; }
+.tt-webmap .tt-legend b { display:block; margin-bottom:2px; }
+.tt-webmap .tt-legend span.sw { display:inline-block; width:16px; height:12px; margin-right:7px;
+  vertical-align:-1px; border:1px solid #999; }
+"""
+
+# Hover, zoom (wheel, buttons, double click), drag to pan; every map of the page, once each.
+_SCRIPT = """
+(function () {
+  function init(box) {
+    if (box.getAttribute('data-ready')) return;
+    box.setAttribute('data-ready', '1');
+    var svg = box.querySelector('svg'), tip = box.querySelector('.tt-tip');
+    var full = svg.getAttribute('viewBox').split(' ').map(Number), v = full.slice(), drag = null;
+    function show() {
+      svg.setAttribute('viewBox', v.join(' '));
+      box.setAttribute('data-zoom', (full[2] / v[2]).toFixed(2));
+    }
+    function at(e) {
+      var r = svg.getBoundingClientRect(), s = Math.max(v[2] / r.width, v[3] / r.height);
+      return [v[0] + (e.clientX - r.left) * s - (r.width * s - v[2]) / 2,
+              v[1] + (e.clientY - r.top) * s - (r.height * s - v[3]) / 2];
+    }
+    function zoom(f, c) {
+      c = c || [v[0] + v[2] / 2, v[1] + v[3] / 2];
+      if (v[2] / f >= full[2]) { v = full.slice(); show(); return; }
+      if (v[2] / f < full[2] / 400) return;
+      v = [c[0] - (c[0] - v[0]) / f, c[1] - (c[1] - v[1]) / f, v[2] / f, v[3] / f]; show();
+    }
+    svg.addEventListener('wheel', function (e) { e.preventDefault(); zoom(e.deltaY < 0 ? 1.3 : 1 / 1.3, at(e)); },
+                         {passive: false});
+    svg.addEventListener('dblclick', function (e) { e.preventDefault(); zoom(2, at(e)); });
+    svg.addEventListener('pointerdown', function (e) { if (e.button === 0) { drag = at(e); } });
+    svg.addEventListener('pointermove', function (e) {
+      if (!drag || !(e.buttons & 1)) { drag = null; return; }
+      var p = at(e); v[0] -= p[0] - drag[0]; v[1] -= p[1] - drag[1]; show(); tip.style.display = 'none';
+    });
+    window.addEventListener('pointerup', function () { drag = null; });
+    svg.addEventListener('mousemove', function (e) {
+      var shape = e.target.closest ? e.target.closest('[data-tip]') : null;
+      if (!shape || drag) { tip.style.display = 'none'; return; }
+      tip.textContent = '';
+      shape.getAttribute('data-tip').split('\\n').forEach(function (line, i) {
+        var row = document.createElement('div'); row.textContent = line;
+        if (i === 0) { row.style.fontWeight = 'bold'; }
+        tip.appendChild(row);
+      });
+      var r = box.querySelector('.tt-frame').getBoundingClientRect();
+      var x = e.clientX - r.left + 14, y = e.clientY - r.top + 14;
+      tip.style.display = 'block';
+      if (x + tip.offsetWidth > r.width) { x = Math.max(0, e.clientX - r.left - tip.offsetWidth - 10); }
+      if (y + tip.offsetHeight > r.height) { y = Math.max(0, e.clientY - r.top - tip.offsetHeight - 10); }
+      tip.style.left = x + 'px'; tip.style.top = y + 'px';
+      box.setAttribute('data-hover', shape.getAttribute('data-key') || '');
+    });
+    svg.addEventListener('mouseleave', function () { tip.style.display = 'none'; });
+    box.querySelectorAll('button[data-zoom-by]').forEach(function (b) {
+      b.addEventListener('click', function () { zoom(parseFloat(b.getAttribute('data-zoom-by'))); });
+    });
+    box.querySelectorAll('button[data-view]').forEach(function (b) {
+      b.addEventListener('click', function () { v = b.getAttribute('data-view').split(' ').map(Number); show(); });
+    });
+    var reset = box.querySelector('button[data-reset]');
+    if (reset) { reset.addEventListener('click', function () { v = full.slice(); show(); }); }
+  }
+  function all() { document.querySelectorAll('.tt-webmap').forEach(init); }
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', all); } else { all(); }
+})();
+"""
+
+
+@dataclass
+class Shape:
+    """One hoverable shape of a map: its SVG path, fill, tooltip lines and key (a ward or LAD code)."""
+
+    path: str
+    fill: str
+    tip: Sequence[str]
+    key: str = ""
+
+
+@dataclass
+class WebMap:
+    """An interactive map as one self-contained HTML block; shows itself in a notebook.
+
+    Attributes
+    ----------
+    html : str
+        ``<div class='tt-webmap'>`` with its style, SVG, legend and script.
+    data : dict
+        What it was drawn from (for tests and ``web_map.json``).
+    """
+
+    html: str
+    data: dict = field(default_factory=dict, repr=False)
+
+    def _repr_html_(self) -> str:
+        return self.html
+
+
+# --------------------------------------------------------------------------- geometry to SVG
+
+
+def _ring_path(coords: np.ndarray, origin: tuple[float, float], unit: float) -> str:
+    xy = np.rint((coords[:, :2] - origin) * (1.0, -1.0) / unit).astype(np.int64)
+    keep = np.ones(len(xy), dtype=bool)
+    keep[1:] = np.any(np.diff(xy, axis=0) != 0, axis=1)  # drop repeats left by rounding
+    xy = xy[keep]
+    if len(xy) < 3:
+        return ""
+    points = " ".join(f"{x},{y}" for x, y in xy)
+    return f"M{points}Z"
+
+
+def svg_paths(geometries: Sequence[Any], origin: tuple[float, float], unit: float = 1.0) -> list[str]:
+    """SVG path data of (multi)polygons in metres: ``x`` east, ``y`` down from ``origin`` (west, north), in ``unit``s.
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> svg_paths([box(0, 0, 10, 10)], origin=(0, 10))
+    ['M10,10 10,0 0,0 0,10 10,10Z']
+    """
+    paths = []
+    for geometry in geometries:
+        parts = []
+        if geometry is not None and not geometry.is_empty:
+            kind = geometry.geom_type
+            polygons = [geometry] if kind == "Polygon" else list(getattr(geometry, "geoms", []))
+            for polygon in polygons:
+                if polygon.geom_type == "LineString":
+                    parts.append(_ring_path(np.asarray(polygon.coords), origin, unit).rstrip("Z"))
+                    continue
+                if polygon.geom_type != "Polygon":
+                    continue
+                for ring in (polygon.exterior, *polygon.interiors):
+                    parts.append(_ring_path(np.asarray(ring.coords), origin, unit))
+        paths.append("".join(p for p in parts if p))
+    return paths
+
+
+def _simplified(frame: gpd.GeoDataFrame, tolerance: float | None = None) -> tuple[Any, float]:
+    """The frame's geometry in British National Grid, simplified for the screen; and the tolerance used."""
+    import shapely
+
+    frame = frame.to_crs(27700) if frame.crs is not None and frame.crs.to_epsg() != 27700 else frame
+    bounds = frame.total_bounds
+    if tolerance is None:
+        tolerance = max(bounds[2] - bounds[0], bounds[3] - bounds[1], 1.0) / 3000
+    return shapely.simplify(frame.geometry.to_numpy(), tolerance, preserve_topology=True), tolerance
+
+
+# --------------------------------------------------------------------------- the block
+
+
+def _attr(text: str) -> str:
+    return html.escape(text, quote=True).replace("\n", "&#10;")
+
+
+def render(
+    shapes: Sequence[Shape],
+    *,
+    bounds: Sequence[float],
+    unit: float,
+    title: str,
+    legend_title: str,
+    legend: Sequence[tuple[str, str]],
+    lines: Sequence[str] = (),
+    marks: Sequence[str] = (),
+    note: str = "",
+    label: str = "map",
+    extra_legend: Sequence[str] = (),
+    mark_colour: str = "#111111",
+) -> str:
+    """One self-contained interactive map: SVG shapes with tooltips, outlines, legend, zoom buttons and script.
+
+    Parameters
+    ----------
+    shapes : list of Shape
+        The hoverable areas (paths made by :func:`svg_paths` with the same ``bounds`` origin and ``unit``).
+    bounds : (minx, miny, maxx, maxy)
+        The extent in British National Grid metres.
+    lines, marks : list of str
+        Path data drawn over the shapes, not hoverable: boundaries (thin, dark) and outlines (thick).
+    legend : list of (colour, label)
+    label : str
+        What the map is, for screen readers and tests (``aria-label``).
+
+    Examples
+    --------
+    >>> block = render([Shape("M0,0 10,0 10,10Z", "#abcdef", ["A ward", "£1"], "W1")], bounds=(0, -10, 10, 0),
+    ...                unit=1, title="T", legend_title="£", legend=[("#abcdef", "£1")])
+    >>> "data-tip='A ward&#10;£1'" in block and "<script>" in block and "http" not in block
+    True
+    """
+    width = max(bounds[2] - bounds[0], 1.0) / unit
+    height = max(bounds[3] - bounds[1], 1.0) / unit
+    pad = 0.02 * max(width, height)
+    view = f"{-pad:.0f} {-pad:.0f} {width + 2 * pad:.0f} {height + 2 * pad:.0f}"
+    body = "".join(
+        f"<path d='{s.path}' fill='{s.fill}' data-key='{_attr(s.key)}' data-tip='{_attr(chr(10).join(s.tip))}'/>"
+        for s in shapes
+        if s.path
+    )
+    line_paths = "".join(f"<path d='{d}'/>" for d in lines if d)
+    mark_paths = "".join(f"<path d='{d}' style='stroke:{mark_colour}'/>" for d in marks if d)
+    rows = "".join(
+        f"<div><span class='sw' style='background:{colour}'></span>{html.escape(text)}</div>" for colour, text in legend
+    )
+    rows += "".join(extra_legend)
+    return (
+        f"<div class='tt-webmap' data-map='{_attr(label)}'><style>{_CSS}</style>"
+        f"<div class='tt-title'>{html.escape(title)}</div>"
+        "<div class='tt-body'><div class='tt-frame'>"
+        f"<svg viewBox='{view}' preserveAspectRatio='xMidYMid meet' role='img' aria-label='{_attr(label)}'>"
+        f"<g class='tt-shapes'>{body}</g><g class='tt-lines'>{line_paths}</g><g class='tt-marks'>{mark_paths}</g></svg>"
+        "<div class='tt-buttons'><button type='button' data-zoom-by='2' title='Zoom in'>+</button>"
+        "<button type='button' data-zoom-by='0.5' title='Zoom out'>−</button>"
+        "<button type='button' data-reset='1' title='Whole map'>⤢</button></div>"
+        "<div class='tt-tip'></div></div>"
+        f"<div class='tt-legend'><b>{html.escape(legend_title)}</b>{rows}</div></div>"
+        f"<p class='tt-note'>{html.escape(note)}</p>"
+        f"<script>{_SCRIPT}</script></div>"
+    )
+
+
+def _outline_legend(text: str, colour: str = "#111", width: float = 2) -> str:
+    return (
+        "<div><span class='sw' style='background:transparent;"
+        f"border:{width}px solid {colour}'></span>{html.escape(text)}</div>"
+    )
+
+
+def _line_legend(text: str) -> str:
+    return (
+        "<div><span style='display:inline-block;width:16px;margin-right:7px;vertical-align:3px;"
+        f"border-top:1.5px solid #3a3a3a'></span>{html.escape(text)}</div>"
+    )
+
+
+def _classes(
+    values: np.ndarray, scheme: str, k: int, money: bool = True, unit: str = "ward"
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Fill colour of every value and the legend rows, with the house map's classifier and colours."""
+    from matplotlib.colors import to_hex
+
+    values = np.asarray(values, dtype=float)
+    bins, classes, _ = classify(values, scheme, k)
+    palette = [to_hex(c) for c in class_colours(max(bins.size, 1))]
+    fills = [palette[c] if c >= 0 else NO_DATA for c in classes]
+    finite = values[np.isfinite(values)]
+    if not bins.size:
+        return fills, [(NO_DATA, "no data")]
+    bounds = [float(finite.min()), *bins.tolist()]
+    text = money_labels(bounds) if money else percent_labels(bounds)
+    counts = [int((classes == i).sum()) for i in range(bins.size)]
+    labels = labels_from_bounds(text, counts, bins.size == np.unique(finite).size)
+    if unit != "ward":
+        labels = [label.replace(" wards)", f" {unit}s)").replace(" ward)", f" {unit})") for label in labels]
+    legend = list(zip(palette, labels, strict=False))
+    if (classes < 0).any():
+        legend.append((NO_DATA, f"no data ({int((classes < 0).sum())})"))
+    return fills, legend
+
+
+def _gbp(value: float) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    if abs(value) >= 1e9:
+        return f"£{value / 1e9:,.2f}bn"
+    if abs(value) >= 1e6:
+        return f"£{value / 1e6:,.1f}m"
+    return f"£{value:,.0f}"
+
+
+# --------------------------------------------------------------------------- a place's wards
+
+
+def ward_table(run: PlaceReport) -> gpd.GeoDataFrame:
+    """The wards with £, per head and income deprivation (where known): what the ward web map shows."""
+    wards = run.ward_totals()
+    if "per_head_gbp" not in wards:
+        wards["per_head_gbp"] = np.nan
+    wards["income_deprived_share"] = np.nan
+    if run.has_need:
+        need = run.ward_need().set_index("ward_code")["income_deprived_share"]
+        wards["income_deprived_share"] = wards["ward_code"].map(need).astype(float)
+    return wards
+
+
+def _ward_tip(row, place: str = "") -> list[str]:
+    share = row.income_deprived_share
+    return [
+        str(row.ward_name),
+        f"{row.lad_name}{', ' + place if place else ''}",
+        f"Spending: {_gbp(row.amount_gbp)}",
+        f"Per head: {_gbp(row.per_head_gbp)}",
+        f"Income-deprived: {'–' if not np.isfinite(share) else f'{100 * share:.0f}% of people'}",
+    ]
+
+
+def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebMap:
+    """The report's interactive ward map: spend per head (or in total) by ward, with tooltips and zoom.
+
+    The classes and colours are the house map's (``ward_map.png``); hover a
+    ward for its name, district, £, £ per head and income deprivation.
+
+    Examples
+    --------
+    >>> from tuttotal import report, webmap  # doctest: +SKIP
+    >>> webmap.ward_map(report.prepare(place="demo"))  # doctest: +SKIP
+    """
+    wards = ward_table(run)
+    per_head = bool(np.isfinite(wards["per_head_gbp"]).any())
+    column = "per_head_gbp" if per_head else "amount_gbp"
+    fills, legend = _classes(wards[column].to_numpy(dtype=float), scheme, k)
+    geometry, tolerance = _simplified(wards)
+    bounds = wards.to_crs(27700).total_bounds if wards.crs.to_epsg() != 27700 else wards.total_bounds
+    unit = max(1.0, round(tolerance / 3))
+    origin = (bounds[0], bounds[3])
+    paths = svg_paths(geometry, origin, unit)
+    shapes = [
+        Shape(path, fill, _ward_tip(row), str(row.ward_code))
+        for path, fill, row in zip(paths, fills, wards.itertuples(), strict=True)
+    ]
+    import shapely
+
+    lad_geoms = wards.dissolve("lad_code").geometry.to_numpy()
+    lines = svg_paths(shapely.simplify(shapely.boundary(lad_geoms), tolerance), origin, unit)
+    focus = set(run.focus["ward_code"])
+    marks = [p for p, code in zip(paths, wards.ward_code, strict=True) if code in focus]
+    extra = [_line_legend("District boundary")]
+    if marks:
+        extra.append(_outline_legend("Focus ward"))
+    measure = "£ per head" if per_head else "£ total"
+    title = f"{run.place.name}: public spending {'per head' if per_head else 'in total'} by ward, {run.year}"
+    stamp = f" {run.stamp}: generated figures, not real spending." if run.stamp else ""
+    note = (
+        "Hover a ward for its figures; zoom with the wheel, the buttons or a double click, drag to move. "
+        f"Same classes as the map above ({scheme}).{stamp} {run.attribution}"
+    )
+    block = render(
+        shapes,
+        bounds=bounds,
+        unit=unit,
+        title=title,
+        legend_title=f"{measure} ({scheme}, {len(legend)} classes)",
+        legend=legend,
+        lines=lines,
+        marks=marks,
+        note=note,
+        label=f"Interactive ward map of {run.place.name}",
+        extra_legend=extra,
+    )
+    data = {
+        "slug": run.place.slug,
+        "name": run.place.name,
+        "year": run.year,
+        "spend": run.spend_kind,
+        "crs": "EPSG:27700",
+        "unit_m": unit,
+        "origin": [float(origin[0]), float(origin[1])],
+        "wards": [
+            {
+                "code": str(row.ward_code),
+                "name": str(row.ward_name),
+                "lad_name": str(row.lad_name),
+                "amount_gbp": round(float(row.amount_gbp), 2),
+                "per_head_gbp": None if not np.isfinite(row.per_head_gbp) else round(float(row.per_head_gbp), 2),
+                "income_deprived_share": None
+                if not np.isfinite(row.income_deprived_share)
+                else round(float(row.income_deprived_share), 4),
+                "path": path,
+            }
+            for path, row in zip(paths, wards.itertuples(), strict=True)
+        ],
+    }
+    return WebMap(block, data)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``path``, then move it into place (never a half-written file)."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_ward_data(run: PlaceReport, block: WebMap | None = None) -> dict[str, Path]:
+    """Write ``web_map.json`` (the wards as SVG paths with their figures) for ``outputs/index.html``.
+
+    Returns
+    -------
+    dict
+        ``{"web_map": path}``, to merge with :meth:`tuttotal.report.PlaceReport.write_all`'s.
+    """
+    block = block or ward_map(run)
+    path = Path(run.output_dir) / WEB_MAP_JSON
+    _write_atomically(path, json.dumps(block.data, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return {"web_map": path}
+
+
+# --------------------------------------------------------------------------- England around the place
+
+
+def _lad_frame(data_dir) -> gpd.GeoDataFrame:
+    """England's 326 LADs of 2013 in British National Grid (the pinned TopoJSON, which carries no CRS)."""
+    import pyogrio
+
+    path = sources.get_path("lad2013", data_dir or None)
+    frame = pyogrio.read_dataframe(path, layer="lad")
+    frame = frame.set_crs(4326, allow_override=True).to_crs(27700)
+    return frame.rename(columns={"LAD13CD": "lad_code", "LAD13NM": "lad_name"})[["lad_code", "lad_name", "geometry"]]
+
+
+_ENGLAND: dict[str, tuple] = {}
+
+
+def _england_shapes(data_dir) -> tuple:
+    """LAD paths of England, made once per process (about 0.5 s)."""
+
+    key = sources.source("lad2013").sha256 + str(data_dir)
+    if key not in _ENGLAND:
+        lads = _lad_frame(data_dir)
+        geometry, _ = _simplified(lads, 400.0)
+        bounds = lads.total_bounds
+        unit = 100.0
+        origin = (bounds[0], bounds[3])
+        _ENGLAND[key] = (
+            lads[["lad_code", "lad_name"]].reset_index(drop=True),
+            svg_paths(geometry, origin, unit),
+            bounds,
+            unit,
+        )
+    return _ENGLAND[key]
+
+
+def england_map(run: PlaceReport) -> WebMap | str:
+    """The place's LADs on a map of England's 326 LADs, coloured by top-down spending per head.
+
+    For a real count (any year) the colours are each LAD's top-down
+    estimate per head (:func:`tuttotal.count.topdown.lad_per_head`) for the
+    report's year, or 2008-09 for a councils' outturn year; for a user's or
+    the synthetic count the LADs are plain and the place's are shaded. A
+    place with no English LAD (the synthetic demo) gets a sentence instead.
+    """
+
+    codes = [lad.code for lad in run.place.lads]
+    if not set(codes) & set(lad_names()):
+        return _Note(f"{run.place.name} has no district of England's 2013 LADs: no map of England to show.")
+    data_dir = run.parameters.get("data_dir") or None
+    try:
+        lads, paths, bounds, unit = _england_shapes(data_dir)
+    except TuttotalError as error:
+        return _Note(f"No map of England: {error.message if hasattr(error, 'message') else error}")
+    values = np.full(len(lads), np.nan)
+    year = ""
+    if run.spend_kind == "real":
+        year = run.year if run.year in cra.YEARS else "2008-09"
+        per_head = topdown.lad_per_head(year, data_dir=data_dir)
+        values = lads["lad_code"].map(per_head).to_numpy(dtype=float)
+    place = set(codes)
+    if np.isfinite(values).any():
+        fills, legend = _classes(values, "quantiles", 7, unit="district")
+        legend_title = f"Top-down £ per head, {year} (quantiles)"
+        note = (
+            f"Each district's share of its region's identifiable public spending, {year}, by the same drivers as "
+            "the report's count (HM Treasury PESA 2009 regional analysis; mid-2015 people; IMD 2010)."
+        )
+    else:
+        fills = ["#4a7fb0" if c in place else "#e6e9ec" for c in lads["lad_code"]]
+        legend, legend_title = [("#4a7fb0", run.place.name), ("#e6e9ec", "Other districts")], "Districts"
+        note = "Spending per head of every district is shown for the real count only."
+    if year and run.year != year:
+        note += f" The report's year, {run.year}, is councils' outturn: the map shows the top-down count of {year}."
+    shapes = []
+    for path, fill, row, value in zip(paths, fills, lads.itertuples(), values, strict=True):
+        tip = [str(row.lad_name), str(row.lad_code)]
+        if np.isfinite(value):
+            tip.append(f"Top-down per head {year}: {_gbp(value)}")
+        if row.lad_code in place:
+            tip.append(f"In {run.place.name}")
+        shapes.append(Shape(path, fill, tip, str(row.lad_code)))
+    marks = [p for p, code in zip(paths, lads["lad_code"], strict=True) if code in place]
+    block = render(
+        shapes,
+        bounds=bounds,
+        unit=unit,
+        title=f"{run.place.name} in England: its {len(place)} district{'s' if len(place) != 1 else ''} of 326",
+        legend_title=legend_title,
+        legend=legend,
+        marks=marks,
+        note=f"{note} Hover a district; zoom and drag as on the ward map. {run.attribution}",
+        label=f"Map of England's districts with {run.place.name}",
+        extra_legend=[_outline_legend(f"{run.place.name}", OUTLINE, 2.5)],
+        mark_colour=OUTLINE,
+    )
+    shown = [None if not np.isfinite(v) else float(v) for v in values]
+    return WebMap(block, {"lads": list(lads["lad_code"]), "values": shown})
+
+
+class _Note(str):
+    """A sentence shown in place of a map."""
+
+    def _repr_html_(self) -> str:
+        return f"<p style='color:#555'>{html.escape(self)}</p>"
+
+
+# --------------------------------------------------------------------------- every place run
+
+
+def places_map(folders: Sequence[Path]) -> str:
+    """One interactive map of every place's wards (from each folder's ``web_map.json``), or "" when none has one.
+
+    Wards are classed together by spend per head (quantiles, the house
+    classifier); hover a ward for its place, £, per head and income
+    deprivation. Places far apart are far apart: zoom in on one.
+    """
+    places = []
+    for folder in folders:
+        try:
+            places.append(json.loads((Path(folder) / WEB_MAP_JSON).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            continue
+    places = [p for p in places if p.get("wards")]
+    if not places:
+        return ""
+    # Each place's paths are relative to its own origin, in its own unit: put them all on one 50 m grid.
+    rows, boxes = [], []
+    for place in places:
+        ox, oy = place["origin"]
+        unit = float(place["unit_m"])
+        for ward in place["wards"]:
+            rows.append((place, ward, ox, oy, unit))
+    minx = min(p["origin"][0] for p in places)
+    maxy = max(p["origin"][1] for p in places)
+    unit = 50.0
+    paths = []
+    for _place, ward, ox, oy, u in rows:
+        paths.append(_shift_path(ward["path"], (ox - minx) / unit, (maxy - oy) / unit, u / unit))
+        boxes.append(_path_box(paths[-1]))
+    box = np.array(boxes)
+    owners = np.array([place["slug"] for place, *_ in rows])
+    buttons = ["<b style='margin-top:10px'>Zoom to a place</b>"]
+    for place in places:
+        mine = box[owners == place["slug"]]
+        x0, y0, x1, y1 = np.nanmin(mine[:, 0]), np.nanmin(mine[:, 1]), np.nanmax(mine[:, 2]), np.nanmax(mine[:, 3])
+        pad = 0.08 * max(x1 - x0, y1 - y0, 1)
+        view = f"{x0 - pad:.0f} {y0 - pad:.0f} {x1 - x0 + 2 * pad:.0f} {y1 - y0 + 2 * pad:.0f}"
+        buttons.append(f"<button type='button' data-view='{view}'>{html.escape(place['name'])}</button>")
+    per_head = np.array([np.nan if w["per_head_gbp"] is None else w["per_head_gbp"] for _, w, *_ in rows])
+    fills, legend = _classes(per_head, "quantiles", 7)
+    shapes = []
+    for path, fill, (place, ward, *_) in zip(paths, fills, rows, strict=True):
+        share = ward.get("income_deprived_share")
+        shapes.append(
+            Shape(
+                path,
+                fill,
+                [
+                    ward["name"],
+                    f"{ward['lad_name']}, {place['name']}",
+                    f"Spending: {_gbp(ward['amount_gbp'])}",
+                    f"Per head: {_gbp(ward['per_head_gbp'] if ward['per_head_gbp'] is not None else float('nan'))}",
+                    f"Income-deprived: {'–' if share is None else f'{100 * share:.0f}% of people'}",
+                ],
+                f"{place['slug']}:{ward['code']}",
+            )
+        )
+    width = float(np.nanmax(box[:, 2])) * unit
+    height = float(np.nanmax(box[:, 3])) * unit
+    synthetic = [p["name"] for p in places if p.get("spend") == "synthetic"]
+    note = "Hover a ward; zoom with the wheel, the buttons or a double click, drag to move."
+    if synthetic:
+        note += f" {', '.join(synthetic)}: synthetic, generated figures."
+    return render(
+        shapes,
+        bounds=(0.0, -height, width, 0.0),
+        unit=unit,
+        title=f"Every place run: spending per head by ward ({len(places)} place{'s' if len(places) != 1 else ''})",
+        legend_title="£ per head (quantiles)",
+        legend=legend,
+        note=note,
+        label="Interactive map of every place run",
+        extra_legend=buttons,
+    )
+
+
+def _shift_path(path: str, dx: float, dy: float, scale: float) -> str:
+    """A path of integer points moved by (dx, dy) after scaling (all in the target unit)."""
+    out = []
+
+    def flush_pair(pair: str) -> str:
+        x, y = pair.split(",")
+        return f"{round(int(x) * scale + dx)},{round(int(y) * scale + dy)}"
+
+    for ring in path.split("M")[1:]:
+        closed = ring.endswith("Z")
+        points = ring.rstrip("Z").split(" ")
+        out.append("M" + " ".join(flush_pair(p) for p in points if p) + ("Z" if closed else ""))
+    return "".join(out)
+
+
+def _path_box(path: str) -> tuple[float, float, float, float]:
+    numbers = [int(n) for n in path.replace("M", " ").replace("Z", " ").replace(",", " ").split()]
+    xs, ys = numbers[0::2], numbers[1::2]
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else (np.nan, np.nan, np.nan, np.nan)
