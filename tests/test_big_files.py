@@ -172,7 +172,7 @@ def test_nul_bytes_and_a_long_line_are_refused_in_bounded_memory(tmp_path):
         for _ in range(300):
             f.write(b"a" * 1024**2)
     code = (
-        "import json\n" + PEAK + "from tuttotal import spend\n"
+        "import json\n" + PEAK + "from tuttotal.data import spend\n"
         "from tuttotal.errors import SpendFileError\n"
         "try:\n"
         f"    spend.read_spend({str(long_line)!r}); message = 'read'\n"

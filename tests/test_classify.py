@@ -67,7 +67,7 @@ def test_classifying_never_imports_mapclassify():
     import sys
 
     code = (
-        "import sys, numpy as np; from tuttotal import classify;"
+        "import sys, numpy as np; from tuttotal.figures import classify;"
         "[classify.classify(np.arange(50.0), s, 5) for s in classify.SCHEMES];"
         "print('mapclassify' in sys.modules)"
     )

@@ -9,7 +9,7 @@ matplotlib, papermill) are imported by the submodules that need them.
 Examples
 --------
 >>> import tuttotal
->>> from tuttotal import places
+>>> from tuttotal.data import places
 >>> places.get_place("Kent").lad_codes[:2]
 ('E07000105', 'E07000106')
 """

@@ -531,12 +531,16 @@ class PlaceReport:
         per_head = "per_head_gbp" in table
         wards = self.wards.copy()
         column = "per_head_gbp" if per_head else "amount_gbp"
-        values = table["per_head_gbp"] if per_head else table["amount_pence"] / 100
-        wards[column] = wards["ward_code"].map(values)
+        wards[column] = wards["ward_code"].map(table["per_head_gbp"] if per_head else table["amount_pence"] / 100)
+        return self._house_ward_map(wards, column, f"{theme}, spending", scheme=scheme, k=k)
+
+    def _house_ward_map(self, wards: gpd.GeoDataFrame, column: str, what: str, *, scheme: str, k: int) -> Figure:
+        """A ward map of ``column`` (``per_head_gbp`` or ``amount_gbp``) with the place's focus wards and furniture."""
+        per_head = column == "per_head_gbp"
         return ward_map(
             wards,
             column,
-            title=f"{self.place.name}: {theme}, spending {'per head' if per_head else 'in total'} by ward, {self.year}",
+            title=f"{self.place.name}: {what} {'per head' if per_head else 'in total'} by ward, {self.year}",
             measure="£ per head" if per_head else "£ total",
             focus=list(self.focus["ward_code"]),
             scheme=scheme,
@@ -614,21 +618,8 @@ class PlaceReport:
 
     def _draw_ward_map(self, *, scheme: str, k: int) -> Figure:
         wards = self.ward_totals()
-        per_head = "per_head_gbp" in wards
-        measure = "£ per head" if per_head else "£ total"
-        title = f"{self.place.name}: public spending {'per head' if per_head else 'in total'} by ward, {self.year}"
-        return ward_map(
-            wards,
-            "per_head_gbp" if per_head else "amount_gbp",
-            title=title,
-            measure=measure,
-            focus=list(self.focus["ward_code"]),
-            scheme=scheme,
-            k=k,
-            notes=self.figure_notes,
-            attribution=self.attribution,
-            stamp=self.stamp,
-        )
+        column = "per_head_gbp" if "per_head_gbp" in wards else "amount_gbp"
+        return self._house_ward_map(wards, column, "public spending", scheme=scheme, k=k)
 
     def themes_chart(self) -> Figure:
         """Bar chart of the place's spend by Total Place theme (drawn once)."""

@@ -85,7 +85,7 @@ def choose_theme(available: Sequence[str], place: Place, theme: str = "") -> str
 
     Examples
     --------
-    >>> from tuttotal import places
+    >>> from tuttotal.data import places
     >>> choose_theme(["health", "older people"], places.get_place("demo"))
     'older people'
     """
@@ -111,7 +111,7 @@ def why_theme(place: Place, theme: str) -> str:
 
     Examples
     --------
-    >>> from tuttotal import places
+    >>> from tuttotal.data import places
     >>> "task force" in why_theme(places.get_place("kent"), "all themes")
     True
     """

@@ -11,7 +11,8 @@ so editing any of them makes exactly that place run again.
 
 Examples
 --------
->>> from tuttotal import inputs, places
+>>> from tuttotal.count import inputs
+>>> from tuttotal.data import places
 >>> sorted(inputs.run_inputs(places.get_place("demo")))  # doctest: +NORMALIZE_WHITESPACE
 ['boundaries:wards.geojson', 'drivers', 'place_file', 'spend', 'themes', 'transfers']
 """

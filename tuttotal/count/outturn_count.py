@@ -23,7 +23,7 @@ councils' line, counted once.
 
 Examples
 --------
->>> from tuttotal import outturn_count
+>>> from tuttotal.count import outturn_count
 >>> result = outturn_count.outturn_count(["E07000114"], data_dir="../shared/data")  # doctest: +SKIP
 >>> sorted(set(result.lines.authority))[:3]  # doctest: +SKIP
 ['Kent', 'Kent Combined Fire Authority', 'Kent Police Authority']

@@ -7,7 +7,7 @@ year asked says which count is meant.
 
 Examples
 --------
->>> from tuttotal import real
+>>> from tuttotal.count import real
 >>> real.source_of_year("2008-09"), real.source_of_year("2012-13")
 ('top-down', 'outturn')
 >>> real.year_label("2012-13")

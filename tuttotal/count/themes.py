@@ -16,7 +16,7 @@ the count reports it, never places it.
 
 Examples
 --------
->>> from tuttotal import themes
+>>> from tuttotal.count import themes
 >>> table = themes.load_themes()
 >>> themes.theme_of("10.5", table), themes.theme_of("07", table), themes.theme_of("04.5", table)
 ('working-age adults and worklessness', 'health and wellbeing', 'economy and transport')

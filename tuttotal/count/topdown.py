@@ -25,7 +25,7 @@ count conserves every penny down to the wards.
 
 Examples
 --------
->>> from tuttotal import topdown
+>>> from tuttotal.count import topdown
 >>> result = topdown.topdown_count(["E07000114"], data_dir="../shared/data")  # doctest: +SKIP
 >>> result.lines.groupby("year").region_gbp.sum()["2008-09"]  # doctest: +SKIP
 57825000000.0

@@ -23,7 +23,7 @@ Which COFOG group and main agency type each line is: ``data/cra_lines.csv``.
 
 Examples
 --------
->>> from tuttotal import cra
+>>> from tuttotal.data import cra
 >>> lines = cra.region_lines("../shared/data")  # doctest: +SKIP
 >>> se = lines[(lines.year == "2008-09") & (lines.region == "South East")]  # doctest: +SKIP
 >>> int(se.region_pence.sum()) // 100_000_000  # £ million  # doctest: +SKIP

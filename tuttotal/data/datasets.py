@@ -16,7 +16,7 @@ Every file, from a folder or a download, is checked against its SHA-256.
 
 Examples
 --------
->>> from tuttotal import datasets
+>>> from tuttotal.data import datasets
 >>> datasets.get_url("E07000114")  # doctest: +ELLIPSIS
 'https://raw.githubusercontent.com/martinjc/UK-GeoJSON/88339000.../json/electoral/eng/wards_by_lad/E07000114.json'
 >>> datasets.lad_names()["E07000114"]

@@ -12,7 +12,7 @@ number of invalid geometries that were repaired).
 
 Examples
 --------
->>> from tuttotal import geography
+>>> from tuttotal.data import geography
 >>> wards = geography.read_wards(
 ...     "../shared/data/wards-2013/E07000114.geojson", lad_code="E07000114"
 ... )  # doctest: +SKIP

@@ -25,7 +25,7 @@ and this module's code, so a warm load takes milliseconds.
 
 Examples
 --------
->>> from tuttotal import lsoa
+>>> from tuttotal.data import lsoa
 >>> table = lsoa.lsoa_table("../shared/data")  # doctest: +SKIP
 >>> int(table.loc[table.lad13_code == "E07000114", "population"].sum())  # doctest: +SKIP
 139822

@@ -18,7 +18,7 @@ spent.
 
 Examples
 --------
->>> from tuttotal import outturn
+>>> from tuttotal.data import outturn
 >>> table = outturn.read_outturn("../shared/data")  # doctest: +SKIP
 >>> kent = table[(table.e_code == "E2221") & (table.year == "2010-11")]  # doctest: +SKIP
 >>> int(kent[kent.service == "education"].amount_pence.sum()) // 100_000  # £ thousand  # doctest: +SKIP

@@ -7,7 +7,7 @@ drivers).
 
 Examples
 --------
->>> from tuttotal import place_wards, places
+>>> from tuttotal.data import place_wards, places
 >>> wards = place_wards.load_place_wards(places.get_place("demo"))
 >>> len(wards), wards.crs.to_epsg()
 (24, 27700)

@@ -7,7 +7,7 @@ its focus wards. Places are read from ``params/<slug>.yaml`` with
 
 Examples
 --------
->>> from tuttotal import places
+>>> from tuttotal.data import places
 >>> kent = places.get_place("kent")
 >>> kent.name, len(kent.lads), kent.focus_wards
 ('Kent', 12, ('Margate Central', 'Cliftonville West'))

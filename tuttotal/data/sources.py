@@ -17,7 +17,7 @@ its SHA-256 before use, wherever it comes from.
 
 Examples
 --------
->>> from tuttotal import sources
+>>> from tuttotal.data import sources
 >>> sources.source("population").vintage
 'mid-2015'
 >>> sources.source("population").path

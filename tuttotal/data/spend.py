@@ -27,7 +27,7 @@ A **driver table** has columns ``area_code, driver, value`` (e.g.
 
 Examples
 --------
->>> from tuttotal import spend
+>>> from tuttotal.data import spend
 >>> table = spend.read_spend("data/sample/spend.csv")  # doctest: +SKIP
 >>> table.columns.tolist()  # doctest: +SKIP
 ['year', 'agency', 'agency_type', 'area_code', 'function', 'amount_pence', 'theme', 'transfer', 'row']
@@ -441,8 +441,9 @@ def _cache_entry(path: Path, sha256: str | None = None) -> tuple[str, Path] | No
 
     try:
         code = hashlib.sha256()
-        for module in ("spend.py", "tabular.py", "money.py"):
-            code.update((Path(__file__).with_name(module)).read_bytes())
+        package = Path(__file__).parents[1]
+        for module in ("data/spend.py", "data/tabular.py", "money.py"):
+            code.update((package / module).read_bytes())
         key = f"{sha256 or sha256_of(path)}-{code.hexdigest()[:16]}"
         return key, settings.cache_dir() / "spend" / f"{key}.arrow"
     except OSError:

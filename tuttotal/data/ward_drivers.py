@@ -20,7 +20,7 @@ indicators) and IMD 2015; a count of 2008-09 apportioned by them says so.
 
 Examples
 --------
->>> from tuttotal import place_wards, places, ward_drivers
+>>> from tuttotal.data import place_wards, places, ward_drivers
 >>> wards = place_wards.load_place_wards(places.get_place("E07000114"), "../shared/data")  # doctest: +SKIP
 >>> table = ward_drivers.ward_driver_table(wards, "../shared/data")  # doctest: +SKIP
 >>> round(table["population"].sum())  # doctest: +SKIP

@@ -18,7 +18,7 @@ geometry) are stored with the entry and raised again on every warm read.
 
 Examples
 --------
->>> from tuttotal import wardcache
+>>> from tuttotal.data import wardcache
 >>> wards = wardcache.read_wards_cached(
 ...     "../shared/data/wards-2013/E07000114.geojson", lad_code="E07000114", lad_name="Thanet"
 ... )  # doctest: +SKIP
@@ -263,7 +263,7 @@ def read_wards_cached(
 
     Examples
     --------
-    >>> from tuttotal import wardcache, geography
+    >>> from tuttotal.data import wardcache, geography
     >>> path = "../shared/data/wards-2013/E07000114.geojson"
     >>> cold = geography.read_wards(path, lad_code="E07000114")  # doctest: +SKIP
     >>> warm = wardcache.read_wards_cached(path, lad_code="E07000114")  # doctest: +SKIP

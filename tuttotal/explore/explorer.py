@@ -28,7 +28,7 @@ that the tests and ``benchmarks/explore.py`` call without a browser.
 
 Examples
 --------
->>> from tuttotal import explore
+>>> from tuttotal.explore import explorer as explore
 >>> data = explore.load_place("demo")  # doctest: +SKIP
 >>> selection = data.default_selection()  # doctest: +SKIP
 >>> table = explore.ward_table(data, selection)  # doctest: +SKIP

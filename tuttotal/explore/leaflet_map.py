@@ -19,7 +19,7 @@ click always reach the ward.
 
 Examples
 --------
->>> from tuttotal import explore  # doctest: +SKIP
+>>> from tuttotal.explore import explorer as explore  # doctest: +SKIP
 >>> data = explore.load_place("demo")  # doctest: +SKIP
 >>> view = LeafletWardMap(data)  # doctest: +SKIP
 >>> view.widget  # doctest: +SKIP

@@ -10,7 +10,7 @@ headless and show themselves in a notebook. Save them with
 Examples
 --------
 >>> import pandas as pd
->>> from tuttotal import charts
+>>> from tuttotal.figures import charts
 >>> totals = pd.Series({"Health": 1.2e9, "Education": 8.1e8, "Police": 2.3e8})
 >>> fig = charts.theme_bars(totals, title="Kent: public spending by theme, 2008-09",
 ...                         measure="£ total, 2008-09")

@@ -13,7 +13,8 @@ is the cell's last expression, whether or not pyplot was imported.
 
 Examples
 --------
->>> from tuttotal import place_wards, geography, maps, places  # doctest: +SKIP
+>>> from tuttotal.data import place_wards, geography, places  # doctest: +SKIP
+>>> from tuttotal.figures import maps  # doctest: +SKIP
 >>> wards = place_wards.load_place_wards(
 ...     places.get_place("kent"), "../shared/data/wards-2013"
 ... )  # doctest: +SKIP

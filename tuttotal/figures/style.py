@@ -7,7 +7,7 @@ one family of figures.
 
 Examples
 --------
->>> from tuttotal import style
+>>> from tuttotal.figures import style
 >>> style.STAMP_BOX["edgecolor"] == style.STAMP_COLOUR
 True
 """

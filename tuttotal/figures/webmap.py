@@ -20,7 +20,8 @@ Colours and classes are the house map's (:func:`tuttotal.figures.classify.classi
 
 Examples
 --------
->>> from tuttotal import report, webmap  # doctest: +SKIP
+>>> from tuttotal import report  # doctest: +SKIP
+>>> from tuttotal.figures import webmap  # doctest: +SKIP
 >>> run = report.prepare(place="demo")  # doctest: +SKIP
 >>> block = webmap.ward_map(run)  # doctest: +SKIP
 >>> block.html.startswith("<div class='tt-webmap'")  # doctest: +SKIP
@@ -390,7 +391,8 @@ def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebM
 
     Examples
     --------
-    >>> from tuttotal import report, webmap  # doctest: +SKIP
+    >>> from tuttotal import report  # doctest: +SKIP
+    >>> from tuttotal.figures import webmap  # doctest: +SKIP
     >>> webmap.ward_map(report.prepare(place="demo"))  # doctest: +SKIP
     """
     wards = ward_table(run)

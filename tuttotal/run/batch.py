@@ -19,7 +19,8 @@ same inputs (SHA-256), parameters, notebook and code.
 
 Examples
 --------
->>> from tuttotal import batch, places
+>>> from tuttotal.run import batch
+>>> from tuttotal.data import places
 >>> job = batch.PlaceJob(places.get_place("demo"))
 >>> result = batch.run_place(job, "outputs")  # doctest: +SKIP
 >>> result.ok, result.output.name  # doctest: +SKIP
@@ -448,7 +449,8 @@ def run_job(job: PlaceJob, output_root: str | os.PathLike, options: RunOptions =
 
     Examples
     --------
-    >>> from tuttotal import batch, places
+    >>> from tuttotal.run import batch
+    >>> from tuttotal.data import places
     >>> result = batch.run_job(batch.PlaceJob(places.get_place("demo")), "outputs")  # doctest: +SKIP
     >>> result.status, result.output.name  # doctest: +SKIP
     ('ok', 'demo')

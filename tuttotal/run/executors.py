@@ -27,7 +27,8 @@ does not start last and hold the batch up alone.
 
 Examples
 --------
->>> from tuttotal import batch, executors, places
+>>> from tuttotal.run import batch, executors
+>>> from tuttotal.data import places
 >>> jobs = [batch.PlaceJob(places.get_place(s)) for s in ("lewisham", "croydon")]
 >>> for result in executors.run_jobs(jobs, "outputs", workers=2):  # doctest: +SKIP
 ...     print(result.line())

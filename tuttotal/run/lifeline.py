@@ -22,7 +22,7 @@ folder is either published whole or not at all.
 
 Examples
 --------
->>> from tuttotal import lifeline
+>>> from tuttotal.run import lifeline
 >>> lifeline.set_parent_death_signal(0)  # 0: clear it (True on Linux)  # doctest: +SKIP
 True
 """

@@ -12,7 +12,7 @@ inline SVG and script: hover and zoom with no network) from each report's
 
 Examples
 --------
->>> from tuttotal import pages
+>>> from tuttotal.run import pages
 >>> pages.write_index("outputs")  # doctest: +SKIP
 PosixPath('outputs/index.html')
 """

@@ -7,7 +7,7 @@ reads each notebook's parameters cell and compares it with this list.
 
 Examples
 --------
->>> from tuttotal import parameters
+>>> from tuttotal.run import parameters
 >>> parameters.names_of("theme_deep_dive")[-1]
 'theme'
 >>> parameters.PARAMETERS[:3]
