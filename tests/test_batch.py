@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from contextlib import contextmanager
 
 import pytest
 
@@ -178,43 +179,66 @@ def chromium():
     return path, sync_api
 
 
-def test_index_and_a_report_render_in_headless_chromium(batch):
-    """Open index.html and one report.html: they load, every image decodes, and a screenshot is kept."""
+ARTIFACTS = REPO / "outputs" / "test-artifacts"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+
+@contextmanager
+def browser_page(viewport: dict):
+    """A page of headless Debian Chromium (skipped without it); screenshots go to ``ARTIFACTS``."""
     path, sync_api = chromium()
-    _, out, _ = batch
-    artifacts = REPO / "outputs" / "test-artifacts"
-    artifacts.mkdir(parents=True, exist_ok=True)
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, headless=True, args=args)
+        browser = p.chromium.launch(executable_path=path, headless=True, args=BROWSER_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            failed_requests: list[str] = []
-            page.on("requestfailed", lambda request: failed_requests.append(request.url))
-            for name, target in (("index", out / "index.html"), ("report-lewisham", out / "lewisham" / "report.html")):
-                page.goto(target.as_uri())
-                page.wait_for_load_state("load")
-                images = page.evaluate(
-                    "Array.from(document.images)"
-                    ".map(i => ({src: i.src.slice(0, 40), ok: i.complete && i.naturalWidth > 0}))"
-                )
-                assert images, f"{name}: no image"
-                assert all(i["ok"] for i in images), f"{name}: missing images {images}"
-                shot = artifacts / f"{name}.png"
-                page.screenshot(path=str(shot), full_page=True)
-                assert shot.stat().st_size > 10_000
-            assert not failed_requests
-            page.goto((out / "index.html").as_uri())
-            assert page.locator("article.card").count() == 4
-            entries = json.loads((out / "index.json").read_text())["places"]
-            failed = [e for e in entries if e["status"] == "failed"]
-            assert page.locator("article.card.failed").count() == len(failed)
-            page.click("article#lewisham h2 a")
-            page.wait_for_load_state("load")
-            assert page.url.endswith("lewisham/report.html")
-            assert "Lewisham" in page.inner_text("body")
+            yield browser.new_page(viewport=viewport)
         finally:
             browser.close()
+
+
+def block_network(page) -> list[str]:
+    """Let the page read files only: every network request is refused and listed in the returned list."""
+    blocked: list[str] = []
+
+    def only_files(route):
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_files)
+    return blocked
+
+
+def test_index_and_a_report_render_in_headless_chromium(batch):
+    """Open index.html and one report.html: they load, every image decodes, and a screenshot is kept."""
+    _, out, _ = batch
+    with browser_page({"width": 1280, "height": 900}) as page:
+        failed_requests: list[str] = []
+        page.on("requestfailed", lambda request: failed_requests.append(request.url))
+        for name, target in (("index", out / "index.html"), ("report-lewisham", out / "lewisham" / "report.html")):
+            page.goto(target.as_uri())
+            page.wait_for_load_state("load")
+            images = page.evaluate(
+                "Array.from(document.images)"
+                ".map(i => ({src: i.src.slice(0, 40), ok: i.complete && i.naturalWidth > 0}))"
+            )
+            assert images, f"{name}: no image"
+            assert all(i["ok"] for i in images), f"{name}: missing images {images}"
+            shot = ARTIFACTS / f"{name}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 10_000
+        assert not failed_requests
+        page.goto((out / "index.html").as_uri())
+        assert page.locator("article.card").count() == 4
+        entries = json.loads((out / "index.json").read_text())["places"]
+        failed = [e for e in entries if e["status"] == "failed"]
+        assert page.locator("article.card.failed").count() == len(failed)
+        page.click("article#lewisham h2 a")
+        page.wait_for_load_state("load")
+        assert page.url.endswith("lewisham/report.html")
+        assert "Lewisham" in page.inner_text("body")
 
 
 def _hover_a_shape(page, block):
@@ -236,75 +260,57 @@ def _hover_a_shape(page, block):
 
 def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch):
     """report.html and index.html with the network cut: the maps draw, hover shows a tooltip, the wheel zooms."""
-    path, sync_api = chromium()
     _, out, _ = batch
-    artifacts = REPO / "outputs" / "test-artifacts"
-    artifacts.mkdir(parents=True, exist_ok=True)
-    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, headless=True, args=args)
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 1000})
-            blocked: list[str] = []
+    with browser_page({"width": 1280, "height": 1000}) as page:
+        blocked = block_network(page)
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
 
-            def only_files(route):
-                if route.request.url.startswith("file:"):
-                    route.continue_()
-                else:  # every network request: refused, and remembered
-                    blocked.append(route.request.url)
-                    route.abort()
+        place = "herefordshire"  # a real count, as the batch fixture left it (the resume test changes lewisham)
+        summary = json.loads((out / place / "summary.json").read_text())
+        assert summary["spend"] == "real"
+        page.goto((out / place / "report.html").as_uri())
+        page.wait_for_load_state("load")
+        wards = page.locator(".tt-webmap[data-map^='Interactive ward map']")
+        assert wards.count() == 1
+        block = wards.first
+        assert block.get_attribute("data-ready") == "1"  # the inline script ran
+        assert block.locator("svg .tt-shapes path[data-tip]").count() == summary["wards"]
+        block.scroll_into_view_if_needed()
+        point = _hover_a_shape(page, block)
+        tip = block.locator(".tt-tip")
+        tip.wait_for(state="visible")
+        text = tip.inner_text()
+        first_line = point["tip"].split("\n")[0]
+        assert text.splitlines()[0] == first_line and "Herefordshire" in text
+        assert "Per head: £" in text and "Spending: £" in text and "Income-deprived:" in text
+        block.screenshot(path=str(ARTIFACTS / "report-ward-map-hover.png"))
+        page.mouse.wheel(0, -300)
+        page.wait_for_function(
+            "b => parseFloat(b.getAttribute('data-zoom') || '1') > 1", arg=block.element_handle()
+        )
+        block.screenshot(path=str(ARTIFACTS / "report-ward-map-zoomed.png"))
 
-            page.route("**/*", only_files)
-            errors: list[str] = []
-            page.on("pageerror", lambda error: errors.append(str(error)))
+        england = page.locator(".tt-webmap[data-map^='Map of England']")
+        assert england.count() == 1
+        assert england.locator("svg .tt-shapes path[data-tip]").count() == 326
+        assert england.locator("svg .tt-marks path").count() == 1  # Herefordshire's one LAD, outlined
+        assert "Top-down £ per head" in england.locator(".tt-legend").inner_text()
+        england.scroll_into_view_if_needed()
+        _hover_a_shape(page, england)
+        england.locator(".tt-tip").wait_for(state="visible")
+        assert "Top-down per head" in england.locator(".tt-tip").inner_text()
+        england.screenshot(path=str(ARTIFACTS / "report-england-map.png"))
 
-            place = "herefordshire"  # a real count, as the batch fixture left it (the resume test changes lewisham)
-            summary = json.loads((out / place / "summary.json").read_text())
-            assert summary["spend"] == "real"
-            page.goto((out / place / "report.html").as_uri())
-            page.wait_for_load_state("load")
-            wards = page.locator(".tt-webmap[data-map^='Interactive ward map']")
-            assert wards.count() == 1
-            block = wards.first
-            assert block.get_attribute("data-ready") == "1"  # the inline script ran
-            assert block.locator("svg .tt-shapes path[data-tip]").count() == summary["wards"]
-            block.scroll_into_view_if_needed()
-            point = _hover_a_shape(page, block)
-            tip = block.locator(".tt-tip")
-            tip.wait_for(state="visible")
-            text = tip.inner_text()
-            first_line = point["tip"].split("\n")[0]
-            assert text.splitlines()[0] == first_line and "Herefordshire" in text
-            assert "Per head: £" in text and "Spending: £" in text and "Income-deprived:" in text
-            block.screenshot(path=str(artifacts / "report-ward-map-hover.png"))
-            page.mouse.wheel(0, -300)
-            page.wait_for_function(
-                "b => parseFloat(b.getAttribute('data-zoom') || '1') > 1", arg=block.element_handle()
-            )
-            block.screenshot(path=str(artifacts / "report-ward-map-zoomed.png"))
-
-            england = page.locator(".tt-webmap[data-map^='Map of England']")
-            assert england.count() == 1
-            assert england.locator("svg .tt-shapes path[data-tip]").count() == 326
-            assert england.locator("svg .tt-marks path").count() == 1  # Herefordshire's one LAD, outlined
-            assert "Top-down £ per head" in england.locator(".tt-legend").inner_text()
-            england.scroll_into_view_if_needed()
-            _hover_a_shape(page, england)
-            england.locator(".tt-tip").wait_for(state="visible")
-            assert "Top-down per head" in england.locator(".tt-tip").inner_text()
-            england.screenshot(path=str(artifacts / "report-england-map.png"))
-
-            page.goto((out / "index.html").as_uri())
-            page.wait_for_load_state("load")
-            every = page.locator(".tt-webmap[data-map='Interactive map of every place run']")
-            assert every.count() == 1
-            ok = [e for e in json.loads((out / "index.json").read_text())["places"] if e.get("has_report")]
-            assert every.locator("svg .tt-shapes path[data-tip]").count() == sum(e["wards"] for e in ok)
-            _hover_a_shape(page, every)
-            every.locator(".tt-tip").wait_for(state="visible")
-            assert "Per head" in every.locator(".tt-tip").inner_text()
-            every.screenshot(path=str(artifacts / "index-map-hover.png"))
-            assert not errors, errors
-            assert not blocked, f"pages asked the network for {blocked}"
-        finally:
-            browser.close()
+        page.goto((out / "index.html").as_uri())
+        page.wait_for_load_state("load")
+        every = page.locator(".tt-webmap[data-map='Interactive map of every place run']")
+        assert every.count() == 1
+        ok = [e for e in json.loads((out / "index.json").read_text())["places"] if e.get("has_report")]
+        assert every.locator("svg .tt-shapes path[data-tip]").count() == sum(e["wards"] for e in ok)
+        _hover_a_shape(page, every)
+        every.locator(".tt-tip").wait_for(state="visible")
+        assert "Per head" in every.locator(".tt-tip").inner_text()
+        every.screenshot(path=str(ARTIFACTS / "index-map-hover.png"))
+        assert not errors, errors
+        assert not blocked, f"pages asked the network for {blocked}"

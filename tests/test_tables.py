@@ -14,7 +14,7 @@ from tuttotal.figures import tables
 from tuttotal.run.batch import export_html
 
 from .conftest import REPO
-from .test_batch import chromium
+from .test_batch import ARTIFACTS, block_network, browser_page
 
 
 def test_columns_are_formatted_by_their_names_and_values_stay_numbers():
@@ -54,38 +54,24 @@ def test_pounds_read_back_to_the_value_they_show(value):
 
 def test_report_tables_sort_on_a_click_in_chromium(tmp_path):
     """The stored report notebook's tables, exported as report.html, sort by number on a heading's click."""
-    path, sync_api = chromium()
     notebook = nbformat.read(REPO / "notebooks" / "place_report.ipynb", as_version=4)
     assert any(tables.TABLE_CLASS in json.dumps(cell.get("outputs", [])) for cell in notebook.cells)
     page_path = export_html(REPO / "notebooks" / "place_report.ipynb", tmp_path / "report.html", title="demo")
-    artifacts = REPO / "outputs" / "test-artifacts"
-    artifacts.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=path, headless=True, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            requested: list[str] = []
-            page.route(
-                "**/*",
-                lambda route: route.continue_()
-                if route.request.url.startswith("file:")
-                else (requested.append(route.request.url), route.abort()),
-            )
-            page.goto(page_path.as_uri())
-            table = page.locator("table.tuttotal-table").nth(1)  # £ by theme and agency type
-            heading = table.locator("thead tr").last.locator("th").nth(2)
-            column = heading.inner_text().strip()
-            assert column == "dwp"
+    with browser_page({"width": 1280, "height": 900}) as page:
+        requested = block_network(page)
+        page.goto(page_path.as_uri())
+        table = page.locator("table.tuttotal-table").nth(1)  # £ by theme and agency type
+        heading = table.locator("thead tr").last.locator("th").nth(2)
+        column = heading.inner_text().strip()
+        assert column == "dwp"
 
-            def values() -> list[float]:
-                cells = table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.cells[2].textContent)")
-                return [float(c.replace("£", "").replace(",", "")) for c in cells]
+        def values() -> list[float]:
+            cells = table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.cells[2].textContent)")
+            return [float(c.replace("£", "").replace(",", "")) for c in cells]
 
-            heading.click()
-            assert values() == sorted(values(), reverse=True) and values()[0] > 0
-            heading.click()
-            assert values() == sorted(values())
-            table.screenshot(path=str(artifacts / "report-table-sorted.png"))
-            assert requested == []  # nothing but the file itself: the page needs no network
-        finally:
-            browser.close()
+        heading.click()
+        assert values() == sorted(values(), reverse=True) and values()[0] > 0
+        heading.click()
+        assert values() == sorted(values())
+        table.screenshot(path=str(ARTIFACTS / "report-table-sorted.png"))
+        assert requested == []  # nothing but the file itself: the page needs no network
