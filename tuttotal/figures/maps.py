@@ -36,6 +36,7 @@ import math
 import os
 import textwrap
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -614,11 +615,27 @@ def new_figure(figsize: tuple[float, float]) -> tuple[Figure, RendererBase]:
     the last expression of a notebook cell, whether or not pyplot's inline
     backend has been loaded.
     """
+    fig = ReportFigure(figsize=figsize, facecolor="white")
+    _quiet_canvas_class()(fig)
+    return fig, fig.canvas.get_renderer()
+
+
+@lru_cache(maxsize=1)
+def _quiet_canvas_class() -> type:
+    """An Agg canvas that renders only when asked to (``draw``, ``savefig``), never on ``draw_idle``.
+
+    geopandas ends every ``plot`` with ``canvas.draw_idle()``, which on a
+    plain Agg canvas renders the whole figure at once: a county's ward map
+    was rendered six times while it was built, then once more to be seen.
+    Nothing is on screen to refresh, so the idle draws are skipped.
+    """
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = ReportFigure(figsize=figsize, facecolor="white")
-    FigureCanvasAgg(fig)
-    return fig, fig.canvas.get_renderer()
+    class QuietAggCanvas(FigureCanvasAgg):
+        def draw_idle(self, *args, **kwargs) -> None:
+            pass
+
+    return QuietAggCanvas
 
 
 def ward_map(

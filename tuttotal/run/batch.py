@@ -39,6 +39,7 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from tuttotal import paths, settings
 from tuttotal.count import outturn_count, topdown
@@ -209,13 +210,18 @@ def _html_exporter(show_code: bool):
     return HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
 
 
-def export_html(notebook: Path, target: Path, *, show_code: bool = False, title: str = "") -> Path:
-    """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``)."""
+def export_html(notebook: Path | Any, target: Path, *, show_code: bool = False, title: str = "") -> Path:
+    """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``).
+
+    ``notebook`` is a path, or the notebook itself (as papermill returns it:
+    no second read and validation of a file just written).
+    """
     import nbformat
 
     exporter = _html_exporter(show_code)
     resources = {"metadata": {"name": title}} if title else None
-    body, _ = exporter.from_notebook_node(nbformat.read(notebook, as_version=4), resources=resources)
+    node = notebook if isinstance(notebook, dict) else nbformat.read(notebook, as_version=4)
+    body, _ = exporter.from_notebook_node(node, resources=resources)
     page = _without_remote_scripts(body)
     if TABLE_CLASS in page:
         page = page.replace("</body>", SORT_SCRIPT + "</body>", 1)
@@ -354,9 +360,13 @@ def run_place(
     ok = False
     lifeline.track(staging)
     try:
-        papermill.execute_notebook(
+        executed = papermill.execute_notebook(
             str(notebook),
             str(staging / "report.ipynb"),
+            # Written once, when done: papermill's default saves the whole notebook (images, maps and all)
+            # before and after every cell, about 80 writes of nothing anyone reads (the staging
+            # folder is deleted if the notebook fails).
+            request_save_on_cell_execute=False,
             parameters=job.parameters(staging),
             kernel_name=kernel_name,
             engine_name=kernels.register_engine(),
@@ -366,7 +376,7 @@ def run_place(
             extra_arguments=list(kernels.KERNEL_ARGUMENTS),
         )
         title = f"{job.place.name}: Total Place count"
-        export_html(staging / "report.ipynb", staging / "report.html", show_code=show_code, title=title)
+        export_html(executed, staging / "report.html", show_code=show_code, title=title)
         missing = [name for name in OUTPUT_FILES if not (staging / name).is_file()]
         if missing:
             raise PlaceRunError(slug, f"the notebook did not write {', '.join(missing)}")
