@@ -86,6 +86,7 @@ class KernelSlot:
         self.cwd = cwd
         self.max_uses = max(1, int(max_uses))
         self.km: Any = None
+        self.kc: Any = None  # the kernel's client, kept open from one notebook to the next
         self.uses = 0
         self.started = 0  # kernels started by this slot, for reports and tests
 
@@ -122,6 +123,10 @@ class KernelSlot:
         from jupyter_core.utils import run_sync
 
         km, self.km = self.km, None
+        kc, self.kc = self.kc, None
+        if kc is not None:
+            with contextlib.suppress(Exception):
+                kc.stop_channels()
         if km is None:
             return
         with contextlib.suppress(Exception):  # already gone
@@ -254,9 +259,16 @@ def _engine():
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
+            from jupyter_core.utils import run_sync
+
             warm = slot.is_warm
             client = PapermillNotebookClient(nb_man, km=slot.manager(), **final_kwargs)
-            if warm:
+            if warm and slot.kc is not None:
+                # The previous notebook's client, channels open: a new client would wait 0.2 s of
+                # silence on IOPub before its first cell (jupyter_client's wait_for_ready).
+                client.kc = slot.kc
+                run_sync(slot.reset)(client.kc)
+            elif warm:
 
                 async def reset(notebook=None):
                     await slot.reset(client.kc)
@@ -267,8 +279,7 @@ def _engine():
             try:
                 return client.execute(cwd=slot.cwd)
             finally:
-                if client.kc is not None:
-                    client.kc.stop_channels()
+                slot.kc = client.kc  # stopped with the kernel (KernelSlot.shutdown)
 
     return WarmKernelEngine
 
