@@ -160,3 +160,28 @@ def test_the_cli_fetches_the_data_the_drivers_need(local_mirror, data_root_serve
 
 def test_lad_topojson_is_found_beside_the_ward_folder(wards_dir):
     assert datasets.lad_boundaries_path(wards_dir) == SHARED_DATA / "lad-2013" / datasets.LAD_TOPOJSON_NAME
+
+
+def test_a_file_is_hashed_once_while_unchanged_and_again_after_any_change(tmp_path, monkeypatch):
+    import hashlib
+    import os
+
+    monkeypatch.setattr(datasets, "_HASHED", {})
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"a,b\n1,2\n")
+    fresh = datasets.sha256_of(path)
+    assert fresh == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
+    assert datasets._HASHED == {}  # just written: not remembered (its timestamps may not show a second change)
+
+    monkeypatch.setattr(datasets, "_SETTLED_NS", 0)  # as if the file had been written long ago
+    assert datasets.sha256_of(path) == fresh
+    assert list(datasets._HASHED.values()) == [fresh]
+
+    before = path.stat().st_mtime_ns
+    path.write_bytes(b"a,b\n1,3\n")  # same size, new content
+    os.utime(path, ns=(before, before + 1000))  # the change shows in the timestamps (a clock tick later)
+    assert datasets.sha256_of(path) == hashlib.sha256(b"a,b\n1,3\n").hexdigest()
+    replacement = tmp_path / "other.csv"
+    replacement.write_bytes(b"a,b\n1,4\n")
+    os.replace(replacement, path)  # a new inode in its place
+    assert datasets.sha256_of(path) == hashlib.sha256(b"a,b\n1,4\n").hexdigest()

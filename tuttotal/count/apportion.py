@@ -281,13 +281,15 @@ def apportion(
 
     keys = ["agency", "agency_type", "function", "theme"]
     bottom_up = work[is_ward][["area_code", *keys, "amount_pence"]].rename(columns={"area_code": "ward_code"})
-    bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+    if len(bottom_up):  # a top-down count has none: no grouping of nothing
+        bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
     bottom_up["method"] = "bottom-up"
 
     driver_values: dict[str, pd.Series] = {}
     if drivers is not None and len(drivers):
-        for name, group in drivers.groupby("driver"):
-            driver_values[str(name)] = group.set_index("area_code")["value"]
+        values = pd.Series(drivers["value"].to_numpy(), index=drivers["area_code"].to_numpy())
+        for name, group in values.groupby(drivers["driver"].to_numpy()):
+            driver_values[str(name)] = group
     used: dict[str, str] = {}
     top = work[is_lad | is_place].copy()
     if driver:

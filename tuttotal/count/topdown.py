@@ -243,8 +243,8 @@ def topdown_count(
     counted = parts[parts["driver"] != themes.EXCLUDED]
     lads = pd.DataFrame({"area_code": list(lad_codes), "region": [regions[c] for c in lad_codes]})
     shares = counted.merge(lads, on="region")
-    region_driver = np.array([region_totals.at[r, d] for r, d in zip(shares["region"], shares["driver"], strict=True)])
-    lad_driver = np.array([lad_totals.at[c, d] for c, d in zip(shares["area_code"], shares["driver"], strict=True)])
+    region_driver = _lookup(region_totals, shares["region"], shares["driver"])
+    lad_driver = _lookup(lad_totals, shares["area_code"], shares["driver"])
     exact = (
         shares["region_part_pence"].to_numpy(dtype=float) * lad_driver / np.where(region_driver > 0, region_driver, 1)
     )
@@ -268,20 +268,18 @@ def topdown_count(
         by_part, on=["year", "region", "function", "sub_function", "spend_type", "theme", "driver"], how="left"
     )
     out["place_pence"] = out["place_pence"].fillna(0).astype("int64")
-    place_driver = {
-        (region, driver): float(lad_totals.loc[[c for c in lad_codes if regions[c] == region], driver].sum())
-        for region in place_regions
-        for driver in lsoa.COUNTS
-    }
-    counted_row = out["driver"] != themes.EXCLUDED
-    out["region_driver"] = [
-        float(region_totals.at[r, d]) if ok else np.nan
-        for r, d, ok in zip(out["region"], out["driver"], counted_row, strict=True)
-    ]
-    out["place_driver"] = [
-        place_driver[(r, d)] if ok else np.nan
-        for r, d, ok in zip(out["region"], out["driver"], counted_row, strict=True)
-    ]
+    place_driver = pd.DataFrame(
+        {
+            driver: [
+                float(lad_totals.loc[[c for c in lad_codes if regions[c] == r], driver].sum()) for r in place_regions
+            ]
+            for driver in lsoa.COUNTS
+        },
+        index=place_regions,
+    )
+    counted_row = (out["driver"] != themes.EXCLUDED).to_numpy()
+    out["region_driver"] = _lookup(region_totals, out["region"], out["driver"], counted_row)
+    out["place_driver"] = _lookup(place_driver, out["region"], out["driver"], counted_row)
     out["region_gbp"] = out["region_part_pence"] / 100
     out["place_gbp"] = out["place_pence"] / 100
     topdown_lines = out[TOPDOWN_COLUMNS].sort_values(
@@ -289,6 +287,19 @@ def topdown_count(
     )
     files = {name: str(path) for name, path in input_files(data_dir, download=download).items()}
     return TopDown(spend=spend, lines=topdown_lines, files=files)
+
+
+def _lookup(table: pd.DataFrame, rows: pd.Series, columns: pd.Series, where: np.ndarray | None = None) -> np.ndarray:
+    """``table.at[row, column]`` of each pair, as floats (NaN outside ``where``; a pair inside it must exist)."""
+    row_at = table.index.get_indexer(rows.to_numpy())
+    column_at = table.columns.get_indexer(columns.to_numpy())
+    inside = np.ones(len(row_at), dtype=bool) if where is None else np.asarray(where, dtype=bool)
+    missing = inside & ((row_at < 0) | (column_at < 0))
+    if missing.any():
+        at = int(np.flatnonzero(missing)[0])
+        raise KeyError(f"no value for ({rows.iloc[at]!r}, {columns.iloc[at]!r})")
+    found = table.to_numpy(dtype=float)[np.where(inside, row_at, 0), np.where(inside, column_at, 0)]
+    return np.where(inside, found, np.nan)
 
 
 _REGION_CACHE: dict[tuple, pd.DataFrame] = {}

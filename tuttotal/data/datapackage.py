@@ -534,26 +534,24 @@ def infer_type(values: pd.Series) -> str:
     >>> [infer_type(pd.Series(v)) for v in (["1", "", "-3"], ["1.5", "2"], ["True", "false"], ["01.2", "x"], [""])]
     ['integer', 'number', 'boolean', 'string', 'string']
     """
-    cells = _distinct(values)
-    cells = cells[cells != ""]
-    if not len(cells):
+    cells = [cell for cell in _distinct(values) if cell != ""]
+    if not cells:
         return "string"
-    return next((kind for kind in _READS_AS if _reads_as(cells, kind).all()), "string")
+    return next((kind for kind in _READS_AS if all(_reads_as(cells, kind))), "string")
 
 
-def _distinct(values: pd.Series) -> pd.Series:
+def _distinct(values: pd.Series) -> list[str]:
     """The distinct cells of a column as text (a value is checked once, however often it repeats)."""
-    import pandas as pd
-
-    return pd.Series(values.fillna("").astype(str).unique(), dtype=object)
+    return list(dict.fromkeys(values.fillna("").astype(str).to_numpy(dtype=object).tolist()))
 
 
-def _reads_as(cells: pd.Series, kind: str) -> pd.Series:
+def _reads_as(cells: list[str], kind: str) -> list[bool]:
     """Which cells a validator reads as a value of ``kind`` (every cell for ``string``)."""
     if kind == "string":
-        return cells.map(lambda _: True).astype(bool)
+        return [True] * len(cells)
     pattern, flags = _READS_AS[kind]
-    return cells.str.fullmatch(pattern, flags=flags).fillna(False).astype(bool)
+    fullmatch = re.compile(pattern, flags).fullmatch
+    return [fullmatch(cell) is not None for cell in cells]
 
 
 def _read_table(path: Path) -> tuple[list[str], pd.DataFrame]:
@@ -582,11 +580,11 @@ def _field(name: str, known: dict | None, values: pd.Series, file: Path) -> dict
     if known is None:
         return {"name": name, "type": infer_type(values), "description": _UNDOCUMENTED_FIELD}
     field = {"name": name, **known}
-    cells = _distinct(values)
-    wrong = cells[(cells != "") & ~_reads_as(cells, field["type"])]
-    if len(wrong):
+    cells = [cell for cell in _distinct(values) if cell != ""]
+    wrong = [cell for cell, ok in zip(cells, _reads_as(cells, field["type"]), strict=True) if not ok]
+    if wrong:
         warnings.warn(
-            f"{file.name}: column {name!r} is documented as {field['type']} but holds {wrong.iloc[0]!r}; the data "
+            f"{file.name}: column {name!r} is documented as {field['type']} but holds {wrong[0]!r}; the data "
             "package keeps the documented type, so it will not validate",
             TuttotalWarning,
             stacklevel=2,
