@@ -146,6 +146,19 @@ def test_each_lad_runs_every_lad_as_its_own_area(wards_dir, tmp_path):
     assert "running 2 place(s) on 2 worker(s)" in result.stdout or "on 1 worker(s)" in result.stdout
 
 
+def test_a_worker_replaces_its_kernel_after_the_set_number_of_places(wards_dir, tmp_path):
+    """TUTTOTAL_KERNEL_MAX_USES=2 on one worker: places 1 and 3 start a kernel, place 2 reuses the first."""
+    codes = ("E09000023", "E06000019", "E09000008")
+    result = tuttotal(
+        "run", "--each-lad", *codes, "--workers", "1", "--data-dir", str(wards_dir), "--output", "out",
+        cwd=tmp_path, env={"TUTTOTAL_KERNEL_MAX_USES": "2"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    summaries = [json.loads((tmp_path / "out" / code / "summary.json").read_text()) for code in codes]
+    warm = [summary["timings"]["warm_kernel"] for summary in summaries]
+    assert sorted(warm) == [False, False, True], warm
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -77,8 +77,13 @@ def data_mirror_url() -> str:
 
 
 def kernel_max_uses() -> int:
-    """``$TUTTOTAL_KERNEL_MAX_USES`` (default 25)."""
-    return int(os.environ.get("TUTTOTAL_KERNEL_MAX_USES", "25"))
+    """``$TUTTOTAL_KERNEL_MAX_USES`` (default 100).
+
+    A kernel's memory stays flat from one place to the next (0.40 to 0.42 GiB
+    with its worker over 69 districts in one kernel), while a replacement
+    costs 4 to 6 s of start-up and imports.
+    """
+    return int(os.environ.get("TUTTOTAL_KERNEL_MAX_USES", "100"))
 
 
 def in_ci() -> bool:

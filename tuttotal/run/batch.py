@@ -104,7 +104,7 @@ class RunOptions:
     show_code: bool = False
     kernel_name: str = "python3"
     reuse_kernels: bool = True
-    max_kernel_uses: int = 25
+    max_kernel_uses: int = field(default_factory=settings.kernel_max_uses)  # $TUTTOTAL_KERNEL_MAX_USES
     check_inputs: bool = True
     progress: bool = False
     supervisor_pid: int = 0  # the batch's main process: a worker stops when it is gone (tuttotal.run.lifeline)

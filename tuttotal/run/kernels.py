@@ -76,15 +76,16 @@ class KernelSlot:
         Jupyter kernel spec to start.
     cwd : str, optional
         Working folder of the kernel.
-    max_uses : int
+    max_uses : int, optional
         Notebooks per kernel before it is replaced; 1 gives a new kernel
-        to every notebook (plain papermill's behaviour).
+        to every notebook (plain papermill's behaviour); default
+        ``$TUTTOTAL_KERNEL_MAX_USES`` or 100.
     """
 
-    def __init__(self, kernel_name: str = "python3", cwd: str | None = None, max_uses: int = 25) -> None:
+    def __init__(self, kernel_name: str = "python3", cwd: str | None = None, max_uses: int | None = None) -> None:
         self.kernel_name = kernel_name
         self.cwd = cwd
-        self.max_uses = max(1, int(max_uses))
+        self.max_uses = max(1, int(max_uses if max_uses is not None else settings.kernel_max_uses()))
         self.km: Any = None
         self.kc: Any = None  # the kernel's client, kept open from one notebook to the next
         self.uses = 0
@@ -191,7 +192,7 @@ _all_slots: list[KernelSlot] = []
 _lock = threading.Lock()
 
 
-def worker_slot(kernel_name: str = "python3", cwd: str | None = None, max_uses: int = 25) -> KernelSlot:
+def worker_slot(kernel_name: str = "python3", cwd: str | None = None, max_uses: int | None = None) -> KernelSlot:
     """This thread's kernel slot (one per worker thread), made on first use and stopped at exit."""
     slot = getattr(_slots, "slot", None)
     if slot is None or slot.kernel_name != kernel_name or slot.cwd != cwd:
@@ -203,7 +204,7 @@ def worker_slot(kernel_name: str = "python3", cwd: str | None = None, max_uses: 
             if not _all_slots:
                 _register_exit()
             _all_slots.append(slot)
-    slot.max_uses = max(1, int(max_uses))
+    slot.max_uses = max(1, int(max_uses if max_uses is not None else settings.kernel_max_uses()))
     return slot
 
 
@@ -299,6 +300,6 @@ def register_engine() -> str:
 
 
 def default_max_uses() -> int:
-    """Notebooks per kernel: ``$TUTTOTAL_KERNEL_MAX_USES`` or 25."""
+    """Notebooks per kernel: ``$TUTTOTAL_KERNEL_MAX_USES`` or 100."""
 
     return settings.kernel_max_uses()
