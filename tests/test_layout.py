@@ -19,7 +19,7 @@ import tuttotal
 PACKAGE = Path(tuttotal.__file__).parent
 #: The steps of the flow, in order; a module may import from its own step and the ones before.
 FLOW = ("foundations", "data", "count", "analysis", "figures", "report", "explore", "run", "cli")
-FOUNDATIONS = {"settings", "paths", "errors", "money", "names"}
+FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 
 

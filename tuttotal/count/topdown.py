@@ -43,6 +43,7 @@ from tuttotal import paths
 from tuttotal.count import themes
 from tuttotal.data import cra, lsoa, sources
 from tuttotal.errors import InputError
+from tuttotal.memo import TableMemo
 from tuttotal.money import split_parts
 
 if TYPE_CHECKING:
@@ -112,20 +113,44 @@ def check_year(year: str) -> str:
 
 
 def region_drivers(table: pd.DataFrame, regions: dict[str, str]) -> pd.DataFrame:
-    """Every count driver summed over each region's LSOAs (index: region)."""
+    """Every count driver summed over each region's LSOAs (index: region).
+
+    Summed once per LSOA table and region lookup (the caller must not change the result).
+    """
+    return _region_drivers(table, tuple(sorted(regions.items())))
+
+
+def _sum_region_drivers(table: pd.DataFrame, regions: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     frame = table[["lad13_code", *lsoa.COUNTS]].copy()
-    frame["region"] = frame["lad13_code"].map(regions)
+    frame["region"] = frame["lad13_code"].map(dict(regions))
     return frame.dropna(subset=["region"]).groupby("region")[list(lsoa.COUNTS)].sum()
 
 
+_region_drivers = TableMemo(_sum_region_drivers)
+
+
 def _line_rules(lines: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
-    """Each distinct CRA line with its COFOG group, main agency type and its themes table rows (parts)."""
+    """Each distinct CRA line with its COFOG group, main agency type and its themes table rows (parts).
+
+    Worked out once per themes table and set of lines (a region's lines are the same for every
+    place in it); the caller must not change the table it gets.
+    """
+    pairs = tuple(lines[["function", "sub_function"]].drop_duplicates().itertuples(index=False, name=None))
+    return _line_rules_of(theme_table, pairs)
+
+
+def _work_out_line_rules(theme_table: pd.DataFrame, pairs: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     import pandas as pd
 
     names = cra.line_table()
-    keyed = names.set_index(["function", "sub_function"])
+    keyed = {
+        (function, sub): {"cofog": cofog, "agency_type": agency_type}
+        for function, sub, cofog, agency_type in names[["function", "sub_function", "cofog", "agency_type"]].itertuples(
+            index=False
+        )
+    }
     rows = []
-    for function, sub in lines[["function", "sub_function"]].drop_duplicates().itertuples(index=False):
+    for function, sub in pairs:
         if sub == cra.ROUNDING:
             rows.append(
                 dict(
@@ -141,13 +166,13 @@ def _line_rules(lines: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
                 )
             )
             continue
-        if (function, sub) not in keyed.index:
+        if (function, sub) not in keyed:
             raise InputError(
                 f"the regional analysis line {function!r} / {sub!r} has no row in the CRA line table",
                 file=names.attrs.get("source"),
                 fix="add the line with its COFOG group and main agency type",
             )
-        found = keyed.loc[(function, sub)]
+        found = keyed[(function, sub)]
         for part in themes.rules_of(found["cofog"], theme_table).itertuples():
             rows.append(
                 dict(
@@ -162,6 +187,9 @@ def _line_rules(lines: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
                 )
             )
     return pd.DataFrame(rows)
+
+
+_line_rules_of = TableMemo(_work_out_line_rules)
 
 
 def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFrame:

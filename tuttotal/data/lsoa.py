@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 from tuttotal import settings
 from tuttotal.data import sources
 from tuttotal.errors import InputError
+from tuttotal.memo import TableMemo
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -260,19 +261,30 @@ def lsoa_table(data_dir: str | os.PathLike | None = None, *, download: bool = Tr
     -------
     pandas.DataFrame
         ``lsoa11_code, lad13_code`` and the columns :data:`COUNTS` and
-        :data:`RATES`; ``attrs["sources"]`` names the files read.
+        :data:`RATES`; ``attrs["sources"]`` names the files read. The table
+        is shared by every call for the same files (a warm kernel derives
+        from it place after place): never change it, derive from it.
     """
     paths = {name: sources.get_path(name, data_dir, download=download) for name in _SOURCES}
     hashes = {name: sources.source(name).sha256 for name in _SOURCES}  # verified by get_path
     table = _cached_table(str(_cache_path(hashes)), tuple((n, str(p)) for n, p in sorted(paths.items())))
-    table = table.copy()
-    table.attrs["sources"] = {name: str(p) for name, p in paths.items()}
-    return table
+    table.attrs["sources"] = {name: str(p) for name, p in paths.items()}  # the same files: the key has the paths
+    return table  # shared by every call with the same files: derive from it, never change it
 
 
 def lad_totals(table: pd.DataFrame) -> pd.DataFrame:
-    """Counts summed by 2013 LAD (``lad13_code`` index, :data:`COUNTS` columns)."""
+    """Counts summed by 2013 LAD (``lad13_code`` index, :data:`COUNTS` columns).
+
+    Summed once per table (the caller must not change the result).
+    """
+    return _lad_totals(table)
+
+
+def _sum_lad_totals(table: pd.DataFrame, _: None = None) -> pd.DataFrame:
     return table.groupby("lad13_code")[list(COUNTS)].sum()
+
+
+_lad_totals = TableMemo(_sum_lad_totals)
 
 
 def england_imd_deciles(table: pd.DataFrame) -> list[float]:
