@@ -230,3 +230,12 @@ def test_editing_one_line_of_the_themes_table_moves_the_money(tmp_path):
     before = apportion(themes.classify(table, THEMES), WARDS).ward_spend.theme.tolist()
     after = apportion(themes.classify(table, themes.load_themes(tmp_path / "themes.csv")), WARDS).ward_spend
     assert before == ["health and wellbeing"] and after.theme.tolist() == ["drugs and alcohol"]
+
+
+def test_a_driver_given_twice_for_an_area_is_refused_naming_both():
+    from tuttotal.errors import InputError
+
+    drivers = drivers_table([1, 2, 3, 4, 5])
+    drivers = pd.concat([drivers, drivers.iloc[[3]]], ignore_index=True)
+    with pytest.raises(InputError, match="the population of W04 is given twice"):
+        apportion(spend_table([("L2", "07", 1000)]), WARDS, drivers)

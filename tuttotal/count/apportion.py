@@ -115,14 +115,14 @@ class Count:
 
 
 def _weights_for(
-    driver: str, ward_codes: np.ndarray, driver_values: dict[str, pd.Series], used: dict[str, str]
+    driver: str, ward_codes: np.ndarray, driver_values: dict[str, dict[str, float]], used: dict[str, str]
 ) -> np.ndarray:
     """Driver values of ``ward_codes`` (NaN where a ward has none), falling back to population, then equal."""
     for name in (driver, "population"):
         values = driver_values.get(name)
         if values is not None:
             used[driver] = name
-            return values.reindex(ward_codes).to_numpy(dtype=float)
+            return np.array([values.get(code, np.nan) for code in ward_codes], dtype=float)
     used[driver] = "equal"
     return np.ones(len(ward_codes))
 
@@ -262,8 +262,10 @@ def apportion(
     work = work[~is_transfer]
 
     ward_codes = pd.Index(sorted(wards["ward_code"]))
-    lad_of_ward = pd.Series(wards["lad_code"].to_numpy(), index=wards["ward_code"].to_numpy())
-    wards_of_lad = {lad: np.array(sorted(lad_of_ward.index[lad_of_ward == lad])) for lad in lad_of_ward.unique()}
+    listed: dict[str, list[str]] = {}
+    for lad, ward in sorted(zip(wards["lad_code"], wards["ward_code"], strict=True)):
+        listed.setdefault(lad, []).append(ward)
+    wards_of_lad = {lad: np.array(codes) for lad, codes in listed.items()}
     everywhere = ward_codes.to_numpy()
 
     is_ward = work["area_code"].isin(ward_codes)
@@ -285,11 +287,16 @@ def apportion(
         bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
     bottom_up["method"] = "bottom-up"
 
-    driver_values: dict[str, pd.Series] = {}
+    driver_values: dict[str, dict[str, float]] = {}  # driver -> area code -> value
     if drivers is not None and len(drivers):
-        values = pd.Series(drivers["value"].to_numpy(), index=drivers["area_code"].to_numpy())
-        for name, group in values.groupby(drivers["driver"].to_numpy()):
-            driver_values[str(name)] = group
+        for name, code, value in zip(drivers["driver"], drivers["area_code"], drivers["value"], strict=True):
+            values = driver_values.setdefault(str(name), {})
+            if code in values:
+                raise InputError(
+                    f"the {name} of {code} is given twice in the driver table",
+                    fix="keep one row per area_code and driver",
+                )
+            values[code] = value
     used: dict[str, str] = {}
     top = work[is_lad | is_place].copy()
     if driver:
