@@ -196,3 +196,16 @@ def test_the_region_table_reads_fast_and_is_cached(data_root):
     first = cra.region_lines(data_root, download=False)
     again = cra.region_lines(data_root, download=False)
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_the_pilot_median_is_the_same_worked_out_or_read_from_its_cache(data_root, tmp_path, monkeypatch):
+    """A report's median pilot row must not depend on whether this run filled the cache."""
+    from tuttotal.analysis import compare
+
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
+    worked_out = compare.pilot_median_per_head(data_root, "2008-09")
+    assert list(tmp_path.glob("pilot-median-*.json")), "the median was not cached"
+    read_back = compare.pilot_median_per_head(data_root, "2008-09")
+    pd.testing.assert_series_equal(worked_out, read_back, check_exact=True)
+    assert list(worked_out.index) == sorted(worked_out.index)
+    assert worked_out["all themes"] > worked_out.drop("all themes").max()

@@ -68,18 +68,19 @@ def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.S
     if year not in cra.YEARS:
         return None
     cache = datasets.cache_dir() / f"pilot-median-{_pilot_cache_key(year)}.json"
-    if cache.is_file():
-        return pd.Series(json.loads(cache.read_text(encoding="utf-8")), dtype=float)
-    try:
-        columns = {p.slug: place_theme_per_head(p, data_dir, year) for p in places.pilot_places()}
-    except (DataUnavailableError, HashMismatchError):
-        return None
-    median = pd.DataFrame(columns).median(axis=1)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-    temporary.write_text(json.dumps(median.round(6).to_dict(), sort_keys=True), encoding="utf-8")
-    os.replace(temporary, cache)
-    return median
+    if not cache.is_file():
+        try:
+            columns = {p.slug: place_theme_per_head(p, data_dir, year) for p in places.pilot_places()}
+        except (DataUnavailableError, HashMismatchError):
+            return None
+        median = pd.DataFrame(columns).median(axis=1)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(median.round(6).to_dict(), sort_keys=True), encoding="utf-8")
+        os.replace(temporary, cache)
+    # Always what the cache holds (rounded, themes in order): a report is the same whether or not
+    # this run worked the median out.
+    return pd.Series(json.loads(cache.read_text(encoding="utf-8")), dtype=float)
 
 
 def focus_comparison(

@@ -29,7 +29,6 @@ Examples
 from __future__ import annotations
 
 import os
-import weakref
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,6 +38,7 @@ import numpy as np
 from tuttotal import paths
 from tuttotal.data.spend import parse_function
 from tuttotal.errors import InputError
+from tuttotal.memo import TableMemo
 from tuttotal.money import largest_remainder
 
 if TYPE_CHECKING:
@@ -148,22 +148,12 @@ def _check_splits(table: pd.DataFrame, path: Path) -> None:
             )
 
 
-_RULES: dict[int, tuple[weakref.ref, dict[str, pd.DataFrame]]] = {}
-
-
 def rules_of(function: str, table: pd.DataFrame) -> pd.DataFrame:
     """The table's rows for a COFOG code: its own, else its group's, else its division's (looked up once per table)."""
-    entry = _RULES.get(id(table))
-    if entry is None or entry[0]() is not table:
-        entry = (weakref.ref(table), {})
-        _RULES[id(table)] = entry
-    found = entry[1]
-    if function not in found:
-        found[function] = _rules_of(function, table)
-    return found[function]
+    return _rules_memo(table, function)
 
 
-def _rules_of(function: str, table: pd.DataFrame) -> pd.DataFrame:
+def _find_rules(table: pd.DataFrame, function: str) -> pd.DataFrame:
     parts = function.split(".")
     for depth in range(len(parts), 0, -1):
         key = ".".join(parts[:depth])
@@ -175,6 +165,9 @@ def _rules_of(function: str, table: pd.DataFrame) -> pd.DataFrame:
         file=table.attrs.get("source"),
         fix=f"add a row for {parts[0]} to the themes table",
     )
+
+
+_rules_memo = TableMemo(_find_rules)
 
 
 def _lookup(function: str, table: pd.DataFrame, column: str) -> str:

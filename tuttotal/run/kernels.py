@@ -85,7 +85,7 @@ class KernelSlot:
     def __init__(self, kernel_name: str = "python3", cwd: str | None = None, max_uses: int | None = None) -> None:
         self.kernel_name = kernel_name
         self.cwd = cwd
-        self.max_uses = max(1, int(max_uses if max_uses is not None else settings.kernel_max_uses()))
+        self.max_uses = _max_uses(max_uses)
         self.km: Any = None
         self.kc: Any = None  # the kernel's client, kept open from one notebook to the next
         self.uses = 0
@@ -93,8 +93,8 @@ class KernelSlot:
 
     def manager(self):
         """The kernel manager for the next notebook: the warm one, or a new (not yet started) one."""
-        if self.km is not None and (self.uses >= self.max_uses or not self._alive()):
-            self.shutdown()
+        if self.km is not None and (self.uses >= self.max_uses or self.kc is None or not self._alive()):
+            self.shutdown()  # a kernel without its client (it never finished starting) is not trusted either
         if self.km is None:
             self.km = _manager_class()(kernel_name=self.kernel_name)
             self.uses = 0
@@ -102,8 +102,14 @@ class KernelSlot:
 
     @property
     def is_warm(self) -> bool:
-        """True when the next notebook runs in an already started kernel."""
-        return self.km is not None and self.km.has_kernel and self.uses < self.max_uses and self._alive()
+        """True when the next notebook runs in an already started kernel (and its open client)."""
+        return (
+            self.km is not None
+            and self.km.has_kernel
+            and self.kc is not None
+            and self.uses < self.max_uses
+            and self._alive()
+        )
 
     def _alive(self) -> bool:
         from jupyter_core.utils import run_sync
@@ -204,7 +210,7 @@ def worker_slot(kernel_name: str = "python3", cwd: str | None = None, max_uses: 
             if not _all_slots:
                 _register_exit()
             _all_slots.append(slot)
-    slot.max_uses = max(1, int(max_uses if max_uses is not None else settings.kernel_max_uses()))
+    slot.max_uses = _max_uses(max_uses)
     return slot
 
 
@@ -264,17 +270,11 @@ def _engine():
 
             warm = slot.is_warm
             client = PapermillNotebookClient(nb_man, km=slot.manager(), **final_kwargs)
-            if warm and slot.kc is not None:
+            if warm:
                 # The previous notebook's client, channels open: a new client would wait 0.2 s of
                 # silence on IOPub before its first cell (jupyter_client's wait_for_ready).
                 client.kc = slot.kc
                 run_sync(slot.reset)(client.kc)
-            elif warm:
-
-                async def reset(notebook=None):
-                    await slot.reset(client.kc)
-
-                client.on_notebook_start = reset
             else:
                 slot.started += 1
             try:
@@ -303,3 +303,8 @@ def default_max_uses() -> int:
     """Notebooks per kernel: ``$TUTTOTAL_KERNEL_MAX_USES`` or 100."""
 
     return settings.kernel_max_uses()
+
+
+def _max_uses(max_uses: int | None) -> int:
+    """``max_uses``, or the default when None; at least 1."""
+    return max(1, int(max_uses if max_uses is not None else default_max_uses()))
