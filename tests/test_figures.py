@@ -356,3 +356,39 @@ def test_saved_bars_png(bars, tmp_path):
     with Image.open(path) as image:
         width, height = image.size
     assert 800 <= width <= 1000 and 400 <= height <= 650
+
+
+# --------------------------------------------------------------------------- the canvas
+
+
+def test_the_quick_canvas_draws_the_same_pixels_as_plain_agg(kent, monkeypatch):
+    """Idle draws skipped and texts measured once across renderers: the PNG is byte for byte matplotlib's own."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from tuttotal.figures import canvas
+
+    notes = ["Source: HM Treasury, Country and Regional Analysis 2010, shared to wards by population."] * 2
+
+    def draw_all() -> list[bytes]:
+        figures = [
+            maps.ward_map(
+                kent,
+                "per_head",
+                title="Kent: public spending per head by ward, 2008-09",
+                measure="£ per head",
+                focus=[MARGATE_CENTRAL, CLIFTONVILLE_WEST],
+                notes=notes,
+                stamp="ILLUSTRATIVE",
+            ),
+            charts.theme_bars(THEMES, title="Kent: public spending by theme, 2008-09", notes=notes),
+        ]
+        return [fig.png() for fig in figures]
+
+    quick = draw_all()
+    assert type(maps.ward_map(toy_wards([1.0, 2.0]), "value", title="t", measure="£").canvas).__name__ == (
+        "QuietAggCanvas"
+    )
+    monkeypatch.setattr(canvas, "_canvas_class", lambda: FigureCanvasAgg)
+    plain = draw_all()
+    assert [len(png) for png in quick] == [len(png) for png in plain]
+    assert quick == plain

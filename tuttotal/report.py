@@ -56,8 +56,9 @@ from tuttotal.data.safe_csv import write_csv
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
 from tuttotal.errors import TuttotalWarning
+from tuttotal.figures.canvas import save_figure
 from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
-from tuttotal.figures.maps import save_figure, ward_map
+from tuttotal.figures.maps import ward_map
 from tuttotal.figures.need_charts import lorenz_chart, need_scatter
 from tuttotal.money import format_gbp, pence_to_decimal_string
 

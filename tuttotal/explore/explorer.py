@@ -60,9 +60,10 @@ from tuttotal.data.safe_csv import write_csv
 from tuttotal.errors import TuttotalError
 from tuttotal.explore.leaflet_map import LeafletWardMap
 from tuttotal.explore.measures import MEASURES, value_format
+from tuttotal.figures.canvas import new_figure, save_figure
 from tuttotal.figures.classify import SCHEMES as HOUSE_SCHEMES
 from tuttotal.figures.classify import class_labels, classify
-from tuttotal.figures.maps import _map_extent, new_figure, save_figure
+from tuttotal.figures.maps import _map_extent
 from tuttotal.figures.style import (
     HOUSE_BLUE,
     LAD_EDGE,

@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal.figures.maps import money_labels, new_figure
+from tuttotal.figures.canvas import new_figure
+from tuttotal.figures.maps import money_labels
 from tuttotal.figures.style import (
     AREA_COLOURS,
     GRID_COLOUR,
@@ -141,16 +142,19 @@ def _money_axis(ax: Axes, axis: str) -> None:
 
 
 def _widen_for_labels(ax: Axes, renderer: RendererBase, labels: Sequence[Text], span: float) -> None:
-    """Widen the x axis until every label fits inside it (the scale changes as it widens)."""
+    """Widen the x axis until every label fits inside it (the scale changes as it widens).
+
+    The axes sit where ``add_axes`` put them (no aspect, no layout engine), so
+    a label's extent follows from the limits alone: no draw of the figure is
+    needed between passes (each cost a full layout of every text and tick).
+    """
     if not labels:
         return
-    fig = ax.figure
     for _ in range(4):
-        fig.draw_without_rendering()
+        x0, x1 = ax.get_xlim()  # limits brought up to date before the transform is read
         to_data = ax.transData.inverted()
         right = max(to_data.transform((t.get_window_extent(renderer).x1, 0))[0] for t in labels)
         leftmost = min(to_data.transform((t.get_window_extent(renderer).x0, 0))[0] for t in labels)
-        x0, x1 = ax.get_xlim()
         new = (min(x0, leftmost - 0.01 * span), max(x1, right + 0.01 * span))
         if new == (x0, x1):
             break
@@ -804,7 +808,7 @@ def _spread_labels(ax: Axes, renderer: RendererBase, labels: Sequence[Text]) -> 
     if len(labels) < 2:
         return True
     fig = ax.figure
-    fig.draw_without_rendering()
+    ax.get_xlim(), ax.get_ylim()  # autoscaled limits brought up to date: the extents need no draw
     boxes = [t.get_window_extent(renderer) for t in labels]
     height = max(b.height for b in boxes) * 1.05  # pixels, with a little air
     target = np.array([b.y0 + b.height / 2 for b in boxes])
@@ -827,7 +831,6 @@ def _spread_labels(ax: Axes, renderer: RendererBase, labels: Sequence[Text]) -> 
     points = 72 / fig.dpi
     for label, dy in zip(labels, shift, strict=True):
         label.xyann = (label.xyann[0], dy * points)
-    fig.draw_without_rendering()
     boxes = [t.get_window_extent(renderer) for t in labels]
     return not any(
         boxes[a].overlaps(boxes[b]) and boxes[a].y1 - boxes[b].y0 > 0.5 and boxes[b].y1 - boxes[a].y0 > 0.5

@@ -4,7 +4,7 @@
 choropleth on British National Grid, north up, with the legend outside the
 map, district (LAD) boundaries, focus wards outlined and labelled with
 leader lines, a scale bar, and notes and attribution as a footer.
-:func:`save_figure` writes any figure of this package as a PNG.
+:func:`save_figure` (from :mod:`tuttotal.figures.canvas`) writes any figure of this package as a PNG.
 
 Figures are :class:`ReportFigure` objects (a :class:`matplotlib.figure.Figure`
 with a PNG representation) built without pyplot's global state: they draw
@@ -31,19 +31,16 @@ PosixPath('/tmp/figs/kent.png')
 
 from __future__ import annotations
 
-import io
 import math
-import os
 import textwrap
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from tuttotal.data.geography import BRITISH_NATIONAL_GRID, find_ward
+from tuttotal.figures.canvas import ReportFigure, new_figure, save_figure
 from tuttotal.figures.classify import SCHEMES, class_labels, classify, money_labels
 from tuttotal.figures.style import (
     ATTRIBUTION_PT,
@@ -75,64 +72,6 @@ _ATTRIBUTION_PT = ATTRIBUTION_PT
 _LEGEND_PT = LEGEND_PT
 _LABEL_PT = 9
 _LEGEND_WIDTH_IN = 2.55  # room kept right of the map for the legend
-
-
-#: zlib level 3, not Pillow's 6: the report figures encode in two thirds of the time and come out
-#: smaller (flat colours and text compress as well at the lower level).
-PNG_OPTIONS = {"compress_level": 3}
-
-
-class ReportFigure(Figure):
-    """A :class:`~matplotlib.figure.Figure` that a notebook shows as a PNG (trimmed, 100 dpi).
-
-    IPython shows a plain Figure as a picture only once pyplot's inline
-    backend is loaded; this one shows itself either way. It is rendered
-    once: the PNG that a notebook shows is the one :func:`save_figure`
-    writes, until the figure is changed (any change makes it stale and
-    drops the stored PNG).
-    """
-
-    _png_cache: bytes | None = None
-    _rendering: bool = False
-
-    @property
-    def stale(self) -> bool:
-        return Figure.stale.fget(self)
-
-    @stale.setter
-    def stale(self, value: bool) -> None:
-        Figure.stale.fset(self, value)
-        if value and not self._rendering:
-            self._png_cache = None
-
-    def png(self) -> bytes:
-        """The figure as PNG bytes (100 dpi, blank margin trimmed), rendered once until changed."""
-        if self._png_cache is None:
-            buffer = io.BytesIO()
-            self._rendering = True
-            try:
-                self.savefig(
-                    buffer,
-                    format="png",
-                    dpi=100,
-                    bbox_inches="tight",
-                    pad_inches=0.15,
-                    facecolor="white",
-                    pil_kwargs=PNG_OPTIONS,
-                )
-            finally:
-                self._rendering = False
-            self._png_cache = buffer.getvalue()
-        return self._png_cache
-
-    def _repr_png_(self) -> bytes:
-        return self.png()
-
-    def _ipython_display_(self) -> None:
-        # Ahead of pyplot's inline formatter, which would render the figure a second time.
-        from IPython.display import Image, display
-
-        display(Image(data=self.png(), format="png"))
 
 
 # --------------------------------------------------------------------------- colours
@@ -621,36 +560,6 @@ def _draw_inset(ax: Axes, renderer: RendererBase, frame, fill, lads, focus_frame
     )
 
 
-def new_figure(figsize: tuple[float, float]) -> tuple[Figure, RendererBase]:
-    """A white :class:`~matplotlib.figure.Figure` on an Agg canvas, and its renderer.
-
-    No pyplot state is touched. The figure shows itself as a PNG when it is
-    the last expression of a notebook cell, whether or not pyplot's inline
-    backend has been loaded.
-    """
-    fig = ReportFigure(figsize=figsize, facecolor="white")
-    _quiet_canvas_class()(fig)
-    return fig, fig.canvas.get_renderer()
-
-
-@lru_cache(maxsize=1)
-def _quiet_canvas_class() -> type:
-    """An Agg canvas that renders only when asked to (``draw``, ``savefig``), never on ``draw_idle``.
-
-    geopandas ends every ``plot`` with ``canvas.draw_idle()``, which on a
-    plain Agg canvas renders the whole figure at once: a county's ward map
-    was rendered six times while it was built, then once more to be seen.
-    Nothing is on screen to refresh, so the idle draws are skipped.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    class QuietAggCanvas(FigureCanvasAgg):
-        def draw_idle(self, *args, **kwargs) -> None:
-            pass
-
-    return QuietAggCanvas
-
-
 def ward_map(
     wards: gpd.GeoDataFrame,
     column: str,
@@ -864,14 +773,14 @@ def ward_map(
         alignment="left",
     )
     legend.get_title().set_fontweight("bold")
-    # Put the key under the class legend.
-    fig.draw_without_rendering()
+    # Put the key under the class legend. The map's box takes its final shape (equal aspect) as a
+    # draw would give it; the legends' extents then follow without a draw of the whole figure.
+    ax.apply_aspect()
     box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
     key.set_bbox_to_anchor((1.02 + 0.0, box.y0 - 0.04), transform=ax.transAxes)
 
     # ---- detail of small focus wards, under the key, when there is room
     if inset_extent is not None:
-        fig.draw_without_rendering()
         key_bottom = key.get_window_extent(renderer).y0 / fig.dpi  # inches from the figure's bottom
         map_right = left + box_w
         side = min(2.3, _LEGEND_WIDTH_IN - 0.25, key_bottom - 0.45 - (top - box_h))
@@ -928,31 +837,3 @@ def ward_map(
             gid="attribution",
         )
     return fig
-
-
-def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = 100) -> Path:
-    """Save ``fig`` as a PNG (the blank margin trimmed) and return its path.
-
-    Parent folders are made; a path without a suffix gets ``.png``. Other
-    suffixes (``.svg``, ``.pdf``) save in that format.
-
-    Examples
-    --------
-    >>> from matplotlib.figure import Figure
-    >>> import tempfile, os
-    >>> fig = Figure(figsize=(2, 1))
-    >>> _ = fig.text(0.1, 0.5, "£1.2m")
-    >>> out = save_figure(fig, os.path.join(tempfile.mkdtemp(), "figs", "demo"))
-    >>> out.name, out.stat().st_size > 0
-    ('demo.png', True)
-    """
-    path = Path(path)
-    if not path.suffix:
-        path = path.with_suffix(".png")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(fig, ReportFigure) and path.suffix.lower() == ".png" and dpi == 100:
-        path.write_bytes(fig.png())  # the very PNG the notebook showed: rendered once
-        return path
-    options = {"pil_kwargs": PNG_OPTIONS} if path.suffix.lower() == ".png" else {}
-    fig.savefig(path, dpi=dpi, bbox_inches="tight", pad_inches=0.15, facecolor="white", **options)
-    return path

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tuttotal.figures.canvas import new_figure
 from tuttotal.figures.charts import (
     BAR_COLOUR,
     TEXT_DARK,
@@ -30,7 +31,6 @@ from tuttotal.figures.charts import (
     _money_axis,
     _text_blocks,
 )
-from tuttotal.figures.maps import new_figure
 from tuttotal.figures.style import GRID_COLOUR, LABEL_PT, POINT_COLOUR, STAMP_COLOUR, TICK_PT
 
 if TYPE_CHECKING:
