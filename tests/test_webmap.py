@@ -84,6 +84,17 @@ def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
     assert "Top-down £ per head, 2008-09" in block.html and " districts)" in block.html
 
 
+def test_a_map_stores_a_line_not_its_html_as_plain_text(lewisham_run):
+    """A notebook keeps an output's text/plain beside its HTML: a line naming the map, not 270 KB of HTML again."""
+    from IPython.core.formatters import DisplayFormatter
+
+    block = webmap.england_map(lewisham_run)
+    shown, _ = DisplayFormatter().format(block)
+    assert shown["text/html"] == block.html and len(block.html) > 100_000
+    kb = len(block.html) // 1024
+    assert shown["text/plain"] == f"<interactive map: Map of England's districts with Lewisham ({kb} KB of HTML)>"
+
+
 def test_lad_per_head_is_the_top_down_count_of_each_lad(data_root):
     """Thanet's per head from the all-LAD sum equals its own top-down count's, to the penny's rounding."""
     from tuttotal.count import topdown

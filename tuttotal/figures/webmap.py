@@ -181,6 +181,21 @@ class WebMap:
     def _repr_html_(self) -> str:
         return self.html
 
+    def __repr__(self) -> str:
+        """A line naming the map: a notebook stores it beside the HTML as the map's plain-text form.
+
+        (The generated repr held the whole HTML: 270 KB of text for the England map, stored,
+        sent and exported with every report though no one reads it.)
+
+        Examples
+        --------
+        >>> WebMap("<div class='tt-webmap' data-map='Map of England&#x27;s districts'>…</div>")
+        <interactive map: Map of England's districts (0 KB of HTML)>
+        """
+        start = self.html.find("data-map='")
+        label = self.html[start + 10 : self.html.find("'", start + 10)] if start >= 0 else "untitled"
+        return f"<interactive map: {html.unescape(label)} ({len(self.html) // 1024} KB of HTML)>"
+
 
 # --------------------------------------------------------------------------- geometry to SVG
 
