@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tuttotal.figures import tables
-from tuttotal.run.batch import export_html
+from tuttotal.run.report_page import export_html
 
 from .conftest import REPO
 from .test_batch import ARTIFACTS, block_network, browser_page

@@ -39,7 +39,6 @@ import time
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from tuttotal import paths, settings
 from tuttotal.count import outturn_count, topdown
@@ -50,9 +49,9 @@ from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
 from tuttotal.data.spend import check_spend_file, parse_year, read_drivers
 from tuttotal.errors import InputError, PlaceRunError, TuttotalError, TuttotalWarning
-from tuttotal.figures.tables import SORT_SCRIPT, TABLE_CLASS
 from tuttotal.run import kernels, lifeline
 from tuttotal.run.publish import LOCK_TIMEOUT, output_lock, publish
+from tuttotal.run.report_page import export_html
 
 DEFAULT_NOTEBOOK = "place_report"
 OUTPUT_FILES = ("report.ipynb", "report.html", "ward_map.png", "themes.png", "ward_theme.csv", "summary.json")
@@ -182,51 +181,6 @@ def notebook_path(name: str) -> Path:
         available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb"))
         raise InputError(f"no notebook called {name!r}", fix=f"choose one of {available}")
     return path
-
-
-_SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.DOTALL | re.IGNORECASE)
-
-
-def _without_remote_scripts(page: str) -> str:
-    """Drop the scripts nbconvert's template loads from a CDN (require.js, MathJax, mermaid).
-
-    The reports hold no math, widgets or diagrams; without those scripts a
-    page opens offline and never waits on the network.
-    """
-
-    def keep(match: re.Match) -> str:
-        script = match.group(0)
-        remote = "cdnjs.cloudflare.com" in script or "mathjax" in script.lower() or "https://" in script
-        return "" if remote else script
-
-    return _SCRIPT.sub(keep, page)
-
-
-@lru_cache(maxsize=2)
-def _html_exporter(show_code: bool):
-    """One HTML exporter per worker and setting: its templates are loaded once, not once per place."""
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
-
-
-def export_html(notebook: Path | Any, target: Path, *, show_code: bool = False, title: str = "") -> Path:
-    """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``).
-
-    ``notebook`` is a path, or the notebook itself (as papermill returns it:
-    no second read and validation of a file just written).
-    """
-    import nbformat
-
-    exporter = _html_exporter(show_code)
-    resources = {"metadata": {"name": title}} if title else None
-    node = notebook if isinstance(notebook, dict) else nbformat.read(notebook, as_version=4)
-    body, _ = exporter.from_notebook_node(node, resources=resources)
-    page = _without_remote_scripts(body)
-    if TABLE_CLASS in page:
-        page = page.replace("</body>", SORT_SCRIPT + "</body>", 1)
-    target.write_text(page, encoding="utf-8")
-    return target
 
 
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-")
