@@ -9,6 +9,8 @@ import warnings
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuttotal.data import datapackage, datasets, sources
 from tuttotal.errors import TuttotalWarning
@@ -255,3 +257,33 @@ def test_no_warning_for_a_folder_that_keeps_its_contract(folder):
     with warnings.catch_warnings():
         warnings.simplefilter("error", TuttotalWarning)
         write(folder)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.text(alphabet='ab1.,"\n -', max_size=6), min_size=1, max_size=5),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_tables_are_read_as_pandas_reads_them_as_text(rows):
+    """A CSV's cells as pandas reads them (dtype=str, bad lines skipped, short rows padded), however ragged."""
+    import csv
+    import io
+    import tempfile
+
+    import pandas as pd
+
+    from tuttotal.data.datapackage import _read_table
+
+    header = [f"c{i}" for i in range(len(rows[0]))]
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.csv"
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\n").writerows([header, *rows])
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+        names, columns = _read_table(path)
+        expected = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, on_bad_lines="skip")
+    assert names == header
+    assert columns == [expected[name].fillna("").tolist() for name in header]
