@@ -170,6 +170,22 @@ def test_the_trend_has_the_six_years_in_cash(kent):
     assert any("cash" in t.get_text() for t in fig.texts)
 
 
+@pytest.mark.parametrize("driver", ["", "population"])
+def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, tmp_path):
+    """Every year of the trend is counted as the report's year is: with one driver for every function
+    (``--driver population``) too, the focus wards' 2008-09 point is the headline count's."""
+    run = report.prepare(place="kent", year="2008-09", data_dir=data_root, output_dir=str(tmp_path), driver=driver)
+    table = run.change_by_year()
+    this_year = table[table.year == "2008-09"]
+    spend = run.count.ward_spend
+    for focus in run.focus.itertuples():
+        shown = this_year.loc[this_year.area == focus.ward_name, "amount_gbp"].item()
+        assert shown == spend.loc[spend.ward_code == focus.ward_code, "amount_pence"].sum() / 100
+    place_row = this_year.loc[this_year.level == "place", "amount_gbp"].item()
+    assert place_row == run.count.reconciliation.placed_pence / 100
+    assert len(set(table.year)) == 6
+
+
 @pytest.mark.parametrize("year", ["2009-10", "2002-03"])
 def test_a_year_outside_the_regional_analysis_is_refused(year, data_root):
     with pytest.raises(InputError, match="2003-04 to 2008-09") as caught:

@@ -110,6 +110,7 @@ class PlaceReport:
     timings: dict[str, float] = field(default_factory=dict)
     _figures: dict[tuple, Figure] = field(default_factory=dict, repr=False, compare=False)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
+    _year_counts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     def _computed_once(self, key: str, make):
         """The table under ``key``, made on first use (a copy each time, so callers may change it)."""
@@ -298,20 +299,12 @@ class PlaceReport:
         return self._computed_once("change_by_year", self._change_by_year)
 
     def _change_by_year(self) -> pd.DataFrame:
-        totals = (
-            {str(k): float(v) for k, v in self.drivers.groupby("driver")["value"].sum().items()}
-            if self.drivers is not None
-            else {}
-        )
-        table = themes.load_themes(self.parameters.get("themes_path") or None)
         return change_by_year(
-            themes.classify(self.spend, table, totals),
+            {year: self._count_of_year(year) for year in sorted(self.comparable_years)},
             self.wards,
             self.drivers,
-            years=sorted(self.comparable_years),
             focus_codes=list(self.focus.ward_code),
             place_name=self.place.name,
-            transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
         )
 
     def trend_chart(self) -> Figure | None:
@@ -990,15 +983,26 @@ class PlaceReport:
         return "\n".join(lines)
 
     # ----------------------------------------------------- councils' books
-    def _count_of_year(self, year: str):
-        """The ward spend of another year of the same real spend (same wards, drivers and rules)."""
-
-        table = themes.load_themes(self.parameters.get("themes_path") or None)
-        classified = themes.classify(
-            self.spend[self.spend["year"] == year], table, driver_totals(self.drivers, self.wards)
-        )
-        rules = load_transfer_rules(self.parameters.get("transfers_path") or None)
-        return apportion(classified, self.wards, self.drivers, year=year, transfer_rules=rules).ward_spend
+    def _count_of_year(self, year: str) -> pd.DataFrame:
+        """A year's ward spend, counted as the report's own year is: the same classification, wards,
+        drivers, ``driver`` and transfer rules. The report's year is its count; another year is
+        counted on first use, once (the trend and the councils' cuts share it)."""
+        if year == self.year:
+            return self.count.ward_spend
+        if year not in self._year_counts:
+            table = themes.load_themes(self.parameters.get("themes_path") or None)
+            classified = themes.classify(
+                self.spend[self.spend["year"] == year], table, driver_totals(self.drivers, self.wards)
+            )
+            self._year_counts[year] = apportion(
+                classified,
+                self.wards,
+                self.drivers,
+                year=year,
+                driver=self.parameters.get("driver") or None,
+                transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
+            ).ward_spend
+        return self._year_counts[year]
 
     def cuts_by_service(self) -> pd.DataFrame:
         """Councils' outturn in the place by service, first and last year (2010-11, 2014-15), the change, cash.

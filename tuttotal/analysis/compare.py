@@ -23,12 +23,13 @@ from typing import TYPE_CHECKING
 from tuttotal import __version__, paths
 from tuttotal.analysis.breakdown import theme_per_head
 from tuttotal.count import topdown
-from tuttotal.count.apportion import apportion
 from tuttotal.data import cra, datasets, lsoa, places
 from tuttotal.data.geography import find_ward
 from tuttotal.errors import DataUnavailableError, HashMismatchError
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
 ALL_THEMES = "all themes"
@@ -173,41 +174,50 @@ def focus_comparison(
 
 
 def change_by_year(
-    classified_spend: pd.DataFrame,
+    ward_spend_by_year: Mapping[str, pd.DataFrame],
     wards: pd.DataFrame,
     drivers: pd.DataFrame | None,
     *,
-    years: list[str],
     focus_codes: list[str],
     place_name: str,
-    transfer_rules: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Spend per head by year for the focus wards, their LADs and the place, with the change on the year before.
 
-    Each year of the classified spend is apportioned on its own (same wards,
-    drivers and rules), so the years differ only by their money.
-
     Parameters
     ----------
-    classified_spend : pandas.DataFrame
-        Spend rows with their themes (:func:`tuttotal.count.themes.classify`).
+    ward_spend_by_year : mapping of str to pandas.DataFrame
+        Each year's ward spend (``ward_code, amount_pence`` at least), in the
+        order to show: each year counted the same way (same wards, drivers,
+        classification and rules), so the years differ only by their money.
+        :meth:`tuttotal.report.PlaceReport.change_by_year` gives its count's.
     wards : pandas.DataFrame
         ``ward_code, ward_name, lad_code, lad_name``.
     drivers : pandas.DataFrame or None
         ``area_code, driver, value`` (per head needs a ``population`` driver).
-    years : list of str
-        The years to count, in order.
     focus_codes : list of str
         The focus wards' codes (their LADs come too).
     place_name : str
         The place's row (shown with several LADs, or without focus wards).
-    transfer_rules : pandas.DataFrame, optional
-        From :func:`tuttotal.count.apportion.load_transfer_rules`.
 
     Returns
     -------
     pandas.DataFrame
         ``year, area, level, amount_gbp, per_head_gbp, change_pct``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.DataFrame({"ward_code": ["W1", "W2"], "ward_name": ["North", "South"],
+    ...                       "lad_code": ["L1", "L1"], "lad_name": ["Town", "Town"]})
+    >>> drivers = pd.DataFrame({"area_code": ["W1", "W2"], "driver": "population", "value": [100.0, 300.0]})
+    >>> spend = {year: pd.DataFrame({"ward_code": ["W1", "W2"], "amount_pence": [pence, 3 * pence]})
+    ...          for year, pence in (("2007-08", 100_000), ("2008-09", 110_000))}
+    >>> change_by_year(spend, wards, drivers, focus_codes=["W1"], place_name="Town")
+          year   area level  amount_gbp  per_head_gbp  change_pct
+    0  2007-08  North  ward      1000.0          10.0         NaN
+    1  2007-08   Town   LAD      4000.0          10.0         NaN
+    2  2008-09  North  ward      1100.0          11.0        10.0
+    3  2008-09   Town   LAD      4400.0          11.0        10.0
     """
     import pandas as pd
 
@@ -219,20 +229,22 @@ def change_by_year(
         areas.append((lad_rows.lad_name.iloc[0], "LAD", list(lad_rows.ward_code)))
     if wards.lad_code.nunique() > 1 or not areas:
         areas.append((place_name, "place", list(wards.ward_code)))
+    people = {
+        name: float(population.reindex(codes).sum()) if population is not None else float("nan")
+        for name, _, codes in areas
+    }
     rows = []
-    for year in years:
-        one_year = classified_spend[classified_spend["year"] == year]
-        spend = apportion(one_year, wards, drivers, year=year, transfer_rules=transfer_rules).ward_spend
+    for year, spend in ward_spend_by_year.items():
+        by_ward = spend.groupby("ward_code")["amount_pence"].sum()
         for name, level, codes in areas:
-            amount = spend[spend.ward_code.isin(codes)]["amount_pence"].sum() / 100
-            people = float(population.reindex(codes).sum()) if population is not None else float("nan")
+            amount = int(by_ward.reindex(codes, fill_value=0).sum()) / 100
             rows.append(
                 {
                     "year": year,
                     "area": name,
                     "level": level,
                     "amount_gbp": amount,
-                    "per_head_gbp": amount / people if people else float("nan"),
+                    "per_head_gbp": amount / people[name] if people[name] else float("nan"),
                 }
             )
     table = pd.DataFrame(rows)
