@@ -108,9 +108,16 @@ class ReportFigure(Figure):
         axes takes its final shape from ``apply_aspect``, so the box follows
         from the artists' extents alone: the same box, one draw fewer
         (``tests/test_figures.py`` holds the PNGs to matplotlib's own, byte for
-        byte). Figures with a layout engine are left to ``"tight"``.
+        byte). Figures with a layout engine, or not on an Agg canvas, are left to ``"tight"``.
+
+        Examples
+        --------
+        >>> fig = ReportFigure(figsize=(2, 1))  # not from new_figure: a plain canvas, savefig's own way
+        >>> _ = fig.text(0.1, 0.5, "£1.2m")
+        >>> fig._trimmed_box(100), fig.png()[1:4] == b"PNG"
+        ('tight', True)
         """
-        if self.get_layout_engine() is not None:
+        if self.get_layout_engine() is not None or not hasattr(self.canvas, "get_renderer"):
             return "tight"
         saved = self.dpi
         try:
