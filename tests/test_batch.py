@@ -327,3 +327,26 @@ def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch
         every.screenshot(path=str(ARTIFACTS / "index-map-hover.png"))
         assert not errors, errors
         assert not blocked, f"pages asked the network for {blocked}"
+
+
+def test_a_worker_imports_papermill_without_unused_format_checkers():
+    """jsonschema's optional IRI checker (a grammar built at import, 1 s) stays unloaded; notebooks still validate."""
+    import subprocess
+    import sys
+
+    code = """
+import sys
+from tuttotal.run import batch
+batch.skip_unused_format_checkers()
+import nbformat, papermill
+assert sys.modules["rfc3987_syntax"] is None, sys.modules["rfc3987_syntax"]
+nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")])
+nbformat.validate(nb)
+nb.cells[0]["outputs"] = "not a list"
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError as exc:
+    print("refused:", str(exc).splitlines()[0])
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.startswith("refused: 'not a list' is not of type 'array'"), done.stdout + done.stderr

@@ -267,6 +267,31 @@ def _staging_prefix(final: Path, root: Path) -> str:
     return "." + ".".join(final.relative_to(root).parts) + f".tmp-{os.getpid()}-"
 
 
+#: Optional format checkers that jsonschema imports when installed, and nbformat never uses.
+UNUSED_FORMAT_CHECKERS = ("rfc3987_syntax",)
+
+
+def skip_unused_format_checkers() -> None:
+    """Keep jsonschema from importing format checkers nothing here uses (call before papermill is imported).
+
+    papermill imports nbformat, which imports jsonschema, which imports
+    ``rfc3987_syntax`` whenever it is installed (jupyter-events, a JupyterLab
+    dependency, asks for ``jsonschema[format-nongpl]``): that package builds
+    its grammar at import, 1.0 s of the 1.3 s ``import papermill`` takes, in
+    every worker and every ``tuttotal run``. Notebooks are checked without
+    formats, so the checker is never called (python-jsonschema/jsonschema#1428).
+    Marking the module as absent (``sys.modules[name] = None``, Python's way)
+    makes jsonschema skip its ``iri`` checks, in this process only; nothing
+    changes once jsonschema is already imported, or for a module already loaded.
+    """
+    import sys
+
+    if "jsonschema" in sys.modules:
+        return
+    for name in UNUSED_FORMAT_CHECKERS:
+        sys.modules.setdefault(name, None)
+
+
 def run_place(
     job: PlaceJob,
     output_root: str | os.PathLike,
@@ -297,6 +322,7 @@ def run_place(
         ``ok`` False with the notebook cell and error when the notebook
         failed; the previous outputs of the place are then untouched.
     """
+    skip_unused_format_checkers()
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
