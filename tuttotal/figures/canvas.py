@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from matplotlib.font_manager import FontProperties
     from matplotlib.transforms import Bbox
 
-__all__ = ["PNG_OPTIONS", "ReportFigure", "new_figure", "save_figure", "text_extent"]
+__all__ = ["PNG_OPTIONS", "ReportFigure", "new_figure", "save_figure"]
 
 #: zlib level 3, not Pillow's 6: the report figures encode in two thirds of the time and come out
 #: smaller (flat colours and text compress as well at the lower level).
@@ -157,27 +157,8 @@ def new_figure(figsize: tuple[float, float]) -> tuple[Figure, RendererBase]:
     return fig, fig.canvas.get_renderer()
 
 
-def text_extent(text: str, prop: FontProperties, dpi: float) -> tuple[float, float, float]:
-    """Width, height and descent in pixels of one line of plain ``text`` in font ``prop`` at ``dpi``.
-
-    What Agg's renderer measures, remembered for the life of the process (up
-    to 8,192 texts): the same notes and labels recur in every figure of a
-    place and of a batch.
-
-    Examples
-    --------
-    >>> from matplotlib.backends.backend_agg import RendererAgg
-    >>> from matplotlib.font_manager import FontProperties
-    >>> font = FontProperties(size=10)
-    >>> width, height, descent = text_extent("Margate Central", font, 100)
-    >>> width > height > descent > 0
-    True
-    >>> (width, height, descent) == RendererAgg(1, 1, 100).get_text_width_height_descent("Margate Central", font, False)
-    True
-    """
-    return _measured(text, prop, float(dpi), _measuring_renderer(float(dpi)))
-
-
+#: Plain-text extents (width, height, descent in pixels) by text, font, dpi and hinting: the same
+#: notes and labels recur in every figure of a place and of a batch. Emptied when full.
 _MEASURED: dict[tuple, tuple[float, float, float]] = {}
 _MEASURED_MAX = 8192
 
@@ -210,13 +191,19 @@ def _measured(text: str, prop: FontProperties, dpi: float, renderer) -> tuple[fl
     return found
 
 
-@lru_cache(maxsize=4)
-def _measuring_renderer(dpi: float):
-    return _renderer_class()(1, 1, dpi)
-
-
 @lru_cache(maxsize=1)
 def _renderer_class() -> type:
+    """Agg's renderer, its plain-text measures remembered across renderers.
+
+    Examples
+    --------
+    >>> from matplotlib.backends.backend_agg import RendererAgg
+    >>> from matplotlib.font_manager import FontProperties
+    >>> font = FontProperties(size=10)
+    >>> ours = _renderer_class()(1, 1, 100).get_text_width_height_descent("Margate Central", font, False)
+    >>> ours == RendererAgg(1, 1, 100).get_text_width_height_descent("Margate Central", font, False)
+    True
+    """
     from matplotlib.backends.backend_agg import RendererAgg
 
     class SharedMeasureRendererAgg(RendererAgg):
