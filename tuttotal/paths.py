@@ -97,3 +97,23 @@ def project_outputs_dir() -> Path:
     """The repository's ``outputs/`` (the explorer's exports), or ``outputs/`` under the current folder."""
     home = _home()
     return home / "outputs" if home is not None else settings.default_output_dir()
+
+
+def file_version(path: str | Path) -> tuple[str, int, int]:
+    """``(resolved path, size, modification time in ns)``: a key that changes when the file does.
+
+    Tables read once per file version are cached under it (``(path, -1, -1)`` for
+    a file that cannot be found: reading it then raises the reader's own error).
+
+    Examples
+    --------
+    >>> key = file_version(project_file("data/themes.csv"))
+    >>> key[0].endswith("themes.csv") and key[1] > 0
+    True
+    """
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)

@@ -300,7 +300,7 @@ class PlaceReport:
 
     def _change_by_year(self) -> pd.DataFrame:
         return change_by_year(
-            {year: self._count_of_year(year) for year in sorted(self.comparable_years)},
+            {year: self.ward_spend_of_year(year) for year in sorted(self.comparable_years)},
             self.wards,
             self.drivers,
             focus_codes=list(self.focus.ward_code),
@@ -983,10 +983,11 @@ class PlaceReport:
         return "\n".join(lines)
 
     # ----------------------------------------------------- councils' books
-    def _count_of_year(self, year: str) -> pd.DataFrame:
+    def ward_spend_of_year(self, year: str) -> pd.DataFrame:
         """A year's ward spend, counted as the report's own year is: the same classification, wards,
         drivers, ``driver`` and transfer rules. The report's year is its count; another year is
-        counted on first use, once (the trend and the councils' cuts share it)."""
+        counted on first use, once (the trend, the councils' cuts and the explorer share it).
+        Treat the table as read-only."""
         if year == self.year:
             return self.count.ward_spend
         if year not in self._year_counts:
@@ -1046,7 +1047,7 @@ class PlaceReport:
         first, last = YEARS[0], YEARS[-1]
         table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
         for name, year in (("first", first), ("last", last)):
-            pence = self._count_of_year(year).groupby("ward_code")["amount_pence"].sum()
+            pence = self.ward_spend_of_year(year).groupby("ward_code")["amount_pence"].sum()
             table[f"{name}_gbp"] = table["ward_code"].map(pence).fillna(0).to_numpy() / 100
         table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
         table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -134,10 +135,18 @@ def load_transfer_rules(path: str | None = None) -> pd.DataFrame:
     on that function is money the recipient spends and counts; it is removed
     as double counting when the recipient's spend on the function is in the
     count too.
+
+    The table is read once per file content (path, size and modification
+    time; :func:`tuttotal.paths.file_version`): treat it as read-only.
     """
+    return _load_transfer_rules(paths.file_version(path or paths.data_dir() / "transfers.csv"))
+
+
+@lru_cache(maxsize=8)
+def _load_transfer_rules(version: tuple[str, int, int]) -> pd.DataFrame:
     import pandas as pd
 
-    source = path or paths.data_dir() / "transfers.csv"
+    source = version[0]
     try:
         rules = pd.read_csv(source, dtype=str, keep_default_na=False)
         rules["function"] = rules["function"].map(parse_function)

@@ -65,13 +65,7 @@ def load_themes(path: str | os.PathLike | None = None) -> pd.DataFrame:
     InputError
         For a missing column, a bad function code or a function listed twice.
     """
-    path = Path(path) if path else default_themes_path()
-    try:
-        stat = path.stat()
-        key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
-    except OSError:
-        key = (str(path), -1, -1)
-    return _load_themes(key)
+    return _load_themes(paths.file_version(path or default_themes_path()))
 
 
 @lru_cache(maxsize=8)

@@ -250,16 +250,15 @@ def published_totals(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
 
 def lad_regions(data_dir: str | os.PathLike | None = None) -> dict[str, str]:
     """The CRA region of every English LAD of 2013 (``lookups/lad13_to_nuts.csv``)."""
-    path = sources.get_path("lad13_to_nuts", data_dir)
-    stat = path.stat()
-    return dict(_read_lad_regions(str(path), stat.st_size, stat.st_mtime_ns))
+    return dict(_read_lad_regions(paths.file_version(sources.get_path("lad13_to_nuts", data_dir))))
 
 
 @lru_cache(maxsize=4)
-def _read_lad_regions(path: str, size: int, mtime_ns: int) -> dict[str, str]:
-    """The lookup read once per file version (size and time in the key)."""
+def _read_lad_regions(version: tuple[str, int, int]) -> dict[str, str]:
+    """The lookup read once per file version (:func:`tuttotal.paths.file_version`)."""
     import pandas as pd
 
+    path = version[0]
     table = pd.read_csv(path, dtype=str, usecols=["LAD13CD", "NUTS115NM"])
     table = table[table["LAD13CD"].str.startswith("E")]
     unknown = sorted(set(table["NUTS115NM"]) - set(NUTS1_TO_REGION))

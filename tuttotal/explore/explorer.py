@@ -51,8 +51,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuttotal import paths, report
-from tuttotal.count import themes as theme_tables
-from tuttotal.count.apportion import apportion, load_transfer_rules
 from tuttotal.count.real import year_label
 from tuttotal.data import places
 from tuttotal.data.geography import find_ward
@@ -79,7 +77,6 @@ from tuttotal.figures.style import (
     class_colours,
 )
 from tuttotal.money import format_gbp, pence_to_decimal_string
-from tuttotal.report import driver_totals
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -240,21 +237,11 @@ def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
     run : PlaceReport
         From :func:`tuttotal.report.prepare`.
     year : str, optional
-        A year of ``run.years`` other than ``run.year``: its spend is
-        apportioned anew with the same wards, drivers and rules.
+        A year of ``run.years``: counted as ``run.year`` is
+        (:meth:`tuttotal.report.PlaceReport.ward_spend_of_year`).
     """
-    ward_spend = run.count.ward_spend
-    the_year = run.year
-    if year and year != run.year:
-        parameters = run.parameters
-        table = theme_tables.load_themes(parameters.get("themes_path") or None)
-        classified = theme_tables.classify(run.spend, table, driver_totals(run.drivers, run.wards))
-        classified = classified[classified["year"] == year]
-        rules = load_transfer_rules(parameters.get("transfers_path") or None)
-        count = apportion(
-            classified, run.wards, run.drivers, year=year, driver=parameters.get("driver") or None, transfer_rules=rules
-        )
-        ward_spend, the_year = count.ward_spend, year
+    the_year = year or run.year
+    ward_spend = run.ward_spend_of_year(the_year)
     themes = tuple(ward_spend.groupby("theme")["amount_pence"].sum().sort_values(ascending=False).index)
     agencies = tuple(ward_spend.groupby("agency_type")["amount_pence"].sum().sort_values(ascending=False).index)
     wards = run.wards
