@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuttotal import __version__, paths, settings
-from tuttotal.analysis.breakdown import theme_by_agency, ward_profiles, ward_theme
+from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme
 from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
 from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
 from tuttotal.count import themes, topdown
-from tuttotal.count.apportion import apportion, load_transfer_rules
+from tuttotal.count.apportion import MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import outturn_count
@@ -669,8 +669,8 @@ class PlaceReport:
         ``ward_theme.csv`` and ``reconciliation.csv`` is exact to the penny.
         """
 
-        table = self.ward_theme()
-        out = table[["ward_code", "ward_name", "lad_code", "theme"]].copy()
+        table = ward_theme(self.count.ward_spend, self.wards, self.population, by_basis=True)
+        out = table[["ward_code", "ward_name", "lad_code", "theme", "basis"]].copy()
         out["amount_gbp"] = table["amount_pence"].map(pence_to_decimal_string)
         if "per_head_gbp" in table:
             out["per_head"] = table["per_head_gbp"].round(2)
@@ -694,6 +694,7 @@ class PlaceReport:
             lines = self.topdown.lines.copy()
             for column in ("region_gbp", "place_gbp"):
                 lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
+            lines["basis"] = MODELLED
             tables["topdown"] = lines
         per_head = self.theme_per_head()
         if len(per_head):
@@ -706,6 +707,7 @@ class PlaceReport:
             for column in ("authority_gbp", "place_gbp"):
                 lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
             lines["share"] = lines["share"].round(8)
+            lines["basis"] = MEASURED
             tables["outturn"] = lines
             tables["cuts_by_service"] = self.cuts_by_service().round(2)
             tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
@@ -731,6 +733,7 @@ class PlaceReport:
             "published": self._published_summary(),
             "sources": self.source_list(),
             "totals": self.count.reconciliation.to_summary(),
+            "basis": self.basis_summary(),
             "wards": self.wards_count,
             "focus_wards": [
                 {"code": c, "name": n} for c, n in zip(self.focus.ward_code, self.focus.ward_name, strict=True)
@@ -744,6 +747,21 @@ class PlaceReport:
             "deprivation": self._deprivation_summary(),
             "drivers_source": self.drivers_note or "",
             "warnings": self.warnings + self.count.notes,
+        }
+
+    def basis_summary(self) -> dict:
+        """The count's money by basis: measured and modelled pounds (exact decimal strings) and the measured share.
+
+        ``measured`` is money the body that spent it reports in its own books
+        (councils' Revenue Outturn, a user's spend file); ``modelled`` is a
+        share of a region's money by a driver (the top-down count).
+        """
+        totals = basis_totals(self.count.ward_spend)
+        placed = sum(totals.values())
+        return {
+            "measured_gbp": pence_to_decimal_string(totals[MEASURED]),
+            "modelled_gbp": pence_to_decimal_string(totals[MODELLED]),
+            "measured_share": round(totals[MEASURED] / placed, 6) if placed else None,
         }
 
     # ------------------------------------------------------- the real count
@@ -1223,7 +1241,13 @@ def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
 
     count = topdown.topdown_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
     books = outturn_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
-    spend = pd.concat([count.spend.assign(source="top-down"), books.spend.assign(source="outturn")], ignore_index=True)
+    spend = pd.concat(
+        [
+            count.spend.assign(source="top-down", basis=MODELLED),
+            books.spend.assign(source="outturn", basis=MEASURED),
+        ],
+        ignore_index=True,
+    )
     files = {name: Path(path) for name, path in {**count.files, **books.files}.items()}
     return spend, "real", (count, books), files
 

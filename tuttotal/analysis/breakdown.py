@@ -35,14 +35,58 @@ def theme_by_agency(ward_spend: pd.DataFrame) -> pd.DataFrame:
     return table / 100
 
 
-def ward_theme(ward_spend: pd.DataFrame, wards: pd.DataFrame, population: pd.Series | None = None) -> pd.DataFrame:
-    """``ward_code, ward_name, lad_code, theme, amount_pence[, population, per_head_gbp]``, by ward then theme."""
-    spend = ward_spend.groupby(["ward_code", "theme"], as_index=False)["amount_pence"].sum()
+def ward_theme(
+    ward_spend: pd.DataFrame,
+    wards: pd.DataFrame,
+    population: pd.Series | None = None,
+    *,
+    by_basis: bool = False,
+) -> pd.DataFrame:
+    """``ward_code, ward_name, lad_code, theme[, basis], amount_pence[, population, per_head_gbp]``.
+
+    One row per ward and theme, or per ward, theme and basis (``measured``,
+    ``modelled``) with ``by_basis``: the rows of a ward and theme then add
+    up to its row without it.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spend = pd.DataFrame({"ward_code": ["W1", "W1"], "theme": ["health", "health"],
+    ...                       "basis": ["measured", "modelled"], "amount_pence": [100, 300]})
+    >>> wards = pd.DataFrame({"ward_code": ["W1"], "ward_name": ["One"], "lad_code": ["L"]})
+    >>> ward_theme(spend, wards, by_basis=True)[["basis", "amount_pence"]].values.tolist()
+    [['measured', 100], ['modelled', 300]]
+    >>> int(ward_theme(spend, wards).amount_pence.sum())
+    400
+    """
+    keys = ["ward_code", "theme", "basis"] if by_basis else ["ward_code", "theme"]
+    if by_basis and "basis" not in ward_spend.columns:
+        ward_spend = ward_spend.assign(basis="measured")
+    spend = ward_spend.groupby(keys, as_index=False)["amount_pence"].sum()
     table = wards[["ward_code", "ward_name", "lad_code"]].merge(spend, on="ward_code", how="inner")
     if population is not None:
         table["population"] = table["ward_code"].map(population)
         table["per_head_gbp"] = (table["amount_pence"] / 100 / table["population"]).where(table["population"] > 0)
-    return table.sort_values(["ward_code", "theme"], ignore_index=True)
+    return table.sort_values(keys, ignore_index=True)
+
+
+def basis_totals(ward_spend: pd.DataFrame) -> dict[str, int]:
+    """Pence of the count by basis: ``{"measured": …, "modelled": …}`` (both keys always there).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> basis_totals(pd.DataFrame({"basis": ["modelled", "measured", "modelled"], "amount_pence": [1, 2, 3]}))
+    {'measured': 2, 'modelled': 4}
+    """
+    sums = ward_spend.groupby("basis")["amount_pence"].sum() if "basis" in ward_spend else None
+    totals = {"measured": 0, "modelled": 0}
+    if sums is None:
+        totals["measured"] = int(ward_spend["amount_pence"].sum())
+        return totals
+    for basis, pence in sums.items():
+        totals[str(basis)] = int(pence)
+    return totals
 
 
 def ward_profiles(ward_spend: pd.DataFrame, wards: pd.DataFrame, population: pd.Series | None = None) -> pd.DataFrame:

@@ -40,6 +40,10 @@ YEAR_OUTSIDE = "year outside the run"
 NO_DRIVER_VALUE = "ward without a driver value"
 EXCLUDED = "not a place's spending (excluded in the themes table)"
 PLACE = "*"
+MEASURED = "measured"
+MODELLED = "modelled"
+#: What a pound of a count is: reported by the body that spent it, or a share of a region's money by a driver.
+BASES = (MEASURED, MODELLED)
 
 
 @dataclass
@@ -100,8 +104,9 @@ class Count:
     Attributes
     ----------
     ward_spend : pandas.DataFrame
-        ``ward_code, agency, agency_type, function, theme, method, amount_pence``
-        (``method`` is ``bottom-up`` or ``top-down``).
+        ``ward_code, agency, agency_type, function, theme, basis, method, amount_pence``
+        (``method`` is ``bottom-up`` or ``top-down``; ``basis`` is ``measured``, money a body
+        reports for itself, or ``modelled``, a share of a region's money by a driver).
     reconciliation : Reconciliation
     drivers_used : dict
         Driver asked for → driver used (differs where a fallback was taken).
@@ -290,7 +295,16 @@ def apportion(
             }
         )
 
-    keys = ["agency", "agency_type", "function", "theme"]
+    keys = ["agency", "agency_type", "function", "theme", "basis"]
+    if "basis" not in work.columns:  # a spend table of a body's own books: measured
+        work = work.assign(basis=MEASURED)
+    bad_basis = sorted(set(work["basis"].astype(str)) - set(BASES))
+    if bad_basis:
+        raise InputError(
+            f"the spend table's basis column holds {bad_basis[:5]}",
+            column="basis",
+            fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
+        )
     bottom_up = work[is_ward][["area_code", *keys, "amount_pence"]].rename(columns={"area_code": "ward_code"})
     if len(bottom_up):  # a top-down count has none: no grouping of nothing
         bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
@@ -318,7 +332,7 @@ def apportion(
     no_value: dict[str, int] = {}
     no_value_wards: set[str] = set()
     weights_of: dict[tuple[str, str], np.ndarray] = {}  # the same area and driver recur across functions
-    for (area, agency, agency_type, function, theme, driver_name), amount in groups.items():
+    for (area, agency, agency_type, function, theme, basis, driver_name), amount in groups.items():
         targets = everywhere if area == PLACE else wards_of_lad[area]
         if (area, driver_name) not in weights_of:
             weights_of[(area, driver_name)] = _weights_for(driver_name, targets, driver_values, used)
@@ -332,7 +346,7 @@ def apportion(
             zero_codes[area] = zero_codes.get(area, 0) + int(amount)
             continue
         piece_wards.append(targets)
-        piece_keys.append((agency, agency_type, function, theme, len(targets)))
+        piece_keys.append((agency, agency_type, function, theme, basis, len(targets)))
         piece_amounts.append(largest_remainder(int(amount), weights))
     if no_value:
         listed = sorted(no_value_wards)

@@ -90,6 +90,12 @@ _LAD_CODE = {"type": "string", "description": "ONS (GSS) code of the ward's loca
 _LAD_NAME = {"type": "string", "description": "Name of the ward's local authority district (LAD)"}
 _THEME = {"type": "string", "description": "Theme of spending the lines were classified into (e.g. health, education)"}
 _YEAR = {"type": "string", "description": "Financial year, e.g. 2008-09"}
+_BASIS = {
+    "type": "string",
+    "description": "measured: money the body that spent it reports in its own books (councils' Revenue Outturn, "
+    "a user's spend file); modelled: a share of a region's money (HM Treasury's regional analysis) by a driver",
+    "constraints": {"enum": ["measured", "modelled"]},
+}
 _POPULATION = {
     "type": "number",
     "description": "People living in the ward (the population driver; mid-2015, excluding prisoners, for real "
@@ -114,6 +120,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "ward_name": _WARD_NAME,
             "lad_code": _LAD_CODE,
             "theme": _THEME,
+            "basis": _BASIS,
             "amount_gbp": {
                 "type": "number",
                 "description": "Spending placed in the ward on the theme, in pounds (cash), exact to the penny",
@@ -379,6 +386,7 @@ TABLES: dict[str, dict[str, Any]] = {
             },
             "source": {"type": "string", "description": "Table of the regional analysis the line comes from"},
             "reason": {"type": "string", "description": "Why the line has its theme and driver, or is excluded"},
+            "basis": _BASIS,
         },
     },
     "outturn.csv": {
@@ -388,6 +396,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "fields": {
             "year": _YEAR,
             "authority": {"type": "string", "description": "Name of the local authority"},
+            "basis": _BASIS,
             "e_code": {"type": "string", "description": "DCLG E-code of the authority (a code, not a number)"},
             "service": {"type": "string", "description": "Service line of the revenue outturn"},
             "authority_gbp": {
