@@ -187,9 +187,41 @@ class PlaceReport:
     def figure_notes(self) -> list[str]:
         """Footer lines of every figure."""
         notes = [self.provenance_note]
+        if self.basis_note:
+            notes.append(self.basis_note)
         if self.drivers_note:
             notes.append(self.drivers_note)
         return [*notes, *self.count.notes]
+
+    @property
+    def basis_note(self) -> str | None:
+        """One sentence on how much of a real count is measured and how much modelled (None for a spend file).
+
+        A spend file's money is all measured (the body's own books); a real
+        count mixes councils' own books (measured) with shares of the
+        region's money by driver (modelled), which follow the drivers by
+        construction.
+        """
+        if self.spend_kind != "real":
+            return None
+        totals = basis_totals(self.count.ward_spend)
+        placed = sum(totals.values())
+        if not placed:
+            return None
+        measured, modelled = totals[MEASURED], totals[MODELLED]
+        return (
+            f"Measured (authorities' own books): {format_gbp(measured, 3)} ({measured / placed:.0%}); "
+            f"modelled (the region's money shared by population and need, hatched): {format_gbp(modelled, 3)} "
+            f"({modelled / placed:.0%})."
+        )
+
+    def modelled_by_theme(self) -> pd.Series:
+        """Pounds of modelled money by theme (0 where a theme is all measured)."""
+        spend = self.count.ward_spend
+        if "basis" not in spend:
+            return spend.groupby("theme")["amount_pence"].sum() * 0.0
+        part = spend[spend["basis"] == MODELLED].groupby("theme")["amount_pence"].sum() / 100
+        return part.reindex(spend["theme"].unique()).fillna(0.0)
 
     @property
     def attribution(self) -> str:
@@ -626,6 +658,7 @@ class PlaceReport:
                 measure=f"£ total, {self.year}",
                 notes=self.figure_notes,
                 stamp=self.stamp,
+                modelled=self.modelled_by_theme() if self.spend_kind == "real" else None,
             ),
         )
 

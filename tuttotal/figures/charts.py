@@ -225,6 +225,7 @@ def theme_bars(
     stamp: str | None = None,
     figsize: tuple[float, float] = (9, 5.5),
     item: str = "theme",
+    modelled: pd.Series | None = None,
 ) -> Figure:
     """Horizontal bars of £ by theme, largest at the top, each with its amount and share.
 
@@ -248,6 +249,11 @@ def theme_bars(
         Figure size in inches; the height grows for many themes.
     item : str
         What a bar is, for the subtitle (``"theme"``, ``"service"``…).
+    modelled : pandas.Series, optional
+        The modelled part of each theme's amount (pounds; a share of a
+        region's money by a driver): drawn hatched at the end of its bar,
+        with a legend telling measured from modelled. Without it (or with
+        no modelled money) the bars are plain.
 
     Returns
     -------
@@ -318,6 +324,8 @@ def theme_bars(
     y = np.arange(n)[::-1]
     colours = [NEGATIVE_COLOUR if v < 0 else BAR_COLOUR for v in values]
     ax.barh(y, values.to_numpy(), height=0.68, color=colours, zorder=2)
+    if modelled is not None:
+        _hatch_modelled(ax, values, y, modelled)
     ax.set_yticks(y, names, fontsize=_TICK_PT, linespacing=1.1)
     ax.tick_params(axis="y", length=0, pad=6)
     _money_axis(ax, "x")
@@ -357,6 +365,26 @@ def theme_bars(
     _draw_header(fig, title_lines, subtitle, stamp)
     _draw_notes(fig, note_lines, footer_h)
     return fig
+
+
+def _hatch_modelled(ax, values: pd.Series, y: np.ndarray, modelled: pd.Series) -> None:
+    """Hatch the modelled part at the end of each positive bar and add a measured/modelled legend."""
+    from matplotlib.patches import Patch
+
+    part = modelled.reindex(values.index).fillna(0.0).clip(lower=0.0).to_numpy(dtype=float)
+    ends = values.to_numpy(dtype=float)
+    part = np.minimum(part, np.maximum(ends, 0.0))
+    if not (part > 0).any():
+        return
+    ax.barh(y, part, left=ends - part, height=0.68, color="none", edgecolor="white", hatch="////",
+            linewidth=0, zorder=2.5)
+    handles = [
+        Patch(facecolor=BAR_COLOUR, label="measured: the body's own books"),
+        Patch(facecolor=BAR_COLOUR, edgecolor="white", hatch="////", label="modelled: region's money by driver"),
+    ]
+    if (part >= np.maximum(ends, 0.0)).all():
+        handles = handles[1:]
+    ax.legend(handles=handles, loc="lower right", fontsize=_LABEL_PT, frameon=False)
 
 
 # --------------------------------------------------------------------------- comparisons
