@@ -358,9 +358,15 @@ class PlaceReport:
             stamp=self.stamp,
         )
 
-    def ward_totals(self) -> gpd.GeoDataFrame:
-        """Wards with ``amount_pence``, ``amount_gbp`` and (with population) ``per_head_gbp``."""
-        totals = self.count.ward_spend.groupby("ward_code")["amount_pence"].sum()
+    def ward_totals(self, basis: str | None = None) -> gpd.GeoDataFrame:
+        """Wards with ``amount_pence``, ``amount_gbp`` and (with population) ``per_head_gbp``.
+
+        ``basis`` (``measured`` or ``modelled``) keeps that money only; ``None`` all of it.
+        """
+        spend = self.count.ward_spend
+        if basis is not None:
+            spend = spend[spend["basis"] == basis]
+        totals = spend.groupby("ward_code")["amount_pence"].sum()
         wards = self.wards.copy()
         wards["amount_pence"] = wards["ward_code"].map(totals).fillna(0).astype("int64")
         wards["amount_gbp"] = wards["amount_pence"] / 100
@@ -472,8 +478,38 @@ class PlaceReport:
         cut_offs = None
         if self.driver_table is not None:
             cut_offs = england_imd_deciles(lsoa_table(self.parameters.get("data_dir") or None))
-        totals = self.ward_totals()[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
+        basis = MEASURED if self.need_basis == MEASURED else None
+        totals = self.ward_totals(basis)[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
         return ward_need(totals, self.ward_drivers_wide(), cut_offs)
+
+    @property
+    def need_basis(self) -> str:
+        """The money the need figures are computed on: ``measured`` where a real count has any, else ``all``.
+
+        A real count's modelled money is the region's shared out by population
+        and need drivers, so how it follows need is so by construction; the
+        measured money (authorities' own books) differs between authorities
+        for reasons of their own. A spend file's money is all measured.
+        """
+        if self.spend_kind == "real" and basis_totals(self.count.ward_spend)[MEASURED] > 0:
+            return MEASURED
+        return "all"
+
+    @property
+    def by_construction_note(self) -> str | None:
+        """The caveat of need figures on money placed by drivers, or None where none is."""
+        if self.spend_kind != "real":
+            return None
+        if self.need_basis == MEASURED:
+            return (
+                "Measured money only (authorities' own books). Within an authority's area it is placed in wards "
+                "by population and need drivers, so how it follows need there is so by construction; between "
+                "authorities it is as they spent it."
+            )
+        return (
+            "All of this money is modelled: the region's spending shared out by population and need drivers, so "
+            "how it follows need follows the drivers by construction, not from any body's books."
+        )
 
     def most_deprived_spend(self) -> pd.DataFrame:
         """Share of spend and people in the most income-deprived 10% and 20% of wards."""
@@ -496,6 +532,8 @@ class PlaceReport:
             )
         elif self.drivers_note:
             notes.append(self.drivers_note)
+        if self.by_construction_note:
+            notes.append(self.by_construction_note)
         return notes
 
     @property
@@ -625,6 +663,8 @@ class PlaceReport:
                 f"spending and {row.population_share:.1%} of the people."
             )
         lines.append(f"Gini of spend per head across wards: {self.gini():.3f}.")
+        if self.by_construction_note:
+            lines.append(self.by_construction_note)
         return "\n".join(lines)
 
     # -------------------------------------------------------------- figures

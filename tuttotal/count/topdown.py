@@ -401,7 +401,7 @@ def lad_per_head(
     --------
     >>> per_head = lad_per_head("2008-09", data_dir="../shared/data")  # doctest: +SKIP
     >>> len(per_head), round(per_head["E07000114"])  # doctest: +SKIP
-    (326, 9350)
+    (326, 7476)
     """
     check_year(year)
     theme_table = theme_table if theme_table is not None else themes.load_themes()
