@@ -40,6 +40,7 @@ from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_prof
 from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
 from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
+from tuttotal.analysis.sensitivity import lad_sensitivity, population_only, ward_sensitivity
 from tuttotal.count import themes, topdown
 from tuttotal.count.apportion import MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
@@ -785,6 +786,9 @@ class PlaceReport:
             tables["cuts_by_service"] = self.cuts_by_service().round(2)
             tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
             tables["councils_beside_topdown"] = self.councils_beside_topdown().round(2)
+        sensitivity = self.sensitivity()
+        if len(sensitivity):
+            tables["sensitivity"] = sensitivity.round(2)
 
         paths = {}
         for name, frame in tables.items():
@@ -1096,6 +1100,68 @@ class PlaceReport:
             ).ward_spend
         return self._year_counts[year]
 
+    # ------------------------------------------------ how much the driver decides
+    def sensitivity(self) -> pd.DataFrame:
+        """Each ward's and LAD's modelled money by the need drivers beside population alone (``sensitivity.csv``).
+
+        The same regional lines shared to the place, and in it to the wards, by
+        population only; measured money is the same in both and kept apart
+        (:mod:`tuttotal.analysis.sensitivity`). Empty for a spend file or a
+        count without people.
+        """
+        return self._computed_once("sensitivity", self._sensitivity)
+
+    def _sensitivity(self) -> pd.DataFrame:
+        import pandas as pd
+
+        if self.spend_kind != "real" or self.population is None:
+            return pd.DataFrame()
+        flat = population_only(themes.load_themes(self.parameters.get("themes_path") or None))
+        spend, _, _ = real_spend(self.place.lad_codes, self.parameters.get("data_dir", ""), flat, measured=False)
+        spend = spend[(spend["year"] == self.year) & (spend["basis"] == MODELLED)]
+        if spend.empty:
+            return pd.DataFrame()
+        classified = themes.classify(spend, flat, driver_totals(self.drivers, self.wards))
+        flat_count = apportion(
+            classified,
+            self.wards,
+            self.drivers,
+            year=self.year,
+            driver="population",
+            transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
+        )
+        wards = ward_sensitivity(self.count.ward_spend, flat_count.ward_spend, self.wards, self.population)
+        lads = lad_sensitivity(wards)
+        names = dict(zip(self.wards["lad_code"], self.wards["lad_name"], strict=False))
+        wards = wards.rename(columns={"ward_code": "code", "ward_name": "name"}).assign(area_type="ward")
+        lads = lads.assign(code=lads["lad_code"], name=lads["lad_code"].map(names), area_type="lad")
+        table = pd.concat([lads, wards], ignore_index=True)
+        first = ["area_type", "code", "name", "lad_code"]
+        return table[first + [c for c in table.columns if c not in first]]
+
+    def sensitivity_text(self) -> str:
+        """How much the driver decides, for the focus wards and the place, in a few lines ("" without it)."""
+        table = self.sensitivity()
+        if table.empty or "need_per_head_gbp" not in table:
+            return ""
+        wards = table[table["area_type"] == "ward"].set_index("code")
+        lines = []
+        for code, name in zip(self.focus["ward_code"], self.focus["ward_name"], strict=True):
+            row = wards.loc[code]
+            low, high = sorted((row["need_per_head_gbp"], row["population_per_head_gbp"]))
+            lines.append(
+                f"{name}: £{row['need_per_head_gbp']:,.0f} a head with the need drivers, "
+                f"£{row['population_per_head_gbp']:,.0f} with population alone (between £{low:,.0f} and "
+                f"£{high:,.0f}, {self.year})."
+            )
+        spread = (wards["need_per_head_gbp"] - wards["population_per_head_gbp"]).abs()
+        lines.append(
+            f"Across the {len(wards)} wards the driver moves spending per head by £{spread.median():,.0f} at the "
+            f"median and up to £{spread.max():,.0f}: that much of each ward's figure is the choice of driver, "
+            "not anything measured."
+        )
+        return "\n".join(lines)
+
     def cuts_by_service(self) -> pd.DataFrame:
         """Councils' outturn in the place by service, first and last year (2010-11, 2014-15), the change, cash.
 
@@ -1310,19 +1376,34 @@ def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
     if place.is_synthetic:
         path = paths.project_file(place.sample["spend"])
         return read_spend(path), "synthetic", None, {"spend": path}
-    import pandas as pd
-
-    count = topdown.topdown_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
-    books = outturn_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
-    spend = pd.concat(
-        [
-            count.spend.assign(source="top-down", basis=MODELLED),
-            books.spend.assign(source="outturn", basis=MEASURED),
-        ],
-        ignore_index=True,
-    )
+    spend, count, books = real_spend(place.lad_codes, data_dir, theme_table)
     files = {name: Path(path) for name, path in {**count.files, **books.files}.items()}
     return spend, "real", (count, books), files
+
+
+def real_spend(
+    lad_codes: list[str] | tuple[str, ...],
+    data_dir: str,
+    theme_table,
+    *,
+    measured: bool = True,
+):
+    """The real count of an area in the spend schema: the top-down count (modelled) and councils' books (measured).
+
+    Returns ``(spend, topdown, outturn)``: the spend table of every year, with
+    ``source`` (``top-down``, ``outturn``) and ``basis`` (``modelled``,
+    ``measured``), and the two counts it was made from (``outturn`` None
+    without ``measured``).
+    """
+    import pandas as pd
+
+    count = topdown.topdown_count(lad_codes, data_dir=data_dir or None, theme_table=theme_table)
+    parts = [count.spend.assign(source="top-down", basis=MODELLED)]
+    books = None
+    if measured:
+        books = outturn_count(lad_codes, data_dir=data_dir or None, theme_table=theme_table)
+        parts.append(books.spend.assign(source="outturn", basis=MEASURED))
+    return pd.concat(parts, ignore_index=True), count, books
 
 
 def driver_totals(drivers, wards) -> dict[str, float]:

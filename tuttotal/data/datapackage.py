@@ -389,6 +389,50 @@ TABLES: dict[str, dict[str, Any]] = {
             "basis": _BASIS,
         },
     },
+    "sensitivity.csv": {
+        "title": "How much the driver decides",
+        "description": "Each LAD's and ward's modelled money (the region's, shared by driver) by the need drivers "
+        "beside the same money shared by population alone; measured money (authorities' own books) is the same "
+        "in both. Per head: measured plus each modelled figure, over the area's people.",
+        "fields": {
+            "area_type": {"type": "string", "description": "lad or ward"},
+            "code": {"type": "string", "description": "ONS code of the LAD or ward (a code, not a number)"},
+            "name": _AREA,
+            "lad_code": _LAD_CODE,
+            "measured_gbp": {
+                "type": "number",
+                "description": "Measured money placed in the area, in pounds (cash)",
+                "unit": _GBP,
+            },
+            "modelled_need_gbp": {
+                "type": "number",
+                "description": "Modelled money placed in the area by the need drivers (children, people 60+, "
+                "income- and employment-deprived people, population), in pounds (cash)",
+                "unit": _GBP,
+            },
+            "modelled_population_gbp": {
+                "type": "number",
+                "description": "The same modelled money placed by population alone, in pounds (cash)",
+                "unit": _GBP,
+            },
+            "difference_gbp": {
+                "type": "number",
+                "description": "modelled_need_gbp minus modelled_population_gbp, in pounds (cash)",
+                "unit": _GBP,
+            },
+            "population": _POPULATION,
+            "need_per_head_gbp": {
+                "type": "number",
+                "description": "measured_gbp plus modelled_need_gbp, over the population",
+                "unit": _GBP_PER_HEAD,
+            },
+            "population_per_head_gbp": {
+                "type": "number",
+                "description": "measured_gbp plus modelled_population_gbp, over the population",
+                "unit": _GBP_PER_HEAD,
+            },
+        },
+    },
     "outturn.csv": {
         "title": "Councils' revenue outturn shared to the place",
         "description": "Each council's net current expenditure by service (DCLG Revenue Outturn Summary), with "
