@@ -52,7 +52,7 @@ from tuttotal.data import datasets, geography, place_wards, places, sources, war
 from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
-from tuttotal.data.outturn import YEARS, service_table
+from tuttotal.data.outturn import YEARS, function_transfers, service_table
 from tuttotal.data.safe_csv import write_csv
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
@@ -212,7 +212,7 @@ class PlaceReport:
         measured, modelled = totals[MEASURED], totals[MODELLED]
         return (
             f"Measured (authorities' own books): {format_gbp(measured, 3)} ({measured / placed:.0%}); "
-            f"modelled (the region's money shared by population and need, hatched): {format_gbp(modelled, 3)} "
+            f"modelled (the region's money shared by population and need): {format_gbp(modelled, 3)} "
             f"({modelled / placed:.0%})."
         )
 
@@ -355,9 +355,16 @@ class PlaceReport:
             + (", cash (not adjusted for inflation)" if self.spend_kind == "real" else ""),
             measure=("£ per head" if self.population is not None else "£ total")
             + (", cash (nominal)" if self.spend_kind == "real" else ""),
-            notes=self.figure_notes,
+            notes=[*self.figure_notes, *self.transfer_notes(self.comparable_years)],
             stamp=self.stamp,
         )
+
+    def transfer_notes(self, years: list[str]) -> list[str]:
+        """Lines naming the transfers of function between the first and last of ``years`` (councils' books only)."""
+        if self.spend_kind != "real" or len(years) < 2 or self.outturn is None or years[0] not in YEARS:
+            return []
+        found = function_transfers(years[0], years[-1])
+        return [f"Transfer of function, not a cut: {group}: {what}" for group, what in found.items()]
 
     def ward_totals(self, basis: str | None = None) -> gpd.GeoDataFrame:
         """Wards with ``amount_pence``, ``amount_gbp`` and (with population) ``per_head_gbp``.
@@ -1189,7 +1196,13 @@ class PlaceReport:
         people = float(self.population.sum()) if self.population is not None else float("nan")
         for column in ("first", "last", "change"):
             table[f"{column}_per_head_gbp"] = table[f"{column}_gbp"] / people
+        transfers = function_transfers(first, last)
+        table["transfer_of_function"] = table["service"].map(transfers).fillna("")
+        flagged = table["transfer_of_function"] != ""
+        table["change_without_transfers_gbp"] = table["change_gbp"].where(~flagged, 0.0)
         table.attrs["years"] = (first, last)
+        table.attrs["change_gbp"] = float(table["change_gbp"].sum())
+        table.attrs["change_without_transfers_gbp"] = float(table["change_without_transfers_gbp"].sum())
         return table.sort_values("change_gbp", ignore_index=True)
 
     def cuts_by_ward(self) -> pd.DataFrame:
@@ -1202,20 +1215,34 @@ class PlaceReport:
         if self.outturn is None:
             return pd.DataFrame()
         first, last = YEARS[0], YEARS[-1]
+        moved = self._transferred_functions(first, last)
         table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
         for name, year in (("first", first), ("last", last)):
-            pence = self.ward_spend_of_year(year).groupby("ward_code")["amount_pence"].sum()
+            spend = self.ward_spend_of_year(year)
+            pence = spend.groupby("ward_code")["amount_pence"].sum()
             table[f"{name}_gbp"] = table["ward_code"].map(pence).fillna(0).to_numpy() / 100
+            kept = spend[~spend["function"].isin(moved)].groupby("ward_code")["amount_pence"].sum()
+            table[f"{name}_without_transfers_gbp"] = table["ward_code"].map(kept).fillna(0).to_numpy() / 100
         table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
         table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
+        table["change_without_transfers_gbp"] = (
+            table["last_without_transfers_gbp"] - table["first_without_transfers_gbp"]
+        )
+        table = table.drop(columns=["first_without_transfers_gbp", "last_without_transfers_gbp"])
         if self.population is not None:
             people = self.population.reindex(table["ward_code"]).to_numpy()
             table["population"] = people
-            table["change_per_head_gbp"] = (
-                table["change_gbp"] / pd.Series(people).where(pd.Series(people) > 0).to_numpy()
-            )
+            people = pd.Series(people).where(pd.Series(people) > 0).to_numpy()
+            table["change_per_head_gbp"] = table["change_gbp"] / people
+            table["change_without_transfers_per_head_gbp"] = table["change_without_transfers_gbp"] / people
         table.attrs["years"] = (first, last)
         return table.sort_values("ward_code", ignore_index=True)
+
+    def _transferred_functions(self, first: str, last: str) -> set[str]:
+        """The COFOG codes of the councils' service lines that moved between ``first`` and ``last``."""
+        groups = set(function_transfers(first, last))
+        services = service_table()
+        return set(services.loc[services["group"].isin(groups), "cofog"])
 
     def cuts_map(self) -> Figure | None:
         """Ward map of the change in councils' outturn per head, 2010-11 to 2014-15 (drawn once), or None."""
@@ -1226,17 +1253,23 @@ class PlaceReport:
         if not len(table) or "change_per_head_gbp" not in table:
             return None
         first, last = table.attrs["years"]
-        wards = self.wards.merge(table[["ward_code", "change_per_head_gbp"]], on="ward_code")
+        column = "change_without_transfers_per_head_gbp"
+        wards = self.wards.merge(table[["ward_code", column]], on="ward_code")
+        moved = function_transfers(first, last)
         return ward_map(
             wards,
-            "change_per_head_gbp",
+            column,
             title=f"{self.place.name}: change in councils' spending per head by ward, {first} to {last}",
-            measure=f"£ per head, {last} less {first} (cash)",
+            measure=f"£ per head, {last} less {first} (cash"
+            + (", transfers of function left out)" if moved else ")"),
             focus=list(self.focus["ward_code"]),
             notes=[
                 f"Councils' own books: net current expenditure (DCLG Revenue Outturn) of every authority serving "
                 f"{self.place.name}, {first} and {last}, cash; each authority's part by mid-2015 population and IMD "
                 "2010 need, the same in both years, so the change is the authorities' own.",
+                "A county's (and a police or fire authority's) change is shared among its wards by fixed ward "
+                "shares: within a county the map shows each district's own change plus the county's spread by need.",
+                *[f"Left out, a transfer of function, not a cut: {group}: {what}" for group, what in moved.items()],
                 *([self.drivers_note] if self.drivers_note else []),
             ],
             attribution=self.attribution,
@@ -1253,6 +1286,8 @@ class PlaceReport:
         if not len(table):
             return None
         first, last = table.attrs["years"]
+        flagged = table[table["transfer_of_function"] != ""]
+        with_all, without = table.attrs["change_gbp"], table.attrs["change_without_transfers_gbp"]
         return theme_bars(
             table.set_index("service")["change_gbp"],
             title=f"{self.place.name}: change in councils' spending by service, {first} to {last}",
@@ -1260,10 +1295,14 @@ class PlaceReport:
             notes=[
                 "Councils' own books (DCLG Revenue Outturn, net current expenditure) of every authority serving "
                 f"{self.place.name}: their part by mid-2015 population and IMD 2010 need.",
-                "Public health moved to councils in 2013-14; council tax benefit ended in 2013-14.",
+                f"All services: {format_gbp(with_all * 100, 3)}; without the transfers of function (grey): "
+                f"{format_gbp(without * 100, 3)}.",
+                *[f"Transfer of function, not a cut: {row.service}: {row.transfer_of_function}" for row in
+                  flagged.itertuples()],
             ],
             stamp=self.stamp,
             item="service",
+            muted=dict(zip(flagged["service"], ["transfer of function, not a cut"] * len(flagged), strict=True)),
         )
 
     def councils_beside_topdown(self) -> pd.DataFrame:

@@ -54,6 +54,36 @@ REQUIRED = {
 }
 
 
+def function_transfers(first: str, last: str) -> dict[str, str]:
+    """Service groups whose change between two years is a transfer of function, not a cut: group → what and when.
+
+    From ``data/function_transfers.csv`` (reviewed, with sources): schools
+    leaving council books as academies (from 2010-11), council tax benefit
+    replaced by council tax support (2013-14), public health moving from the
+    NHS to councils (2013-14). A transfer made once counts between ``first``
+    and ``last`` when it took effect after ``first`` and by ``last``; an
+    ongoing one (academy conversions, year after year) whenever it had begun
+    by ``last``.
+
+    Examples
+    --------
+    >>> sorted(function_transfers("2010-11", "2014-15"))
+    ['council tax benefit', 'education', 'public health']
+    >>> sorted(function_transfers("2010-11", "2012-13"))
+    ['education']
+    >>> function_transfers("2013-14", "2014-15")  # doctest: +ELLIPSIS
+    {'education': 'schools leaving council books as academies: ... (from 2010-11)'}
+    """
+    import pandas as pd
+
+    table = pd.read_csv(paths.data_dir() / "function_transfers.csv", dtype=str, keep_default_na=False)
+    found = {}
+    for row in table.itertuples():
+        if (first < row.year <= last) or (row.kind == "ongoing" and row.year <= last):
+            found[row.group] = f"{row.what} (from {row.year})"
+    return found
+
+
 @lru_cache(maxsize=1)
 def service_table() -> pd.DataFrame:
     """``data/outturn_services.csv``: each RS line read, its COFOG group, driver, share and reason."""

@@ -57,6 +57,8 @@ if TYPE_CHECKING:
 __all__ = ["comparison_bars", "share_label", "theme_bars", "trend_lines"]
 
 BAR_COLOUR = HOUSE_BLUE
+#: Bars that are not what the chart measures (a transfer of function among cuts).
+MUTED_COLOUR = "#b3b3b3"
 _TITLE_PT = TITLE_PT
 _LABEL_PT = LABEL_PT
 _TICK_PT = TICK_PT
@@ -226,6 +228,7 @@ def theme_bars(
     figsize: tuple[float, float] = (9, 5.5),
     item: str = "theme",
     modelled: pd.Series | None = None,
+    muted: dict[str, str] | None = None,
 ) -> Figure:
     """Horizontal bars of £ by theme, largest at the top, each with its amount and share.
 
@@ -254,6 +257,9 @@ def theme_bars(
         region's money by a driver): drawn hatched at the end of its bar,
         with a legend telling measured from modelled. Without it (or with
         no modelled money) the bars are plain.
+    muted : dict, optional
+        Bars to draw in grey, by name, with what they are for the legend
+        (e.g. ``{"public health": "transfer of function, not a cut"}``).
 
     Returns
     -------
@@ -322,10 +328,20 @@ def theme_bars(
 
     # ---- bars, largest at the top
     y = np.arange(n)[::-1]
-    colours = [NEGATIVE_COLOUR if v < 0 else BAR_COLOUR for v in values]
+    muted = {str(k): v for k, v in (muted or {}).items() if str(k) in values.index}
+    colours = [
+        MUTED_COLOUR if name in muted else NEGATIVE_COLOUR if v < 0 else BAR_COLOUR
+        for name, v in values.items()
+    ]
     ax.barh(y, values.to_numpy(), height=0.68, color=colours, zorder=2)
     if modelled is not None:
         _hatch_modelled(ax, values, y, modelled)
+    if muted:
+        from matplotlib.patches import Patch
+
+        kinds = sorted(set(muted.values()))
+        ax.legend(handles=[Patch(facecolor=MUTED_COLOUR, label=k) for k in kinds], loc="best",
+                  fontsize=_LABEL_PT, frameon=False)
     ax.set_yticks(y, names, fontsize=_TICK_PT, linespacing=1.1)
     ax.tick_params(axis="y", length=0, pad=6)
     _money_axis(ax, "x")
