@@ -402,6 +402,70 @@ class PlaceReport:
         lads = ", ".join(f"{lad.name} ({lad.code})" for lad in self.place.lads)
         return Markdown(f"## {self.place.name}, {self.year}\n\n**{self.provenance_note}**\n\nDistricts: {lads}.")
 
+    def headline_table(self) -> pd.DataFrame:
+        """The place's headline figures, one per row (``figure``, ``value``, ``note``): what the report opens with.
+
+        The money counted and placed in wards, its measured and modelled parts
+        and the measured share, what was not placed, the people and the
+        spending per head, and (for a real top-down year) where the place's
+        spending per head ranks among England's 326 districts of 2013.
+        """
+        import pandas as pd
+
+        r = self.count.reconciliation
+        totals = basis_totals(self.count.ward_spend)
+        placed = r.placed_pence
+        rows = [
+            ("Public money counted", format_gbp(r.input_pence, 3), self.provenance_note),
+            ("Placed in wards", format_gbp(placed, 3), f"{self.wards_count} wards, {len(self.place.lads)} district(s)"),
+        ]
+        if placed:
+            rows += [
+                (
+                    "Measured",
+                    f"{format_gbp(totals[MEASURED], 3)} ({totals[MEASURED] / placed:.0%})",
+                    "reported by the bodies that spent it (councils' Revenue Outturn, or the spend file)",
+                ),
+                (
+                    "Modelled",
+                    f"{format_gbp(totals[MODELLED], 3)} ({totals[MODELLED] / placed:.0%})",
+                    "the region's money (HM Treasury's regional analysis) shared by population and need",
+                ),
+            ]
+        if r.transfers_pence:
+            rows.append(("Transfers removed", format_gbp(r.transfers_pence, 3), "between agencies: double counting"))
+        for item in r.unplaced:
+            codes = ", ".join(item["codes"])
+            rows.append((f"Not placed: {item['reason']}", format_gbp(item["amount_pence"], 3), codes))
+        pop = self.population
+        if pop is not None and pop.sum() > 0:
+            people = float(pop.sum())
+            rows.append(("People", f"{people:,.0f}", self.drivers_note or ""))
+            per_head = placed / 100 / people
+            rows.append(("Per head", f"£{per_head:,.0f}", f"placed money over the people, {self.year}"))
+            rank = self.england_rank(per_head)
+            if rank:
+                rows.append(("Rank in England (per head)", rank[0], rank[1]))
+        return pd.DataFrame(rows, columns=["figure", "value", "note"])
+
+    def england_rank(self, per_head: float) -> tuple[str, str] | None:
+        """Where ``per_head`` ranks among England's 326 districts by the same count, or None without a national table.
+
+        Made from the top-down count of every district (modelled: it ranks how
+        the drivers share the regions' money), for a top-down year only.
+        """
+        if self.spend_kind != "real" or self.source != "top-down":
+            return None
+        national = topdown.lad_per_head(self.year, data_dir=self.parameters.get("data_dir") or None)
+        higher = int((national > per_head).sum()) + 1
+        lads = list(self.place.lad_codes)
+        what = "the district" if len(lads) == 1 else "the place, as if one district,"
+        return (
+            f"{higher} of {len(national)}",
+            f"{what} among England's districts of 2013 (1 = most per head), by the same top-down count: modelled, "
+            "so the rank is the drivers' and the region's, not any body's books",
+        )
+
     def totals_text(self) -> str:
         """A short plain-text statement of the count's totals, for the notebook."""
 
