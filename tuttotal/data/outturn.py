@@ -457,11 +457,18 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@lru_cache(maxsize=2)
-def _read_all(paths: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+@lru_cache(maxsize=16)
+def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
+    return read_year(path, year)
+
+
+def _read_all(files: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+    """The years' files, each read once per file version (a replaced file is read again)."""
     import pandas as pd
 
-    return pd.concat([read_year(path, year) for year, path in paths], ignore_index=True)
+    return pd.concat(
+        [_read_one(year, path, tuple(paths.file_version(path))) for year, path in files], ignore_index=True
+    )
 
 
 def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFrame:
