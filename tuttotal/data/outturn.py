@@ -476,7 +476,7 @@ def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFra
     files = tuple((year, str(year_path(year, data_dir, download=download))) for year in years)
     table = _read_all(files).copy()
     latest = table[table["ons_code"] != ""].drop_duplicates("e_code", keep="last").set_index("e_code")["ons_code"]
-    table["ons_code"] = table["e_code"].map(latest).fillna("")
+    table["ons_code"] = table["e_code"].map(latest.to_dict()).astype(object).fillna("").astype(str)
     unpinned = {year: path for year, path in files if year not in PINNED_YEARS}
     for year, path in unpinned.items():
         logger.warning("the revenue outturn of %s (%s) is not hash-pinned: read by its header text", year, path)
