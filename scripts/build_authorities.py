@@ -10,7 +10,9 @@ The file is rewritten byte for byte the same on every run (rows sorted by
 E-code, ``\\n`` line ends, UTF-8).
 
 One row per DCLG E-code found in the net current expenditure sheet of any
-of the five RS years (2010-11 to 2014-15), with its latest name and class:
+of the ten RS years (2007-08 to 2016-17), with its latest name and class
+(latest of 2010-11 to 2014-15 first, :data:`NAME_ORDER`, so that the rows
+written before the other years were added did not change):
 ``e_code, authority, class, lads, rule, source``. ``lads`` is the sorted,
 space-separated list of 2013 LAD codes (the 326 English LADs of
 ``tuttotal/data/registry/wards_2013.csv``) whose area the authority serves; it is
@@ -19,7 +21,8 @@ with confidence (the count reports those as not placed).
 
 Sources
 -------
-* ``outturn/Revenue_Outturn_Summary__RS__data_<year>_by_LA_….xls`` (DCLG,
+* ``outturn/Revenue_Outturn_Summary__RS__data_<year>_by_LA_….xls`` and
+  ``outturn/RS_<year>_data_by_LA….xlsx`` (DCLG,
   OGL v3.0): the sheet whose first rows say "Net current expenditure", header
   row with first cell ``E-code`` (matched by header text), data rows while the
   first cell is an E-code (``E`` + four digits); 2014-15 has an ``ONS Code``
@@ -85,6 +88,23 @@ Rules
    (a levying body of all London, Essex and Hertfordshire whose park lies in
    a few LADs: no defensible LAD list).
 
+8. **The April 2009 reorganisation** (2007-08 and 2008-09 only): the county
+   and district councils of Bedfordshire, Cheshire, Cornwall, County
+   Durham, Northumberland, Shropshire and Wiltshire, abolished on 1 April
+   2009, are placed in the 2013 unitaries that replaced them
+   (:data:`REORGANISED_2009`, sourced to each structural change order): a
+   district wholly inside one unitary is exact (Carrick → Cornwall,
+   Derwentside → County Durham, Macclesfield → Cheshire East, Vale Royal →
+   Cheshire West and Chester, Mid and South Bedfordshire → Central
+   Bedfordshire); a county whose area became two unitaries (Bedfordshire →
+   Bedford and Central Bedfordshire; Cheshire → Cheshire East and Cheshire
+   West and Chester) is placed between them by driver, as any county is
+   across its districts. Huntingdonshire's 2007-08 E-code (E0534, E0551
+   from 2008-09) gets E0551's area (:data:`RENUMBERED`). Later bodies
+   (2016-17: the Dorset and Wiltshire fire authority, the Tees Valley, West
+   of England and Cambridgeshire and Peterborough combined authorities) are
+   placed by rules 4 and 5.
+
 Any class ``O`` authority that no rule recognises stops the script.
 """
 
@@ -102,7 +122,32 @@ import xlrd
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "tuttotal" / "data" / "registry" / "wards_2013.csv"
 DEFAULT_OUTPUT = REPO / "data" / "authorities.csv"
-YEARS = ("2010-11", "2011-12", "2012-13", "2013-14", "2014-15")
+YEARS = (
+    "2007-08",
+    "2008-09",
+    "2009-10",
+    "2010-11",
+    "2011-12",
+    "2012-13",
+    "2013-14",
+    "2014-15",
+    "2015-16",
+    "2016-17",
+)
+#: The years whose name, class and ONS code an authority's row takes, latest first (the table's first five years
+#: before the others, so that adding years left the names of the 487 rows of 2010-11 to 2014-15 as they were).
+NAME_ORDER = (
+    "2014-15",
+    "2013-14",
+    "2012-13",
+    "2011-12",
+    "2010-11",
+    "2016-17",
+    "2015-16",
+    "2009-10",
+    "2008-09",
+    "2007-08",
+)
 COLUMNS = ["e_code", "authority", "class", "lads", "rule", "source"]
 COUNCIL_CLASSES = {"UA", "MD", "L", "LB", "SD"}
 E_CODE = re.compile(r"^E\d{4}$")
@@ -224,8 +269,112 @@ FIRE_AREAS = {
     "shropshire": ["Shropshire", "Telford and Wrekin"],
     "staffordshire": ["county:Staffordshire", "Stoke-on-Trent"],
     "wiltshire": ["Wiltshire", "Swindon"],
+    "dorset and wiltshire": ["county:Dorset", "Bournemouth", "Poole", "Wiltshire", "Swindon"],  # from April 2016
     **{name.lower(): [f"met:{name}"] for name in METROPOLITAN_COUNTIES},
 }
+
+#: Combined authorities whose title does not name their councils (2016-17), by the name in the RS.
+COMBINED_AREAS = {
+    "tees valley": ["Darlington", "Hartlepool", "Middlesbrough", "Redcar and Cleveland", "Stockton-on-Tees"],
+    "west of england": ["Bath and North East Somerset", "Bristol", "South Gloucestershire"],
+    "cambridgeshire and peterborough": ["county:Cambridgeshire", "Peterborough"],
+}
+
+#: The April 2009 reorganisation: the councils it abolished (in the RS of 2007-08 and 2008-09), by E-code: their
+#: name in the RS, the 2013 LADs (by registry name) of their area, and the structural change order. A district lies
+#: wholly inside one 2013 unitary (exact); a county's area is one unitary, or two (Bedfordshire, Cheshire), among
+#: which the count places it by driver as it places any county across its LADs. Councils that were already
+#: unitary (Luton, Halton, Warrington, Darlington, Telford and Wrekin, Swindon, Isles of Scilly) are not here.
+ORDERS = {
+    "Bedfordshire": "The Bedfordshire (Structural Changes) Order 2008 (SI 2008/907)",
+    "Cheshire": "The Cheshire (Structural Changes) Order 2008 (SI 2008/634)",
+    "Cornwall": "The Cornwall (Structural Change) Order 2008 (SI 2008/491)",
+    "Durham": "The County Durham (Structural Change) Order 2008 (SI 2008/493)",
+    "Northumberland": "The Northumberland (Structural Change) Order 2008 (SI 2008/494)",
+    "Shropshire": "The Shropshire (Structural Change) Order 2008 (SI 2008/492)",
+    "Wiltshire": "The Wiltshire (Structural Change) Order 2008 (SI 2008/490)",
+}
+REORGANISED_2009 = {
+    # Bedfordshire: Bedford borough became the unitary Bedford; Mid and South Bedfordshire, Central Bedfordshire
+    "E0221": ("Bedfordshire", ["Bedford", "Central Bedfordshire"], "Bedfordshire"),
+    "E0231": ("Bedford", ["Bedford"], "Bedfordshire"),
+    "E0233": ("Mid Bedfordshire", ["Central Bedfordshire"], "Bedfordshire"),
+    "E0234": ("South Bedfordshire", ["Central Bedfordshire"], "Bedfordshire"),
+    # Cheshire: Macclesfield, Congleton, Crewe and Nantwich → Cheshire East; the other three → Cheshire West and Chester
+    "E0621": ("Cheshire", ["Cheshire East", "Cheshire West and Chester"], "Cheshire"),
+    "E0631": ("Chester", ["Cheshire West and Chester"], "Cheshire"),
+    "E0632": ("Congleton", ["Cheshire East"], "Cheshire"),
+    "E0633": ("Crewe & Nantwich", ["Cheshire East"], "Cheshire"),
+    "E0634": ("Ellesmere Port & Neston", ["Cheshire West and Chester"], "Cheshire"),
+    "E0636": ("Macclesfield", ["Cheshire East"], "Cheshire"),
+    "E0637": ("Vale Royal", ["Cheshire West and Chester"], "Cheshire"),
+    # Cornwall (the Isles of Scilly were and are a council of their own)
+    "E0820": ("Cornwall", ["Cornwall"], "Cornwall"),
+    **{
+        code: (name, ["Cornwall"], "Cornwall")
+        for code, name in (
+            ("E0831", "Caradon"),
+            ("E0832", "Carrick"),
+            ("E0833", "Kerrier"),
+            ("E0834", "North Cornwall"),
+            ("E0835", "Penwith"),
+            ("E0836", "Restormel"),
+        )
+    },
+    # County Durham (Darlington was already unitary)
+    "E1321": ("Durham", ["County Durham"], "Durham"),
+    **{
+        code: (name, ["County Durham"], "Durham")
+        for code, name in (
+            ("E1331", "Chester-le-Street"),
+            ("E1333", "Derwentside"),
+            ("E1334", "Durham City"),
+            ("E1335", "Easington"),
+            ("E1336", "Sedgefield"),
+            ("E1337", "Teesdale"),
+            ("E1338", "Wear Valley"),
+        )
+    },
+    # Northumberland
+    "E2920": ("Northumberland", ["Northumberland"], "Northumberland"),
+    **{
+        code: (name, ["Northumberland"], "Northumberland")
+        for code, name in (
+            ("E2931", "Alnwick"),
+            ("E2932", "Berwick-upon-Tweed"),
+            ("E2933", "Blyth Valley"),
+            ("E2934", "Castle Morpeth"),
+            ("E2935", "Tynedale"),
+            ("E2936", "Wansbeck"),
+        )
+    },
+    # Shropshire (Telford and Wrekin was already unitary)
+    "E3221": ("Shropshire", ["Shropshire"], "Shropshire"),
+    **{
+        code: (name, ["Shropshire"], "Shropshire")
+        for code, name in (
+            ("E3231", "Bridgnorth"),
+            ("E3232", "North Shropshire"),
+            ("E3233", "Oswestry"),
+            ("E3234", "Shrewsbury & Atcham"),
+            ("E3235", "South Shropshire"),
+        )
+    },
+    # Wiltshire (Swindon was already unitary)
+    "E3921": ("Wiltshire", ["Wiltshire"], "Wiltshire"),
+    **{
+        code: (name, ["Wiltshire"], "Wiltshire")
+        for code, name in (
+            ("E3931", "Kennet"),
+            ("E3932", "North Wiltshire"),
+            ("E3933", "Salisbury"),
+            ("E3935", "West Wiltshire"),
+        )
+    },
+}
+
+#: E-codes a council had for one year only (renumbered): E-code → (name in the RS, its later E-code).
+RENUMBERED = {"E0534": ("Huntingdonshire", "E0551")}  # Huntingdonshire's 2007-08 E-code; E0551 from 2008-09
 
 #: Joint waste disposal authorities' constituent councils, 2010-2015.
 WASTE_AREAS = {
@@ -250,6 +399,10 @@ SOURCES = {
     "waste": "joint waste disposal authorities' constituent councils (2010-2015)",
     "transport": "integrated/passenger transport authority areas (2010-2015): the metropolitan county",
     "combined": "combined authority orders (2011, 2014): constituent councils, as named in the RS",
+    "combined 2016": "combined authority orders (2016, 2017): constituent councils (Tees Valley 2016, West of England "
+    "2017, Cambridgeshire and Peterborough 2017)",
+    "dorset and wiltshire": "The Dorset and Wiltshire Fire and Rescue Authority (Combination Scheme) Order 2015 "
+    "(from 1 April 2016)",
     "gla": "Greater London Authority Act 1999; Metropolitan Police District (excludes the City of London)",
     "park": "RS 2014-15 ONS Code column (national park code); no LAD lookup in the data",
     "lee valley": "Lee Valley Regional Park Act 1966 (levy on London, Essex and Hertfordshire)",
@@ -279,46 +432,68 @@ def normal(name: str) -> str:
 
 
 def rs_file(data_dir: Path, year: str) -> Path:
-    found = sorted((data_dir / "outturn").glob(f"Revenue_Outturn_Summary__RS__data_{year}_by_LA_*.xls"))
+    patterns = (f"Revenue_Outturn_Summary__RS__data_{year}_by_LA*.xls", f"RS_{year}_data_by_LA*.xlsx")
+    found = sorted(path for pattern in patterns for path in (data_dir / "outturn").glob(pattern))
     if len(found) != 1:
         raise BuildError(f"expected one RS file for {year} in {data_dir / 'outturn'}, found {len(found)}")
     return found[0]
 
 
-def read_rs(path: Path) -> list[dict]:
-    """The authorities of one RS file's net current expenditure sheet: e_code, name, class, ons, police (£ thousand)."""
+def sheets(path: Path) -> dict[str, list[list]]:
+    """Every sheet of an .xls (xlrd) or .xlsx (openpyxl) workbook as rows of values (``""`` for empty cells)."""
+    if path.suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return {
+            name: [["" if v is None else v for v in row] for row in book[name].iter_rows(values_only=True)]
+            for name in book.sheetnames
+        }
     book = xlrd.open_workbook(str(path), on_demand=True)
-    sheet = None
-    for name in book.sheet_names():
-        candidate = book.sheet_by_name(name)
-        if name.startswith("RS LA Data") and "net current expenditure" in str(candidate.cell_value(2, 0)).lower():
-            sheet = candidate
+    return {
+        name: [book.sheet_by_name(name).row_values(r) for r in range(book.sheet_by_name(name).nrows)]
+        for name in book.sheet_names()
+    }
+
+
+def read_rs(path: Path) -> list[dict]:
+    """The authorities of one RS file's net current expenditure sheet: e_code, name, class, ons, police (£ thousand).
+
+    The sheet is the one whose title (the first cells of its first six rows) says "Net current expenditure" (not
+    the capital charges or net total cost sheets of 2007-08 to 2009-10); the header row's first cell is ``E-code``.
+    """
+    found = None
+    for name, values in sheets(path).items():
+        title = " ".join(str(row[0]).lower() for row in values[:6] if row)
+        if "net current expenditure" in title and "capital charges" not in title and "net total cost" not in title:
+            found = name, values
             break
-    if sheet is None:
-        raise BuildError(f"{path.name}: no 'RS LA Data' sheet says 'Net current expenditure' in its row 3")
-    header_row = next((r for r in range(15) if str(sheet.cell_value(r, 0)).strip().lower() == "e-code"), None)
+    if found is None:
+        raise BuildError(f"{path.name}: no sheet says 'Net current expenditure' in its first rows")
+    name, values = found
+    header_row = next((r for r in range(15) if values[r] and str(values[r][0]).strip().lower() == "e-code"), None)
     if header_row is None:
-        raise BuildError(f"{path.name} sheet '{sheet.name}': no header row with first cell 'E-code'")
-    headers = [re.sub(r"\s+", " ", str(v)).strip().lower() for v in sheet.row_values(header_row)]
+        raise BuildError(f"{path.name} sheet '{name}': no header row with first cell 'E-code'")
+    headers = [re.sub(r"\s+", " ", str(v)).strip().lower() for v in values[header_row]]
     column = {h: i for i, h in reversed(list(enumerate(headers))) if h}
     for needed in ("local authority", "class", "police services"):
         if needed not in column:
-            raise BuildError(f"{path.name} sheet '{sheet.name}': no '{needed}' column")
+            raise BuildError(f"{path.name} sheet '{name}': no '{needed}' column")
     rows = []
-    for r in range(header_row + 1, sheet.nrows):
-        code = str(sheet.cell_value(r, 0)).strip()
+    for row in values[header_row + 1 :]:
+        code = str(row[0]).strip() if row else ""
         if not code:
             continue
         if not E_CODE.match(code):
             break  # the footnotes under the table
-        police = sheet.cell_value(r, column["police services"])
+        police = row[column["police services"]]
         rows.append(
             {
                 "e_code": code,
-                "name": re.sub(r"\s+", " ", str(sheet.cell_value(r, column["local authority"]))).strip(),
-                "class": str(sheet.cell_value(r, column["class"])).strip(),
-                "ons": str(sheet.cell_value(r, column["ons code"])).strip() if "ons code" in column else "",
-                "police": police if isinstance(police, float) else 0.0,
+                "name": re.sub(r"\s+", " ", str(row[column["local authority"]])).strip(),
+                "class": str(row[column["class"]]).strip(),
+                "ons": str(row[column["ons code"]]).strip() if "ons code" in column else "",
+                "police": float(police) if isinstance(police, (int, float)) else 0.0,
             }
         )
     return rows
@@ -356,7 +531,7 @@ class Builder:
         for row in read_csv(data_dir / "outturn" / "roall.csv"):
             self.roall.setdefault(row["E-code"], set()).add(row["ONS Code"])
         self.latest: dict[str, dict] = {}
-        for year in YEARS:
+        for year in reversed(NAME_ORDER):  # the first year of NAME_ORDER that has an authority gives its row
             for row in self.years[year]:
                 self.latest[row["e_code"]] = row
         self.names = defaultdict(set)
@@ -395,7 +570,7 @@ class Builder:
 
     def own_areas(self) -> None:
         for e_code, row in sorted(self.latest.items()):
-            if row["class"] not in COUNCIL_CLASSES:
+            if row["class"] not in COUNCIL_CLASSES or e_code in REORGANISED_2009 or e_code in RENUMBERED:
                 continue
             ons = self.ons_code(e_code)
             if ons is None:
@@ -416,7 +591,7 @@ class Builder:
         districts = {e: self.lads[e][0] for e, row in self.latest.items() if row["class"] == "SD" and e in self.lads}
         claimed: dict[str, list[str]] = defaultdict(list)
         for e_code, row in sorted(self.latest.items()):
-            if row["class"] != "SC":
+            if row["class"] != "SC" or e_code in REORGANISED_2009:
                 continue
             ons = self.ons_code(e_code)
             if ons is not None and not ons.startswith("E10"):
@@ -517,7 +692,9 @@ class Builder:
                 continue
             name = normal(row["name"])
             kinds = {self.kind(normal(n))[0] for n in self.names[e_code]}
-            if len(kinds) != 1:
+            # the West Midlands Integrated Transport Authority's E-code is the West Midlands Combined Authority's
+            # from 2016-17: the same metropolitan county
+            if len(kinds) != 1 and kinds != {"transport", "combined"}:
                 self.problem(f"{e_code}: its names {sorted(self.names[e_code])} are of different kinds {sorted(kinds)}")
             kind, key = self.kind(name)
             if kind == "police":
@@ -534,7 +711,8 @@ class Builder:
                 if key not in FIRE_AREAS:
                     self.problem(f"{e_code} {row['name']}: no fire authority area for '{key}'")
                     continue
-                self.place(e_code, FIRE_AREAS[key], "fire and rescue authority area", SOURCES["fire"])
+                source = SOURCES["dorset and wiltshire"] if key == "dorset and wiltshire" else SOURCES["fire"]
+                self.place(e_code, FIRE_AREAS[key], "fire and rescue authority area", source)
             elif kind == "waste":
                 if key not in WASTE_AREAS:
                     self.problem(f"{e_code} {row['name']}: no waste disposal authority area for '{key}'")
@@ -548,6 +726,14 @@ class Builder:
                 self.place(e_code, [f"met:{county}"], "integrated/passenger transport authority", SOURCES["transport"])
             elif kind == "combined":
                 county = self.metropolitan_name(key)
+                if key in COMBINED_AREAS:
+                    self.place(
+                        e_code,
+                        COMBINED_AREAS[key],
+                        "combined authority: its constituent councils",
+                        SOURCES["combined 2016"],
+                    )
+                    continue
                 if county is not None:
                     tokens = [f"met:{county}"]
                 else:
@@ -580,6 +766,43 @@ class Builder:
                 if others and e_code in self.rules:
                     self.rules[e_code] += f" (same force and area as {', '.join(others)})"
 
+    # rule 8 ---------------------------------------------------------------------------------------
+    def reorganised_2009(self) -> None:
+        """The councils abolished in April 2009 (:data:`REORGANISED_2009`), the renumbered (:data:`RENUMBERED`)."""
+        before = {row["e_code"] for year in ("2007-08", "2008-09") for row in self.years[year]}
+        after = {row["e_code"] for year in YEARS[2:] for row in self.years[year]}
+        for e_code, (name, lads, county) in sorted(REORGANISED_2009.items()):
+            if e_code not in self.latest:
+                self.problem(f"{e_code} {name}: listed as abolished in 2009 but in no RS year")
+                continue
+            row = self.latest[e_code]
+            if normal(row["name"]) != normal(name) or e_code not in before or e_code in after:
+                self.problem(
+                    f"{e_code}: the RS names it '{row['name']}' in {sorted(self.names[e_code])}, listed as "
+                    f"'{name}' abolished in April 2009"
+                )
+            self.lads[e_code] = sorted(filter(None, (self.lad(lad, f"{e_code} {name}") for lad in lads)))
+            unitary = " and ".join(lads)
+            if row["class"] == "SC" and len(lads) > 1:
+                rule = (
+                    f"abolished April 2009: county council whose area became the unitaries {unitary} "
+                    "(placed between them by driver, as counties are)"
+                )
+            elif row["class"] == "SC":
+                rule = f"abolished April 2009: county council whose area is the 2013 unitary {unitary}"
+            else:
+                rule = f"abolished April 2009: district wholly inside the 2013 unitary {unitary} (exact)"
+            self.rules[e_code] = rule
+            self.sources[e_code] = f"{ORDERS[county]}; RS 2007-08 and 2008-09 E-codes and classes"
+        for e_code, (name, later) in sorted(RENUMBERED.items()):
+            row = self.latest.get(e_code)
+            if row is None or normal(row["name"]) != normal(name) or later not in self.lads:
+                self.problem(f"{e_code}: listed as {name}'s earlier E-code (later {later}), the RS disagrees")
+                continue
+            self.lads[e_code] = list(self.lads[later])
+            self.rules[e_code] = f"own area: {name}'s E-code in 2007-08 (it is {later} from 2008-09)"
+            self.sources[e_code] = f"RS 2007-08 (E-code, name, class); the area of {later}"
+
     @staticmethod
     def metropolitan_name(key: str) -> str | None:
         return next((name for name in METROPOLITAN_COUNTIES if normal(name) == key), None)
@@ -588,8 +811,9 @@ class Builder:
     def kind(name: str) -> tuple[str, str]:
         """``(kind, key)`` of a normalised class ``O`` name: police, fire, waste, transport, combined, gla…"""
         patterns = [
-            ("police", r"^(.+?) police (authority|and crime commissioner and chief constable)$"),
-            ("fire", r"^(.+?) (combined )?fire (and rescue |and cd )?authority$"),
+            # "Essex Police Authority (new)": 2007-08 and 2008-09 for three forces
+            ("police", r"^(.+?) police (authority|and crime commissioner and chief constable)( new)?$"),
+            ("fire", r"^(.+?) (combined? )?fire (and rescue |and cd )?authority$"),  # "Combine" (2016-17)
             ("waste", r"^(.+?) waste (disposal )?authority$"),
             ("transport", r"^(.+?) (integrated|passenger) transport authority$"),
             ("combined", r"^(.+?) combined authority$"),
@@ -607,6 +831,7 @@ class Builder:
         self.own_areas()
         self.county_areas()
         self.other_bodies()
+        self.reorganised_2009()
         for e_code, lads in self.lads.items():
             stray = [lad for lad in lads if lad not in self.registry]
             if stray:

@@ -46,7 +46,7 @@ from tuttotal.count.apportion import MEASURED, MODELLED, apportion, load_transfe
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import outturn_count
-from tuttotal.count.real import check_real_year, source_of_year
+from tuttotal.count.real import check_real_year, outturn_years, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import datasets, geography, place_wards, places, sources, ward_drivers
 from tuttotal.data.datapackage import write_datapackage
@@ -64,6 +64,10 @@ from tuttotal.figures.need_charts import lorenz_chart, need_scatter
 from tuttotal.money import format_gbp, pence_to_decimal_string
 
 logger = logging.getLogger(__name__)
+
+#: The two years "where the cuts fell" compares (and the outturn year set beside the top-down 2008-09): the span of
+#: the first five RS years, kept while the outturn grew to 2007-08 to 2016-17 (the lead picks the combined count's).
+CUTS_YEARS = ("2010-11", "2014-15")
 
 OUTTURN_FIELDS = [
     "year",
@@ -1251,7 +1255,7 @@ class PlaceReport:
 
         groups = service_table().drop_duplicates("service").set_index("service")["group"]
         lines = self.outturn.lines.assign(group=lambda t: t["service"].map(groups).fillna(t["service"]))
-        first, last = YEARS[0], YEARS[-1]
+        first, last = CUTS_YEARS
         by = lines.pivot_table(index="group", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
         by = by.reindex(columns=[first, last], fill_value=0.0)
         table = pd.DataFrame({"service": by.index, "first_gbp": by[first].to_numpy(), "last_gbp": by[last].to_numpy()})
@@ -1278,7 +1282,7 @@ class PlaceReport:
 
         if self.outturn is None:
             return pd.DataFrame()
-        first, last = YEARS[0], YEARS[-1]
+        first, last = CUTS_YEARS
         moved = self._transferred_functions(first, last)
         table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
         for name, year in (("first", first), ("last", last)):
@@ -1376,7 +1380,7 @@ class PlaceReport:
         if self.topdown is None or self.outturn is None:
             return pd.DataFrame()
         td = self.spend[(self.spend["source"] == "top-down") & (self.spend["year"] == "2008-09")]
-        books = self.spend[(self.spend["source"] == "outturn") & (self.spend["year"] == YEARS[0])]
+        books = self.spend[(self.spend["source"] == "outturn") & (self.spend["year"] == CUTS_YEARS[0])]
         rows = []
         for kind in ("council", "police", "fire"):
             estimate = td.loc[td["agency_type"] == kind, "amount_pence"].sum() / 100
@@ -1385,7 +1389,7 @@ class PlaceReport:
                 {
                     "agency_type": kind,
                     "topdown_2008_09_gbp": estimate,
-                    f"outturn_{YEARS[0].replace('-', '_')}_gbp": own,
+                    f"outturn_{CUTS_YEARS[0].replace('-', '_')}_gbp": own,
                     "gap_gbp": own - estimate,
                     "note": "top-down: the regional analysis lines these bodies mainly spend (capital too); outturn: "
                     "their net current expenditure (revenue only, net of their own income). Two years apart.",
@@ -1503,8 +1507,9 @@ def real_spend(
     count = topdown.topdown_count(lad_codes, data_dir=data_dir or None, theme_table=theme_table)
     parts = [count.spend.assign(source="top-down", basis=MODELLED)]
     books = None
-    if measured:
-        books = outturn_count(lad_codes, data_dir=data_dir or None, theme_table=theme_table)
+    if measured:  # the outturn's own years only: 2007-08 and 2008-09 stay top-down (never both)
+        years = outturn_years(data_dir or None)
+        books = outturn_count(lad_codes, data_dir=data_dir or None, theme_table=theme_table, years=years)
         parts.append(books.spend.assign(source="outturn", basis=MEASURED))
     return pd.concat(parts, ignore_index=True), count, books
 

@@ -21,6 +21,19 @@ service's COFOG group puts it in a theme of ``data/themes.csv``. Housing
 benefit is paid by councils and funded by DWP: in this count it is the
 councils' line, counted once.
 
+Every RS year is counted (:func:`tuttotal.data.outturn.available_years`:
+2007-08 to 2016-17, and a later release dropped into the data root). In
+2007-08 and 2008-09 the authorities are those before the April 2009
+reorganisation: a place in County Durham gets Durham County Council's part
+and its own district's money (the districts' rows in
+``data/authorities.csv`` place each in the 2013 unitary that replaced it).
+
+A county or unitary council that is its own fire and rescue authority
+(Cornwall, Cumbria, Warwickshire, West Sussex…) books fire and rescue in its
+own RS row; that line is counted as **fire**, under the agency
+``<council> (fire and rescue)``, beside the fire authorities of other areas,
+not as the council's spending (:func:`agency_of`).
+
 Examples
 --------
 >>> from tuttotal.count import outturn_count
@@ -53,6 +66,7 @@ METHOD = (
 )
 OUTTURN_COLUMNS = ["year", "authority", "e_code", "service", "authority_gbp", "driver", "share", "place_gbp"]
 COUNCIL_CLASSES = {"SC", "SD", "UA", "MD", "L", "LB"}
+FIRE_SERVICE = "fire and rescue"
 
 
 @dataclass
@@ -111,22 +125,52 @@ def agency_type(klass: str, authority: str) -> str:
     return "other"
 
 
-def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = False) -> dict:
-    """The files an outturn count reads, named as in ``summary.json``'s ``inputs``."""
+def agency_of(klass: str, authority: str, service: str) -> tuple[str, str]:
+    """The agency and its type of one RS line: a council's own fire and rescue line is ``fire``.
 
-    names = [f"outturn_{year}" for year in outturn.YEARS] + ["population", "imd2010", "imd2015", "lsoa01_to_lsoa11"]
-    files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in names}
+    Examples
+    --------
+    >>> agency_of("SC", "Warwickshire CC", "fire and rescue")
+    ('Warwickshire CC (fire and rescue)', 'fire')
+    >>> agency_of("SC", "Warwickshire CC", "education")
+    ('Warwickshire CC', 'council')
+    >>> agency_of("O", "Kent Combined Fire Authority", "fire and rescue")
+    ('Kent Combined Fire Authority', 'fire')
+    """
+    kind = agency_type(klass, authority)
+    if service == FIRE_SERVICE and kind == "council":
+        return f"{authority} (fire and rescue)", "fire"
+    return authority, kind
+
+
+def input_files(
+    data_dir: str | os.PathLike | None = None, *, download: bool = False, years: tuple[str, ...] | None = None
+) -> dict:
+    """The files an outturn count reads, named as in ``summary.json``'s ``inputs``.
+
+    A later RS release found in the data root (not hash-pinned) is named
+    ``data:outturn_<year> (not hash-pinned)``.
+    """
+
+    names = ["population", "imd2010", "imd2015", "lsoa01_to_lsoa11"]
+    files = {}
+    for year in outturn.available_years(data_dir) if years is None else years:
+        pinned = year in outturn.PINNED_YEARS
+        key = f"data:outturn_{year}" if pinned else f"data:outturn_{year} (not hash-pinned)"
+        files[key] = outturn.year_path(year, data_dir, download=download)
+    files.update({f"data:{name}": sources.get_path(name, data_dir, download=download) for name in names})
     files["authorities"] = paths.data_dir() / "authorities.csv"
     files["outturn_services"] = paths.data_dir() / "outturn_services.csv"
     return files
 
 
-def check_year(year: str) -> str:
-    """``year`` if the outturn has it."""
-    if year not in outturn.YEARS:
+def check_year(year: str, data_dir: str | os.PathLike | None = None) -> str:
+    """``year`` if the outturn has it (a pinned year, or a later release found in the data root)."""
+    years = outturn.available_years(data_dir)
+    if year not in years:
         raise InputError(
-            f"the revenue outturn has no year {year}: it covers {outturn.YEARS[0]} to {outturn.YEARS[-1]}",
-            fix=f"choose a year from {outturn.YEARS[0]} to {outturn.YEARS[-1]}",
+            f"the revenue outturn has no year {year}: it covers {years[0]} to {years[-1]}",
+            fix=f"choose a year from {years[0]} to {years[-1]}, or drop a later RS workbook into <data root>/outturn/",
         )
     return year
 
@@ -135,7 +179,7 @@ def outturn_count(
     lad_codes: list[str] | tuple[str, ...],
     *,
     data_dir: str | os.PathLike | None = None,
-    years: tuple[str, ...] = outturn.YEARS,
+    years: tuple[str, ...] | None = None,
     theme_table: pd.DataFrame | None = None,
     download: bool = True,
 ) -> OutturnCount:
@@ -147,8 +191,8 @@ def outturn_count(
         The place's English LADs of 2013.
     data_dir : path, optional
         The data root (``$TUTTOTAL_DATA_DIR`` when omitted).
-    years : tuple of str
-        Years of :data:`tuttotal.data.outturn.YEARS`.
+    years : tuple of str, optional
+        Years of :func:`tuttotal.data.outturn.available_years` (all of them when omitted).
     theme_table : pandas.DataFrame, optional
         :func:`tuttotal.count.themes.load_themes` (``data/themes.csv`` when omitted).
 
@@ -158,11 +202,12 @@ def outturn_count(
     """
     import pandas as pd
 
+    years = outturn.available_years(data_dir) if years is None else tuple(years)
     for year in years:
-        check_year(year)
+        check_year(year, data_dir)
     theme_table = theme_table if theme_table is not None else themes.load_themes()
-    table = outturn.read_outturn(data_dir, download=download)
-    table = table[table["year"].isin(years) & (table["amount_pence"] != 0)]
+    table = outturn.read_outturn(data_dir, download=download, years=years)
+    table = table[table["amount_pence"] != 0]
     authorities = authority_table()
     covers = {row.e_code: row.lads.split() for row in authorities.itertuples()}
     rules = dict(zip(authorities["e_code"], authorities["rule"], strict=True))
@@ -211,7 +256,11 @@ def outturn_count(
     parts["share"] = by_line["share"].reindex(parts.index).fillna(0.0)
     theme_of = {code: themes.rules_of(code, theme_table)["theme"].iloc[0] for code in parts["cofog"].unique()}
     parts["theme"] = parts["cofog"].map(theme_of)
-    parts["agency_type"] = [agency_type(k, a) for k, a in zip(parts["class"], parts["authority"], strict=True)]
+    agencies = [
+        agency_of(k, a, s) for k, a, s in zip(parts["class"], parts["authority"], parts["service"], strict=True)
+    ]
+    parts["agency"] = [agency for agency, _ in agencies]
+    parts["agency_type"] = [kind for _, kind in agencies]
     lines = pd.DataFrame(
         {
             "year": parts["year"],
@@ -231,7 +280,7 @@ def outturn_count(
     spend = pd.DataFrame(
         {
             "year": placed["year"].to_numpy(),
-            "agency": placed["authority"].to_numpy(),
+            "agency": parts.loc[placed["line"], "agency"].to_numpy(),
             "agency_type": parts.loc[placed["line"], "agency_type"].to_numpy(),
             "area_code": placed["lad"].to_numpy(),
             "function": placed["cofog"].to_numpy(),
@@ -242,7 +291,7 @@ def outturn_count(
     )
     spend["amount_pence"] = spend["amount_pence"].astype("int64")
     spend["transfer"] = False
-    files = {name: str(path) for name, path in input_files(data_dir, download=download).items()}
+    files = {name: str(path) for name, path in input_files(data_dir, download=download, years=years).items()}
     return OutturnCount(spend=spend, lines=lines, unplaced=unplaced, files=files)
 
 

@@ -1,9 +1,15 @@
 """The two real counts and their years: top-down (HM Treasury's regional analysis) and councils' outturn.
 
-A real place's spend holds both: the top-down count for 2003-04 to 2008-09
-(:mod:`tuttotal.count.topdown`) and its councils' own books for 2010-11 to
-2014-15 (:mod:`tuttotal.count.outturn_count`). The years do not overlap, so the
-year asked says which count is meant.
+A real place's spend holds both: the top-down count for the years of the
+regional analysis (:mod:`tuttotal.count.topdown`, :data:`tuttotal.data.cra.YEARS`)
+and its councils' own books (:mod:`tuttotal.count.outturn_count`) for the
+Revenue Outturn years, 2007-08 to 2016-17 and any later release found
+(:func:`tuttotal.data.outturn.available_years`). The two overlap in 2007-08
+and 2008-09: there the top-down count is the year's count (the pilots counted
+2008-09 top-down), and :func:`outturn_years` are the outturn years that are
+the outturn's own, so that a year is never counted twice. The outturn count
+itself takes every outturn year (``outturn_count(..., years=...)``), for the
+combined measured-and-modelled count.
 
 Examples
 --------
@@ -12,6 +18,8 @@ Examples
 ('top-down', 'outturn')
 >>> real.year_label("2012-13")
 "2012-13 · councils' outturn (DCLG)"
+>>> real.outturn_years()[:2], real.outturn_years()[-1]
+(('2009-10', '2010-11'), '2016-17')
 """
 
 from __future__ import annotations
@@ -29,6 +37,11 @@ def source_of_year(year: str) -> str:
     if year in outturn.YEARS:
         return "outturn"
     return ""
+
+
+def outturn_years(data_dir=None) -> tuple[str, ...]:
+    """The outturn years that :func:`source_of_year` gives to the outturn (not the top-down count's years)."""
+    return tuple(year for year in outturn.available_years(data_dir) if year not in cra.YEARS)
 
 
 def year_label(year: str) -> str:
