@@ -297,14 +297,16 @@ def render(
     pad = 0.02 * max(width, height)
     view = f"{-pad:.0f} {-pad:.0f} {width + 2 * pad:.0f} {height + 2 * pad:.0f}"
     body = "".join(
-        f"<path d='{s.path}' fill='{s.fill}' data-key='{_attr(s.key)}' data-tip='{_attr(chr(10).join(s.tip))}'/>"
+        f"<path d='{_attr(s.path)}' fill='{_attr(s.fill)}' data-key='{_attr(s.key)}' "
+        f"data-tip='{_attr(chr(10).join(s.tip))}'/>"
         for s in shapes
         if s.path
     )
-    line_paths = "".join(f"<path d='{d}'/>" for d in lines if d)
-    mark_paths = "".join(f"<path d='{d}' style='stroke:{mark_colour}'/>" for d in marks if d)
+    line_paths = "".join(f"<path d='{_attr(d)}'/>" for d in lines if d)
+    mark_paths = "".join(f"<path d='{_attr(d)}' style='stroke:{_attr(mark_colour)}'/>" for d in marks if d)
     rows = "".join(
-        f"<div><span class='sw' style='background:{colour}'></span>{html.escape(text)}</div>" for colour, text in legend
+        f"<div><span class='sw' style='background:{_attr(colour)}'></span>{html.escape(text)}</div>"
+        for colour, text in legend
     )
     rows += "".join(extra_legend)
     return (
