@@ -13,10 +13,13 @@ nothing from outside may reach a page as markup:
   of them), and line breaks become spaces, so the value stays one line of
   plain text whatever renders it (JupyterLab, nbconvert's mistune);
 - :func:`with_csp` puts a ``Content-Security-Policy`` ``<meta>`` tag in a
-  finished page: only the page's own inline scripts run (each allowed by
-  its SHA-256), nothing is loaded from anywhere (images and fonts only as
-  ``data:``), no form posts and no ``<base>``. A page that escaping missed
-  something in still runs no script it was not written with.
+  finished page: only the project's own inline scripts run (each allowed by
+  its SHA-256; the caller names them, so a ``<script>`` that came in with a
+  name is not allowed even though it is in the page), no event handler
+  attribute runs, nothing is loaded from anywhere (images and fonts only as
+  ``data:`` or from the page's own folder), no form posts and no ``<base>``.
+  A page that escaping missed something in still runs no script it was not
+  written with.
 
 Examples
 --------
@@ -24,9 +27,10 @@ Examples
 '&lt;img src=x onerror=alert(1)&gt;'
 >>> markdown("*Thanet* <b>")
 '\\\\*Thanet\\\\* &lt;b&gt;'
->>> page = with_csp("<html><head><meta charset='utf-8'></head><body><script>go()</script></body></html>")
->>> "script-src 'sha256-" in page and page.index("Content-Security-Policy") < page.index("<script>")
-True
+>>> page = "<html><head><meta charset='utf-8'></head><body><script>go()</script><script>alert(1)</script>"
+>>> page = with_csp(page, scripts=["go()"])
+>>> page.count("'sha256-"), page.index("Content-Security-Policy") < page.index("<script>")
+(1, True)
 """
 
 from __future__ import annotations
@@ -36,8 +40,9 @@ import hashlib
 import html
 import re
 import string
+from collections.abc import Iterable
 
-__all__ = ["CSP_TEMPLATE", "content_security_policy", "markdown", "script_hashes", "text", "with_csp"]
+__all__ = ["CSP_TEMPLATE", "content_security_policy", "markdown", "script_hash", "script_hashes", "text", "with_csp"]
 
 #: Characters with a meaning in Markdown, backslash-escaped by :func:`markdown` (``&<>"'`` become references).
 _MARKDOWN_SPECIAL = frozenset(string.punctuation) - set("&<>\"'")
@@ -90,11 +95,23 @@ def markdown(value: object) -> str:
     return "".join(out)
 
 
-def script_hashes(page: str) -> list[str]:
-    """The CSP source (``'sha256-…'``) of each distinct inline script of ``page``, in order of appearance.
+def script_hash(body: str) -> str:
+    """The CSP source (``'sha256-…'``) allowing an inline script whose text is ``body``.
 
     The hash is of the script's text as the browser sees it: between the
     tags, line breaks normalised to ``\\n`` (as HTML parsing does).
+
+    Examples
+    --------
+    >>> script_hash("a()")
+    "'sha256-qVpDBgj7bpq5hMAcGp3AOc79J3Y1Z4HvySTwKrWDoy4='"
+    """
+    text_ = body.replace("\r\n", "\n").replace("\r", "\n")
+    return "'sha256-" + base64.b64encode(hashlib.sha256(text_.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+def script_hashes(page: str) -> list[str]:
+    """The hash (:func:`script_hash`) of each distinct inline script of ``page``, in order of appearance.
 
     Examples
     --------
@@ -103,44 +120,50 @@ def script_hashes(page: str) -> list[str]:
     """
     found: list[str] = []
     for match in _INLINE_SCRIPT.finditer(page):
-        if _SRC.search(match["attrs"]):
-            continue
-        body = match["body"].replace("\r\n", "\n").replace("\r", "\n")
-        digest = base64.b64encode(hashlib.sha256(body.encode("utf-8")).digest()).decode("ascii")
-        source = f"'sha256-{digest}'"
-        if source not in found:
+        source = script_hash(match["body"])
+        if not _SRC.search(match["attrs"]) and source not in found:
             found.append(source)
     return found
 
 
-def content_security_policy(page: str) -> str:
-    """The policy of ``page`` (:data:`CSP_TEMPLATE`): its own inline scripts by hash, nothing remote.
+def content_security_policy(page: str, scripts: Iterable[str] = ()) -> str:
+    """The policy of ``page`` (:data:`CSP_TEMPLATE`): those of its inline scripts that are ``scripts``, by hash.
+
+    Only the texts in ``scripts`` (the project's own scripts) may run, and
+    only when the page carries them: a script that came in with a name is
+    not allowed, even though it is inline in the page too.
 
     Examples
     --------
-    >>> content_security_policy("<p>no script</p>").startswith("default-src 'none'; script-src 'none';")
+    >>> content_security_policy("<p>no script</p>", ["a()"]).startswith("default-src 'none'; script-src 'none';")
     True
+    >>> "sha256" in content_security_policy("<script>alert(1)</script>", ["a()"])
+    False
     """
-    return CSP_TEMPLATE.format(scripts=" ".join(script_hashes(page)) or "'none'")
+    ours = {script_hash(body) for body in scripts}
+    allowed = [source for source in script_hashes(page) if source in ours]
+    return CSP_TEMPLATE.format(scripts=" ".join(allowed) or "'none'")
 
 
-def with_csp(page: str) -> str:
+def with_csp(page: str, scripts: Iterable[str] = ()) -> str:
     """``page`` with its Content Security Policy as the first ``<meta>`` after the charset (or ``<head>``).
 
-    Call it on the finished page: a script added afterwards is not allowed
-    to run. A policy tag already there is replaced (the page's scripts
-    may have changed).
+    ``scripts`` are the texts of the inline scripts the page was written
+    with (:func:`content_security_policy`): any other inline script, and
+    every event handler attribute, is refused by the browser. A policy tag
+    already there is replaced (the page's scripts may have changed).
 
     Examples
     --------
-    >>> page = with_csp("<!DOCTYPE html><html><head><title>t</title></head><body></body></html>")
-    >>> page.count("Content-Security-Policy"), "script-src 'none'" in page
-    (1, True)
-    >>> with_csp(page) == page
+    >>> page = with_csp("<!DOCTYPE html><html><head><title>t</title></head><body><script>a()</script></body></html>",
+    ...                 ["a()"])
+    >>> page.count("Content-Security-Policy"), script_hash("a()") in page, page.index("Content") < page.index("<title")
+    (1, True, True)
+    >>> with_csp(page, ["a()"]) == page
     True
     """
     page = _CSP_META.sub("", page)
-    policy = html.escape(content_security_policy(page), quote=False)  # hashes and keywords: no '"' to escape
+    policy = html.escape(content_security_policy(page, scripts), quote=False)  # hashes and keywords: no '"'
     meta = f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
     anchor = _CHARSET.search(page) or _HEAD.search(page)
     if anchor is None:

@@ -52,7 +52,17 @@ if TYPE_CHECKING:
 
     from tuttotal.report import PlaceReport
 
-__all__ = ["WEB_MAP_JSON", "Shape", "WebMap", "england_map", "places_map", "render", "ward_map", "write_ward_data"]
+__all__ = [
+    "MAP_SCRIPT",
+    "WEB_MAP_JSON",
+    "Shape",
+    "WebMap",
+    "england_map",
+    "places_map",
+    "render",
+    "ward_map",
+    "write_ward_data",
+]
 
 #: The file each report writes for ``outputs/index.html``: its wards as SVG paths with their figures.
 WEB_MAP_JSON = "web_map.json"
@@ -88,8 +98,9 @@ _CSS = """
   vertical-align:-1px; border:1px solid #999; }
 """
 
-# Hover, zoom (wheel, buttons, double click), drag to pan; every map of the page, once each.
-_SCRIPT = """
+#: The maps' one script: hover, zoom (wheel, buttons, double click), drag to pan; every map of the page, once
+#: each. The pages' policy allows this text to run (:func:`tuttotal.data.safe_html.with_csp`).
+MAP_SCRIPT = """
 (function () {
   function init(box) {
     if (box.getAttribute('data-ready')) return;
@@ -321,7 +332,7 @@ def render(
         "<div class='tt-tip'></div></div>"
         f"<div class='tt-legend'><b>{html.escape(legend_title)}</b>{rows}</div></div>"
         f"<p class='tt-note'>{html.escape(note)}</p>"
-        f"<script>{_SCRIPT}</script></div>"
+        f"<script>{MAP_SCRIPT}</script></div>"
     )
 
 

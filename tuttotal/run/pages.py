@@ -33,7 +33,7 @@ from typing import Any
 from tuttotal import __version__
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.safe_html import with_csp
-from tuttotal.figures.webmap import places_map
+from tuttotal.figures.webmap import MAP_SCRIPT, places_map
 from tuttotal.money import format_gbp
 from tuttotal.run.publish import output_lock
 
@@ -248,7 +248,7 @@ def render(entries: list[dict], places_map: str = "") -> str:
     """The page for ``entries`` (see :func:`collect`), with ``places_map`` (HTML) above the cards.
 
     Every name and message is escaped; the page carries its Content Security
-    Policy (:func:`tuttotal.data.safe_html.with_csp`: its inline scripts by hash, nothing remote).
+    Policy (:func:`tuttotal.data.safe_html.with_csp`: the map's script by hash, nothing remote).
     """
 
     ok = sum(1 for x in entries if x.get("status") != "failed")
@@ -265,7 +265,7 @@ def render(entries: list[dict], places_map: str = "") -> str:
         else ""
     )
     cards = "\n".join(_card(x) for x in entries) or "<p>No place has been run yet.</p>"
-    return with_csp(f"""<!DOCTYPE html>
+    page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -289,7 +289,8 @@ def render(entries: list[dict], places_map: str = "") -> str:
 <footer>Made by tuttotal {html.escape(__version__)}. {html.escape(ATTRIBUTION)}</footer>
 </body>
 </html>
-""")
+"""
+    return with_csp(page, [MAP_SCRIPT])
 
 
 def write_index(output_root: str | os.PathLike, results: Iterable[Any] = ()) -> Path:

@@ -19,8 +19,8 @@ Scripts that nbconvert's template loads from a CDN (require.js, MathJax) are
 dropped: the reports hold no math or widgets, and open offline. Reports with
 tables get the sorting script of :mod:`tuttotal.figures.tables`. Last, the
 finished page gets its Content Security Policy (:func:`tuttotal.data.safe_html.with_csp`):
-only its own inline scripts run, allowed by their SHA-256, and nothing is
-loaded from the network.
+only the project's own inline scripts (:data:`OWN_SCRIPTS`) run, allowed by
+their SHA-256, and nothing is loaded from the network.
 
 Examples
 --------
@@ -37,10 +37,13 @@ from pathlib import Path
 from typing import Any
 
 from tuttotal.data.safe_html import with_csp
-from tuttotal.figures.tables import SORT_SCRIPT, TABLE_CLASS
+from tuttotal.figures.tables import SORT_JS, SORT_SCRIPT, TABLE_CLASS
+from tuttotal.figures.webmap import MAP_SCRIPT
 
 __all__ = ["export_html", "report_exporter"]
 
+#: The inline scripts a report may run (its policy allows these texts only): the web maps' and the tables' sorting.
+OWN_SCRIPTS = (MAP_SCRIPT, SORT_JS)
 #: nbconvert's words for an image without a description (``HTMLExporter.from_notebook_node``).
 MISSING_ALT = "No description has been provided for this image"
 #: Areas nbconvert makes reachable from the keyboard.
@@ -165,5 +168,5 @@ def export_html(notebook: Path | Any, target: Path, *, show_code: bool = False, 
     page = _without_remote_scripts(body)
     if TABLE_CLASS in page:
         page = page.replace("</body>", SORT_SCRIPT + "</body>", 1)
-    target.write_text(with_csp(page), encoding="utf-8")
+    target.write_text(with_csp(page, OWN_SCRIPTS), encoding="utf-8")
     return target
