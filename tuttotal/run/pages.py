@@ -197,7 +197,7 @@ def _card(entry: dict) -> str:
     if entry.get("thumb"):
         image = (
             f'<a class="thumb" href="{e(report)}"><img alt="Ward map of {e(entry.get("name", slug))}" '
-            f'width="360" height="280" src="data:image/png;base64,{entry["thumb"]}"></a>'
+            f'width="360" height="280" src="data:image/png;base64,{e(entry["thumb"])}"></a>'
         )
     else:
         image = '<div class="thumb none">no output</div>'
