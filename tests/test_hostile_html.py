@@ -128,7 +128,7 @@ def test_the_policy_allows_the_projects_own_scripts_by_hash_and_nothing_else():
     assert safe_html.with_csp(out, [body]) == out
 
 
-def test_every_inline_script_of_a_page_is_one_of_the_projects_own():
+def test_the_projects_own_scripts_are_the_maps_and_the_sorting_and_hold_no_end_tag():
     from tuttotal.figures.tables import SORT_JS, SORT_SCRIPT
     from tuttotal.figures.webmap import MAP_SCRIPT
     from tuttotal.run.report_page import OWN_SCRIPTS
