@@ -252,11 +252,23 @@ def _open(browser_tab, path: Path) -> dict:
 
 
 def test_every_page_shows_hostile_names_as_text_and_runs_no_script_of_theirs(pages, tmp_path):
+    from tuttotal.run.report_page import export_html
+
     written = sorted(str(p.relative_to(pages)) for p in pages.rglob("*.html"))
     assert written == sorted(SHOWN), written
+    paths = {name: pages / name for name in SHOWN}
+    # --show-code: the code cells too, with the hostile parameters papermill put in them
+    paths["show_code.html"] = export_html(
+        pages / SLUG / "report.ipynb",
+        tmp_path / "show_code.html",
+        show_code=True,
+        title=f"{PLACE_NAME}: Total Place count",
+    )
+    shown = {**SHOWN, "show_code.html": [*SHOWN[f"{SLUG}/report.html"], WARDS_FILE]}
+    maps = {"index.html": 1, f"{SLUG}/report.html": 2, "show_code.html": 2}
     with browser_page({"width": 1280, "height": 900}) as page:
-        for name, expected in SHOWN.items():
-            path = pages / name
+        for name, expected in shown.items():
+            path = paths[name]
             html = path.read_text(encoding="utf-8")
             hashes = safe_html.script_hashes(html)
             seen = _open(page, path)
@@ -270,16 +282,14 @@ def test_every_page_shows_hostile_names_as_text_and_runs_no_script_of_theirs(pag
             missing = [text for text in expected if text not in seen["text"]]
             assert not missing, f"{name}: not shown as text: {missing}"
             assert all(ready == "1" and shapes > 0 for ready, shapes in seen["maps"]), f"{name}: {seen['maps']}"
-            assert len(seen["maps"]) == {"index.html": 1, f"{SLUG}/report.html": 2}.get(name, 0), name
-            if name.endswith("report.html"):
+            assert len(seen["maps"]) == maps.get(name, 0), name
+            if name != "index.html":
                 assert seen["title"] == f"{PLACE_NAME}: Total Place count"
 
         # Without its policy a page still runs nothing of theirs: the escaping alone holds...
-        for name in SHOWN:
-            bare = tmp_path / name.replace("/", "_")
-            bare.write_text(
-                re.sub(r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "", (pages / name).read_text())
-            )
+        for name, path in paths.items():
+            bare = tmp_path / f"bare_{name.replace('/', '_')}"
+            bare.write_text(re.sub(r"<meta http-equiv=\"Content-Security-Policy\"[^>]*>", "", path.read_text()))
             seen = _open(page, bare)
             assert "Content-Security-Policy" not in bare.read_text()
             assert seen["dialogs"] == [] and seen["handlers"] == [], name
