@@ -48,7 +48,7 @@ from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import outturn_count
 from tuttotal.count.real import check_real_year, outturn_years, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
-from tuttotal.data import datasets, geography, place_wards, places, sources, ward_drivers
+from tuttotal.data import datasets, geography, place_wards, places, safe_html, sources, ward_drivers
 from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
@@ -400,11 +400,19 @@ class PlaceReport:
         return totals.sort_values(ascending=False)
 
     def headline(self):
-        """A Markdown heading naming the place, the year and where the spend came from."""
+        """A Markdown heading naming the place, the year and where the spend came from.
+
+        Every name in it (the place's, its districts', the spend file's) comes
+        from outside and is escaped (:func:`tuttotal.data.safe_html.markdown`):
+        shown as text, never as markup.
+        """
         from IPython.display import Markdown
 
-        lads = ", ".join(f"{lad.name} ({lad.code})" for lad in self.place.lads)
-        return Markdown(f"## {self.place.name}, {self.year}\n\n**{self.provenance_note}**\n\nDistricts: {lads}.")
+        md = safe_html.markdown
+        lads = ", ".join(f"{md(lad.name)} ({md(lad.code)})" for lad in self.place.lads)
+        return Markdown(
+            f"## {md(self.place.name)}, {md(self.year)}\n\n**{md(self.provenance_note)}**\n\nDistricts: {lads}."
+        )
 
     def headline_table(self) -> pd.DataFrame:
         """The place's headline figures, one per row (``figure``, ``value``, ``note``): what the report opens with.

@@ -455,8 +455,8 @@ class WardProfile:
         head = (
             f"<div class='tuttotal-profile-card' style='font-size:13px;line-height:1.35;color:{TEXT_DARK}'>"
             f"<div style='font-size:15px;font-weight:bold;margin-bottom:2px'>{_escape(self.ward_name)}</div>"
-            f"<div style='color:{TEXT_MUTED};margin-bottom:6px'>{self.ward_code} · {_escape(self.lad_name)} "
-            f"({self.lad_code}) · {_escape(self.place_name)}</div>"
+            f"<div style='color:{TEXT_MUTED};margin-bottom:6px'>{_escape(self.ward_code)} · {_escape(self.lad_name)} "
+            f"({_escape(self.lad_code)}) · {_escape(self.place_name)}</div>"
             f"<table style='border-collapse:collapse;margin-bottom:8px'>{fact_rows}</table>"
         )
         if not len(self.by_theme):
@@ -1369,7 +1369,7 @@ class Explorer:
         lads = ", ".join(lad.name for lad in data.run.place.lads)
         self.header.value = (
             f"<div style='margin:0 0 6px 0'><span style='font-size:17px;font-weight:bold;color:{TEXT_DARK}'>"
-            f"{_escape(data.name)}, {data.year}</span>{mark}"
+            f"{_escape(data.name)}, {_escape(data.year)}</span>{mark}"
             f"<div style='font-size:12px;color:{TEXT_MUTED}'>{len(data.wards)} wards in {len(data.lad_codes)} "
             f"district(s): {_escape(textwrap.shorten(lads, 160, placeholder=' …'))}. "
             f"{_escape(data.run.provenance_for(data.year))}"

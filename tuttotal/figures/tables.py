@@ -36,6 +36,8 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from tuttotal.data import safe_html
+
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
@@ -87,6 +89,11 @@ def column_format(name: object, *, money: bool = False) -> Callable[[object], st
     return NUMBER
 
 
+def _escaped_name(name: object) -> object:
+    """An axis name as the table's heading shows it: text escaped for HTML, ``None`` kept."""
+    return None if name is None else safe_html.text(name)
+
+
 def styled(
     table: pd.DataFrame | pd.Series,
     *,
@@ -116,13 +123,17 @@ def styled(
     -------
     pandas.io.formats.style.Styler
         Displayed as a formatted HTML table by JupyterLab and nbconvert; the
-        values underneath are unchanged.
+        values underneath are unchanged. Every cell, heading, axis name and
+        the caption are escaped (:func:`tuttotal.data.safe_html.text`): a theme or
+        ward name is shown as text, never read as markup.
 
     Examples
     --------
     >>> import pandas as pd
     >>> totals = pd.Series({"health": 1500.0, "older people": 250.0}, name="amount_gbp")
     >>> "£1,500" in styled(totals).to_html()
+    True
+    >>> "&lt;img src=x&gt;" in styled(pd.Series({"<img src=x>": 1.0}, name="amount_gbp")).to_html()
     True
     """
     import pandas as pd
@@ -133,8 +144,16 @@ def styled(
     numeric = frame.select_dtypes("number").columns
     formats = {column: column_format(column, money=money) for column in numeric}
     key = name or hashlib.sha256(f"{list(map(str, frame.columns))}|{caption}".encode()).hexdigest()[:10]
+    # Names, themes and agencies come from the user's files: every cell, heading and caption is escaped.
+    # pandas escapes cells and headings (escape="html") but shows the axes' names and the caption as
+    # they are, so those are escaped here.
+    frame = frame.rename_axis(
+        index=[_escaped_name(n) for n in frame.index.names], columns=[_escaped_name(n) for n in frame.columns.names]
+    )
     styler = (
-        frame.style.format(formats)
+        frame.style.format(formats, escape="html")
+        .format_index(escape="html", axis="index")
+        .format_index(escape="html", axis="columns")
         .set_uuid(key)
         .set_table_attributes(f'class="{TABLE_CLASS}"')
         .set_table_styles(
@@ -146,16 +165,16 @@ def styled(
         .set_properties(subset=[c for c in frame.columns if c not in numeric], **{"text-align": "left"})
     )
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(safe_html.text(caption))
     if not index:
         styler = styler.hide(axis="index")
     return styler
 
 
 #: A small script that sorts every formatted table on a click of its column's heading (numbers as numbers).
-#: ``report.html`` carries it inline, so the page needs no network.
-SORT_SCRIPT = """
-<script>
+#: ``report.html`` carries it inline (:data:`SORT_SCRIPT`), so the page needs no network; its policy
+#: allows this text to run (:func:`tuttotal.data.safe_html.with_csp`).
+SORT_JS = """
 (function () {
   function number(text) {
     var clean = text.replace(/[£,%\\s]/g, "").replace(/^-£/, "-");
@@ -184,5 +203,5 @@ SORT_SCRIPT = """
     });
   });
 })();
-</script>
 """.replace("%(cls)s", TABLE_CLASS)
+SORT_SCRIPT = f"\n<script>{SORT_JS}</script>\n"

@@ -52,7 +52,17 @@ if TYPE_CHECKING:
 
     from tuttotal.report import PlaceReport
 
-__all__ = ["WEB_MAP_JSON", "Shape", "WebMap", "england_map", "places_map", "render", "ward_map", "write_ward_data"]
+__all__ = [
+    "MAP_SCRIPT",
+    "WEB_MAP_JSON",
+    "Shape",
+    "WebMap",
+    "england_map",
+    "places_map",
+    "render",
+    "ward_map",
+    "write_ward_data",
+]
 
 #: The file each report writes for ``outputs/index.html``: its wards as SVG paths with their figures.
 WEB_MAP_JSON = "web_map.json"
@@ -88,8 +98,9 @@ _CSS = """
   vertical-align:-1px; border:1px solid #999; }
 """
 
-# Hover, zoom (wheel, buttons, double click), drag to pan; every map of the page, once each.
-_SCRIPT = """
+#: The maps' one script: hover, zoom (wheel, buttons, double click), drag to pan; every map of the page, once
+#: each. The pages' policy allows this text to run (:func:`tuttotal.data.safe_html.with_csp`).
+MAP_SCRIPT = """
 (function () {
   function init(box) {
     if (box.getAttribute('data-ready')) return;
@@ -297,14 +308,16 @@ def render(
     pad = 0.02 * max(width, height)
     view = f"{-pad:.0f} {-pad:.0f} {width + 2 * pad:.0f} {height + 2 * pad:.0f}"
     body = "".join(
-        f"<path d='{s.path}' fill='{s.fill}' data-key='{_attr(s.key)}' data-tip='{_attr(chr(10).join(s.tip))}'/>"
+        f"<path d='{_attr(s.path)}' fill='{_attr(s.fill)}' data-key='{_attr(s.key)}' "
+        f"data-tip='{_attr(chr(10).join(s.tip))}'/>"
         for s in shapes
         if s.path
     )
-    line_paths = "".join(f"<path d='{d}'/>" for d in lines if d)
-    mark_paths = "".join(f"<path d='{d}' style='stroke:{mark_colour}'/>" for d in marks if d)
+    line_paths = "".join(f"<path d='{_attr(d)}'/>" for d in lines if d)
+    mark_paths = "".join(f"<path d='{_attr(d)}' style='stroke:{_attr(mark_colour)}'/>" for d in marks if d)
     rows = "".join(
-        f"<div><span class='sw' style='background:{colour}'></span>{html.escape(text)}</div>" for colour, text in legend
+        f"<div><span class='sw' style='background:{_attr(colour)}'></span>{html.escape(text)}</div>"
+        for colour, text in legend
     )
     rows += "".join(extra_legend)
     return (
@@ -319,7 +332,7 @@ def render(
         "<div class='tt-tip'></div></div>"
         f"<div class='tt-legend'><b>{html.escape(legend_title)}</b>{rows}</div></div>"
         f"<p class='tt-note'>{html.escape(note)}</p>"
-        f"<script>{_SCRIPT}</script></div>"
+        f"<script>{MAP_SCRIPT}</script></div>"
     )
 
 

@@ -32,7 +32,8 @@ from typing import Any
 
 from tuttotal import __version__
 from tuttotal.data.datasets import ATTRIBUTION
-from tuttotal.figures.webmap import places_map
+from tuttotal.data.safe_html import with_csp
+from tuttotal.figures.webmap import MAP_SCRIPT, places_map
 from tuttotal.money import format_gbp
 from tuttotal.run.publish import output_lock
 
@@ -196,7 +197,7 @@ def _card(entry: dict) -> str:
     if entry.get("thumb"):
         image = (
             f'<a class="thumb" href="{e(report)}"><img alt="Ward map of {e(entry.get("name", slug))}" '
-            f'width="360" height="280" src="data:image/png;base64,{entry["thumb"]}"></a>'
+            f'width="360" height="280" src="data:image/png;base64,{e(entry["thumb"])}"></a>'
         )
     else:
         image = '<div class="thumb none">no output</div>'
@@ -214,7 +215,7 @@ def _card(entry: dict) -> str:
         lads = entry.get("lads", [])
         rows += [
             ("Year", e(str(entry.get("year", "")))),
-            ("Area", f"{entry.get('wards', '–')} wards in {len(lads)} LAD{'s' if len(lads) != 1 else ''}"),
+            ("Area", f"{e(str(entry.get('wards', '–')))} wards in {len(lads)} LAD{'s' if len(lads) != 1 else ''}"),
             ("Counted", e(_gbp(totals.get("input_gbp")))),
             ("Placed", e(_gbp(totals.get("placed_gbp")))),
             ("Not placed", e(_gbp(totals.get("unplaced_gbp")))),
@@ -244,7 +245,11 @@ def _card(entry: dict) -> str:
 
 
 def render(entries: list[dict], places_map: str = "") -> str:
-    """The page for ``entries`` (see :func:`collect`), with ``places_map`` (HTML) above the cards."""
+    """The page for ``entries`` (see :func:`collect`), with ``places_map`` (HTML) above the cards.
+
+    Every name and message is escaped; the page carries its Content Security
+    Policy (:func:`tuttotal.data.safe_html.with_csp`: the map's script by hash, nothing remote).
+    """
 
     ok = sum(1 for x in entries if x.get("status") != "failed")
     failed = len(entries) - ok
@@ -260,7 +265,7 @@ def render(entries: list[dict], places_map: str = "") -> str:
         else ""
     )
     cards = "\n".join(_card(x) for x in entries) or "<p>No place has been run yet.</p>"
-    return f"""<!DOCTYPE html>
+    page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -285,6 +290,7 @@ def render(entries: list[dict], places_map: str = "") -> str:
 </body>
 </html>
 """
+    return with_csp(page, [MAP_SCRIPT])
 
 
 def write_index(output_root: str | os.PathLike, results: Iterable[Any] = ()) -> Path:

@@ -17,7 +17,10 @@ what a report needs from it and drops two costs a batch pays once per place:
 
 Scripts that nbconvert's template loads from a CDN (require.js, MathJax) are
 dropped: the reports hold no math or widgets, and open offline. Reports with
-tables get the sorting script of :mod:`tuttotal.figures.tables`.
+tables get the sorting script of :mod:`tuttotal.figures.tables`. Last, the
+finished page gets its Content Security Policy (:func:`tuttotal.data.safe_html.with_csp`):
+only the project's own inline scripts (:data:`OWN_SCRIPTS`) run, allowed by
+their SHA-256, and nothing is loaded from the network.
 
 Examples
 --------
@@ -33,10 +36,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from tuttotal.figures.tables import SORT_SCRIPT, TABLE_CLASS
+from tuttotal.data.safe_html import with_csp
+from tuttotal.figures.tables import SORT_JS, SORT_SCRIPT, TABLE_CLASS
+from tuttotal.figures.webmap import MAP_SCRIPT
 
 __all__ = ["export_html", "report_exporter"]
 
+#: The inline scripts a report may run (its policy allows these texts only): the web maps' and the tables' sorting.
+OWN_SCRIPTS = (MAP_SCRIPT, SORT_JS)
 #: nbconvert's words for an image without a description (``HTMLExporter.from_notebook_node``).
 MISSING_ALT = "No description has been provided for this image"
 #: Areas nbconvert makes reachable from the keyboard.
@@ -148,7 +155,7 @@ def report_exporter(show_code: bool = False):
 
 
 def export_html(notebook: Path | Any, target: Path, *, show_code: bool = False, title: str = "") -> Path:
-    """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``).
+    """Write the executed notebook as a self-contained page (code cells hidden unless ``show_code``), with its CSP.
 
     ``notebook`` is a path, or the notebook itself (as papermill returns it:
     no second read and validation of a file just written).
@@ -161,5 +168,5 @@ def export_html(notebook: Path | Any, target: Path, *, show_code: bool = False, 
     page = _without_remote_scripts(body)
     if TABLE_CLASS in page:
         page = page.replace("</body>", SORT_SCRIPT + "</body>", 1)
-    target.write_text(page, encoding="utf-8")
+    target.write_text(with_csp(page, OWN_SCRIPTS), encoding="utf-8")
     return target
