@@ -381,3 +381,67 @@ def eurostat_mid_year(data_dir: str | os.PathLike | None = None) -> pd.DataFrame
     january = eurostat_region_population(data_dir)
     following = january.reindex(january.index + 1).set_axis(january.index)  # 1 January of the next year
     return ((january + following) / 2).dropna(how="any")
+
+
+def lad_population_of_year(year: object, data_dir: str | os.PathLike | None = None) -> pd.Series:
+    """Each 2013 LAD's people of a year (all ages): the sum of its LSOAs (:func:`lsoa_population_of_year`).
+
+    Returns
+    -------
+    pandas.Series
+        int64 by ``lad13_code`` (326 LADs), named ``population``.
+
+    Examples
+    --------
+    >>> int(lad_population_of_year("2008-09", "../shared/data")["E07000114"])  # doctest: +SKIP
+    130855
+    """
+    people = lsoa_population_of_year(year, data_dir)
+    return people.groupby("lad13_code")["population"].sum()
+
+
+def covers(year: object, data_dir: str | os.PathLike | None = None) -> bool:
+    """Whether the mid-year estimates have the people of ``year`` (mid-2001 to mid-2024 for the pinned file)."""
+    return mid_year(year) in upper_tier_estimates(data_dir).columns
+
+
+def ward_population_of_year(
+    population: pd.Series, lad_codes: pd.Series, year: object, data_dir: str | os.PathLike | None = None
+) -> pd.Series:
+    """Wards' people of a year: their mid-2015 people times their LAD's growth since mid-2015.
+
+    The per-head denominator of a count of ``year``. Ward populations are
+    moved from mid-2015 LSOAs onto wards by area; every LSOA of an
+    upper-tier area is scaled by the same factor (:func:`lsoa_population_of_year`),
+    so scaling a ward by its LAD's factor (people of the year / people
+    mid-2015) is the ward's LSOAs of the year, up to rounding. Only the
+    denominator changes: the drivers that share money out (population by
+    age, IMD 2010 need) keep their mid-2015 structure.
+
+    Parameters
+    ----------
+    population : pandas.Series
+        Mid-2015 people by ward code (the ``population`` driver).
+    lad_codes : pandas.Series
+        Each ward's 2013 LAD, indexed by ward code.
+    year : str
+        The financial year (its mid-year: :func:`mid_year`).
+
+    Returns
+    -------
+    pandas.Series
+        Floats, same index as ``population``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.Series([1000.0, 3000.0], index=["W1", "W2"])
+    >>> lads = pd.Series(["E07000114", "E07000114"], index=["W1", "W2"])
+    >>> ward_population_of_year(wards, lads, "2008-09", "../shared/data").round(1).tolist()  # doctest: +SKIP
+    [935.9, 2807.6]
+    """
+    from tuttotal.data import lsoa
+
+    mid_2015 = lsoa.lad_totals(lsoa.lsoa_table(data_dir))["population"]
+    factor = lad_population_of_year(year, data_dir) / mid_2015
+    return population * lad_codes.reindex(population.index).map(factor).to_numpy(dtype=float)
