@@ -151,3 +151,24 @@ def test_scaling_keeps_every_areas_target(groups, data):
             part = scaled[pd.Series(labels) == label].to_numpy()
             exact = [targets[label] * m / sum(members) for m in members]
             assert all(abs(p - e) < 1 for p, e in zip(part, exact, strict=True))
+
+
+def test_a_real_reports_per_head_is_of_the_years_people(people_root, tmp_path):
+    """Thanet's 2008-09 count: per head of its 130,855 people of mid-2008; the drivers stay mid-2015."""
+    from tuttotal import report
+
+    run = report.prepare(lads=[THANET], year="2008-09", data_dir=str(people_root), output_dir=str(tmp_path))
+    of_year = population_years.lad_population_of_year("2008-09", people_root)[THANET]
+    assert float(run.population.sum()) == pytest.approx(of_year)
+    drivers = run.drivers[run.drivers.driver == "population"]["value"].sum()
+    assert drivers == pytest.approx(139_822)  # the shares of money: mid-2015 people
+    wards = run.ward_totals()
+    assert (wards.per_head_gbp * wards.population).sum() == pytest.approx(wards.amount_gbp.sum())
+    assert float(run.population_of_year("2005-06").sum()) == pytest.approx(
+        population_years.lad_population_of_year("2005-06", people_root)[THANET]
+    )
+    trend = run.change_by_year().set_index(["year", "area"])
+    for year in ("2003-04", "2008-09"):
+        row = trend.loc[(year, "Thanet")]
+        people = population_years.lad_population_of_year(year, people_root)[THANET]
+        assert row.per_head_gbp == pytest.approx(row.amount_gbp / people)
