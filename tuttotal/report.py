@@ -47,7 +47,7 @@ from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import outturn_count
 from tuttotal.count.real import check_real_year, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
-from tuttotal.data import datasets, geography, place_wards, places, sources, ward_drivers
+from tuttotal.data import datasets, geography, place_wards, places, population_years, sources, ward_drivers
 from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
@@ -232,8 +232,6 @@ class PlaceReport:
             return pop
         key = f"population of {year}"
         if key not in self._tables:
-            from tuttotal.data import population_years
-
             data_dir = self.parameters.get("data_dir") or None
             lads = self.wards.set_index("ward_code")["lad_code"]
             known = lads.isin(list(population_years.lad_upper_tier())).all()

@@ -58,9 +58,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from tuttotal import paths
-from tuttotal.data import sources
+from tuttotal.data import cra, lsoa, sources
 from tuttotal.data.deflators import financial_year
 from tuttotal.errors import InputError
+from tuttotal.money import largest_remainder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -213,8 +214,6 @@ def scale_to_totals(values, groups, targets) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    from tuttotal.money import largest_remainder
-
     out = np.zeros(len(values), dtype=np.int64)
     weights = values.to_numpy(dtype=float)
     for group, where in pd.Series(groups).groupby(pd.Series(groups).to_numpy(), sort=True).indices.items():
@@ -258,8 +257,6 @@ def lsoa_population_of_year(
     >>> int(people.loc[people.lad13_code == "E07000114", "population"].sum()) < 139822  # doctest: +SKIP
     True
     """
-    from tuttotal.data import lsoa
-
     when = mid_year(year)
     estimates = upper_tier_estimates(data_dir, download=download)
     if when not in estimates.columns:
@@ -327,8 +324,6 @@ def region_population_of_year(
     >>> int(region_population_of_year("2008-09", "../shared/data")["South East"])  # doctest: +SKIP
     8426399
     """
-    from tuttotal.data import cra
-
     people = lsoa_population_of_year(year, data_dir)
     regions = people["lad13_code"].map(cra.lad_regions(data_dir))
     return people[column].groupby(regions).sum().rename(column)
@@ -440,8 +435,6 @@ def ward_population_of_year(
     >>> ward_population_of_year(wards, lads, "2008-09", "../shared/data").round(1).tolist()  # doctest: +SKIP
     [935.9, 2807.6]
     """
-    from tuttotal.data import lsoa
-
     mid_2015 = lsoa.lad_totals(lsoa.lsoa_table(data_dir))["population"]
     factor = lad_population_of_year(year, data_dir) / mid_2015
     return population * lad_codes.reindex(population.index).map(factor).to_numpy(dtype=float)
