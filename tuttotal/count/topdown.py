@@ -107,6 +107,7 @@ def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = F
     )
     files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in names}
     files["cra_lines"] = paths.data_dir() / "cra_lines.csv"
+    files["lad13_upper_tier"] = paths.data_dir() / "lad13_upper_tier.csv"  # each LAD's area of the estimates
     return files
 
 
