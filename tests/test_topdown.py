@@ -13,7 +13,7 @@ from tuttotal.count import themes, topdown
 from tuttotal.data import cra, lsoa, places
 from tuttotal.errors import InputError
 
-from .conftest import THANET
+from .conftest import BIRMINGHAM, THANET
 
 
 @pytest.fixture(scope="module")
@@ -136,8 +136,20 @@ def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(b
     table = birmingham.theme_per_head()
     assert {"place", "region", "England", "pilot median"} == set(table.level)
     wide = table.pivot(index="theme", columns="level", values="per_head_gbp")
-    # Population-driven themes are the region's per head by construction; need-driven ones are not.
-    assert wide.loc["health and wellbeing", "place"] == pytest.approx(wide.loc["health and wellbeing", "region"])
+    # Population-driven themes are shared by mid-2015 people: per head of mid-2015 people the place's is the
+    # region's by construction (need-driven ones are not). Per head is of the year's people (mid-2008), so
+    # each side is moved back by its own growth from mid-2008 to mid-2015.
+    from tuttotal.data import population_years
+
+    data_dir = birmingham.parameters.get("data_dir")
+    mid_2015 = lsoa.lsoa_table(data_dir)
+    place_2015 = float(mid_2015.loc[mid_2015.lad13_code == BIRMINGHAM, "population"].sum())
+    region_2015 = float(topdown.region_drivers(mid_2015, cra.lad_regions(data_dir)).at["West Midlands", "population"])
+    place_2008 = float(birmingham.population.sum())
+    region_2008 = float(population_years.region_population_of_year("2008-09", data_dir)["West Midlands"])
+    assert place_2008 == pytest.approx(population_years.lad_population_of_year("2008-09", data_dir)[BIRMINGHAM])
+    place, region = wide.loc["health and wellbeing", "place"], wide.loc["health and wellbeing", "region"]
+    assert place * place_2008 / place_2015 == pytest.approx(region * region_2008 / region_2015)
     assert wide.loc["older people", "place"] < wide.loc["older people", "region"]  # a young city
 
 

@@ -48,7 +48,7 @@ from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import outturn_count
 from tuttotal.count.real import check_real_year, outturn_years, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
-from tuttotal.data import datasets, geography, place_wards, places, safe_html, sources, ward_drivers
+from tuttotal.data import datasets, geography, place_wards, places, population_years, safe_html, sources, ward_drivers
 from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
@@ -182,7 +182,8 @@ class PlaceReport:
             return (
                 "People: mid-2015 populations (IoD 2019 File 6) and IMD 2010 deprivation, moved from 2011 LSOAs "
                 "onto wards by area (tuttotal areal interpolation)"
-                + (f"; applied to a {self.year} count." if self.year else ".")
+                + (f"; applied to a {self.year} count" if self.year else "")
+                + "; per head of each year's people (mid-2015 scaled to the ONS mid-year estimate)."
             )
         if self.parameters.get("drivers_path"):
             return f"Drivers: {Path(self.parameters['drivers_path']).name}."
@@ -240,12 +241,42 @@ class PlaceReport:
 
     @property
     def population(self) -> pd.Series | None:
-        """Population per ward code, when a population driver exists."""
+        """People per ward code of the report's year (the per-head denominator), when a population driver exists.
+
+        :meth:`population_of_year` of :attr:`year`.
+        """
+        return self.population_of_year(self.year)
+
+    def population_of_year(self, year: str) -> pd.Series | None:
+        """People per ward code of ``year``: the per-head denominator of that year's figures.
+
+        A real count's wards (drivers from mid-2015 LSOAs) take their people
+        of the year: the ``population`` driver times their LAD's growth from
+        mid-2015 to the ONS mid-year estimate of the year's first calendar
+        year (2008-09 → mid-2008; :func:`tuttotal.data.population_years.ward_population_of_year`).
+        A supplied drivers file, the synthetic demo, wards outside England's
+        2013 LADs and years the estimates do not cover keep the ``population``
+        driver. Only the denominator changes: the drivers that share the money
+        out keep mid-2015 people and IMD 2010 need.
+        """
         if self.drivers is None:
             return None
         pop = self.drivers[self.drivers.driver == "population"].set_index("area_code")["value"]
         pop = pop.reindex(self.wards.ward_code)
-        return pop if pop.notna().any() else None
+        if not pop.notna().any():
+            return None
+        if self.spend_kind != "real" or self.driver_table is None or not year:
+            return pop
+        key = f"population of {year}"
+        if key not in self._tables:
+            data_dir = self.parameters.get("data_dir") or None
+            lads = self.wards.set_index("ward_code")["lad_code"]
+            known = lads.isin(list(population_years.lad_upper_tier())).all()
+            if known and population_years.covers(year, data_dir):
+                self._tables[key] = population_years.ward_population_of_year(pop, lads, year, data_dir)
+            else:
+                self._tables[key] = pop
+        return self._tables[key].copy()
 
     # ----------------------------------------------------------- breakdowns
     def ward_theme(self) -> pd.DataFrame:
@@ -336,12 +367,14 @@ class PlaceReport:
         return self._computed_once("change_by_year", self._change_by_year)
 
     def _change_by_year(self) -> pd.DataFrame:
+        years = sorted(self.comparable_years)
         return change_by_year(
-            {year: self.ward_spend_of_year(year) for year in sorted(self.comparable_years)},
+            {year: self.ward_spend_of_year(year) for year in years},
             self.wards,
             self.drivers,
             focus_codes=list(self.focus.ward_code),
             place_name=self.place.name,
+            people_by_year={year: self.population_of_year(year) for year in years},
         )
 
     def trend_chart(self) -> Figure | None:
@@ -522,7 +555,7 @@ class PlaceReport:
                 need = self.ward_need().set_index("ward_code").loc[ward.ward_code]
                 real = self.driver_table is not None
                 text = (
-                    f"    {need.population:,.0f} people{' (mid-2015)' if real else ''}; "
+                    f"    {need.population:,.0f} people{f' (mid-{self.year[:4]})' if real else ''}; "
                     f"{need.income_deprived_share:.1%} income-deprived{' (IMD 2010)' if real else ''}, "
                     f"rank {need.income_rank_in_place} of {len(profiles)} in {self.place.name}"
                 )
@@ -564,7 +597,11 @@ class PlaceReport:
             cut_offs = england_imd_deciles(lsoa_table(self.parameters.get("data_dir") or None))
         basis = MEASURED if self.need_basis == MEASURED else None
         totals = self.ward_totals(basis)[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
-        return ward_need(totals, self.ward_drivers_wide(), cut_offs)
+        wide = self.ward_drivers_wide()
+        people = self.population  # per head of the year's people; need (shares, scores) as it is
+        if wide is not None and people is not None and "population" in wide:
+            wide = wide.assign(population=wide["ward_code"].map(people).to_numpy())
+        return ward_need(totals, wide, cut_offs)
 
     @property
     def need_basis(self) -> str:
@@ -612,7 +649,8 @@ class PlaceReport:
         if self.driver_table is not None:
             notes.append(
                 "Income deprivation: IMD 2010 income domain (DCLG; indicators mostly 2008), people: mid-2015 "
-                "(IoD 2019 File 6), moved from 2011 LSOAs onto wards by area."
+                "(IoD 2019 File 6), moved from 2011 LSOAs onto wards by area, per head scaled to the ONS "
+                f"mid-year estimate of mid-{self.year[:4]}."
             )
         elif self.drivers_note:
             notes.append(self.drivers_note)
@@ -972,7 +1010,8 @@ class PlaceReport:
         """£ per head by theme: the place, its region(s), England and (pilots) the median pilot, real counts only.
 
         ``theme, area, level, per_head_gbp``; regions and England from the
-        same lines, per head of their mid-2015 population.
+        same lines, each per head of its people of the year (:meth:`population_of_year`,
+        :func:`tuttotal.count.topdown.region_theme_per_head`).
         """
         return self._computed_once("theme_per_head", self._theme_per_head)
 
@@ -1037,7 +1076,8 @@ class PlaceReport:
             measure=f"£ per head, {self.year}, cash",
             notes=[
                 *self.figure_notes,
-                "Region and England: the same lines of the regional analysis over their mid-2015 population. "
+                f"Region and England: the same lines of the regional analysis over their people "
+                f"of mid-{self.year[:4]}. "
                 "Median pilot: the median of the 13 pilots' real counts.",
             ],
             stamp=self.stamp,
@@ -1251,7 +1291,8 @@ class PlaceReport:
         Services are grouped so that the years compare (2010-11's one social care line with the later
         children's and adults' lines; the housing benefit lines together): ``data/outturn_services.csv``.
         ``service, first_gbp, last_gbp, change_gbp, change_pct, first_per_head_gbp, last_per_head_gbp,
-        change_per_head_gbp`` (per head of the mid-2015 population, the same in both years).
+        change_per_head_gbp`` (each year per head of its own people, :meth:`population_of_year`;
+        the change is the difference of the two).
         """
         return self._computed_once("cuts_by_service", self._cuts_by_service)
 
@@ -1269,9 +1310,12 @@ class PlaceReport:
         table = pd.DataFrame({"service": by.index, "first_gbp": by[first].to_numpy(), "last_gbp": by[last].to_numpy()})
         table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
         table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
-        people = float(self.population.sum()) if self.population is not None else float("nan")
-        for column in ("first", "last", "change"):
-            table[f"{column}_per_head_gbp"] = table[f"{column}_gbp"] / people
+        people = {}
+        for name, year in (("first", first), ("last", last)):
+            of_year = self.population_of_year(year)
+            people[name] = float(of_year.sum()) if of_year is not None else float("nan")
+            table[f"{name}_per_head_gbp"] = table[f"{name}_gbp"] / people[name]
+        table["change_per_head_gbp"] = table["last_per_head_gbp"] - table["first_per_head_gbp"]
         transfers = function_transfers(first, last)
         table["transfer_of_function"] = table["service"].map(transfers).fillna("")
         flagged = table["transfer_of_function"] != ""
@@ -1304,13 +1348,17 @@ class PlaceReport:
         table["change_without_transfers_gbp"] = (
             table["last_without_transfers_gbp"] - table["first_without_transfers_gbp"]
         )
-        table = table.drop(columns=["first_without_transfers_gbp", "last_without_transfers_gbp"])
         if self.population is not None:
-            people = self.population.reindex(table["ward_code"]).to_numpy()
-            table["population"] = people
-            people = pd.Series(people).where(pd.Series(people) > 0).to_numpy()
-            table["change_per_head_gbp"] = table["change_gbp"] / people
-            table["change_without_transfers_per_head_gbp"] = table["change_without_transfers_gbp"] / people
+            per_head = {}
+            for name, year in (("first", first), ("last", last)):
+                people = pd.Series(self.population_of_year(year).reindex(table["ward_code"]).to_numpy())
+                people = people.where(people > 0).to_numpy()
+                per_head[name] = table[f"{name}_gbp"] / people
+                per_head[f"{name}_without"] = table[f"{name}_without_transfers_gbp"] / people
+            table["population"] = people  # the last year's people
+            table["change_per_head_gbp"] = per_head["last"] - per_head["first"]
+            table["change_without_transfers_per_head_gbp"] = per_head["last_without"] - per_head["first_without"]
+        table = table.drop(columns=["first_without_transfers_gbp", "last_without_transfers_gbp"])
         table.attrs["years"] = (first, last)
         return table.sort_values("ward_code", ignore_index=True)
 

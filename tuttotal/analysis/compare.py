@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from tuttotal import __version__, paths
 from tuttotal.analysis.breakdown import theme_per_head
 from tuttotal.count import topdown
-from tuttotal.data import cra, datasets, lsoa, places
+from tuttotal.data import cra, datasets, places, population_years
 from tuttotal.data.geography import find_ward
 from tuttotal.errors import DataUnavailableError, HashMismatchError
 
@@ -42,7 +42,11 @@ def _pilot_cache_key(year: str) -> str:
     for path in (
         paths.data_dir() / "themes.csv",
         paths.data_dir() / "cra_lines.csv",
-        *(package / f"{name}.py" for name in ("data/cra", "count/topdown", "data/lsoa", "count/themes")),
+        *(
+            package / f"{name}.py"
+            for name in ("data/cra", "count/topdown", "data/lsoa", "count/themes", "data/population_years")
+        ),
+        paths.data_dir() / "lad13_upper_tier.csv",
         Path(__file__),
         package / "data" / "registry" / "sources.csv",
     ):
@@ -53,10 +57,13 @@ def _pilot_cache_key(year: str) -> str:
 
 
 def place_theme_per_head(place, data_dir: str | os.PathLike | None, year: str) -> pd.Series:
-    """Spend per head by theme (and ``all themes``) of a place's real top-down count (no boundaries needed)."""
+    """Spend per head by theme (and ``all themes``) of a place's real top-down count (no boundaries needed).
+
+    Per head of the place's people of ``year`` (:func:`tuttotal.data.population_years.lad_population_of_year`).
+    """
 
     count = topdown.topdown_count(place.lad_codes, data_dir=data_dir, years=(year,))
-    people = float(lsoa.lad_totals(lsoa.lsoa_table(data_dir)).loc[list(place.lad_codes), "population"].sum())
+    people = float(population_years.lad_population_of_year(year, data_dir).loc[list(place.lad_codes)].sum())
     by_theme = count.spend.groupby("theme")["amount_pence"].sum() / 100 / people
     by_theme[ALL_THEMES] = count.spend["amount_pence"].sum() / 100 / people
     return by_theme
@@ -180,6 +187,7 @@ def change_by_year(
     *,
     focus_codes: list[str],
     place_name: str,
+    people_by_year: Mapping[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Spend per head by year for the focus wards, their LADs and the place, with the change on the year before.
 
@@ -198,6 +206,10 @@ def change_by_year(
         The focus wards' codes (their LADs come too).
     place_name : str
         The place's row (shown with several LADs, or without focus wards).
+    people_by_year : mapping of str to pandas.Series, optional
+        Each year's people by ward code, the per-head denominator of that
+        year (:meth:`tuttotal.report.PlaceReport.population_of_year`); a year
+        not in it, or without it, is per head of the ``population`` driver.
 
     Returns
     -------
@@ -229,12 +241,14 @@ def change_by_year(
         areas.append((lad_rows.lad_name.iloc[0], "LAD", list(lad_rows.ward_code)))
     if wards.lad_code.nunique() > 1 or not areas:
         areas.append((place_name, "place", list(wards.ward_code)))
-    people = {
-        name: float(population.reindex(codes).sum()) if population is not None else float("nan")
-        for name, _, codes in areas
-    }
+    people_by_year = people_by_year or {}
     rows = []
     for year, spend in ward_spend_by_year.items():
+        of_year = people_by_year.get(year, population)
+        people = {
+            name: float(of_year.reindex(codes).sum()) if of_year is not None else float("nan")
+            for name, _, codes in areas
+        }
         by_ward = spend.groupby("ward_code")["amount_pence"].sum()
         for name, level, codes in areas:
             amount = int(by_ward.reindex(codes, fill_value=0).sum()) / 100

@@ -41,7 +41,7 @@ import numpy as np
 
 from tuttotal import paths
 from tuttotal.count import themes
-from tuttotal.data import cra, lsoa, sources
+from tuttotal.data import cra, lsoa, population_years, sources
 from tuttotal.errors import InputError
 from tuttotal.memo import TableMemo
 from tuttotal.money import split_parts
@@ -95,9 +95,19 @@ class TopDown:
 def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = False) -> dict:
     """The files a real count reads, named as in ``summary.json``'s ``inputs`` (for provenance and ``--resume``)."""
 
-    names = ("cra_chapter9", "cra_chapter10", "lad13_to_nuts", "population", "imd2010", "imd2015", "lsoa01_to_lsoa11")
+    names = (
+        "cra_chapter9",
+        "cra_chapter10",
+        "lad13_to_nuts",
+        "population",
+        "imd2010",
+        "imd2015",
+        "lsoa01_to_lsoa11",
+        "population_mye",  # the people of each year, for per head (population_years)
+    )
     files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in names}
     files["cra_lines"] = paths.data_dir() / "cra_lines.csv"
+    files["lad13_upper_tier"] = paths.data_dir() / "lad13_upper_tier.csv"  # each LAD's area of the estimates
     return files
 
 
@@ -345,7 +355,11 @@ def region_theme_per_head(
     -------
     pandas.DataFrame
         Index: theme (and ``all themes``); columns: the nine regions and
-        ``England``; £ per head of the mid-2015 population.
+        ``England``; £ per head of the year's people
+        (:func:`tuttotal.data.population_years.region_population_of_year`:
+        mid-2015 LSOAs scaled to the year's ONS mid-year estimates). The
+        lines are shared out by the drivers as they are (mid-2015 structure,
+        IMD 2010 need): only the denominator is the year's.
     """
 
     check_year(year)
@@ -372,7 +386,8 @@ def _region_theme_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd
     by_theme = counted.pivot_table(index="theme", columns="region", values="pence", aggfunc="sum", fill_value=0)
     by_theme["England"] = by_theme.sum(axis=1)
     by_theme.loc["all themes"] = by_theme.sum(axis=0)
-    people = pd.concat([totals["population"], pd.Series({"England": totals["population"].sum()})])
+    of_year = population_years.region_population_of_year(year, data_dir)  # per head of the year's people
+    people = pd.concat([of_year, pd.Series({"England": of_year.sum()})]).astype(float)
     return by_theme / 100 / people.reindex(by_theme.columns)
 
 
@@ -389,8 +404,10 @@ def lad_per_head(
 
     The same sum as :func:`topdown_count`, for all 326 LADs at once and
     without rounding to the penny: each counted part of each line of a
-    region, times the LAD's share of the region's driver, over the LAD's
-    mid-2015 population. Made once per year and inputs in a process.
+    region, times the LAD's share of the region's driver (mid-2015 people,
+    IMD 2010 need), over the LAD's people of the year
+    (:func:`tuttotal.data.population_years.lad_population_of_year`). Made
+    once per year and inputs in a process.
 
     Returns
     -------
@@ -428,7 +445,7 @@ def _lad_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd.Series:
     lad = lad[lad.index.isin(list(regions))]
     lad_rates = rate.reindex(lad.index.map(regions)).fillna(0.0).to_numpy()
     gbp = (lad_rates * lad[pence.columns].to_numpy(dtype=float)).sum(axis=1) / 100
-    people = lad["population"].to_numpy(dtype=float)
+    people = population_years.lad_population_of_year(year, data_dir).reindex(lad.index).to_numpy(dtype=float)
     import pandas as pd
 
     return pd.Series(np.where(people > 0, gbp / np.where(people > 0, people, 1), np.nan), index=lad.index)

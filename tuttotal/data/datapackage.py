@@ -98,8 +98,9 @@ _BASIS = {
 }
 _POPULATION = {
     "type": "number",
-    "description": "People living in the ward (the population driver; mid-2015, excluding prisoners, for real "
-    "places), in people; may be fractional after areal interpolation",
+    "description": "People living in the ward in the year (for real places: the mid-2015 population driver, "
+    "excluding prisoners, scaled by its LAD's growth to the ONS mid-year estimate of the year), in people; "
+    "may be fractional after areal interpolation",
     "unit": _PEOPLE,
 }
 _PER_HEAD = {
@@ -466,7 +467,7 @@ TABLES: dict[str, dict[str, Any]] = {
     "cuts_by_service.csv": {
         "title": "Where the cuts fell, by service",
         "description": "Councils' outturn in the place by service group, 2010-11 and 2014-15, and the change, in "
-        "cash and per head of the mid-2015 population.",
+        "cash and per head of each year's people.",
         "fields": {
             "service": {"type": "string", "description": "Service group of the revenue outturn"},
             "first_gbp": {"type": "number", "description": "2010-11, pounds (cash)", "unit": _GBP},
@@ -491,8 +492,12 @@ TABLES: dict[str, dict[str, Any]] = {
             "last_gbp": {"type": "number", "description": "2014-15, pounds (cash)", "unit": _GBP},
             "change_gbp": {"type": "number", "description": "2014-15 less 2010-11, pounds (cash)", "unit": _GBP},
             "change_pct": {"type": "number", "description": "Change as a percentage of 2010-11", "unit": "percent"},
-            "population": {"type": "number", "description": "People, mid-2015", "unit": _PEOPLE},
-            "change_per_head_gbp": {"type": "number", "description": "Change per head", "unit": _GBP_PER_HEAD},
+            "population": {"type": "number", "description": "People, mid-2014 (of the last year)", "unit": _PEOPLE},
+            "change_per_head_gbp": {
+                "type": "number",
+                "description": "2014-15 per head of its people less 2010-11 per head of its people",
+                "unit": _GBP_PER_HEAD,
+            },
         },
     },
     "councils_beside_topdown.csv": {

@@ -246,7 +246,7 @@ def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
     agencies = tuple(ward_spend.groupby("agency_type")["amount_pence"].sum().sort_values(ascending=False).index)
     wards = run.wards
     codes = list(wards.ward_code)
-    population = run.population
+    population = run.population_of_year(the_year)  # per head of the chosen year's people
     lad_codes = tuple(dict.fromkeys(wards.lad_code))
     lad_names = tuple(wards.drop_duplicates("lad_code").set_index("lad_code").loc[list(lad_codes), "lad_name"])
     lad_index = wards.lad_code.map({c: i for i, c in enumerate(lad_codes)}).to_numpy(dtype=int)
