@@ -20,6 +20,14 @@ file size           :data:`MAX_FILE_BYTES` (1 GiB; a workbook's or Parquet file'
 line of a CSV       :data:`MAX_LINE_BYTES` (1 MiB)
 field               :data:`MAX_FIELD_CHARS` (10,000 characters)
 sheets              :data:`MAX_SHEETS` (100 in a workbook)
+rows                :data:`MAX_ROWS` (5 million) of a Parquet file, from its
+                    metadata, and of a workbook sheet, while it is read
+decoded Parquet     :data:`MAX_FILE_BYTES`, estimated from the metadata (rows
+                    times the widest value its statistics or dictionary allow)
+                    before a value is read, then measured row group by row group
+workbook cells      :data:`MAX_CELLS` (50 million): a sheet's declared
+                    ``<dimension ref=...>`` (rows × columns), read from the first
+                    KiB of its XML before openpyxl opens the file
 NUL bytes           none (a text table has none: a UTF-16 or binary file)
 ==================  ==============================================================
 
@@ -61,6 +69,11 @@ MAX_FILE_BYTES = 1024**3
 MAX_LINE_BYTES = 1024**2
 MAX_FIELD_CHARS = 10_000
 MAX_SHEETS = 100
+#: Rows of a table: a spend count of every ward of England by function and agency type is under 1 million.
+MAX_ROWS = 5_000_000
+#: Cells a workbook sheet may declare (rows × columns of its ``<dimension ref=...>``).
+MAX_CELLS = 50_000_000
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
 _CHUNK = 4 * 1024**2
 
 
@@ -355,6 +368,51 @@ def _check_workbook_size(path: Path) -> None:
             file=path,
             fix="keep the spend on fewer sheets (one is best), or save it as CSV",
         )
+    with zipfile.ZipFile(path) as book:
+        for name in sheets:
+            with book.open(name) as f:
+                head = f.read(_DIMENSION_BYTES)
+            declared = declared_cells(head)
+            if declared is not None and declared[0] * declared[1] > MAX_CELLS:
+                rows, columns = declared
+                raise SpendFileError(
+                    f"the sheet {name} declares {rows:,} rows by {columns:,} columns "
+                    f"({rows * columns:,} cells, over the limit of {MAX_CELLS:,})",
+                    file=path,
+                    fix="delete the empty rows and columns below and beside the table (or copy the table to a new "
+                    "workbook), or save it as CSV",
+                )
+
+
+#: How much of a sheet's XML is searched for its ``<dimension ref=...>`` (it comes first, after the sheet's properties).
+_DIMENSION_BYTES = 16 * 1024
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def declared_cells(head: bytes) -> tuple[int, int] | None:
+    """The rows and columns a sheet's XML declares in ``<dimension ref=...>`` (None when it declares none).
+
+    Examples
+    --------
+    >>> declared_cells(b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>')
+    (1048576, 16384)
+    >>> declared_cells(b'<x:dimension ref="B2:F10"/>'), declared_cells(b'<dimension ref="A1"/>')
+    ((9, 5), (1, 1))
+    """
+    found = _DIMENSION.search(head)
+    if found is None:
+        return None
+    first_col, first_row, last_col, last_row = found.groups()
+    last_col, last_row = last_col or first_col, last_row or first_row
+    rows = int(last_row) - int(first_row) + 1
+    columns = _column_number(last_col) - _column_number(first_col) + 1
+    return max(rows, 1), max(columns, 1)
 
 
 def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
@@ -383,7 +441,16 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
             header: list[str] | None = None
             numbers: list[int] = []
             records: list[list[str]] = []
+            cells = 0
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells += len(values)
+                if number > MAX_ROWS or cells > MAX_CELLS:
+                    raise SpendFileError(
+                        f"sheet '{sheet.title}' holds over {MAX_ROWS:,} rows or {MAX_CELLS:,} cells "
+                        f"(row {number:,} reached)",
+                        file=path,
+                        fix="delete the empty rows and columns below and beside the table, or save it as CSV",
+                    )
                 fields = [_cell_text(v) for v in values]
                 if not any(f.strip() for f in fields):
                     continue
@@ -458,6 +525,42 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
     )
 
 
+def check_parquet_metadata(meta, path: Path) -> None:
+    """Refuse a Parquet file from its metadata alone: too many rows, or too large once decoded.
+
+    The decoded size is estimated per column chunk: its unpacked pages, plus,
+    for a dictionary-encoded chunk (where a few bytes stand for a long value
+    repeated), its values times the widest value the chunk's statistics show
+    (at least 8 bytes). A file of 300 million rows of one repeated value is
+    a few MiB on disk and in its pages, and refused here before a value is read.
+
+    Raises
+    ------
+    SpendFileError
+        Over :data:`MAX_ROWS` rows, or over :data:`MAX_FILE_BYTES` decoded; the numbers in the message.
+    """
+    if meta.num_rows > MAX_ROWS:
+        raise SpendFileError(
+            f"the table has {meta.num_rows:,} rows (from its metadata), over the limit of {MAX_ROWS:,}",
+            file=path,
+            fix="split it (by year or by agency) into files under the limit, or check that it is the spend table",
+        )
+    estimate = 0
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        for j in range(group.num_columns):
+            chunk = group.column(j)
+            estimate += chunk.total_uncompressed_size
+            if chunk.has_dictionary_page:
+                width = 8
+                stats = chunk.statistics
+                if stats is not None and stats.has_min_max:
+                    width = max(width, *(len(str(v)) for v in (stats.min, stats.max)))
+                estimate += chunk.num_values * width
+    if estimate > MAX_FILE_BYTES:
+        raise _too_big(path, estimate, "the table, decoded (estimated from its metadata),")
+
+
 def read_parquet(path: Path) -> TextTable:
     """Read a Parquet file's columns as text (numbers as Python writes them, nulls and NaN blank)."""
     import numpy as np
@@ -467,11 +570,17 @@ def read_parquet(path: Path) -> TextTable:
 
     check_size(path)
     try:
-        meta = pq.ParquetFile(path).metadata
-        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if unpacked > MAX_FILE_BYTES:
-            raise _too_big(path, unpacked, "the table, unpacked,")
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        check_parquet_metadata(parquet.metadata, path)
+        groups, decoded = [], 0
+        for i in range(parquet.num_row_groups):
+            group = parquet.read_row_group(i)
+            decoded += group.nbytes
+            if decoded > MAX_FILE_BYTES:
+                raise _too_big(path, decoded, "the table, decoded,")
+            groups.append(group)
+        table = pa.concat_tables(groups) if groups else parquet.schema_arrow.empty_table()
+        del groups
     except SpendFileError:
         raise
     except Exception as exc:

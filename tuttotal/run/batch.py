@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -172,13 +173,22 @@ def absolute_job(job: PlaceJob) -> PlaceJob:
     )
 
 
+#: Notebooks for JupyterLab only: their widgets need a person at the page, and ``tuttotal run`` refuses them.
+INTERACTIVE_NOTEBOOKS = frozenset({"explore"})
+
+
 def notebook_path(name: str) -> Path:
     """Path of a notebook in ``notebooks/`` by name (with or without ``.ipynb``)."""
 
     stem = name[:-6] if name.endswith(".ipynb") else name
     path = paths.notebooks_dir() / f"{stem}.ipynb"
+    available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb") if p.stem not in INTERACTIVE_NOTEBOOKS)
+    if stem in INTERACTIVE_NOTEBOOKS:
+        raise InputError(
+            f"the notebook {name!r} is interactive (widgets): it is opened in JupyterLab, not run by tuttotal",
+            fix=f"open notebooks/{stem}.ipynb in JupyterLab, or run one of {available}",
+        )
     if not path.is_file():
-        available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb"))
         raise InputError(f"no notebook called {name!r}", fix=f"choose one of {available}")
     return path
 
@@ -329,6 +339,7 @@ def run_place(
     slug = validate_slug(job.place.slug)
     root = Path(output_root).resolve()
     final = job.output_folder(root)
+    made_parent = not final.parent.exists()  # another notebook's place folder: removed again if the run fails
     final.parent.mkdir(parents=True, exist_ok=True)
     notebook = notebook_path(job.notebook)
     own_kernel = kernel is None
@@ -390,6 +401,9 @@ def run_place(
         raise
     finally:
         lifeline.untrack(staging)
+        if not ok and made_parent and final.parent != root:
+            with contextlib.suppress(OSError):  # left when not empty (another run wrote into it meanwhile)
+                final.parent.rmdir()
         slot.done(ok)
         if own_kernel:
             slot.shutdown()
