@@ -442,6 +442,10 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
             numbers: list[int] = []
             records: list[list[str]] = []
             cells = 0
+            # Read the rows that are there, not the dimension the sheet declares: a dimension that says
+            # less than the sheet holds would cut rows off without a word, and padding to a wide declared
+            # dimension is what costs time. Rows then come as long as their last cell.
+            sheet.reset_dimensions()
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells += len(values)
                 if number > MAX_ROWS or cells > MAX_CELLS:
@@ -561,6 +565,33 @@ def check_parquet_metadata(meta, path: Path) -> None:
         raise _too_big(path, estimate, "the table, decoded (estimated from its metadata),")
 
 
+def _is_text_type(kind) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind)
+
+
+def _decoded_bytes(column) -> int:
+    """The bytes a column takes once its dictionaries are decoded (as text, as :func:`read_parquet` makes it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type) and len(chunk):
+            lengths = pc.binary_length(chunk.dictionary) if _is_text_type(chunk.type) else None
+            if lengths is None:
+                total += chunk.nbytes
+                continue
+            used = pc.take(lengths, chunk.indices)
+            total += int(pc.sum(used).as_py() or 0) + 4 * len(chunk)
+        else:
+            total += chunk.nbytes
+    return total
+
+
 def read_parquet(path: Path) -> TextTable:
     """Read a Parquet file's columns as text (numbers as Python writes them, nulls and NaN blank)."""
     import numpy as np
@@ -572,10 +603,13 @@ def read_parquet(path: Path) -> TextTable:
     try:
         parquet = pq.ParquetFile(path)
         check_parquet_metadata(parquet.metadata, path)
+        texts = [f.name for f in parquet.schema_arrow if _is_text_type(f.type)]
+        # Text columns stay dictionaries while read: a value repeated a million times is held once.
+        parquet = pq.ParquetFile(path, read_dictionary=texts)
         groups, decoded = [], 0
         for i in range(parquet.num_row_groups):
             group = parquet.read_row_group(i)
-            decoded += group.nbytes
+            decoded += sum(_decoded_bytes(column) for column in group.columns)
             if decoded > MAX_FILE_BYTES:
                 raise _too_big(path, decoded, "the table, decoded,")
             groups.append(group)
