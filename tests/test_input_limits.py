@@ -192,6 +192,38 @@ def test_the_parquet_row_bomb_is_refused_from_its_metadata():
         tabular.check_parquet_metadata(pq.ParquetFile(path).metadata, path)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 3000),
+    st.lists(st.sampled_from(["int", "float", "text", "dict", "bool", "list", "map"]), min_size=1, max_size=6),
+    st.sampled_from([None, 1, 7, 1000]),
+    st.booleans(),
+)
+def test_the_footer_row_count_is_pyarrows(tmp_path_factory, rows, kinds, group, statistics):
+    """The row count read from the footer without pyarrow is the one pyarrow reads, whatever the columns."""
+    make = {
+        "int": lambda: pa.array(np.arange(rows)),
+        "float": lambda: pa.array(np.linspace(0, 1, rows)),
+        "text": lambda: pa.array([f"v{i % 13}" for i in range(rows)]),
+        "dict": lambda: pa.array([f"v{i % 3}" for i in range(rows)]).dictionary_encode(),
+        "bool": lambda: pa.array([i % 2 == 0 for i in range(rows)]),
+        "list": lambda: pa.array([[i, i] for i in range(rows)]),
+        "map": lambda: pa.array([[("k", i)] for i in range(rows)], pa.map_(pa.string(), pa.int64())),
+    }
+    table = pa.table({f"c{i}": make[k]() for i, k in enumerate(kinds)})
+    path = tmp_path_factory.mktemp("pq") / "t.parquet"
+    pq.write_table(table, path, row_group_size=group, write_statistics=statistics)
+    assert tabular.parquet_rows(path) == pq.ParquetFile(path).metadata.num_rows == rows
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=300))
+def test_the_footer_reader_never_fails_on_garbage(tmp_path_factory, garbage):
+    path = tmp_path_factory.mktemp("pq") / "g.parquet"
+    path.write_bytes(garbage + len(garbage).to_bytes(4, "little") + b"PAR1")
+    assert tabular.parquet_rows(path) is None or isinstance(tabular.parquet_rows(path), int)
+
+
 def test_a_long_value_repeated_is_refused_by_its_decoded_size(tmp_path):
     """200,000 rows of one 10,000-character value: under 1 KiB on disk, 1.9 GiB as text; never decoded."""
     path = tmp_path / "long.parquet"

@@ -327,6 +327,12 @@ def _check_paths(args: argparse.Namespace, jobs: list) -> None:
             check_path(job.spend_path, "--spend", must_exist=False)
         if job.drivers_path:
             check_path(job.drivers_path, "--drivers", must_exist=False)
+        if len(jobs) == 1:  # a bomb refused before the wards load (in a batch, its place fails alone)
+            from tuttotal.data.tabular import check_limits
+
+            for path in (job.spend_path, job.drivers_path):
+                if path:
+                    check_limits(path)
 
 
 def check_cache_folder() -> Path:
