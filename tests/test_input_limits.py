@@ -319,3 +319,12 @@ def test_a_failed_deep_dive_leaves_no_empty_place_folder(tmp_path):
 
 def test_spend_header_is_the_corpus_header():
     assert SPEND_HEADER.strip().split(",") == list(SPEND)
+
+
+def test_a_revenue_outturn_workbook_bomb_is_refused_before_openpyxl(tmp_path):
+    from tuttotal.data import outturn
+
+    path = tmp_path / "RS_2015-16.xlsx"
+    path.write_bytes(xlsx_dimension_bomb())
+    with pytest.raises(SpendFileError, match="declares 1,048,576 rows by 16,384 columns"):
+        outturn.read_year(path, "2015-16")

@@ -90,6 +90,9 @@ class _XlsxBook:
     def __init__(self, path: Path) -> None:
         import openpyxl
 
+        from tuttotal.data.tabular import _check_workbook_size
+
+        _check_workbook_size(path)  # size, sheets and declared cells, before openpyxl pads a bomb's empty rows
         self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
 
     def sheet_names(self) -> list[str]:
@@ -141,6 +144,8 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
 
     try:
         book = _open_book(path)
+    except InputError:
+        raise
     except Exception as exc:
         raise InputError(f"cannot be read as an RS workbook ({type(exc).__name__}: {exc})", file=path) from None
     sheet = _sheet(book, path, year)
