@@ -306,14 +306,35 @@ def test_a_long_place_name_is_refused_naming_the_limit(tmp_path):
         places._read_place_file(CORPUS / "params_long_name.yaml")
 
 
+def test_a_deep_dive_of_a_theme_no_count_has_exits_2_before_any_work(tmp_path):
+    """The demo's sample spend names its themes: one it lacks is refused once the spend is read (exit 2)."""
+    out = tmp_path / "outputs"
+    args = ["--notebook", "theme_deep_dive", "--theme", "no such theme", "--output", str(out)]
+    result = tuttotal("run", *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "--theme 'no such theme': the count has no such theme" in result.stderr
+    assert not out.exists() or not any(out.iterdir())
+
+
 def test_a_failed_deep_dive_leaves_no_empty_place_folder(tmp_path):
-    """The demo's deep dive of a theme its count lacks fails in the notebook (exit 1): no folder is left."""
+    """A deep dive whose notebook fails (exit 1) leaves no empty outputs/<place>/ behind."""
+    import shutil
+
+    import nbformat
+
+    home = tmp_path / "home"
+    shutil.copytree(REPO / "params", home / "params")
+    shutil.copytree(REPO / "data", home / "data")
+    shutil.copytree(REPO / "notebooks", home / "notebooks")
+    nb = nbformat.read(REPO / "notebooks" / "theme_deep_dive.ipynb", as_version=4)
+    nb.cells.insert(2, nbformat.v4.new_code_cell("raise RuntimeError('deep dive failure for the test')"))
+    nbformat.write(nb, home / "notebooks" / "theme_deep_dive.ipynb")
     out = tmp_path / "outputs"
     result = tuttotal(
-        "run", "--notebook", "theme_deep_dive", "--theme", "no such theme", "--output", str(out), cwd=tmp_path
+        "run", "--notebook", "theme_deep_dive", "--output", str(out), cwd=tmp_path, env={"TUTTOTAL_HOME": str(home)}
     )
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "has no theme 'no such theme'" in result.stdout
+    assert "RuntimeError: deep dive failure for the test" in result.stdout
     assert not (out / "demo").exists()
 
 

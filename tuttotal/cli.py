@@ -294,23 +294,16 @@ def _jobs(args: argparse.Namespace):
 
 
 def _check_theme(theme: str, real: list) -> None:
-    """Refuse a ``--theme`` that no real count has (its themes are those of ``data/themes.csv``).
+    """Refuse a ``--theme`` that no real count has (its themes are those of ``data/themes.csv``), at once.
 
     A place with its own spend file (or the synthetic demo) may name themes of
-    its own in the spend's ``theme`` column: the notebook checks those.
+    its own in the spend's ``theme`` column: :func:`tuttotal.run.batch.check_inputs`
+    checks those once the spend is read.
     """
-    if not real:
-        return
-    from tuttotal.analysis.deep_dive import ALL_THEMES
-    from tuttotal.count.themes import load_themes
-    from tuttotal.names import suggest
+    if real:
+        from tuttotal.analysis.deep_dive import check_theme
 
-    known = [t for t in dict.fromkeys(load_themes()["theme"]) if t] + [ALL_THEMES]
-    if normalise(theme) not in {normalise(t) for t in known}:
-        raise InputError(
-            f"--theme {theme!r}: the real count has no such theme.{suggest(theme, known)}",
-            fix="choose one of: " + ", ".join(known),
-        )
+        check_theme(theme)
 
 
 def _check_paths(args: argparse.Namespace, jobs: list) -> None:

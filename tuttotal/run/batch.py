@@ -434,6 +434,8 @@ def check_inputs(job: PlaceJob) -> None:
             geography.find_ward(wards, query)
         if job.spend_path:
             check_spend_file(job.spend_path, wards)  # parsed once: the run reads the validated table from the cache
+        if job.theme:
+            _check_theme(job)
         if not job.spend_path and not job.place.is_synthetic:
             check_real_year(parse_year(job.year) if job.year else job.place.year)
             topdown.input_files(job.data_dir or None, download=True)  # every file of the real count, verified
@@ -442,6 +444,17 @@ def check_inputs(job: PlaceJob) -> None:
             read_drivers(job.drivers_path)
         elif not job.place.is_synthetic and ward_drivers.has_real_drivers(sorted(set(wards["lad_code"]))):
             ward_drivers.ward_driver_table(wards, job.data_dir or None)  # every data file found and verified
+
+
+def _check_theme(job: PlaceJob) -> None:
+    """A deep dive's theme: one of ``data/themes.csv``'s, or of the place's spend file (the demo's sample)."""
+    from tuttotal.analysis.deep_dive import check_theme
+    from tuttotal.data.spend import read_spend
+
+    spend_path = job.spend_path
+    if not spend_path and job.place.is_synthetic:
+        spend_path = str(paths.project_file(job.place.sample["spend"]))
+    check_theme(job.theme, read_spend(spend_path) if spend_path else None)  # read from the cache
 
 
 def run_job(job: PlaceJob, output_root: str | os.PathLike, options: RunOptions = RunOptions()) -> PlaceResult:
