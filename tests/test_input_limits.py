@@ -17,8 +17,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuttotal import cli, limits
-from tuttotal.data import places, tabular
+from tuttotal import cli
+from tuttotal.data import limits, places, tabular
 from tuttotal.data.datasets import lad_names
 from tuttotal.errors import InputError, SpendFileError
 

@@ -34,12 +34,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tuttotal import __version__, settings
+from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.data import datasets, places, sources
+from tuttotal.data.limits import check_path, check_writable_folder
 from tuttotal.data.outturn import read_year
 from tuttotal.data.places import list_places
 from tuttotal.data.spend import parse_year
+from tuttotal.data.tabular import check_limits
 from tuttotal.errors import InputError, TuttotalError
-from tuttotal.limits import check_path, check_writable_folder
 from tuttotal.names import normalise
 from tuttotal.run.batch import (
     PlaceJob,
@@ -301,8 +303,6 @@ def _check_theme(theme: str, real: list) -> None:
     checks those once the spend is read.
     """
     if real:
-        from tuttotal.analysis.deep_dive import check_theme
-
         check_theme(theme)
 
 
@@ -321,8 +321,6 @@ def _check_paths(args: argparse.Namespace, jobs: list) -> None:
         if job.drivers_path:
             check_path(job.drivers_path, "--drivers", must_exist=False)
         if len(jobs) == 1:  # a bomb refused before the wards load (in a batch, its place fails alone)
-            from tuttotal.data.tabular import check_limits
-
             for path in (job.spend_path, job.drivers_path):
                 if path:
                     check_limits(path)

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from tuttotal import paths
 from tuttotal.analysis.compare import ALL_THEMES
 from tuttotal.analysis.deprivation import spend_in_most_deprived, ward_need
+from tuttotal.count.themes import load_themes
 from tuttotal.errors import InputError
 from tuttotal.names import normalise, suggest
 
@@ -131,8 +132,6 @@ def check_theme(theme: str, spend: pd.DataFrame | None = None, option: str = "--
     ...
     tuttotal.errors.InputError: --theme 'older peple': the count has no such theme. Did you mean 'older people'?...
     """
-    from tuttotal.count.themes import load_themes
-
     known = [t for t in dict.fromkeys(load_themes()["theme"]) if t]
     if spend is not None and "theme" in spend:
         known += [t for t in dict.fromkeys(spend["theme"].fillna("").astype(str).str.strip()) if t and t not in known]

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from tuttotal import paths
 from tuttotal.data import sources
+from tuttotal.data.tabular import _check_workbook_size
 from tuttotal.errors import InputError
 
 if TYPE_CHECKING:
@@ -89,8 +90,6 @@ class _XlsxSheet:
 class _XlsxBook:
     def __init__(self, path: Path) -> None:
         import openpyxl
-
-        from tuttotal.data.tabular import _check_workbook_size
 
         _check_workbook_size(path)  # size, sheets and declared cells, before openpyxl pads a bomb's empty rows
         self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -3,7 +3,7 @@
 A :class:`Place` is one or more local authority districts (LADs) with a
 name, a slug (its folder under ``outputs/``), the themes it reported and
 its focus wards. Places are read from ``params/<slug>.yaml`` with a safe
-YAML loader that also refuses aliases (:func:`tuttotal.limits.read_yaml`):
+YAML loader that also refuses aliases (:func:`tuttotal.data.limits.read_yaml`):
 parameters are data, never code, and a small file stays small.
 
 Examples
@@ -27,8 +27,8 @@ from pathlib import Path
 
 from tuttotal import paths
 from tuttotal.data.datasets import lad_names
+from tuttotal.data.limits import check_name, read_yaml
 from tuttotal.errors import InputError, PlaceNotFoundError
-from tuttotal.limits import check_name, read_yaml
 from tuttotal.names import normalise, suggest
 
 _SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")

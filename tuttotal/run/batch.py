@@ -42,13 +42,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from tuttotal import paths, settings
+from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.count import outturn_count, topdown
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.real import check_real_year
 from tuttotal.data import geography, place_wards, ward_drivers
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
-from tuttotal.data.spend import check_spend_file, parse_year, read_drivers
+from tuttotal.data.spend import check_spend_file, parse_year, read_drivers, read_spend
 from tuttotal.errors import InputError, PlaceRunError, TuttotalError, TuttotalWarning
 from tuttotal.run import kernels, lifeline
 from tuttotal.run.publish import LOCK_TIMEOUT, output_lock, publish
@@ -448,9 +449,6 @@ def check_inputs(job: PlaceJob) -> None:
 
 def _check_theme(job: PlaceJob) -> None:
     """A deep dive's theme: one of ``data/themes.csv``'s, or of the place's spend file (the demo's sample)."""
-    from tuttotal.analysis.deep_dive import check_theme
-    from tuttotal.data.spend import read_spend
-
     spend_path = job.spend_path
     if not spend_path and job.place.is_synthetic:
         spend_path = str(paths.project_file(job.place.sample["spend"]))

@@ -18,7 +18,7 @@ place names              :data:`MAX_NAME_CHARS` (200 characters)
 
 Examples
 --------
->>> from tuttotal.limits import check_path, load_yaml
+>>> from tuttotal.data.limits import check_path, load_yaml
 >>> check_path("/dev/zero", "--wards")
 Traceback (most recent call last):
 ...
