@@ -349,3 +349,14 @@ def test_a_revenue_outturn_workbook_bomb_is_refused_before_openpyxl(tmp_path):
     path.write_bytes(xlsx_dimension_bomb())
     with pytest.raises(SpendFileError, match="declares 1,048,576 rows by 16,384 columns"):
         outturn.read_year(path, "2015-16")
+
+
+def test_a_fifo_in_the_data_folder_is_refused_not_hashed(tmp_path):
+    """A registry file that is a FIFO (in --data-dir) would block the hash check: refused from its mode."""
+    from tuttotal.data.datasets import sha256_of
+    from tuttotal.errors import HashMismatchError
+
+    fifo = tmp_path / "E07000114.geojson"
+    os.mkfifo(fifo)
+    with pytest.raises(HashMismatchError, match=r"is a named pipe \(FIFO\), not a regular file"):
+        sha256_of(fifo)

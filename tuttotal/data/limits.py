@@ -53,6 +53,18 @@ _KINDS = (
 )
 
 
+def special_kind(mode: int) -> str | None:
+    """What a special file is (``a named pipe (FIFO)``, ``a character device``…), or None for a file or folder.
+
+    Examples
+    --------
+    >>> import os
+    >>> special_kind(os.stat("/dev/null").st_mode), special_kind(os.stat("/").st_mode)
+    ('a character device', None)
+    """
+    return next((kind for test, kind in _KINDS if test(mode)), None)
+
+
 def check_path(path: str | os.PathLike, option: str, *, folder: bool = False, must_exist: bool = True) -> Path:
     """Refuse a path option that is not a regular file (or, with ``folder``, a folder), without opening it.
 
@@ -98,15 +110,15 @@ def check_path(path: str | os.PathLike, option: str, *, folder: bool = False, mu
         raise InputError(
             f"{option} cannot be examined ({exc.strerror or exc})", file=path, fix="check the path and its permissions"
         ) from None
-    for test, kind in _KINDS:
-        if test(info.st_mode):
-            expected = "folder" if folder else "regular file"
-            raise InputError(
-                f"{option} names {kind}, not a {expected}",
-                file=path,
-                fix=f"give {option} a {expected}: save the data to a file first (a pipe or device would be "
-                "read without end)",
-            )
+    kind = special_kind(info.st_mode)
+    if kind is not None:
+        expected = "folder" if folder else "regular file"
+        raise InputError(
+            f"{option} names {kind}, not a {expected}",
+            file=path,
+            fix=f"give {option} a {expected}: save the data to a file first (a pipe or device would be "
+            "read without end)",
+        )
     if folder and not stat.S_ISDIR(info.st_mode):
         raise InputError(f"{option} names a file, not a folder", file=path, fix=f"give {option} a folder")
     if not folder and stat.S_ISDIR(info.st_mode):
