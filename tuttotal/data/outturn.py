@@ -139,6 +139,12 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
     import pandas as pd
 
     path = Path(path)
+    if year not in REQUIRED:
+        raise InputError(
+            f"the count reads the Revenue Outturn of {YEARS[0]} to {YEARS[-1]}; {year!r} is not one of those years",
+            file=path,
+            fix=f"give --year one of {', '.join(YEARS)} with the RS file of that year",
+        )
     import xlrd  # noqa: F401  (a missing reader is an installation problem, not a bad file: let it raise)
 
     try:
