@@ -106,6 +106,11 @@ def validate_slug(slug: str) -> str:
     ...
     tuttotal.errors.InputError: place slug '../etc' is not allowed...
     """
+    if isinstance(slug, str) and len(slug) > 100 and _SLUG.match(slug[:100]) and ".." not in slug:
+        raise InputError(
+            f"place slug {slug[:40]!r}… is {len(slug)} characters long, over the limit of 100",
+            fix="give the place a shorter slug (it is a folder name under outputs/)",
+        )
     if not isinstance(slug, str) or not _SLUG.match(slug) or ".." in slug:
         raise InputError(
             f"place slug {slug!r} is not allowed",
