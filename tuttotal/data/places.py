@@ -108,7 +108,7 @@ def validate_slug(slug: str) -> str:
     """
     if isinstance(slug, str) and len(slug) > 100 and _SLUG.match(slug[:100]) and ".." not in slug:
         raise InputError(
-            f"place slug {slug[:40]!r}… is {len(slug)} characters long, over the limit of 100",
+            f"place slug {slug[:40]!r}… is not allowed: it is {len(slug)} characters long, over the limit of 100",
             fix="give the place a shorter slug (it is a folder name under outputs/)",
         )
     if not isinstance(slug, str) or not _SLUG.match(slug) or ".." in slug:
