@@ -345,10 +345,10 @@ def test_spend_header_is_the_corpus_header():
 def test_a_revenue_outturn_workbook_bomb_is_refused_before_openpyxl(tmp_path):
     from tuttotal.data import outturn
 
-    path = tmp_path / "RS_2015-16.xlsx"
+    path = tmp_path / "RS_2014-15.xlsx"
     path.write_bytes(xlsx_dimension_bomb())
     with pytest.raises(SpendFileError, match="declares 1,048,576 rows by 16,384 columns"):
-        outturn.read_year(path, "2015-16")
+        outturn.read_year(path, "2014-15")
 
 
 def test_a_fifo_in_the_data_folder_is_refused_not_hashed(tmp_path):
