@@ -320,3 +320,13 @@ def test_the_drivers_table_is_cached_whole_and_says_where_it_came_from(kent_ward
     assert list(csv.columns) == ["ward_code", "ward_name", "lad_code", "driver", "value", "source"]
     assert len(csv) == len(kent_wards) * len(ward_drivers.DRIVERS)
     assert csv["source"].str.contains("mid-2015|IMD 2010|IMD 2015").all()
+
+
+def test_the_cached_table_never_gives_one_file_s_ward_names_to_another(thanet_wards, data_root, tmp_path, monkeypatch):
+    """Same codes and shapes, other names (a user's --wards with hostile names): each run gets its own names."""
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    renamed = thanet_wards.assign(ward_name=["=cmd|' /C calc'!A0", *thanet_wards["ward_name"].iloc[1:]])
+    hostile = ward_drivers.ward_driver_table(renamed, data_root, download=False)
+    real = ward_drivers.ward_driver_table(thanet_wards, data_root, download=False)
+    assert set(hostile["ward_name"]) - set(real["ward_name"]) == {"=cmd|' /C calc'!A0"}
+    assert set(real["ward_name"]) == set(thanet_wards["ward_name"])

@@ -34,10 +34,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tuttotal import __version__, settings
+from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.data import datasets, places, sources
+from tuttotal.data.limits import check_path, check_writable_folder
 from tuttotal.data.outturn import read_year
 from tuttotal.data.places import list_places
 from tuttotal.data.spend import parse_year
+from tuttotal.data.tabular import check_limits
 from tuttotal.errors import InputError, TuttotalError
 from tuttotal.names import normalise
 from tuttotal.run.batch import (
@@ -51,7 +54,7 @@ from tuttotal.run.batch import (
     notebook_path,
 )
 from tuttotal.run.executors import default_workers, run_jobs
-from tuttotal.run.pages import write_index
+from tuttotal.run.pages import INDEX_HTML, INDEX_JSON, write_index
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -173,7 +176,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_data_check_outturn(args: argparse.Namespace) -> int:
     """Read one RS workbook with the count's reader: a summary, or the first problem (file, sheet, row, column)."""
 
-    path = Path(args.file)
+    path = check_path(args.file, "check-outturn", must_exist=False)
     if not path.is_file():
         raise InputError("no such file", file=path, fix="give the path of an RS workbook")
     table = read_year(path, args.year)
@@ -271,6 +274,8 @@ def _jobs(args: argparse.Namespace):
             )
     spend = _per_place(args.spend, chosen, "--spend")
     drivers = _per_place(args.drivers, chosen, "--drivers")
+    if args.theme:
+        _check_theme(args.theme, [p for p in chosen if p.slug not in spend and not p.is_synthetic])
     return [
         absolute_job(
             PlaceJob(
@@ -288,6 +293,46 @@ def _jobs(args: argparse.Namespace):
         )
         for place in chosen
     ]
+
+
+def _check_theme(theme: str, real: list) -> None:
+    """Refuse a ``--theme`` that no real count has (its themes are those of ``data/themes.csv``), at once.
+
+    A place with its own spend file (or the synthetic demo) may name themes of
+    its own in the spend's ``theme`` column: :func:`tuttotal.run.batch.check_inputs`
+    checks those once the spend is read.
+    """
+    if real:
+        check_theme(theme)
+
+
+def _check_paths(args: argparse.Namespace, jobs: list) -> None:
+    """Refuse a FIFO, device, socket or symlink loop given to a path option, before anything is opened.
+
+    A missing path passes: the reader of the file reports it in its own words.
+    """
+    if args.data_dir:
+        check_path(args.data_dir, "--data-dir", folder=True, must_exist=False)
+    for path in args.wards:
+        check_path(path, "--wards", must_exist=False)
+    for job in jobs:
+        if job.spend_path:
+            check_path(job.spend_path, "--spend", must_exist=False)
+        if job.drivers_path:
+            check_path(job.drivers_path, "--drivers", must_exist=False)
+        if len(jobs) == 1:  # a bomb refused before the wards load (in a batch, its place fails alone)
+            for path in (job.spend_path, job.drivers_path):
+                if path:
+                    check_limits(path)
+
+
+def check_cache_folder() -> Path:
+    """Refuse a cache folder (``TUTTOTAL_CACHE_DIR``) that cannot be made or written: exit code 2, before any work."""
+    return check_writable_folder(
+        settings.cache_dir(),
+        "the cache folder",
+        fix="set TUTTOTAL_CACHE_DIR to a folder you can write in, with free space (or unset it for the user cache)",
+    )
 
 
 def _check_year(year: str) -> None:
@@ -342,6 +387,15 @@ def check_output_folder(output: str | os.PathLike) -> Path:
             file=path,
             fix="give a folder for the outputs (a new one is made), e.g. --output outputs",
         )
+    check_path(path, "--output", folder=True, must_exist=False)  # a symlink loop, here or in a parent
+    for name in (INDEX_HTML, INDEX_JSON):
+        page = path / name
+        if page.is_symlink() or (page.exists() and not page.is_file()):
+            raise InputError(
+                f"is {'a symbolic link' if page.is_symlink() else 'a folder'}, where the run writes its index page",
+                file=page,
+                fix=f"move {page} away (the run writes {name} itself), or choose another folder with --output DIR",
+            )
     existing = path.absolute()
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -368,9 +422,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     """Run every chosen place (in parallel when there are several); return the exit code."""
 
     check_output_folder(args.output)  # before any work: a folder, or a place for one, that can be written
+    check_cache_folder()
     _stop_cleanly_on_signals(args.output)
     clean_leftovers(args.output)  # what earlier, interrupted runs left behind
     jobs = _jobs(args)
+    _check_paths(args, jobs)
     for job in jobs:
         folder = job.output_folder(args.output)
         if folder.exists() and not folder.is_dir():
@@ -464,6 +520,9 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     codes += [c.strip().upper() for c in args.lad if c.strip().upper() not in codes]
     if not codes:
         raise InputError("nothing to fetch", fix="give --place NAME, --lad CODE or --all")
+    if args.data_dir:
+        check_path(args.data_dir, "--data-dir", folder=True, must_exist=False)
+    check_cache_folder()
     files = datasets.fetch(codes, args.data_dir or None, progress=_is_tty())
     for code, path in files.items():
         print(f"{code}  {path}")

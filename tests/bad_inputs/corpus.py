@@ -97,6 +97,23 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
         argv = ["run", "--output", path.read_text(encoding="utf-8").strip()]
     elif use == "lad":
         argv = ["run", "--lad", path.read_text(encoding="utf-8").strip()]
+    elif use == "wards-path":
+        argv = ["run", "--lad", "E07000114", "--wards", path.read_text(encoding="utf-8").strip()]
+    elif use == "cache":
+        env["TUTTOTAL_CACHE_DIR"] = path.read_text(encoding="utf-8").strip()
+        argv = ["run"]
+    elif use == "output-symlink-loop":
+        loop = workdir / "loop"
+        loop.symlink_to(loop)
+        argv = ["run", "--output", str(loop)]
+    elif use == "output-index-folder":
+        (workdir / "published" / "index.html").mkdir(parents=True)
+        argv = ["run", "--output", str(workdir / "published")]
+    elif use == "theme":
+        argv = ["run", "--place", "kent", "--notebook", "theme_deep_dive", "--theme"]
+        argv.append(path.read_text(encoding="utf-8").strip())
+    elif use == "notebook":
+        argv = ["run", "--notebook", path.read_text(encoding="utf-8").strip()]
     elif use == "data":
         env.update(_data_root(case, path, workdir))
         argv = ["run", "--lad", "E07000114"]

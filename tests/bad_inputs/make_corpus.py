@@ -144,6 +144,35 @@ def main(folder: Path = HERE) -> None:
         "arg_output_existing_file.txt": "--output names this file\n",
         "arg_output_unwritable.txt": "/sys/tuttotal-outputs\n",
         "params_python_tag.yaml": "slug: evil\nname: !!python/object/apply:os.system ['echo pwned']\nlads: []\n",
+        # Nine levels of ten aliases: a billion items from a few hundred bytes, were aliases read.
+        "params_alias_bomb.yaml": "slug: params_alias_bomb\nname: Bomb\nlads: [{code: E07000114, name: Thanet}]\n"
+        + "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)),
+        "params_long_name.yaml": "slug: params_long_name\nname: "
+        + "Kent" * 1500
+        + "\nlads: [{code: E07000114, name: Thanet}]\n",
+        "arg_wards_device.txt": "/dev/zero\n",
+        "arg_cache_unwritable.txt": "/sys/tuttotal-cache\n",
+        "arg_output_symlink_loop.txt": "--output is a symbolic link to itself (made by the test)\n",
+        "arg_output_index_folder.txt": "<output>/index.html is a folder (made by the test)\n",
+        "arg_unknown_theme.txt": "older peple\n",
+        "arg_notebook_explore.txt": "explore\n",
+        # A ward whose heights are NaN at one vertex (2.5-D exports write NaN for a missing height).
+        "wards_nan_z.geojson": collection(
+            [
+                feature("E05000001", "A", {"type": "Polygon", "coordinates": square(1.30, 51.30, 0.01)}),
+                feature(
+                    "E05000002",
+                    "B",
+                    {
+                        "type": "Polygon",
+                        "coordinates": [
+                            [[1.31, 51.30, 0.0], [1.32, 51.30, float("nan")], [1.32, 51.31, 0.0], [1.31, 51.30, 0.0]]
+                        ],
+                    },
+                ),
+            ]
+        ),
         "params_slug_escape.yaml": "slug: ../../etc\nname: Escape\nlads: [{code: E07000114, name: Thanet}]\n",
     }
     text["wards_truncated.geojson"] = text["wards_duplicate_codes.geojson"][:150]
@@ -187,6 +216,81 @@ def rs_workbook(path: Path, *, header: bool = True, education: str = "Education 
             sheet.cell(row=r, column=c, value=value)
     book.properties.created = book.properties.modified = __import__("datetime").datetime(2012, 11, 27)
     book.save(path)
+
+
+def parquet_row_bomb(path: Path, rows: int = 6_000_000) -> None:
+    """A spend table of ``rows`` rows (over the 5 million limit) in a few KiB: each column one repeated value."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    indices = pa.array(np.zeros(rows, dtype=np.int32))
+    values = dict(zip(HEADER.strip().split(","), GOOD.strip().split(","), strict=True))
+    table = pa.table({k: pa.DictionaryArray.from_arrays(indices, pa.array([v])) for k, v in values.items()})
+    pq.write_table(table, path, compression="zstd", row_group_size=rows, data_page_size=1 << 30)
+
+
+def xlsx_dimension_bomb() -> bytes:
+    """A workbook of a few KiB whose sheet declares A1:XFD1048576 and has its last row at row 1,048,576.
+
+    openpyxl would pad every missing row to 16,384 cells: 17 billion cells, about 30 minutes of CPU.
+    Written by hand as a zip (a fixed date, so the bytes are the same each time).
+    """
+    import io
+    import zipfile
+
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<dimension ref="A1:XFD1048576"/><sheetData>'
+        + '<row r="1">'
+        + "".join(
+            f'<c r="{chr(65 + i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+            for i, h in enumerate(HEADER.strip().split(","))
+        )
+        + "</row>"
+        '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+        "</sheetData></worksheet>"
+    )
+    files = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            "</Types>"
+        ),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
+            'Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" '
+            'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+            'Target="worksheets/sheet1.xml"/></Relationships>'
+        ),
+        "xl/worksheets/sheet1.xml": sheet,
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, content in files.items():
+            book.writestr(zipfile.ZipInfo(name, date_time=(2010, 3, 1, 0, 0, 0)), content, zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()
 
 
 def make_binary_files(folder: Path) -> None:
@@ -235,6 +339,9 @@ def make_binary_files(folder: Path) -> None:
         }
     )
     big.to_parquet(folder / "spend_total_beyond_int64.parquet", index=False)
+    # Bombs: millions of rows in a few KiB (a dictionary of one value), a sheet that declares every cell of Excel.
+    parquet_row_bomb(folder / "spend_parquet_row_bomb.parquet")
+    (folder / "spend_xlsx_dimension_bomb.xlsx").write_bytes(xlsx_dimension_bomb())
     # Revenue Outturn workbooks damaged or reshaped: no header row, a renamed service, text in a number cell.
     rs_workbook(folder / "outturn_no_header.xlsx", header=False)
     rs_workbook(folder / "outturn_renamed_service.xlsx", education="Education")

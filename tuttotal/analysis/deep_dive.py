@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 from tuttotal import paths
 from tuttotal.analysis.compare import ALL_THEMES
 from tuttotal.analysis.deprivation import spend_in_most_deprived, ward_need
+from tuttotal.count.themes import load_themes
 from tuttotal.errors import InputError
 from tuttotal.names import normalise, suggest
 
@@ -38,6 +39,7 @@ __all__ = [
     "ALL_THEMES",
     "by_agency",
     "by_agency_and_function",
+    "check_theme",
     "choose_theme",
     "file_slug",
     "focus_against_place",
@@ -104,6 +106,42 @@ def choose_theme(available: Sequence[str], place: Place, theme: str = "") -> str
             if key and key in by_key:
                 return by_key[key]
     return available[0]
+
+
+def check_theme(theme: str, spend: pd.DataFrame | None = None, option: str = "--theme") -> str:
+    """Refuse, before a run, a theme no count can have: not in ``data/themes.csv``, nor a spend row's own.
+
+    Parameters
+    ----------
+    theme : str
+        The theme asked for (any case and spacing).
+    spend : pandas.DataFrame, optional
+        The place's spend table, whose ``theme`` column may name themes of its own.
+
+    Raises
+    ------
+    InputError
+        Naming the theme, the closest ones and every theme there is (exit code 2).
+
+    Examples
+    --------
+    >>> check_theme("Older People")
+    'Older People'
+    >>> check_theme("older peple")
+    Traceback (most recent call last):
+    ...
+    tuttotal.errors.InputError: --theme 'older peple': the count has no such theme. Did you mean 'older people'?...
+    """
+    known = [t for t in dict.fromkeys(load_themes()["theme"]) if t]
+    if spend is not None and "theme" in spend:
+        known += [t for t in dict.fromkeys(spend["theme"].fillna("").astype(str).str.strip()) if t and t not in known]
+    known.append(ALL_THEMES)
+    if normalise(theme) not in {normalise(t) for t in known}:
+        raise InputError(
+            f"{option} {theme!r}: the count has no such theme.{suggest(theme, known)}",
+            fix="choose one of: " + ", ".join(known),
+        )
+    return theme
 
 
 def why_theme(place: Place, theme: str) -> str:

@@ -34,6 +34,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tuttotal import settings
+from tuttotal.data.limits import special_kind
 from tuttotal.errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
 from tuttotal.names import suggest
 
@@ -136,6 +137,13 @@ def sha256_of(path: str | os.PathLike) -> str:
     'e3b0c44298fc'
     """
     stat = os.stat(path)
+    kind = special_kind(stat.st_mode)
+    if kind is not None:  # a FIFO or device in a data folder would be read without end
+        raise HashMismatchError(
+            f"is {kind}, not a regular file: it cannot be hash-checked",
+            file=path,
+            fix="replace it with the pinned file (delete it and run 'tuttotal data fetch', or copy it again)",
+        )
     key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
     if key in _HASHED:
         return _HASHED[key]

@@ -314,7 +314,7 @@ def _names(frame, name_col: str | None, codes, path: Path):
 
 
 def _check_coordinates(frame, code_col: str, path: Path) -> None:
-    """Refuse NaN or infinite coordinates, naming the ward: geometry operations cannot use them."""
+    """Refuse NaN or infinite coordinates (heights too), naming the ward: geometry operations cannot use them."""
     import numpy as np
     import shapely
 
@@ -330,6 +330,21 @@ def _check_coordinates(frame, code_col: str, path: Path) -> None:
             fix="redraw or repair those wards (e.g. in QGIS: Vector ▸ Geometry Tools ▸ Check Validity), "
             "or take the boundaries again from the ONS",
         )
+    geometries = frame.geometry.to_numpy()
+    with_z = np.flatnonzero(shapely.has_z(geometries))
+    if with_z.size:  # heights are not used, but a NaN one breaks the geometry operations all the same
+        heights, owner = shapely.get_coordinates(geometries[with_z], include_z=True, return_index=True)
+        bad = ~np.isfinite(heights[:, 2])
+        if bad.any():
+            wards = with_z[np.unique(owner[bad])]
+            first = frame[code_col].iloc[int(wards[0])]
+            raise GeographyError(
+                f"{len(wards)} ward(s) have z coordinates (heights) that are not numbers (NaN or infinite), the "
+                f"first is ward {first!r} (feature {int(wards[0]) + 1})",
+                file=path,
+                fix="drop the heights, which wards do not need (ogr2ogr -dim XY out.gpkg in.geojson, or in Python "
+                "shapely.force_2d), or take the boundaries again from the ONS",
+            )
 
 
 def _polygonal_part(geom):

@@ -63,6 +63,7 @@ from typing import TYPE_CHECKING
 
 from tuttotal import paths, settings
 from tuttotal.data import sources
+from tuttotal.data.tabular import _check_workbook_size
 from tuttotal.errors import InputError
 
 if TYPE_CHECKING:
@@ -223,6 +224,7 @@ class _XlsxBook:
     def __init__(self, path: Path) -> None:
         import openpyxl
 
+        _check_workbook_size(path)  # size, sheets and declared cells, before openpyxl pads a bomb's empty rows
         self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
 
     def sheet_names(self) -> list[str]:
@@ -317,10 +319,18 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
     import pandas as pd
 
     path = Path(path)
+    if year not in REQUIRED:
+        raise InputError(
+            f"the count reads the Revenue Outturn of {YEARS[0]} to {YEARS[-1]}; {year!r} is not one of those years",
+            file=path,
+            fix=f"give --year one of {', '.join(YEARS)} with the RS file of that year",
+        )
     import xlrd  # noqa: F401  (a missing reader is an installation problem, not a bad file: let it raise)
 
     try:
         book = _open_book(path)
+    except InputError:
+        raise
     except Exception as exc:
         raise InputError(f"cannot be read as an RS workbook ({type(exc).__name__}: {exc})", file=path) from None
     sheet = _sheet(book, path, year)

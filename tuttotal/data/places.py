@@ -2,8 +2,9 @@
 
 A :class:`Place` is one or more local authority districts (LADs) with a
 name, a slug (its folder under ``outputs/``), the themes it reported and
-its focus wards. Places are read from ``params/<slug>.yaml`` with
-``yaml.safe_load``: parameters are data, never code.
+its focus wards. Places are read from ``params/<slug>.yaml`` with a safe
+YAML loader that also refuses aliases (:func:`tuttotal.data.limits.read_yaml`):
+parameters are data, never code, and a small file stays small.
 
 Examples
 --------
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from tuttotal import paths
 from tuttotal.data.datasets import lad_names
+from tuttotal.data.limits import check_name, read_yaml
 from tuttotal.errors import InputError, PlaceNotFoundError
 from tuttotal.names import normalise, suggest
 
@@ -104,6 +106,11 @@ def validate_slug(slug: str) -> str:
     ...
     tuttotal.errors.InputError: place slug '../etc' is not allowed...
     """
+    if isinstance(slug, str) and len(slug) > 100 and _SLUG.match(slug[:100]) and ".." not in slug:
+        raise InputError(
+            f"place slug {slug[:40]!r}… is not allowed: it is {len(slug)} characters long, over the limit of 100",
+            fix="give the place a shorter slug (it is a folder name under outputs/)",
+        )
     if not isinstance(slug, str) or not _SLUG.match(slug) or ".." in slug:
         raise InputError(
             f"place slug {slug!r} is not allowed",
@@ -113,17 +120,7 @@ def validate_slug(slug: str) -> str:
 
 
 def _read_place_file(path: Path) -> Place:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as f:
-            raw = yaml.safe_load(f)
-    except yaml.YAMLError as exc:
-        raise InputError(
-            f"cannot read the place file: {exc}",
-            file=path,
-            fix="write plain YAML (no tags such as !!python/object)",
-        ) from None
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise InputError("a place file must be a YAML mapping", file=path)
     for key in ("slug", "name", "lads"):
@@ -139,7 +136,7 @@ def _read_place_file(path: Path) -> Place:
     lads = tuple(Lad(str(item["code"]), str(item["name"])) for item in raw["lads"])
     return Place(
         slug=slug,
-        name=str(raw["name"]),
+        name=check_name(str(raw["name"]), path),
         lads=lads,
         region=str(raw.get("region", "")),
         status=str(raw.get("status", "area")),
@@ -235,6 +232,43 @@ def lad_name(code: str) -> str:
     return names[code]
 
 
+#: Areas of up to this many LADs have the codes joined as their slug (10 codes: 99 characters).
+MAX_JOINED_LADS = 10
+_MAX_LISTED_NAMES = 120
+
+
+def area_slug(codes: list[str] | tuple[str, ...]) -> str:
+    """The folder name of an area of LAD ``codes`` (upper-case, without repeats, in the order given).
+
+    Up to :data:`MAX_JOINED_LADS` codes, the codes joined by ``_``; more,
+    ``lads-<first code>-and-<N>-more-<hash>``, where the hash is the first 8
+    hex digits of the SHA-256 of the codes sorted and joined by ``_``: short,
+    a valid slug, and the same for the same set of districts in any order.
+
+    Examples
+    --------
+    >>> area_slug(["E07000114", "E07000108"])
+    'E07000114_E07000108'
+    >>> area_slug([f"E070001{i:02d}" for i in range(12)])
+    'lads-E07000100-and-11-more-5b2c66a9'
+    """
+    import hashlib
+
+    if len(codes) <= MAX_JOINED_LADS:
+        return "_".join(codes)
+    digest = hashlib.sha256("_".join(sorted(codes)).encode()).hexdigest()[:8]
+    return f"lads-{codes[0]}-and-{len(codes) - 1}-more-{digest}"
+
+
+def _area_name(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    if len(listed) <= _MAX_LISTED_NAMES:
+        return listed
+    return f"{names[0]}, {names[1]} and {len(names) - 2} more districts"
+
+
 def area_from_lads(
     codes: list[str] | tuple[str, ...],
     *,
@@ -245,7 +279,10 @@ def area_from_lads(
     """Build an ad-hoc place from any English LAD codes.
 
     The slug is the codes joined by ``_`` (``E07000114`` for one LAD), so
-    each area has its own folder under ``outputs/``.
+    each area has its own folder under ``outputs/``; for more than
+    :data:`MAX_JOINED_LADS` codes it is :func:`area_slug`'s short form. The
+    name lists the districts, or the first two and how many more when the
+    list would be long.
 
     Examples
     --------
@@ -267,11 +304,10 @@ def area_from_lads(
             clean.append(code)
     lads = tuple(Lad(code, lad_name(code)) for code in clean)
     if name is None:
-        names = [lad.name for lad in lads]
-        name = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        name = _area_name([lad.name for lad in lads])
     return Place(
-        slug=validate_slug("_".join(clean)),
-        name=name,
+        slug=validate_slug(area_slug(clean)),
+        name=check_name(name),
         lads=lads,
         status="area",
         year=year,

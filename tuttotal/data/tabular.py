@@ -20,6 +20,14 @@ file size           :data:`MAX_FILE_BYTES` (1 GiB; a workbook's or Parquet file'
 line of a CSV       :data:`MAX_LINE_BYTES` (1 MiB)
 field               :data:`MAX_FIELD_CHARS` (10,000 characters)
 sheets              :data:`MAX_SHEETS` (100 in a workbook)
+rows                :data:`MAX_ROWS` (5 million) of a Parquet file, from its
+                    metadata, and of a workbook sheet, while it is read
+decoded Parquet     :data:`MAX_FILE_BYTES`, estimated from the metadata (rows
+                    times the widest value its statistics or dictionary allow)
+                    before a value is read, then measured row group by row group
+workbook cells      :data:`MAX_CELLS` (50 million): a sheet's declared
+                    ``<dimension ref=...>`` (rows × columns), read from the first
+                    KiB of its XML before openpyxl opens the file
 NUL bytes           none (a text table has none: a UTF-16 or binary file)
 ==================  ==============================================================
 
@@ -61,6 +69,11 @@ MAX_FILE_BYTES = 1024**3
 MAX_LINE_BYTES = 1024**2
 MAX_FIELD_CHARS = 10_000
 MAX_SHEETS = 100
+#: Rows of a table: a spend count of every ward of England by function and agency type is under 1 million.
+MAX_ROWS = 5_000_000
+#: Cells a workbook sheet may declare (rows × columns of its ``<dimension ref=...>``).
+MAX_CELLS = 50_000_000
+_DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?\"")
 _CHUNK = 4 * 1024**2
 
 
@@ -355,6 +368,51 @@ def _check_workbook_size(path: Path) -> None:
             file=path,
             fix="keep the spend on fewer sheets (one is best), or save it as CSV",
         )
+    with zipfile.ZipFile(path) as book:
+        for name in sheets:
+            with book.open(name) as f:
+                head = f.read(_DIMENSION_BYTES)
+            declared = declared_cells(head)
+            if declared is not None and declared[0] * declared[1] > MAX_CELLS:
+                rows, columns = declared
+                raise SpendFileError(
+                    f"the sheet {name} declares {rows:,} rows by {columns:,} columns "
+                    f"({rows * columns:,} cells, over the limit of {MAX_CELLS:,})",
+                    file=path,
+                    fix="delete the empty rows and columns below and beside the table (or copy the table to a new "
+                    "workbook), or save it as CSV",
+                )
+
+
+#: How much of a sheet's XML is searched for its ``<dimension ref=...>`` (it comes first, after the sheet's properties).
+_DIMENSION_BYTES = 16 * 1024
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def declared_cells(head: bytes) -> tuple[int, int] | None:
+    """The rows and columns a sheet's XML declares in ``<dimension ref=...>`` (None when it declares none).
+
+    Examples
+    --------
+    >>> declared_cells(b'<worksheet><dimension ref="A1:XFD1048576"/><sheetData>')
+    (1048576, 16384)
+    >>> declared_cells(b'<x:dimension ref="B2:F10"/>'), declared_cells(b'<dimension ref="A1"/>')
+    ((9, 5), (1, 1))
+    """
+    found = _DIMENSION.search(head)
+    if found is None:
+        return None
+    first_col, first_row, last_col, last_row = found.groups()
+    last_col, last_row = last_col or first_col, last_row or first_row
+    rows = int(last_row) - int(first_row) + 1
+    columns = _column_number(last_col) - _column_number(first_col) + 1
+    return max(rows, 1), max(columns, 1)
 
 
 def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
@@ -383,7 +441,20 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
             header: list[str] | None = None
             numbers: list[int] = []
             records: list[list[str]] = []
+            cells = 0
+            # Read the rows that are there, not the dimension the sheet declares: a dimension that says
+            # less than the sheet holds would cut rows off without a word, and padding to a wide declared
+            # dimension is what costs time. Rows then come as long as their last cell.
+            sheet.reset_dimensions()
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells += len(values)
+                if number > MAX_ROWS or cells > MAX_CELLS:
+                    raise SpendFileError(
+                        f"sheet '{sheet.title}' holds over {MAX_ROWS:,} rows or {MAX_CELLS:,} cells "
+                        f"(row {number:,} reached)",
+                        file=path,
+                        fix="delete the empty rows and columns below and beside the table, or save it as CSV",
+                    )
                 fields = [_cell_text(v) for v in values]
                 if not any(f.strip() for f in fields):
                     continue
@@ -458,6 +529,65 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
     )
 
 
+def check_parquet_metadata(meta, path: Path) -> None:
+    """Refuse a Parquet file from its metadata alone: too many rows, or too large once decoded.
+
+    The decoded size is estimated per column chunk: its unpacked pages, plus,
+    for a dictionary-encoded chunk (where a few bytes stand for a long value
+    repeated), its values times the widest value the chunk's statistics show
+    (at least 8 bytes). A file of 300 million rows of one repeated value is
+    a few MiB on disk and in its pages, and refused here before a value is read.
+
+    Raises
+    ------
+    SpendFileError
+        Over :data:`MAX_ROWS` rows, or over :data:`MAX_FILE_BYTES` decoded; the numbers in the message.
+    """
+    if meta.num_rows > MAX_ROWS:
+        raise _too_many_rows(path, meta.num_rows)
+    estimate = 0
+    for i in range(meta.num_row_groups):
+        group = meta.row_group(i)
+        for j in range(group.num_columns):
+            chunk = group.column(j)
+            estimate += chunk.total_uncompressed_size
+            if chunk.has_dictionary_page:
+                width = 8
+                stats = chunk.statistics
+                if stats is not None and stats.has_min_max:
+                    width = max(width, *(len(str(v)) for v in (stats.min, stats.max)))
+                estimate += chunk.num_values * width
+    if estimate > MAX_FILE_BYTES:
+        raise _too_big(path, estimate, "the table, decoded (estimated from its metadata),")
+
+
+def _is_text_type(kind) -> bool:
+    import pyarrow as pa
+
+    if pa.types.is_dictionary(kind):
+        kind = kind.value_type
+    return pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_binary(kind)
+
+
+def _decoded_bytes(column) -> int:
+    """The bytes a column takes once its dictionaries are decoded (as text, as :func:`read_parquet` makes it)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type) and len(chunk):
+            lengths = pc.binary_length(chunk.dictionary) if _is_text_type(chunk.type) else None
+            if lengths is None:
+                total += chunk.nbytes
+                continue
+            used = pc.take(lengths, chunk.indices)
+            total += int(pc.sum(used).as_py() or 0) + 4 * len(chunk)
+        else:
+            total += chunk.nbytes
+    return total
+
+
 def read_parquet(path: Path) -> TextTable:
     """Read a Parquet file's columns as text (numbers as Python writes them, nulls and NaN blank)."""
     import numpy as np
@@ -467,11 +597,20 @@ def read_parquet(path: Path) -> TextTable:
 
     check_size(path)
     try:
-        meta = pq.ParquetFile(path).metadata
-        unpacked = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
-        if unpacked > MAX_FILE_BYTES:
-            raise _too_big(path, unpacked, "the table, unpacked,")
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
+        check_parquet_metadata(parquet.metadata, path)
+        texts = [f.name for f in parquet.schema_arrow if _is_text_type(f.type)]
+        # Text columns stay dictionaries while read: a value repeated a million times is held once.
+        parquet = pq.ParquetFile(path, read_dictionary=texts)
+        groups, decoded = [], 0
+        for i in range(parquet.num_row_groups):
+            group = parquet.read_row_group(i)
+            decoded += sum(_decoded_bytes(column) for column in group.columns)
+            if decoded > MAX_FILE_BYTES:
+                raise _too_big(path, decoded, "the table, decoded,")
+            groups.append(group)
+        table = pa.concat_tables(groups) if groups else parquet.schema_arrow.empty_table()
+        del groups
     except SpendFileError:
         raise
     except Exception as exc:
@@ -499,6 +638,148 @@ def from_frame(frame, source: str = "table") -> TextTable:
     columns = [pa.array([_cell_text(v) for v in frame[c].tolist()], pa.string()) for c in frame.columns]
     rows = np.arange(2, len(frame) + 2, dtype=np.int64)
     return TextTable(Path(source), [str(c) for c in frame.columns], columns, rows, None, {})
+
+
+def check_limits(path: str | os.PathLike) -> None:
+    """The limits that need no parsing, alone: file size, and a Parquet file's metadata or a workbook's zip
+    directory and declared dimensions. Milliseconds, whatever the file holds; the command runs it on a
+    single place's spend and driver files before anything else (the readers check the rest).
+
+    A path that is not a regular file passes: the reader reports it in its own words.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _ = f.write_text("area_code,value\\n")
+    >>> check_limits(f)
+    """
+    path = Path(path)
+    if not path.is_file():
+        return
+    check_size(path)
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        _check_workbook_size(path)
+    elif suffix in {".parquet", ".pq"}:
+        rows = parquet_rows(path)  # from the footer, without importing pyarrow (a second and 70 MiB)
+        if rows is not None and rows > MAX_ROWS:
+            raise _too_many_rows(path, rows)
+
+
+def _too_many_rows(path: Path, rows: int) -> SpendFileError:
+    return SpendFileError(
+        f"the table has {rows:,} rows (from its metadata), over the limit of {MAX_ROWS:,}",
+        file=path,
+        fix="split it (by year or by agency) into files under the limit, or check that it is the spend table",
+    )
+
+
+def _varint(data: bytes, at: int) -> tuple[int, int]:
+    value = shift = 0
+    while True:
+        byte = data[at]
+        at += 1
+        value |= (byte & 0x7F) << shift
+        shift += 7
+        if not byte & 0x80:
+            return value, at
+
+
+def _skip(data: bytes, at: int, kind: int) -> int:
+    """Skip one Thrift compact-protocol value of type ``kind`` at ``at``; return where the next begins."""
+    if kind in (1, 2):  # a bool in a struct: in the field header; in a list: one byte (handled by the caller)
+        return at
+    if kind == 3:
+        return at + 1
+    if kind in (4, 5, 6):
+        return _varint(data, at)[1]
+    if kind == 7:
+        return at + 8
+    if kind == 8:
+        size, at = _varint(data, at)
+        return at + size
+    if kind in (9, 10):
+        head = data[at]
+        at += 1
+        size, element = head >> 4, head & 0x0F
+        if size == 15:
+            size, at = _varint(data, at)
+        for _ in range(size):
+            at = at + 1 if element in (1, 2) else _skip(data, at, element)
+        return at
+    if kind == 11:
+        size, at = _varint(data, at)
+        if size:
+            types = data[at]
+            at += 1
+            for _ in range(size):
+                at = _skip(data, at, types >> 4)
+                at = _skip(data, at, types & 0x0F)
+        return at
+    if kind == 12:
+        while True:
+            head = data[at]
+            at += 1
+            if head == 0:
+                return at
+            if not head >> 4:
+                at = _varint(data, at)[1]
+            at = _skip(data, at, head & 0x0F)
+    raise ValueError(f"unknown Thrift type {kind}")
+
+
+#: The largest Parquet footer read to find the row count (a real one is a few KiB to a few MiB).
+_MAX_FOOTER_BYTES = 64 * 1024**2
+
+
+def parquet_rows(path: str | os.PathLike) -> int | None:
+    """The row count a Parquet file's footer declares (``FileMetaData.num_rows``), read without pyarrow.
+
+    None when the file is not Parquet or its footer cannot be read this way
+    (pyarrow then reads it, and says what is wrong).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, pyarrow as pa, pyarrow.parquet as pq
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> pq.write_table(pa.table({"a": list(range(1234)), "b": ["x"] * 1234}), f)
+    >>> parquet_rows(f)
+    1234
+    """
+    try:
+        with open(path, "rb") as f:
+            f.seek(0, os.SEEK_END)
+            size = f.tell()
+            if size < 12:
+                return None
+            f.seek(size - 8)
+            tail = f.read(8)
+            if tail[4:] != b"PAR1":
+                return None
+            length = int.from_bytes(tail[:4], "little")
+            if length > min(_MAX_FOOTER_BYTES, size - 12):
+                return None
+            f.seek(size - 8 - length)
+            footer = f.read(length)
+        at, field = 0, 0
+        while True:
+            head = footer[at]
+            at += 1
+            if head == 0:
+                return None
+            delta, kind = head >> 4, head & 0x0F
+            if delta:
+                field += delta
+            else:
+                raw, at = _varint(footer, at)
+                field = (raw >> 1) ^ -(raw & 1)
+            if field == 3 and kind == 6:
+                raw, _ = _varint(footer, at)
+                return (raw >> 1) ^ -(raw & 1)
+            at = _skip(footer, at, kind)
+    except (OSError, IndexError, ValueError, RecursionError):
+        return None
 
 
 def is_text(path: Path) -> bool:

@@ -100,8 +100,14 @@ def ward_driver_table(
 
 
 def _result_entry(wards: pd.DataFrame, lad_codes: list[str]) -> Path:
-    """Cache entry of a ward driver table: the wards as read, every source's pinned hash, and the code."""
+    """Cache entry of a ward driver table: the wards as read, every source's pinned hash, and the code.
+
+    The table holds the wards' names and LADs: they are in the key, so that a boundary file with the same
+    codes and shapes but other names (a user's ``--wards``) never hands its names to another run.
+    """
     digest = hashlib.sha256(f"format {_FORMAT} {interpolate.wards_fingerprint(wards)}".encode())
+    for name, lad in zip(wards["ward_name"], wards["lad_code"], strict=True):
+        digest.update(f"{name}\0{lad}\0".encode())
     for name in SOURCE_NAMES:
         digest.update(sources.source(name).sha256.encode())
     registry = sources.lsoa_registry()

@@ -29,6 +29,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -41,13 +42,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from tuttotal import paths, settings
+from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.count import outturn_count, topdown
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.real import check_real_year
 from tuttotal.data import geography, place_wards, ward_drivers
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
-from tuttotal.data.spend import check_spend_file, parse_year, read_drivers
+from tuttotal.data.spend import check_spend_file, parse_year, read_drivers, read_spend
 from tuttotal.errors import InputError, PlaceRunError, TuttotalError, TuttotalWarning
 from tuttotal.run import kernels, lifeline
 from tuttotal.run.publish import LOCK_TIMEOUT, output_lock, publish
@@ -172,13 +174,22 @@ def absolute_job(job: PlaceJob) -> PlaceJob:
     )
 
 
+#: Notebooks for JupyterLab only: their widgets need a person at the page, and ``tuttotal run`` refuses them.
+INTERACTIVE_NOTEBOOKS = frozenset({"explore"})
+
+
 def notebook_path(name: str) -> Path:
     """Path of a notebook in ``notebooks/`` by name (with or without ``.ipynb``)."""
 
     stem = name[:-6] if name.endswith(".ipynb") else name
     path = paths.notebooks_dir() / f"{stem}.ipynb"
+    available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb") if p.stem not in INTERACTIVE_NOTEBOOKS)
+    if stem in INTERACTIVE_NOTEBOOKS:
+        raise InputError(
+            f"the notebook {name!r} is interactive (widgets): it is opened in JupyterLab, not run by tuttotal",
+            fix=f"open notebooks/{stem}.ipynb in JupyterLab, or run one of {available}",
+        )
     if not path.is_file():
-        available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb"))
         raise InputError(f"no notebook called {name!r}", fix=f"choose one of {available}")
     return path
 
@@ -329,6 +340,7 @@ def run_place(
     slug = validate_slug(job.place.slug)
     root = Path(output_root).resolve()
     final = job.output_folder(root)
+    made_parent = not final.parent.exists()  # another notebook's place folder: removed again if the run fails
     final.parent.mkdir(parents=True, exist_ok=True)
     notebook = notebook_path(job.notebook)
     own_kernel = kernel is None
@@ -390,6 +402,9 @@ def run_place(
         raise
     finally:
         lifeline.untrack(staging)
+        if not ok and made_parent and final.parent != root:
+            with contextlib.suppress(OSError):  # left when not empty (another run wrote into it meanwhile)
+                final.parent.rmdir()
         slot.done(ok)
         if own_kernel:
             slot.shutdown()
@@ -420,6 +435,8 @@ def check_inputs(job: PlaceJob) -> None:
             geography.find_ward(wards, query)
         if job.spend_path:
             check_spend_file(job.spend_path, wards)  # parsed once: the run reads the validated table from the cache
+        if job.theme:
+            _check_theme(job)
         if not job.spend_path and not job.place.is_synthetic:
             check_real_year(parse_year(job.year) if job.year else job.place.year)
             topdown.input_files(job.data_dir or None, download=True)  # every file of the real count, verified
@@ -428,6 +445,14 @@ def check_inputs(job: PlaceJob) -> None:
             read_drivers(job.drivers_path)
         elif not job.place.is_synthetic and ward_drivers.has_real_drivers(sorted(set(wards["lad_code"]))):
             ward_drivers.ward_driver_table(wards, job.data_dir or None)  # every data file found and verified
+
+
+def _check_theme(job: PlaceJob) -> None:
+    """A deep dive's theme: one of ``data/themes.csv``'s, or of the place's spend file (the demo's sample)."""
+    spend_path = job.spend_path
+    if not spend_path and job.place.is_synthetic:
+        spend_path = str(paths.project_file(job.place.sample["spend"]))
+    check_theme(job.theme, read_spend(spend_path) if spend_path else None)  # read from the cache
 
 
 def run_job(job: PlaceJob, output_root: str | os.PathLike, options: RunOptions = RunOptions()) -> PlaceResult:
