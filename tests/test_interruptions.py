@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -135,3 +136,31 @@ def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it
     assert f"{len(done)} skipped as up to date" in again.stdout
     assert {p.name for p in out.iterdir() if p.is_dir()} == {"demo", "croydon", "lewisham"}
     assert REPO.is_dir()
+
+
+def test_a_worker_killed_mid_place_fails_that_place_only_and_the_queue_goes_on(wards_dir, tmp_path):
+    """SIGKILL (as the out-of-memory killer sends) to the real worker process writing a place."""
+    out = tmp_path / "outputs"
+    slugs = {"demo", "croydon", "lewisham", "herefordshire"}
+    args = ["run", *PLACES, "--place", "herefordshire", "--workers", "2", "--output", str(out)]
+    process = start(args, tmp_path, {"TUTTOTAL_DATA_DIR": str(wards_dir)})
+    pattern = re.compile(r"^\.(?P<slug>[^.]+)\.tmp-(?P<pid>\d+)-")
+
+    def staged_by_a_worker():
+        found = [pattern.match(p.name) for p in staging(out)]
+        return [m for m in found if m and int(m["pid"]) != process.pid]
+
+    try:
+        wait_for(staged_by_a_worker)
+        victim = staged_by_a_worker()[0]
+        os.kill(int(victim["pid"]), signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    assert process.returncode == 1, stdout + stderr
+    assert set(re.findall(r"FAILED\s+(\S+)", stdout)) == {victim["slug"]}, stdout
+    assert f"worker process {socket.gethostname()}:{victim['pid']} died" in stdout, stdout
+    assert "3 of 4 place(s) done" in stdout, stdout
+    done = {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert done == slugs - {victim["slug"]}
+    complete_or_absent(out)  # no staging folder of the killed worker is left
