@@ -73,7 +73,7 @@ def test_the_index_lists_every_place_its_status_and_thumbnail(batch):
         assert f'id="{slug}"' in page
     assert page.count("data:image/png;base64,") == 3
     assert 'href="lewisham/report.html"' in page and "amount_gbp" in page
-    assert "<link" not in page and "<script src" not in page and "<img src=\"http" not in page  # no external assets
+    assert "<link" not in page and "<script src" not in page and '<img src="http' not in page  # no external assets
     assert page.count("<script>") == 1  # the map of every place: its script inline
     entries = {e["slug"]: e for e in json.loads((out / "index.json").read_text())["places"]}
     assert entries["croydon"]["status"] == "failed" and entries["lewisham"]["status"] == "ok"
@@ -299,9 +299,7 @@ def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch
         assert "Per head: £" in text and "Spending: £" in text and "Income-deprived:" in text
         block.screenshot(path=str(ARTIFACTS / "report-ward-map-hover.png"))
         page.mouse.wheel(0, -300)
-        page.wait_for_function(
-            "b => parseFloat(b.getAttribute('data-zoom') || '1') > 1", arg=block.element_handle()
-        )
+        page.wait_for_function("b => parseFloat(b.getAttribute('data-zoom') || '1') > 1", arg=block.element_handle())
         block.screenshot(path=str(ARTIFACTS / "report-ward-map-zoomed.png"))
 
         england = page.locator(".tt-webmap[data-map^='Map of England']")
@@ -350,3 +348,43 @@ except nbformat.ValidationError as exc:
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("refused: 'not a list' is not of type 'array'"), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("spend_rows", "zero_drivers"),
+    [
+        (
+            ["2008-09,Some Council,council,E07000999,01,1000.00", "2008-09,Some Council,council,E07000998,06,2000.00"],
+            False,
+        ),
+        (
+            [
+                "2008-09,Ashcombe Council,council,X07000001,01,1000.00",
+                "2008-09,Brindlemoor Council,council,*,06,2000.00",
+            ],
+            True,
+        ),
+    ],
+    ids=["every-code-unknown", "drivers-all-zero"],
+)
+def test_nothing_placeable_gives_a_report_that_says_so(spend_rows, zero_drivers, tmp_path):
+    """The demo with a spend file none of whose pounds can be placed: a complete report, every pound unplaced."""
+    spend = tmp_path / "spend.csv"
+    spend.write_text(SPEND_HEADER + "\n".join(spend_rows) + "\n")
+    args = ["run", "--spend", str(spend), "--output", "out"]
+    if zero_drivers:
+        sample = (REPO / "data" / "sample" / "drivers.csv").read_text().splitlines()
+        drivers = tmp_path / "drivers.csv"
+        drivers.write_text("\n".join([sample[0], *(",".join([*r.split(",")[:2], "0"]) for r in sample[1:])]) + "\n")
+        args += ["--drivers", str(drivers)]
+    result = tuttotal(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = tmp_path / "out" / "demo"
+    assert {p.name for p in folder.iterdir()} >= LAYOUT | {"reconciliation.csv"}
+    lines = (folder / "reconciliation.csv").read_text().splitlines()
+    assert lines[1] == "input,,3000.00" and lines[-1] == "placed in wards,,0.00", lines
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["totals"]["placed_gbp"] == 0 and summary["totals"]["unplaced_gbp"] == 3000
+    assert any(w.startswith("Nothing of the £3k input could be placed") for w in summary["warnings"])
+    assert "Nothing of the £3k input could be placed" in (folder / "report.html").read_text()
+    assert no_staging_left(tmp_path / "out")

@@ -275,8 +275,13 @@ class PlaceReport:
         return self._drawn_once(("comparison",), self._draw_comparison_chart)
 
     def _draw_comparison_chart(self) -> Figure | None:
+        import numpy as np
+
+        if self.nothing_placed:  # no bars to draw: the themes figure says why
+            return None
         table = self.focus_comparison()
-        if not len(table):
+        charted = table.loc[table.theme != ALL_THEMES, "per_head_gbp"].to_numpy(dtype=float)
+        if not len(table) or not np.isfinite(charted).any():  # no ward has people: no value per head to draw
             return None
         names = " and ".join(self.focus.ward_name)
         others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
@@ -312,6 +317,8 @@ class PlaceReport:
         return self._drawn_once(("trend",), self._draw_trend_chart)
 
     def _draw_trend_chart(self) -> Figure | None:
+        if self.nothing_placed:  # no bars to draw: the themes figure says why
+            return None
         if len(self.comparable_years) < 2:
             return None
         table = self.change_by_year()
@@ -369,6 +376,8 @@ class PlaceReport:
         ]
         if r.transfers_pence:
             lines.insert(-2, f"transfers removed as double counting: £{r.transfers_pence / 100:,.2f}")
+        if self.nothing_placed:
+            lines.append(self.nothing_placed_text())
         for item in r.unplaced:
             lines.append(f"  {item['reason']}: £{item['amount_pence'] / 100:,.2f} ({', '.join(item['codes'])})")
         pop = self.population
@@ -415,6 +424,32 @@ class PlaceReport:
         """True when the drivers carry population and income deprivation for every ward."""
         table = self.ward_drivers_wide()
         return table is not None and {"population", "income_deprived_share"} <= set(table.columns)
+
+    @property
+    def nothing_placed(self) -> bool:
+        """True when not a penny of the input could be placed in a ward (every pound is in the reconciliation)."""
+        return self.count.reconciliation.placed_pence == 0
+
+    @property
+    def need_measurable(self) -> bool:
+        """True when spend per head can be set beside need: :attr:`has_need` and some ward with a value per head."""
+        if not self.has_need or self.nothing_placed:
+            return False
+        import numpy as np
+
+        return bool(np.isfinite(self.ward_need()["per_head_gbp"].to_numpy(dtype=float)).any())
+
+    def nothing_placed_text(self) -> str:
+        """Why nothing was placed, from the reconciliation: each reason and its amount."""
+        r = self.count.reconciliation
+        reasons = "; ".join(f"{u['reason']}: {format_gbp(u['amount_pence'])}" for u in r.unplaced) or "no spend"
+        return (
+            f"Nothing of the {format_gbp(r.input_pence)} input could be placed in a ward of {self.place.name} "
+            f"({reasons}). Every pound is listed in reconciliation.csv."
+        )
+
+    def _nothing_placed_warning(self) -> list[str]:
+        return [self.nothing_placed_text()] if self.nothing_placed else []
 
     def ward_drivers_wide(self) -> pd.DataFrame | None:
         """Drivers one row per ward (``ward_code`` and one column per driver), or None."""
@@ -500,7 +535,7 @@ class PlaceReport:
         return self._drawn_once(("need",), self._draw_need_chart)
 
     def _draw_need_chart(self) -> Figure | None:
-        if not self.has_need:
+        if not self.need_measurable:
             return None
         return need_scatter(
             self.ward_need(),
@@ -570,7 +605,7 @@ class PlaceReport:
         return self._drawn_once(("lorenz",), self._draw_lorenz_chart)
 
     def _draw_lorenz_chart(self) -> Figure | None:
-        if not self.has_need:
+        if not self.need_measurable:
             return None
         x, y, gini = lorenz_gini(self.ward_need()["per_head_gbp"])
         return lorenz_chart(
@@ -586,6 +621,8 @@ class PlaceReport:
         """Deprivation beside the money, in a few lines: the most deprived wards' share and the Gini."""
         if not self.has_need:
             return "No population and deprivation drivers: nothing to show beside the money."
+        if not self.need_measurable:
+            return "No ward has spending per head (nothing was placed, or no ward has people): nothing to compare."
         lines = []
         for row in self.most_deprived_spend().itertuples():
             lines.append(
@@ -616,8 +653,12 @@ class PlaceReport:
         return self._house_ward_map(wards, column, "public spending", scheme=scheme, k=k)
 
     def themes_chart(self) -> Figure:
-        """Bar chart of the place's spend by Total Place theme (drawn once)."""
+        """Bar chart of the place's spend by Total Place theme (drawn once).
 
+        When nothing was placed, a figure that says so (and why) instead of bars.
+        """
+        if self.nothing_placed:
+            return self._drawn_once(("themes",), self._draw_nothing_placed)
         return self._drawn_once(
             ("themes",),
             lambda: theme_bars(
@@ -628,6 +669,28 @@ class PlaceReport:
                 stamp=self.stamp,
             ),
         )
+
+    def _draw_nothing_placed(self) -> Figure:
+        import textwrap
+
+        from tuttotal.figures.canvas import new_figure
+
+        fig, _ = new_figure((8.0, 3.2))
+        fig.text(
+            0.03,
+            0.92,
+            f"{self.place.name}: nothing placed, {self.year}",
+            ha="left",
+            va="top",
+            fontsize=13,
+            fontweight="bold",
+            gid="title",
+        )
+        body = "\n".join(textwrap.wrap(self.nothing_placed_text(), 95))
+        fig.text(0.03, 0.74, body, ha="left", va="top", fontsize=9.5, gid="notes")
+        if self.stamp:
+            fig.text(0.97, 0.92, self.stamp, ha="right", va="top", fontsize=9, fontweight="bold", gid="stamp")
+        return fig
 
     # -------------------------------------------------------------- writing
     def save_figures(self) -> dict[str, Path]:
@@ -685,7 +748,7 @@ class PlaceReport:
             tables["focus_comparison"] = comparison.round(2)
         if len(self.comparable_years) > 1:
             tables["change_by_year"] = self.change_by_year().round(2)
-        if self.has_need:
+        if self.need_measurable:
             tables["ward_need"] = self.ward_need().round(6)
             tables["most_deprived"] = self.most_deprived_spend().round(6)
         if self.driver_table is not None:
@@ -743,7 +806,7 @@ class PlaceReport:
             "timings": self.timings,
             "deprivation": self._deprivation_summary(),
             "drivers_source": self.drivers_note or "",
-            "warnings": self.warnings + self.count.notes,
+            "warnings": [*self.warnings, *self.count.notes, *self._nothing_placed_warning()],
         }
 
     # ------------------------------------------------------- the real count
@@ -849,6 +912,8 @@ class PlaceReport:
         return self._drawn_once(("theme_per_head",), self._draw_theme_per_head_chart)
 
     def _draw_theme_per_head_chart(self) -> Figure | None:
+        if self.nothing_placed:  # no bars to draw: the themes figure says why
+            return None
         table = self.theme_per_head()
         if not len(table):
             return None
@@ -1134,7 +1199,7 @@ class PlaceReport:
         return pd.DataFrame(rows)
 
     def _deprivation_summary(self) -> dict:
-        if not self.has_need:
+        if not self.need_measurable:
             return {}
         return {
             "gini_per_head_across_wards": round(self.gini(), 6),

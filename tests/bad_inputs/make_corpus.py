@@ -61,6 +61,7 @@ def main(folder: Path = HERE) -> None:
         ),
         "drivers_negative_value.csv": "area_code,driver,value\nX05000001,population,5000\nX05000002,population,-3\n",
         "drivers_duplicate.csv": "area_code,driver,value\nX05000001,population,5000\nX05000001,population,5100\n",
+        "drivers_overflowing_sum.csv": "area_code,driver,value\nX05000001,population,1e308\nX05000002,population,1e308\n",
         "wards_empty_layer.geojson": collection([]),
         "wards_points.geojson": collection(
             [

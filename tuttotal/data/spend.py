@@ -629,8 +629,34 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
             column="area_code",
             fix="give each area one value per driver",
         )
+    _check_driver_sums(table, path)
     table.attrs.update(source=str(path), **text.info)
     return table.drop(columns="row")
+
+
+def _check_driver_sums(table: pd.DataFrame, path: Path) -> None:
+    """Refuse a driver whose values add up past what a float holds (``1e308`` twice is infinite).
+
+    Shares are value / sum: an infinite sum gives every area a share of 0 (or
+    NaN), and the money would vanish. Named: the row at which the sum first
+    overflows.
+    """
+    import numpy as np
+
+    for driver, rows in table.groupby("driver", sort=False):
+        with np.errstate(over="ignore"):
+            running = np.cumsum(rows["value"].to_numpy(dtype=float))
+        over = np.flatnonzero(~np.isfinite(running))
+        if len(over):
+            row = rows.iloc[int(over[0])]
+            raise SpendFileError(
+                f"the values of driver {driver!r} add up past the largest number a float holds (about 1.8e308)",
+                file=path,
+                row=int(row.row),
+                column="value",
+                value=float(row.value),
+                fix="give the driver in its real units (people, households, pupils): shares are value / sum",
+            )
 
 
 def check_spend_file(path: str | os.PathLike, wards: pd.DataFrame) -> None:

@@ -167,7 +167,6 @@ def _connect(client_class, scheduler: str, timeout: float = 20.0):
     try:
         return client_class(scheduler, timeout=timeout)
     except (OSError, ValueError, TypeError) as exc:  # no scheduler there, a timeout, a malformed address
-
         raise InputError(
             f"cannot reach the Dask scheduler at {scheduler!r} ({type(exc).__name__}: {exc})",
             fix="start a scheduler and its workers (dask scheduler; dask worker ADDRESS), check the address "
