@@ -43,6 +43,7 @@ def main(folder: Path = HERE) -> None:
         "spend_empty.csv": "",
         "spend_header_only.csv": HEADER,
         "spend_nan_amount.csv": rows(GOOD, GOOD.replace("1000.00", "NaN")),
+        "spend_sub_penny_amount.csv": rows(GOOD.replace("1000.00", "1.00"), GOOD.replace("1000.00", "2.675")),
         "spend_blank_amount.csv": rows(GOOD, GOOD, GOOD.replace("1000.00", "")),
         "spend_absurd_amount.csv": rows(GOOD.replace("1000.00", "2000000000000.00")),
         "spend_bad_agency_type.csv": rows(GOOD, GOOD.replace(",council,", ",quango,")),
@@ -61,7 +62,9 @@ def main(folder: Path = HERE) -> None:
         ),
         "drivers_negative_value.csv": "area_code,driver,value\nX05000001,population,5000\nX05000002,population,-3\n",
         "drivers_duplicate.csv": "area_code,driver,value\nX05000001,population,5000\nX05000001,population,5100\n",
-        "drivers_overflowing_sum.csv": "area_code,driver,value\nX05000001,population,1e308\nX05000002,population,1e308\n",
+        "drivers_overflowing_sum.csv": (
+            "area_code,driver,value\nX05000001,population,1e308\nX05000002,population,1e308\n"
+        ),
         "wards_empty_layer.geojson": collection([]),
         "wards_points.geojson": collection(
             [

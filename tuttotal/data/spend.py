@@ -152,7 +152,7 @@ def _parse_transfer(text: str) -> bool:
 
 
 def _parse_amount(text: str) -> int:
-    pence = parse_amount(text)
+    pence = parse_amount(text, whole_pence=True)  # a sub-penny amount is refused by row, never rounded unseen
     if abs(pence) > ONE_TRILLION_PENCE:
         raise ValueError("is over £1 trillion, more than any place spends")
     return pence
