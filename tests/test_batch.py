@@ -388,3 +388,29 @@ def test_nothing_placeable_gives_a_report_that_says_so(spend_rows, zero_drivers,
     assert any(w.startswith("Nothing of the £3k input could be placed") for w in summary["warnings"])
     assert "Nothing of the £3k input could be placed" in (folder / "report.html").read_text()
     assert no_staging_left(tmp_path / "out")
+
+
+def test_a_ward_file_covering_part_of_a_lad_is_flagged_in_the_report_maps_and_summary(wards_dir, tmp_path):
+    """5 of Thanet's 23 real wards: the LAD's whole count lands in them, and every output says so."""
+    import geopandas as gpd
+
+    from tuttotal.data import geography
+
+    thanet = gpd.read_file(wards_dir / "E07000114.geojson")
+    part = tmp_path / "thanet_5_wards.geojson"
+    thanet.iloc[:5].to_file(part, driver="GeoJSON")
+    result = tuttotal("run", "--lad", "E07000114", "--wards", str(part), "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = tmp_path / "out" / "E07000114"
+    summary = json.loads((folder / "summary.json").read_text())
+    share = summary["ward_coverage"]["E07000114"]
+    assert 0.05 < share < 0.5, share
+    warning = f"PARTIAL BOUNDARIES: the ward file(s) cover {share:.0%} of Thanet (E07000114), 5 ward(s)"
+    assert any(w.startswith(warning) for w in summary["warnings"]), summary["warnings"]
+    assert warning in (folder / "report.html").read_text()  # the totals text and the figures' notes
+    notebook = (folder / "report.ipynb").read_text()
+    assert notebook.count("PARTIAL BOUNDARIES") >= 2
+
+    whole = geography.read_wards(wards_dir / "E07000114.geojson", lad_code="E07000114")
+    assert geography.lad_coverage(whole, whole) == {"E07000114": 1.0}
+    assert geography.partial_cover_notes({"E07000114": 1.0}, {}, whole) == []

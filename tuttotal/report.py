@@ -168,7 +168,18 @@ class PlaceReport:
         notes = [self.provenance_for(year)]
         if self.drivers_note:
             notes.append(self.drivers_note.replace(f"a {self.year} count", f"a {year} count"))
-        return [*notes, *(self.count.notes if year == self.year else [])]
+        return [*self.coverage_notes, *notes, *(self.count.notes if year == self.year else [])]
+
+    @property
+    def coverage(self) -> dict[str, float]:
+        """Share of each LAD's area the user's ward files cover (empty for the registry's or the demo's wards)."""
+        return dict(self.wards.attrs.get("coverage", {}))
+
+    @property
+    def coverage_notes(self) -> list[str]:
+        """A warning for each LAD the user's ward files cover less than 95% of (first on every figure)."""
+        names = {lad.code: lad.name for lad in self.place.lads}
+        return geography.partial_cover_notes(self.coverage, names, self.wards)
 
     @property
     def drivers_note(self) -> str | None:
@@ -186,7 +197,7 @@ class PlaceReport:
     @property
     def figure_notes(self) -> list[str]:
         """Footer lines of every figure."""
-        notes = [self.provenance_note]
+        notes = [*self.coverage_notes, self.provenance_note]
         if self.drivers_note:
             notes.append(self.drivers_note)
         return [*notes, *self.count.notes]
@@ -378,6 +389,7 @@ class PlaceReport:
             lines.insert(-2, f"transfers removed as double counting: £{r.transfers_pence / 100:,.2f}")
         if self.nothing_placed:
             lines.append(self.nothing_placed_text())
+        lines.extend(self.coverage_notes)
         for item in r.unplaced:
             lines.append(f"  {item['reason']}: £{item['amount_pence'] / 100:,.2f} ({', '.join(item['codes'])})")
         pop = self.population
@@ -491,7 +503,7 @@ class PlaceReport:
     @property
     def need_notes(self) -> list[str]:
         """Footer lines of the deprivation figures."""
-        notes = [self.provenance_note]
+        notes = [*self.coverage_notes, self.provenance_note]
         if self.driver_table is not None:
             notes.append(
                 "Income deprivation: IMD 2010 income domain (DCLG; indicators mostly 2008), people: mid-2015 "
@@ -799,6 +811,7 @@ class PlaceReport:
                 {"code": c, "name": n} for c, n in zip(self.focus.ward_code, self.focus.ward_name, strict=True)
             ],
             "boundaries_vintage": self.wards.attrs.get("vintage", ""),
+            "ward_coverage": self.coverage,
             "drivers_used": self.count.drivers_used,
             "inputs": self.inputs,
             "parameters": self.parameters,

@@ -138,6 +138,14 @@ def main(folder: Path = HERE) -> None:
                 feature(None, "Nameless", {"type": "Polygon", "coordinates": square(1.31, 51.30, 0.01)}),
             ]
         ),
+        "wards_partial_lad.geojson": collection(  # three small wards of Thanet's 100 km²
+            [
+                feature(
+                    f"E0500509{i}", f"Part {i}", {"type": "Polygon", "coordinates": square(1.30 + i / 50, 51.35, 0.01)}
+                )
+                for i in range(3)
+            ]
+        ),
         "wards_no_name.geojson": collection(
             [
                 feature("E05000001", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
@@ -177,8 +185,18 @@ def rs_workbook(path: Path, *, header: bool = True, education: str = "Education 
     sheet = book.create_sheet("RS LA Data 2010-11 (1)")
     sheet["A1"] = "Revenue Outturn Summary (RS): 2010-11 data"
     sheet["A3"] = "Net current expenditure (£ thousand)"
-    columns = ["E-code", "Local authority", "", "Class", "", education, "Highways and transport services",
-               "Social care", "Police services", "Central services"]
+    columns = [
+        "E-code",
+        "Local authority",
+        "",
+        "Class",
+        "",
+        education,
+        "Highways and transport services",
+        "Social care",
+        "Police services",
+        "Central services",
+    ]
     if header:
         for c, text in enumerate(columns, start=1):
             sheet.cell(row=6, column=c, value=text or None)

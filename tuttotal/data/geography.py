@@ -369,6 +369,64 @@ def combine(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
     return wards
 
 
+#: Below this share of a LAD's area, a boundary file is partial: a warning says so in the report,
+#: on the figures and in ``summary.json`` (generalised boundaries of two sources differ by a few %).
+FULL_COVER = 0.95
+
+
+def lad_coverage(wards: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> dict[str, float]:
+    """The share of each LAD's area that ``wards`` cover: their area over ``reference``'s, by ``lad_code``.
+
+    ``reference`` holds every ward of the LADs (the hash-pinned 2013 ward
+    files); both are measured in British National Grid. LADs absent from
+    ``reference`` are left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> lad = gpd.GeoDataFrame({"lad_code": ["L1"] * 4}, geometry=[box(i, 0, i + 1, 1) for i in range(4)], crs=27700)
+    >>> lad_coverage(lad.iloc[:1], lad)
+    {'L1': 0.25}
+    """
+
+    def areas(frame) -> pd.Series:
+        frame = (
+            frame
+            if frame.crs is not None and frame.crs.to_epsg() == BRITISH_NATIONAL_GRID
+            else frame.to_crs(BRITISH_NATIONAL_GRID)
+        )
+        return frame.geometry.area.groupby(frame["lad_code"].to_numpy()).sum()
+
+    ours, whole = areas(wards), areas(reference)
+    return {str(lad): float(ours[lad] / whole[lad]) for lad in ours.index if lad in whole.index and whole[lad] > 0}
+
+
+def partial_cover_notes(coverage: dict[str, float], lad_names: dict[str, str], wards: pd.DataFrame) -> list[str]:
+    """A sentence for each LAD a boundary file covers less than :data:`FULL_COVER` of.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.DataFrame({"lad_code": ["E07000114"] * 5})
+    >>> partial_cover_notes({"E07000114": 0.2}, {"E07000114": "Thanet"}, wards)  # doctest: +NORMALIZE_WHITESPACE
+    ['PARTIAL BOUNDARIES: the ward file(s) cover 20% of Thanet (E07000114), 5 ward(s): spend counted for the
+    whole LAD is shared among these wards only, so their amounts and spend per head are overstated (or give
+    every ward of the LAD).']
+    """
+    notes = []
+    for lad, share in sorted(coverage.items()):
+        if share >= FULL_COVER:
+            continue
+        count = int((wards["lad_code"] == lad).sum())
+        notes.append(
+            f"PARTIAL BOUNDARIES: the ward file(s) cover {share:.0%} of {lad_names.get(lad, lad)} ({lad}), "
+            f"{count} ward(s): spend counted for the whole LAD is shared among these wards only, so their "
+            "amounts and spend per head are overstated (or give every ward of the LAD)."
+        )
+    return notes
+
+
 def find_ward(wards: gpd.GeoDataFrame | pd.DataFrame, query: str) -> pd.Series:
     """The ward named or coded ``query``: case, spacing and punctuation ignored.
 
