@@ -43,7 +43,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tuttotal.errors import InputError
-from tuttotal.run import lifeline
+from tuttotal.run import kernels, lifeline
 from tuttotal.run.batch import PlaceJob, PlaceResult, RunOptions, run_job
 
 EXECUTORS = ("local", "dask")
@@ -150,6 +150,7 @@ def run_local(
                     slots[index].close(wait=False)
                     slots[index] = _Worker(context, supervisor)
                     clean_leftovers(root)  # its staging folder (its pid is gone), a set-aside output put back
+                    kernels.clean_connection_files()
                     worker = f"{socket.gethostname()}:{pids[0]}" if pids else ""
                     result = _lost(job, exc, started, worker)
                 except Exception as exc:  # the result could not be sent back (pickling), an executor error
@@ -254,6 +255,7 @@ def run_jobs(
     """
     options = options or RunOptions()
     workers = workers or default_workers()
+    kernels.clean_connection_files()  # what killed runs left in the temporary folder
     if not jobs:
         return iter(())
     if executor == "local":
