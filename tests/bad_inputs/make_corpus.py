@@ -43,6 +43,7 @@ def main(folder: Path = HERE) -> None:
         "spend_empty.csv": "",
         "spend_header_only.csv": HEADER,
         "spend_nan_amount.csv": rows(GOOD, GOOD.replace("1000.00", "NaN")),
+        "spend_lower_case_code.csv": rows(GOOD, GOOD.replace("X07000001", "x07000001")),
         "spend_sub_penny_amount.csv": rows(GOOD.replace("1000.00", "1.00"), GOOD.replace("1000.00", "2.675")),
         "spend_blank_amount.csv": rows(GOOD, GOOD, GOOD.replace("1000.00", "")),
         "spend_absurd_amount.csv": rows(GOOD.replace("1000.00", "2000000000000.00")),
@@ -146,6 +147,15 @@ def main(folder: Path = HERE) -> None:
                 for i in range(3)
             ]
         ),
+        "wards_placeholder_code.geojson": collection(
+            [
+                feature("E05005093", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
+                feature("NaN", "Lost", {"type": "Polygon", "coordinates": square(1.38, 51.37, 0.01)}),
+            ]
+        ),
+        "wards_lower_case_code.geojson": collection(
+            [feature("e05005093", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)})]
+        ),
         "wards_no_name.geojson": collection(
             [
                 feature("E05000001", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
@@ -243,6 +253,18 @@ def make_binary_files(folder: Path) -> None:
     for line in rows(GOOD).replace(",amount_gbp", ",amount").splitlines():
         sheet.append(line.split(","))
     book.save(folder / "spend_xlsx_sheet_missing_column.xlsx")
+    # A second sheet with a title row above its header (it was dropped: "has no spend columns").
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    for line in rows(GOOD.replace("1000.00", "100.00")).splitlines():
+        book.active.append(line.split(","))
+    sheet = book.create_sheet("Q2")
+    sheet["A1"] = "Spend count, 2008-09, second quarter"
+    sheet.append([])
+    for line in rows(GOOD.replace("1000.00", "100.00")).splitlines():
+        sheet.append(line.split(","))
+    book.properties.created = book.properties.modified = __import__("datetime").datetime(2010, 3, 1)
+    book.save(folder / "spend_xlsx_title_row.xlsx")
     # Amounts each under £1 trillion whose sum is beyond 64-bit pence (Parquet: a few KB for 92,001 rows).
     import pandas as pd
 

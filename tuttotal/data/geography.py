@@ -217,7 +217,7 @@ def read_wards(
             )
 
     _check_codes(frame, code_col, name_col, path)
-    codes = frame[code_col].astype(str).str.strip()
+    codes = _normalised_codes(frame[code_col].astype(str).str.strip(), code_col, path)
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
         listed = ", ".join(sorted(set(duplicated))[:10])
@@ -292,6 +292,54 @@ def _check_codes(frame, code_col: str, name_col: str | None, path: Path) -> None
             column=code_col,
             fix=f"give every ward its code in {code_col}, or drop the features that are not wards",
         )
+
+
+#: Text that stands for a missing value, not a code (what a spreadsheet or pandas writes for one).
+_PLACEHOLDERS = {"nan", "none", "null", "na", "n/a", "0", "-", "#n/a"}
+#: An ONS GSS code: a letter and eight digits (E05005093); the demo's synthetic X05… codes have the form too.
+_GSS_CODE = r"^[A-Z]\d{8}$"
+
+
+def _normalised_codes(codes: pd.Series, code_col: str, path: Path) -> pd.Series:
+    """Ward codes checked as ONS codes: placeholders refused, lower case made upper (noted), others noted.
+
+    ``"NaN"``, ``"None"`` or ``"0"`` are what a missing code becomes on the
+    way through a spreadsheet: refused, naming the feature. A code in lower
+    case is upper-cased, as spend files' codes are, with a warning (so
+    spend for ``e05005093`` reaches ward ``E05005093`` in the open). A code
+    of another form is kept as given, with a warning.
+    """
+    placeholder = codes.str.lower().isin(_PLACEHOLDERS).to_numpy()
+    if placeholder.any():
+        first = int(placeholder.argmax())
+        raise GeographyError(
+            f"{int(placeholder.sum())} ward code(s) are a placeholder for a missing value, not a code; "
+            f"the first is feature {first + 1}",
+            file=path,
+            column=code_col,
+            value=codes.iloc[first],
+            fix=f"give every ward its ONS code in {code_col} (e.g. E05005093), or drop the features that are not wards",
+        )
+    lower = (codes != codes.str.upper()).to_numpy()
+    if lower.any():
+        first = codes.iloc[int(lower.argmax())]
+        warnings.warn(
+            f"{path}: {int(lower.sum())} ward code(s) in {code_col} are in lower case (the first is {first!r}): "
+            "read in upper case, as ONS codes and spend files' codes are",
+            TuttotalWarning,
+            stacklevel=3,
+        )
+        codes = codes.str.upper()
+    other = ~codes.str.match(_GSS_CODE).to_numpy()
+    if other.any():
+        first = codes.iloc[int(other.argmax())]
+        warnings.warn(
+            f"{path}: {int(other.sum())} ward code(s) in {code_col} are not ONS codes (a letter and 8 digits, "
+            f"e.g. E05005093; the first is {first!r}): kept as given, so spend must use the same codes",
+            TuttotalWarning,
+            stacklevel=3,
+        )
+    return codes
 
 
 def _names(frame, name_col: str | None, codes, path: Path):

@@ -46,6 +46,7 @@ from tuttotal import settings
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.tabular import (
     MAX_FIELD_CHARS,
+    MAX_TITLE_ROWS,
     TextTable,
     check_size,
     clean_header,
@@ -571,13 +572,36 @@ def _spend_from_text(text: TextTable) -> tuple[pa.Table, dict]:
             TuttotalWarning,
             stacklevel=3,
         )
+    _note_lower_case_codes(table_text)
     for sheet in text.info.get("sheets_skipped", []):
         warnings.warn(
-            f"{path}: sheet '{sheet}' has no spend columns ({', '.join(REQUIRED)}): not counted",
+            f"{path}: sheet '{sheet}' has no header row with the spend columns ({', '.join(REQUIRED)}) in its "
+            f"first {MAX_TITLE_ROWS + 1} rows that are not blank: not counted",
             TuttotalWarning,
             stacklevel=3,
         )
     return data, {"source": str(path), **text.info}
+
+
+def _note_lower_case_codes(table: TextTable) -> None:
+    """Warn when area codes are in lower case: they are read in upper case (``e05005093`` is ward ``E05005093``)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    cleaned = [_clean_header(h) for h in table.header]
+    if "area_code" not in cleaned:
+        return
+    lower = pc.match_substring_regex(table.columns[cleaned.index("area_code")], "[a-z]")
+    lower = np.asarray(pc.fill_null(lower, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if lower.any():
+        first = int(lower.argmax())
+        warnings.warn(
+            f"{table.path}: {int(lower.sum())} area code(s) are in lower case, the first on row "
+            f"{_row_label(table, first)} ({table.columns[cleaned.index('area_code')][first].as_py()!r}): "
+            "read in upper case",
+            TuttotalWarning,
+            stacklevel=4,
+        )
 
 
 def _parse_driver_value(text: str) -> float:
