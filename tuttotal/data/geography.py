@@ -296,8 +296,9 @@ def _check_codes(frame, code_col: str, name_col: str | None, path: Path) -> None
 
 #: Text that stands for a missing value, not a code (what a spreadsheet or pandas writes for one).
 _PLACEHOLDERS = {"nan", "none", "null", "na", "n/a", "0", "-", "#n/a"}
-#: An ONS GSS code: a letter and eight digits (E05005093); the demo's synthetic X05… codes have the form too.
-_GSS_CODE = r"^[A-Z]\d{8}$"
+#: An ONS ward code: since 2011 a GSS code, a letter and eight digits (E05005093; the demo's synthetic
+#: X05… codes have the form too); before, a six-character code (00AAFA).
+_GSS_CODE = r"^(?:[A-Z]\d{8}|\d{2}[A-Z]{4})$"
 
 
 def _normalised_codes(codes: pd.Series, code_col: str, path: Path) -> pd.Series:
@@ -334,8 +335,8 @@ def _normalised_codes(codes: pd.Series, code_col: str, path: Path) -> pd.Series:
     if other.any():
         first = codes.iloc[int(other.argmax())]
         warnings.warn(
-            f"{path}: {int(other.sum())} ward code(s) in {code_col} are not ONS codes (a letter and 8 digits, "
-            f"e.g. E05005093; the first is {first!r}): kept as given, so spend must use the same codes",
+            f"{path}: {int(other.sum())} ward code(s) in {code_col} are not ONS codes (such as E05005093, or "
+            f"00AAFA before 2011; the first is {first!r}): kept as given, so spend must use the same codes",
             TuttotalWarning,
             stacklevel=3,
         )
