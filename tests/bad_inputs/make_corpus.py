@@ -186,12 +186,28 @@ def main(folder: Path = HERE) -> None:
     make_binary_files(folder)
 
 
-def rs_workbook(path: Path, *, header: bool = True, education: str = "Education services", social_care="65175") -> None:
-    """A small Revenue Outturn (RS) workbook laid out like DCLG's: title rows, header on row 6, data from row 8."""
+def rs_workbook(
+    path: Path,
+    *,
+    header: bool = True,
+    education: str = "Education services",
+    social_care="65175",
+    shift: bool = False,
+    extra_first: bool = False,
+) -> None:
+    """A small Revenue Outturn (RS) workbook laid out like DCLG's: title rows, header on row 6, data from row 8.
+
+    ``shift`` moves the amounts one column right of their headers; ``extra_first`` adds a second sheet of
+    net current expenditure, ``… (0)``, before the real one.
+    """
     import openpyxl
 
     book = openpyxl.Workbook()
     book.active.title = "Front page"
+    if extra_first:
+        extra = book.create_sheet("RS LA Data 2010-11 (0)")
+        extra["A1"] = "Revenue Outturn Summary (RS): 2010-11 data, earlier draft"
+        extra["A3"] = "Net current expenditure (£ thousand)"
     sheet = book.create_sheet("RS LA Data 2010-11 (1)")
     sheet["A1"] = "Revenue Outturn Summary (RS): 2010-11 data"
     sheet["A3"] = "Net current expenditure (£ thousand)"
@@ -214,6 +230,8 @@ def rs_workbook(path: Path, *, header: bool = True, education: str = "Education 
         ["E0101", "Bath & North East Somerset UA", None, "UA", None, 146939, 10838, 65175, 0, 6544],
         ["E2242", "Thanet", None, "SD", None, 0, 1425, social_care, 0, 6835],
     ]
+    if shift:
+        rows = [[*row[:5], None, *row[5:]] for row in rows]
     for r, values in enumerate(rows, start=8):
         for c, value in enumerate(values, start=1):
             sheet.cell(row=r, column=c, value=value)
@@ -283,6 +301,10 @@ def make_binary_files(folder: Path) -> None:
     rs_workbook(folder / "outturn_no_header.xlsx", header=False)
     rs_workbook(folder / "outturn_renamed_service.xlsx", education="Education")
     rs_workbook(folder / "outturn_text_in_number.xlsx", social_care="twelve")
+    rs_workbook(folder / "outturn_data_shifted.xlsx", shift=True)
+    rs_workbook(folder / "outturn_extra_sheet_first.xlsx", extra_first=True)
+    rs_workbook(folder / "outturn_nan_cell.xlsx", social_care="nan")
+    rs_workbook(folder / "outturn_huge_cell.xlsx", social_care=1e300)
 
 
 if __name__ == "__main__":

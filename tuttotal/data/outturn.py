@@ -109,13 +109,24 @@ def _open_book(path: Path):
 
 
 def _sheet(book, path: Path, year: str):
+    found = []
     for name in book.sheet_names():
         if not name.startswith("RS LA Data"):
             continue
         sheet = book.sheet_by_name(name)
         head = " ".join(_normal(sheet.cell_value(r, 0)) for r in range(min(5, sheet.nrows)))
         if SHEET_TITLE in head:
-            return sheet
+            found.append(sheet)
+    if len(found) > 1:  # never the first of two at random: the count would follow the order of the sheets
+        raise InputError(
+            f"{len(found)} sheets say net current expenditure for {year}: "
+            + ", ".join(f"'{sheet.name}'" for sheet in found),
+            file=path,
+            fix="keep one 'RS LA Data … (1)' sheet of net current expenditure (use the pinned RS file: "
+            "tuttotal data fetch)",
+        )
+    if found:
+        return found[0]
     raise InputError(
         f"no sheet of net current expenditure for {year} (sheets: {', '.join(book.sheet_names())})",
         file=path,
@@ -170,6 +181,7 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
         code = str(sheet.cell_value(r, 0)).strip()
         if not _E_CODE.match(code):
             continue  # blank lines and the footnotes under the table
+        _check_under_headers(sheet, r, headers, where, path)
         authority = str(sheet.cell_value(r, where["local authority"])).strip()
         klass = str(sheet.cell_value(r, where["class"])).strip()
         ons = str(sheet.cell_value(r, ons_column)).strip() if ons_column is not None else ""
@@ -192,6 +204,7 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
                             value=value,
                             fix="use the pinned RS file (tuttotal data fetch); amounts are numbers of £ thousand",
                         ) from None
+            value = _finite_thousands(value, f"{path} (sheet '{sheet.name}')", r + 1, header)
             rows.append(
                 (
                     year,
@@ -206,10 +219,67 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
                     r + 1,
                 )
             )
+    if not rows:
+        raise InputError(
+            f"sheet '{sheet.name}' has no authority under its header (E-codes such as E2242 in column A)",
+            file=path,
+            row=header_row + 1,
+            fix="use the pinned RS file (tuttotal data fetch)",
+        )
     columns = ["year", "e_code", "ons_code", "authority", "class", "service", "header", "amount_pence", "sheet", "row"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["amount_pence"] = frame["amount_pence"].astype("int64")
     return frame
+
+
+#: The classes of authority in the RS (county, district, unitary, metropolitan, London, other).
+CLASSES = ("SC", "SD", "UA", "MD", "L", "O")
+#: £1 trillion, in £ thousand: more than any authority's line (England's councils spend about £110bn a year).
+MAX_THOUSANDS = 1e9
+
+
+def _check_under_headers(sheet, r: int, headers: list[str], where: dict[str, int], path: Path) -> None:
+    """Refuse a row whose values do not sit under their headers: a class that is not a class, or a
+    number in a column with no header (a row, or the whole table, moved one column right)."""
+    place = f"{path} (sheet '{sheet.name}')"
+    klass = str(sheet.cell_value(r, where["class"])).strip()
+    if klass not in CLASSES:
+        raise InputError(
+            f"is not a class of authority ({', '.join(CLASSES)}): the values of this row do not sit under "
+            "their headers",
+            file=place,
+            row=r + 1,
+            column="class",
+            value=klass,
+            fix="put every value under its header (use the pinned RS file: tuttotal data fetch)",
+        )
+    for c, value in enumerate(sheet.row_values(r)):
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and (c >= len(headers) or not headers[c]):
+            raise InputError(
+                f"column {c + 1} holds a number but has no header: the values of this row do not sit under "
+                "their headers",
+                file=place,
+                row=r + 1,
+                value=value,
+                fix="put every value under its header (use the pinned RS file: tuttotal data fetch)",
+            )
+
+
+def _finite_thousands(value: object, place: str, row: int, column: str) -> float:
+    """A cell of £ thousand as a float, refusing NaN, infinity and absurd sizes (naming where)."""
+    import math
+
+    number = float(value)
+    if not math.isfinite(number) or abs(number) > MAX_THOUSANDS:
+        raise InputError(
+            "is not a finite amount of £ thousand under £1 trillion",
+            file=place,
+            row=row,
+            column=column,
+            value=value,
+            fix="use the pinned RS file (tuttotal data fetch); amounts are numbers of £ thousand",
+        )
+    return number
 
 
 @lru_cache(maxsize=2)
