@@ -153,6 +153,9 @@ def main(folder: Path = HERE) -> None:
                 feature("NaN", "Lost", {"type": "Polygon", "coordinates": square(1.38, 51.37, 0.01)}),
             ]
         ),
+        "wards_non_ons_code.geojson": collection(
+            [feature("MARGATE-1", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)})]
+        ),
         "wards_lower_case_code.geojson": collection(
             [feature("e05005093", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)})]
         ),
