@@ -53,6 +53,10 @@ def test_bad_input(case, tmp_path, wards_dir, monkeypatch):
                 and table[["sheet", "row", "amount_pence"]].values.tolist()
                 == [["Data", 2, 100000], ["Data", 3, 250050], ["More", 2, 77777]]
             ),
+            "sheets Data and Q2 under a title": lambda: (
+                table.attrs["sheets"] == ["Data", "Q2"]
+                and table[["sheet", "row", "amount_pence"]].values.tolist() == [["Data", 2, 10000], ["Q2", 4, 10000]]
+            ),
         }
         for expected in case["expect"]:
             assert checks[expected](), expected

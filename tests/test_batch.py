@@ -73,7 +73,7 @@ def test_the_index_lists_every_place_its_status_and_thumbnail(batch):
         assert f'id="{slug}"' in page
     assert page.count("data:image/png;base64,") == 3
     assert 'href="lewisham/report.html"' in page and "amount_gbp" in page
-    assert "<link" not in page and "<script src" not in page and "<img src=\"http" not in page  # no external assets
+    assert "<link" not in page and "<script src" not in page and '<img src="http' not in page  # no external assets
     assert page.count("<script>") == 1  # the map of every place: its script inline
     entries = {e["slug"]: e for e in json.loads((out / "index.json").read_text())["places"]}
     assert entries["croydon"]["status"] == "failed" and entries["lewisham"]["status"] == "ok"
@@ -299,9 +299,7 @@ def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch
         assert "Per head: £" in text and "Spending: £" in text and "Income-deprived:" in text
         block.screenshot(path=str(ARTIFACTS / "report-ward-map-hover.png"))
         page.mouse.wheel(0, -300)
-        page.wait_for_function(
-            "b => parseFloat(b.getAttribute('data-zoom') || '1') > 1", arg=block.element_handle()
-        )
+        page.wait_for_function("b => parseFloat(b.getAttribute('data-zoom') || '1') > 1", arg=block.element_handle())
         block.screenshot(path=str(ARTIFACTS / "report-ward-map-zoomed.png"))
 
         england = page.locator(".tt-webmap[data-map^='Map of England']")
@@ -350,3 +348,69 @@ except nbformat.ValidationError as exc:
 """
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("refused: 'not a list' is not of type 'array'"), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("spend_rows", "zero_drivers"),
+    [
+        (
+            ["2008-09,Some Council,council,E07000999,01,1000.00", "2008-09,Some Council,council,E07000998,06,2000.00"],
+            False,
+        ),
+        (
+            [
+                "2008-09,Ashcombe Council,council,X07000001,01,1000.00",
+                "2008-09,Brindlemoor Council,council,*,06,2000.00",
+            ],
+            True,
+        ),
+    ],
+    ids=["every-code-unknown", "drivers-all-zero"],
+)
+def test_nothing_placeable_gives_a_report_that_says_so(spend_rows, zero_drivers, tmp_path):
+    """The demo with a spend file none of whose pounds can be placed: a complete report, every pound unplaced."""
+    spend = tmp_path / "spend.csv"
+    spend.write_text(SPEND_HEADER + "\n".join(spend_rows) + "\n")
+    args = ["run", "--spend", str(spend), "--output", "out"]
+    if zero_drivers:
+        sample = (REPO / "data" / "sample" / "drivers.csv").read_text().splitlines()
+        drivers = tmp_path / "drivers.csv"
+        drivers.write_text("\n".join([sample[0], *(",".join([*r.split(",")[:2], "0"]) for r in sample[1:])]) + "\n")
+        args += ["--drivers", str(drivers)]
+    result = tuttotal(*args, cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = tmp_path / "out" / "demo"
+    assert {p.name for p in folder.iterdir()} >= LAYOUT | {"reconciliation.csv"}
+    lines = (folder / "reconciliation.csv").read_text().splitlines()
+    assert lines[1] == "input,,3000.00" and lines[-1] == "placed in wards,,0.00", lines
+    summary = json.loads((folder / "summary.json").read_text())
+    assert summary["totals"]["placed_gbp"] == 0 and summary["totals"]["unplaced_gbp"] == 3000
+    assert any(w.startswith("Nothing of the £3k input could be placed") for w in summary["warnings"])
+    assert "Nothing of the £3k input could be placed" in (folder / "report.html").read_text()
+    assert no_staging_left(tmp_path / "out")
+
+
+def test_a_ward_file_covering_part_of_a_lad_is_flagged_in_the_report_maps_and_summary(wards_dir, tmp_path):
+    """5 of Thanet's 23 real wards: the LAD's whole count lands in them, and every output says so."""
+    import geopandas as gpd
+
+    from tuttotal.data import geography
+
+    thanet = gpd.read_file(wards_dir / "E07000114.geojson")
+    part = tmp_path / "thanet_5_wards.geojson"
+    thanet.iloc[:5].to_file(part, driver="GeoJSON")
+    result = tuttotal("run", "--lad", "E07000114", "--wards", str(part), "--output", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    folder = tmp_path / "out" / "E07000114"
+    summary = json.loads((folder / "summary.json").read_text())
+    share = summary["ward_coverage"]["E07000114"]
+    assert 0.05 < share < 0.5, share
+    warning = f"PARTIAL BOUNDARIES: the ward file(s) cover {share:.0%} of Thanet (E07000114), 5 ward(s)"
+    assert any(w.startswith(warning) for w in summary["warnings"]), summary["warnings"]
+    assert warning in (folder / "report.html").read_text()  # the totals text and the figures' notes
+    notebook = (folder / "report.ipynb").read_text()
+    assert notebook.count("PARTIAL BOUNDARIES") >= 2
+
+    whole = geography.read_wards(wards_dir / "E07000114.geojson", lad_code="E07000114")
+    assert geography.lad_coverage(whole, whole) == {"E07000114": 1.0}
+    assert geography.partial_cover_notes({"E07000114": 1.0}, {}, whole) == []

@@ -168,9 +168,9 @@ def test_a_users_own_spend_file_is_counted_exactly(wards_dir, tmp_path):
     assert result.returncode == 0, result.stderr
     summary = json.loads((tmp_path / "out" / "E07000114" / "summary.json").read_text())
     assert summary["illustrative"] is False
-    assert summary["totals"]["input_gbp"] == 3305.56
+    assert summary["totals"]["input_gbp"] == 3305.56 and summary["totals"]["input_pence"] == 330556
     assert summary["totals"]["unplaced"] == [
-        {"reason": "unknown area code", "amount_gbp": 5.55, "codes": ["E05099999"]}
+        {"reason": "unknown area code", "amount_gbp": 5.55, "amount_pence": 555, "codes": ["E05099999"]}
     ]
     assert ward_theme_total(tmp_path / "out" / "E07000114") == Decimal("3300.01")
 

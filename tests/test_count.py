@@ -239,3 +239,26 @@ def test_a_driver_given_twice_for_an_area_is_refused_naming_both():
     drivers = pd.concat([drivers, drivers.iloc[[3]]], ignore_index=True)
     with pytest.raises(InputError, match="the population of W04 is given twice"):
         apportion(spend_table([("L2", "07", 1000)]), WARDS, drivers)
+
+
+@settings(deadline=None)
+@given(spend_rows, driver_values, st.integers(min_value=1, max_value=9_900))
+def test_summary_totals_carry_exact_pence_at_any_size(rows, values, times):
+    """At £9.9 quadrillion the floats of pounds are off by pounds; the integer pence beside them add up exactly."""
+    big = [(area, function, amount * times) for area, function, amount in rows]
+    totals = apportion(spend_table(big), WARDS, drivers_table(values)).reconciliation.to_summary()
+    assert totals["input_pence"] == sum(amount for _, _, amount in big)
+    parts = totals["placed_pence"] + totals["unplaced_pence"] + totals["transfers_removed_pence"]
+    assert parts == totals["input_pence"]
+    assert totals["unplaced_pence"] == sum(u["amount_pence"] for u in totals["unplaced"])
+    assert all(isinstance(totals[k], int) for k in ("input_pence", "placed_pence", "unplaced_pence"))
+    assert totals["input_gbp"] == totals["input_pence"] / 100  # the float kept beside it, for reading
+
+
+def test_summary_pence_are_exact_where_the_floats_are_not():
+    """The issue's case: £9.9 quadrillion placed and a penny unplaced (floats of pounds cannot show the penny)."""
+    rows = [("L1", "01", 10**15)] * 990 + [("X99", "01", 1)]  # 990 × £10 trillion, and 1p under an unknown code
+    totals = apportion(spend_table(rows), WARDS, drivers_table([1, 2, 3, 4, 5])).reconciliation.to_summary()
+    assert totals["placed_pence"] == 990 * 10**15 and totals["unplaced_pence"] == 1
+    assert totals["placed_pence"] + totals["unplaced_pence"] == totals["input_pence"] == 990 * 10**15 + 1
+    assert round(totals["input_gbp"] * 100) != totals["input_pence"]  # the float has lost the penny: why pence

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -135,3 +136,78 @@ def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it
     assert f"{len(done)} skipped as up to date" in again.stdout
     assert {p.name for p in out.iterdir() if p.is_dir()} == {"demo", "croydon", "lewisham"}
     assert REPO.is_dir()
+
+
+def test_a_worker_killed_mid_place_fails_that_place_only_and_the_queue_goes_on(wards_dir, tmp_path):
+    """SIGKILL (as the out-of-memory killer sends) to the real worker process writing a place."""
+    out = tmp_path / "outputs"
+    slugs = {"demo", "croydon", "lewisham", "herefordshire"}
+    args = ["run", *PLACES, "--place", "herefordshire", "--workers", "2", "--output", str(out)]
+    process = start(args, tmp_path, {"TUTTOTAL_DATA_DIR": str(wards_dir)})
+    pattern = re.compile(r"^\.(?P<slug>[^.]+)\.tmp-(?P<pid>\d+)-")
+
+    def staged_by_a_worker():
+        found = [pattern.match(p.name) for p in staging(out)]
+        return [m for m in found if m and int(m["pid"]) != process.pid]
+
+    try:
+        wait_for(staged_by_a_worker)
+        victim = staged_by_a_worker()[0]
+        os.kill(int(victim["pid"]), signal.SIGKILL)
+        stdout, stderr = process.communicate(timeout=300)
+    finally:
+        process.kill()
+    assert process.returncode == 1, stdout + stderr
+    assert set(re.findall(r"FAILED\s+(\S+)", stdout)) == {victim["slug"]}, stdout
+    assert f"worker process {socket.gethostname()}:{victim['pid']} died" in stdout, stdout
+    assert "3 of 4 place(s) done" in stdout, stdout
+    done = {p.name for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    assert done == slugs - {victim["slug"]}
+    complete_or_absent(out)  # no staging folder of the killed worker is left
+
+
+def test_no_kernel_connection_file_is_left_after_a_run_or_a_kill_9(tmp_path):
+    """Connection files (ports and HMAC key) go in the temporary folder: none stays after the end, however it came."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    env = {"TMPDIR": str(temp)}
+    out = tmp_path / "outputs"
+
+    def connection_files():
+        return sorted(p.name for p in temp.rglob("*.json"))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tuttotal", "run", "--output", str(out)],
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert connection_files() == []
+
+    process = start(["run", "--output", str(out)], tmp_path, env)
+    try:
+        wait_for(lambda: any(".tmp-" in p.name for p in staging(out)))
+        time.sleep(2)  # the kernel is up and running the notebook
+        process.send_signal(signal.SIGKILL)  # no handler, no atexit: the process is simply gone
+        process.communicate(timeout=60)
+    finally:
+        process.kill()
+    wait_for(lambda: connection_files() == [], timeout=30)  # the kernel deleted its file once it had read it
+
+    from tuttotal.run import kernels
+
+    stale = temp / f"{kernels.CONNECTION_PREFIX}{process.pid}-0123abcd.json"  # as a kill during start-up leaves
+    stale.write_text("{}")
+    again = subprocess.run(
+        [sys.executable, "-m", "tuttotal", "run", "--output", str(out)],
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert connection_files() == []  # swept: its process is gone

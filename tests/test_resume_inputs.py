@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -58,3 +59,54 @@ def test_every_edited_input_makes_exactly_that_place_run_again(home, tmp_path):
         path.write_text(changed, encoding="utf-8")
         assert "running 1 place(s)" in resume(home, out), f"an edited {name} was skipped by --resume"
     assert "resume: 1 place(s) up to date" in resume(home, out)
+
+
+def test_an_edited_pilot_theme_table_makes_the_deep_dive_run_again(home, tmp_path):
+    """The deep dive reads data/pilot_themes.csv (the theme a pilot reported): it is one of its inputs."""
+    out = tmp_path / "outputs"
+
+    def deep_dive():
+        args = ("run", "--place", "demo", "--notebook", "theme_deep_dive", "--resume", "--output", str(out))
+        result = tuttotal(*args, cwd=home, env={"TUTTOTAL_HOME": str(home)})
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    assert "running 1 place(s)" in deep_dive()
+    assert "resume: 1 place(s) up to date" in deep_dive()
+    summary = json.loads((out / "demo" / "theme_deep_dive" / "summary.json").read_text())
+    assert {"pilot_themes", "notebook", "themes"} <= set(summary["inputs"])
+    table = home / "data" / "pilot_themes.csv"
+    table.write_text(table.read_text(encoding="utf-8").replace("children", "Children", 1), encoding="utf-8")
+    assert "running 1 place(s)" in deep_dive(), "an edited pilot_themes.csv was skipped by --resume"
+    assert "resume: 1 place(s) up to date" in deep_dive()
+
+
+def test_a_repaired_england_map_makes_the_place_run_again(data_root, tmp_path):
+    """A damaged england_lad_2013.topojson gives "No map of England"; once repaired, --resume redoes the place."""
+    root = tmp_path / "data"
+    root.mkdir()
+    for entry in data_root.iterdir():
+        if entry.name != "lad-2013":
+            (root / entry.name).symlink_to(entry)
+    (root / "lad-2013").mkdir()
+    real = data_root / "lad-2013" / "england_lad_2013.topojson"
+    damaged = root / "lad-2013" / "england_lad_2013.topojson"
+    damaged.write_bytes(real.read_bytes()[: real.stat().st_size // 2])
+    out = tmp_path / "outputs"
+
+    def run():
+        args = ("run", "--lad", "E06000019", "--resume", "--output", str(out))
+        result = tuttotal(*args, cwd=tmp_path, env={"TUTTOTAL_DATA_DIR": str(root)})
+        assert result.returncode == 0, result.stdout + result.stderr
+        return result.stdout
+
+    assert "running 1 place(s)" in run()
+    page = out / "E06000019" / "report.html"
+    assert "No map of England" in page.read_text()
+    summary = json.loads((out / "E06000019" / "summary.json").read_text())
+    assert "england_map" in summary["inputs"]
+    assert "resume: 1 place(s) up to date" in run()
+    damaged.unlink()
+    shutil.copyfile(real, damaged)  # repaired
+    assert "running 1 place(s)" in run(), "a repaired England map was skipped by --resume"
+    assert "No map of England" not in page.read_text()

@@ -39,7 +39,7 @@ def test_amounts_in_every_written_style_parse_to_the_same_pence(pence):
         ("£1,234.50", 123450),
         ("(1,000)", -100000),
         (" 1 234.5 ", 123450),
-        ("0.005", 0),
+        ("0.005", 0),  # parse_amount alone rounds; a spend file refuses it (test below)
         ("0.015", 2),
         ("1.5E+06", 150000000),
     ],
@@ -163,3 +163,26 @@ def test_unquoted_comma_gives_a_field_count_error(write_csv):
     with pytest.raises(SpendFileError, match=r"row 3: .*7 fields.*header has 6") as info:
         read_spend(path)
     assert "quotes" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("amounts", "row", "found"),
+    [(["0.005"] * 1000, 2, "0.005"), (["1.005", "2.675", "0.125"], 2, "1.005"), (["1.00", "1.5E-3"], 3, "1.5E-3")],
+    ids=["1000-half-pennies", "three-sub-penny", "exponent"],
+)
+def test_a_sub_penny_amount_is_refused_by_row_never_rounded_unseen(write_csv, amounts, row, found):
+    """1,000 rows of £0.005 used to count as £0.00, and 1.005 + 2.675 + 0.125 as £3.80."""
+    path = write_csv(SPEND_HEADER + "".join(ROW.format(a) for a in amounts))
+    with pytest.raises(SpendFileError) as caught:
+        read_spend(path)
+    text = str(caught.value)
+    assert f"row {row}, column 'amount_gbp'" in text and "fraction of a penny" in text and repr(found) in text
+
+
+@given(st.lists(st.integers(min_value=-(10**8), max_value=10**8), min_size=1, max_size=30), st.integers(1, 9))
+def test_whole_pence_are_summed_exactly_and_any_sub_penny_digit_is_refused(pence, digit):
+    texts = [pence_to_decimal_string(p) for p in pence]
+    assert [parse_amount(t, whole_pence=True) for t in texts] == pence
+    assert sum(parse_amount(t, whole_pence=True) for t in texts) * Decimal("0.01") == sum(Decimal(t) for t in texts)
+    with pytest.raises(ValueError, match="fraction of a penny"):
+        parse_amount(texts[0] + str(digit), whole_pence=True)

@@ -28,12 +28,20 @@ _EXPONENT = re.compile(r"^\d+(\.\d*)?[eE][+-]?\d+$")
 ONE_TRILLION_PENCE = 10**12 * 100
 
 
-def parse_amount(text: object) -> int:
+def parse_amount(text: object, *, whole_pence: bool = False) -> int:
     """Parse an amount of money to whole pence.
 
     Accepts ``1234``, ``1234.5``, ``£1,234.50``, ``-1,000``, ``(1,000)``
     (accounting negative), ``£-3``; sub-penny digits are rounded half to
-    even.
+    even, or refused with ``whole_pence`` (a spend file's amounts: rounding
+    each row would change the total silently).
+
+    >>> parse_amount("1.005"), parse_amount("1.500", whole_pence=True)
+    (100, 150)
+    >>> parse_amount("0.005", whole_pence=True)
+    Traceback (most recent call last):
+    ...
+    ValueError: has a fraction of a penny (£0.005): amounts are counted in whole pence
 
     Raises
     ------
@@ -67,7 +75,10 @@ def parse_amount(text: object) -> int:
         pounds = Decimal(s)
     except InvalidOperation:
         raise ValueError("is not an amount of money") from None
-    pence = int((pounds * 100).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    exact = pounds * 100
+    pence = int(exact.quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    if whole_pence and exact != pence:
+        raise ValueError(f"has a fraction of a penny (£{pounds}): amounts are counted in whole pence")
     return -pence if negative else pence
 
 

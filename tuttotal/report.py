@@ -173,7 +173,18 @@ class PlaceReport:
         notes = [self.provenance_for(year)]
         if self.drivers_note:
             notes.append(self.drivers_note.replace(f"a {self.year} count", f"a {year} count"))
-        return [*notes, *(self.count.notes if year == self.year else [])]
+        return [*self.coverage_notes, *notes, *(self.count.notes if year == self.year else [])]
+
+    @property
+    def coverage(self) -> dict[str, float]:
+        """Share of each LAD's area the user's ward files cover (empty for the registry's or the demo's wards)."""
+        return dict(self.wards.attrs.get("coverage", {}))
+
+    @property
+    def coverage_notes(self) -> list[str]:
+        """A warning for each LAD the user's ward files cover less than 95% of (first on every figure)."""
+        names = {lad.code: lad.name for lad in self.place.lads}
+        return geography.partial_cover_notes(self.coverage, names, self.wards)
 
     @property
     def drivers_note(self) -> str | None:
@@ -192,7 +203,7 @@ class PlaceReport:
     @property
     def figure_notes(self) -> list[str]:
         """Footer lines of every figure."""
-        notes = [self.provenance_note]
+        notes = [*self.coverage_notes, self.provenance_note]
         if self.basis_note:
             notes.append(self.basis_note)
         if self.drivers_note:
@@ -343,8 +354,13 @@ class PlaceReport:
         return self._drawn_once(("comparison",), self._draw_comparison_chart)
 
     def _draw_comparison_chart(self) -> Figure | None:
+        import numpy as np
+
+        if self.nothing_placed:  # no bars to draw: the themes figure says why
+            return None
         table = self.focus_comparison()
-        if not len(table):
+        charted = table.loc[table.theme != ALL_THEMES, "per_head_gbp"].to_numpy(dtype=float)
+        if not len(table) or not np.isfinite(charted).any():  # no ward has people: no value per head to draw
             return None
         names = " and ".join(self.focus.ward_name)
         others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
@@ -382,6 +398,8 @@ class PlaceReport:
         return self._drawn_once(("trend",), self._draw_trend_chart)
 
     def _draw_trend_chart(self) -> Figure | None:
+        if self.nothing_placed:  # no bars to draw: the themes figure says why
+            return None
         if len(self.comparable_years) < 2:
             return None
         table = self.change_by_year()
@@ -524,6 +542,9 @@ class PlaceReport:
         ]
         if r.transfers_pence:
             lines.insert(-2, f"transfers removed as double counting: £{r.transfers_pence / 100:,.2f}")
+        if self.nothing_placed:
+            lines.append(self.nothing_placed_text())
+        lines.extend(self.coverage_notes)
         for item in r.unplaced:
             lines.append(f"  {item['reason']}: £{item['amount_pence'] / 100:,.2f} ({', '.join(item['codes'])})")
         pop = self.population
@@ -570,6 +591,32 @@ class PlaceReport:
         """True when the drivers carry population and income deprivation for every ward."""
         table = self.ward_drivers_wide()
         return table is not None and {"population", "income_deprived_share"} <= set(table.columns)
+
+    @property
+    def nothing_placed(self) -> bool:
+        """True when not a penny of the input could be placed in a ward (every pound is in the reconciliation)."""
+        return self.count.reconciliation.placed_pence == 0
+
+    @property
+    def need_measurable(self) -> bool:
+        """True when spend per head can be set beside need: :attr:`has_need` and some ward with a value per head."""
+        if not self.has_need or self.nothing_placed:
+            return False
+        import numpy as np
+
+        return bool(np.isfinite(self.ward_need()["per_head_gbp"].to_numpy(dtype=float)).any())
+
+    def nothing_placed_text(self) -> str:
+        """Why nothing was placed, from the reconciliation: each reason and its amount."""
+        r = self.count.reconciliation
+        reasons = "; ".join(f"{u['reason']}: {format_gbp(u['amount_pence'])}" for u in r.unplaced) or "no spend"
+        return (
+            f"Nothing of the {format_gbp(r.input_pence)} input could be placed in a ward of {self.place.name} "
+            f"({reasons}). Every pound is listed in reconciliation.csv."
+        )
+
+    def _nothing_placed_warning(self) -> list[str]:
+        return [self.nothing_placed_text()] if self.nothing_placed else []
 
     def ward_drivers_wide(self) -> pd.DataFrame | None:
         """Drivers one row per ward (``ward_code`` and one column per driver), or None."""
@@ -645,7 +692,7 @@ class PlaceReport:
     @property
     def need_notes(self) -> list[str]:
         """Footer lines of the deprivation figures."""
-        notes = [self.provenance_note]
+        notes = [*self.coverage_notes, self.provenance_note]
         if self.driver_table is not None:
             notes.append(
                 "Income deprivation: IMD 2010 income domain (DCLG; indicators mostly 2008), people: mid-2015 "
@@ -692,7 +739,7 @@ class PlaceReport:
         return self._drawn_once(("need",), self._draw_need_chart)
 
     def _draw_need_chart(self) -> Figure | None:
-        if not self.has_need:
+        if not self.need_measurable:
             return None
         return need_scatter(
             self.ward_need(),
@@ -762,7 +809,7 @@ class PlaceReport:
         return self._drawn_once(("lorenz",), self._draw_lorenz_chart)
 
     def _draw_lorenz_chart(self) -> Figure | None:
-        if not self.has_need:
+        if not self.need_measurable:
             return None
         x, y, gini = lorenz_gini(self.ward_need()["per_head_gbp"])
         return lorenz_chart(
@@ -778,6 +825,8 @@ class PlaceReport:
         """Deprivation beside the money, in a few lines: the most deprived wards' share and the Gini."""
         if not self.has_need:
             return "No population and deprivation drivers: nothing to show beside the money."
+        if not self.need_measurable:
+            return "No ward has spending per head (nothing was placed, or no ward has people): nothing to compare."
         lines = []
         for row in self.most_deprived_spend().itertuples():
             lines.append(
@@ -810,8 +859,12 @@ class PlaceReport:
         return self._house_ward_map(wards, column, "public spending", scheme=scheme, k=k)
 
     def themes_chart(self) -> Figure:
-        """Bar chart of the place's spend by Total Place theme (drawn once)."""
+        """Bar chart of the place's spend by Total Place theme (drawn once).
 
+        When nothing was placed, a figure that says so (and why) instead of bars.
+        """
+        if self.nothing_placed:
+            return self._drawn_once(("themes",), self._draw_nothing_placed)
         return self._drawn_once(
             ("themes",),
             lambda: theme_bars(
@@ -823,6 +876,28 @@ class PlaceReport:
                 modelled=self.modelled_by_theme() if self.spend_kind == "real" else None,
             ),
         )
+
+    def _draw_nothing_placed(self) -> Figure:
+        import textwrap
+
+        from tuttotal.figures.canvas import new_figure
+
+        fig, _ = new_figure((8.0, 3.2))
+        fig.text(
+            0.03,
+            0.92,
+            f"{self.place.name}: nothing placed, {self.year}",
+            ha="left",
+            va="top",
+            fontsize=13,
+            fontweight="bold",
+            gid="title",
+        )
+        body = "\n".join(textwrap.wrap(self.nothing_placed_text(), 95))
+        fig.text(0.03, 0.74, body, ha="left", va="top", fontsize=9.5, gid="notes")
+        if self.stamp:
+            fig.text(0.97, 0.92, self.stamp, ha="right", va="top", fontsize=9, fontweight="bold", gid="stamp")
+        return fig
 
     # -------------------------------------------------------------- writing
     def save_figures(self) -> dict[str, Path]:
@@ -880,7 +955,7 @@ class PlaceReport:
             tables["focus_comparison"] = comparison.round(2)
         if len(self.comparable_years) > 1:
             tables["change_by_year"] = self.change_by_year().round(2)
-        if self.has_need:
+        if self.need_measurable:
             tables["ward_need"] = self.ward_need().round(6)
             tables["most_deprived"] = self.most_deprived_spend().round(6)
         if self.driver_table is not None:
@@ -937,6 +1012,7 @@ class PlaceReport:
                 {"code": c, "name": n} for c, n in zip(self.focus.ward_code, self.focus.ward_name, strict=True)
             ],
             "boundaries_vintage": self.wards.attrs.get("vintage", ""),
+            "ward_coverage": self.coverage,
             "drivers_used": self.count.drivers_used,
             "inputs": self.inputs,
             "parameters": self.parameters,
@@ -944,7 +1020,7 @@ class PlaceReport:
             "timings": self.timings,
             "deprivation": self._deprivation_summary(),
             "drivers_source": self.drivers_note or "",
-            "warnings": self.warnings + self.count.notes,
+            "warnings": [*self.warnings, *self.count.notes, *self._nothing_placed_warning()],
         }
 
     def basis_summary(self) -> dict:
@@ -1066,6 +1142,8 @@ class PlaceReport:
         return self._drawn_once(("theme_per_head",), self._draw_theme_per_head_chart)
 
     def _draw_theme_per_head_chart(self) -> Figure | None:
+        if self.nothing_placed:  # no bars to draw: the themes figure says why
+            return None
         table = self.theme_per_head()
         if not len(table):
             return None
@@ -1454,7 +1532,7 @@ class PlaceReport:
         return pd.DataFrame(rows)
 
     def _deprivation_summary(self) -> dict:
-        if not self.has_need:
+        if not self.need_measurable:
             return {}
         return {
             "gini_per_head_across_wards": round(self.gini(), 6),

@@ -43,6 +43,8 @@ def main(folder: Path = HERE) -> None:
         "spend_empty.csv": "",
         "spend_header_only.csv": HEADER,
         "spend_nan_amount.csv": rows(GOOD, GOOD.replace("1000.00", "NaN")),
+        "spend_lower_case_code.csv": rows(GOOD, GOOD.replace("X07000001", "x07000001")),
+        "spend_sub_penny_amount.csv": rows(GOOD.replace("1000.00", "1.00"), GOOD.replace("1000.00", "2.675")),
         "spend_blank_amount.csv": rows(GOOD, GOOD, GOOD.replace("1000.00", "")),
         "spend_absurd_amount.csv": rows(GOOD.replace("1000.00", "2000000000000.00")),
         "spend_bad_agency_type.csv": rows(GOOD, GOOD.replace(",council,", ",quango,")),
@@ -61,6 +63,9 @@ def main(folder: Path = HERE) -> None:
         ),
         "drivers_negative_value.csv": "area_code,driver,value\nX05000001,population,5000\nX05000002,population,-3\n",
         "drivers_duplicate.csv": "area_code,driver,value\nX05000001,population,5000\nX05000001,population,5100\n",
+        "drivers_overflowing_sum.csv": (
+            "area_code,driver,value\nX05000001,population,1e308\nX05000002,population,1e308\n"
+        ),
         "wards_empty_layer.geojson": collection([]),
         "wards_points.geojson": collection(
             [
@@ -134,6 +139,26 @@ def main(folder: Path = HERE) -> None:
                 feature(None, "Nameless", {"type": "Polygon", "coordinates": square(1.31, 51.30, 0.01)}),
             ]
         ),
+        "wards_partial_lad.geojson": collection(  # three small wards of Thanet's 100 km²
+            [
+                feature(
+                    f"E0500509{i}", f"Part {i}", {"type": "Polygon", "coordinates": square(1.30 + i / 50, 51.35, 0.01)}
+                )
+                for i in range(3)
+            ]
+        ),
+        "wards_placeholder_code.geojson": collection(
+            [
+                feature("E05005093", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
+                feature("NaN", "Lost", {"type": "Polygon", "coordinates": square(1.38, 51.37, 0.01)}),
+            ]
+        ),
+        "wards_non_ons_code.geojson": collection(
+            [feature("MARGATE-1", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)})]
+        ),
+        "wards_lower_case_code.geojson": collection(
+            [feature("e05005093", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)})]
+        ),
         "wards_no_name.geojson": collection(
             [
                 feature("E05000001", "Square", {"type": "Polygon", "coordinates": square(1.40, 51.37, 0.01)}),
@@ -193,17 +218,43 @@ def main(folder: Path = HERE) -> None:
     make_binary_files(folder)
 
 
-def rs_workbook(path: Path, *, header: bool = True, education: str = "Education services", social_care="65175") -> None:
-    """A small Revenue Outturn (RS) workbook laid out like DCLG's: title rows, header on row 6, data from row 8."""
+def rs_workbook(
+    path: Path,
+    *,
+    header: bool = True,
+    education: str = "Education services",
+    social_care="65175",
+    shift: bool = False,
+    extra_first: bool = False,
+) -> None:
+    """A small Revenue Outturn (RS) workbook laid out like DCLG's: title rows, header on row 6, data from row 8.
+
+    ``shift`` moves the amounts one column right of their headers; ``extra_first`` adds a second sheet of
+    net current expenditure, ``… (0)``, before the real one.
+    """
     import openpyxl
 
     book = openpyxl.Workbook()
     book.active.title = "Front page"
+    if extra_first:
+        extra = book.create_sheet("RS LA Data 2010-11 (0)")
+        extra["A1"] = "Revenue Outturn Summary (RS): 2010-11 data, earlier draft"
+        extra["A3"] = "Net current expenditure (£ thousand)"
     sheet = book.create_sheet("RS LA Data 2010-11 (1)")
     sheet["A1"] = "Revenue Outturn Summary (RS): 2010-11 data"
     sheet["A3"] = "Net current expenditure (£ thousand)"
-    columns = ["E-code", "Local authority", "", "Class", "", education, "Highways and transport services",
-               "Social care", "Police services", "Central services"]
+    columns = [
+        "E-code",
+        "Local authority",
+        "",
+        "Class",
+        "",
+        education,
+        "Highways and transport services",
+        "Social care",
+        "Police services",
+        "Central services",
+    ]
     if header:
         for c, text in enumerate(columns, start=1):
             sheet.cell(row=6, column=c, value=text or None)
@@ -211,6 +262,8 @@ def rs_workbook(path: Path, *, header: bool = True, education: str = "Education 
         ["E0101", "Bath & North East Somerset UA", None, "UA", None, 146939, 10838, 65175, 0, 6544],
         ["E2242", "Thanet", None, "SD", None, 0, 1425, social_care, 0, 6835],
     ]
+    if shift:
+        rows = [[*row[:5], None, *row[5:]] for row in rows]
     for r, values in enumerate(rows, start=8):
         for c, value in enumerate(values, start=1):
             sheet.cell(row=r, column=c, value=value)
@@ -325,6 +378,18 @@ def make_binary_files(folder: Path) -> None:
     for line in rows(GOOD).replace(",amount_gbp", ",amount").splitlines():
         sheet.append(line.split(","))
     book.save(folder / "spend_xlsx_sheet_missing_column.xlsx")
+    # A second sheet with a title row above its header (it was dropped: "has no spend columns").
+    book = openpyxl.Workbook()
+    book.active.title = "Data"
+    for line in rows(GOOD.replace("1000.00", "100.00")).splitlines():
+        book.active.append(line.split(","))
+    sheet = book.create_sheet("Q2")
+    sheet["A1"] = "Spend count, 2008-09, second quarter"
+    sheet.append([])
+    for line in rows(GOOD.replace("1000.00", "100.00")).splitlines():
+        sheet.append(line.split(","))
+    book.properties.created = book.properties.modified = __import__("datetime").datetime(2010, 3, 1)
+    book.save(folder / "spend_xlsx_title_row.xlsx")
     # Amounts each under £1 trillion whose sum is beyond 64-bit pence (Parquet: a few KB for 92,001 rows).
     import pandas as pd
 
@@ -346,6 +411,10 @@ def make_binary_files(folder: Path) -> None:
     rs_workbook(folder / "outturn_no_header.xlsx", header=False)
     rs_workbook(folder / "outturn_renamed_service.xlsx", education="Education")
     rs_workbook(folder / "outturn_text_in_number.xlsx", social_care="twelve")
+    rs_workbook(folder / "outturn_data_shifted.xlsx", shift=True)
+    rs_workbook(folder / "outturn_extra_sheet_first.xlsx", extra_first=True)
+    rs_workbook(folder / "outturn_nan_cell.xlsx", social_care="nan")
+    rs_workbook(folder / "outturn_huge_cell.xlsx", social_care=1e300)
 
 
 if __name__ == "__main__":

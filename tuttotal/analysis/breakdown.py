@@ -65,7 +65,7 @@ def ward_theme(
     spend = ward_spend.groupby(keys, as_index=False)["amount_pence"].sum()
     table = wards[["ward_code", "ward_name", "lad_code"]].merge(spend, on="ward_code", how="inner")
     if population is not None:
-        table["population"] = table["ward_code"].map(population)
+        table["population"] = table["ward_code"].map(population).astype(float)  # nothing placed: empty, not text
         table["per_head_gbp"] = (table["amount_pence"] / 100 / table["population"]).where(table["population"] > 0)
     return table.sort_values(keys, ignore_index=True)
 

@@ -66,14 +66,36 @@ class Reconciliation:
             raise AssertionError(f"money not conserved: {self}")
 
     def to_summary(self) -> dict:
-        """The ``totals`` block of ``summary.json`` (pounds, to the penny)."""
+        """The ``totals`` block of ``summary.json``: pounds (floats, for reading) and exact integer pence.
+
+        A float of pounds is exact only below about £90 trillion; the ``*_pence``
+        integers beside them are exact at any size (placed + unplaced +
+        transfers removed = input, to the penny).
+
+        Examples
+        --------
+        >>> r = Reconciliation(990_000_000_000_000_001, 990_000_000_000_000_000, [], 1)
+        >>> totals = r.to_summary()
+        >>> parts = ("placed_pence", "unplaced_pence", "transfers_removed_pence")
+        >>> sum(totals[k] for k in parts) == totals["input_pence"]
+        True
+        """
         return {
             "input_gbp": self.input_pence / 100,
             "placed_gbp": self.placed_pence / 100,
             "unplaced_gbp": self.unplaced_pence / 100,
             "transfers_removed_gbp": self.transfers_pence / 100,
+            "input_pence": int(self.input_pence),
+            "placed_pence": int(self.placed_pence),
+            "unplaced_pence": int(self.unplaced_pence),
+            "transfers_removed_pence": int(self.transfers_pence),
             "unplaced": [
-                {"reason": u["reason"], "amount_gbp": u["amount_pence"] / 100, "codes": u["codes"]}
+                {
+                    "reason": u["reason"],
+                    "amount_gbp": u["amount_pence"] / 100,
+                    "amount_pence": int(u["amount_pence"]),
+                    "codes": u["codes"],
+                }
                 for u in self.unplaced
             ],
         }

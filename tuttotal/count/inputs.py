@@ -5,7 +5,9 @@ user's file, the demo's sample, or the real counts' data files), the
 drivers, the themes table, the transfer rules, the place's own file in
 ``params/``, the boundary files, and the tables the real counts read
 (``data/cra_lines.csv``, ``data/authorities.csv``,
-``data/outturn_services.csv``). The report hashes them for its provenance
+``data/outturn_services.csv``), and England's LAD map that the report draws
+each place on (``england_map``, when it is found: a map repaired or
+fetched later makes the place stale). The report hashes them for its provenance
 and ``--resume`` hashes them again to decide whether a place is up to date,
 so editing any of them makes exactly that place run again.
 
@@ -69,7 +71,8 @@ def run_inputs(
     dict
         Name → path, e.g. ``spend``, ``drivers``, ``themes``, ``transfers``,
         ``place_file``, ``boundaries:<file>``, ``data:<source>``,
-        ``lsoa:<LAD>``, ``cra_lines``, ``authorities``, ``outturn_services``.
+        ``lsoa:<LAD>``, ``cra_lines``, ``authorities``, ``outturn_services``,
+        ``england_map``.
     """
 
     files: dict[str, Path] = {}
@@ -101,4 +104,34 @@ def run_inputs(
         if not spend_path:
             files.update(topdown.input_files(data_dir, download=download))
             files.update(outturn_count.input_files(data_dir, download=download))
+        england = england_map_file(place, data_dir, download=download)
+        if england is not None:
+            files["england_map"] = england
     return files
+
+
+def england_map_file(place: Place, data_dir: str | os.PathLike | None, *, download: bool = False) -> Path | None:
+    """The file of England's LADs the report draws ``place`` on, as found now (damaged or not), or None.
+
+    With ``download``, as the report reads it (:func:`tuttotal.data.datasets.lad_boundaries_path`:
+    verified, fetched if missing); otherwise, or when that fails, the first
+    copy present in the data folder or the cache, unverified: its hash is
+    what is recorded, so a repaired file differs from a damaged one.
+    """
+    from tuttotal import settings
+    from tuttotal.errors import TuttotalError
+
+    if place.is_synthetic or not set(place.lad_codes) & set(datasets.registry()):
+        return None  # the report shows no map of England: nothing read
+    if download:
+        try:
+            return datasets.lad_boundaries_path(data_dir)
+        except TuttotalError:
+            pass
+    root = settings.data_root(data_dir)
+    candidates = [
+        None if folder is None else folder / datasets.LAD_TOPOJSON_NAME
+        for folder in (root.folder("lad-2013"), root.wards_dir)
+    ]
+    candidates.append(datasets.cache_dir() / datasets.LAD_TOPOJSON_PATH)
+    return next((path for path in candidates if path is not None and path.is_file()), None)

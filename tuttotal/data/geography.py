@@ -217,7 +217,7 @@ def read_wards(
             )
 
     _check_codes(frame, code_col, name_col, path)
-    codes = frame[code_col].astype(str).str.strip()
+    codes = _normalised_codes(frame[code_col].astype(str).str.strip(), code_col, path)
     duplicated = codes[codes.duplicated(keep=False)]
     if len(duplicated):
         listed = ", ".join(sorted(set(duplicated))[:10])
@@ -292,6 +292,55 @@ def _check_codes(frame, code_col: str, name_col: str | None, path: Path) -> None
             column=code_col,
             fix=f"give every ward its code in {code_col}, or drop the features that are not wards",
         )
+
+
+#: Text that stands for a missing value, not a code (what a spreadsheet or pandas writes for one).
+_PLACEHOLDERS = {"nan", "none", "null", "na", "n/a", "0", "-", "#n/a"}
+#: An ONS ward code: since 2011 a GSS code, a letter and eight digits (E05005093; the demo's synthetic
+#: X05… codes have the form too); before, a six-character code (00AAFA).
+_GSS_CODE = r"^(?:[A-Z]\d{8}|\d{2}[A-Z]{4})$"
+
+
+def _normalised_codes(codes: pd.Series, code_col: str, path: Path) -> pd.Series:
+    """Ward codes checked as ONS codes: placeholders refused, lower case made upper (noted), others noted.
+
+    ``"NaN"``, ``"None"`` or ``"0"`` are what a missing code becomes on the
+    way through a spreadsheet: refused, naming the feature. A code in lower
+    case is upper-cased, as spend files' codes are, with a warning (so
+    spend for ``e05005093`` reaches ward ``E05005093`` in the open). A code
+    of another form is kept as given, with a warning.
+    """
+    placeholder = codes.str.lower().isin(_PLACEHOLDERS).to_numpy()
+    if placeholder.any():
+        first = int(placeholder.argmax())
+        raise GeographyError(
+            f"{int(placeholder.sum())} ward code(s) are a placeholder for a missing value, not a code; "
+            f"the first is feature {first + 1}",
+            file=path,
+            column=code_col,
+            value=codes.iloc[first],
+            fix=f"give every ward its ONS code in {code_col} (e.g. E05005093), or drop the features that are not wards",
+        )
+    lower = (codes != codes.str.upper()).to_numpy()
+    if lower.any():
+        first = codes.iloc[int(lower.argmax())]
+        warnings.warn(
+            f"{path}: {int(lower.sum())} ward code(s) in {code_col} are in lower case (the first is {first!r}): "
+            "read in upper case, as ONS codes and spend files' codes are",
+            TuttotalWarning,
+            stacklevel=3,
+        )
+        codes = codes.str.upper()
+    other = ~codes.str.match(_GSS_CODE).to_numpy()
+    if other.any():
+        first = codes.iloc[int(other.argmax())]
+        warnings.warn(
+            f"{path}: {int(other.sum())} ward code(s) in {code_col} are not ONS codes (such as E05005093, or "
+            f"00AAFA before 2011; the first is {first!r}): kept as given, so spend must use the same codes",
+            TuttotalWarning,
+            stacklevel=3,
+        )
+    return codes
 
 
 def _names(frame, name_col: str | None, codes, path: Path):
@@ -382,6 +431,64 @@ def combine(frames: list[gpd.GeoDataFrame]) -> gpd.GeoDataFrame:
         repaired=sum(f.attrs.get("repaired", 0) for f in frames),
     )
     return wards
+
+
+#: Below this share of a LAD's area, a boundary file is partial: a warning says so in the report,
+#: on the figures and in ``summary.json`` (generalised boundaries of two sources differ by a few %).
+FULL_COVER = 0.95
+
+
+def lad_coverage(wards: gpd.GeoDataFrame, reference: gpd.GeoDataFrame) -> dict[str, float]:
+    """The share of each LAD's area that ``wards`` cover: their area over ``reference``'s, by ``lad_code``.
+
+    ``reference`` holds every ward of the LADs (the hash-pinned 2013 ward
+    files); both are measured in British National Grid. LADs absent from
+    ``reference`` are left out.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> from shapely.geometry import box
+    >>> lad = gpd.GeoDataFrame({"lad_code": ["L1"] * 4}, geometry=[box(i, 0, i + 1, 1) for i in range(4)], crs=27700)
+    >>> lad_coverage(lad.iloc[:1], lad)
+    {'L1': 0.25}
+    """
+
+    def areas(frame) -> pd.Series:
+        frame = (
+            frame
+            if frame.crs is not None and frame.crs.to_epsg() == BRITISH_NATIONAL_GRID
+            else frame.to_crs(BRITISH_NATIONAL_GRID)
+        )
+        return frame.geometry.area.groupby(frame["lad_code"].to_numpy()).sum()
+
+    ours, whole = areas(wards), areas(reference)
+    return {str(lad): float(ours[lad] / whole[lad]) for lad in ours.index if lad in whole.index and whole[lad] > 0}
+
+
+def partial_cover_notes(coverage: dict[str, float], lad_names: dict[str, str], wards: pd.DataFrame) -> list[str]:
+    """A sentence for each LAD a boundary file covers less than :data:`FULL_COVER` of.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.DataFrame({"lad_code": ["E07000114"] * 5})
+    >>> partial_cover_notes({"E07000114": 0.2}, {"E07000114": "Thanet"}, wards)  # doctest: +NORMALIZE_WHITESPACE
+    ['PARTIAL BOUNDARIES: the ward file(s) cover 20% of Thanet (E07000114), 5 ward(s): spend counted for the
+    whole LAD is shared among these wards only, so their amounts and spend per head are overstated (or give
+    every ward of the LAD).']
+    """
+    notes = []
+    for lad, share in sorted(coverage.items()):
+        if share >= FULL_COVER:
+            continue
+        count = int((wards["lad_code"] == lad).sum())
+        notes.append(
+            f"PARTIAL BOUNDARIES: the ward file(s) cover {share:.0%} of {lad_names.get(lad, lad)} ({lad}), "
+            f"{count} ward(s): spend counted for the whole LAD is shared among these wards only, so their "
+            "amounts and spend per head are overstated (or give every ward of the LAD)."
+        )
+    return notes
 
 
 def find_ward(wards: gpd.GeoDataFrame | pd.DataFrame, query: str) -> pd.Series:

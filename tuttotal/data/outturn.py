@@ -262,11 +262,22 @@ def _header_row(sheet) -> int | None:
 
 def _sheet(book, path: Path, year: str):
     """The net current expenditure sheet: its title says so (never the capital charges or net total cost)."""
+    found = []
     for name in book.sheet_names():
         sheet = book.sheet_by_name(name)
         title = _title(sheet)
         if SHEET_TITLE in title and not any(other in title for other in ("capital charges", "net total cost")):
-            return sheet
+            found.append(sheet)
+    if len(found) > 1:  # never the first of two: the count would follow the order of the sheets
+        raise InputError(
+            f"{len(found)} sheets say net current expenditure for {year}: "
+            + ", ".join(f"'{sheet.name}'" for sheet in found),
+            file=path,
+            fix="keep one 'RS LA Data … (1)' sheet of net current expenditure (use the pinned RS file: "
+            "tuttotal data fetch)",
+        )
+    if found:
+        return found[0]
     raise InputError(
         f"no sheet of net current expenditure for {year} (sheets: {', '.join(book.sheet_names())}): none says "
         "'Net current expenditure' in the first cells of its first six rows",
@@ -298,7 +309,20 @@ def _pence(value, *, path: Path, sheet, r: int, c: int, header: str) -> int:
             ) from None
     else:
         number = Decimal(repr(float(value or 0.0)))
+    if not number.is_finite() or abs(number) > MAX_THOUSANDS:
+        raise InputError(
+            "is not a finite amount of £ thousand under £1 trillion",
+            file=f"{path} (sheet '{sheet.name}')",
+            row=r + 1,
+            column=header,
+            value=value,
+            fix="use the pinned RS file (tuttotal data fetch); amounts are numbers of £ thousand",
+        )
     return int((number * _THOUSAND_PENCE).to_integral_value())
+
+
+#: £1 trillion, in £ thousand: more than any authority's line (England's councils spend about £110bn a year).
+MAX_THOUSANDS = 10**9
 
 
 def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
@@ -319,12 +343,6 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
     import pandas as pd
 
     path = Path(path)
-    if year not in REQUIRED:
-        raise InputError(
-            f"the count reads the Revenue Outturn of {YEARS[0]} to {YEARS[-1]}; {year!r} is not one of those years",
-            file=path,
-            fix=f"give --year one of {', '.join(YEARS)} with the RS file of that year",
-        )
     import xlrd  # noqa: F401  (a missing reader is an installation problem, not a bad file: let it raise)
 
     try:
@@ -393,6 +411,18 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
                 value=klass,
                 fix="the RS is read by its header text: keep each value under its header (use the pinned file)",
             )
+        for c, value in enumerate(sheet.row_values(r)):
+            unheaded = c >= len(headers) or not headers[c]
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and unheaded:
+                raise InputError(
+                    f"spreadsheet column {column_name(c)} holds a number but has no header: the values of this row "
+                    "do not sit under their headers",
+                    file=where_file,
+                    row=r + 1,
+                    column=column_name(c),
+                    value=value,
+                    fix="put every value under its header (use the pinned RS file: tuttotal data fetch)",
+                )
         ons = str(sheet.cell_value(r, ons_column)).strip() if ons_column is not None else ""
         for service, header, column in wanted:
             value = _cell(sheet, r, column)

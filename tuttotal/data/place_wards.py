@@ -59,7 +59,9 @@ def load_place_wards(
                 fix="give the LAD codes the file covers with --lad",
             )
         inside.attrs.update(wards.attrs)
-        return inside.reset_index(drop=True)
+        inside = inside.reset_index(drop=True)
+        _check_coverage(inside, place, data_dir)
+        return inside
 
     if place.is_synthetic:
         return read_wards_cached(paths.project_file(place.sample["wards"]))
@@ -69,3 +71,35 @@ def load_place_wards(
     return read_many_cached(
         [(files[lad.code], pinned[lad.code].sha256, {"lad_code": lad.code, "lad_name": lad.name}) for lad in place.lads]
     )
+
+
+def _check_coverage(wards: gpd.GeoDataFrame, place: Place, data_dir) -> None:
+    """Record in ``attrs["coverage"]`` the share of each LAD the user's wards cover; warn under 95%.
+
+    Measured against the hash-pinned 2013 ward files of the place's LADs; when
+    they cannot be had (offline, no data folder) coverage is not measured and
+    ``attrs["coverage"]`` is empty.
+    """
+    import warnings
+
+    from tuttotal.errors import TuttotalError, TuttotalWarning
+
+    if place.is_synthetic:
+        wards.attrs["coverage"] = {}
+        return
+    try:
+        files = datasets.fetch(place.lad_codes, data_dir)
+        pinned = datasets.registry()
+        reference = read_many_cached(
+            [
+                (files[lad.code], pinned[lad.code].sha256, {"lad_code": lad.code, "lad_name": lad.name})
+                for lad in place.lads
+            ]
+        )
+    except TuttotalError:
+        wards.attrs["coverage"] = {}
+        return
+    coverage = geography.lad_coverage(wards, reference)
+    wards.attrs["coverage"] = {lad: round(share, 4) for lad, share in coverage.items()}
+    for note in geography.partial_cover_notes(coverage, {lad.code: lad.name for lad in place.lads}, wards):
+        warnings.warn(note, TuttotalWarning, stacklevel=3)

@@ -46,6 +46,7 @@ from tuttotal import settings
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.tabular import (
     MAX_FIELD_CHARS,
+    MAX_TITLE_ROWS,
     TextTable,
     check_size,
     clean_header,
@@ -152,7 +153,7 @@ def _parse_transfer(text: str) -> bool:
 
 
 def _parse_amount(text: str) -> int:
-    pence = parse_amount(text)
+    pence = parse_amount(text, whole_pence=True)  # a sub-penny amount is refused by row, never rounded unseen
     if abs(pence) > ONE_TRILLION_PENCE:
         raise ValueError("is over £1 trillion, more than any place spends")
     return pence
@@ -571,13 +572,36 @@ def _spend_from_text(text: TextTable) -> tuple[pa.Table, dict]:
             TuttotalWarning,
             stacklevel=3,
         )
+    _note_lower_case_codes(table_text)
     for sheet in text.info.get("sheets_skipped", []):
         warnings.warn(
-            f"{path}: sheet '{sheet}' has no spend columns ({', '.join(REQUIRED)}): not counted",
+            f"{path}: sheet '{sheet}' has no header row with the spend columns ({', '.join(REQUIRED)}) in its "
+            f"first {MAX_TITLE_ROWS + 1} rows that are not blank: not counted",
             TuttotalWarning,
             stacklevel=3,
         )
     return data, {"source": str(path), **text.info}
+
+
+def _note_lower_case_codes(table: TextTable) -> None:
+    """Warn when area codes are in lower case: they are read in upper case (``e05005093`` is ward ``E05005093``)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    cleaned = [_clean_header(h) for h in table.header]
+    if "area_code" not in cleaned:
+        return
+    lower = pc.match_substring_regex(table.columns[cleaned.index("area_code")], "[a-z]")
+    lower = np.asarray(pc.fill_null(lower, False).to_numpy(zero_copy_only=False), dtype=bool)
+    if lower.any():
+        first = int(lower.argmax())
+        warnings.warn(
+            f"{table.path}: {int(lower.sum())} area code(s) are in lower case, the first on row "
+            f"{_row_label(table, first)} ({table.columns[cleaned.index('area_code')][first].as_py()!r}): "
+            "read in upper case",
+            TuttotalWarning,
+            stacklevel=4,
+        )
 
 
 def _parse_driver_value(text: str) -> float:
@@ -629,8 +653,34 @@ def read_drivers(path: str | os.PathLike) -> pd.DataFrame:
             column="area_code",
             fix="give each area one value per driver",
         )
+    _check_driver_sums(table, path)
     table.attrs.update(source=str(path), **text.info)
     return table.drop(columns="row")
+
+
+def _check_driver_sums(table: pd.DataFrame, path: Path) -> None:
+    """Refuse a driver whose values add up past what a float holds (``1e308`` twice is infinite).
+
+    Shares are value / sum: an infinite sum gives every area a share of 0 (or
+    NaN), and the money would vanish. Named: the row at which the sum first
+    overflows.
+    """
+    import numpy as np
+
+    for driver, rows in table.groupby("driver", sort=False):
+        with np.errstate(over="ignore"):
+            running = np.cumsum(rows["value"].to_numpy(dtype=float))
+        over = np.flatnonzero(~np.isfinite(running))
+        if len(over):
+            row = rows.iloc[int(over[0])]
+            raise SpendFileError(
+                f"the values of driver {driver!r} add up past the largest number a float holds (about 1.8e308)",
+                file=path,
+                row=int(row.row),
+                column="value",
+                value=float(row.value),
+                fix="give the driver in its real units (people, households, pupils): shares are value / sum",
+            )
 
 
 def check_spend_file(path: str | os.PathLike, wards: pd.DataFrame) -> None:

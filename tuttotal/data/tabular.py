@@ -415,8 +415,15 @@ def declared_cells(head: bytes) -> tuple[int, int] | None:
     return max(rows, 1), max(columns, 1)
 
 
+#: Non-blank rows (a title, a note) a workbook sheet may have above its header row.
+MAX_TITLE_ROWS = 5
+
+
 def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
     """Read every sheet of an XLSX workbook whose header row has the required columns.
+
+    The header row is the first row with every required column, after at
+    most :data:`MAX_TITLE_ROWS` non-blank rows (a title) above it.
 
     Raises
     ------
@@ -446,6 +453,7 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
             # less than the sheet holds would cut rows off without a word, and padding to a wide declared
             # dimension is what costs time. Rows then come as long as their last cell.
             sheet.reset_dimensions()
+            above = 0  # non-blank rows above the header (a title, a note): at most MAX_TITLE_ROWS
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
                 cells += len(values)
                 if number > MAX_ROWS or cells > MAX_CELLS:
@@ -459,14 +467,24 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
                 if not any(f.strip() for f in fields):
                     continue
                 if header is None:
-                    header = fields
-                    seen[sheet.title] = [clean_header(h) for h in header if h]
-                    if not set(required) <= set(seen[sheet.title]):
+                    cleaned = [clean_header(h) for h in fields if h]
+                    if above == 0:
+                        seen[sheet.title] = cleaned
+                    if set(required) <= set(cleaned):
+                        header = fields
+                        seen[sheet.title] = cleaned
+                        continue
+                    above += 1
+                    if len(set(cleaned) & set(required)) >= 2 or above > MAX_TITLE_ROWS:
+                        header = fields  # a header with some columns (refused below), or none at all
+                        seen[sheet.title] = cleaned
                         break
                     continue
                 numbers.append(number)
                 records.append(fields)
             if header is None:
+                if sheet.title in seen:  # a few rows, none of them a header: a sheet of notes
+                    skipped.append(sheet.title)
                 continue
             cleaned = set(seen[sheet.title])
             if set(required) <= cleaned:

@@ -375,7 +375,8 @@ def run_place(
         summary_path = staging / "summary.json"
         summary = json.loads(summary_path.read_text(encoding="utf-8"))
 
-        summary.setdefault("inputs", {})["notebook"] = sha256_of(notebook)
+        for name, path in notebook_inputs(job).items():  # the notebook, and the tables only it reads
+            summary.setdefault("inputs", {})[name] = sha256_of(path)
         summary.setdefault("timings", {})["total_s"] = round(time.perf_counter() - start, 3)
         summary["timings"]["warm_kernel"] = warm
         summary["run"] = run_record(job, show_code)
@@ -536,12 +537,25 @@ def run_record(job: PlaceJob, show_code: bool) -> dict:
     }
 
 
+#: Tables of ``data/`` a notebook reads beyond the count (``data/<name>.csv``), by notebook.
+NOTEBOOK_TABLES = {"theme_deep_dive": ("pilot_themes",)}
+
+
+def notebook_inputs(job: PlaceJob) -> dict[str, Path]:
+    """The notebook and the tables it alone reads (the deep dive's ``data/pilot_themes.csv``), as in ``inputs``."""
+    notebook = notebook_path(job.notebook)
+    files = {"notebook": notebook}
+    for name in NOTEBOOK_TABLES.get(notebook.stem, ()):
+        files[name] = paths.data_dir() / f"{name}.csv"
+    return files
+
+
 def input_files(job: PlaceJob) -> dict[str, Path]:
-    """The files a run of ``job`` reads, named as in ``summary.json``'s ``inputs``: the notebook and
-    :func:`tuttotal.count.inputs.run_inputs`, the one list the report records too.
+    """The files a run of ``job`` reads, named as in ``summary.json``'s ``inputs``: :func:`notebook_inputs`
+    and :func:`tuttotal.count.inputs.run_inputs`, the one list the report records too.
     """
 
-    files = {"notebook": notebook_path(job.notebook)}
+    files = notebook_inputs(job)
     files.update(
         run_inputs(
             job.place,

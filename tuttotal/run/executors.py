@@ -37,12 +37,13 @@ Examples
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from tuttotal.errors import InputError
-from tuttotal.run import lifeline
+from tuttotal.run import kernels, lifeline
 from tuttotal.run.batch import PlaceJob, PlaceResult, RunOptions, run_job
 
 EXECUTORS = ("local", "dask")
@@ -60,19 +61,57 @@ def _largest_first(jobs: Sequence[PlaceJob]) -> list[PlaceJob]:
     return sorted(jobs, key=lambda job: -len(job.place.lads))
 
 
-def _lost(job: PlaceJob, exc: BaseException, started: float) -> PlaceResult:
+def _lost(job: PlaceJob, exc: BaseException, started: float, worker: str = "") -> PlaceResult:
     """A place whose worker went away (killed, out of memory) rather than failing by itself."""
     text = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
-    return PlaceResult(job.place.slug, False, time.perf_counter() - started, error=text, stage="worker")
+    if worker:
+        text = (
+            f"its worker process {worker} died while running it (killed, or out of memory; {text}); "
+            "the other places went on: run again with --resume"
+        )
+    return PlaceResult(job.place.slug, False, time.perf_counter() - started, error=text, stage="worker", worker=worker)
+
+
+class _Worker:
+    """One worker process of the local pool: a single-process executor, replaced if its process dies.
+
+    A :class:`~concurrent.futures.ProcessPoolExecutor` of N processes breaks
+    as a whole when one of them is killed (every running and queued place
+    fails with ``BrokenProcessPool``). N executors of one process each keep a
+    death to the one place that process was running.
+    """
+
+    def __init__(self, context, supervisor: int) -> None:
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.executor = ProcessPoolExecutor(
+            max_workers=1, mp_context=context, initializer=lifeline.arm, initargs=(supervisor,)
+        )
+
+    def pids(self) -> list[int]:
+        """The pid of its process (once started); empty before the first place."""
+        return list(getattr(self.executor, "_processes", None) or {})
+
+    def close(self, wait: bool) -> None:
+        self.executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def run_local(
     jobs: Sequence[PlaceJob], output_root: str | os.PathLike, options: RunOptions, workers: int
 ) -> Iterator[PlaceResult]:
-    """Run the jobs in ``workers`` local processes; yield results as they finish."""
+    """Run the jobs in ``workers`` local processes; yield results as they finish.
+
+    Each process runs one place at a time. If a process dies (``SIGKILL``, the
+    out-of-memory killer), the place it was running fails alone, with the
+    worker named: the process is replaced, its staging folder deleted, and the
+    queue goes on in the new one.
+    """
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
     from dataclasses import replace
+
+    from tuttotal.run.batch import clean_leftovers
 
     root = str(Path(output_root).resolve())
     workers = max(1, min(int(workers), len(jobs)))
@@ -80,24 +119,48 @@ def run_local(
         for job in _largest_first(jobs) if len(jobs) > 1 else jobs:
             yield run_job(job, root, options)
         return
-    started = time.perf_counter()
     context = multiprocessing.get_context("spawn")
-    options = replace(options, supervisor_pid=os.getpid())
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=lifeline.arm, initargs=(os.getpid(),)
-    )
-    with pool:
-        futures = {pool.submit(run_job, job, root, options): job for job in _largest_first(jobs)}
+    supervisor = os.getpid()
+    options = replace(options, supervisor_pid=supervisor)
+    queue = list(reversed(_largest_first(jobs)))  # pop() from the end: largest first
+    slots = [_Worker(context, supervisor) for _ in range(workers)]
+    running: dict = {}  # future -> (slot index, job, started, pids)
+
+    def submit(index: int) -> None:
+        job = queue.pop()
         try:
-            for future in as_completed(futures):
+            future = slots[index].executor.submit(run_job, job, root, options)
+        except BrokenProcessPool:  # its process died between places: replace it, nothing was lost
+            slots[index].close(wait=False)
+            slots[index] = _Worker(context, supervisor)
+            future = slots[index].executor.submit(run_job, job, root, options)
+        running[future] = (index, job, time.perf_counter(), slots[index].pids())
+
+    try:
+        for index in range(workers):
+            if queue:
+                submit(index)
+        while running:
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                index, job, started, pids = running.pop(future)
                 try:
-                    yield future.result()
-                except Exception as exc:  # BrokenProcessPool: a worker died
-                    yield _lost(futures[future], exc, started)
-        except BaseException:
-            for future in futures:
-                future.cancel()
-            raise
+                    result = future.result()
+                except BrokenProcessPool as exc:  # this place's process died: it alone is lost
+                    slots[index].close(wait=False)
+                    slots[index] = _Worker(context, supervisor)
+                    clean_leftovers(root)  # its staging folder (its pid is gone), a set-aside output put back
+                    kernels.clean_connection_files()
+                    worker = f"{socket.gethostname()}:{pids[0]}" if pids else ""
+                    result = _lost(job, exc, started, worker)
+                except Exception as exc:  # the result could not be sent back (pickling), an executor error
+                    result = _lost(job, exc, started)
+                if queue:
+                    submit(index)
+                yield result
+    finally:  # as the single pool did on leaving its "with": wait for the running places (cancel the rest)
+        for slot in slots:
+            slot.close(wait=True)
 
 
 def _connect(client_class, scheduler: str, timeout: float = 20.0):
@@ -105,7 +168,6 @@ def _connect(client_class, scheduler: str, timeout: float = 20.0):
     try:
         return client_class(scheduler, timeout=timeout)
     except (OSError, ValueError, TypeError) as exc:  # no scheduler there, a timeout, a malformed address
-
         raise InputError(
             f"cannot reach the Dask scheduler at {scheduler!r} ({type(exc).__name__}: {exc})",
             fix="start a scheduler and its workers (dask scheduler; dask worker ADDRESS), check the address "
@@ -193,6 +255,7 @@ def run_jobs(
     """
     options = options or RunOptions()
     workers = workers or default_workers()
+    kernels.clean_connection_files()  # what killed runs left in the temporary folder
     if not jobs:
         return iter(())
     if executor == "local":

@@ -8,10 +8,16 @@ tuttotal.run.kernel_launcher -f CONNECTION_FILE`` instead: this asks Linux to
 :func:`tuttotal.run.lifeline.die_with_parent`), then runs ipykernel exactly as
 ``ipykernel_launcher`` does. ipykernel's own parent poller (it watches
 ``JPY_PARENT_PID``, set by jupyter_client) is the fallback elsewhere.
+
+Once the kernel has read its connection file (ports and the HMAC key of its
+messages) and bound its sockets, the file is deleted: its manager keeps the
+same information in memory, and a kernel killed later (``kill -9``, its
+worker's death) leaves no file behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -27,7 +33,11 @@ def main() -> None:
         del sys.path[0]  # as ipykernel_launcher: the notebook's folder is added back by the kernel
     from ipykernel import kernelapp
 
-    kernelapp.launch_new_instance()
+    app = kernelapp.IPKernelApp.instance()
+    app.initialize()
+    with contextlib.suppress(OSError):  # read and written back with its ports: no longer needed on disk
+        os.unlink(app.abs_connection_file)
+    app.start()
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import threading
+from pathlib import Path
 from typing import Any
 
 from tuttotal import settings
@@ -96,7 +97,7 @@ class KernelSlot:
         if self.km is not None and (self.uses >= self.max_uses or self.kc is None or not self._alive()):
             self.shutdown()  # a kernel without its client (it never finished starting) is not trusted either
         if self.km is None:
-            self.km = _manager_class()(kernel_name=self.kernel_name)
+            self.km = _manager_class()(kernel_name=self.kernel_name, connection_file=str(new_connection_file()))
             self.uses = 0
         return self.km
 
@@ -147,6 +148,51 @@ class KernelSlot:
         reply = await kc.execute_interactive(RESET_CODE, silent=True, store_history=False, timeout=60)
         if reply["content"].get("status") != "ok":
             raise RuntimeError(f"could not reset the kernel: {reply['content'].get('evalue', '')}")
+
+
+#: Kernel connection files are ``<temp>/tuttotal-kernel-<pid of the process that started it>-<random>.json``.
+CONNECTION_PREFIX = "tuttotal-kernel-"
+
+
+def new_connection_file() -> Path:
+    """Where the next kernel's connection file goes: named by this process, so that a sweep knows its owner.
+
+    The kernel deletes it once it has read it (:mod:`tuttotal.run.kernel_launcher`),
+    and its manager at shutdown; one left by a process killed in between is
+    removed by :func:`clean_connection_files`.
+    """
+    import os
+    import tempfile
+    import uuid
+
+    return Path(tempfile.gettempdir()) / f"{CONNECTION_PREFIX}{os.getpid()}-{uuid.uuid4().hex}.json"
+
+
+def clean_connection_files() -> list[Path]:
+    """Delete the kernel connection files (ports and HMAC key) of processes of this user that are gone.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    import os
+    import re
+    import tempfile
+
+    from tuttotal.run.batch import _alive
+
+    pattern = re.compile(rf"^{CONNECTION_PREFIX}(\d+)-[0-9a-f]+\.json$")
+    removed = []
+    for entry in Path(tempfile.gettempdir()).glob(f"{CONNECTION_PREFIX}*.json"):
+        match = pattern.match(entry.name)
+        if not match or _alive(int(match[1])):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.stat().st_uid == os.getuid():
+                entry.unlink()
+                removed.append(entry)
+    return removed
 
 
 def lifeline_command(cmd: list[str]) -> list[str]:
