@@ -313,7 +313,7 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
                 f"{', '.join(required(year))}, …)",
                 file=where_file,
                 row=header_row + 1,
-                column=needed,
+                column=needed.lower(),
                 fix="the RS columns are matched by their header text; use the pinned file, or rename the column back",
             )
     wanted = []
