@@ -223,6 +223,8 @@ def test_every_pinned_year_is_available_and_read(books):
     assert ten == outturn.PINNED_YEARS
     assert tuple(sorted(set(books.year))) == outturn.PINNED_YEARS
     assert not books.attrs["unpinned"]
+    # rows of "…" only (no return; DCLG grossed them): the Isles of Scilly and Dorset's PCC in 2016-17, read as £0
+    assert {year: sorted(codes) for year, codes in books.attrs["no_return"].items()} == {"2016-17": ["E4001", "E7012"]}
 
 
 def test_the_readme_check_figures_of_the_new_years(books, totals):
