@@ -223,6 +223,8 @@ def test_every_pinned_year_is_available_and_read(books):
     assert ten == outturn.PINNED_YEARS
     assert tuple(sorted(set(books.year))) == outturn.PINNED_YEARS
     assert not books.attrs["unpinned"]
+    # rows of "…" only (no return; DCLG grossed them): the Isles of Scilly and Dorset's PCC in 2016-17, read as £0
+    assert {year: sorted(codes) for year, codes in books.attrs["no_return"].items()} == {"2016-17": ["E4001", "E7012"]}
 
 
 def test_the_readme_check_figures_of_the_new_years(books, totals):
@@ -342,3 +344,18 @@ def test_the_top_down_count_keeps_its_years_and_the_outturn_takes_the_rest():
     assert real.source_of_year("2009-10") == real.source_of_year("2016-17") == "outturn"
     assert {"2007-08", "2008-09"} <= set(outturn.YEARS)
     assert not set(real.outturn_years()) & {"2007-08", "2008-09"}
+
+
+def test_the_check_command_reads_the_old_layout_and_exits_2_on_a_shifted_one(tmp_path, capsys):
+    from tuttotal.cli import main
+
+    good, shifted = tmp_path / "rs_2008-09.xlsx", tmp_path / "rs_shifted.xlsx"
+    old_layout_workbook(good)
+    old_layout_workbook(shifted, shift=True)
+    assert main(["data", "check-outturn", str(good), "--year", "2008-09"]) == 0
+    out = capsys.readouterr().out
+    assert "sheet 'Net current expenditure (col 1)': 7 authorities, 12 services, £5,916,126,000" in out
+    # the 12 services add up to the seven authorities' own total service expenditure; the totals are not counted
+    assert main(["data", "check-outturn", str(shifted), "--year", "2008-09"]) == 2
+    err = capsys.readouterr().err
+    assert "rs_shifted.xlsx" in err and "row 8" in err and "column 'B'" in err

@@ -37,7 +37,7 @@ from tuttotal import __version__, settings
 from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.data import datasets, places, sources
 from tuttotal.data.limits import check_path, check_writable_folder
-from tuttotal.data.outturn import read_year
+from tuttotal.data.outturn import TOTALS, read_year
 from tuttotal.data.places import list_places
 from tuttotal.data.spend import parse_year
 from tuttotal.data.tabular import check_limits
@@ -180,6 +180,7 @@ def cmd_data_check_outturn(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise InputError("no such file", file=path, fix="give the path of an RS workbook")
     table = read_year(path, args.year)
+    table = table[~table["service"].isin(list(TOTALS))]  # the RS's own totals are read beside the services
     sheet = table["sheet"].iloc[0] if len(table) else "?"
     print(
         f"{path.name}, sheet '{sheet}': {table['e_code'].nunique()} authorities, {table['service'].nunique()} "

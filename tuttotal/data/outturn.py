@@ -92,6 +92,8 @@ _YEAR = re.compile(r"(20\d\d)\s*[-_/ ]\s*(\d\d)(?!\d)")
 _RS_NAME = re.compile(r"(^|[^a-z])rs([^a-z]|$)|revenue[ _-]*outturn", re.IGNORECASE)
 _THOUSAND_PENCE = 100_000
 CLASSES = {"SC", "SD", "UA", "MD", "L", "LB", "O"}
+#: Marks of "no figure" (2016-17 shows "…" for an authority that made no return and was grossed by DCLG).
+NOT_AVAILABLE = ("n/a", "..", "...", "\u2026")
 #: The two totals read beside the services, by header text (a suffix "(total of lines …)" is ignored).
 TOTALS = {
     "total service expenditure": "total service expenditure",
@@ -294,7 +296,7 @@ def _pence(value, *, path: Path, sheet, r: int, c: int, header: str) -> int:
     """A cell of £ thousand as whole pence, exactly (blank, ``-``, ``..``, ``x`` are 0)."""
     if isinstance(value, str):
         text = value.strip().replace(",", "")
-        if text in ("", "-", "n/a", "..", "...", "\u2026", "x", ":"):  # blanks and "not available" marks
+        if text in ("", "-", "x", ":") or text in NOT_AVAILABLE:  # blanks and "not available" marks
             return 0
         try:
             number = Decimal(text)
@@ -371,7 +373,7 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
                 f"{', '.join(required(year))}, …)",
                 file=where_file,
                 row=header_row + 1,
-                column=needed,
+                column=needed.lower(),
                 fix="the RS columns are matched by their header text; use the pinned file, or rename the column back",
             )
     wanted = []
@@ -385,6 +387,7 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
     ons_column = where.get("ons code")
     code_column, name_column, class_column = where["e-code"], where["local authority"], where["class"]
     rows = []
+    no_return = []
     for r in range(header_row + 1, sheet.nrows):
         code = str(sheet.cell_value(r, code_column)).strip()
         if not _E_CODE.match(code):
@@ -424,10 +427,17 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
                     fix="put every value under its header (use the pinned RS file: tuttotal data fetch)",
                 )
         ons = str(sheet.cell_value(r, ons_column)).strip() if ons_column is not None else ""
+        marks = 0
         for service, header, column in wanted:
             value = _cell(sheet, r, column)
+            marks += isinstance(value, str) and value.strip() in NOT_AVAILABLE
             pence = _pence(value, path=path, sheet=sheet, r=r, c=column, header=str(header))
             rows.append((year, code, ons, authority, klass, service, str(header), pence, sheet.name, r + 1))
+        if wanted and marks == len(wanted):
+            no_return.append(code)
+            logger.warning(
+                "%s %s (%s): no figures in the RS (marked not available): counted as £0", year, code, authority
+            )
     if not rows:
         raise InputError(
             f"has no authority rows under its header: expected E-codes (E + four digits) in column "
@@ -440,6 +450,7 @@ def read_year(path: str | os.PathLike, year: str) -> pd.DataFrame:
     columns = ["year", "e_code", "ons_code", "authority", "class", "service", "header", "amount_pence", "sheet", "row"]
     frame = pd.DataFrame(rows, columns=columns)
     frame["amount_pence"] = frame["amount_pence"].astype("int64")
+    frame.attrs["no_return"] = no_return
     return frame
 
 
@@ -545,6 +556,10 @@ def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFra
     years = available_years(data_dir) if years is None else tuple(years)
     files = tuple((year, str(year_path(year, data_dir, download=download))) for year in years)
     table = _read_all(files).copy()
+    no_return = {
+        year: list(_read_one(year, path, tuple(paths.file_version(path))).attrs.get("no_return", []))
+        for year, path in files
+    }
     latest = table[table["ons_code"] != ""].drop_duplicates("e_code", keep="last").set_index("e_code")["ons_code"]
     table["ons_code"] = table["e_code"].map(latest.to_dict()).astype(object).fillna("").astype(str)
     unpinned = {year: path for year, path in files if year not in PINNED_YEARS}
@@ -555,6 +570,7 @@ def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFra
         for year, path in files
     }
     table.attrs["unpinned"] = unpinned
+    table.attrs["no_return"] = {year: codes for year, codes in no_return.items() if codes}
     return table
 
 
@@ -566,7 +582,10 @@ def read_outturn(
     Authorities' classes and names are those of each year; the latest year's
     ONS code is carried to the others by E-code. ``attrs["files"]`` names
     the files read; ``attrs["unpinned"]`` (year → path) the found later
-    releases, which are not hash-pinned (a warning is logged too).
+    releases, which are not hash-pinned (a warning is logged too);
+    ``attrs["no_return"]`` (year → E-codes) the authorities whose row holds
+    no figures, only "not available" marks (2016-17: the Isles of Scilly and
+    Dorset's police and crime commissioner), read as £0.
     """
     table = _read(data_dir, download, years)
     services = table[~table["service"].isin(list(TOTALS))].reset_index(drop=True)
