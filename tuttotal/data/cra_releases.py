@@ -335,7 +335,7 @@ def _sheet(path: Path, release: Release) -> pd.DataFrame:
                 file=path,
                 fix=_FIX,
             )
-        frame = book.parse(sheet, header=0, dtype=object)
+        frame = pd.read_excel(book, sheet_name=sheet, header=0, dtype=object)
     frame.attrs["sheet"] = str(sheet)
     return frame
 
