@@ -45,9 +45,9 @@ from tuttotal.count.apportion import apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import outturn_count
-from tuttotal.count.real import check_real_year, source_of_year
+from tuttotal.count.real import TOPDOWN_YEARS, check_real_year, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
-from tuttotal.data import datasets, geography, place_wards, places, sources, ward_drivers
+from tuttotal.data import cra_releases, datasets, geography, place_wards, places, sources, ward_drivers
 from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
@@ -158,7 +158,8 @@ class PlaceReport:
             regions = " and ".join(sorted(set(self.topdown.lines["region"]))) if self.topdown is not None else ""
             return (
                 f"Real count, top-down: {self.place.name}'s share of {regions}'s identifiable public spending, "
-                f"{year}, cash (HM Treasury, PESA 2009 Country and Regional Analysis), by mid-2015 population "
+                f"{year}, cash (HM Treasury Country and Regional Analysis, {cra_releases.YEAR_RELEASE.get(year, '')}), "
+                "by mid-2015 population "
                 "and IMD 2010 need."
             )
         return f"Spend: {Path(self.parameters['spend_path']).name} (supplied)."
@@ -1221,7 +1222,9 @@ def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
         return read_spend(path), "synthetic", None, {"spend": path}
     import pandas as pd
 
-    count = topdown.topdown_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
+    count = topdown.topdown_count(
+        place.lad_codes, data_dir=data_dir or None, theme_table=theme_table, years=TOPDOWN_YEARS
+    )
     books = outturn_count(place.lad_codes, data_dir=data_dir or None, theme_table=theme_table)
     spend = pd.concat([count.spend.assign(source="top-down"), books.spend.assign(source="outturn")], ignore_index=True)
     files = {name: Path(path) for name, path in {**count.files, **books.files}.items()}
@@ -1260,7 +1263,7 @@ def prepare(
         LAD codes of an ad-hoc area, used when ``place`` is empty.
     year : str
         Financial year to count (``""``: the place's year, 2008-09 for the pilots; the real count
-        covers 2003-04 to 2008-09).
+        covers 2003-04 to 2017-18: top-down, with councils' books for 2010-11 to 2014-15).
     focus_wards : list of str
         Ward names or codes to outline and compare (``[]``: the place's own).
     spend_path, drivers_path : str

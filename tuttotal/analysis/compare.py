@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from tuttotal import __version__, paths
 from tuttotal.analysis.breakdown import theme_per_head
 from tuttotal.count import topdown
-from tuttotal.data import cra, datasets, lsoa, places
+from tuttotal.data import datasets, lsoa, places
 from tuttotal.data.geography import find_ward
 from tuttotal.errors import DataUnavailableError, HashMismatchError
 
@@ -42,7 +42,11 @@ def _pilot_cache_key(year: str) -> str:
     for path in (
         paths.data_dir() / "themes.csv",
         paths.data_dir() / "cra_lines.csv",
-        *(package / f"{name}.py" for name in ("data/cra", "count/topdown", "data/lsoa", "count/themes")),
+        paths.data_dir() / "cra_bodies.csv",
+        *(
+            package / f"{name}.py"
+            for name in ("data/cra", "data/cra_releases", "count/topdown", "data/lsoa", "count/themes")
+        ),
         Path(__file__),
         package / "data" / "registry" / "sources.csv",
     ):
@@ -66,7 +70,7 @@ def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.S
     """Median across the 13 pilots of their real counts' spend per head by theme, or None without the data."""
     import pandas as pd
 
-    if year not in cra.YEARS:
+    if year not in topdown.YEARS:
         return None
     cache = datasets.cache_dir() / f"pilot-median-{_pilot_cache_key(year)}.json"
     if not cache.is_file():

@@ -51,7 +51,9 @@ Rules, so that a region-year adds up to its release's own total to the penny:
 * **COFOG codes** are written as ``data/themes.csv`` expects them
   (``04.5``, ``10.2``); health's ``7.A``/``7.B``/``7.C`` are ``07.1``
   medical services, ``07.5`` research, ``07.4`` central and other; COFOG
-  4.1 lines of the HMT function *employment policies* are ``04.1.2``.
+  4.1 lines of the HMT function *employment policies* are ``04.1.2``. A
+  sub-function is named as PESA 2009 names its code (``data/cra_lines.csv``)
+  when it does, else as the release does, so a line has one name in every year.
 
 The parsed table is kept as Parquet under ``<cache dir>/cra/``, named by
 the SHA-256 of the source files and of this module's code, so a second
@@ -571,6 +573,9 @@ def _build(paths: dict[str, Path], data_dir, download: bool) -> pd.DataFrame:
         frames.append(frame)
     lines = pd.concat(frames, ignore_index=True)
     lines = lines[lines["year"].map(YEAR_RELEASE) == lines["release"]]
+    # one name per COFOG code in every year: PESA 2009's (data/cra_lines.csv) where it has the code
+    names = cra.line_table().drop_duplicates("cofog").set_index("cofog")["sub_function"]
+    lines["sub_function"] = lines["cofog"].map(names).fillna(lines["sub_function"])
     keys = [c for c in COLUMNS if c != "region_pence"]
     lines = lines.groupby(keys, sort=False, as_index=False)["region_pence"].sum()
     first = _year_2003(lines[lines["year"] == "2004-05"], data_dir, download)

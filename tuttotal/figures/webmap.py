@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuttotal.count import topdown
-from tuttotal.data import cra, sources
+from tuttotal.data import sources
 from tuttotal.data.datasets import lad_names
 from tuttotal.errors import TuttotalError
 from tuttotal.figures.classify import classify, labels_from_bounds, money_labels, percent_labels
@@ -559,7 +559,7 @@ def england_map(run: PlaceReport) -> WebMap | str:
     values = np.full(len(lads), np.nan)
     year = ""
     if run.spend_kind == "real":
-        year = run.year if run.year in cra.YEARS else "2008-09"
+        year = run.year if run.year in topdown.YEARS else "2008-09"
         per_head = topdown.lad_per_head(year, data_dir=data_dir)
         values = lads["lad_code"].map(per_head).to_numpy(dtype=float)
     place = set(codes)
