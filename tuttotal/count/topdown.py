@@ -33,7 +33,7 @@ Examples
 >>> from tuttotal.count import topdown
 >>> result = topdown.topdown_count(["E07000114"], data_dir="../shared/data")  # doctest: +SKIP
 >>> result.lines.groupby("year").region_gbp.sum()["2008-09"]  # doctest: +SKIP
-57386779536.44
+58906561113.06
 """
 
 from __future__ import annotations

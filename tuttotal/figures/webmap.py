@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuttotal.count import topdown
-from tuttotal.data import sources
+from tuttotal.data import cra_releases, sources
 from tuttotal.data.datasets import lad_names
 from tuttotal.errors import TuttotalError
 from tuttotal.figures.classify import classify, labels_from_bounds, money_labels, percent_labels
@@ -568,7 +568,8 @@ def england_map(run: PlaceReport) -> WebMap | str:
         legend_title = f"Top-down £ per head, {year} (quantiles)"
         note = (
             f"Each district's share of its region's identifiable public spending, {year}, by the same drivers as "
-            "the report's count (HM Treasury PESA 2009 regional analysis; mid-2015 people; IMD 2010)."
+            f"the report's count (HM Treasury Country and Regional Analysis, {cra_releases.YEAR_RELEASE[year]}; "
+            "mid-2015 people; IMD 2010)."
         )
     else:
         fills = ["#4a7fb0" if c in place else "#e6e9ec" for c in lads["lad_code"]]
