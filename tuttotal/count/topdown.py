@@ -202,7 +202,9 @@ def body_table() -> pd.DataFrame:
     return table
 
 
-def agency_type_of(body: str, department: str, cofog: str, table: pd.DataFrame | None = None) -> str:
+def agency_type_of(
+    body: str, department: str, cofog: str, table: pd.DataFrame | None = None, rules: list | None = None
+) -> str:
     """The agency type of a line (``data/cra_bodies.csv``); ``""`` for a line without a body (PESA's rounding).
 
     Examples
@@ -214,20 +216,36 @@ def agency_type_of(body: str, department: str, cofog: str, table: pd.DataFrame |
     """
     if body == "":
         return ""
-    table = body_table() if table is None else table
-    for rule in table.itertuples(index=False):
-        if rule.body != body:
+    if table is None:
+        return _agency_type_by_table(body, department, cofog)
+    for rule_body, rule_department, rule_cofog, agency_type in rules if rules is not None else _rules_of(table):
+        if rule_body != body:
             continue
-        if rule.department != "*" and rule.department != department:
+        if rule_department != "*" and rule_department != department:
             continue
-        if rule.cofog != "*" and cofog != rule.cofog and not cofog.startswith(rule.cofog + "."):
+        if rule_cofog != "*" and cofog != rule_cofog and not cofog.startswith(rule_cofog + "."):
             continue
-        return rule.agency_type
+        return agency_type
     raise InputError(
         f"no row for a {body} line of {department or 'no department'} ({cofog or 'no COFOG code'})",
         file=table.attrs.get("source"),
         fix=f"add a row for body {body} (a last row '{body},*,*,<agency type>' catches every line)",
     )
+
+
+def _rules_of(table: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    return list(table[["body", "department", "cofog", "agency_type"]].itertuples(index=False, name=None))
+
+
+@lru_cache(maxsize=1)
+def _body_rules() -> list[tuple[str, str, str, str]]:
+    return _rules_of(body_table())
+
+
+@lru_cache(maxsize=4096)
+def _agency_type_by_table(body: str, department: str, cofog: str) -> str:
+    """:func:`agency_type_of` by ``data/cra_bodies.csv``, once per body, department and code."""
+    return agency_type_of(body, department, cofog, body_table(), _body_rules())
 
 
 def agency_types(lines: pd.DataFrame) -> list[str]:
