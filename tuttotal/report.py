@@ -904,16 +904,16 @@ class PlaceReport:
         )
         by_type = spend.groupby("agency_type")["amount_pence"].sum() / 100
         notes = {
-            "council": "ours: the lines councils mainly spend (schools, transport, housing, culture…), not the social "
-            "care and housing benefit inside social protection, which the regional analysis does not split by body",
-            "nhs": "ours: the health lines (NHS)",
+            "council": "ours: the lines the regional analysis says local government spends (schools, local "
+            "transport, social care, housing…), police and fire apart",
+            "nhs": "ours: the Department of Health's lines (NHS)",
         }
         for agency_type, figure in (published.get("by_agency_type") or {}).items():
             add(
                 f"agency type: {agency_type}",
                 figure,
                 float(by_type.get(agency_type, 0.0)),
-                notes.get(agency_type, "ours: the lines this type of body mainly spends"),
+                notes.get(agency_type, "ours: the lines the regional analysis says this type of body spends"),
             )
         for agency, figure in (published.get("by_agency") or {}).items():
             add(
@@ -1128,8 +1128,9 @@ class PlaceReport:
                     "topdown_2008_09_gbp": estimate,
                     f"outturn_{YEARS[0].replace('-', '_')}_gbp": own,
                     "gap_gbp": own - estimate,
-                    "note": "top-down: the regional analysis lines these bodies mainly spend (capital too); outturn: "
-                    "their net current expenditure (revenue only, net of their own income). Two years apart.",
+                    "note": "top-down: the regional analysis lines local government spends (by body; capital "
+                    "too); outturn: their net current expenditure (revenue only, net of their own income). "
+                    "Two years apart.",
                 }
             )
         return pd.DataFrame(rows)

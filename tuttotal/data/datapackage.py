@@ -460,7 +460,7 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "councils_beside_topdown.csv": {
         "title": "Councils' own outturn beside their share of the top-down estimate",
-        "description": "For councils, police and fire: the regional analysis lines they mainly spend (top-down, "
+        "description": "For councils, police and fire: the regional analysis lines local government spends (top-down, "
         "2008-09) next to their own net current expenditure (2010-11), and the gap.",
         "fields": {
             "agency_type": {"type": "string", "description": "council, police or fire"},
