@@ -174,6 +174,10 @@ def test_the_trend_has_the_top_down_years_in_cash(kent):
     kent_rows = table[table.area == "Kent"] if "Kent" in set(table.area) else table[table.level == "place"]
     to_2008 = kent_rows[kent_rows.year <= "2008-09"]
     assert to_2008.sort_values("year").amount_gbp.is_monotonic_increasing  # cash kept rising to 2008-09
+    # no change across the councils' years: 2015-16 is not compared with 2009-10
+    assert kent_rows.set_index("year").change_pct.isna().to_dict() == {
+        y: y in ("2003-04", "2015-16") for y in real.TOPDOWN_YEARS
+    }
     fig = kent.trend_chart()
     assert any("cash" in t.get_text() for t in fig.texts)
 

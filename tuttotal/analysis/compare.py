@@ -254,7 +254,24 @@ def change_by_year(
     table = pd.DataFrame(rows)
     measure = "per_head_gbp" if population is not None else "amount_gbp"
     table["change_pct"] = (table.groupby("area")[measure].pct_change() * 100).round(1)
+    # a change is on the year before: none across a gap (the top-down years skip the councils' 2010-11 to 2014-15)
+    previous = table.groupby("area")["year"].shift()
+    table.loc[previous.notna() & (previous != table["year"].map(_year_before)), "change_pct"] = float("nan")
     return table
+
+
+def _year_before(year: str) -> str | None:
+    """The financial year before ``year`` (``2015-16`` → ``2014-15``), None for another spelling.
+
+    Examples
+    --------
+    >>> _year_before("2015-16"), _year_before("2000-01"), _year_before("2015")
+    ('2014-15', '1999-00', None)
+    """
+    if len(year) != 7 or year[4] != "-" or not (year[:4] + year[5:]).isdigit():
+        return None
+    start = int(year[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _population(drivers: pd.DataFrame | None, wards: pd.DataFrame) -> pd.Series | None:

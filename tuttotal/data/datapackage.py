@@ -237,7 +237,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "change_pct": {
                 "type": "number",
                 "description": "Change on the year before, in percent (of spending per head where a population is "
-                "known, else of the total; cash, nominal); empty for the first year",
+                "known, else of the total; cash, nominal); empty for the first year and after a gap in the years",
                 "unit": "percent",
             },
         },
