@@ -321,25 +321,24 @@ def _function_of(text: str) -> str:
     return FUNCTIONS[int(found.group(1))]
 
 
-def _sheet(path: Path, release: Release) -> pd.DataFrame:
-    import pandas as pd
+def _sheet(path: Path, release: Release) -> tuple[str, int, list[list]]:
+    """``(sheet name, sheet row number of the first row, rows)`` of a release's sheet (python-calamine)."""
+    import python_calamine
 
     try:
-        book = pd.ExcelFile(path, engine="calamine")
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # a damaged or foreign file raises many types
         raise InputError(f"cannot be read as a workbook ({type(exc).__name__})", file=path, fix=_FIX) from None
-    with book:
-        names = {str(name).strip().lower(): name for name in book.sheet_names}
-        sheet = names.get(release.sheet.strip().lower())
-        if sheet is None:
-            raise InputError(
-                f"has no sheet {release.sheet.strip()!r} ({release.name}); its sheets are {book.sheet_names}",
-                file=path,
-                fix=_FIX,
-            )
-        frame = pd.read_excel(book, sheet_name=sheet, header=0, dtype=object)
-    frame.attrs["sheet"] = str(sheet)
-    return frame
+    names = {str(name).strip().lower(): name for name in book.sheet_names}
+    sheet = names.get(release.sheet.strip().lower())
+    if sheet is None:
+        raise InputError(
+            f"has no sheet {release.sheet.strip()!r} ({release.name}); its sheets are {book.sheet_names}",
+            file=path,
+            fix=_FIX,
+        )
+    data = book.get_sheet_by_name(sheet)
+    return str(sheet), data.start[0] + 1 if data.start else 1, data.to_python()
 
 
 def read_database(path: str | os.PathLike, source: str) -> pd.DataFrame:
@@ -371,32 +370,36 @@ def read_database(path: str | os.PathLike, source: str) -> pd.DataFrame:
 
     path = Path(path)
     release = RELEASES[source]
-    frame = _sheet(path, release)
-    sheet = frame.attrs["sheet"]
-    headers = {re.sub(r"\s+", " ", str(c)).strip().lower(): c for c in frame.columns}
+    sheet, first_row, table = _sheet(path, release)
+    header = table[0] if table else []
+    headers = {}
+    for at, name in enumerate(header):
+        headers.setdefault(re.sub(r"\s+", " ", str(name)).strip().lower(), at)
     where = f"sheet {sheet!r}"
     wanted = {**release.columns, **{year: year for year in release.years}}
     found = {}
-    for field, header in wanted.items():
-        column = headers.get(header.lower())
+    for field, wanted_header in wanted.items():
+        column = headers.get(wanted_header.lower())
         if column is None:
             raise InputError(
-                f"{where} has no column {header!r} ({release.name} database)",
+                f"{where} has no column {wanted_header!r} ({release.name} database)",
                 file=path,
-                row=1,
-                column=header,
+                row=first_row,
+                column=wanted_header,
                 fix=_FIX,
             )
         found[field] = column
     england_ten = source == "cra_2010_chapter10"
     rows: list[dict] = []
-    for index, line in enumerate(frame[list(found.values())].itertuples(index=False, name=None)):
-        cells = dict(zip(found, line, strict=True))
-        row = index + 2
+    width = max(found.values()) + 1
+    for index, line in enumerate(table[1:]):
+        line = list(line) + [""] * (width - len(line))
+        cells = {field: line[at] for field, at in found.items()}
+        row = first_row + 1 + index
 
         def bad(field: str, message: str, fix: str = _FIX, cells=cells, row=row) -> InputError:
             return InputError(
-                f"{where}: {message}", file=path, row=row, column=found[field], value=cells[field], fix=fix
+                f"{where}: {message}", file=path, row=row, column=wanted[field], value=cells[field], fix=fix
             )
 
         if str(cells["identifiable"]).strip().lower() != "id":
@@ -505,6 +508,14 @@ def _split_by_chapter10(chapter9: pd.DataFrame, chapter10: pd.DataFrame) -> pd.D
     return pd.DataFrame(merged)
 
 
+def _body_shares(lines: pd.DataFrame, keys: list[str]) -> dict[tuple, dict[str, int]]:
+    """Pence by body (negative ones as 0) of each group of ``keys``, for the groups with a positive sum."""
+    found: dict[tuple, dict[str, int]] = {}
+    for (*key, body), pence in lines.groupby([*keys, "body"])["region_pence"].sum().items():
+        found.setdefault(tuple(key), {})[body] = max(int(pence), 0)
+    return {key: bodies for key, bodies in found.items() if sum(bodies.values()) > 0}
+
+
 def _year_2003(lines_2004: pd.DataFrame, data_dir, download: bool) -> pd.DataFrame:
     """PESA 2009's 2003-04 lines, each split by body in its region's 2004-05 proportions."""
     import numpy as np
@@ -514,8 +525,8 @@ def _year_2003(lines_2004: pd.DataFrame, data_dir, download: bool) -> pd.DataFra
     pesa = pesa[pesa["year"] == "2003-04"].reset_index(drop=True)
     names = cra.line_table()
     codes = {(f, s): c for f, s, c in names[["function", "sub_function", "cofog"]].itertuples(index=False)}
-    group = lines_2004.groupby(["region", "cofog", "spend_type", "body"])["region_pence"].sum()
-    function = lines_2004.groupby(["region", "function", "spend_type", "body"])["region_pence"].sum()
+    group = _body_shares(lines_2004, ["region", "cofog", "spend_type"])
+    function = _body_shares(lines_2004, ["region", "function", "spend_type"])
     rows = []
     for line in pesa.itertuples(index=False):
         base = dict(
@@ -542,18 +553,14 @@ def _year_2003(lines_2004: pd.DataFrame, data_dir, download: bool) -> pd.DataFra
             (group, (line.region, cofog, line.spend_type), NOTE_2003),
             (function, (line.region, line.function, line.spend_type), NOTE_2003_FUNCTION),
         ):
-            try:
-                found = table.loc[key].clip(lower=0)
-            except KeyError:
-                continue
-            if found.sum() > 0:
-                weights, note = found, text
+            if key in table:
+                weights, note = table[key], text
                 break
         if weights is None:
             rows.append(dict(base, cofog=cofog, body="CG", region_pence=int(line.region_pence), note=note))
             continue
-        parts = largest_remainder(int(line.region_pence), weights.to_numpy(dtype=float))
-        for body, pence in zip(weights.index, parts, strict=True):
+        parts = largest_remainder(int(line.region_pence), np.array(list(weights.values()), dtype=float))
+        for body, pence in zip(weights, parts, strict=True):
             if pence:
                 rows.append(dict(base, cofog=cofog, body=body, region_pence=int(pence), note=note))
     out = pd.DataFrame(rows)
