@@ -26,7 +26,9 @@ def test_theme_by_agency_adds_up_to_the_placed_total(kent):
     table = kent.theme_by_agency()
     assert table["all agencies"].sum() * 100 == pytest.approx(kent.count.reconciliation.placed_pence)
     assert list(table["all agencies"]) == sorted(table["all agencies"], reverse=True)
-    assert table.loc["health and wellbeing", "nhs"] == table.loc["health and wellbeing", "all agencies"] > 0
+    # health is the NHS's by body, bar the health lines the regional analysis puts on other bodies
+    health = table.loc["health and wellbeing"]
+    assert health["nhs"] == health.drop("all agencies").max() and health["nhs"] > 0.95 * health["all agencies"]
 
 
 def test_ward_profiles_shares_and_ranks(kent):

@@ -49,14 +49,14 @@ TABLES = {
     ),
     # COFOG codes look like numbers but are codes; excluded lines have no drivers
     "topdown.csv": (
-        "year,region,function,sub_function,cofog,spend_type,theme,region_gbp,driver,region_driver,place_driver,"
-        "place_gbp,source,reason\n"
-        "2008-09,South East,Health,Medical services,07,current,health,11000000000.00,population,8309627.0,"
-        "139822.0,185093312.11,PESA 2009 chapter 9,\n"
-        "2008-09,South East,Defence,,02,current,,12000000.00,excluded,,,0.00,PESA 2009 chapter 9,"
-        '"defence is national: not a place\'s spending"\n'
-        "2008-09,South East,General public services,International services,01.2,capital,,3000000.00,excluded,,,"
-        "0.00,PESA 2009 chapter 9,foreign aid is spent abroad\n"
+        "year,release,region,department,body,function,sub_function,cofog,spend_type,theme,region_gbp,driver,"
+        "region_driver,place_driver,place_gbp,source,reason\n"
+        "2008-09,CRA 2010,South East,Department of Health,CG,Health,Medical services,07,current,health,"
+        "11000000000.00,population,8309627.0,139822.0,185093312.11,CRA 2010,\n"
+        "2008-09,CRA 2010,South East,Ministry of Defence,CG,Defence,,02,current,,12000000.00,excluded,,,0.00,"
+        'CRA 2010,"defence is national: not a place\'s spending"\n'
+        "2003-04,PESA 2009,South East,,CG,General public services,International services,01.2,capital,,3000000.00,"
+        "excluded,,,0.00,PESA 2009; body: split by the region's 2004-05 shares,foreign aid is spent abroad\n"
     ),
     "drivers.csv": (
         "ward_code,ward_name,lad_code,driver,value,source\n"

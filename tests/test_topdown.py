@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from tuttotal import report
-from tuttotal.count import themes, topdown
-from tuttotal.data import cra, lsoa, places
+from tuttotal.count import real, themes, topdown
+from tuttotal.data import cra, cra_releases, lsoa, places
 from tuttotal.errors import InputError
 
 from .conftest import BIRMINGHAM, THANET
@@ -57,15 +57,21 @@ def test_capital_and_current_are_kept_apart_and_add_up_to_the_line(lines):
     assert transport.region_pence.sum() == 2_168 * 100_000_000
 
 
-def test_topdown_csv_holds_every_line_of_the_region_excluded_ones_with_a_reason(kent):
+def test_topdown_csv_holds_every_line_of_the_region_excluded_ones_with_a_reason(kent, data_root):
     lines = kent.topdown.lines
     year = lines[lines.year == "2008-09"]
-    assert round(year.region_gbp.sum()) == 57_825_000_000
+    # 2008-09 is CRA 2010's (it revised PESA 2009's £57,825m for the South East): its own total, to the penny
+    release = cra_releases.cra_lines(data_root, download=False)
+    south_east = release[(release.year == "2008-09") & (release.region == "South East")]
+    assert round(year.region_gbp.sum() * 100) == int(south_east.region_pence.sum()) == 5_890_656_111_306
+    assert set(year.release) == {"CRA 2010"}
     excluded = year[year.driver == themes.EXCLUDED]
     assert {"Defence", "General public services"} <= set(excluded.function)
     assert (excluded.place_gbp == 0).all() and (excluded.reason.str.len() > 10).all()
-    assert excluded.sub_function.isin(["Public sector debt interest", "International services", "rounding"]).any()
+    assert excluded.cofog.str.match(r"^(02|01\.2|01\.7)").all()
     assert set(topdown.TOPDOWN_COLUMNS) <= set(lines.columns)
+    assert {"body", "department", "release"} <= set(lines.columns)
+    assert set(year.body) == {"CG", "LG", "PC"} and (year.department != "").all()
     counted = year[year.driver != themes.EXCLUDED]
     assert (counted.place_driver <= counted.region_driver).all()
     # The place's share of a line is its share of the region's driver (to the penny per LAD).
@@ -173,11 +179,17 @@ def test_transport_is_not_worklessness_and_defence_is_not_a_places(kent):
     assert not (spend.function == "01.7").any()
 
 
-def test_the_trend_has_the_six_years_in_cash(kent):
+def test_the_trend_has_the_top_down_years_in_cash(kent):
     table = kent.change_by_year()
-    assert sorted(set(table.year)) == list(cra.YEARS)
+    # every top-down year the councils' books (2010-11 to 2014-15) do not cover
+    assert sorted(set(table.year)) == list(real.TOPDOWN_YEARS)
     kent_rows = table[table.area == "Kent"] if "Kent" in set(table.area) else table[table.level == "place"]
-    assert kent_rows.sort_values("year").amount_gbp.is_monotonic_increasing  # cash kept rising to 2008-09
+    to_2008 = kent_rows[kent_rows.year <= "2008-09"]
+    assert to_2008.sort_values("year").amount_gbp.is_monotonic_increasing  # cash kept rising to 2008-09
+    # no change across the councils' years: 2015-16 is not compared with 2009-10
+    assert kent_rows.set_index("year").change_pct.isna().to_dict() == {
+        y: y in ("2003-04", "2015-16") for y in real.TOPDOWN_YEARS
+    }
     fig = kent.trend_chart()
     assert any("cash" in t.get_text() for t in fig.texts)
 
@@ -195,14 +207,54 @@ def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, t
         assert shown == spend.loc[spend.ward_code == focus.ward_code, "amount_pence"].sum() / 100
     place_row = this_year.loc[this_year.level == "place", "amount_gbp"].item()
     assert place_row == run.count.reconciliation.placed_pence / 100
-    assert len(set(table.year)) == 6
+    assert len(set(table.year)) == len(real.TOPDOWN_YEARS)
 
 
-@pytest.mark.parametrize("year", ["2019-20", "2002-03"])  # 2009-10 is an outturn year now
+@pytest.mark.parametrize("year", ["2018-19", "2002-03"])
 def test_a_year_outside_the_regional_analysis_is_refused(year, data_root):
-    with pytest.raises(InputError, match="2003-04 to 2008-09") as caught:
+    with pytest.raises(InputError, match="2003-04 to 2017-18") as caught:
         report.prepare(place="kent", year=year, data_dir=data_root)
     assert caught.value.exit_code == 2
+    with pytest.raises(InputError, match=f"no year {year}: it covers 2003-04 to 2017-18") as caught:
+        topdown.topdown_count([THANET], data_dir=data_root, years=(year,))
+    assert caught.value.exit_code == 2
+
+
+def test_every_year_from_2003_04_to_2017_18_adds_up_to_its_release(data_root):
+    result = topdown.topdown_count([THANET], data_dir=data_root)
+    release = cra_releases.cra_lines(data_root, download=False)
+    release = release[release.region == "South East"].groupby("year").region_pence.sum()
+    ours = (result.lines.groupby("year").region_gbp.sum() * 100).round().astype("int64")
+    assert ours.to_dict() == release.to_dict()
+    assert result.lines.groupby("year").release.first().to_dict() == cra_releases.YEAR_RELEASE
+    assert sorted(set(result.spend.year)) == list(cra_releases.YEARS)
+
+
+def test_who_spends_a_line_is_its_body_not_a_guess(kent, data_root):
+    """Kent's council transport was £369m when all transport was the councils' (rail and national roads are
+    central government's in the CRA): by body it is near the councils' own books."""
+    spend = kent.spend[(kent.spend.source == "top-down") & (kent.spend.year == "2008-09")]
+    transport = spend[spend.function == "04.5"].groupby("agency_type").amount_pence.sum() / 100
+    assert 60e6 < transport["council"] < 150e6
+    assert transport["central"] > transport["council"]
+    police = spend[spend.function == "03.1"].groupby("agency_type").amount_pence.sum()
+    assert police.idxmax() == "police"
+    health = spend[spend.function.str.startswith("07")].groupby("agency_type").amount_pence.sum()
+    assert health.idxmax() == "nhs"
+    assert "agency_type" not in cra.line_table().columns
+    assert topdown.agency_type_of("PC", "Department for Transport", "04.5") == "other"
+    lines = kent.topdown.lines
+    first = lines[(lines.year == "2003-04") & (lines.body != "")]  # PESA 2009 names no body: a split, said so
+    assert len(first) and first.source.str.contains("not measured").all()
+
+
+def test_a_body_without_a_rule_is_an_input_error():
+    table = topdown.body_table()
+    without_pc = table[table.body != "PC"]
+    without_pc.attrs["source"] = table.attrs["source"]
+    with pytest.raises(InputError, match="no row for a PC line") as caught:
+        topdown.agency_type_of("PC", "Department for Transport", "04.5", without_pc)
+    assert caught.value.exit_code == 2 and caught.value.file.endswith("cra_bodies.csv")
 
 
 def test_a_lad_outside_england_is_refused(data_root):

@@ -41,14 +41,25 @@ from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparis
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
 from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
 from tuttotal.analysis.sensitivity import lad_sensitivity, population_only, ward_sensitivity
-from tuttotal.count import themes, topdown
+from tuttotal.count import measured_modelled, themes, topdown
 from tuttotal.count.apportion import MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
+from tuttotal.count.measured_modelled import METHOD as COMBINED
 from tuttotal.count.outturn_count import METHOD as BOOKS
-from tuttotal.count.outturn_count import outturn_count
-from tuttotal.count.real import check_real_year, outturn_years, source_of_year
+from tuttotal.count.outturn_count import authority_table, outturn_count
+from tuttotal.count.real import check_real_year, measured_years, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
-from tuttotal.data import datasets, geography, place_wards, places, population_years, safe_html, sources, ward_drivers
+from tuttotal.data import (
+    cra_releases,
+    datasets,
+    geography,
+    place_wards,
+    places,
+    population_years,
+    safe_html,
+    sources,
+    ward_drivers,
+)
 from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
@@ -152,18 +163,30 @@ class PlaceReport:
 
         if self.spend_kind == "synthetic":
             return f"SYNTHETIC: {self.place.name} and its spend do not exist (demo data)."
-        if self.spend_kind == "real" and source_of_year(year) == "outturn":
+        data_dir = self.parameters.get("data_dir") or None
+        if self.spend_kind == "real" and source_of_year(year, data_dir) == "outturn":
             served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
             return (
                 f"Real count, councils' own books: the net current expenditure of the {served} authorities serving "
                 f"{self.place.name}, {year}, cash (DCLG Revenue Outturn), their part by mid-2015 population and "
                 "IMD 2010 need."
             )
+        if self.spend_kind == "real" and source_of_year(year, data_dir) == "measured":
+            served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
+            regions = " and ".join(sorted(set(self.topdown.lines["region"])))
+            return (
+                f"Real count, {year}, cash: measured, the net current expenditure of the {served} councils, police "
+                f"and fire authorities serving {self.place.name} (DCLG Revenue Outturn, their own books); modelled, "
+                f"{regions}'s central government and public corporation spending (HM Treasury Country and Regional "
+                f"Analysis, {cra_releases.YEAR_RELEASE.get(year, '')}), with local government capital, shared by "
+                "mid-2015 population and IMD 2010 need."
+            )
         if self.spend_kind == "real":
             regions = " and ".join(sorted(set(self.topdown.lines["region"]))) if self.topdown is not None else ""
             return (
                 f"Real count, top-down: {self.place.name}'s share of {regions}'s identifiable public spending, "
-                f"{year}, cash (HM Treasury, PESA 2009 Country and Regional Analysis), by mid-2015 population "
+                f"{year}, cash (HM Treasury Country and Regional Analysis, {cra_releases.YEAR_RELEASE.get(year, '')}), "
+                "by mid-2015 population "
                 "and IMD 2010 need."
             )
         return f"Spend: {Path(self.parameters['spend_path']).name} (supplied)."
@@ -917,7 +940,7 @@ class PlaceReport:
         per_head = self.theme_per_head_chart()
         if per_head is not None:
             paths["theme_per_head_chart"] = save_figure(per_head, self.output_dir / "theme_per_head.png")
-        if self.source == "outturn":  # where the cuts fell: the reports of the outturn years
+        if self.shows_cuts:  # where the cuts fell: the reports of the years of the councils' cuts
             for name, figure in (("cuts_map", self.cuts_map()), ("cuts_by_service", self.cuts_chart())):
                 if figure is not None:
                     paths[name] = save_figure(figure, self.output_dir / f"{name}.png")
@@ -964,7 +987,7 @@ class PlaceReport:
             lines = self.topdown.lines.copy()
             for column in ("region_gbp", "place_gbp"):
                 lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
-            lines["basis"] = MODELLED
+            lines = measured_modelled.mark_lines(lines, self.measured_years)
             tables["topdown"] = lines
         per_head = self.theme_per_head()
         if len(per_head):
@@ -981,7 +1004,9 @@ class PlaceReport:
             tables["outturn"] = lines
             tables["cuts_by_service"] = self.cuts_by_service().round(2)
             tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
-            tables["councils_beside_topdown"] = self.councils_beside_topdown().round(2)
+            bridge = self.bridge()
+            if len(bridge):
+                tables["bridge"] = bridge.round(2)
         sensitivity = self.sensitivity()
         if len(sensitivity):
             tables["sensitivity"] = sensitivity.round(2)
@@ -1043,7 +1068,18 @@ class PlaceReport:
     def source(self) -> str:
         """Where the counted year comes from: ``top-down``, ``outturn`` (real counts) or ``file``."""
 
-        return source_of_year(self.year) if self.spend_kind == "real" else "file"
+        data_dir = self.parameters.get("data_dir") or None
+        return source_of_year(self.year, data_dir) if self.spend_kind == "real" else "file"
+
+    @property
+    def shows_cuts(self) -> bool:
+        """Whether the report shows where councils' cuts fell: a real count of a year of the cuts (2010-11 on)."""
+        return (
+            self.spend_kind == "real"
+            and self.outturn is not None
+            and self.source in ("measured", "outturn")
+            and self.year >= CUTS_YEARS[0]
+        )
 
     @property
     def comparable_years(self) -> list[str]:
@@ -1051,13 +1087,14 @@ class PlaceReport:
 
         if self.spend_kind != "real":
             return self.years
-        return [y for y in self.years if source_of_year(y) == self.source]
+        data_dir = self.parameters.get("data_dir") or None
+        return [y for y in self.years if source_of_year(y, data_dir) == self.source]
 
     @property
     def method(self) -> str:
         """How the count was made, in one sentence."""
         if self.spend_kind == "real":
-            return BOOKS if self.source == "outturn" else METHOD
+            return {"outturn": BOOKS, "measured": COMBINED}.get(self.source, METHOD)
         if self.spend_kind == "synthetic":
             return "Synthetic: generated by data/sample/make_sample.py (not real money)."
         return "Bottom-up where the spend file records wards; LAD and place amounts apportioned by driver."
@@ -1199,16 +1236,16 @@ class PlaceReport:
         )
         by_type = spend.groupby("agency_type")["amount_pence"].sum() / 100
         notes = {
-            "council": "ours: the lines councils mainly spend (schools, transport, housing, culture…), not the social "
-            "care and housing benefit inside social protection, which the regional analysis does not split by body",
-            "nhs": "ours: the health lines (NHS)",
+            "council": "ours: the lines the regional analysis says local government spends (schools, local "
+            "transport, social care, housing…), police and fire apart",
+            "nhs": "ours: the Department of Health's lines (NHS)",
         }
         for agency_type, figure in (published.get("by_agency_type") or {}).items():
             add(
                 f"agency type: {agency_type}",
                 figure,
                 float(by_type.get(agency_type, 0.0)),
-                notes.get(agency_type, "ours: the lines this type of body mainly spends"),
+                notes.get(agency_type, "ours: the lines the regional analysis says this type of body spends"),
             )
         for agency, figure in (published.get("by_agency") or {}).items():
             add(
@@ -1237,8 +1274,8 @@ class PlaceReport:
                     for u in self.outturn.unplaced
                 ],
             }
-            beside = self.councils_beside_topdown()
-            found["councils_beside_topdown"] = beside.drop(columns="note").to_dict("records") if len(beside) else []
+            bridge = self.bridge()
+            found["bridge"] = bridge.to_dict("records") if len(bridge) else []
         return found
 
     def _published_summary(self) -> dict:
@@ -1507,29 +1544,38 @@ class PlaceReport:
             muted=dict(zip(flagged["service"], ["transfer of function, not a cut"] * len(flagged), strict=True)),
         )
 
-    def councils_beside_topdown(self) -> pd.DataFrame:
-        """The councils' share of the top-down estimate (2008-09) next to their own outturn (2010-11), and the gap."""
+    @property
+    def measured_years(self) -> tuple[str, ...]:
+        """The years of a real count whose local government is measured (the authorities' own books)."""
+        if self.spend_kind != "real" or self.outturn is None:
+            return ()
+        return measured_years(self.parameters.get("data_dir") or None)
+
+    def bridge(self) -> pd.DataFrame:
+        """Where the measured and the modelled cover the same money: the authorities' books beside the CRA's
+        local government current lines, for the place and its region(s), each year the books measure
+        (``bridge.csv``; :mod:`tuttotal.count.measured_modelled`). Only the books are in the count."""
+        return self._computed_once("bridge", self._bridge)
+
+    def _bridge(self) -> pd.DataFrame:
         import pandas as pd
 
-        if self.topdown is None or self.outturn is None:
+        years = self.measured_years
+        if self.topdown is None or not years:
             return pd.DataFrame()
-        td = self.spend[(self.spend["source"] == "top-down") & (self.spend["year"] == "2008-09")]
-        books = self.spend[(self.spend["source"] == "outturn") & (self.spend["year"] == CUTS_YEARS[0])]
-        rows = []
-        for kind in ("council", "police", "fire"):
-            estimate = td.loc[td["agency_type"] == kind, "amount_pence"].sum() / 100
-            own = books.loc[books["agency_type"] == kind, "amount_pence"].sum() / 100
-            rows.append(
-                {
-                    "agency_type": kind,
-                    "topdown_2008_09_gbp": estimate,
-                    f"outturn_{CUTS_YEARS[0].replace('-', '_')}_gbp": own,
-                    "gap_gbp": own - estimate,
-                    "note": "top-down: the regional analysis lines these bodies mainly spend (capital too); outturn: "
-                    "their net current expenditure (revenue only, net of their own income). Two years apart.",
-                }
-            )
-        return pd.DataFrame(rows)
+        from tuttotal.data import cra, outturn
+
+        lines = self.topdown.lines
+        books = self.outturn.lines if self.outturn is not None else None
+        place = measured_modelled.place_bridge(lines, books, years)
+        data_dir = self.parameters.get("data_dir") or None
+        totals = outturn.read_totals(data_dir, years=years)
+        regions = measured_modelled.authority_regions(authority_table(), cra.lad_regions(data_dir))
+        region = measured_modelled.region_bridge(lines, totals, regions, years)
+        table = pd.concat([place, region], ignore_index=True)
+        if len(table):
+            table["note"] = measured_modelled.BRIDGE_NOTE
+        return table.sort_values(["year", "area"], kind="stable", ignore_index=True) if len(table) else table
 
     def _deprivation_summary(self) -> dict:
         if not self.need_measurable:
@@ -1629,23 +1675,21 @@ def real_spend(
     *,
     measured: bool = True,
 ):
-    """The real count of an area in the spend schema: the top-down count (modelled) and councils' books (measured).
+    """The real count of an area in the spend schema: councils' books (measured) and the rest top down (modelled).
 
-    Returns ``(spend, topdown, outturn)``: the spend table of every year, with
-    ``source`` (``top-down``, ``outturn``) and ``basis`` (``modelled``,
-    ``measured``), and the two counts it was made from (``outturn`` None
-    without ``measured``).
+    Returns ``(spend, topdown, outturn)``: the spend table of every year
+    (:func:`tuttotal.count.measured_modelled.combine`: ``source`` and
+    ``basis`` on every row; in a year with Revenue Outturn the CRA's local
+    government current lines are left to the books) and the two counts it was
+    made from (``outturn`` None without ``measured``: every line modelled).
     """
-    import pandas as pd
-
     count = topdown.topdown_count(lad_codes, data_dir=data_dir or None, theme_table=theme_table)
-    parts = [count.spend.assign(source="top-down", basis=MODELLED)]
-    books = None
-    if measured:  # the outturn's own years only: 2007-08 and 2008-09 stay top-down (never both)
-        years = outturn_years(data_dir or None)
+    books, years = None, ()
+    if measured:
+        years = measured_years(data_dir or None)
         books = outturn_count(lad_codes, data_dir=data_dir or None, theme_table=theme_table, years=years)
-        parts.append(books.spend.assign(source="outturn", basis=MEASURED))
-    return pd.concat(parts, ignore_index=True), count, books
+    spend = measured_modelled.combine(count.spend, None if books is None else books.spend, years)
+    return spend, count, books
 
 
 def driver_totals(drivers, wards) -> dict[str, float]:
@@ -1680,7 +1724,7 @@ def prepare(
         LAD codes of an ad-hoc area, used when ``place`` is empty.
     year : str
         Financial year to count (``""``: the place's year, 2008-09 for the pilots; the real count
-        covers 2003-04 to 2008-09).
+        covers 2003-04 to 2017-18: top-down, with councils' books for 2010-11 to 2014-15).
     focus_wards : list of str
         Ward names or codes to outline and compare (``[]``: the place's own).
     spend_path, drivers_path : str
@@ -1720,7 +1764,7 @@ def prepare(
         timings["drivers_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
         theme_table = themes.load_themes(themes_path or None)
         if not spend_path and not the_place.is_synthetic:
-            check_real_year(the_year)
+            check_real_year(the_year, data_dir or None)
         spend, kind, counts, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
         top_down, books = counts if counts else (None, None)
         if not year and the_year not in set(spend["year"].unique()):

@@ -117,7 +117,7 @@ def main(folder: Path = HERE) -> None:
         "data_missing_lookup.txt": "lookups/lsoa01_to_lsoa11.csv\n",
         # The regional analysis: a damaged chapter 9; a year it does not cover; a LAD outside England.
         "data_cra_damaged.json.zlib": "x\u009c not zlib\n",
-        "arg_year_outside_the_analysis.txt": "2009-10\n",
+        "arg_year_outside_the_analysis.txt": "2018-19\n",
         "arg_lad_outside_england.txt": "W06000015\n",
         # A ward with a NaN coordinate (GeoJSON writers put NaN for a missing number), and a ward with no code.
         "wards_nan_coordinate.geojson": collection(

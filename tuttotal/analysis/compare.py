@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from tuttotal import __version__, paths
 from tuttotal.analysis.breakdown import theme_per_head
 from tuttotal.count import topdown
-from tuttotal.data import cra, datasets, places, population_years
+from tuttotal.data import datasets, places, population_years
 from tuttotal.data.geography import find_ward
 from tuttotal.errors import DataUnavailableError, HashMismatchError
 
@@ -42,9 +42,17 @@ def _pilot_cache_key(year: str) -> str:
     for path in (
         paths.data_dir() / "themes.csv",
         paths.data_dir() / "cra_lines.csv",
+        paths.data_dir() / "cra_bodies.csv",
         *(
             package / f"{name}.py"
-            for name in ("data/cra", "count/topdown", "data/lsoa", "count/themes", "data/population_years")
+            for name in (
+                "data/cra",
+                "data/cra_releases",
+                "count/topdown",
+                "data/lsoa",
+                "count/themes",
+                "data/population_years",
+            )
         ),
         paths.data_dir() / "lad13_upper_tier.csv",
         Path(__file__),
@@ -73,7 +81,7 @@ def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.S
     """Median across the 13 pilots of their real counts' spend per head by theme, or None without the data."""
     import pandas as pd
 
-    if year not in cra.YEARS:
+    if year not in topdown.YEARS:
         return None
     cache = datasets.cache_dir() / f"pilot-median-{_pilot_cache_key(year)}.json"
     if not cache.is_file():
@@ -264,7 +272,24 @@ def change_by_year(
     table = pd.DataFrame(rows)
     measure = "per_head_gbp" if population is not None else "amount_gbp"
     table["change_pct"] = (table.groupby("area")[measure].pct_change() * 100).round(1)
+    # a change is on the year before: none across a gap (the top-down years skip the councils' 2010-11 to 2014-15)
+    previous = table.groupby("area")["year"].shift()
+    table.loc[previous.notna() & (previous != table["year"].map(_year_before)), "change_pct"] = float("nan")
     return table
+
+
+def _year_before(year: str) -> str | None:
+    """The financial year before ``year`` (``2015-16`` → ``2014-15``), None for another spelling.
+
+    Examples
+    --------
+    >>> _year_before("2015-16"), _year_before("2000-01"), _year_before("2015")
+    ('2014-15', '1999-00', None)
+    """
+    if len(year) != 7 or year[4] != "-" or not (year[:4] + year[5:]).isdigit():
+        return None
+    start = int(year[:4]) - 1
+    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _population(drivers: pd.DataFrame | None, wards: pd.DataFrame) -> pd.Series | None:

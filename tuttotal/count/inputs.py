@@ -4,7 +4,7 @@ Every file a place's count reads is named here, once: the spend (the
 user's file, the demo's sample, or the real counts' data files), the
 drivers, the themes table, the transfer rules, the place's own file in
 ``params/``, the boundary files, and the tables the real counts read
-(``data/cra_lines.csv``, ``data/authorities.csv``,
+(``data/cra_lines.csv``, ``data/cra_bodies.csv``, ``data/authorities.csv``,
 ``data/outturn_services.csv``), and England's LAD map that the report draws
 each place on (``england_map``, when it is found: a map repaired or
 fetched later makes the place stale). The report hashes them for its provenance

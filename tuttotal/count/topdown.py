@@ -1,8 +1,10 @@
 """The top-down count: a place's share of its region's identifiable public spending, by need.
 
 The pilots' high-level count started from HM Treasury's Country and
-Regional Analysis (:mod:`tuttotal.data.cra`): what each English region received,
-function by function. A place takes, for every line of its region (each
+Regional Analysis: what each English region received, line by line
+(:mod:`tuttotal.data.cra_releases`: PESA 2009 for 2003-04, then the CRA
+databases of 2010, 2014 and 2018 to 2017-18, each line with its department
+and the kind of body that spends it). A place takes, for every line of its region (each
 LAD its own region), the share its people and need hold of the region's:
 
     place £ = region £ × place driver / region driver
@@ -16,10 +18,13 @@ over all its LSOAs (:mod:`tuttotal.data.lsoa`), so no boundary is needed for it;
 the place's is the sum over its LADs, which its wards add up to exactly
 (:mod:`tuttotal.data.ward_drivers`). A line split across themes (sickness and
 disability by age) is split at the region first, each part by its own
-driver. Lines that are not a place's spending (defence, debt interest,
-international services, PESA's rounding) are kept with driver
+driver. Who spends a line (its ``agency_type``: council, police, fire,
+nhs, dwp, central, other) follows from its body and department
+(``data/cra_bodies.csv``), never from a guess by function. Lines that
+are not a place's spending (defence, debt interest, international
+services, PESA's rounding) are kept with driver
 ``excluded`` and a reason, so the lines of ``topdown.csv`` add up to the
-region's published total. Capital and current are kept apart. Amounts are
+region's published total (its release's). Capital and current are kept apart. Amounts are
 whole pence; each LAD's share is rounded to the penny, and from there the
 count conserves every penny down to the wards.
 
@@ -28,20 +33,21 @@ Examples
 >>> from tuttotal.count import topdown
 >>> result = topdown.topdown_count(["E07000114"], data_dir="../shared/data")  # doctest: +SKIP
 >>> result.lines.groupby("year").region_gbp.sum()["2008-09"]  # doctest: +SKIP
-57825000000.0
+58906561113.06
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tuttotal import paths
 from tuttotal.count import themes
-from tuttotal.data import cra, lsoa, population_years, sources
+from tuttotal.data import cra, cra_releases, lsoa, population_years, sources
 from tuttotal.errors import InputError
 from tuttotal.memo import TableMemo
 from tuttotal.money import split_parts
@@ -50,12 +56,18 @@ if TYPE_CHECKING:
     import pandas as pd
 
 METHOD = (
-    "Top-down: each English region's identifiable spending by function (HM Treasury, PESA 2009 Country and "
-    "Regional Analysis, cash) shared by the place's part of the region's mid-2015 population and IMD 2010 need."
+    "Top-down: each English region's identifiable spending by function and body (HM Treasury Country and "
+    "Regional Analysis: PESA 2009 for 2003-04, the CRA databases 2010, 2014 and 2018 after; cash) shared by "
+    "the place's part of the region's mid-2015 population and IMD 2010 need."
 )
+#: The years the top-down count covers.
+YEARS = cra_releases.YEARS
 TOPDOWN_COLUMNS = [
     "year",
+    "release",
     "region",
+    "department",
+    "body",
     "function",
     "sub_function",
     "cofog",
@@ -98,6 +110,10 @@ def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = F
     names = (
         "cra_chapter9",
         "cra_chapter10",
+        "cra_2010_chapter9",
+        "cra_2010_chapter10",
+        "cra_2014",
+        "cra_2018",
         "lad13_to_nuts",
         "population",
         "imd2010",
@@ -107,16 +123,18 @@ def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = F
     )
     files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in names}
     files["cra_lines"] = paths.data_dir() / "cra_lines.csv"
+    files["cra_bodies"] = paths.data_dir() / "cra_bodies.csv"
     files["lad13_upper_tier"] = paths.data_dir() / "lad13_upper_tier.csv"  # each LAD's area of the estimates
     return files
 
 
 def check_year(year: str) -> str:
     """``year`` if the regional analysis has it, else an :class:`InputError` saying which years it has."""
-    if year not in cra.YEARS:
+    if year not in YEARS:
         raise InputError(
-            f"the regional analysis (PESA 2009) has no year {year}: it covers {cra.YEARS[0]} to {cra.YEARS[-1]}",
-            fix=f"choose a year from {cra.YEARS[0]} to {cra.YEARS[-1]} (the pilots counted 2008-09), "
+            f"the regional analysis (PESA 2009, CRA 2010, 2014, 2018) has no year {year}: it covers "
+            f"{YEARS[0]} to {YEARS[-1]}",
+            fix=f"choose a year from {YEARS[0]} to {YEARS[-1]} (the pilots counted 2008-09), "
             "or give your own count with --spend",
         )
     return year
@@ -140,34 +158,23 @@ _region_drivers = TableMemo(_sum_region_drivers)
 
 
 def _line_rules(lines: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
-    """Each distinct CRA line with its COFOG group, main agency type and its themes table rows (parts).
+    """Each distinct COFOG code of the lines with its themes table rows (parts).
 
-    Worked out once per themes table and set of lines (a region's lines are the same for every
+    Worked out once per themes table and set of codes (a region's lines are the same for every
     place in it); the caller must not change the table it gets.
     """
-    pairs = tuple(lines[["function", "sub_function"]].drop_duplicates().itertuples(index=False, name=None))
-    return _line_rules_of(theme_table, pairs)
+    return _line_rules_of(theme_table, tuple(sorted(lines["cofog"].unique())))
 
 
-def _work_out_line_rules(theme_table: pd.DataFrame, pairs: tuple[tuple[str, str], ...]) -> pd.DataFrame:
+def _work_out_line_rules(theme_table: pd.DataFrame, codes: tuple[str, ...]) -> pd.DataFrame:
     import pandas as pd
 
-    names = cra.line_table()
-    keyed = {
-        (function, sub): {"cofog": cofog, "agency_type": agency_type}
-        for function, sub, cofog, agency_type in names[["function", "sub_function", "cofog", "agency_type"]].itertuples(
-            index=False
-        )
-    }
     rows = []
-    for function, sub in pairs:
-        if sub == cra.ROUNDING:
+    for cofog in codes:
+        if cofog == "":
             rows.append(
                 dict(
-                    function=function,
-                    sub_function=sub,
                     cofog="",
-                    agency_type="",
                     theme="",
                     driver=themes.EXCLUDED,
                     share="",
@@ -176,27 +183,78 @@ def _work_out_line_rules(theme_table: pd.DataFrame, pairs: tuple[tuple[str, str]
                 )
             )
             continue
-        if (function, sub) not in keyed:
-            raise InputError(
-                f"the regional analysis line {function!r} / {sub!r} has no row in the CRA line table",
-                file=names.attrs.get("source"),
-                fix="add the line with its COFOG group and main agency type",
-            )
-        found = keyed[(function, sub)]
-        for part in themes.rules_of(found["cofog"], theme_table).itertuples():
-            rows.append(
-                dict(
-                    function=function,
-                    sub_function=sub,
-                    cofog=found["cofog"],
-                    agency_type=found["agency_type"],
-                    theme=part.theme,
-                    driver=part.driver,
-                    share=part.share,
-                    reason=part.reason,
-                )
-            )
-    return pd.DataFrame(rows)
+        for part in themes.rules_of(cofog, theme_table).itertuples():
+            rows.append(dict(cofog=cofog, theme=part.theme, driver=part.driver, share=part.share, reason=part.reason))
+    return pd.DataFrame(rows, columns=["cofog", "theme", "driver", "share", "reason"])
+
+
+@lru_cache(maxsize=1)
+def body_table() -> pd.DataFrame:
+    """``data/cra_bodies.csv``: the agency type of a line from its body, department and COFOG code.
+
+    Rows are tried in order and the first that matches wins: ``*`` matches anything, an empty
+    ``department`` only a line without one (PESA 2009's 2003-04 lines), and a ``cofog`` code
+    its own lines and its sub-groups' (``07`` matches ``07.1``).
+    """
+    import pandas as pd
+
+    path = paths.data_dir() / "cra_bodies.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.attrs["source"] = str(path)
+    return table
+
+
+def agency_type_of(
+    body: str, department: str, cofog: str, table: pd.DataFrame | None = None, rules: list | None = None
+) -> str:
+    """The agency type of a line (``data/cra_bodies.csv``); ``""`` for a line without a body (PESA's rounding).
+
+    Examples
+    --------
+    >>> agency_type_of("LG", "Local Government England", "03.1"), agency_type_of("LG", "ENG_LA", "09.2")
+    ('police', 'council')
+    >>> agency_type_of("CG", "Department for Transport", "04.5"), agency_type_of("CG", "", "07.1")
+    ('central', 'nhs')
+    """
+    if body == "":
+        return ""
+    if table is None:
+        return _agency_type_by_table(body, department, cofog)
+    for rule_body, rule_department, rule_cofog, agency_type in rules if rules is not None else _rules_of(table):
+        if rule_body != body:
+            continue
+        if rule_department != "*" and rule_department != department:
+            continue
+        if rule_cofog != "*" and cofog != rule_cofog and not cofog.startswith(rule_cofog + "."):
+            continue
+        return agency_type
+    raise InputError(
+        f"no row for a {body} line of {department or 'no department'} ({cofog or 'no COFOG code'})",
+        file=table.attrs.get("source"),
+        fix=f"add a row for body {body} (a last row '{body},*,*,<agency type>' catches every line)",
+    )
+
+
+def _rules_of(table: pd.DataFrame) -> list[tuple[str, str, str, str]]:
+    return list(table[["body", "department", "cofog", "agency_type"]].itertuples(index=False, name=None))
+
+
+@lru_cache(maxsize=1)
+def _body_rules() -> list[tuple[str, str, str, str]]:
+    return _rules_of(body_table())
+
+
+@lru_cache(maxsize=4096)
+def _agency_type_by_table(body: str, department: str, cofog: str) -> str:
+    """:func:`agency_type_of` by ``data/cra_bodies.csv``, once per body, department and code."""
+    return agency_type_of(body, department, cofog, body_table(), _body_rules())
+
+
+def agency_types(lines: pd.DataFrame) -> list[str]:
+    """:func:`agency_type_of` of every line (worked out once per distinct body, department and code)."""
+    keys = list(zip(lines["body"], lines["department"], lines["cofog"], strict=True))
+    found = {key: agency_type_of(*key) for key in set(keys)}
+    return [found[key] for key in keys]
 
 
 _line_rules_of = TableMemo(_work_out_line_rules)
@@ -222,7 +280,7 @@ def topdown_count(
     lad_codes: list[str] | tuple[str, ...],
     *,
     data_dir: str | os.PathLike | None = None,
-    years: tuple[str, ...] = cra.YEARS,
+    years: tuple[str, ...] = YEARS,
     theme_table: pd.DataFrame | None = None,
     download: bool = True,
 ) -> TopDown:
@@ -235,7 +293,7 @@ def topdown_count(
     data_dir : path, optional
         The data root (``$TUTTOTAL_DATA_DIR`` when omitted).
     years : tuple of str
-        Financial years, from :data:`tuttotal.data.cra.YEARS`.
+        Financial years, from :data:`YEARS` (2003-04 to 2017-18).
     theme_table : pandas.DataFrame, optional
         :func:`tuttotal.count.themes.load_themes` (``data/themes.csv`` when omitted).
 
@@ -258,9 +316,10 @@ def topdown_count(
     table = lsoa.lsoa_table(data_dir, download=download)
     region_totals = region_drivers(table, regions)
     lad_totals = lsoa.lad_totals(table)
-    all_lines = cra.region_lines(data_dir, download=download)
+    all_lines = cra_releases.cra_lines(data_dir, download=download)
     place_regions = sorted({regions[code] for code in lad_codes})
-    lines = all_lines[all_lines["year"].isin(years) & all_lines["region"].isin(place_regions)].reset_index(drop=True)
+    lines = _numbered(all_lines[all_lines["year"].isin(years) & all_lines["region"].isin(place_regions)])
+    lines["agency_type"] = agency_types(lines)
     rules = _line_rules(lines, theme_table)
     weights = _part_weights(rules, region_totals.loc[place_regions])
     unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
@@ -272,10 +331,8 @@ def topdown_count(
         )
 
     # ---- each line split into its parts at the region (whole pence, exact)
-    parts = lines.merge(weights, on=["region", "function", "sub_function"], how="left")
-    parts["region_part_pence"] = split_parts(
-        parts, ["year", "region", "function", "sub_function", "spend_type"], "region_pence", "weight"
-    )
+    parts = lines.merge(weights, on=["region", "cofog"], how="left")
+    parts["region_part_pence"] = split_parts(parts, ["line"], "region_pence", "weight")
 
     # ---- the place's share, LAD by LAD
     counted = parts[parts["driver"] != themes.EXCLUDED]
@@ -290,21 +347,32 @@ def topdown_count(
     shares["agency"] = np.where(
         shares["sub_function"] != "", shares["function"] + ": " + shares["sub_function"], shares["function"]
     )
-    spend = shares.rename(columns={"cofog": "function_code"})[
-        ["year", "agency", "agency_type", "area_code", "function_code", "amount_pence", "theme", "driver", "spend_type"]
-    ].rename(columns={"function_code": "function"})
+    keys = ["year", "agency", "agency_type", "body", "area_code", "cofog", "theme", "driver", "spend_type"]
+    # one row per LAD, line part, agency type and body: departments of a part add up
+    spend = shares.groupby(keys, sort=False, as_index=False)["amount_pence"].sum()
+    spend = spend.rename(columns={"cofog": "function"})[
+        [
+            "year",
+            "agency",
+            "agency_type",
+            "body",
+            "area_code",
+            "function",
+            "amount_pence",
+            "theme",
+            "driver",
+            "spend_type",
+        ]
+    ]
     spend = spend[spend["amount_pence"] != 0].reset_index(drop=True)
     spend["transfer"] = False
 
     # ---- topdown.csv: every line of the region's total, with the place's part
     by_part = (
-        shares.groupby(["year", "region", "function", "sub_function", "spend_type", "theme", "driver"], sort=False)
-        .agg(place_pence=("amount_pence", "sum"))
-        .reset_index()
+        shares.groupby(["line", "theme", "driver"], sort=False).agg(place_pence=("amount_pence", "sum")).reset_index()
     )
-    out = parts.merge(
-        by_part, on=["year", "region", "function", "sub_function", "spend_type", "theme", "driver"], how="left"
-    )
+    out = parts.merge(by_part, on=["line", "theme", "driver"], how="left")
+    out["source"] = np.where(out["note"] == "", out["release"], out["release"] + "; " + out["note"])
     out["place_pence"] = out["place_pence"].fillna(0).astype("int64")
     place_driver = pd.DataFrame(
         {
@@ -321,10 +389,19 @@ def topdown_count(
     out["region_gbp"] = out["region_part_pence"] / 100
     out["place_gbp"] = out["place_pence"] / 100
     topdown_lines = out[TOPDOWN_COLUMNS].sort_values(
-        ["year", "region", "function", "sub_function", "spend_type"], kind="stable", ignore_index=True
+        ["year", "region", "function", "sub_function", "spend_type", "body", "department"],
+        kind="stable",
+        ignore_index=True,
     )
     files = {name: str(path) for name, path in input_files(data_dir, download=download).items()}
     return TopDown(spend=spend, lines=topdown_lines, files=files)
+
+
+def _numbered(lines: pd.DataFrame) -> pd.DataFrame:
+    """The lines with a ``line`` number each (the key a line's parts are split under)."""
+    lines = lines.reset_index(drop=True)
+    lines["line"] = np.arange(len(lines))
+    return lines
 
 
 def _lookup(table: pd.DataFrame, rows: pd.Series, columns: pd.Series, where: np.ndarray | None = None) -> np.ndarray:
@@ -376,12 +453,10 @@ def _region_theme_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd
     regions = cra.lad_regions(data_dir)
     table = lsoa.lsoa_table(data_dir)
     totals = region_drivers(table, regions)
-    lines = cra.region_lines(data_dir)
-    lines = lines[lines["year"] == year].reset_index(drop=True)
-    parts = lines.merge(
-        _part_weights(_line_rules(lines, theme_table), totals), on=["region", "function", "sub_function"]
-    )
-    parts["pence"] = split_parts(parts, ["region", "function", "sub_function", "spend_type"], "region_pence", "weight")
+    lines = cra_releases.cra_lines(data_dir)
+    lines = _numbered(lines[lines["year"] == year])
+    parts = lines.merge(_part_weights(_line_rules(lines, theme_table), totals), on=["region", "cofog"])
+    parts["pence"] = split_parts(parts, ["line"], "region_pence", "weight")
     counted = parts[parts["driver"] != themes.EXCLUDED]
     by_theme = counted.pivot_table(index="theme", columns="region", values="pence", aggfunc="sum", fill_value=0)
     by_theme["England"] = by_theme.sum(axis=1)
@@ -432,12 +507,10 @@ def _lad_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd.Series:
     regions = cra.lad_regions(data_dir)
     table = lsoa.lsoa_table(data_dir)
     totals = region_drivers(table, regions)
-    lines = cra.region_lines(data_dir)
-    lines = lines[lines["year"] == year].reset_index(drop=True)
-    parts = lines.merge(
-        _part_weights(_line_rules(lines, theme_table), totals), on=["region", "function", "sub_function"]
-    )
-    parts["pence"] = split_parts(parts, ["region", "function", "sub_function", "spend_type"], "region_pence", "weight")
+    lines = cra_releases.cra_lines(data_dir)
+    lines = _numbered(lines[lines["year"] == year])
+    parts = lines.merge(_part_weights(_line_rules(lines, theme_table), totals), on=["region", "cofog"])
+    parts["pence"] = split_parts(parts, ["line"], "region_pence", "weight")
     counted = parts[parts["driver"] != themes.EXCLUDED]
     pence = counted.pivot_table(index="region", columns="driver", values="pence", aggfunc="sum", fill_value=0)
     rate = pence / totals.loc[pence.index, pence.columns].where(lambda t: t > 0)  # pence per unit of each driver

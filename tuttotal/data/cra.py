@@ -19,7 +19,8 @@ region's published total:
   between the region's total and its functions, is a line of its own
   (``rounding``), so that nothing is dropped.
 
-Which COFOG group and main agency type each line is: ``data/cra_lines.csv``.
+Which COFOG group each line is: ``data/cra_lines.csv``. Who spends it is not in PESA 2009: see
+:mod:`tuttotal.data.cra_releases`, which reads the CRA databases' bodies.
 
 Examples
 --------
@@ -269,7 +270,7 @@ def _read_lad_regions(version: tuple[str, int, int]) -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def line_table() -> pd.DataFrame:
-    """``data/cra_lines.csv``: each CRA line's COFOG group and main agency type."""
+    """``data/cra_lines.csv``: each PESA 2009 line's COFOG group."""
     import pandas as pd
 
     path = paths.data_dir() / "cra_lines.csv"

@@ -245,7 +245,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "change_pct": {
                 "type": "number",
                 "description": "Change on the year before, in percent (of spending per head where a population is "
-                "known, else of the total; cash, nominal); empty for the first year",
+                "known, else of the total; cash, nominal); empty for the first year and after a gap in the years",
                 "unit": "percent",
             },
         },
@@ -340,13 +340,29 @@ TABLES: dict[str, dict[str, Any]] = {
     "topdown.csv": {
         "title": "Top-down count: the place's share of every line of its region",
         "description": "Every line of the region's identifiable spending (HM Treasury Country and Regional "
-        "Analysis, PESA 2009), split by theme, with the driver it is shared by and the place's share "
+        "Analysis: PESA 2009 for 2003-04, the CRA databases 2010, 2014 and 2018 after), by department and "
+        "kind of body, split by theme, with the driver it is shared by and the place's share "
         "(place_gbp = region_gbp x place_driver / region_driver). Lines that are not a place's spending "
         "(defence, debt interest, PESA's rounding) have driver 'excluded' and a reason, so the lines add up "
         "to the region's published total.",
         "fields": {
             "year": _YEAR,
+            "release": {
+                "type": "string",
+                "description": "Release the year's lines come from: PESA 2009 (2003-04), CRA 2010 (2004-05 to "
+                "2008-09), CRA 2014 (2009-10 to 2012-13) or CRA 2018 (2013-14 to 2017-18)",
+            },
             "region": {"type": "string", "description": "English region of the line"},
+            "department": {
+                "type": "string",
+                "description": "Department of the line in the release (empty for 2003-04: PESA 2009 names none)",
+            },
+            "body": {
+                "type": "string",
+                "description": "Kind of body that spends the line: CG central government, LG local government, "
+                "PC public corporations, BOE Bank of England (2003-04: split by the region's 2004-05 shares, see "
+                "source); empty for PESA's rounding",
+            },
             "function": {"type": "string", "description": "Function of the line in the regional analysis"},
             "sub_function": {
                 "type": "string",
@@ -502,7 +518,7 @@ TABLES: dict[str, dict[str, Any]] = {
     },
     "councils_beside_topdown.csv": {
         "title": "Councils' own outturn beside their share of the top-down estimate",
-        "description": "For councils, police and fire: the regional analysis lines they mainly spend (top-down, "
+        "description": "For councils, police and fire: the regional analysis lines local government spends (top-down, "
         "2008-09) next to their own net current expenditure (2010-11), and the gap.",
         "fields": {
             "agency_type": {"type": "string", "description": "council, police or fire"},

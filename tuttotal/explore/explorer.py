@@ -1076,8 +1076,8 @@ def year_options(run: PlaceReport) -> list[tuple[str, str]]:
     """The years a place can be shown for, each labelled with the count it belongs to (real places).
 
     A real place offers the top-down years (HM Treasury's regional
-    analysis, 2003-04 to 2008-09) beside its councils' outturn years
-    (2010-11 to 2014-15).
+    analysis, 2003-04 to 2017-18) beside its councils' outturn years
+    (2010-11 to 2014-15), which take the place of the top-down ones.
     """
 
     if run.spend_kind != "real":

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuttotal.count import topdown
-from tuttotal.data import cra, sources
+from tuttotal.data import cra_releases, sources
 from tuttotal.data.datasets import lad_names
 from tuttotal.errors import TuttotalError
 from tuttotal.figures.classify import classify, labels_from_bounds, money_labels, percent_labels
@@ -572,7 +572,7 @@ def england_map(run: PlaceReport) -> WebMap | str:
     values = np.full(len(lads), np.nan)
     year = ""
     if run.spend_kind == "real":
-        year = run.year if run.year in cra.YEARS else "2008-09"
+        year = run.year if run.year in topdown.YEARS else "2008-09"
         per_head = topdown.lad_per_head(year, data_dir=data_dir)
         values = lads["lad_code"].map(per_head).to_numpy(dtype=float)
     place = set(codes)
@@ -581,7 +581,8 @@ def england_map(run: PlaceReport) -> WebMap | str:
         legend_title = f"Top-down £ per head, {year} (quantiles)"
         note = (
             f"Each district's share of its region's identifiable public spending, {year}, by the same drivers as "
-            "the report's count (HM Treasury PESA 2009 regional analysis; mid-2015 people; IMD 2010)."
+            f"the report's count (HM Treasury Country and Regional Analysis, {cra_releases.YEAR_RELEASE[year]}; "
+            "mid-2015 people; IMD 2010)."
         )
     else:
         fills = ["#4a7fb0" if c in place else "#e6e9ec" for c in lads["lad_code"]]
