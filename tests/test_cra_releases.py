@@ -140,7 +140,11 @@ def test_local_government_police_and_fire_are_lg_lines(lines):
 
 
 def test_second_read_comes_from_the_cache(lines, data_root):
-    assert cra_releases.cache_path().is_file()
+    import pandas as pd
+
+    entry = cra_releases.cache_path()
+    assert entry.is_file() and entry.parent.name == "cra"
+    assert pd.read_parquet(entry).equals(lines)  # the Parquet entry is the table itself
     again = cra_releases.cra_lines(data_root, download=False)
     assert again.equals(lines)
     assert set(again.attrs["files"]) >= {"data:cra_2010_chapter9", "data:cra_2014", "data:cra_2018"}
