@@ -404,6 +404,43 @@ TABLES: dict[str, dict[str, Any]] = {
             "source": {"type": "string", "description": "Table of the regional analysis the line comes from"},
             "reason": {"type": "string", "description": "Why the line has its theme and driver, or is excluded"},
             "basis": _BASIS,
+            "in_count": {
+                "type": "string",
+                "description": "What the line is in the count: modelled (shared top down), excluded (not a place's "
+                "spending), or measured elsewhere (local government's current lines in a year of Revenue Outturn: "
+                "the authorities' own books count that money, see bridge.csv)",
+            },
+        },
+    },
+    "bridge.csv": {
+        "title": "The bridge between measured and modelled",
+        "description": "Where the authorities' own books (measured) and the regional analysis's local government "
+        "current lines (modelled) cover the same money: the two side by side for the place and its region(s), each "
+        "year of Revenue Outturn. Only the measured figure is in the count.",
+        "fields": {
+            "year": _YEAR,
+            "area": {"type": "string", "description": "place, or 'region: <name>'"},
+            "modelled_gbp": {
+                "type": "number",
+                "description": "The CRA's local government current spending (the place's share by driver, or the "
+                "region's total), in pounds (cash)",
+                "unit": _GBP,
+            },
+            "measured_gbp": {
+                "type": "number",
+                "description": "The authorities' own net current expenditure (the place's part, or the sum over the "
+                "region's authorities), in pounds (cash)",
+                "unit": _GBP,
+            },
+            "difference_gbp": {"type": "number", "description": "measured_gbp minus modelled_gbp", "unit": _GBP},
+            "difference_pct": {
+                "type": "number",
+                "description": "difference_gbp as a percentage of modelled_gbp",
+                "unit": "percent",
+            },
+            "modelled_is": {"type": "string", "description": "What the modelled figure is"},
+            "measured_is": {"type": "string", "description": "What the measured figure is"},
+            "note": {"type": "string", "description": "Why the two differ"},
         },
     },
     "sensitivity.csv": {
