@@ -518,6 +518,12 @@ class PlaceReport:
                     "the region's money (HM Treasury's regional analysis) shared by population and need",
                 ),
             ]
+        capital = self.capital_pence()
+        if capital:
+            rows += [
+                ("Current spending (the headline)", format_gbp(placed - capital, 3), "revenue: running services"),
+                ("Capital spending (apart)", format_gbp(capital, 3), "the CRA's capital lines (modelled)"),
+            ]
         if r.transfers_pence:
             rows.append(("Transfers removed", format_gbp(r.transfers_pence, 3), "between agencies: double counting"))
         for item in r.unplaced:
@@ -992,7 +998,7 @@ class PlaceReport:
         per_head = self.theme_per_head()
         if len(per_head):
             tables["theme_per_head"] = per_head.round(2)
-        published = self.published_comparison()
+        published = self.published_bridge()
         if len(published):
             tables["published"] = published.round(2)
         if self.outturn is not None:
@@ -1240,6 +1246,12 @@ class PlaceReport:
             "transport, social care, housing…), police and fire apart",
             "nhs": "ours: the Department of Health's lines (NHS)",
         }
+        if self.source == "measured":
+            notes["council"] = (
+                "ours: the councils' own books (net current expenditure, measured) with their capital and housing "
+                "revenue accounts (modelled); police and fire apart"
+            )
+            notes["nhs"] = "ours: the Department of Health's lines of the region, shared by need (modelled)"
         for agency_type, figure in (published.get("by_agency_type") or {}).items():
             add(
                 f"agency type: {agency_type}",
@@ -1247,7 +1259,18 @@ class PlaceReport:
                 float(by_type.get(agency_type, 0.0)),
                 notes.get(agency_type, "ours: the lines the regional analysis says this type of body spends"),
             )
+        year_spend = self._spend_of_year()
+        jcp = year_spend["agency_type"].eq("dwp") & year_spend["function"].isin(["04.1.2", "10.5"])
         for agency, figure in (published.get("by_agency") or {}).items():
+            if "jobcentre" in agency.lower():
+                add(
+                    f"agency: {agency}",
+                    figure,
+                    float(year_spend.loc[jcp, "amount_pence"].sum()) / 100,
+                    "ours: the DWP lines it can be compared with, employment policies and unemployment benefits "
+                    "(modelled: the region's, shared by employment-deprived people)",
+                )
+                continue
             add(
                 f"agency: {agency}",
                 figure,
@@ -1278,6 +1301,135 @@ class PlaceReport:
             found["bridge"] = bridge.to_dict("records") if len(bridge) else []
         return found
 
+    def _spend_of_year(self) -> pd.DataFrame:
+        """The count's input rows of the report's year (real counts carry ``spend_type`` on top-down rows)."""
+        spend = self.spend[self.spend["year"] == self.year]
+        if "source" in spend and self.spend_kind == "real":
+            spend = spend[spend["source"].isin(["top-down", "outturn"])]
+        return spend
+
+    def capital_pence(self) -> int:
+        """Pence of capital spending in the count (the CRA's capital lines; the RS is current only)."""
+        spend = self._spend_of_year()
+        if "spend_type" not in spend:
+            return 0
+        return int(spend.loc[spend["spend_type"] == "capital", "amount_pence"].sum())
+
+    def published_bridge(self) -> pd.DataFrame:
+        """From our figure to the published one, step by step (``published.csv``).
+
+        For each published figure: our figure, each step that moves it toward
+        theirs with its amount, kind (coverage, capital, body, gross vs net)
+        and source, what is left that the open data cannot explain, and the
+        published figure. ``measure, step, kind, amount_gbp, running_gbp, source``.
+        """
+        import pandas as pd
+
+        columns = ["measure", "step", "kind", "amount_gbp", "running_gbp", "source"]
+        published = self.place.published
+        if not published or str(published.get("year", "")) != self.year or self.spend_kind != "real":
+            return pd.DataFrame(columns=columns)
+        spend = self._spend_of_year()
+        cra = f"HM Treasury CRA ({cra_releases.YEAR_RELEASE.get(self.year, '')}), shared by driver: modelled"
+        rs = "DCLG Revenue Outturn, the authorities' own books: measured"
+        capital = spend["spend_type"].eq("capital") if "spend_type" in spend else spend["year"].ne(spend["year"])
+
+        def pounds(mask) -> float:
+            return float(spend.loc[mask, "amount_pence"].sum()) / 100
+
+        is_dwp = spend["agency_type"].eq("dwp")
+        jcp_lines = spend["function"].isin(["04.1.2", "10.5"])
+        rows: list[dict] = []
+
+        def measure(name: str, ours: float, ours_source: str, steps: list, figure: float, rest: str) -> None:
+            running = ours
+            rows.append(
+                dict(measure=name, step="our count", kind="ours", amount_gbp=ours, running_gbp=ours, source=ours_source)
+            )
+            for step, kind, amount, source in steps:
+                running += amount
+                rows.append(
+                    dict(measure=name, step=step, kind=kind, amount_gbp=amount, running_gbp=running, source=source)
+                )
+            rows.append(
+                dict(
+                    measure=name,
+                    step=rest,
+                    kind="not explained by open data",
+                    amount_gbp=figure - running,
+                    running_gbp=figure,
+                    source="",
+                )
+            )
+            rows.append(
+                dict(
+                    measure=name,
+                    step="published",
+                    kind="published",
+                    amount_gbp=figure,
+                    running_gbp=figure,
+                    source=str(published.get("source", "")).strip(),
+                )
+            )
+
+        total = pounds(spend["amount_pence"].notna())
+        measure(
+            "total",
+            total,
+            f"this count: measured {rs.split(':')[0]}, modelled {cra.split(',')[0]}",
+            [
+                ("less capital (the CRA's capital lines)", "capital", -pounds(capital), cra),
+                (
+                    "less DWP benefits other than Jobcentre Plus's lines (pensions, disability, family benefits, "
+                    "paid nationally, not by a body of the place)",
+                    "coverage",
+                    -pounds(is_dwp & ~jcp_lines & ~capital),
+                    cra,
+                ),
+            ],
+            float(published["total_gbp"]),
+            "the rest: bodies and lines the pilot counted or left out, gross against net",
+        )
+        for agency_type, figure in (published.get("by_agency_type") or {}).items():
+            own = spend["agency_type"].eq(agency_type)
+            if agency_type == "council":
+                steps = [
+                    (
+                        "less the councils' capital and housing revenue accounts (modelled)",
+                        "capital",
+                        -pounds(own & spend["basis"].eq("modelled")),
+                        cra,
+                    ),
+                ]
+                rest = (
+                    "gross against net: the council's gross spending (before its services' fees, charges and the "
+                    "specific grants below the RS's net current expenditure line), not in the open data"
+                )
+            else:
+                steps = [("less capital", "capital", -pounds(own & capital), cra)]
+                rest = "the bodies' own books (not open here) against the region's spending shared by need"
+            measure(
+                f"agency type: {agency_type}",
+                pounds(own),
+                rs if agency_type == "council" else cra,
+                steps,
+                float(figure),
+                rest,
+            )
+        for agency, figure in (published.get("by_agency") or {}).items():
+            if "jobcentre" in agency.lower():
+                measure(
+                    f"agency: {agency}",
+                    pounds(is_dwp & jcp_lines),
+                    "the DWP lines Jobcentre Plus can be compared with: employment policies (04.1.2) and "
+                    f"unemployment benefits (10.5); {cra}",
+                    [],
+                    float(figure),
+                    "benefits Jobcentre Plus paid that the CRA files under other lines (income support, incapacity "
+                    "benefit) and its running costs",
+                )
+        return pd.DataFrame(rows, columns=columns)
+
     def _published_summary(self) -> dict:
         table = self.published_comparison()
         if not len(table):
@@ -1290,7 +1442,13 @@ class PlaceReport:
                 for row in table.to_dict("records")
             ],
             "explanation": (
-                "Coverage: the estimate is HM Treasury's identifiable spending for the region (all departments, "
+                "Coverage: ours is every council, police and fire authority's own books (measured) and the region's "
+                "other identifiable spending shared by mid-2015 population and IMD 2010 need (modelled: all "
+                "departments, capital and current, benefits included, defence and debt interest left out); the "
+                "published count is what the pilot's bodies counted. Year: both 2008-09, cash. published.csv "
+                "bridges the two step by step."
+                if self.source == "measured"
+                else "Coverage: the estimate is HM Treasury's identifiable spending for the region (all departments, "
                 "capital and current, benefits included, defence and debt interest left out), the published count "
                 "what the pilot's bodies counted. Year: both 2008-09, cash. Method: a share of the region by "
                 "mid-2015 population and IMD 2010 need, not the local accounts."
@@ -1499,8 +1657,7 @@ class PlaceReport:
             wards,
             column,
             title=f"{self.place.name}: change in councils' spending per head by ward, {first} to {last}",
-            measure=f"£ per head, {last} less {first} (cash"
-            + (", transfers of function left out)" if moved else ")"),
+            measure=f"£ per head, {last} less {first} (cash" + (", transfers of function left out)" if moved else ")"),
             focus=list(self.focus["ward_code"]),
             notes=[
                 f"Councils' own books: net current expenditure (DCLG Revenue Outturn) of every authority serving "
@@ -1536,8 +1693,10 @@ class PlaceReport:
                 f"{self.place.name}: their part by mid-2015 population and IMD 2010 need.",
                 f"All services: {format_gbp(with_all * 100, 3)}; without the transfers of function (grey): "
                 f"{format_gbp(without * 100, 3)}.",
-                *[f"Transfer of function, not a cut: {row.service}: {row.transfer_of_function}" for row in
-                  flagged.itertuples()],
+                *[
+                    f"Transfer of function, not a cut: {row.service}: {row.transfer_of_function}"
+                    for row in flagged.itertuples()
+                ],
             ],
             stamp=self.stamp,
             item="service",
