@@ -1078,6 +1078,16 @@ class PlaceReport:
         return source_of_year(self.year, data_dir) if self.spend_kind == "real" else "file"
 
     @property
+    def count_label(self) -> str:
+        """What kind of count this is, in a few words (maps of several places class like with like by it)."""
+        if self.spend_kind == "real":
+            return {
+                "measured": "councils' books measured, the rest modelled",
+                "outturn": "councils' books only, measured",
+            }.get(self.source, "top-down, modelled")
+        return {"synthetic": "synthetic"}.get(self.spend_kind, "spend files, measured")
+
+    @property
     def shows_cuts(self) -> bool:
         """Whether the report shows where councils' cuts fell: a real count of a year of the cuts (2010-11 on)."""
         return (

@@ -281,6 +281,7 @@ def render(
     label: str = "map",
     extra_legend: Sequence[str] = (),
     mark_colour: str = "#111111",
+    background: Sequence[str] = (),
 ) -> str:
     """One self-contained interactive map: SVG shapes with tooltips, outlines, legend, zoom buttons and script.
 
@@ -292,6 +293,8 @@ def render(
         The extent in British National Grid metres.
     lines, marks : list of str
         Path data drawn over the shapes, not hoverable: boundaries (thin, dark) and outlines (thick).
+    background : list of str
+        Path data drawn behind the shapes in light grey (England's districts around the places).
     legend : list of (colour, label)
     label : str
         What the map is, for screen readers and tests (``aria-label``).
@@ -314,6 +317,10 @@ def render(
         if s.path
     )
     line_paths = "".join(f"<path d='{_attr(d)}'/>" for d in lines if d)
+    back_paths = "".join(f"<path d='{_attr(d)}' vector-effect='non-scaling-stroke'/>" for d in background if d)
+    back = ""
+    if back_paths:
+        back = f"<g class='tt-back' style='fill:#ececec;stroke:#ffffff;stroke-width:0.8'>{back_paths}</g>"
     mark_paths = "".join(f"<path d='{_attr(d)}' style='stroke:{_attr(mark_colour)}'/>" for d in marks if d)
     rows = "".join(
         f"<div><span class='sw' style='background:{_attr(colour)}'></span>{html.escape(text)}</div>"
@@ -325,7 +332,9 @@ def render(
         f"<div class='tt-title'>{html.escape(title)}</div>"
         "<div class='tt-body'><div class='tt-frame'>"
         f"<svg viewBox='{view}' preserveAspectRatio='xMidYMid meet' role='img' aria-label='{_attr(label)}'>"
-        f"<g class='tt-shapes'>{body}</g><g class='tt-lines'>{line_paths}</g><g class='tt-marks'>{mark_paths}</g></svg>"
+        + back
+        + f"<g class='tt-shapes'>{body}</g><g class='tt-lines'>{line_paths}</g>"
+        f"<g class='tt-marks'>{mark_paths}</g></svg>"
         "<div class='tt-buttons'><button type='button' data-zoom-by='2' title='Zoom in'>+</button>"
         "<button type='button' data-zoom-by='0.5' title='Zoom out'>−</button>"
         "<button type='button' data-reset='1' title='Whole map'>⤢</button></div>"
@@ -470,6 +479,7 @@ def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebM
         "name": run.place.name,
         "year": run.year,
         "spend": run.spend_kind,
+        "count": run.count_label,
         "crs": "EPSG:27700",
         "unit_m": unit,
         "origin": [float(origin[0]), float(origin[1])],
@@ -626,12 +636,16 @@ class _Note(str):
 # --------------------------------------------------------------------------- every place run
 
 
-def places_map(folders: Sequence[Path]) -> str:
-    """One interactive map of every place's wards (from each folder's ``web_map.json``), or "" when none has one.
+def places_map(folders: Sequence[Path], england=None) -> str:
+    """Interactive maps of every place's wards (from each folder's ``web_map.json``), or "" when none has one.
 
-    Wards are classed together by spend per head (quantiles, the house
-    classifier); hover a ward for its place, £, per head and income
-    deprivation. Places far apart are far apart: zoom in on one.
+    Like is classed with like: one map for each year and kind of count
+    (a real count of councils' books and the rest modelled, a top-down one,
+    a spend file, the synthetic demo), its wards classed together by spend
+    per head (quantiles, the house classifier). ``england``, a function
+    such as :func:`england_outline` (called only when a real place is
+    shown), draws England's districts behind the places.
+    Hover a ward for its place, £, per head and income deprivation.
     """
     places = []
     for folder in folders:
@@ -642,6 +656,29 @@ def places_map(folders: Sequence[Path]) -> str:
     places = [p for p in places if p.get("wards")]
     if not places:
         return ""
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for place in places:
+        kind = place.get("count") or place.get("spend", "")
+        groups.setdefault((str(place.get("year", "")), str(kind)), []).append(place)
+    real = any(p.get("spend") != "synthetic" for p in places)
+    outline = england() if (england is not None and real) else None
+    return "\n".join(
+        _places_map(group, f"{year}, {kind}" if year else kind, outline)
+        for (year, kind), group in sorted(groups.items())
+    )
+
+
+def england_outline(data_dir=None) -> tuple | None:
+    """England's districts as SVG paths in metres of British National Grid, for behind the places, or None."""
+    try:
+        _, paths, bounds, unit = _england_shapes(data_dir)
+    except Exception:  # no map of England in the data root or cache, and no network: the places alone
+        return None
+    return paths, bounds, unit
+
+
+def _places_map(places: list[dict], what: str, england: tuple | None) -> str:
+    """One map of ``places`` (all of one year and kind of count)."""
     # Each place's paths are relative to its own origin, in its own unit: put them all on one 50 m grid.
     rows, boxes = [], []
     for place in places:
@@ -651,6 +688,9 @@ def places_map(folders: Sequence[Path]) -> str:
             rows.append((place, ward, ox, oy, unit))
     minx = min(p["origin"][0] for p in places)
     maxy = max(p["origin"][1] for p in places)
+    with_england = england is not None and not any(p.get("spend") == "synthetic" for p in places)
+    if with_england:  # the map's top-left corner is England's, so that the places sit where they are in it
+        minx, maxy = min(minx, england[1][0]), max(maxy, england[1][3])
     unit = 50.0
     paths = []
     for _place, ward, ox, oy, u in rows:
@@ -686,15 +726,28 @@ def places_map(folders: Sequence[Path]) -> str:
         )
     width = float(np.nanmax(box[:, 2])) * unit
     height = float(np.nanmax(box[:, 3])) * unit
+    bounds = (0.0, -height, width, 0.0)
     synthetic = [p["name"] for p in places if p.get("spend") == "synthetic"]
     note = "Hover a ward; zoom with the wheel, the buttons or a double click, drag to move."
     if synthetic:
         note += f" {', '.join(synthetic)}: synthetic, generated figures."
+    behind = []
+    if with_england:
+        outline, england_bounds, england_unit = england
+        # England's paths are relative to its own top-left corner, in its own unit: onto this map's grid.
+        dx, dy = (england_bounds[0] - minx) / unit, (maxy - england_bounds[3]) / unit
+        behind = [_shift_path(path, dx, dy, england_unit / unit) for path in outline]
+        width = max(width, england_bounds[2] - minx)
+        height = max(height, maxy - england_bounds[1])
+        bounds = (0.0, -height, width, 0.0)
+        note += " England's districts of 2013 drawn behind the places: zoom to a place with its button."
     return render(
         shapes,
-        bounds=(0.0, -height, width, 0.0),
+        bounds=bounds,
         unit=unit,
-        title=f"Every place run: spending per head by ward ({len(places)} place{'s' if len(places) != 1 else ''})",
+        background=behind,
+        title=f"Every place run, {what}: spending per head by ward ({len(places)} "
+        f"place{'' if len(places) == 1 else 's'})",
         legend_title="£ per head (quantiles)",
         legend=legend,
         note=note,

@@ -33,7 +33,7 @@ from typing import Any
 from tuttotal import __version__
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.safe_html import with_csp
-from tuttotal.figures.webmap import MAP_SCRIPT, places_map
+from tuttotal.figures.webmap import MAP_SCRIPT, england_outline, places_map
 from tuttotal.money import format_gbp
 from tuttotal.run.publish import output_lock
 
@@ -309,5 +309,5 @@ def write_index(output_root: str | os.PathLike, results: Iterable[Any] = ()) -> 
         entries = collect(root, results)
         _write_atomically(root / INDEX_JSON, json.dumps({"places": entries}, indent=1, ensure_ascii=False) + "\n")
         folders = [root / e["slug"] for e in entries if e.get("has_report")]
-        _write_atomically(page, render(entries, places_map(folders)))
+        _write_atomically(page, render(entries, places_map(folders, england_outline)))
     return page
