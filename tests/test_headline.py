@@ -26,12 +26,25 @@ def test_a_real_district_is_ranked_among_england_s(data_root, tmp_path):
     from tuttotal import report
     from tuttotal.count import topdown
 
-    run = report.prepare(lads=[THANET], year="2008-09", data_dir=str(data_root), output_dir=str(tmp_path))
+    run = report.prepare(lads=[THANET], year="2005-06", data_dir=str(data_root), output_dir=str(tmp_path))
     table = run.headline_table().set_index("figure")
-    national = topdown.lad_per_head("2008-09", data_dir=str(data_root))
+    national = topdown.lad_per_head("2005-06", data_dir=str(data_root))
     expected = int((national > national[THANET] + 0.5).sum()) + 1
     rank = int(table.loc["Rank in England (per head)", "value"].split(" of ")[0])
     assert rank == pytest.approx(expected, abs=1), "the district's own per head, among the 326"
     assert table.loc["Rank in England (per head)", "value"].endswith(" of 326")
     assert "modelled" in table.loc["Rank in England (per head)", "note"]
     assert table.loc["Modelled", "value"].endswith("(100%)"), "a top-down year is all modelled"
+    capital = run.capital_pence()
+    assert 0 < capital < run.count.reconciliation.placed_pence
+    assert table.loc["Capital spending (apart)", "value"] == format_gbp(capital, 3)
+
+
+def test_the_pilots_year_has_no_rank_without_a_national_table_of_the_same_count(data_root, tmp_path):
+    from tuttotal import report
+
+    run = report.prepare(lads=[THANET], data_dir=str(data_root), output_dir=str(tmp_path))
+    table = run.headline_table().set_index("figure")
+    assert run.year == "2008-09" and "Rank in England (per head)" not in table.index
+    measured = table.loc["Measured", "value"]
+    assert measured.startswith("£") and not measured.endswith("(0%)"), "councils' books measured"

@@ -79,9 +79,11 @@ def test_each_authority_serving_thanet_is_counted_and_money_is_conserved(thanet)
     by_driver = kent.groupby("driver").share.first()
     assert by_driver["income_deprived"] > by_driver["population"]  # Thanet holds more of Kent's need than people
     placed = round(year.place_gbp.sum() * 100)
+    spend = thanet.count.ward_spend
+    assert int(spend.loc[spend.basis == "measured", "amount_pence"].sum()) == placed  # the books are the measured
     recon = thanet.count.reconciliation
-    assert recon.input_pence == placed == recon.placed_pence
-    assert thanet.summary()["source"] == "outturn" and thanet.summary()["spend"] == "real"
+    assert recon.input_pence == recon.placed_pence == int(spend.amount_pence.sum())
+    assert thanet.summary()["source"] == "measured" and thanet.summary()["spend"] == "real"
 
 
 def test_services_go_by_their_documented_drivers(thanet):
@@ -104,23 +106,25 @@ def test_where_the_cuts_fell(thanet):
     assert by_ward.change_gbp.sum() == pytest.approx(total_change, abs=1.0)
     assert thanet.cuts_map() is not None and thanet.cuts_chart() is not None
     trend = thanet.change_by_year()
-    assert sorted(set(trend.year)) == list(real.outturn_years())  # the trend keeps to the outturn's own years
+    assert sorted(set(trend.year)) == list(real.measured_years())  # the trend keeps to the years measured alike
 
 
-def test_the_councils_beside_the_top_down_estimate(thanet):
-    beside = thanet.councils_beside_topdown().set_index("agency_type")
-    assert beside.loc["council", "topdown_2008_09_gbp"] > 0 and beside.loc["council", "outturn_2010_11_gbp"] > 0
-    gap = beside.loc["council", "outturn_2010_11_gbp"] - beside.loc["council", "topdown_2008_09_gbp"]
-    assert beside.loc["council", "gap_gbp"] == pytest.approx(gap)
+def test_the_books_are_bridged_to_the_cra_like_for_like(thanet):
+    bridge = thanet.bridge().set_index(["year", "area"])
+    row = bridge.loc[("2012-13", "place")]
+    books = thanet.outturn.lines.query("year == '2012-13'").place_gbp.sum()
+    assert row["measured_gbp"] == pytest.approx(books) and row["modelled_gbp"] > 0
+    assert row["difference_gbp"] == pytest.approx(row["measured_gbp"] - row["modelled_gbp"])
     summary = thanet.summary()["real_counts"]
-    assert {"top-down", "outturn"} <= set(summary) and summary["outturn"]["years"] == list(real.outturn_years())
+    assert {"top-down", "outturn", "bridge"} <= set(summary)
+    assert summary["outturn"]["years"] == list(real.measured_years())
 
 
 def test_the_explorer_offers_both_counts_years_labelled(thanet):
     from tuttotal.explore.explorer import year_options
 
     labels = dict((value, label) for label, value in year_options(thanet))
-    assert "top-down" in labels["2008-09"] and "outturn" in labels["2012-13"]
+    assert "top-down" in labels["2005-06"] and "measured" in labels["2012-13"] and "measured" in labels["2008-09"]
 
 
 def test_an_authority_the_table_cannot_place_is_reported(data_root):
@@ -143,7 +147,7 @@ def test_kent_county_spending_is_shared_across_its_districts_exactly(data_root):
 def test_an_outturn_year_folder_is_a_valid_data_package(thanet):
     frictionless = pytest.importorskip("frictionless", reason="frictionless validates data packages (test extra)")
     written = thanet.write_all()
-    for name in ("outturn", "cuts_by_service", "cuts_by_ward", "councils_beside_topdown", "topdown", "datapackage"):
+    for name in ("outturn", "cuts_by_service", "cuts_by_ward", "bridge", "topdown", "datapackage"):
         assert name in written, name
     report_ = frictionless.validate(str(written["datapackage"]))
     assert report_.valid, report_.flatten(["rowNumber", "fieldName", "type", "note"])

@@ -339,11 +339,11 @@ def test_the_count_takes_every_outturn_year_and_conserves_money(data_root):
     assert sum(1 for name in result.files if name.startswith("data:outturn_")) == len(outturn.PINNED_YEARS)
 
 
-def test_the_top_down_count_keeps_its_years_and_the_outturn_takes_the_rest():
-    assert real.source_of_year("2007-08") == real.source_of_year("2008-09") == "top-down"
-    assert real.source_of_year("2009-10") == real.source_of_year("2016-17") == "outturn"
-    assert {"2007-08", "2008-09"} <= set(outturn.YEARS)
-    assert not set(real.outturn_years()) & {"2007-08", "2008-09"}
+def test_every_year_of_outturn_is_measured_and_the_rest_top_down():
+    assert real.source_of_year("2006-07") == real.source_of_year("2017-18") == "top-down"
+    assert real.source_of_year("2007-08") == real.source_of_year("2016-17") == "measured"
+    assert {"2007-08", "2008-09"} <= set(outturn.YEARS) and real.measured_years() == tuple(outturn.YEARS)
+    assert real.source_of_year("2030-31") == ""
 
 
 def test_the_check_command_reads_the_old_layout_and_exits_2_on_a_shifted_one(tmp_path, capsys):

@@ -135,8 +135,9 @@ def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(ho
         "user": {"lads": [THANET], "spend_path": str(folder / "spend.csv"), "focus_wards": [thanet[0][0]]},
         "outturn": {"lads": [THANET], "year": "2012-13", "focus_wards": [thanet[1][0]]},
         "pilot": {"place": "birmingham", "year": "2008-09"},
+        "top-down": {"lads": [THANET], "year": "2005-06", "focus_wards": [thanet[1][0]]},
     }
-    wards = {"user": "thanet", "outturn": "thanet", "pilot": "birmingham"}
+    wards = {"user": "thanet", "outturn": "thanet", "pilot": "birmingham", "top-down": "thanet"}
     written: set[str] = set()
     for name, kwargs in runs.items():
         out = folder / "out" / name

@@ -60,15 +60,16 @@ from tuttotal.data import (
     sources,
     ward_drivers,
 )
+from tuttotal.data.cra import lad_regions
 from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
-from tuttotal.data.outturn import YEARS, function_transfers, service_table
+from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.safe_csv import write_csv
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
 from tuttotal.errors import TuttotalWarning
-from tuttotal.figures.canvas import save_figure
+from tuttotal.figures.canvas import new_figure, save_figure
 from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
 from tuttotal.figures.maps import ward_map
 from tuttotal.figures.need_charts import lorenz_chart, need_scatter
@@ -501,7 +502,8 @@ class PlaceReport:
         r = self.count.reconciliation
         totals = basis_totals(self.count.ward_spend)
         placed = r.placed_pence
-        rows = [
+        warnings_ = ([self.nothing_placed_text()] if self.nothing_placed else []) + list(self.coverage_notes)
+        rows = [("Warning", "", text) for text in warnings_] + [
             ("Public money counted", format_gbp(r.input_pence, 3), self.provenance_note),
             ("Placed in wards", format_gbp(placed, 3), f"{self.wards_count} wards, {len(self.place.lads)} district(s)"),
         ]
@@ -908,8 +910,6 @@ class PlaceReport:
 
     def _draw_nothing_placed(self) -> Figure:
         import textwrap
-
-        from tuttotal.figures.canvas import new_figure
 
         fig, _ = new_figure((8.0, 3.2))
         fig.text(
@@ -1525,6 +1525,7 @@ class PlaceReport:
         flat = population_only(themes.load_themes(self.parameters.get("themes_path") or None))
         spend, _, _ = real_spend(self.place.lad_codes, self.parameters.get("data_dir", ""), flat, measured=False)
         spend = spend[(spend["year"] == self.year) & (spend["basis"] == MODELLED)]
+        spend = spend[~measured_modelled.replaced_by_books(spend, self.measured_years)]  # as in the count
         if spend.empty:
             return pd.DataFrame()
         classified = themes.classify(spend, flat, driver_totals(self.drivers, self.wards))
@@ -1622,6 +1623,8 @@ class PlaceReport:
         table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
         for name, year in (("first", first), ("last", last)):
             spend = self.ward_spend_of_year(year)
+            if "basis" in spend:  # the councils' books only: the cuts are theirs
+                spend = spend[spend["basis"] == MEASURED]
             pence = spend.groupby("ward_code")["amount_pence"].sum()
             table[f"{name}_gbp"] = table["ward_code"].map(pence).fillna(0).to_numpy() / 100
             kept = spend[~spend["function"].isin(moved)].groupby("ward_code")["amount_pence"].sum()
@@ -1732,14 +1735,12 @@ class PlaceReport:
         years = self.measured_years
         if self.topdown is None or not years:
             return pd.DataFrame()
-        from tuttotal.data import cra, outturn
-
         lines = self.topdown.lines
         books = self.outturn.lines if self.outturn is not None else None
         place = measured_modelled.place_bridge(lines, books, years)
         data_dir = self.parameters.get("data_dir") or None
-        totals = outturn.read_totals(data_dir, years=years)
-        regions = measured_modelled.authority_regions(authority_table(), cra.lad_regions(data_dir))
+        totals = read_totals(data_dir, years=years)
+        regions = measured_modelled.authority_regions(authority_table(), lad_regions(data_dir))
         region = measured_modelled.region_bridge(lines, totals, regions, years)
         table = pd.concat([place, region], ignore_index=True)
         if len(table):

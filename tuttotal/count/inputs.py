@@ -25,9 +25,10 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuttotal import paths
+from tuttotal import paths, settings
 from tuttotal.count import outturn_count, topdown
 from tuttotal.data import datasets, ward_drivers
+from tuttotal.errors import TuttotalError
 
 if TYPE_CHECKING:
     from tuttotal.data.places import Place
@@ -118,9 +119,6 @@ def england_map_file(place: Place, data_dir: str | os.PathLike | None, *, downlo
     copy present in the data folder or the cache, unverified: its hash is
     what is recorded, so a repaired file differs from a damaged one.
     """
-    from tuttotal import settings
-    from tuttotal.errors import TuttotalError
-
     if place.is_synthetic or not set(place.lad_codes) & set(datasets.registry()):
         return None  # the report shows no map of England: nothing read
     if download:

@@ -86,6 +86,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuttotal import paths as project_paths
 from tuttotal import settings
 from tuttotal.data import cra, sources
 from tuttotal.errors import InputError
@@ -602,8 +603,6 @@ _SOURCES = ("cra_2010_chapter9", "cra_2010_chapter10", "cra_2014", "cra_2018", "
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """Hash of the code and tables that shape the result: a change of them makes new cache entries."""
-    from tuttotal import paths as project_paths
-
     digest = hashlib.sha256()
     for part in (Path(__file__), Path(cra.__file__), project_paths.data_dir() / "cra_lines.csv"):
         digest.update(part.read_bytes())

@@ -553,18 +553,6 @@ TABLES: dict[str, dict[str, Any]] = {
             },
         },
     },
-    "councils_beside_topdown.csv": {
-        "title": "Councils' own outturn beside their share of the top-down estimate",
-        "description": "For councils, police and fire: the regional analysis lines local government spends (top-down, "
-        "2008-09) next to their own net current expenditure (2010-11), and the gap.",
-        "fields": {
-            "agency_type": {"type": "string", "description": "council, police or fire"},
-            "topdown_2008_09_gbp": {"type": "number", "description": "Top-down estimate, 2008-09", "unit": _GBP},
-            "outturn_2010_11_gbp": {"type": "number", "description": "Own outturn, 2010-11", "unit": _GBP},
-            "gap_gbp": {"type": "number", "description": "Outturn less the estimate", "unit": _GBP},
-            "note": {"type": "string", "description": "What differs between the two"},
-        },
-    },
     "theme_per_head.csv": {
         "title": "Spending per head by theme: the place, its region and England",
         "description": "Spending per head by theme of the place beside its region(s), England and (for pilot "
@@ -581,27 +569,24 @@ TABLES: dict[str, dict[str, Any]] = {
         },
     },
     "published.csv": {
-        "title": "Our estimate beside the place's published count",
-        "description": "The place's published Total Place figures beside tuttotal's estimate for the same year.",
+        "title": "From our count to the place's published count, step by step",
+        "description": "For each published Total Place figure (the total, a type of body, a body): our figure, "
+        "each step that moves it toward the published one (capital, coverage, body) with its amount and source, "
+        "what the open data cannot explain, and the published figure.",
         "fields": {
             "measure": {"type": "string", "description": "What is compared: the total, or one agency or type"},
-            "published_gbp": {"type": "number", "description": "The published figure, in pounds (cash)", "unit": _GBP},
-            "estimate_gbp": {
+            "step": {"type": "string", "description": "The step: our count, a correction, the rest, the published"},
+            "kind": {
+                "type": "string",
+                "description": "ours, capital, coverage, not explained by open data, or published",
+            },
+            "amount_gbp": {"type": "number", "description": "The step's amount, in pounds (cash)", "unit": _GBP},
+            "running_gbp": {
                 "type": "number",
-                "description": "tuttotal's estimate, in pounds (cash); empty where there is none",
+                "description": "Our figure after this step, in pounds (cash): the last two rows are the published",
                 "unit": _GBP,
             },
-            "difference_gbp": {
-                "type": "number",
-                "description": "estimate_gbp - published_gbp, in pounds (cash)",
-                "unit": _GBP,
-            },
-            "difference_pct": {
-                "type": "number",
-                "description": "difference_gbp over published_gbp, as a fraction (0.1 = 10%), despite the name",
-                "unit": "fraction",
-            },
-            "note": {"type": "string", "description": "What the published figure covers"},
+            "source": {"type": "string", "description": "Where the step's amount comes from"},
         },
     },
 }

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from tuttotal import paths
 from tuttotal.data import datasets, geography
 from tuttotal.data.wardcache import read_many_cached, read_wards_cached
-from tuttotal.errors import GeographyError
+from tuttotal.errors import GeographyError, TuttotalError, TuttotalWarning
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -81,8 +81,6 @@ def _check_coverage(wards: gpd.GeoDataFrame, place: Place, data_dir) -> None:
     ``attrs["coverage"]`` is empty.
     """
     import warnings
-
-    from tuttotal.errors import TuttotalError, TuttotalWarning
 
     if place.is_synthetic:
         wards.attrs["coverage"] = {}

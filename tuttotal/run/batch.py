@@ -197,16 +197,6 @@ def notebook_path(name: str) -> Path:
 _LEFTOVER = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|old)-(?P<pid>\d+)-")
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def clean_leftovers(output_root: str | os.PathLike, *, mine: bool = False, timeout: float | None = None) -> list[Path]:
     """Remove what interrupted runs left in the output folder; restore outputs caught mid-swap.
 
@@ -241,7 +231,7 @@ def _clean_leftovers(root: Path, mine: bool) -> list[Path]:
             if not match or not entry.is_dir():
                 continue
             pid = int(match["pid"])
-            if _alive(pid) and not (mine and pid == os.getpid()):
+            if lifeline.pid_alive(pid) and not (mine and pid == os.getpid()):
                 continue
             final = folder / match["name"]
             if match["kind"] == "old" and not final.exists():

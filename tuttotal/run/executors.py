@@ -44,7 +44,7 @@ from pathlib import Path
 
 from tuttotal.errors import InputError
 from tuttotal.run import kernels, lifeline
-from tuttotal.run.batch import PlaceJob, PlaceResult, RunOptions, run_job
+from tuttotal.run.batch import PlaceJob, PlaceResult, RunOptions, clean_leftovers, run_job
 
 EXECUTORS = ("local", "dask")
 
@@ -110,8 +110,6 @@ def run_local(
     from concurrent.futures import FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
     from dataclasses import replace
-
-    from tuttotal.run.batch import clean_leftovers
 
     root = str(Path(output_root).resolve())
     workers = max(1, min(int(workers), len(jobs)))

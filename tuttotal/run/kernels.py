@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from tuttotal import settings
+from tuttotal.run import lifeline
 
 ENGINE_NAME = "tuttotal"
 KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)  # its TCP notice is noise on a terminal
@@ -180,13 +181,11 @@ def clean_connection_files() -> list[Path]:
     import re
     import tempfile
 
-    from tuttotal.run.batch import _alive
-
     pattern = re.compile(rf"^{CONNECTION_PREFIX}(\d+)-[0-9a-f]+\.json$")
     removed = []
     for entry in Path(tempfile.gettempdir()).glob(f"{CONNECTION_PREFIX}*.json"):
         match = pattern.match(entry.name)
-        if not match or _alive(int(match[1])):
+        if not match or lifeline.pid_alive(int(match[1])):
             continue
         with contextlib.suppress(OSError):
             if entry.stat().st_uid == os.getuid():

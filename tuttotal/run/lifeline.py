@@ -167,3 +167,20 @@ def arm(parent_pid: int, poll: float = POLL_SECONDS) -> bool:
     if os.getppid() != parent_pid:
         _stop.set()
     return True
+
+
+def pid_alive(pid: int) -> bool:
+    """Whether a process of this id is running (one we may not signal counts as running).
+
+    Examples
+    --------
+    >>> pid_alive(os.getpid())
+    True
+    """
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
