@@ -60,7 +60,7 @@ def test_report_tables_sort_on_a_click_in_chromium(tmp_path):
     with browser_page({"width": 1280, "height": 900}) as page:
         requested = block_network(page)
         page.goto(page_path.as_uri())
-        table = page.locator("table.tuttotal-table").nth(1)  # £ by theme and agency type
+        table = page.locator("table.tuttotal-table").nth(2)  # £ by theme and agency type (after the headline)
         heading = table.locator("thead tr").last.locator("th").nth(2)
         column = heading.inner_text().strip()
         assert column == "dwp"

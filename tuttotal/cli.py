@@ -126,6 +126,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help="one driver for every function, e.g. population (default: each function's from data/themes.csv)",
     )
+    data.add_argument(
+        "--prices",
+        default="",
+        metavar="YEAR",
+        help="series over years (the trend, the cuts) in real terms at the prices of YEAR, e.g. 2016-17, from "
+        "HM Treasury's GDP deflator (default: cash)",
+    )
     out = run.add_argument_group("outputs")
     out.add_argument("--output", default="outputs", metavar="DIR", help="output folder (default: outputs)")
     out.add_argument("--notebook", default="place_report", help="notebook in notebooks/ to run (default: place_report)")
@@ -290,10 +297,28 @@ def _jobs(args: argparse.Namespace):
                 notebook=args.notebook,
                 theme=args.theme,
                 driver=args.driver.strip().lower(),
+                prices=_prices(args.prices),
             )
         )
         for place in chosen
     ]
+
+
+def _prices(value: str) -> str:
+    """``--prices``: ``""`` for cash, or the financial year whose prices the series are in (checked at once)."""
+    from tuttotal.data.deflators import financial_year
+
+    text = value.strip()
+    if not text or text.lower() == "cash":
+        return ""
+    try:
+        return financial_year(text)
+    except (InputError, ValueError) as exc:
+        raise InputError(
+            f"--prices {value!r} is not a financial year",
+            fix="give a year such as 2016-17 (HM Treasury's GDP deflator covers 1956-57 to 2018-19), or leave it out "
+            "for cash",
+        ) from exc
 
 
 def _check_theme(theme: str, real: list) -> None:

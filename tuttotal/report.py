@@ -52,6 +52,7 @@ from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
     cra_releases,
     datasets,
+    deflators,
     geography,
     place_wards,
     places,
@@ -406,10 +407,40 @@ class PlaceReport:
         """Per-head spend by year for focus wards, their LADs and the place (needs several years)."""
         return self._computed_once("change_by_year", self._change_by_year)
 
+    @property
+    def prices(self) -> str:
+        """The prices of the report's series over years: ``cash`` or a financial year such as ``2016-17``."""
+        return self.parameters.get("prices") or deflators.CASH
+
+    @property
+    def prices_words(self) -> str:
+        """``cash (not adjusted for inflation)`` or ``real terms, 2016-17 prices (HM Treasury GDP deflator)``."""
+        if self.prices == deflators.CASH:
+            return "cash (not adjusted for inflation)"
+        return f"real terms, {self.prices_label} (HM Treasury GDP deflator)"
+
+    @property
+    def prices_label(self) -> str:
+        """``cash`` or ``2016-17 prices``, for titles, axes and the ``prices`` column of the series' CSVs."""
+        return deflators.prices_label(self.prices)
+
+    def in_prices(self, spend: pd.DataFrame, year: str) -> pd.DataFrame:
+        """A year's table of ``amount_pence`` at the report's prices (the same table for cash).
+
+        Each amount is multiplied by the year's GDP deflator factor and rounded
+        to the penny once (:func:`tuttotal.data.deflators.price_factors`).
+        """
+        if self.prices == deflators.CASH:
+            return spend
+        import numpy as np
+
+        factor = deflators.price_factors([year], self.prices, data_dir=self.parameters.get("data_dir") or None)[0]
+        return spend.assign(amount_pence=np.rint(spend["amount_pence"].to_numpy(dtype=float) * factor).astype("int64"))
+
     def _change_by_year(self) -> pd.DataFrame:
         years = sorted(self.comparable_years)
         return change_by_year(
-            {year: self.ward_spend_of_year(year) for year in years},
+            {year: self.in_prices(self.ward_spend_of_year(year), year) for year in years},
             self.wards,
             self.drivers,
             focus_codes=list(self.focus.ward_code),
@@ -431,9 +462,9 @@ class PlaceReport:
         return trend_lines(
             table.rename(columns={measure: "value"})[["year", "area", "value"]],
             title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year"
-            + (", cash (not adjusted for inflation)" if self.spend_kind == "real" else ""),
+            + (f", {self.prices_words}" if self.spend_kind == "real" or self.prices != "cash" else ""),
             measure=("£ per head" if self.population is not None else "£ total")
-            + (", cash (nominal)" if self.spend_kind == "real" else ""),
+            + (f", {self.prices_label}" if self.spend_kind == "real" or self.prices != "cash" else ""),
             notes=[*self.figure_notes, *self.transfer_notes(self.comparable_years)],
             stamp=self.stamp,
         )
@@ -983,7 +1014,7 @@ class PlaceReport:
         if len(comparison):
             tables["focus_comparison"] = comparison.round(2)
         if len(self.comparable_years) > 1:
-            tables["change_by_year"] = self.change_by_year().round(2)
+            tables["change_by_year"] = self.change_by_year().round(2).assign(prices=self.prices_label)
         if self.need_measurable:
             tables["ward_need"] = self.ward_need().round(6)
             tables["most_deprived"] = self.most_deprived_spend().round(6)
@@ -1008,8 +1039,8 @@ class PlaceReport:
             lines["share"] = lines["share"].round(8)
             lines["basis"] = MEASURED
             tables["outturn"] = lines
-            tables["cuts_by_service"] = self.cuts_by_service().round(2)
-            tables["cuts_by_ward"] = self.cuts_by_ward().round(2)
+            tables["cuts_by_service"] = self.cuts_by_service().round(2).assign(prices=self.prices_label)
+            tables["cuts_by_ward"] = self.cuts_by_ward().round(2).assign(prices=self.prices_label)
             bridge = self.bridge()
             if len(bridge):
                 tables["bridge"] = bridge.round(2)
@@ -1588,6 +1619,9 @@ class PlaceReport:
 
         groups = service_table().drop_duplicates("service").set_index("service")["group"]
         lines = self.outturn.lines.assign(group=lambda t: t["service"].map(groups).fillna(t["service"]))
+        lines = deflators.to_real(
+            lines, self.prices, amount_columns=["place_gbp"], data_dir=self.parameters.get("data_dir") or None
+        )
         first, last = CUTS_YEARS
         by = lines.pivot_table(index="group", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
         by = by.reindex(columns=[first, last], fill_value=0.0)
@@ -1622,7 +1656,7 @@ class PlaceReport:
         moved = self._transferred_functions(first, last)
         table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
         for name, year in (("first", first), ("last", last)):
-            spend = self.ward_spend_of_year(year)
+            spend = self.in_prices(self.ward_spend_of_year(year), year)
             if "basis" in spend:  # the councils' books only: the cuts are theirs
                 spend = spend[spend["basis"] == MEASURED]
             pence = spend.groupby("ward_code")["amount_pence"].sum()
@@ -1670,7 +1704,8 @@ class PlaceReport:
             wards,
             column,
             title=f"{self.place.name}: change in councils' spending per head by ward, {first} to {last}",
-            measure=f"£ per head, {last} less {first} (cash" + (", transfers of function left out)" if moved else ")"),
+            measure=f"£ per head, {last} less {first} ({self.prices_label}"
+            + (", transfers of function left out)" if moved else ")"),
             focus=list(self.focus["ward_code"]),
             notes=[
                 f"Councils' own books: net current expenditure (DCLG Revenue Outturn) of every authority serving "
@@ -1700,7 +1735,7 @@ class PlaceReport:
         return theme_bars(
             table.set_index("service")["change_gbp"],
             title=f"{self.place.name}: change in councils' spending by service, {first} to {last}",
-            measure=f"£, {last} less {first} (cash, not adjusted for inflation)",
+            measure=f"£, {last} less {first} ({self.prices_words})",
             notes=[
                 "Councils' own books (DCLG Revenue Outturn, net current expenditure) of every authority serving "
                 f"{self.place.name}: their part by mid-2015 population and IMD 2010 need.",
@@ -1883,6 +1918,7 @@ def prepare(
     themes_path: str = "",
     transfers_path: str = "",
     driver: str = "",
+    prices: str = "",
 ) -> PlaceReport:
     """Load, classify and apportion a place's spend: the notebooks' one call.
 
@@ -1913,6 +1949,9 @@ def prepare(
         Transfer rules instead of ``data/transfers.csv``.
     driver : str
         One driver for every function (``""``: each function's driver from the themes table).
+    prices : str
+        Series over years (the trend, the cuts) at the prices of this financial year, e.g. ``"2016-17"``, from
+        HM Treasury's GDP deflator (``""``: cash, as spent).
 
     Returns
     -------
@@ -1922,6 +1961,11 @@ def prepare(
     timings: dict[str, float] = {}
     start = time.perf_counter()
     data_dir = str(data_dir) if data_dir else ""  # a Path is welcome too; parameters are recorded as JSON
+    if prices and prices.strip().lower() != deflators.CASH:
+        prices = deflators.financial_year(prices)
+        deflators.deflator_index(prices, data_dir=data_dir or None)  # a year the deflator has, or exit 2 now
+    else:
+        prices = ""
     the_place = places.resolve(place, lads)
     out = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix=f"tuttotal-{the_place.slug}-"))
     out.mkdir(parents=True, exist_ok=True)
@@ -1965,6 +2009,8 @@ def prepare(
         transfers_path=transfers_path,
         download=True,
     )
+    if prices:  # the deflator the series are converted by
+        files["data:deflator_hmt"] = sources.get_path("deflator_hmt", data_dir or None)
     inputs = {name: datasets.sha256_of(path) for name, path in files.items()}
     parameters = {
         "place": place,
@@ -1978,6 +2024,7 @@ def prepare(
         "themes_path": themes_path,
         "transfers_path": transfers_path,
         "driver": driver,
+        "prices": prices,
     }
     return PlaceReport(
         place=the_place,

@@ -90,6 +90,11 @@ _LAD_CODE = {"type": "string", "description": "ONS (GSS) code of the ward's loca
 _LAD_NAME = {"type": "string", "description": "Name of the ward's local authority district (LAD)"}
 _THEME = {"type": "string", "description": "Theme of spending the lines were classified into (e.g. health, education)"}
 _YEAR = {"type": "string", "description": "Financial year, e.g. 2008-09"}
+_PRICES = {
+    "type": "string",
+    "description": "The prices of the table's money: cash (as spent each year) or '<year> prices' (real terms at "
+    "that financial year's prices, HM Treasury GDP deflator, --prices)",
+}
 _BASIS = {
     "type": "string",
     "description": "measured: money the body that spent it reports in its own books (councils' Revenue Outturn, "
@@ -229,6 +234,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "description": "Spending of the focus wards, their LADs and the place in each year of the count, with "
         "the change on the year before; cash (nominal) pounds, not adjusted for inflation.",
         "fields": {
+            "prices": _PRICES,
             "year": _YEAR,
             "area": _AREA,
             "level": {"type": "string", "description": "Kind of area: ward, LAD or place"},
@@ -522,6 +528,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "description": "Councils' outturn in the place by service group, 2010-11 and 2014-15, and the change, in "
         "cash and per head of each year's people.",
         "fields": {
+            "prices": _PRICES,
             "service": {"type": "string", "description": "Service group of the revenue outturn"},
             "first_gbp": {"type": "number", "description": "2010-11, pounds (cash)", "unit": _GBP},
             "last_gbp": {"type": "number", "description": "2014-15, pounds (cash)", "unit": _GBP},
@@ -537,6 +544,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "description": "Councils' outturn placed in each ward, 2010-11 and 2014-15, and the change, in cash and per "
         "head.",
         "fields": {
+            "prices": _PRICES,
             "ward_code": _WARD_CODE,
             "ward_name": _WARD_NAME,
             "lad_code": _LAD_CODE,

@@ -1134,6 +1134,7 @@ class Explorer:
         output_dir: str = "",
         wards_paths: Sequence[str] = (),
         driver: str = "",
+        prices: str = "",
     ) -> None:
         self.options = {
             "focus_wards": list(focus_wards),
@@ -1142,6 +1143,7 @@ class Explorer:
             "data_dir": data_dir,
             "wards_paths": list(wards_paths),
             "driver": driver,
+            "prices": prices,
         }
         self.output_dir = output_dir
         self._runs: dict[str, PlaceReport] = {}
@@ -1549,6 +1551,7 @@ def explore(
     output_dir: str = "",
     wards_paths: Sequence[str] = (),
     driver: str = "",
+    prices: str = "",
 ) -> Explorer:
     """Show the explorer for a place: the notebook's one call.
 
@@ -1573,4 +1576,5 @@ def explore(
         output_dir=output_dir,
         wards_paths=wards_paths,
         driver=driver,
+        prices=prices,
     )

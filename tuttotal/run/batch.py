@@ -46,7 +46,7 @@ from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.count import outturn_count, topdown
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.real import check_real_year
-from tuttotal.data import geography, place_wards, ward_drivers
+from tuttotal.data import deflators, geography, place_wards, ward_drivers
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
 from tuttotal.data.spend import check_spend_file, parse_year, read_drivers, read_spend
@@ -73,6 +73,7 @@ class PlaceJob:
     notebook: str = DEFAULT_NOTEBOOK
     theme: str = ""
     driver: str = ""
+    prices: str = ""
 
     def output_folder(self, output_root: str | os.PathLike) -> Path:
         """``<root>/<slug>`` for the place report; ``<root>/<slug>/<notebook>`` for any other notebook."""
@@ -95,6 +96,7 @@ class PlaceJob:
             "wards_paths": [_absolute(p) for p in self.wards_paths],
             **({"theme": self.theme} if self.theme else {}),
             **({"driver": self.driver} if self.driver else {}),
+            **({"prices": self.prices} if self.prices else {}),
         }  # the names of tuttotal.run.parameters.PARAMETERS (a test holds every notebook to them)
 
 
@@ -428,8 +430,10 @@ def check_inputs(job: PlaceJob) -> None:
             check_spend_file(job.spend_path, wards)  # parsed once: the run reads the validated table from the cache
         if job.theme:
             _check_theme(job)
+        if job.prices:
+            deflators.deflator_index(job.prices, data_dir=job.data_dir or None)  # a year the deflator has
         if not job.spend_path and not job.place.is_synthetic:
-            check_real_year(parse_year(job.year) if job.year else job.place.year)
+            check_real_year(parse_year(job.year) if job.year else job.place.year, job.data_dir or None)
             topdown.input_files(job.data_dir or None, download=True)  # every file of the real count, verified
             outturn_count.input_files(job.data_dir or None, download=True)
         if job.drivers_path:

@@ -28,6 +28,7 @@ PARAMETERS = (
     "output_dir",
     "wards_paths",
     "driver",
+    "prices",
 )
 #: Parameters a notebook adds after the common ones.
 EXTRA = {"theme_deep_dive": ("theme",)}
