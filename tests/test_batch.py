@@ -315,10 +315,14 @@ def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch
 
         page.goto((out / "index.html").as_uri())
         page.wait_for_load_state("load")
-        every = page.locator(".tt-webmap[data-map='Interactive map of every place run']")
-        assert every.count() == 1
+        maps = page.locator(".tt-webmap[data-map='Interactive map of every place run']")
         ok = [e for e in json.loads((out / "index.json").read_text())["places"] if e.get("has_report")]
-        assert every.locator("svg .tt-shapes path[data-tip]").count() == sum(e["wards"] for e in ok)
+        kinds = {(json.loads((out / e["slug"] / "web_map.json").read_text()).get("count"), e.get("year")) for e in ok}
+        assert maps.count() == len(kinds) > 1, "one map per year and kind of count: like classed with like"
+        assert maps.locator("svg .tt-shapes path[data-tip]").count() == sum(e["wards"] for e in ok)
+        assert maps.locator("svg .tt-back path").count() >= 326, "England's districts behind the real places"
+        every = maps.first
+        assert every.get_attribute("data-ready") == "1"
         _hover_a_shape(page, every)
         every.locator(".tt-tip").wait_for(state="visible")
         assert "Per head" in every.locator(".tt-tip").inner_text()

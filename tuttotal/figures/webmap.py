@@ -662,10 +662,12 @@ def places_map(folders: Sequence[Path], england=None) -> str:
         groups.setdefault((str(place.get("year", "")), str(kind)), []).append(place)
     real = any(p.get("spend") != "synthetic" for p in places)
     outline = england() if (england is not None and real) else None
-    return "\n".join(
+    blocks = [
         _places_map(group, f"{year}, {kind}" if year else kind, outline)
         for (year, kind), group in sorted(groups.items())
-    )
+    ]
+    script = f"<script>{MAP_SCRIPT}</script>"  # one copy on the page: it readies every map
+    return "\n".join([*(block.replace(script, "") for block in blocks[:-1]), blocks[-1]])
 
 
 def england_outline(data_dir=None) -> tuple | None:
