@@ -36,6 +36,7 @@ from pathlib import Path
 from tuttotal import __version__, settings
 from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.data import datasets, places, sources
+from tuttotal.data.deflators import financial_year
 from tuttotal.data.limits import check_path, check_writable_folder
 from tuttotal.data.outturn import TOTALS, read_year
 from tuttotal.data.places import list_places
@@ -306,8 +307,6 @@ def _jobs(args: argparse.Namespace):
 
 def _prices(value: str) -> str:
     """``--prices``: ``""`` for cash, or the financial year whose prices the series are in (checked at once)."""
-    from tuttotal.data.deflators import financial_year
-
     text = value.strip()
     if not text or text.lower() == "cash":
         return ""
