@@ -2,8 +2,9 @@
 
 The proof that it is not parsed: after a run, the spend file is replaced by one that cannot be
 parsed and ``summary.json`` is given its hash. A resume that parsed it would fail (exit 2);
-one that compares hashes finds the place up to date, in a small fraction of the run's time.
-Then a real change to the spend file makes the place run again.
+one that compares hashes finds the place up to date. (How long it takes is a benchmark's
+question, not a test's: the times are printed, never asserted.) Then a real change to the spend
+file makes the place run again.
 """
 
 from __future__ import annotations
@@ -43,7 +44,6 @@ def test_resume_with_nothing_to_do_does_not_parse_the_spend_file(tmp_path):
     stdout, resume_seconds = timed(*args, "--resume", cwd=tmp_path)
     assert "resume: 1 place(s) up to date" in stdout and "checking inputs" not in stdout
     print(f"run {run_seconds:.1f} s, resume {resume_seconds:.2f} s")
-    assert resume_seconds < run_seconds / 10
 
     spend.write_text(header + "".join(rows) * COPIES + rows[0], encoding="utf-8")  # one more row: a changed input
     stdout, _ = timed(*args, "--resume", cwd=tmp_path)
