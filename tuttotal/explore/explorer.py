@@ -1075,9 +1075,9 @@ def export(
 def year_options(run: PlaceReport) -> list[tuple[str, str]]:
     """The years a place can be shown for, each labelled with the count it belongs to (real places).
 
-    A real place offers the top-down years (HM Treasury's regional
-    analysis, 2003-04 to 2017-18) beside its councils' outturn years
-    (2010-11 to 2014-15), which take the place of the top-down ones.
+    A real place offers every year of its real count, 2003-04 to 2017-18,
+    each labelled with what it is: councils' books measured with the rest
+    modelled (2007-08 to 2016-17), or top-down and modelled throughout.
     """
 
     if run.spend_kind != "real":
