@@ -26,8 +26,12 @@ that changes one sees the change; nothing else in the package reads
 
 Examples
 --------
+>>> import pathlib, tempfile
 >>> from tuttotal import settings
->>> root = settings.data_root("../shared/data")
+>>> folder = pathlib.Path(tempfile.mkdtemp())  # a data root laid out like ../shared/data
+>>> for name in ("wards-2013", "population"):
+...     (folder / name).mkdir()
+>>> root = settings.data_root(folder)
 >>> root.wards_dir.name, root.folder("population").name
 ('wards-2013', 'population')
 >>> settings.data_root("").root is None or True
