@@ -119,21 +119,12 @@ from pathlib import Path
 
 import xlrd
 
+from tuttotal.data.outturn import PINNED_YEARS
+
 REPO = Path(__file__).resolve().parents[1]
 REGISTRY = REPO / "tuttotal" / "data" / "registry" / "wards_2013.csv"
 DEFAULT_OUTPUT = REPO / "data" / "authorities.csv"
-YEARS = (
-    "2007-08",
-    "2008-09",
-    "2009-10",
-    "2010-11",
-    "2011-12",
-    "2012-13",
-    "2013-14",
-    "2014-15",
-    "2015-16",
-    "2016-17",
-)
+YEARS = PINNED_YEARS  # every RS year the package pins
 #: The years whose name, class and ONS code an authority's row takes, latest first (the table's first five years
 #: before the others, so that adding years left the names of the 487 rows of 2010-11 to 2014-15 as they were).
 NAME_ORDER = (
