@@ -15,9 +15,10 @@ click a ward to choose it. The map, legend, theme breakdown and profile
 update together; choosing a ward (on the map or in the searchable list)
 opens its profile (totals by theme, the comparison with its LAD and the
 place, its ranks, and how much the driver decides its figure: its modelled
-money by population alone beside the need drivers, as ``sensitivity.csv``). The export button writes the current map as the house
-PNG (:class:`ExplorerMap`) and the tables (CSV) to
-``outputs/<slug>/explore/`` and says where.
+money by population alone beside the need drivers, as ``sensitivity.csv``).
+The export button writes the current map as the house PNG
+(:class:`ExplorerMap`) and the tables (CSV) to ``outputs/<slug>/explore/``
+and says where.
 
 Speed comes from loading a place once: :class:`PlaceData` keeps the
 apportioned spend as a cube of pence (ward x theme x agency type), so a
