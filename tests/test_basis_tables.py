@@ -292,3 +292,19 @@ def test_a_spend_file_and_the_demo_are_measured_throughout(data_root, wards_dir,
         if "focus_comparison" in tables:
             assert set(tables["focus_comparison"]["basis"]) == {"measured"}
     assert placed > 0 and user.spend_kind == "user"
+
+
+@pytest.mark.parametrize("theme", ["all themes", "older people"])
+def test_the_deep_dives_ward_table_says_its_basis(thanet, theme):
+    from tuttotal.analysis import deep_dive
+
+    run, _ = thanet
+    ranked = deep_dive.ward_ranking(run.ward_theme(by_basis=True), run.wards, theme, n=len(run.wards))
+    plain = deep_dive.ward_ranking(run.ward_theme(), run.wards, theme, n=len(run.wards))
+    pd.testing.assert_frame_equal(ranked.drop(columns=["measured_gbp", "modelled_gbp"]), plain)
+    for row in ranked.itertuples():
+        assert pence([row.measured_gbp, row.modelled_gbp]) == pence([row.amount_gbp]), row.ward_code
+    spend = run.count.ward_spend
+    if theme != "all themes":
+        spend = spend[spend.theme == theme]
+    assert pence(ranked["measured_gbp"]) == basis_totals(spend)["measured"] > 0

@@ -130,6 +130,23 @@ def test_the_profile_says_how_much_the_driver_decides(thanet):
     assert "the authorities&#x27; own books" in html  # text escaped as every text of the card
 
 
+def test_the_exported_tables_say_their_basis_and_prices(thanet, demo, tmp_path):
+    for data, bases in ((thanet, {"measured", "modelled"}), (demo, {"measured"})):
+        selection = _pick(data)
+        written = explore.export(data, selection, output_dir=tmp_path)
+        money = {f"{b}_gbp": str for b in ("amount", "measured", "modelled")}
+        table = pd.read_csv(written["table"], dtype=money)
+        parts = [sum(int(v.replace(".", "")) for v in table[f"{b}_gbp"]) for b in ("measured", "modelled")]
+        for row in table.itertuples():  # exact: each ward's parts add up to its money, to the penny
+            assert int(row.measured_gbp.replace(".", "")) + int(row.modelled_gbp.replace(".", "")) == int(
+                row.amount_gbp.replace(".", "")
+            ), row.ward_code
+        assert {b for b, pence in zip(("measured", "modelled"), parts, strict=True) if pence} == bases
+        themes = pd.read_csv(written["themes"])
+        assert (themes.measured_gbp + themes.modelled_gbp).to_numpy() == pytest.approx(themes.amount_gbp.to_numpy())
+        assert set(table["prices"]) == set(themes["prices"]) == {"cash"}
+
+
 def test_the_driver_follows_the_chosen_year_and_is_absent_without_modelled_money(thanet, demo):
     other = explore.from_report(thanet.run, "2009-10")
     driver = explore.ward_profile(other, other.default_selection(), MARGATE_CENTRAL).driver

@@ -334,10 +334,13 @@ class PlaceReport:
         return self._tables[key].copy()
 
     # ----------------------------------------------------------- breakdowns
-    def ward_theme(self) -> pd.DataFrame:
-        """``ward_code, ward_name, lad_code, theme, amount_pence[, population, per_head_gbp]``."""
+    def ward_theme(self, *, by_basis: bool = False) -> pd.DataFrame:
+        """``ward_code, ward_name, lad_code, theme[, basis], amount_pence[, population, per_head_gbp]``.
 
-        return ward_theme(self.count.ward_spend, self.wards, self.population)
+        A row per ward and theme, or per ward, theme and basis with ``by_basis``.
+        """
+
+        return ward_theme(self.count.ward_spend, self.wards, self.population, by_basis=by_basis)
 
     def ward_profiles(self) -> pd.DataFrame:
         """Every ward's total, per head, share of its LAD and of the place, and ranks."""

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuttotal import paths, report
+from tuttotal.analysis.breakdown import BASES, with_basis
 from tuttotal.count.real import year_label
 from tuttotal.data import places
 from tuttotal.data.geography import find_ward
@@ -1109,9 +1110,11 @@ def export(
 
     Files are named by the view (``<year>_<measure>_<scheme>-<k>_<digest>``):
     the same controls write the same files, other controls other files.
-    ``.png`` is the map, ``.csv`` the ward table (values, classes, £, per
-    head, share), ``_themes.csv`` the theme breakdown and ``.json`` the
-    controls. ``output_dir`` defaults to the repository's ``outputs/``.
+    ``.png`` is the map, ``.csv`` the ward table (values, classes, £ with its
+    measured and modelled parts, per head, share), ``_themes.csv`` the theme
+    breakdown (its £ by basis too), each with ``prices`` (``cash``), and
+    ``.json`` the controls. ``output_dir`` defaults to the repository's
+    ``outputs/``.
 
     Returns
     -------
@@ -1133,9 +1136,24 @@ def export(
 
     out = table.drop(columns=["amount_pence"]).copy()
     out["amount_gbp"] = table["amount_pence"].map(pence_to_decimal_string)  # exact to the penny
+    spend = with_basis(data.run.ward_spend_of_year(data.year))
+    chosen = filter_spend(spend, selection.themes, selection.agency_types)
+    at = out.columns.get_loc("amount_gbp") + 1
+    for i, basis in enumerate(BASES):  # the ward's money by basis, beside the whole: exact too
+        part = chosen[chosen["basis"] == basis].groupby("ward_code")["amount_pence"].sum()
+        pence = table["ward_code"].map(part).fillna(0).astype("int64")
+        out.insert(at + i, f"{basis}_gbp", pence.map(pence_to_decimal_string))
     out.insert(0, "year", data.year)
     out["class"] = classes + 1
     out["class_label"] = [labels[c].split("  (")[0] if c >= 0 else "no data" for c in classes]
+    out["prices"] = "cash"
+    themes = theme_table(data, selection)
+    agencies = filter_spend(spend, data.themes, selection.agency_types)
+    at = themes.columns.get_loc("amount_gbp") + 1
+    for i, basis in enumerate(BASES):
+        part = agencies[agencies["basis"] == basis].groupby("theme")["amount_pence"].sum()
+        themes.insert(at + i, f"{basis}_gbp", themes["theme"].map(part).fillna(0).to_numpy() / 100)
+    themes["prices"] = "cash"
     written = {
         "map": view.save(folder / f"{stem}.png"),
         "table": folder / f"{stem}.csv",
@@ -1144,7 +1162,7 @@ def export(
     }
 
     write_csv(out.round(6), written["table"])  # formula-like text cells neutralised
-    write_csv(theme_table(data, selection).round(6), written["themes"])
+    write_csv(themes.round(6), written["themes"])
     about = {
         "place": data.slug,
         "name": data.name,
