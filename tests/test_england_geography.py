@@ -179,6 +179,8 @@ def test_england_drivers_equal_a_places_drivers_exactly(data_root, serial_table,
     assert (serial_table["population"] > 0).all() and serial_table[list(ward_drivers.DRIVERS)].notna().all().all()
     assert serial_table.attrs["inputs"][f"lsoa:{CITY}"] == sources.lsoa_registry()[CITY].sha256
     assert "population" in serial_table.attrs["sources"]
+    # by default, so few LADs are overlaid in this process (a cluster would cost more): the same table
+    pd.testing.assert_frame_equal(england_ward_drivers(data_root, lads=HANDFUL, progress=False), serial_table)
 
 
 def test_a_local_cluster_gives_the_serial_table_and_shows_progress(

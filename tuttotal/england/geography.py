@@ -71,6 +71,10 @@ logger = logging.getLogger(__name__)
 WARD_COLUMNS = ["ward_code", "ward_name", "lad_code", "lad_name", "region", "geometry"]
 #: Columns of :func:`england_lads`.
 LAD_COLUMNS = ["lad_code", "lad_name", "region", "geometry"]
+#: Fewer LADs to overlay than this run in this process unless a cluster is named (``client``, ``scheduler``,
+#: ``workers``): a LocalCluster's start-up (about 5 s on two cores) and its workers' imports (about 3 s each)
+#: cost more than the overlay of a few dozen LADs in one process (``benchmarks/england_geography.py``).
+CLUSTER_FROM = 50
 #: The command that fetches everything a national run needs.
 FETCH_COMMAND = "tuttotal data fetch --england"
 BNG = 27700
@@ -279,15 +283,19 @@ def _ward_sources(codes: list[str], data_dir, download: bool) -> list[tuple[Path
     ]
 
 
-def _prime_ward_cache(sources_: list, client: Client, progress: bool | None) -> None:
-    """Parse the ward files whose GeoParquet cache is missing on the cluster's workers (they fill the cache)."""
+def _prime_ward_cache(sources_: list, client_for: Callable[[int], Client | None], progress: bool | None) -> None:
+    """Parse the ward files whose GeoParquet cache is missing on the cluster's workers (they fill the cache).
+
+    When ``client_for`` gives no client for so few files, they are left to be parsed in this process.
+    """
     full = {"layer": None, "assume_crs": None}
     todo = {
         options["lad_code"]: (str(path), sha, options["lad_code"], options["lad_name"])
         for path, sha, options in sources_
         if not wardcache.entry_path(sha, {**full, **options}).is_file()
     }
-    if len(todo) < 2:
+    client = client_for(len(todo)) if len(todo) > 1 else None
+    if client is None:
         return
     for _ in cluster.run_tasks(client, _parse_wards, todo, progress=progress, description="ward files", unit="LAD"):
         pass
@@ -304,7 +312,7 @@ def _load_wards(
     codes: list[str],
     data_dir,
     download: bool,
-    client_for: Callable[[], Client] | None = None,
+    client_for: Callable[[int], Client | None] | None = None,
     progress: bool | None = None,
 ) -> gpd.GeoDataFrame:
     """The wards of ``codes`` (unsimplified), from the national cache or the per-LAD ward cache."""
@@ -318,7 +326,7 @@ def _load_wards(
     regions = cra.lad_regions(data_dir)
     files = _ward_sources(codes, data_dir, download)
     if client_for is not None:
-        _prime_ward_cache(files, client_for(), progress)
+        _prime_ward_cache(files, client_for, progress)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         wards = wardcache.read_many_cached(files)
@@ -538,7 +546,7 @@ def _overlay(
     data_dir,
     download: bool,
     *,
-    client_for: Callable[[], Client] | None,
+    client_for: Callable[[int], Client | None] | None,
     progress: bool | None,
 ) -> int:
     """Compute and cache the LSOA → ward weights of every LAD that has none cached; the number computed."""
@@ -556,14 +564,15 @@ def _overlay(
         return 0
     order = _lsoa_order(list(todo))
     paths = sources.lsoa_paths(order, data_dir, download=download)
-    if client_for is None or len(todo) == 1:
+    client = client_for(len(todo)) if client_for is not None and len(todo) > 1 else None
+    if client is None:
         for code in tqdm(order, desc="LSOA → ward overlay", unit="LAD", disable=not cluster.show_progress(progress)):
             entry, lad_wards = todo[code]
             interpolate.store_weights(entry, interpolate.compute_area_weights(paths[code], lad_wards))
         return len(todo)
     tasks = {code: (str(paths[code]), todo[code][1]) for code in order}
     results = cluster.run_tasks(
-        client_for(),
+        client,
         interpolate.compute_area_weights,
         tasks,
         progress=progress,
@@ -618,7 +627,9 @@ def england_ward_drivers(
     workers : int, optional
         Without either: the worker processes of the LocalCluster started
         (and closed) here; this machine's cores by default. A cluster is
-        started only when some LAD's overlay is not cached yet.
+        started only when some LAD's overlay is not cached yet, and, unless
+        ``client``, ``scheduler`` or ``workers`` is given, only for at
+        least :data:`CLUSTER_FROM` LADs (fewer are quicker in this process).
     serial : bool
         Run the overlay in this process, one LAD after another (no Dask).
     progress : bool, optional
@@ -654,16 +665,17 @@ def england_ward_drivers(
     found = _read_frame(entry)
     if found is None:
         with contextlib.ExitStack() as stack:
-            client_for = None
-            if not serial:
-                made: list[Client] = []
+            made: list[Client] = []
 
-                def client_for() -> Client:
-                    if not made:
-                        made.append(
-                            stack.enter_context(cluster.dask_client(client, scheduler=scheduler, workers=workers))
-                        )
-                    return made[0]
+            def client_for(tasks: int) -> Client | None:
+                """The cluster for ``tasks`` tasks, started at the first need; None: run them in this process."""
+                if serial:
+                    return None
+                if not made:
+                    if client is None and not scheduler and workers is None and tasks < CLUSTER_FROM:
+                        return None  # a LocalCluster would cost more than it saves
+                    made.append(stack.enter_context(cluster.dask_client(client, scheduler=scheduler, workers=workers)))
+                return made[0]
 
             wards = _load_wards(codes, data_dir, download, client_for, progress)
             computed = _overlay(wards, codes, data_dir, download, client_for=client_for, progress=progress)
