@@ -247,8 +247,9 @@ def test_kent_on_a_local_cluster_equals_kents_place_drivers(data_root, primed, t
 def _partial_root(data_root: Path, target: Path, lads: list[str]) -> Path:
     """A data root holding every tabular file (linked) but the boundaries of ``lads`` only (copied)."""
     target.mkdir(parents=True)
-    for folder in ("population", "deprivation", "lookups", "cra", "outturn", "deflators", "lad-2013"):
-        (target / folder).symlink_to(data_root / folder, target_is_directory=True)
+    for folder in sorted(p.name for p in data_root.iterdir() if p.is_dir()):
+        if folder not in ("wards-2013", "lsoa-2011"):
+            (target / folder).symlink_to(data_root / folder, target_is_directory=True)
     for folder in ("wards-2013", "lsoa-2011"):
         (target / folder).mkdir(parents=True)
         for code in lads:
@@ -265,11 +266,14 @@ def test_check_england_data_names_what_is_missing_and_the_command(data_root, tmp
     with pytest.raises(DataUnavailableError) as missing:
         check_england_data(root)
     text = str(missing.value)
-    assert "648 of 681 files a national run needs are missing" in text  # 2 × 326 boundary files, less 4
+    total = 2 * 326 + len(sources.sources())  # every pinned tabular file (other branches may add theirs)
+    assert f"648 of {total} files a national run needs are missing" in text  # 2 × 326 boundary files, less 4
     assert "wards-2013/E06000001.geojson, wards-2013/E06000002.geojson" in text and "and 643 more" in text
     assert FETCH_COMMAND in text and missing.value.exit_code == 2
     (root / "lsoa-2011" / f"{CITY}.geojson").write_text('{"type": "FeatureCollection", "features": []}')
-    with pytest.raises(HashMismatchError, match=r"1 of 33 files .* not the pinned ones") as damaged:
+    with pytest.raises(
+        HashMismatchError, match=rf"1 of {4 + len(sources.sources())} files .* not the pinned ones"
+    ) as damaged:
         check_england_data(root, lads=[THANET, CITY], verify=True)
     assert f"lsoa-2011/{CITY}.geojson" in str(damaged.value) and FETCH_COMMAND in str(damaged.value)
 
@@ -278,7 +282,8 @@ def test_data_fetch_england_verifies_a_full_data_root(data_root, tmp_path, monke
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
     assert cli.main(["data", "fetch", "--england", "--data-dir", str(data_root)]) == 0
     out = capsys.readouterr().out
-    assert "326 ward boundary file(s), 326 LSOA boundary file(s), 29 data file(s): 681 present and verified" in out
+    count = len(sources.sources())
+    assert f"326 ward boundary file(s), 326 LSOA boundary file(s), {count} data file(s): {652 + count} present" in out
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.geojson"))
 
 
@@ -290,6 +295,8 @@ def test_data_fetch_england_without_a_network_exits_2_naming_the_missing(data_ro
     os.unlink(root / "lookups")  # and one folder of tabular files
     assert cli.main(["data", "fetch", "--england", "--data-dir", str(root)]) == 2
     err = capsys.readouterr().err
-    assert "653 of 681 files a national run needs could not be had (0 damaged, 653 missing" in err
+    total = 652 + len(sources.sources())
+    missing = 650 + sum(item.path.startswith("lookups/") for item in sources.sources().values())
+    assert f"{missing} of {total} files a national run needs could not be had (0 damaged, {missing} missing" in err
     assert "wards-2013/E06000001.geojson" in err and "no connection" in err
     assert f"{FETCH_COMMAND} --data-dir {root}" in err

@@ -30,6 +30,7 @@ import contextlib
 import logging
 import os
 import sys
+import uuid
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -174,9 +175,10 @@ def run_tasks(
     from distributed import as_completed
     from tqdm import tqdm
 
+    batch = uuid.uuid4().hex[:12]  # a task's key names it and is never reused, even by a later batch
     futures = {}
     for key, args in tasks.items():
-        futures[client.submit(function, *args, pure=False, key=f"tuttotal-{key}-{os.getpid()}-{id(tasks)}")] = key
+        futures[client.submit(function, *args, pure=False, key=f"tuttotal-{key}-{batch}")] = key
     bar = tqdm(total=len(futures), desc=description, unit=unit, file=sys.stderr, disable=not show_progress(progress))
     try:
         for future in as_completed(futures):

@@ -37,7 +37,7 @@ Examples
 (7681, 326, 27700)
 >>> drivers = geography.england_ward_drivers("../shared/data")  # doctest: +SKIP
 >>> round(drivers["population"].sum())  # doctest: +SKIP
-54786327
+54728204
 """
 
 from __future__ import annotations
@@ -323,6 +323,7 @@ def _load_wards(
         wards.attrs.update(meta.get("attrs", {}))
         _warn_again(meta)
         return wards
+    sources.get_path("lad13_to_nuts", data_dir, download=download)  # verified, or refused when not downloading
     regions = cra.lad_regions(data_dir)
     files = _ward_sources(codes, data_dir, download)
     if client_for is not None:
@@ -366,7 +367,9 @@ def england_wards(
     simplify : float, optional
         A tolerance in metres (British National Grid) for national maps,
         e.g. 100 for a ward map of England at A4: the wards' shared edges
-        stay shared (:func:`simplify_coverage`). Cached per tolerance.
+        stay shared (:func:`simplify_coverage`). The wards of ``lads`` are
+        simplified together (edges with LADs left out are simplified as
+        outlines). Cached per tolerance and LADs.
     download : bool
         Whether missing ward files may be downloaded (pinned, hash-checked).
 
@@ -454,6 +457,7 @@ def _read_lads(data_dir, download: bool) -> gpd.GeoDataFrame:
             file=path,
             fix=f"use the pinned file ({FETCH_COMMAND})",
         )
+    sources.get_path("lad13_to_nuts", data_dir, download=download)
     regions = cra.lad_regions(data_dir)
     frame["region"] = frame["lad_code"].map(regions)
     frame = frame.sort_values("lad_code", ignore_index=True)
