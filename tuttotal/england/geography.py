@@ -1,6 +1,6 @@
 """England's geography at once: every ward and LAD in one frame, and the drivers of every ward.
 
-Four public functions, each for all 326 English LADs of 2013 or the LADs given
+The public functions, each for all 326 English LADs of 2013 or the LADs given
 (``lads=``), each cached so that a second call reads one file:
 
 * :func:`england_wards`: every ward of England (7,681 in 2013) in the ward
@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib.util
 import json
 import logging
 import os
@@ -633,7 +634,9 @@ def england_ward_drivers(
         (and closed) here; this machine's cores by default. A cluster is
         started only when some LAD's overlay is not cached yet, and, unless
         ``client``, ``scheduler`` or ``workers`` is given, only for at
-        least :data:`CLUSTER_FROM` LADs (fewer are quicker in this process).
+        least :data:`CLUSTER_FROM` LADs (fewer are quicker in this process)
+        and when dask.distributed is installed (the ``dask`` extra; without
+        it the overlay runs in this process).
     serial : bool
         Run the overlay in this process, one LAD after another (no Dask).
     progress : bool, optional
@@ -676,8 +679,12 @@ def england_ward_drivers(
                 if serial:
                     return None
                 if not made:
-                    if client is None and not scheduler and workers is None and tasks < CLUSTER_FROM:
-                        return None  # a LocalCluster would cost more than it saves
+                    if client is None and not scheduler and workers is None:
+                        if tasks < CLUSTER_FROM:
+                            return None  # a LocalCluster would cost more than it saves
+                        if importlib.util.find_spec("distributed") is None:
+                            logger.info("dask.distributed is not installed: the overlay runs in this process")
+                            return None
                     made.append(stack.enter_context(cluster.dask_client(client, scheduler=scheduler, workers=workers)))
                 return made[0]
 
