@@ -16,6 +16,7 @@ Examples
     $ tuttotal run --each-lad all --executor dask          # every local LAD as its own area
     $ tuttotal run --place kent --place durham --spend kent=kent.csv
     $ tuttotal data fetch --place kent
+    $ tuttotal data fetch --england                         # every file a national run needs
 
 Several places run in parallel worker processes, each place on its own: a
 place whose notebook fails, or whose input file is bad, is reported with
@@ -42,6 +43,7 @@ from tuttotal.data.outturn import TOTALS, read_year
 from tuttotal.data.places import list_places
 from tuttotal.data.spend import parse_year
 from tuttotal.data.tabular import check_limits
+from tuttotal.england.geography import england_files, fetch_england_data
 from tuttotal.errors import InputError, TuttotalError
 from tuttotal.names import normalise
 from tuttotal.run.batch import (
@@ -166,6 +168,11 @@ def _parser() -> argparse.ArgumentParser:
     fetch.add_argument("--place", action="append", default=[], metavar="NAME")
     fetch.add_argument("--lad", action="append", default=[], metavar="CODE")
     fetch.add_argument("--all", action="store_true", help=places.ALL_HELP)
+    fetch.add_argument(
+        "--england",
+        action="store_true",
+        help="every file a national run needs: the ward and LSOA boundaries of all 326 LADs and every data file",
+    )
     fetch.add_argument("--data-dir", default=settings.env_data_dir(), metavar="DIR")
     fetch.add_argument(
         "--boundaries-only",
@@ -533,9 +540,32 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_data_fetch_england(args: argparse.Namespace) -> int:
+    """``data fetch --england``: download and verify every file a national run needs, with one progress bar."""
+
+    if args.data_dir:
+        check_path(args.data_dir, "--data-dir", folder=True, must_exist=False)
+    check_cache_folder()
+    wanted = england_files(boundaries_only=args.boundaries_only)
+    print(f"checking {len(wanted)} file(s) a national run needs (downloading what is missing)…", flush=True)
+    files = fetch_england_data(args.data_dir or None, boundaries_only=args.boundaries_only, progress=_is_tty())
+    kinds = {"wards-2013": "ward boundary", "lsoa-2011": "LSOA boundary"}
+    counts: dict[str, int] = {}
+    for key in files:
+        kind = kinds.get(key.partition("/")[0], "data")
+        counts[kind] = counts.get(kind, 0) + 1
+    cache = str(settings.cache_dir())
+    downloaded = sum(1 for path in files.values() if str(path).startswith(cache))
+    listed = ", ".join(f"{n} {kind} file(s)" for kind, n in counts.items())
+    print(f"{listed}: {len(files)} present and verified ({downloaded} in the download cache {cache})")
+    return 0
+
+
 def cmd_data_fetch(args: argparse.Namespace) -> int:
     """Download and verify the boundaries of the chosen places."""
 
+    if args.england:
+        return cmd_data_fetch_england(args)
     codes: list[str] = []
     chosen = [places.get_place(p) for p in args.place]
     if args.all:
@@ -545,7 +575,7 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
             codes += [c for c in place.lad_codes if c not in codes]
     codes += [c.strip().upper() for c in args.lad if c.strip().upper() not in codes]
     if not codes:
-        raise InputError("nothing to fetch", fix="give --place NAME, --lad CODE or --all")
+        raise InputError("nothing to fetch", fix="give --place NAME, --lad CODE, --all or --england")
     if args.data_dir:
         check_path(args.data_dir, "--data-dir", folder=True, must_exist=False)
     check_cache_folder()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -212,6 +213,16 @@ def get_path(lad_code: str, data_dir: str | os.PathLike | None = None, *, downlo
     return fetch([lad_code], data_dir, download=download)[lad_code]
 
 
+def short_reason(exc: Exception) -> str:
+    """Why a download failed, in a few words (no object addresses, no retry chatter)."""
+    response = getattr(exc, "response", None)
+    if response is not None and getattr(response, "status_code", None):
+        return f"HTTP {response.status_code}"
+    if type(exc).__name__ in {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout"}:
+        return f"{type(exc).__name__}: no connection"
+    return re.sub(r" object at 0x[0-9a-f]+", "", f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
+
+
 def fetch(
     lad_codes: list[str] | tuple[str, ...],
     data_dir: str | os.PathLike | None = None,
@@ -248,7 +259,7 @@ def fetch(
         try:
             found[code] = _download(entry.path, progress)
         except Exception as exc:  # network errors come in many types
-            missing[code] = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            missing[code] = short_reason(exc)
     if missing:
         where = settings.data_root(folder).wards_dir
         lines = "\n".join(f"    {code} {lad_names()[code]}: {why}" for code, why in missing.items())
@@ -274,13 +285,24 @@ def available_lads(data_dir: str | os.PathLike | None = None) -> list[str]:
     >>> len(available_lads("../shared/data/wards-2013"))  # doctest: +SKIP
     69
     """
+    return sorted(code for code in registry() if local_path(code, data_dir) is not None)
+
+
+def local_path(lad_code: str, data_dir: str | os.PathLike | None = None) -> Path | None:
+    """Where one LAD's ward file is already, unverified: the data folder, then the cache; None if nowhere.
+
+    Looks where :func:`fetch` looks, without reading or hashing the file (:func:`fetch` verifies it).
+
+    Examples
+    --------
+    >>> local_path("E07000114", "../shared/data").name  # doctest: +SKIP
+    'E07000114.geojson'
+    """
     folder = settings.data_root(data_dir).wards_dir
-    cache = cache_dir()
-    found = []
-    for code, entry in registry().items():
-        if (folder is not None and (folder / f"{code}.geojson").is_file()) or (cache / entry.path).is_file():
-            found.append(code)
-    return sorted(found)
+    if folder is not None and (folder / f"{lad_code}.geojson").is_file():
+        return folder / f"{lad_code}.geojson"
+    cached = cache_dir() / _entry(lad_code).path
+    return cached if cached.is_file() else None
 
 
 def lad_boundaries_path(data_dir: str | os.PathLike | None = None) -> Path:

@@ -98,6 +98,11 @@ def _entry(lsoa_sha256: str, wards_hash: str) -> Path:
     return settings.cache_dir() / "weights" / f"{digest.hexdigest()[:32]}.parquet"
 
 
+def weights_entry(lsoa_sha256: str, wards: gpd.GeoDataFrame) -> Path:
+    """The cache file of the weights of one LSOA file (by its SHA-256) and a set of wards (as read)."""
+    return _entry(lsoa_sha256, wards_fingerprint(wards))
+
+
 def read_lsoas(path: str | os.PathLike) -> gpd.GeoDataFrame:
     """2011 LSOA boundaries of one file, in British National Grid (``lsoa11_code``, geometry)."""
     import pyogrio
@@ -117,23 +122,17 @@ def read_lsoas(path: str | os.PathLike) -> gpd.GeoDataFrame:
     return frame
 
 
-def cached_area_weights(lsoa_path: Path, lsoa_sha256: str, wards: gpd.GeoDataFrame) -> pd.DataFrame:
-    """:func:`area_weights` of one LSOA file and a set of wards, computed once per pair.
+def compute_area_weights(lsoa_path: str | os.PathLike, wards: gpd.GeoDataFrame) -> pd.DataFrame:
+    """:func:`area_weights` of one LSOA file and a set of wards, with ``lsoa_area_m2``; nothing cached.
 
-    The result also carries ``lsoa_area_m2`` (each LSOA's own area), so that
-    coverage can be checked without reading the LSOA file again.
+    What :func:`cached_area_weights` keeps: the pairs, each LSOA's own area
+    (so that coverage can be checked without reading the LSOA file again),
+    and a row of zero share for each LSOA that meets no ward. Runs anywhere
+    the LSOA file can be read (a Dask worker computes it for
+    :func:`tuttotal.england.geography.england_ward_drivers`).
     """
     import pandas as pd
 
-    entry = _entry(lsoa_sha256, wards_fingerprint(wards))
-    if entry in _MEMORY:
-        return _MEMORY[entry]
-    if entry.is_file():
-        try:
-            _MEMORY[entry] = pd.read_parquet(entry)
-            return _MEMORY[entry]
-        except Exception:  # a damaged entry is computed again
-            pass
     lsoas = read_lsoas(lsoa_path)
     weights = area_weights(lsoas, wards.to_crs(BNG))
     areas = pd.Series(lsoas.geometry.area.to_numpy(), index=lsoas["lsoa11_code"].to_numpy())
@@ -144,10 +143,45 @@ def cached_area_weights(lsoa_path: Path, lsoa_sha256: str, wards: gpd.GeoDataFra
             {"lsoa11_code": missing, "ward_code": "", "area_m2": 0.0, "share": 0.0, "lsoa_area_m2": areas[missing]}
         )
         weights = pd.concat([weights, extra], ignore_index=True)
+    return weights
+
+
+def read_cached_weights(entry: Path) -> pd.DataFrame | None:
+    """The weights kept at ``entry`` (:func:`weights_entry`), from this process's memory or disk; None if absent."""
+    import pandas as pd
+
+    if entry in _MEMORY:
+        return _MEMORY[entry]
+    if entry.is_file():
+        try:
+            _MEMORY[entry] = pd.read_parquet(entry)
+            return _MEMORY[entry]
+        except Exception:  # a damaged entry is computed again
+            pass
+    return None
+
+
+def store_weights(entry: Path, weights: pd.DataFrame) -> None:
+    """Keep weights at ``entry``: written to a temporary file, then moved (never half a file)."""
     entry.parent.mkdir(parents=True, exist_ok=True)
     temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
     weights.to_parquet(temporary, index=False)
     os.replace(temporary, entry)
+    _MEMORY[entry] = weights
+
+
+def cached_area_weights(lsoa_path: Path, lsoa_sha256: str, wards: gpd.GeoDataFrame) -> pd.DataFrame:
+    """:func:`compute_area_weights` of one LSOA file and a set of wards, computed once per pair.
+
+    The result also carries ``lsoa_area_m2`` (each LSOA's own area), so that
+    coverage can be checked without reading the LSOA file again.
+    """
+    entry = weights_entry(lsoa_sha256, wards)
+    found = read_cached_weights(entry)
+    if found is not None:
+        return found
+    weights = compute_area_weights(lsoa_path, wards)
+    store_weights(entry, weights)
     return weights
 
 

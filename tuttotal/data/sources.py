@@ -33,7 +33,6 @@ from __future__ import annotations
 import csv
 import logging
 import os
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -158,13 +157,9 @@ def _pooch(keys: dict[str, tuple[str, str]]):
 def _locate(key: str, url: str, sha256: str, what: str, data_dir, *, download: bool, progress: bool = False) -> Path:
     """Data root, then cache, then download: one verified file whose place in a data root is ``key``."""
     root = settings.data_root(data_dir)
-    folder_name, _, rest = key.partition("/")
-    folder = root.folder(folder_name)
-    if folder is not None and (folder / rest).is_file():
-        return _checked(folder / rest, sha256, what)
-    cached = settings.cache_dir() / "data" / key
-    if cached.is_file():
-        return _checked(cached, sha256, what)
+    local = local_path(key, data_dir)
+    if local is not None:
+        return _checked(local, sha256, what)
     if not download:
         raise DataUnavailableError(
             f"{what} ({key}) is not in {root.describe()} and not downloaded yet",
@@ -176,7 +171,7 @@ def _locate(key: str, url: str, sha256: str, what: str, data_dir, *, download: b
     try:
         return Path(_pooch({key: (url, sha256)}).fetch(key, progressbar=progress))
     except Exception as exc:  # network and hash errors come in many types
-        reason = _short_reason(exc)
+        reason = datasets.short_reason(exc)
         raise DataUnavailableError(
             f"{what} ({key}) is not in {root.describe()} and could not be downloaded from {url} ({reason})",
             fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a data root laid out like ../shared/data "
@@ -184,14 +179,23 @@ def _locate(key: str, url: str, sha256: str, what: str, data_dir, *, download: b
         ) from None
 
 
-def _short_reason(exc: Exception) -> str:
-    """Why a download failed, in a few words (no object addresses, no retry chatter)."""
-    response = getattr(exc, "response", None)
-    if response is not None and getattr(response, "status_code", None):
-        return f"HTTP {response.status_code}"
-    if type(exc).__name__ in {"ConnectionError", "Timeout", "ConnectTimeout", "ReadTimeout"}:
-        return f"{type(exc).__name__}: no connection"
-    return re.sub(r" object at 0x[0-9a-f]+", "", f"{type(exc).__name__}: {exc}".splitlines()[0])[:160]
+def local_path(key: str, data_dir: str | os.PathLike | None = None) -> Path | None:
+    """Where the file whose place in a data root is ``key`` is already, unverified; None if nowhere.
+
+    The data root first, then the download cache: where :func:`get_path` and
+    :func:`lsoa_paths` look, without reading or hashing the file (they verify it).
+
+    Examples
+    --------
+    >>> local_path("lsoa-2011/E07000114.geojson", "../shared/data").name  # doctest: +SKIP
+    'E07000114.geojson'
+    """
+    folder_name, _, rest = key.partition("/")
+    folder = settings.data_root(data_dir).folder(folder_name)
+    if folder is not None and (folder / rest).is_file():
+        return folder / rest
+    cached = settings.cache_dir() / "data" / key
+    return cached if cached.is_file() else None
 
 
 def get_path(name: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:
