@@ -18,7 +18,9 @@ import tuttotal
 
 PACKAGE = Path(tuttotal.__file__).parent
 #: The steps of the flow, in order; a module may import from its own step and the ones before.
-FLOW = ("foundations", "data", "count", "analysis", "figures", "report", "explore", "run", "cli")
+#: ``england``: the national count and its findings (tables in, tables out), after the figures they may draw and
+#: before the place report, which reads a place's rank among England's from them.
+FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "explore", "run", "cli")
 FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 

@@ -1,0 +1,1 @@
+"""England at once: every LAD and ward counted in one pass, and the national findings."""
