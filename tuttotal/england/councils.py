@@ -471,16 +471,15 @@ def table_notes(
     "Measured: councils' own books (DCLG Revenue Outturn, net cur"
     """
     counted = (
-        "services and the benefits they pay out (housing benefit, council tax benefit)"
+        "services and the benefits councils pay out for DWP (housing benefit, council tax benefit)"
         if benefits
-        else "services only (housing benefit and council tax benefit, paid for DWP, left out)"
+        else "services (housing and council tax benefit, paid out for DWP, apart)"
     )
     notes = [
-        "Measured: councils' own books (DCLG Revenue Outturn, net current expenditure), "
-        f"{years[0]} to {years[-1]}, {counted}; police, fire and joint authorities (waste, transport, GLA) apart. "
-        "In two-tier areas the county council's spending is shared among its districts by each service's driver "
-        "(children, older people, income-deprived people or people).",
-        f"{'Cash' if prices == deflators.CASH else 'Real terms, ' + deflators.prices_label(prices)} "
+        f"Measured: councils' own books (DCLG Revenue Outturn, net current expenditure), {years[0]} to "
+        f"{years[-1]}: {counted}; police, fire and joint authorities (waste, transport, GLA) apart. A county "
+        "council's spending is shared among its districts by each service's driver (children, older people, people).",
+        f"{'Cash' if prices == deflators.CASH else deflators.prices_label(prices).capitalize()} "
         "(HM Treasury GDP deflator); per head of each year's people (ONS mid-year estimates).",
     ]
     notes += [f"Transfer of function, not a cut (left out): {group}: {what}" for group, what in transfers.items()]

@@ -56,8 +56,7 @@ NEED_WORDS = "people income-deprived (IMD 2010 income domain)"
 #: Districts left out of the fitted line and the correlation by default, and why: a per-head figure of a few
 #: thousand residents is not comparable with other districts'.
 OUTLIERS = {
-    "E09000001": "the City of London: about 7,000 residents, while its council serves the square mile's daily "
-    "workers and visitors (about £22,000 a head in 2010-11, over ten times any other district)",
+    "E09000001": "the City of London (7,000 residents; its council serves the square mile's daily workers)",
 }
 CORRELATION_COLUMNS = [
     "measure",
