@@ -237,3 +237,20 @@ def test_a_focus_ward_not_among_the_places_wards_is_refused(kent_wards):
         findings.league_table(kent_wards, [place], level="ward")
     with pytest.raises(InputError, match="unknown level"):
         findings.league_table(kent_wards, [place], level="region")
+
+
+def test_the_national_league_ranks_money_change_and_need_together(change):
+    from tuttotal.england import councils_findings
+
+    lads = change[["lad_code", "lad_name", "income_deprived"]].assign(
+        per_head_gbp=change["first_per_head_gbp"] + 3000.0,  # the councils' books and a modelled £3,000 a head
+        measured_per_head_gbp=change["first_per_head_gbp"],
+    )
+    lads["measured_share"] = lads["measured_per_head_gbp"] / lads["per_head_gbp"]
+    league = councils_findings.national_league(lads, change, [places.get_place("birmingham")])
+    assert list(league["measure"]) == [m.column for m in findings.LAD_MEASURES]
+    by = league.set_index("measure")
+    share = lads.set_index("lad_code").loc[BIRMINGHAM, "measured_share"]
+    assert by.loc["per_head_gbp", "basis"].startswith(f"measured and modelled ({share:.0%} measured)")
+    assert by.loc["measured_per_head_gbp", "rank"] == by.loc["per_head_gbp", "rank"]  # + £3,000 keeps the order
+    assert by.loc[CHANGE, "value"] == pytest.approx(change.set_index("lad_code").loc[BIRMINGHAM, CHANGE])

@@ -285,3 +285,34 @@ def findings_tables(table: pd.DataFrame, change: pd.DataFrame, places) -> dict[s
         "councils_need_deciles": decile_summary(change),
         "councils_league": findings.league_table(change, places),
     }
+
+
+def with_councils_change(lads: pd.DataFrame, change: pd.DataFrame) -> pd.DataFrame:
+    """The national table of districts (``lads.csv``) with the councils' change beside each district.
+
+    Adds ``change_per_head_gbp``, ``change_without_transfers_per_head_gbp``
+    and their ``_pct`` (measured: councils' own books, at the change table's
+    prices), so that one league table ranks each district by money per head,
+    its change and need. Columns of the same name in ``lads`` are replaced.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> lads = pd.DataFrame({"lad_code": ["A", "B"], "per_head_gbp": [9000.0, 8000.0]})
+    >>> change = pd.DataFrame({"lad_code": ["B", "A"], "change_per_head_gbp": [-100.0, -50.0],
+    ...                        "change_without_transfers_per_head_gbp": [-80.0, -10.0],
+    ...                        "change_pct": [-10.0, -5.0], "change_without_transfers_pct": [-9.0, -1.0]})
+    >>> with_councils_change(lads, change)["change_per_head_gbp"].tolist()
+    [-50.0, -100.0]
+    """
+    columns = ["change_per_head_gbp", CHANGE, "change_pct", "change_without_transfers_pct"]
+    kept = lads.drop(columns=[c for c in columns if c in lads.columns])
+    merged = kept.merge(change[["lad_code", *columns]], on="lad_code", how="left", validate="one_to_one")
+    merged.attrs.update(lads.attrs)
+    return merged
+
+
+def national_league(lads: pd.DataFrame, change: pd.DataFrame, places) -> pd.DataFrame:
+    """Each place's districts ranked among England's 326: per head (all money, and measured), councils' change and
+    need, each rank with its basis (:func:`tuttotal.england.findings.league_table`)."""
+    return findings.league_table(with_councils_change(lads, change), places, level="lad")
