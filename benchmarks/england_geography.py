@@ -213,9 +213,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if not (args.data_dir / "lsoa-2011").is_dir() or not (args.data_dir / "wards-2013").is_dir():
         parser.error(f"{args.data_dir} is not a data root with wards-2013/ and lsoa-2011/ (../shared/data/README.md)")
-    from tuttotal.england import cluster, geography
+    from tuttotal import settings
+    from tuttotal.england import geography
 
-    args.workers = args.workers or cluster.default_workers()
+    args.workers = args.workers or settings.cores()
     os.environ.pop("TUTTOTAL_DATA_DIR", None)
     geography.check_england_data(args.data_dir)  # every file here before anything is timed
     codes = geography.england_lad_codes()

@@ -122,7 +122,7 @@ def test_sigkill_of_the_main_process_stops_its_workers_and_kernels(executor, dat
 
 WORKER = """
 import os, subprocess, sys, time
-from tuttotal.run import lifeline
+from tuttotal import lifeline
 lifeline.arm(int(sys.argv[1]))
 staging = sys.argv[2]
 os.makedirs(staging)

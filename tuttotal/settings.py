@@ -90,6 +90,18 @@ def kernel_max_uses() -> int:
     return int(os.environ.get("TUTTOTAL_KERNEL_MAX_USES", "100"))
 
 
+def cores() -> int:
+    """The number of cores this process may use (its CPU affinity on Linux).
+
+    >>> cores() >= 1
+    True
+    """
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def in_ci() -> bool:
     """True when ``$CI`` is set (plain progress lines)."""
     return bool(os.environ.get("CI"))

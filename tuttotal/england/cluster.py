@@ -10,7 +10,7 @@ of :mod:`tuttotal.england.geography`) and runs them on
   (data root, cache folder) mounted;
 * by default, a :class:`distributed.LocalCluster` of one single-threaded
   worker process per core, closed when the work is done. Its workers die
-  with the process that started them (:func:`tuttotal.run.lifeline.arm`).
+  with the process that started them (:func:`tuttotal.lifeline.arm`).
 
 Tasks are results of plain functions of the package, so a cluster returns
 exactly what the same functions return in one process (tested).
@@ -34,10 +34,8 @@ import uuid
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from tuttotal import settings
+from tuttotal import lifeline, settings
 from tuttotal.errors import InputError, TuttotalError
-from tuttotal.run import lifeline
-from tuttotal.run.executors import default_workers
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -45,7 +43,6 @@ if TYPE_CHECKING:
 __all__ = [
     "connect",
     "dask_client",
-    "default_workers",
     "peak_memory_bytes",
     "run_tasks",
     "show_progress",
@@ -100,7 +97,7 @@ def dask_client(
         (:func:`connect`); the client made is closed at the end.
     workers : int, optional
         Worker processes of the LocalCluster started when neither is given
-        (default: this machine's cores, :func:`default_workers`); it is
+        (default: this machine's cores, :func:`tuttotal.settings.cores`); it is
         closed at the end.
 
     Yields
@@ -126,7 +123,7 @@ def dask_client(
     if workers is not None and int(workers) < 1:
         raise InputError(f"workers={workers} is not a number of worker processes", fix="give 1 or more")
     distributed = _distributed()
-    count = int(workers or default_workers())
+    count = int(workers or settings.cores())
     cluster = distributed.LocalCluster(
         n_workers=count,
         threads_per_worker=1,

@@ -247,28 +247,34 @@ def percent_labels(values: Sequence[float]) -> list[str]:
 VALUE_LABELS = {"gbp": money_labels, "percent": percent_labels}
 
 
-def labels_from_bounds(text: Sequence[str], counts: Sequence[int], one_per_value: bool) -> list[str]:
+def labels_from_bounds(
+    text: Sequence[str], counts: Sequence[int], one_per_value: bool, unit: str = "ward"
+) -> list[str]:
     """Legend labels from the class bounds written out (``text[0]`` the lowest value): ``lo – hi  (n wards)``.
+
+    ``unit`` names what is counted (``"district"``: ``(12 districts)``).
 
     Examples
     --------
     >>> labels_from_bounds(["£1k", "£2k", "£5k"], [2, 1], False)
     ['£1k – £2k  (2 wards)', '£2k – £5k  (1 ward)']
+    >>> labels_from_bounds(["£1k", "£2k"], [1_234], False, unit="district")
+    ['£1k – £2k  (1,234 districts)']
     """
     labels = []
     for i, count in enumerate(counts):
         lo, hi = (text[i + 1], text[i + 1]) if one_per_value else (text[i], text[i + 1])
         amount = lo if lo == hi else f"{lo} – {hi}"
-        labels.append(f"{amount}  ({count} ward{'' if count == 1 else 's'})")
+        labels.append(f"{amount}  ({count:,} {unit}{'' if count == 1 else 's'})")
     return labels
 
 
 def class_labels(
-    bins: np.ndarray, values: np.ndarray, classes: np.ndarray, value_format: str = "gbp"
+    bins: np.ndarray, values: np.ndarray, classes: np.ndarray, value_format: str = "gbp", unit: str = "ward"
 ) -> list[str]:
     """Legend labels ``£lo – £hi  (n wards)`` (``15% – 20%`` for ``value_format="percent"``), one per class.
 
-    When each class holds one value, the label is that value alone.
+    When each class holds one value, the label is that value alone. ``unit`` names what is counted.
 
     Examples
     --------
@@ -280,4 +286,4 @@ def class_labels(
     counts = [int((classes == i).sum()) for i in range(bins.size)]
     low = float(finite.min()) if finite.size else 0.0
     one_per_value = bins.size > 1 and bins.size == np.unique(finite).size
-    return labels_from_bounds(VALUE_LABELS[value_format]([low, *bins.tolist()]), counts, one_per_value)
+    return labels_from_bounds(VALUE_LABELS[value_format]([low, *bins.tolist()]), counts, one_per_value, unit)

@@ -7,7 +7,7 @@ published as ``outputs/<slug>`` (:mod:`tuttotal.run.publish`: one atomic
 exchange under the output folder's lock, so runs writing the same folder at
 once never collide). A failed run leaves the previous complete output as it
 was and no partial folder; a worker whose batch's main process dies stops
-and deletes its staging folder (:mod:`tuttotal.run.lifeline`).
+and deletes its staging folder (:mod:`tuttotal.lifeline`).
 
 :func:`run_job` is what a worker runs for one place, locally or on Dask
 (:mod:`tuttotal.run.executors`): it checks the place's inputs, runs the notebook
@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from tuttotal import paths, settings
+from tuttotal import lifeline, paths, settings
 from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.count import outturn_count, topdown
 from tuttotal.count.inputs import run_inputs
@@ -51,7 +51,7 @@ from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
 from tuttotal.data.spend import check_spend_file, parse_year, read_drivers, read_spend
 from tuttotal.errors import InputError, PlaceRunError, TuttotalError, TuttotalWarning
-from tuttotal.run import kernels, lifeline
+from tuttotal.run import kernels
 from tuttotal.run.publish import LOCK_TIMEOUT, output_lock, publish
 from tuttotal.run.report_page import export_html
 
@@ -110,7 +110,7 @@ class RunOptions:
     max_kernel_uses: int = field(default_factory=settings.kernel_max_uses)  # $TUTTOTAL_KERNEL_MAX_USES
     check_inputs: bool = True
     progress: bool = False
-    supervisor_pid: int = 0  # the batch's main process: a worker stops when it is gone (tuttotal.run.lifeline)
+    supervisor_pid: int = 0  # the batch's main process: a worker stops when it is gone (tuttotal.lifeline)
 
 
 @dataclass
@@ -248,7 +248,7 @@ def _replace_atomically(staging: Path, final: Path, root: Path) -> None:
     """Publish the complete staging folder as ``final`` (:func:`tuttotal.run.publish.publish`).
 
     Ctrl-C and SIGTERM wait until the swap is over (they are blocked in this
-    thread, and a stopping worker lets the renames finish: :func:`tuttotal.run.lifeline.critical`),
+    thread, and a stopping worker lets the renames finish: :func:`tuttotal.lifeline.critical`),
     so an interruption finds either the old output or the new.
     """
     import signal

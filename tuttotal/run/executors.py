@@ -17,7 +17,7 @@ the executor:
     need tuttotal installed and the same paths (data, outputs) mounted.
 
 Workers started here die with the process that started them
-(:mod:`tuttotal.run.lifeline`): if the batch's main process is killed, even by
+(:mod:`tuttotal.lifeline`): if the batch's main process is killed, even by
 ``SIGKILL``, each worker kills its kernel, deletes its unfinished staging
 folder and exits within a second or so. Workers of a cluster given by
 ``scheduler`` are not the batch's to stop.
@@ -42,19 +42,17 @@ import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from tuttotal import lifeline, settings
 from tuttotal.errors import InputError
-from tuttotal.run import kernels, lifeline
+from tuttotal.run import kernels
 from tuttotal.run.batch import PlaceJob, PlaceResult, RunOptions, clean_leftovers, run_job
 
 EXECUTORS = ("local", "dask")
 
 
 def default_workers() -> int:
-    """The number of cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    """The number of cores this process may use (:func:`tuttotal.settings.cores`)."""
+    return settings.cores()
 
 
 def _largest_first(jobs: Sequence[PlaceJob]) -> list[PlaceJob]:

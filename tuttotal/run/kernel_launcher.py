@@ -5,7 +5,7 @@ CONNECTION_FILE`` in a session of its own, so nothing kills it when its
 worker dies. :class:`tuttotal.run.kernels.KernelSlot` starts it as ``python -m
 tuttotal.run.kernel_launcher -f CONNECTION_FILE`` instead: this asks Linux to
 ``SIGKILL`` the kernel when its parent dies (``prctl(PR_SET_PDEATHSIG)``,
-:func:`tuttotal.run.lifeline.die_with_parent`), then runs ipykernel exactly as
+:func:`tuttotal.lifeline.die_with_parent`), then runs ipykernel exactly as
 ``ipykernel_launcher`` does. ipykernel's own parent poller (it watches
 ``JPY_PARENT_PID``, set by jupyter_client) is the fallback elsewhere.
 
@@ -22,7 +22,7 @@ import os
 import sys
 from pathlib import Path
 
-from tuttotal.run.lifeline import die_with_parent
+from tuttotal.lifeline import die_with_parent
 
 
 def main() -> None:

@@ -47,8 +47,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from tuttotal import settings
-from tuttotal.run import lifeline
+from tuttotal import lifeline, settings
 
 ENGINE_NAME = "tuttotal"
 KERNEL_ARGUMENTS = ("--IPKernelApp.log_level=ERROR",)  # its TCP notice is noise on a terminal

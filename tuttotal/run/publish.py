@@ -39,8 +39,8 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from tuttotal import lifeline
 from tuttotal.errors import InputError, PlaceRunError
-from tuttotal.run import lifeline
 
 LOCK_NAME = ".tuttotal.lock"
 LOCK_TIMEOUT = 300.0  # seconds: publishes take milliseconds, an index of hundreds of places a few seconds

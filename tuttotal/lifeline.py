@@ -22,7 +22,7 @@ folder is either published whole or not at all.
 
 Examples
 --------
->>> from tuttotal.run import lifeline
+>>> from tuttotal import lifeline
 >>> lifeline.set_parent_death_signal(0)  # 0: clear it (True on Linux)  # doctest: +SKIP
 True
 """
