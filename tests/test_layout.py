@@ -1,4 +1,4 @@
-"""The package's layout shows the flow: data → count → analysis → figures → report → explore → run → cli.
+"""The package's layout shows the flow: data → count → analysis → figures → england → report → explore → run → cli.
 
 Each module lives in the subpackage of its step (a few small foundations and
 the two faces, ``report`` and ``cli``, at the top), imports the package's own
@@ -18,7 +18,9 @@ import tuttotal
 
 PACKAGE = Path(tuttotal.__file__).parent
 #: The steps of the flow, in order; a module may import from its own step and the ones before.
-FLOW = ("foundations", "data", "count", "analysis", "figures", "report", "explore", "run", "cli")
+#: ``england`` (the national count and its tables) comes after the figures (its findings draw with them) and before
+#: the report (a place report can read the national tables); its run through papermill lives in ``run``.
+FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "explore", "run", "cli")
 FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 
