@@ -216,7 +216,7 @@ def test_kent_reconciles_from_the_releases_to_the_wards_to_the_penny(kent, data_
     table = kent.reconciliation.set_index("kind")
     lines = cra_releases.cra_lines(data_root)
     assert table.loc["cra_total", "amount_pence"] == int(lines.loc[lines["year"] == YEAR, "region_pence"].sum())
-    assert table.loc["cra_total", "sign"] == "+" and table.loc["placed", "sign"] == "="
+    assert table.loc["cra_total", "operation"] == "add" and table.loc["placed", "operation"] == "total"
     spend = kent.lad_spend
     subtotals = kent.reconciliation[kent.reconciliation["kind"] == "subtotal"]["amount_pence"].tolist()
     assert subtotals == [
@@ -258,7 +258,7 @@ def test_the_tables_keep_their_contract(kent):
     pd.testing.assert_frame_equal(by_lad, lads[by_lad.columns], check_exact=False, rtol=0, atol=0.005)
     assert (kent.lads["year"] == YEAR).all() and (kent.lads["prices"] == "cash").all()
     assert set(kent.ward_theme["basis"]) == {"measured", "modelled"}
-    assert kent.regions["region"].tolist() == ["South East", "England"]
+    assert kent.regions["region"].tolist() == ["South East", tables.ALL_RUN]
 
 
 def test_real_terms_convert_each_amount_once_and_keep_the_reconciliation_in_cash(data_root, kent):

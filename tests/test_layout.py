@@ -1,4 +1,4 @@
-"""The package's layout shows the flow: data → count → analysis → figures → england → report → explore → run → cli.
+"""The package's layout shows the flow: data → count → analysis → figures → report → explore → run → england → cli.
 
 Each module lives in the subpackage of its step (a few small foundations and
 the two faces, ``report`` and ``cli``, at the top), imports the package's own
@@ -18,9 +18,8 @@ import tuttotal
 
 PACKAGE = Path(tuttotal.__file__).parent
 #: The steps of the flow, in order; a module may import from its own step and the ones before.
-#: ``england`` (the national count and its tables) comes after the figures (its findings draw with them) and before
-#: the report (a place report can read the national tables); its run through papermill lives in ``run``.
-FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "explore", "run", "cli")
+#: ``england`` (every LAD and ward at once) runs on what a place's run is made of, Dask included.
+FLOW = ("foundations", "data", "count", "analysis", "figures", "report", "explore", "run", "england", "cli")
 FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 

@@ -793,6 +793,7 @@ def england_count(
         people=people,
         theme_names=tables.theme_names(theme_table),
         source=source,
+        england_lads=len(cra.lad_regions(data_dir)),
     )
     bridge = _bridge(year, modelled.lines, data_dir) if books_years else pd.DataFrame()
     lap("tables")

@@ -98,7 +98,9 @@ REGION_COLUMNS = [
     "councils_per_head_gbp",
     "capital_gbp",
 ]
-RECONCILIATION_COLUMNS = ["step", "sign", "item", "amount_gbp", "amount_pence", "basis", "source", "codes"]
+#: The last row of ``regions`` when the run holds only some of England's LADs.
+ALL_RUN = "all the LADs of the run"
+RECONCILIATION_COLUMNS = ["step", "operation", "item", "amount_gbp", "amount_pence", "basis", "source", "codes"]
 
 
 def theme_slug(theme: str) -> str:
@@ -264,10 +266,11 @@ FIELDS: dict[str, dict[str, Any]] = {
     },
     "amount_pence": {"type": "integer", "unit": "pence", "description": "The same amount in whole pence, cash"},
     "step": {"type": "integer", "description": "Order of the step, from the releases to the wards"},
-    "sign": {
+    "operation": {
         "type": "string",
-        "description": "the step's amount is added (+) or taken away (-: a negative amount), or is a subtotal (=) "
-        "that the steps since the last total add up to",
+        "description": "add: the step's amount is added; less: it is taken away (a negative amount); total: a "
+        "subtotal, the sum of the steps since the release's total",
+        "constraints": {"enum": ["add", "less", "total"]},
     },
     "item": {"type": "string", "description": "What the amount is"},
     "source": {"type": "string", "description": "Where the amount comes from"},
@@ -357,6 +360,7 @@ def build(
     people: tuple[pd.Series, pd.Series, bool],
     theme_names: list[str],
     source: str,
+    england_lads: int = 326,
 ) -> dict[str, pd.DataFrame]:
     """``lads``, ``wards``, ``ward_theme`` and ``regions`` from the ward-level count.
 
@@ -459,7 +463,7 @@ def build(
     lads["councils_pence"] = councils
     lads_out = lads.reset_index()[[*LAD_COLUMNS, *columns, *LAD_EXTRA]]
 
-    regions = _regions(lads)
+    regions = _regions(lads, "England" if len(lads) == england_lads else ALL_RUN)
     ward_theme = ward_theme[["ward_code", "theme", "basis", "amount_gbp", "prices", "amount_pence"]]
     return {"lads": lads_out, "wards": wards, "ward_theme": ward_theme, "regions": regions}
 
@@ -479,14 +483,15 @@ def _money_columns(frame: pd.DataFrame, money: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _regions(lads: pd.DataFrame) -> pd.DataFrame:
-    """The regions and England: LADs' pence and people added up, then per head and shares."""
+def _regions(lads: pd.DataFrame, everything: str = "England") -> pd.DataFrame:
+    """The regions and England (``everything``: all the LADs counted), LADs' pence and people added up, then per
+    head and shares."""
     import pandas as pd
 
     sums = ["people", "total_pence", "measured_pence", "modelled_pence", "councils_pence", "capital_pence", "wards"]
     by_region = lads.groupby("region")[sums].sum()
     by_region["lads"] = lads.groupby("region").size()
-    england = by_region.sum().to_frame("England").T
+    england = by_region.sum().to_frame(everything).T
     table = pd.concat([by_region, england])
     out = pd.DataFrame(index=table.index)
     out["lads"] = table["lads"].astype(np.int64)
@@ -557,9 +562,9 @@ def reconciliation_table(items: list[dict], lad_spend: pd.DataFrame, count: Coun
     subtotal = {"subtotal", "counted", "placed"}
     table.insert(
         1,
-        "sign",
+        "operation",
         [
-            "=" if k in subtotal else ("+" if a >= 0 else "-")
+            "total" if k in subtotal else ("add" if a >= 0 else "less")
             for k, a in zip(table["kind"], table["amount_pence"], strict=True)
         ],
     )
@@ -659,8 +664,7 @@ def headline(result) -> pd.DataFrame:
     """England's headline figures (``figure``, ``value``, ``note``): total, measured share, per head, capital."""
     import pandas as pd
 
-    regions = result.regions
-    england = regions[regions["region"] == "England"].iloc[0]
+    england = result.regions.iloc[-1]  # England, or all the LADs of the run
     total = float(england["total_gbp"]) * 100
     rows = [
         ("Public money placed in wards", format_gbp(total, 3), f"{result.prices_label}; {result.year}"),
@@ -690,3 +694,36 @@ def headline(result) -> pd.DataFrame:
         ("LADs and wards", f"{int(england['lads'])} and {int(england['wards']):,}", "2013 boundaries"),
     ]
     return pd.DataFrame(rows, columns=["figure", "value", "note"])
+
+
+def reconciliation_view(result) -> pd.DataFrame:
+    """The reconciliation as a reader sees it: step, sign, item, pounds (the exact pence are in the CSV), codes."""
+    table = result.reconciliation
+    view = table[["step", "operation", "item", "codes"]].copy()
+    view.insert(3, "amount_gbp", table["amount_pence"].to_numpy() / 100)
+    view["codes"] = view["codes"].str.slice(0, 80)
+    return view
+
+
+#: Columns a reader sees as whole numbers (ranks, steps, counts), and names that say what a column is.
+_WHOLE = ("rank", "step", "lads", "wards")
+_SHOWN_AS = {"income_deprived": "income_deprived_share"}
+
+
+def view(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table as the notebook shows it: ranks, steps and counts as whole numbers, income deprivation as a share.
+
+    The values stay what they are; only the column's kind changes, for
+    :func:`tuttotal.figures.tables.styled` (which shows ``*_share`` as per cent).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> view(pd.DataFrame({"rank": [1], "income_deprived": [0.25]})).columns.tolist()
+    ['rank', 'income_deprived_share']
+    """
+    out = frame.rename(columns=_SHOWN_AS)
+    for column in _WHOLE:
+        if column in out.columns:
+            out[column] = [f"{int(v):,}" for v in out[column]]
+    return out
