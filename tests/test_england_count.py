@@ -374,3 +374,25 @@ def test_all_of_england_in_one_year_reconciles_to_the_release(data_root):
     england = result.regions.set_index("region").loc["England"]
     assert int(england["people"]) == int(result.lads["people"].sum()) > 50_000_000
     assert round(england["total_gbp"] * 100) == result.count.reconciliation.placed_pence
+
+
+def test_years_on_a_dask_local_cluster_are_the_years_counted_here(data_root):
+    """Each year a task on a LocalCluster's workers: the same tables and ward-level count as one process."""
+    distributed = pytest.importorskip("distributed")
+    from tuttotal.england.count import england_counts
+
+    years = ["2007-08", "2015-16"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        here = england_counts(years, data_root, lads=[THANET])
+        with (
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as c,
+            distributed.Client(c) as client,
+        ):
+            there = england_counts(years, data_root, lads=[THANET], client=client)
+    assert list(there) == years
+    for year in years:
+        pd.testing.assert_frame_equal(here[year].lads, there[year].lads)
+        pd.testing.assert_frame_equal(here[year].ward_spend, there[year].ward_spend)
+        pd.testing.assert_frame_equal(here[year].reconciliation, there[year].reconciliation)
+    assert here["2015-16"].lads["people"].iloc[0] > here["2007-08"].lads["people"].iloc[0]

@@ -46,6 +46,7 @@ import os
 import time
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -921,3 +922,35 @@ def _source_list(files: dict[str, str]) -> list[dict]:
         }
     )
     return found
+
+
+def england_counts(
+    years: list[str] | tuple[str, ...],
+    data_dir: str | os.PathLike | None = None,
+    *,
+    lads: list[str] | tuple[str, ...] | None = None,
+    prices: str | None = None,
+    client=None,
+) -> dict[str, EnglandCount]:
+    """The national count of several years: one :func:`england_count` per year, by year.
+
+    With a Dask ``client`` (:class:`distributed.Client`: a ``LocalCluster``'s or
+    a scheduler's) each year is a task on its workers, which need tuttotal and
+    the same data root and cache folder; without, the years are counted one
+    after another here (the geography and the tables read once are reused).
+    The counts are the same either way (a year's count depends on nothing else).
+
+    Examples
+    --------
+    >>> counts = england_counts(["2010-11", "2014-15"], "../shared/data", lads=["E07000114"])  # doctest: +SKIP
+    >>> {year: round(c.lads.councils_per_head_gbp.iloc[0]) for year, c in counts.items()}  # doctest: +SKIP
+    {'2010-11': 2218, '2014-15': 1810}
+    """
+    data_dir = str(Path(data_dir).resolve()) if data_dir else None
+    checked = [check_year(year, data_dir) for year in years]
+    if client is None:
+        return {year: england_count(year, data_dir, lads=lads, prices=prices) for year in checked}
+    futures = {
+        year: client.submit(england_count, year, data_dir, lads=lads, prices=prices, pure=False) for year in checked
+    }
+    return {year: future.result() for year, future in futures.items()}
