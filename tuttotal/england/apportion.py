@@ -151,7 +151,7 @@ def _driver_matrix(drivers: pd.DataFrame | None, ward_codes: np.ndarray) -> tupl
             f"the {names.iloc[at]} of {drivers['area_code'].iloc[at]} is given twice in the driver table",
             fix="keep one row per area_code and driver",
         )
-    columns = {name: i for i, name in enumerate(dict.fromkeys(names))}
+    columns = {name: i for i, name in enumerate(names.unique().tolist())}
     matrix = np.full((len(ward_codes), len(columns)), np.nan)
     row = pd.Index(ward_codes).get_indexer(drivers["area_code"].to_numpy())
     inside = row >= 0
@@ -160,14 +160,15 @@ def _driver_matrix(drivers: pd.DataFrame | None, ward_codes: np.ndarray) -> tupl
     return columns, matrix
 
 
-def factorize_rows(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple]]:
-    """Each row's number among the frame's distinct rows, and those rows as tuples, sorted as tuples sort.
+def factorize_rows(frame: pd.DataFrame) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each row's number among the frame's distinct rows, and those rows column by column, sorted as tuples sort.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> factorize_rows(pd.DataFrame({"a": ["y", "x", "y"], "b": ["2", "9", "1"]}))
-    (array([2, 0, 1]), [('x', '9'), ('y', '1'), ('y', '2')])
+    >>> number, found = factorize_rows(pd.DataFrame({"a": ["y", "x", "y"], "b": ["2", "9", "1"]}))
+    >>> number.tolist(), [column.tolist() for column in found]
+    ([2, 0, 1], [['x', 'y', 'y'], ['9', '1', '2']])
     """
     import pandas as pd
 
@@ -175,20 +176,15 @@ def factorize_rows(frame: pd.DataFrame) -> tuple[np.ndarray, list[tuple]]:
     levels = []
     for column in frame.columns:
         codes, uniques = pd.factorize(frame[column], sort=True)
-        levels.append(list(uniques))
+        levels.append(np.asarray(uniques, dtype=object))
         mixed = mixed * len(uniques) + codes
     if np.prod([float(max(len(u), 1)) for u in levels]) >= 2.0**62:  # too many combinations for one integer
-        number, found_rows = pd.MultiIndex.from_frame(frame).factorize(sort=True)
-        return np.asarray(number, dtype=np.int64), list(found_rows)
+        number, found = pd.MultiIndex.from_frame(frame).factorize(sort=True)
+        columns = [found.get_level_values(i).to_numpy(dtype=object) for i in range(found.nlevels)]
+        return np.asarray(number, dtype=np.int64), columns
     found, number = np.unique(mixed, return_inverse=True)
-    rows = []
-    for value in found.tolist():
-        digits = []
-        for uniques in reversed(levels):
-            value, digit = divmod(value, len(uniques))
-            digits.append(uniques[digit])
-        rows.append(tuple(reversed(digits)))
-    return number.astype(np.int64), rows
+    digits = np.unravel_index(found, [max(len(u), 1) for u in levels]) if len(found) else [found] * len(levels)
+    return number.astype(np.int64).reshape(-1), [u[d] for u, d in zip(levels, digits, strict=True)]
 
 
 def text_column(values, codes: np.ndarray):
@@ -201,9 +197,9 @@ def text_column(values, codes: np.ndarray):
         import pyarrow.compute as pc
 
         pool = pa.system_memory_pool()  # mimalloc, the default, was ten times slower here for million-row takes
-        taken = pc.take(pa.array(list(values), type=pa.string()), pa.array(codes), memory_pool=pool)
+        taken = pc.take(pa.array(np.asarray(values, dtype=object), type=pa.string()), pa.array(codes), memory_pool=pool)
         return pd.array(taken, dtype=dtype)
-    return np.asarray(list(values), dtype=object)[codes]
+    return np.asarray(values, dtype=object)[codes]
 
 
 def apportion_national(
@@ -276,15 +272,16 @@ def apportion_national(
             }
         )
         work = work[work["driver"] != "excluded"]
-    lad_of_ward = dict(zip(wards["ward_code"], wards["lad_code"], strict=True))
+    codes, lads = wards["ward_code"].tolist(), wards["lad_code"].tolist()  # plain lists: quick to walk
+    lad_of_ward = dict(zip(codes, lads, strict=True))
     is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
     transfers = work[is_transfer]
     work = work[~is_transfer]
 
     # every ward once, sorted by code; a LAD's wards are its codes in that order (apportion's targets)
-    ward_codes = np.array(sorted(wards["ward_code"]), dtype=object)
+    ward_codes = np.array(sorted(codes), dtype=object)
     position = pd.Index(ward_codes)
-    by_lad = sorted(zip(wards["lad_code"], wards["ward_code"], strict=True))
+    by_lad = sorted(zip(lads, codes, strict=True))
     lad_list = list(dict.fromkeys(lad for lad, _ in by_lad))
     ward_positions = position.get_indexer([ward for _, ward in by_lad])
     lad_starts = np.searchsorted([lad for lad, _ in by_lad], lad_list)
@@ -328,7 +325,8 @@ def apportion_national(
     used: dict[str, str] = {}
     for name in groups["driver"].unique().tolist():
         used[name] = name if name in columns else ("population" if "population" in columns else "equal")
-    pair_id, pairs = factorize_rows(groups[["area_code", "driver"]])
+    pair_id, (pair_areas, pair_drivers) = factorize_rows(groups[["area_code", "driver"]])
+    pairs = list(zip(pair_areas.tolist(), pair_drivers.tolist(), strict=True))
     pair_targets, pair_weights = [], []
     pair_total, pair_state = np.zeros(len(pairs)), np.zeros(len(pairs), dtype=np.int64)
     for i, (area, name) in enumerate(pairs):
@@ -381,17 +379,18 @@ def apportion_national(
         take = np.repeat(offsets[ids] - starts, row_sizes) + np.arange(int(row_sizes.sum()))
         shares = grouped_largest_remainder(amounts[ok], starts, all_weights[take], pair_total[ids])
         key_id, keys = factorize_rows(groups.iloc[ok][KEYS])
-        combined = all_targets[take].astype(np.int64) * len(keys) + np.repeat(key_id, row_sizes)
+        n_keys = len(keys[0])
+        combined = all_targets[take].astype(np.int64) * n_keys + np.repeat(key_id, row_sizes)
         order = np.argsort(combined, kind="stable")
         combined = combined[order]
         first = np.flatnonzero(np.concatenate([[True], combined[1:] != combined[:-1]]))
         summed = np.add.reduceat(shares[order], first)
         cell = combined[first]
-        key_of_cell = cell % len(keys)
+        key_of_cell = cell % n_keys
         top_down = pd.DataFrame(
             {
-                "ward_code": text_column(ward_codes, cell // len(keys)),
-                **{key: text_column([k[i] for k in keys], key_of_cell) for i, key in enumerate(KEYS)},
+                "ward_code": text_column(ward_codes, cell // n_keys),
+                **{key: text_column(keys[i], key_of_cell) for i, key in enumerate(KEYS)},
                 "amount_pence": summed.astype(np.int64),
             }
         )

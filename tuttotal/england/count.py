@@ -441,7 +441,8 @@ def _group_spend(frame: pd.DataFrame, keys: list[str], lad_codes: np.ndarray) ->
     import pandas as pd
 
     key_id, found = factorize_rows(frame[keys])
-    cell = frame["lad"].to_numpy(dtype=np.int64) * max(len(found), 1) + key_id
+    n_keys = max(len(found[0]), 1)
+    cell = frame["lad"].to_numpy(dtype=np.int64) * n_keys + key_id
     order = np.argsort(cell, kind="stable")
     cell = cell[order]
     first = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]])) if len(cell) else np.zeros(0, int)
@@ -449,9 +450,9 @@ def _group_spend(frame: pd.DataFrame, keys: list[str], lad_codes: np.ndarray) ->
     cell = cell[first]
     keep = pence != 0
     cell, pence = cell[keep], pence[keep]
-    key_of = cell % max(len(found), 1)
-    out = pd.DataFrame({key: text_column([k[i] for k in found], key_of) for i, key in enumerate(keys)})
-    out["area_code"] = text_column(lad_codes, cell // max(len(found), 1))
+    key_of = cell % n_keys
+    out = pd.DataFrame({key: text_column(found[i], key_of) for i, key in enumerate(keys)})
+    out["area_code"] = text_column(lad_codes, cell // n_keys)
     out["amount_pence"] = pence.astype(np.int64)
     return out
 
@@ -733,7 +734,7 @@ def england_count(
     theme_table = themes.load_themes()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        boundaries, drivers = _national_wards_and_drivers(data_dir, lad_codes, client)
+        boundaries, drivers = (_plain(f) for f in _national_wards_and_drivers(data_dir, lad_codes, client))
         lap("geography")
         modelled = national_topdown(year, data_dir, theme_table)
         books = national_books(year, data_dir, theme_table) if books_years else None
@@ -830,6 +831,14 @@ def england_count(
     )
     tables.check_reconciliation(result)
     return result
+
+
+def _plain(frame):
+    """``frame`` without its ``attrs`` (a shallow copy): pandas deep-copies attrs into the result of every operation,
+    and the wards' and drivers' list every file they were read from (hundreds): a second of copies a count."""
+    out = frame.copy(deep=False)
+    out.attrs = {}
+    return out
 
 
 def _subtotal(item: str, spend: pd.DataFrame, basis: str) -> dict:
