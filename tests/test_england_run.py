@@ -159,3 +159,8 @@ def test_a_national_run_without_its_data_names_what_is_missing_and_the_fetch_com
     assert result.returncode == 2, result.stderr
     assert FETCH_COMMAND in result.stderr and "326 ward boundaries" in result.stderr
     assert "326 LSOA boundaries" in result.stderr and not (tmp_path / "o" / "england").exists()
+
+
+def test_tuttotal_run_refuses_the_national_notebook_and_names_its_command(tmp_path):
+    result = tuttotal("run", "--notebook", "england", "--output", str(tmp_path), cwd=REPO)
+    assert result.returncode == 2 and "tuttotal england --year" in result.stderr

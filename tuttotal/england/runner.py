@@ -33,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tuttotal import paths
 from tuttotal.data import places
 from tuttotal.data.datasets import sha256_of
 from tuttotal.england.count import check_data, check_lads, check_prices, check_year
@@ -43,7 +44,6 @@ from tuttotal.run.batch import (
     _replace_atomically,
     _umask,
     code_fingerprint,
-    notebook_path,
     skip_unused_format_checkers,
 )
 from tuttotal.run.report_page import export_html
@@ -139,7 +139,7 @@ def run_england(
     final = output_folder(output_root, year, codes)
     root = Path(output_root).resolve()
     final.parent.mkdir(parents=True, exist_ok=True)
-    notebook = notebook_path(NOTEBOOK)
+    notebook = paths.notebooks_dir() / f"{NOTEBOOK}.ipynb"  # not a place's report: tuttotal run refuses it
     # .<year>.tmp-<pid>-…: a leftover of a killed run is swept by the next run (tuttotal.run.batch.clean_leftovers)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
     staging.chmod(0o777 & ~_umask())
