@@ -396,3 +396,15 @@ def test_years_on_a_dask_local_cluster_are_the_years_counted_here(data_root):
         pd.testing.assert_frame_equal(here[year].ward_spend, there[year].ward_spend)
         pd.testing.assert_frame_equal(here[year].reconciliation, there[year].reconciliation)
     assert here["2015-16"].lads["people"].iloc[0] > here["2007-08"].lads["people"].iloc[0]
+
+
+@pytest.mark.parametrize("year", ["2003-04", "2008-09", "2016-17"])
+def test_each_line_is_split_into_its_parts_as_the_place_count_splits_it(data_root, year):
+    from tuttotal.count import topdown
+    from tuttotal.data import lsoa
+    from tuttotal.england.count import _part_weights
+
+    totals = topdown.region_drivers(lsoa.lsoa_table(data_root), cra.lad_regions(data_root))
+    lines = cra_releases.cra_lines(data_root)
+    rules = topdown._line_rules(topdown._numbered(lines[lines["year"] == year]), themes.load_themes())
+    pd.testing.assert_frame_equal(_part_weights(rules, totals), topdown._part_weights(rules, totals))

@@ -457,6 +457,33 @@ def _group_spend(frame: pd.DataFrame, keys: list[str], lad_codes: np.ndarray) ->
     return out
 
 
+def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFrame:
+    """:func:`tuttotal.count.topdown._part_weights` for every region at once (the same rows, order and weights):
+    each rule's weight in each region, its fixed share or the region's total of its driver.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rules = pd.DataFrame({"cofog": ["10.1", "10.1"], "driver": ["population", "children_0_15"],
+    ...                       "share": ["driver", "driver"]})
+    >>> totals = pd.DataFrame({"population": [10.0, 20.0], "children_0_15": [2.0, 5.0]}, index=["A", "B"])
+    >>> _part_weights(rules, totals)[["region", "driver", "weight"]].values.tolist()
+    [['A', 'population', 10.0], ['A', 'children_0_15', 2.0], ['B', 'population', 20.0], ['B', 'children_0_15', 5.0]]
+    """
+    import pandas as pd
+
+    regions = list(region_totals.index)
+    frame = pd.concat([rules] * len(regions), ignore_index=True)
+    frame["region"] = np.repeat(np.array(regions, dtype=object), len(rules))
+    column = region_totals.columns.get_indexer(frame["driver"])
+    row = np.repeat(np.arange(len(regions)), len(rules))
+    values = region_totals.to_numpy(dtype=float)
+    totals = np.where(column >= 0, values[row, np.maximum(column, 0)], 0.0)
+    fixed = pd.to_numeric(frame["share"], errors="coerce").fillna(1.0).to_numpy()
+    frame["weight"] = np.where((frame["share"] == "driver").to_numpy(), totals, fixed)
+    return frame
+
+
 def national_topdown(year: str, data_dir=None, theme_table: pd.DataFrame | None = None) -> _Lines:
     """Every region's CRA lines of ``year`` shared to all its LADs, exactly: the modelled count of every LAD.
 
@@ -492,7 +519,7 @@ def national_topdown(year: str, data_dir=None, theme_table: pd.DataFrame | None 
     )
     lines["agency_type"] = topdown.agency_types(lines)
     rules = topdown._line_rules(lines, theme_table)
-    weights = topdown._part_weights(rules, region_totals)
+    weights = _part_weights(rules, region_totals)
     unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
     if unknown:
         raise InputError(

@@ -380,9 +380,7 @@ def build(
     label = deflators.prices_label(prices)
     ward_people, lad_people, _ = people
     pence = _at_prices(ward_spend["amount_pence"].to_numpy(), factor)
-    cells = ward_spend[["ward_code", "theme", "basis"]].copy()
-    cells["amount_pence"] = pence
-    ward_theme = cells.groupby(["ward_code", "theme", "basis"], as_index=False, sort=True)["amount_pence"].sum()
+    ward_theme = sum_by(ward_spend[["ward_code", "theme", "basis"]], pence)
     ward_theme["amount_gbp"] = exact_gbp_column(ward_theme["amount_pence"].to_numpy())
     ward_theme["prices"] = label
 
@@ -466,6 +464,34 @@ def build(
     regions = _regions(lads, "England" if len(lads) == england_lads else ALL_RUN)
     ward_theme = ward_theme[["ward_code", "theme", "basis", "amount_gbp", "prices", "amount_pence"]]
     return {"lads": lads_out, "wards": wards, "ward_theme": ward_theme, "regions": regions}
+
+
+def sum_by(keys: pd.DataFrame, pence: np.ndarray) -> pd.DataFrame:
+    """``pence`` summed by the rows of ``keys`` (exactly, in int64), sorted by them: a quick ``groupby().sum()``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> keys = pd.DataFrame({"ward": ["b", "a", "b"], "theme": ["x", "y", "x"]})
+    >>> sum_by(keys, np.array([1, 2, 3])).values.tolist()
+    [['a', 'y', 2], ['b', 'x', 4]]
+    """
+    import pandas as pd
+
+    combined = np.zeros(len(keys), dtype=np.int64)
+    uniques = []
+    for column in keys.columns:
+        codes, found = pd.factorize(keys[column], sort=True)
+        uniques.append(np.asarray(found, dtype=object))
+        combined = combined * len(found) + codes
+    order = np.argsort(combined, kind="stable")
+    combined = combined[order]
+    first = np.flatnonzero(np.concatenate([[True], combined[1:] != combined[:-1]])) if len(combined) else []
+    sums = np.add.reduceat(np.asarray(pence, dtype=np.int64)[order], first) if len(combined) else np.zeros(0)
+    digits = np.unravel_index(combined[first], [max(len(u), 1) for u in uniques])
+    out = pd.DataFrame({column: u[d] for column, u, d in zip(keys.columns, uniques, digits, strict=True)})
+    out["amount_pence"] = np.asarray(sums, dtype=np.int64)
+    return out
 
 
 def _money_columns(frame: pd.DataFrame, money: pd.DataFrame) -> pd.DataFrame:
