@@ -149,44 +149,53 @@ def child_count(data_dir: str, n_lads: int, years: list[str], calls: int) -> dic
     return found
 
 
-def _place_count(lads: list[str], year: str, data_dir: str, wards, long_drivers) -> int:
-    """The count as a place report makes it (tuttotal.report.prepare, without figures or files)."""
+def _place_count(lads: list[str], year: str, data_dir: str, wards=None, long_drivers=None) -> dict:
+    """The count as a place report makes it (``tuttotal.report.prepare`` without figures or files), stage by stage:
+    the wards and their drivers (when not given), the LADs' shares of the lines, the wards."""
     from tuttotal.count import measured_modelled, outturn_count, themes, topdown
     from tuttotal.count.apportion import apportion, load_transfer_rules
+    from tuttotal.data import place_wards, places, ward_drivers
 
+    found = {}
+    clock, cpu = time.perf_counter(), time.process_time()
+
+    def lap(name: str) -> None:
+        nonlocal clock, cpu
+        found[f"{name}_s"], found[f"{name}_cpu_s"] = time.perf_counter() - clock, time.process_time() - cpu
+        clock, cpu = time.perf_counter(), time.process_time()
+
+    if wards is None:
+        wards = place_wards.load_place_wards(places.area_from_lads(lads), data_dir)
+        long_drivers = ward_drivers.long_drivers(ward_drivers.ward_driver_table(wards, data_dir))
+    lap("geography")
     table = themes.load_themes()
     top = topdown.topdown_count(lads, data_dir=data_dir, years=(year,), theme_table=table)
     books = outturn_count.outturn_count(lads, data_dir=data_dir, years=(year,), theme_table=table)
     spend = measured_modelled.combine(top.spend, books.spend, (year,))
     classified = themes.classify(spend, table, {})
+    lap("lads")
     count = apportion(classified, wards, long_drivers, year=year, transfer_rules=load_transfer_rules())
-    return count.reconciliation.placed_pence
+    lap("wards")
+    found["placed_pence"] = count.reconciliation.placed_pence
+    return found
 
 
 def child_baseline(data_dir: str, year: str) -> dict:
-    """In a new process: the place machinery on all of England as one area, then place after place on a sample."""
+    """In a new process: the place machinery on all of England as one area (the first call, then again), then place
+    after place on a sample of LADs."""
     import warnings
 
     warnings.simplefilter("ignore")
-    from tuttotal.data import cra, place_wards, places, ward_drivers
+    from tuttotal.data import cra
 
     codes = sorted(cra.lad_regions(data_dir))
-    wards = place_wards.load_place_wards(places.area_from_lads(codes), data_dir)
-    long = ward_drivers.long_drivers(ward_drivers.ward_driver_table(wards, data_dir))
-    _place_count(codes[:1], year, data_dir, wards[wards["lad_code"] == codes[0]], long)  # first-call costs, untimed
-    start, cpu = time.perf_counter(), time.process_time()
-    placed = _place_count(codes, year, data_dir, wards, long)
-    found = {"one_area_s": time.perf_counter() - start, "one_area_cpu_s": time.process_time() - cpu}
-    found["placed_pence"] = placed
-    sample = spread(codes, PLACE_SAMPLE)
+    found = {"first": _place_count(codes, year, data_dir), "again": _place_count(codes, year, data_dir)}
     times, cpus = [], []
-    for code in sample:
-        own = wards[wards["lad_code"] == code]
-        start, cpu = time.perf_counter(), time.process_time()
-        _place_count([code], year, data_dir, own, long[long["area_code"].isin(own["ward_code"])])
-        times.append(time.perf_counter() - start)
-        cpus.append(time.process_time() - cpu)
-    found["per_lad_s"], found["per_lad_cpu_s"], found["sample"] = times, cpus, sample
+    for code in spread(codes, PLACE_SAMPLE):
+        stages = _place_count([code], year, data_dir)
+        times.append(sum(v for k, v in stages.items() if k.endswith("_s") and not k.endswith("cpu_s")))
+        cpus.append(sum(v for k, v in stages.items() if k.endswith("cpu_s")))
+    found["per_lad_s"], found["per_lad_cpu_s"] = times, cpus
     found["peak_bytes"] = peak_rss()
     return found
 
@@ -306,9 +315,15 @@ def main() -> int:
 
     print("2. baselines: the place machinery", flush=True)
     base = run_child("baseline", data_dir, "--years", YEAR)
+    stages = ("geography", "lads", "wards")
+    base_first = {k: base["first"][f"{k}_s"] for k in stages}
+    base_first_cpu = {k: base["first"][f"{k}_cpu_s"] for k in stages}
+    base_s, base_cpu = sum(base_first.values()), sum(base_first_cpu.values())
+    base_again = sum(base["again"][f"{k}_s"] for k in stages)
+    base_again_cpu = sum(base["again"][f"{k}_cpu_s"] for k in stages)
     per_lad = statistics.mean(base["per_lad_s"])
     per_lad_cpu = statistics.mean(base["per_lad_cpu_s"])
-    print(f"   one area of 326 LADs {base['one_area_s']:.1f} s; place after place {per_lad:.2f} s a LAD")
+    print(f"   one area of 326 LADs {base_s:.1f} s ({base_cpu:.1f} CPU s); place after place {per_lad:.2f} s a LAD")
 
     print("3. growth with LADs and years", flush=True)
     by_size = []
@@ -370,25 +385,35 @@ def main() -> int:
         "",
         f"## 1. The national count of one year ({YEAR}), warm",
         "",
-        "| run | seconds | CPU seconds | ratio |",
+        "| run | seconds | CPU seconds | ratio (CPU) |",
         "|---|---:|---:|---:|",
-        f"| the place machinery, all 326 LADs as one area (`topdown_count` + `outturn_count` + `apportion`): "
-        f"baseline | {base['one_area_s']:.1f} | {base['one_area_cpu_s']:.1f} | 1 |",
-        f"| place after place, each LAD alone (mean of {PLACE_SAMPLE} LADs × 326, estimated) | "
-        f"{per_lad * 326:.0f} | {per_lad_cpu * 326:.0f} | {base['one_area_s'] / (per_lad * 326):.2f}x |",
+        f"| the place machinery on one area of all 326 LADs (`topdown_count`, `outturn_count`, `apportion`), a new "
+        f"process: the baseline | {base_s:.2f} | {base_cpu:.2f} | 1 |",
+        f"| the same, again in that process | {base_again:.2f} | {base_again_cpu:.2f} | "
+        f"{base_cpu / base_again_cpu:.1f}x |",
+        f"| place after place, each LAD its own area (mean of {PLACE_SAMPLE} LADs × 326, estimated) | "
+        f"{per_lad * 326:.0f} | {per_lad_cpu * 326:.0f} | {base_cpu / (per_lad_cpu * 326):.2f}x |",
         f"| `england_count`, a new process (median of {args.repeat}) | {count_s:.2f} | {count_cpu:.2f} | "
-        f"{base['one_area_s'] / count_s:.1f}x as fast |",
+        f"{base_cpu / count_cpu:.1f}x |",
         f"| `england_count` again in the same process (median of {len(again)}) | {memory_s:.2f} | {memory_cpu:.2f} | "
-        f"{base['one_area_s'] / memory_s:.1f}x as fast |",
+        f"{base_cpu / memory_cpu:.1f}x |",
         "",
-        f"Where a new process's {count_s:.2f} s go (medians): the wards and their drivers {steps['geography_s']:.2f} s "
-        f"(read through the place machinery until the England geography lands), the LADs' shares of the CRA and RS "
-        f"lines {steps['lads_s']:.2f} s, the wards {steps['wards_s']:.2f} s, the tables and reconciliation "
-        f"{steps['tables_s']:.2f} s. Money placed: {national[0]['placed_pence'] / 100:,.2f} here, "
-        f"{base['placed_pence'] / 100:,.2f} by the place machinery on one area of 326 LADs "
-        f"({abs(national[0]['placed_pence'] - base['placed_pence'])} pence apart: there each LAD's share of a line "
-        "is rounded on its own, here a region's lines are shared to all its LADs at once by largest remainder). "
-        "Peak memory of a count's process: " + gib(count_peak) + ".",
+        "Stage by stage, the first call in a new process (wall seconds; the machine's load moves them, the CPU "
+        "ratio above does not):",
+        "",
+        "| stage | place machinery | `england_count` |",
+        "|---|---:|---:|",
+        f"| the wards and their drivers (the same caches; `england_count` first checks every data file is here) | "
+        f"{base_first['geography']:.2f} | {steps['geography_s']:.2f} |",
+        f"| the LADs' shares of the CRA and RS lines | {base_first['lads']:.2f} | {steps['lads_s']:.2f} |",
+        f"| into the wards (`apportion` / `apportion_national`) | {base_first['wards']:.2f} | {steps['wards_s']:.2f} |",
+        f"| the tables, the reconciliation, the bridge | (none) | {steps['tables_s']:.2f} |",
+        "",
+        f"Money placed: {national[0]['placed_pence'] / 100:,.2f} here, "
+        f"{base['first']['placed_pence'] / 100:,.2f} by the place machinery on one area of 326 LADs "
+        f"({abs(national[0]['placed_pence'] - base['first']['placed_pence'])} pence apart: there each LAD's share of "
+        "a line is rounded on its own, here a region's lines are shared to all its LADs at once by largest "
+        f"remainder). Peak memory of a count's process: {gib(count_peak)}.",
         "",
         "## 2. How the cost grows",
         "",
