@@ -246,7 +246,7 @@ class EnglandCount:
             "sources": self.sources,
             "notes": self.notes,
             "timings": self.timings,
-            "versions": {"tuttotal": __version__},
+            "versions": _versions(),
         }
 
 
@@ -255,7 +255,13 @@ class EnglandCount:
 
 def check_year(year: object, data_dir: str | os.PathLike | None = None) -> str:
     """The financial year of a national count (``2008-09``; ``2008/09`` and ``2008`` are read too), or an
-    :class:`InputError` naming the years the data cover."""
+    :class:`InputError` naming the years the data cover.
+
+    Examples
+    --------
+    >>> check_year("2008/09", "../shared/data")  # doctest: +SKIP
+    '2008-09'
+    """
     try:
         text = parse_year(str(year))
     except ValueError as exc:
@@ -264,7 +270,15 @@ def check_year(year: object, data_dir: str | os.PathLike | None = None) -> str:
 
 
 def check_prices(prices: object, data_dir: str | os.PathLike | None = None) -> str:
-    """``cash``, or the financial year of ``prices`` that HM Treasury's GDP deflator has (else an InputError)."""
+    """``cash``, or the financial year of ``prices`` that HM Treasury's GDP deflator has (else an InputError).
+
+    Examples
+    --------
+    >>> check_prices(""), check_prices(None)
+    ('cash', 'cash')
+    >>> check_prices("2016/17", "../shared/data")  # doctest: +SKIP
+    '2016-17'
+    """
     if prices is None or str(prices).strip().lower() in ("", deflators.CASH):
         return deflators.CASH
     try:
@@ -392,8 +406,19 @@ def _national_wards_and_drivers(
 
 
 @dataclass
-class _Lines:
-    """One count's LAD-level spend for all LADs, and the reconciliation items of its release."""
+class LadLines:
+    """One release's count for every LAD of England (:func:`national_topdown`, :func:`national_books`).
+
+    Attributes
+    ----------
+    spend : pandas.DataFrame
+        The LAD-level count in the spend schema (:data:`SPEND_COLUMNS` and ``transfer``), every LAD of England.
+    items : list of dict
+        The release's steps of the reconciliation (its total, then what is not counted, each with its reason).
+    lines : pandas.DataFrame
+        The release's lines, each split into its parts (the CRA's, with ``region_part_pence``; the RS's, with
+        ``part_pence``).
+    """
 
     spend: pd.DataFrame
     items: list[dict]
@@ -484,7 +509,9 @@ def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFr
     return frame
 
 
-def national_topdown(year: str, data_dir=None, theme_table: pd.DataFrame | None = None) -> _Lines:
+def national_topdown(
+    year: str, data_dir: str | os.PathLike | None = None, theme_table: pd.DataFrame | None = None
+) -> LadLines:
     """Every region's CRA lines of ``year`` shared to all its LADs, exactly: the modelled count of every LAD.
 
     Each line is split into its theme parts at the region as
@@ -500,7 +527,7 @@ def national_topdown(year: str, data_dir=None, theme_table: pd.DataFrame | None 
     items: list[dict] = []
     columns = [*SPEND_COLUMNS, "transfer"]
     if year not in TOPDOWN_YEARS:  # a later RS year with no regional analysis: nothing modelled
-        return _Lines(pd.DataFrame(columns=columns), items, pd.DataFrame())
+        return LadLines(pd.DataFrame(columns=columns), items, pd.DataFrame())
     table = lsoa.lsoa_table(data_dir)
     region_totals = topdown.region_drivers(table, regions)
     all_lines = cra_releases.cra_lines(data_dir)
@@ -574,10 +601,12 @@ def national_topdown(year: str, data_dir=None, theme_table: pd.DataFrame | None 
     shares["pence"] = pence
     spend = _group_spend(shares, keys, lad_codes).rename(columns={"cofog": "function"})
     spend["transfer"] = False
-    return _Lines(spend[columns], items, parts)
+    return LadLines(spend[columns], items, parts)
 
 
-def national_books(year: str, data_dir=None, theme_table: pd.DataFrame | None = None) -> _Lines:
+def national_books(
+    year: str, data_dir: str | os.PathLike | None = None, theme_table: pd.DataFrame | None = None
+) -> LadLines:
     """Every authority's Revenue Outturn lines of ``year`` shared to all the LADs it serves: the measured count.
 
     As :func:`tuttotal.count.outturn_count.outturn_count` places an authority's
@@ -585,6 +614,12 @@ def national_books(year: str, data_dir=None, theme_table: pd.DataFrame | None = 
     each line shared over **all** its LADs by largest remainder, so every line
     placed is conserved to the penny; authorities the table places nowhere are
     listed, never dropped.
+
+    Examples
+    --------
+    >>> books = national_books("2008-09", "../shared/data")  # doctest: +SKIP
+    >>> int(books.spend["amount_pence"].sum()) // 100_000_000_00  # £bn placed in LADs  # doctest: +SKIP
+    115
     """
     import pandas as pd
 
@@ -668,7 +703,7 @@ def national_books(year: str, data_dir=None, theme_table: pd.DataFrame | None = 
     spend["body"] = "LG"
     spend["spend_type"] = "current"
     spend["transfer"] = False
-    return _Lines(spend[[*SPEND_COLUMNS, "transfer"]], items, parts)
+    return LadLines(spend[[*SPEND_COLUMNS, "transfer"]], items, parts)
 
 
 def _outside(spend: pd.DataFrame, lads: tuple[str, ...], basis: str) -> tuple[pd.DataFrame, dict | None]:
@@ -858,6 +893,20 @@ def england_count(
     )
     tables.check_reconciliation(result)
     return result
+
+
+def _versions() -> dict[str, str]:
+    """The versions of Python, tuttotal and the libraries the count's numbers depend on."""
+    import platform
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {"tuttotal": __version__, "python": platform.python_version()}
+    for name in ("pandas", "numpy", "pyarrow", "geopandas", "shapely"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
 
 
 def _plain(frame):

@@ -40,6 +40,7 @@ from tuttotal.errors import InputError
 
 if TYPE_CHECKING:
     import pandas as pd
+    from distributed import Client
 
 #: The files of a national run's folder (``bridge.csv`` only in a year of Revenue Outturn).
 OUTPUT_FILES = (
@@ -96,6 +97,13 @@ def table_frames(result: EnglandCount) -> dict[str, pd.DataFrame]:
 
 def write_outputs(result: EnglandCount, folder: str | os.PathLike) -> dict[str, Path]:
     """Write the national count's files into ``folder`` (made if missing); their paths by name.
+
+    Examples
+    --------
+    >>> result = england_count("2008-09", "../shared/data", lads=["E07000114"])  # doctest: +SKIP
+    >>> sorted(write_outputs(result, "out"))  # doctest: +SKIP
+    ['bridge.csv', 'datapackage.json', 'lads.csv', 'reconciliation.csv', 'regions.csv', 'summary.json', \
+'ward_theme.csv', 'wards.csv']
 
     Parameters
     ----------
@@ -157,7 +165,7 @@ def write_datapackage(result: EnglandCount, folder: str | os.PathLike) -> Path:
     return _write_json(descriptor, folder / PACKAGE_FILE)
 
 
-def connect(scheduler: str, timeout: str = "10s"):
+def connect(scheduler: str, timeout: str = "10s") -> Client:
     """A :class:`distributed.Client` of the Dask scheduler at ``scheduler`` (an InputError when it is unreachable)."""
     try:
         from distributed import Client

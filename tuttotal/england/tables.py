@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tuttotal.count.apportion import Count
+    from tuttotal.england.count import EnglandCount
 
 #: ``lads.csv``: the contract's columns, in order (the theme × basis columns follow, then :data:`LAD_EXTRA`).
 LAD_COLUMNS = [
@@ -599,7 +600,7 @@ def reconciliation_table(items: list[dict], lad_spend: pd.DataFrame, count: Coun
     return table[[*RECONCILIATION_COLUMNS, "kind"]]
 
 
-def check_reconciliation(result) -> None:
+def check_reconciliation(result: EnglandCount) -> None:
     """Hold the national count to its sums, to the penny (an AssertionError naming the step that fails).
 
     * each subtotal is the sum of the steps since the one before (``modelled``
@@ -686,7 +687,7 @@ def method_notes(year: str, source: str, prices: str) -> list[str]:
     return notes
 
 
-def headline(result) -> pd.DataFrame:
+def headline(result: EnglandCount) -> pd.DataFrame:
     """England's headline figures (``figure``, ``value``, ``note``): total, measured share, per head, capital."""
     import pandas as pd
 
@@ -722,7 +723,7 @@ def headline(result) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["figure", "value", "note"])
 
 
-def reconciliation_view(result) -> pd.DataFrame:
+def reconciliation_view(result: EnglandCount) -> pd.DataFrame:
     """The reconciliation as a reader sees it: step, sign, item, pounds (the exact pence are in the CSV), codes."""
     table = result.reconciliation
     view = table[["step", "operation", "item", "codes"]].copy()
