@@ -106,7 +106,7 @@ driver_rows = st.lists(
 )
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rows, driver_rows, st.sampled_from([None, "2008-09"]), st.sampled_from([None, "population"]))
 def test_apportion_national_is_apportion_on_any_table(spend_rows, drivers, year, driver):
     columns = ["year", "agency", "agency_type", "area_code", "function", "theme", "driver", "basis", "amount_pence"]

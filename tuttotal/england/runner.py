@@ -131,7 +131,7 @@ def run_england(
     """
     year, codes, prices = check_inputs(year, data_dir=data_dir, lads=lads, prices=prices)
     if scheduler:  # reachable now, or exit 2 before any work
-        connect(scheduler, timeout="5s").close()
+        connect(scheduler, timeout="3s").close()
     skip_unused_format_checkers()
     import papermill
     from papermill.exceptions import PapermillExecutionError
