@@ -7,14 +7,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= --quiet --disable-pip-version-check
 
-.PHONY: run test lint lab sample bench clean
+.PHONY: run test lint lab sample bench docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install $(PIP_FLAGS) --upgrade pip
-	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[test,dask,bench]"
+	$(BIN)/python -m pip install $(PIP_FLAGS) -e ".[test,dask,bench,docs]"
 	touch $(STAMP)
 
 ## run: set up, then run the synthetic demo place (offline) into outputs/demo/
@@ -41,5 +41,9 @@ sample: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/batch.py
 
+## docs: set up, then build the documentation site into site/ (warnings are errors)
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+
 clean:
-	rm -rf $(VENV) outputs/*/ outputs/.??*
+	rm -rf site $(VENV) outputs/*/ outputs/.??*

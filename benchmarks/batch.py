@@ -295,4 +295,8 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from publish import published
+
+    with published("batch", sys.argv):
+        status = main()
+    sys.exit(status)

@@ -308,4 +308,10 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if "--child" in sys.argv:  # a measured subprocess: its output is data, not results
+        sys.exit(main())
+    from publish import published
+
+    with published("drivers", sys.argv):
+        status = main()
+    sys.exit(status)

@@ -163,4 +163,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from publish import published
+
+    with published("explore", sys.argv):
+        status = main()
+    sys.exit(status)

@@ -386,7 +386,8 @@ def test_nothing_placeable_gives_a_report_that_says_so(spend_rows, zero_drivers,
     folder = tmp_path / "out" / "demo"
     assert {p.name for p in folder.iterdir()} >= LAYOUT | {"reconciliation.csv"}
     lines = (folder / "reconciliation.csv").read_text().splitlines()
-    assert lines[1] == "input,,3000.00" and lines[-1] == "placed in wards,,0.00", lines
+    # item, codes, amount_gbp, measured_gbp, modelled_gbp, prices: a spend file's money is measured
+    assert lines[1] == "input,,3000.00,3000.00,0.00,cash" and lines[-1] == "placed in wards,,0.00,0.00,0.00,cash", lines
     summary = json.loads((folder / "summary.json").read_text())
     assert summary["totals"]["placed_gbp"] == 0 and summary["totals"]["unplaced_gbp"] == 3000
     assert any(w.startswith("Nothing of the £3k input could be placed") for w in summary["warnings"])

@@ -111,7 +111,8 @@ def test_kent_with_the_data_folder(wards_dir, tmp_path):
     out = tmp_path / "outputs"
     result = tuttotal("run", "--place", "kent", "--data-dir", str(wards_dir), "--output", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert "the count is the real top-down one" in result.stdout
+    assert "the count is the real one, the authorities' own books" in result.stdout
+    assert "(measured)" in result.stdout and "(modelled)" in result.stdout
     with open(out / "kent" / "ward_theme.csv", newline="") as f:
         rows = list(csv.DictReader(f))
     codes = {r["ward_code"] for r in rows}

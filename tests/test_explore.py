@@ -12,7 +12,7 @@ from tuttotal.analysis.breakdown import ward_profiles
 from tuttotal.explore import explorer as explore
 from tuttotal.figures import classify
 
-from .conftest import MARGATE_CENTRAL
+from .conftest import MARGATE_CENTRAL, THANET
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +101,63 @@ def test_the_profile_compares_with_the_lad_and_the_place(kent):
     assert got.lad_per_head_gbp.to_dict() == pytest.approx(lad.reindex(got.index, fill_value=0).to_dict())
     place = spend.groupby("theme")["amount_pence"].sum() / 100 / population.sum()
     assert got.place_per_head_gbp.to_dict() == pytest.approx(place.reindex(got.index, fill_value=0).to_dict())
+
+
+@pytest.fixture(scope="module")
+def thanet(data_root):
+    return explore.load_place(lads=[THANET], year="2008-09", data_dir=str(data_root))
+
+
+def test_the_profile_says_how_much_the_driver_decides(thanet):
+    """Margate Central, Thanet, 2008-09: its modelled money by population alone beside the need drivers."""
+    row = thanet.run.sensitivity().set_index("code").loc[MARGATE_CENTRAL]  # sensitivity.csv's row
+    profile = explore.ward_profile(thanet, _pick(thanet), "Margate Central")  # some themes chosen: all the same
+    driver = profile.driver
+    assert driver.year == "2008-09"
+    for name in ("measured_gbp", "modelled_need_gbp", "modelled_population_gbp"):
+        assert getattr(driver, name) == pytest.approx(row[name], abs=0.005), name
+    assert driver.need_per_head_gbp == pytest.approx(row.need_per_head_gbp)
+    assert driver.population_per_head_gbp == pytest.approx(row.population_per_head_gbp)
+    whole = explore.ward_profile(thanet, thanet.default_selection(), MARGATE_CENTRAL)
+    assert whole.per_head_gbp == pytest.approx(driver.need_per_head_gbp), "the need drivers' figure is the count's"
+    assert driver.need_per_head_gbp - driver.population_per_head_gbp > 500, "need puts more in a deprived ward"
+    html = profile.to_html()
+    sentence = (
+        f"£{row.need_per_head_gbp:,.0f} a head with the need drivers, "
+        f"£{row.population_per_head_gbp:,.0f} with population alone."
+    )
+    assert sentence in html and "How much the driver decides (2008-09, all themes and agencies)" in html
+    assert "the authorities&#x27; own books" in html  # text escaped as every text of the card
+
+
+def test_the_exported_tables_say_their_basis_and_prices(thanet, demo, tmp_path):
+    for data, bases in ((thanet, {"measured", "modelled"}), (demo, {"measured"})):
+        selection = _pick(data)
+        written = explore.export(data, selection, output_dir=tmp_path)
+        money = {f"{b}_gbp": str for b in ("amount", "measured", "modelled")}
+        table = pd.read_csv(written["table"], dtype=money)
+        parts = [sum(int(v.replace(".", "")) for v in table[f"{b}_gbp"]) for b in ("measured", "modelled")]
+        for row in table.itertuples():  # exact: each ward's parts add up to its money, to the penny
+            assert int(row.measured_gbp.replace(".", "")) + int(row.modelled_gbp.replace(".", "")) == int(
+                row.amount_gbp.replace(".", "")
+            ), row.ward_code
+        assert {b for b, pence in zip(("measured", "modelled"), parts, strict=True) if pence} == bases
+        themes = pd.read_csv(written["themes"])
+        assert (themes.measured_gbp + themes.modelled_gbp).to_numpy() == pytest.approx(themes.amount_gbp.to_numpy())
+        assert set(table["prices"]) == set(themes["prices"]) == {"cash"}
+
+
+def test_the_driver_follows_the_chosen_year_and_is_absent_without_modelled_money(thanet, demo):
+    other = explore.from_report(thanet.run, "2009-10")
+    driver = explore.ward_profile(other, other.default_selection(), MARGATE_CENTRAL).driver
+    assert driver.year == "2009-10"
+    table = other.sensitivity()
+    spend = thanet.run.ward_spend_of_year("2009-10")
+    modelled = spend.loc[spend["basis"] == "modelled", "amount_pence"].sum()
+    assert round(table["modelled_need_gbp"].sum() * 100) == modelled, "the year's own count, to the penny"
+    assert driver.modelled_need_gbp == pytest.approx(table.loc[MARGATE_CENTRAL, "modelled_need_gbp"])
+    profile = explore.ward_profile(demo, demo.default_selection(), demo.wards.ward_code.iloc[0])
+    assert profile.driver is None and "How much the driver decides" not in profile.to_html()
 
 
 @pytest.mark.filterwarnings("ignore:Numba not installed")

@@ -6,7 +6,8 @@ read; news, update checks and autosave are off), opens
 ``notebooks/explore.ipynb``, runs all cells, changes the place to Kent and
 the themes, checks that the map widget (ipyleaflet) recoloured its wards,
 zooms in on Margate Central with the wheel, hovers it (the map names it),
-clicks it (its profile opens and the ward list follows), exports, and saves
+clicks it (its profile opens, with how much the driver decides its figure, and
+the ward list follows), exports, and saves
 screenshots to ``outputs/test-artifacts/``. Every request that does not go
 to the JupyterLab server on localhost is refused and must not happen: the
 map has no basemap tiles. JupyterLab (with its kernels) and the browser are
@@ -21,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -292,6 +294,12 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
         assert "E05005093" in profile and "Thanet" in profile
         assert "Rank" in profile and "of 283 in Kent" in profile
         assert "health and wellbeing" in profile
+        # How much the driver decides: its modelled money by population alone beside the need drivers (Thanet, 2008-09).
+        assert re.search(
+            r"How much the driver decides \(2008-09, all themes and agencies\)\s+£[\d,]+ a head with the need drivers, "
+            r"£[\d,]+ with population alone\.",
+            profile,
+        ), profile
         assert page.locator(".tuttotal-ward input").input_value().startswith("Margate Central")  # the list follows
         page.wait_for_function(
             "() => (document.querySelector('.tuttotal-legend')?.innerText || '').includes('Margate Central')"

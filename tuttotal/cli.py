@@ -417,8 +417,9 @@ def _notes(jobs, results) -> list[str]:
     if real:
         what = real[0].name if len(real) == 1 else f"{len(real)} places"
         notes.append(
-            f"  note: no --spend file was given for {what}: the count is the real top-down one (HM Treasury's "
-            "regional analysis shared by population and need), and every figure says so."
+            f"  note: no --spend file was given for {what}: the count is the real one, the authorities' own books "
+            "where DCLG's Revenue Outturn has the year (measured) and the rest HM Treasury's regional analysis "
+            "shared by population and need (modelled); every figure and table says which."
         )
     return notes
 

@@ -36,13 +36,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuttotal import __version__, paths, settings
-from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme
+from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme, with_basis
 from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
 from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
 from tuttotal.analysis.sensitivity import lad_sensitivity, population_only, ward_sensitivity
 from tuttotal.count import measured_modelled, themes, topdown
-from tuttotal.count.apportion import MEASURED, MODELLED, apportion, load_transfer_rules
+from tuttotal.count.apportion import BASES, MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.measured_modelled import METHOD as COMBINED
 from tuttotal.count.outturn_count import METHOD as BOOKS
@@ -94,6 +94,25 @@ OUTTURN_FIELDS = [
     "cofog",
     "theme",
 ]
+
+#: The tables of one year's money (cash, as spent), whatever ``prices`` the report's series are in; a table of
+#: money not here is a series over years at the report's prices, or holds no pounds (drivers, most_deprived: shares).
+CASH_TABLES = frozenset(
+    {
+        "ward_theme",
+        "reconciliation",
+        "theme_agency",
+        "ward_profiles",
+        "focus_comparison",
+        "ward_need",
+        "topdown",
+        "theme_per_head",
+        "published",
+        "outturn",
+        "bridge",
+        "sensitivity",
+    }
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -315,35 +334,66 @@ class PlaceReport:
         return self._tables[key].copy()
 
     # ----------------------------------------------------------- breakdowns
-    def ward_theme(self) -> pd.DataFrame:
-        """``ward_code, ward_name, lad_code, theme, amount_pence[, population, per_head_gbp]``."""
+    def ward_theme(self, *, by_basis: bool = False) -> pd.DataFrame:
+        """``ward_code, ward_name, lad_code, theme[, basis], amount_pence[, population, per_head_gbp]``.
 
-        return ward_theme(self.count.ward_spend, self.wards, self.population)
+        A row per ward and theme, or per ward, theme and basis with ``by_basis``.
+        """
+
+        return ward_theme(self.count.ward_spend, self.wards, self.population, by_basis=by_basis)
 
     def ward_profiles(self) -> pd.DataFrame:
         """Every ward's total, per head, share of its LAD and of the place, and ranks."""
 
         return ward_profiles(self.count.ward_spend, self.wards, self.population)
 
-    def theme_by_agency(self) -> pd.DataFrame:
-        """Pounds by theme and agency type, with totals."""
+    def theme_by_agency(self, *, by_basis: bool = False) -> pd.DataFrame:
+        """Pounds by theme and agency type, with totals (a row per theme and basis with ``by_basis``)."""
 
-        return theme_by_agency(self.count.ward_spend)
+        return theme_by_agency(self.count.ward_spend, by_basis=by_basis)
 
-    def focus_comparison(self) -> pd.DataFrame:
+    def focus_comparison(self, *, by_basis: bool = False) -> pd.DataFrame:
         """Each focus ward against its LAD, the place and (pilots) the median pilot place, by theme.
 
         Tidy: ``area, level, theme, amount_gbp, per_head_gbp``; empty without
-        focus wards or a population driver.
+        focus wards or a population driver. With ``by_basis``, ``area, level,
+        theme, basis, amount_gbp, per_head_gbp``: a row per basis (``measured``
+        first; none for a basis without money there), each per head of the
+        area's people, so an area's rows for a theme add up to its row without
+        ``by_basis``; the median pilot place is ``modelled`` (the pilots'
+        top-down counts) and per head only (``focus_comparison.csv``).
         """
         import pandas as pd
 
+        columns = ["area", "level", "theme", *(["basis"] if by_basis else []), "amount_gbp", "per_head_gbp"]
         if self.population is None or not len(self.focus):
-            return pd.DataFrame(columns=["area", "level", "theme", "amount_gbp", "per_head_gbp"])
+            return pd.DataFrame(columns=columns)
         median, note = self._pilot_median()
+        whole = self._focus_table(self.count.ward_spend, median, note)
+        if not by_basis:
+            return whole
+        spend = with_basis(self.count.ward_spend)
+        frames = [
+            self._focus_table(spend[spend["basis"] == basis], None, note).assign(basis=basis)
+            for basis in BASES
+            if (spend["basis"] == basis).any()
+        ]
+        frames.append(whole[whole["level"] == "pilot median"].assign(basis=MODELLED))
+        table = pd.concat(frames, ignore_index=True)
+        row_at = {key: i for i, key in enumerate(zip(whole["area"], whole["level"], whole["theme"], strict=True))}
+        keys = zip(table["area"], table["level"], table["theme"], table["basis"], strict=True)
+        order = [(row_at[(area, level, theme)], BASES.index(basis)) for area, level, theme, basis in keys]
+        table = table.iloc[sorted(range(len(table)), key=order.__getitem__)][columns].reset_index(drop=True)
+        table.attrs["notes"] = whole.attrs.get("notes", [])
+        return table
+
+    def _focus_table(self, spend: pd.DataFrame, median: pd.Series | None, note: str) -> pd.DataFrame:
+        """:func:`~tuttotal.analysis.compare.focus_comparison` of ``spend`` for every focus ward, in one table."""
+        import pandas as pd
+
         tables = [
             focus_comparison(
-                self.count.ward_spend,
+                spend,
                 self.wards,
                 self.population,
                 code,
@@ -726,6 +776,19 @@ class PlaceReport:
         return "all"
 
     @property
+    def need_money_basis(self) -> str:
+        """``measured`` or ``modelled``: the basis of the money the need figures and tables are computed on.
+
+        The measured money where a real count has any (:attr:`need_basis`);
+        else all the count's money, which is modelled for a real count (the
+        region's shared by driver) and measured for a spend file or the demo
+        (a body's own books: a spend table carries no modelled money).
+        """
+        if self.need_basis == MEASURED or self.spend_kind != "real":
+            return MEASURED
+        return MODELLED
+
+    @property
     def by_construction_note(self) -> str | None:
         """The caveat of need figures on money placed by drivers, or None where none is."""
         if self.spend_kind != "real":
@@ -997,6 +1060,19 @@ class PlaceReport:
         ``ward_theme``, ``reconciliation``, ``theme_agency``, ``ward_profiles``,
         and where they apply ``focus_comparison`` and ``change_by_year``. Money in
         ``ward_theme.csv`` and ``reconciliation.csv`` is exact to the penny.
+
+        Every table of money says its basis and its prices. Basis: a ``basis``
+        column where each row's money is of one basis (a row per basis where
+        both are: ``ward_theme``, ``theme_agency``, ``focus_comparison``,
+        ``topdown``, ``outturn``, ``theme_per_head``, the cuts' tables;
+        ``ward_need`` and ``most_deprived``, computed on one basis's money,
+        name it), and ``measured_gbp`` and ``modelled_gbp`` beside the total
+        where a row is an area's, a step's or a line's whole (``ward_profiles``,
+        ``change_by_year``, ``published``, ``bridge``, ``sensitivity``,
+        ``reconciliation``).
+        Prices: a ``prices`` column, ``cash``
+        (one year, as spent) except the series over years (``change_by_year``,
+        ``cuts_by_service``, ``cuts_by_ward``: the report's prices).
         """
 
         table = ward_theme(self.count.ward_spend, self.wards, self.population, by_basis=True)
@@ -1007,17 +1083,21 @@ class PlaceReport:
         tables = {
             "ward_theme": out,
             "reconciliation": self.count.reconciliation.table(),
-            "theme_agency": self.theme_by_agency().round(2).reset_index(),
+            "theme_agency": self.theme_by_agency(by_basis=True).round(2).reset_index(),
             "ward_profiles": self.ward_profiles().round(6),
         }
-        comparison = self.focus_comparison()
+        comparison = self.focus_comparison(by_basis=True)
         if len(comparison):
             tables["focus_comparison"] = comparison.round(2)
         if len(self.comparable_years) > 1:
             tables["change_by_year"] = self.change_by_year().round(2).assign(prices=self.prices_label)
         if self.need_measurable:
-            tables["ward_need"] = self.ward_need().round(6)
-            tables["most_deprived"] = self.most_deprived_spend().round(6)
+            need = self.ward_need().round(6)
+            need.insert(need.columns.get_loc("amount_gbp"), "basis", self.need_money_basis)
+            tables["ward_need"] = need
+            deprived = self.most_deprived_spend().round(6)
+            deprived.insert(deprived.columns.get_loc("spend_share"), "basis", self.need_money_basis)
+            tables["most_deprived"] = deprived
         if self.driver_table is not None:
             tables["drivers"] = drivers_csv_table(self.driver_table)
         if self.topdown is not None:
@@ -1039,14 +1119,18 @@ class PlaceReport:
             lines["share"] = lines["share"].round(8)
             lines["basis"] = MEASURED
             tables["outturn"] = lines
-            tables["cuts_by_service"] = self.cuts_by_service().round(2).assign(prices=self.prices_label)
-            tables["cuts_by_ward"] = self.cuts_by_ward().round(2).assign(prices=self.prices_label)
+            for name, cuts in (("cuts_by_service", self.cuts_by_service()), ("cuts_by_ward", self.cuts_by_ward())):
+                cuts = cuts.round(2).assign(prices=self.prices_label)
+                cuts.insert(cuts.columns.get_loc("first_gbp"), "basis", MEASURED)  # the councils' own books
+                tables[name] = cuts
             bridge = self.bridge()
             if len(bridge):
                 tables["bridge"] = bridge.round(2)
         sensitivity = self.sensitivity()
         if len(sensitivity):
             tables["sensitivity"] = sensitivity.round(2)
+        for name in CASH_TABLES.intersection(tables):  # one year's money, as spent
+            tables[name] = tables[name].assign(prices=deflators.prices_label(deflators.CASH))
 
         paths = {}
         for name, frame in tables.items():
@@ -1169,9 +1253,11 @@ class PlaceReport:
     def theme_per_head(self) -> pd.DataFrame:
         """£ per head by theme: the place, its region(s), England and (pilots) the median pilot, real counts only.
 
-        ``theme, area, level, per_head_gbp``; regions and England from the
+        ``theme, area, level, basis, per_head_gbp``; regions and England from the
         same lines, each per head of its people of the year (:meth:`population_of_year`,
-        :func:`tuttotal.count.topdown.region_theme_per_head`).
+        :func:`tuttotal.count.topdown.region_theme_per_head`). Only a top-down
+        year has it, so every row is ``modelled``: the region's money shared by
+        driver (the median pilot's too).
         """
         return self._computed_once("theme_per_head", self._theme_per_head)
 
@@ -1179,7 +1265,7 @@ class PlaceReport:
         import pandas as pd
 
         if self.spend_kind != "real" or self.source != "top-down" or self.population is None:
-            return pd.DataFrame(columns=["theme", "area", "level", "per_head_gbp"])
+            return pd.DataFrame(columns=["theme", "area", "level", "basis", "per_head_gbp"])
         people = float(self.population.sum())
         own = self.count.ward_spend.groupby("theme")["amount_pence"].sum() / 100 / people
         own[ALL_THEMES] = own.sum()
@@ -1219,7 +1305,9 @@ class PlaceReport:
                     }
                 )
             )
-        return pd.concat(frames, ignore_index=True)
+        table = pd.concat(frames, ignore_index=True)
+        table.insert(3, "basis", MODELLED)  # a top-down year: no money of the count is measured
+        return table
 
     def theme_per_head_chart(self) -> Figure | None:
         """Per head by theme against the region, England and the median pilot (drawn once), or None."""
@@ -1362,15 +1450,19 @@ class PlaceReport:
         For each published figure: our figure, each step that moves it toward
         theirs with its amount, kind (coverage, capital, body, gross vs net)
         and source, what is left that the open data cannot explain, and the
-        published figure. ``measure, step, kind, amount_gbp, running_gbp, source``.
+        published figure. ``measure, step, kind, amount_gbp, measured_gbp,
+        modelled_gbp, running_gbp, source``: ``measured_gbp`` and
+        ``modelled_gbp`` are our figure's and each step's amount by basis
+        (they add up to ``amount_gbp``), empty for the rest and the published
+        figure, which are not our money.
         """
         import pandas as pd
 
-        columns = ["measure", "step", "kind", "amount_gbp", "running_gbp", "source"]
+        columns = ["measure", "step", "kind", "amount_gbp", "measured_gbp", "modelled_gbp", "running_gbp", "source"]
         published = self.place.published
         if not published or str(published.get("year", "")) != self.year or self.spend_kind != "real":
             return pd.DataFrame(columns=columns)
-        spend = self._spend_of_year()
+        spend = with_basis(self._spend_of_year())
         cra = f"HM Treasury CRA ({cra_releases.YEAR_RELEASE.get(self.year, '')}), shared by driver: modelled"
         rs = "DCLG Revenue Outturn, the authorities' own books: measured"
         capital = spend["spend_type"].eq("capital") if "spend_type" in spend else spend["year"].ne(spend["year"])
@@ -1382,16 +1474,21 @@ class PlaceReport:
         jcp_lines = spend["function"].isin(["04.1.2", "10.5"])
         rows: list[dict] = []
 
-        def measure(name: str, ours: float, ours_source: str, steps: list, figure: float, rest: str) -> None:
-            running = ours
+        def money(mask, sign: int = 1) -> dict:
+            """The amount of the rows of ``mask`` (times ``sign``), and its measured and modelled parts."""
+            parts = {f"{basis}_gbp": sign * pounds(mask & spend["basis"].eq(basis)) + 0.0 for basis in BASES}
+            return {"amount_gbp": sign * pounds(mask) + 0.0, **parts}  # + 0.0: never a -0.0 in the CSV
+
+        def measure(name: str, ours, ours_source: str, steps: list, figure: float, rest: str) -> None:
+            found = money(ours)
+            running = found["amount_gbp"]
             rows.append(
-                dict(measure=name, step="our count", kind="ours", amount_gbp=ours, running_gbp=ours, source=ours_source)
+                dict(measure=name, step="our count", kind="ours", **found, running_gbp=running, source=ours_source)
             )
-            for step, kind, amount, source in steps:
-                running += amount
-                rows.append(
-                    dict(measure=name, step=step, kind=kind, amount_gbp=amount, running_gbp=running, source=source)
-                )
+            for step, kind, mask, source in steps:
+                found = money(mask, -1)
+                running += found["amount_gbp"]
+                rows.append(dict(measure=name, step=step, kind=kind, **found, running_gbp=running, source=source))
             rows.append(
                 dict(
                     measure=name,
@@ -1413,18 +1510,17 @@ class PlaceReport:
                 )
             )
 
-        total = pounds(spend["amount_pence"].notna())
         measure(
             "total",
-            total,
+            spend["amount_pence"].notna(),
             f"this count: measured {rs.split(':')[0]}, modelled {cra.split(',')[0]}",
             [
-                ("less capital (the CRA's capital lines)", "capital", -pounds(capital), cra),
+                ("less capital (the CRA's capital lines)", "capital", capital, cra),
                 (
                     "less DWP benefits other than Jobcentre Plus's lines (pensions, disability, family benefits, "
                     "paid nationally, not by a body of the place)",
                     "coverage",
-                    -pounds(is_dwp & ~jcp_lines & ~capital),
+                    is_dwp & ~jcp_lines & ~capital,
                     cra,
                 ),
             ],
@@ -1438,7 +1534,7 @@ class PlaceReport:
                     (
                         "less the councils' capital and housing revenue accounts (modelled)",
                         "capital",
-                        -pounds(own & spend["basis"].eq("modelled")),
+                        own & spend["basis"].eq(MODELLED),
                         cra,
                     ),
                 ]
@@ -1447,11 +1543,11 @@ class PlaceReport:
                     "specific grants below the RS's net current expenditure line), not in the open data"
                 )
             else:
-                steps = [("less capital", "capital", -pounds(own & capital), cra)]
+                steps = [("less capital", "capital", own & capital, cra)]
                 rest = "the bodies' own books (not open here) against the region's spending shared by need"
             measure(
                 f"agency type: {agency_type}",
-                pounds(own),
+                own,
                 rs if agency_type == "council" else cra,
                 steps,
                 float(figure),
@@ -1461,7 +1557,7 @@ class PlaceReport:
             if "jobcentre" in agency.lower():
                 measure(
                     f"agency: {agency}",
-                    pounds(is_dwp & jcp_lines),
+                    is_dwp & jcp_lines,
                     "the DWP lines Jobcentre Plus can be compared with: employment policies (04.1.2) and "
                     f"unemployment benefits (10.5); {cra}",
                     [],
@@ -1538,24 +1634,29 @@ class PlaceReport:
         return self._year_counts[year]
 
     # ------------------------------------------------ how much the driver decides
-    def sensitivity(self) -> pd.DataFrame:
+    def sensitivity(self, year: str | None = None) -> pd.DataFrame:
         """Each ward's and LAD's modelled money by the need drivers beside population alone (``sensitivity.csv``).
 
         The same regional lines shared to the place, and in it to the wards, by
         population only; measured money is the same in both and kept apart
-        (:mod:`tuttotal.analysis.sensitivity`). Empty for a spend file or a
-        count without people.
+        (:mod:`tuttotal.analysis.sensitivity`). ``year`` (default: the report's)
+        is counted as :meth:`ward_spend_of_year` counts it, per head of its own
+        people (the explorer's other years). Empty for a spend file, a count
+        without people, or a year the regional analysis does not cover.
         """
-        return self._computed_once("sensitivity", self._sensitivity)
+        the_year = year or self.year
+        return self._computed_once(f"sensitivity {the_year}", lambda: self._sensitivity(the_year))
 
-    def _sensitivity(self) -> pd.DataFrame:
+    def _sensitivity(self, year: str) -> pd.DataFrame:
         import pandas as pd
 
-        if self.spend_kind != "real" or self.population is None:
+        people = self.population_of_year(year) if self.spend_kind == "real" else None
+        if people is None or year not in topdown.YEARS:
             return pd.DataFrame()
         flat = population_only(themes.load_themes(self.parameters.get("themes_path") or None))
-        spend, _, _ = real_spend(self.place.lad_codes, self.parameters.get("data_dir", ""), flat, measured=False)
-        spend = spend[(spend["year"] == self.year) & (spend["basis"] == MODELLED)]
+        data_dir = self.parameters.get("data_dir") or None
+        lines = topdown.topdown_count(self.place.lad_codes, data_dir=data_dir, years=(year,), theme_table=flat)
+        spend = measured_modelled.combine(lines.spend, None, ())  # every line modelled
         spend = spend[~measured_modelled.replaced_by_books(spend, self.measured_years)]  # as in the count
         if spend.empty:
             return pd.DataFrame()
@@ -1564,18 +1665,20 @@ class PlaceReport:
             classified,
             self.wards,
             self.drivers,
-            year=self.year,
+            year=year,
             driver="population",
             transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
         )
-        wards = ward_sensitivity(self.count.ward_spend, flat_count.ward_spend, self.wards, self.population)
+        wards = ward_sensitivity(self.ward_spend_of_year(year), flat_count.ward_spend, self.wards, people)
         lads = lad_sensitivity(wards)
         names = dict(zip(self.wards["lad_code"], self.wards["lad_name"], strict=False))
         wards = wards.rename(columns={"ward_code": "code", "ward_name": "name"}).assign(area_type="ward")
         lads = lads.assign(code=lads["lad_code"], name=lads["lad_code"].map(names), area_type="lad")
         table = pd.concat([lads, wards], ignore_index=True)
         first = ["area_type", "code", "name", "lad_code"]
-        return table[first + [c for c in table.columns if c not in first]]
+        table = table[first + [c for c in table.columns if c not in first]]
+        table.attrs["year"] = year
+        return table
 
     def sensitivity_text(self) -> str:
         """How much the driver decides, for the focus wards and the place, in a few lines ("" without it)."""

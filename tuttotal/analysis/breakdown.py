@@ -21,15 +21,48 @@ if TYPE_CHECKING:
     import pandas as pd
 
 ALL_AGENCIES = "all agencies"
+BASES = ("measured", "modelled")
 
 
-def theme_by_agency(ward_spend: pd.DataFrame) -> pd.DataFrame:
-    """Pounds by theme (rows, largest first) and agency type (columns, largest first), with totals."""
-    table = ward_spend.pivot_table(
-        index="theme", columns="agency_type", values="amount_pence", aggfunc="sum", fill_value=0
-    )
-    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
-    table = table[table.sum(axis=0).sort_values(ascending=False).index]
+def with_basis(ward_spend: pd.DataFrame) -> pd.DataFrame:
+    """``ward_spend`` with a ``basis`` column: a table without one is a body's own books, all ``measured``.
+
+    As :func:`tuttotal.count.apportion.apportion` reads a spend table.
+    """
+    return ward_spend if "basis" in ward_spend.columns else ward_spend.assign(basis="measured")
+
+
+def theme_by_agency(ward_spend: pd.DataFrame, *, by_basis: bool = False) -> pd.DataFrame:
+    """Pounds by theme (rows, largest first) and agency type (columns, largest first), with totals.
+
+    With ``by_basis``, one row per theme and basis (``measured`` first), indexed
+    by ``theme`` and ``basis``: a theme's rows add up to its row without it
+    (a basis with no money for the theme has no row).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spend = pd.DataFrame({"agency_type": ["council", "nhs", "council"], "theme": ["health"] * 3,
+    ...                       "basis": ["measured", "modelled", "modelled"], "amount_pence": [100, 250, 50]})
+    >>> theme_by_agency(spend, by_basis=True).reset_index().values.tolist()
+    [['health', 'measured', 0.0, 1.0, 1.0], ['health', 'modelled', 2.5, 0.5, 3.0]]
+    """
+    if not by_basis:
+        table = ward_spend.pivot_table(
+            index="theme", columns="agency_type", values="amount_pence", aggfunc="sum", fill_value=0
+        )
+        table = table.loc[table.sum(axis=1).sort_values(ascending=False).index]
+        table = table[table.sum(axis=0).sort_values(ascending=False).index]
+    else:
+        whole = theme_by_agency(ward_spend)  # the themes and agency types in its order
+        table = with_basis(ward_spend).pivot_table(
+            index=["theme", "basis"], columns="agency_type", values="amount_pence", aggfunc="sum", fill_value=0
+        )
+        table = table[(table != 0).any(axis=1)]  # no row for a basis without money for the theme
+        theme_at = {theme: i for i, theme in enumerate(whole.index)}
+        keys = [(theme_at[theme], BASES.index(basis) if basis in BASES else len(BASES)) for theme, basis in table.index]
+        table = table.iloc[sorted(range(len(table)), key=keys.__getitem__)]
+        table = table[[c for c in whole.columns if c in table.columns]]
     table[ALL_AGENCIES] = table.sum(axis=1)
     table.columns.name = None
     return table / 100
@@ -60,8 +93,8 @@ def ward_theme(
     400
     """
     keys = ["ward_code", "theme", "basis"] if by_basis else ["ward_code", "theme"]
-    if by_basis and "basis" not in ward_spend.columns:
-        ward_spend = ward_spend.assign(basis="measured")
+    if by_basis:
+        ward_spend = with_basis(ward_spend)
     spend = ward_spend.groupby(keys, as_index=False)["amount_pence"].sum()
     table = wards[["ward_code", "ward_name", "lad_code"]].merge(spend, on="ward_code", how="inner")
     if population is not None:
@@ -90,14 +123,30 @@ def basis_totals(ward_spend: pd.DataFrame) -> dict[str, int]:
 
 
 def ward_profiles(ward_spend: pd.DataFrame, wards: pd.DataFrame, population: pd.Series | None = None) -> pd.DataFrame:
-    """One row per ward: total, per head, share of its LAD and of the place, rank in both.
+    """One row per ward: total, measured and modelled, per head, share of its LAD and of the place, rank in both.
 
-    Ranks are by spend per head where a population exists, else by total
-    (1 = highest).
+    ``amount_gbp`` is ``measured_gbp`` plus ``modelled_gbp`` (the ward's
+    money by basis, :func:`with_basis`); per head, shares and ranks are of
+    the whole. Ranks are by spend per head where a population exists, else
+    by total (1 = highest).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> spend = pd.DataFrame({"ward_code": ["W1", "W1", "W2"], "basis": ["measured", "modelled", "modelled"],
+    ...                       "amount_pence": [100, 300, 200]})
+    >>> wards = pd.DataFrame({"ward_code": ["W1", "W2"], "ward_name": ["One", "Two"], "lad_code": ["L", "L"],
+    ...                       "lad_name": ["Lad", "Lad"]})
+    >>> ward_profiles(spend, wards)[["amount_gbp", "measured_gbp", "modelled_gbp", "rank_in_place"]].values.tolist()
+    [[4.0, 1.0, 3.0, 1], [2.0, 0.0, 2.0, 2]]
     """
-    totals = ward_spend.groupby("ward_code")["amount_pence"].sum()
+    spend = with_basis(ward_spend)
+    totals = spend.groupby("ward_code")["amount_pence"].sum()
     table = wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
     table["amount_gbp"] = table["ward_code"].map(totals).fillna(0) / 100
+    for basis in BASES:
+        pence = spend.loc[spend["basis"] == basis].groupby("ward_code")["amount_pence"].sum()
+        table[f"{basis}_gbp"] = table["ward_code"].map(pence).fillna(0) / 100
     measure = "amount_gbp"
     if population is not None:
         table["population"] = table["ward_code"].map(population)

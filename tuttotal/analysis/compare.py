@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuttotal import __version__, paths
-from tuttotal.analysis.breakdown import theme_per_head
+from tuttotal.analysis.breakdown import BASES, theme_per_head, with_basis
 from tuttotal.count import topdown
 from tuttotal.data import datasets, places, population_years
 from tuttotal.data.geography import find_ward
@@ -222,7 +222,11 @@ def change_by_year(
     Returns
     -------
     pandas.DataFrame
-        ``year, area, level, amount_gbp, per_head_gbp, change_pct``.
+        ``year, area, level, amount_gbp, measured_gbp, modelled_gbp,
+        per_head_gbp, change_pct``: ``measured_gbp`` and ``modelled_gbp`` are
+        the area's money by basis (a spend table without a ``basis`` column is
+        all measured), adding up to ``amount_gbp``; per head and the change
+        are of the whole.
 
     Examples
     --------
@@ -232,12 +236,15 @@ def change_by_year(
     >>> drivers = pd.DataFrame({"area_code": ["W1", "W2"], "driver": "population", "value": [100.0, 300.0]})
     >>> spend = {year: pd.DataFrame({"ward_code": ["W1", "W2"], "amount_pence": [pence, 3 * pence]})
     ...          for year, pence in (("2007-08", 100_000), ("2008-09", 110_000))}
-    >>> change_by_year(spend, wards, drivers, focus_codes=["W1"], place_name="Town")
+    >>> table = change_by_year(spend, wards, drivers, focus_codes=["W1"], place_name="Town")
+    >>> table.drop(columns=["measured_gbp", "modelled_gbp"])
           year   area level  amount_gbp  per_head_gbp  change_pct
     0  2007-08  North  ward      1000.0          10.0         NaN
     1  2007-08   Town   LAD      4000.0          10.0         NaN
     2  2008-09  North  ward      1100.0          11.0        10.0
     3  2008-09   Town   LAD      4400.0          11.0        10.0
+    >>> table[["measured_gbp", "modelled_gbp"]].sum().tolist()
+    [10500.0, 0.0]
     """
     import pandas as pd
 
@@ -257,7 +264,9 @@ def change_by_year(
             name: float(of_year.reindex(codes).sum()) if of_year is not None else float("nan")
             for name, _, codes in areas
         }
+        spend = with_basis(spend)
         by_ward = spend.groupby("ward_code")["amount_pence"].sum()
+        by_basis = {basis: spend[spend["basis"] == basis].groupby("ward_code")["amount_pence"].sum() for basis in BASES}
         for name, level, codes in areas:
             amount = int(by_ward.reindex(codes, fill_value=0).sum()) / 100
             rows.append(
@@ -266,6 +275,10 @@ def change_by_year(
                     "area": name,
                     "level": level,
                     "amount_gbp": amount,
+                    **{
+                        f"{basis}_gbp": int(pence.reindex(codes, fill_value=0).sum()) / 100
+                        for basis, pence in by_basis.items()
+                    },
                     "per_head_gbp": amount / people[name] if people[name] else float("nan"),
                 }
             )

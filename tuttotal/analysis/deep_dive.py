@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from tuttotal import paths
+from tuttotal.analysis.breakdown import BASES
 from tuttotal.analysis.compare import ALL_THEMES
 from tuttotal.analysis.deprivation import spend_in_most_deprived, ward_need
 from tuttotal.count.themes import load_themes
@@ -183,7 +184,14 @@ def theme_spend(ward_spend: pd.DataFrame, theme: str) -> pd.DataFrame:
 
 
 def ward_theme_totals(ward_theme: pd.DataFrame, theme: str) -> pd.DataFrame:
-    """The ward-by-theme table (:func:`~tuttotal.analysis.breakdown.ward_theme`) for one theme, or all per ward."""
+    """The ward-by-theme table (:func:`~tuttotal.analysis.breakdown.ward_theme`) for one theme, or all per ward.
+
+    A table with a row per basis (``ward_theme(..., by_basis=True)``) gives one
+    row per ward too, with ``measured_pence`` and ``modelled_pence`` beside
+    ``amount_pence`` (their sum).
+    """
+    if "basis" in ward_theme:
+        return _by_ward_with_basis(ward_theme, theme)
     if theme != ALL_THEMES:
         return ward_theme[ward_theme.theme == theme].copy()
     sums = ward_theme.groupby(["ward_code", "ward_name", "lad_code"], as_index=False)["amount_pence"].sum()
@@ -192,6 +200,22 @@ def ward_theme_totals(ward_theme: pd.DataFrame, theme: str) -> pd.DataFrame:
         sums["population"] = sums["ward_code"].map(people)
         sums["per_head_gbp"] = (sums["amount_pence"] / 100 / sums["population"]).where(sums["population"] > 0)
     sums["theme"] = ALL_THEMES
+    return sums
+
+
+def _by_ward_with_basis(ward_theme: pd.DataFrame, theme: str) -> pd.DataFrame:
+    """:func:`ward_theme_totals` of a table with a row per basis: one row per ward, its pence by basis beside."""
+    rows = ward_theme if theme == ALL_THEMES else ward_theme[ward_theme.theme == theme]
+    keys = ["ward_code", "ward_name", "lad_code"]
+    sums = rows.groupby(keys, as_index=False)["amount_pence"].sum()
+    for basis in BASES:
+        part = rows[rows["basis"] == basis].groupby("ward_code")["amount_pence"].sum()
+        sums[f"{basis}_pence"] = sums["ward_code"].map(part).fillna(0).astype("int64")
+    if "population" in rows:
+        people = rows.drop_duplicates("ward_code").set_index("ward_code")["population"]
+        sums["population"] = sums["ward_code"].map(people)
+        sums["per_head_gbp"] = (sums["amount_pence"] / 100 / sums["population"]).where(sums["population"] > 0)
+    sums["theme"] = theme
     return sums
 
 
@@ -225,14 +249,21 @@ def ward_ranking(ward_theme: pd.DataFrame, wards: pd.DataFrame, theme: str, n: i
         A theme of the count, or ``all themes``.
     n : int
         How many wards.
+
+    Given a ward-by-theme table with a row per basis (``ward_theme(...,
+    by_basis=True)``), each ward's ``measured_gbp`` and ``modelled_gbp`` come
+    beside its ``amount_gbp`` (their sum).
     """
     table = ward_theme_totals(ward_theme, theme)
     table["amount_gbp"] = table["amount_pence"] / 100
+    parts = [f"{basis}_gbp" for basis in BASES if f"{basis}_pence" in table]
+    for part in parts:
+        table[part] = table[part.replace("_gbp", "_pence")] / 100
     measure = "per_head_gbp" if "per_head_gbp" in table else "amount_gbp"
     table["share_of_place"] = table["amount_gbp"] / table["amount_gbp"].sum()
     lad_names = dict(zip(wards.lad_code, wards.lad_name, strict=True))
     table["lad_name"] = table["lad_code"].map(lad_names)
-    columns = ["ward_code", "ward_name", "lad_name", "amount_gbp", "share_of_place"]
+    columns = ["ward_code", "ward_name", "lad_name", "amount_gbp", *parts, "share_of_place"]
     columns += ["population", "per_head_gbp"] if measure == "per_head_gbp" else []
     ranked = table.sort_values(measure, ascending=False, ignore_index=True)[columns].head(n)
     ranked.index = ranked.index + 1

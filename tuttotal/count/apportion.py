@@ -54,6 +54,9 @@ class Reconciliation:
     placed_pence: int
     unplaced: list[dict] = field(default_factory=list)
     transfers_pence: int = 0
+    #: Pence of each line by basis: ``input``, each unplaced reason, ``transfers removed`` and ``placed in wards``
+    #: → ``{"measured": …, "modelled": …}`` (empty when not tracked: every line is then of its count's one basis).
+    basis_pence: dict[str, dict[str, int]] = field(default_factory=dict)
 
     @property
     def unplaced_pence(self) -> int:
@@ -61,9 +64,15 @@ class Reconciliation:
         return sum(item["amount_pence"] for item in self.unplaced)
 
     def check(self) -> None:
-        """Assert that placed + unplaced + transfers removed = input, to the penny."""
+        """Assert that placed + unplaced + transfers removed = input, to the penny (and so for each basis)."""
         if self.placed_pence + self.unplaced_pence + self.transfers_pence != self.input_pence:
             raise AssertionError(f"money not conserved: {self}")
+        if self.basis_pence:
+            lines = ["placed in wards", "transfers removed", *(u["reason"] for u in self.unplaced)]
+            for basis in BASES:
+                out = sum(self.basis_pence.get(line, {}).get(basis, 0) for line in lines)
+                if out != self.basis_pence["input"][basis]:
+                    raise AssertionError(f"{basis} money not conserved: {self}")
 
     def to_summary(self) -> dict:
         """The ``totals`` block of ``summary.json``: pounds (floats, for reading) and exact integer pence.
@@ -101,21 +110,38 @@ class Reconciliation:
         }
 
     def table(self) -> pd.DataFrame:
-        """One line per item: input, each unplaced reason, transfers removed, placed."""
+        """One line per item: input, each unplaced reason, transfers removed, placed.
+
+        ``item, codes, amount_gbp``, and with :attr:`basis_pence` ``measured_gbp``
+        and ``modelled_gbp``, the line's money by basis (they add up to
+        ``amount_gbp``), all exact to the penny.
+
+        Examples
+        --------
+        >>> r = Reconciliation(500, 400, [{"reason": YEAR_OUTSIDE, "amount_pence": 100, "codes": ["2009-10"]}],
+        ...                    basis_pence={"input": {"measured": 150, "modelled": 350},
+        ...                                 YEAR_OUTSIDE: {"measured": 100, "modelled": 0},
+        ...                                 "placed in wards": {"measured": 50, "modelled": 350}})
+        >>> r.check()
+        >>> r.table()[["item", "amount_gbp", "measured_gbp", "modelled_gbp"]].values.tolist()[-1]
+        ['placed in wards', '4.00', '0.50', '3.50']
+        """
         import pandas as pd
 
-        rows = [{"item": "input", "codes": "", "amount_gbp": gbp(self.input_pence)}]
-        rows += [
-            {
-                "item": f"unplaced: {u['reason']}",
-                "codes": " ".join(u["codes"]),
-                "amount_gbp": gbp(u["amount_pence"]),
-            }
-            for u in self.unplaced
+        lines = [("input", "input", "", self.input_pence)]
+        lines += [
+            (f"unplaced: {u['reason']}", u["reason"], " ".join(u["codes"]), u["amount_pence"]) for u in self.unplaced
         ]
         if self.transfers_pence:
-            rows.append({"item": "transfers removed", "codes": "", "amount_gbp": gbp(self.transfers_pence)})
-        rows.append({"item": "placed in wards", "codes": "", "amount_gbp": gbp(self.placed_pence)})
+            lines.append(("transfers removed", "transfers removed", "", self.transfers_pence))
+        lines.append(("placed in wards", "placed in wards", "", self.placed_pence))
+        rows = []
+        for item, key, codes, pence in lines:
+            row = {"item": item, "codes": codes, "amount_gbp": gbp(pence)}
+            if self.basis_pence:
+                parts = self.basis_pence.get(key, {})
+                row.update({f"{basis}_gbp": gbp(parts.get(basis, 0)) for basis in BASES})
+            rows.append(row)
         return pd.DataFrame(rows)
 
 
@@ -140,6 +166,14 @@ class Count:
     reconciliation: Reconciliation
     drivers_used: dict
     notes: list[str]
+
+
+def _pence_by_basis(rows: pd.DataFrame) -> dict[str, int]:
+    """Pence of ``rows`` by basis (a table without a ``basis`` column is a body's own books: all measured)."""
+    if "basis" not in rows.columns:
+        return {MEASURED: int(rows["amount_pence"].sum()), MODELLED: 0}
+    sums = rows.groupby("basis", observed=True)["amount_pence"].sum()
+    return {basis: int(sums.get(basis, 0)) for basis in BASES}
 
 
 def _weights_for(
@@ -268,7 +302,16 @@ def apportion(
         raise InputError(
             "the spend table has no driver column", fix="classify it with tuttotal.count.themes.classify first"
         )
+    if "basis" in spend.columns:
+        bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))
+        if bad_basis:
+            raise InputError(
+                f"the spend table's basis column holds {bad_basis[:5]}",
+                column="basis",
+                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
+            )
     input_pence = int(spend["amount_pence"].sum())
+    by_basis = {"input": _pence_by_basis(spend)}
     unplaced: list[dict] = []
     work = spend
     if year is not None:
@@ -281,6 +324,7 @@ def apportion(
                     "codes": sorted(outside.year.unique().tolist()),
                 }
             )
+            by_basis[YEAR_OUTSIDE] = _pence_by_basis(outside)
         work = work[work["year"] == year]
     excluded = work[work["driver"] == "excluded"]
     if len(excluded):
@@ -291,11 +335,13 @@ def apportion(
                 "codes": sorted(excluded.function.unique().tolist()),
             }
         )
+        by_basis[EXCLUDED] = _pence_by_basis(excluded)
         work = work[work["driver"] != "excluded"]
     lad_of_ward = dict(zip(wards["ward_code"], wards["lad_code"], strict=True))
     is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
     transfers = work[is_transfer]
     work = work[~is_transfer]
+    by_basis["transfers removed"] = _pence_by_basis(transfers)
 
     ward_codes = pd.Index(sorted(wards["ward_code"]))
     listed: dict[str, list[str]] = {}
@@ -316,17 +362,11 @@ def apportion(
                 "codes": sorted(unknown.area_code.unique().tolist()),
             }
         )
+        by_basis[UNKNOWN_AREA] = _pence_by_basis(unknown)
 
     keys = ["agency", "agency_type", "function", "theme", "basis"]
     if "basis" not in work.columns:  # a spend table of a body's own books: measured
         work = work.assign(basis=MEASURED)
-    bad_basis = sorted(set(work["basis"].astype(str)) - set(BASES))
-    if bad_basis:
-        raise InputError(
-            f"the spend table's basis column holds {bad_basis[:5]}",
-            column="basis",
-            fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
-        )
     bottom_up = work[is_ward][["area_code", *keys, "amount_pence"]].rename(columns={"area_code": "ward_code"})
     if len(bottom_up):  # a top-down count has none: no grouping of nothing
         bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
@@ -352,6 +392,7 @@ def apportion(
     piece_amounts: list[np.ndarray] = []
     zero_codes: dict[str, int] = {}
     no_value: dict[str, int] = {}
+    lost = {reason: dict.fromkeys(BASES, 0) for reason in (NO_DRIVER_VALUE, DRIVER_ZERO)}  # by basis
     no_value_wards: set[str] = set()
     weights_of: dict[tuple[str, str], np.ndarray] = {}  # the same area and driver recur across functions
     for (area, agency, agency_type, function, theme, basis, driver_name), amount in groups.items():
@@ -362,10 +403,12 @@ def apportion(
         missing = np.isnan(weights)
         if missing.any():
             no_value[area] = no_value.get(area, 0) + int(amount)
+            lost[NO_DRIVER_VALUE][basis] += int(amount)
             no_value_wards.update(targets[missing])
             continue
         if not weights.sum() > 0:
             zero_codes[area] = zero_codes.get(area, 0) + int(amount)
+            lost[DRIVER_ZERO][basis] += int(amount)
             continue
         piece_wards.append(targets)
         piece_keys.append((agency, agency_type, function, theme, basis, len(targets)))
@@ -379,8 +422,10 @@ def apportion(
                 "codes": listed[:20] + ([f"… {len(listed) - 20} more"] if len(listed) > 20 else []),
             }
         )
+        by_basis[NO_DRIVER_VALUE] = lost[NO_DRIVER_VALUE]
     if zero_codes:
         unplaced.append({"reason": DRIVER_ZERO, "amount_pence": sum(zero_codes.values()), "codes": sorted(zero_codes)})
+        by_basis[DRIVER_ZERO] = lost[DRIVER_ZERO]
     if piece_wards:
         repeats = [n for *_, n in piece_keys]
         top_down = pd.DataFrame(
@@ -400,11 +445,13 @@ def apportion(
     ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)
     ward_spend["amount_pence"] = ward_spend["amount_pence"].astype("int64")
 
+    by_basis["placed in wards"] = _pence_by_basis(ward_spend)
     recon = Reconciliation(
         input_pence=input_pence,
         placed_pence=int(ward_spend.amount_pence.sum()),
         unplaced=unplaced,
         transfers_pence=int(transfers.amount_pence.sum()),
+        basis_pence=by_basis,
     )
     recon.check()
     for item in unplaced:

@@ -55,8 +55,9 @@ PACKAGE_FILE = "datapackage.json"
 #: What each kind of spend is, for the package's description.
 SPEND_KINDS: dict[str, str] = {
     "real": (
-        "a top-down count from HM Treasury's Country and Regional Analysis (PESA): each English region's "
-        "identifiable public spending by function, shared by the place's population and need"
+        "the real count: the councils', police and fire authorities' own books where DCLG's Revenue Outturn has the "
+        "year (measured), and the rest top down from HM Treasury's Country and Regional Analysis: each English "
+        "region's identifiable public spending by function, shared by the place's population and need (modelled)"
     ),
     "user": "a supplied spend file, classified into themes and apportioned to wards by tuttotal",
     "synthetic": "SYNTHETIC: the demo's generated money for an invented place, not real spending",
@@ -101,6 +102,37 @@ _BASIS = {
     "a user's spend file); modelled: a share of a region's money (HM Treasury's regional analysis) by a driver",
     "constraints": {"enum": ["measured", "modelled"]},
 }
+_NEED_BASIS = {
+    **_BASIS,
+    "description": "The basis of the money the table's figures are computed on: measured where the count has any "
+    "(the authorities' own books: spending per head beside need is then a finding, not the drivers' echo), else "
+    "modelled (a real count without councils' books: the region's money shared by population and need drivers, so "
+    "it follows need by construction); a spend file's money is measured",
+}
+_MEASURED_BASIS = {
+    **_BASIS,
+    "description": "measured: the councils' own books (DCLG Revenue Outturn), the only money these tables hold",
+}
+_CASH = {
+    **_PRICES,
+    "description": "The prices of the table's money: cash (as spent in the year counted; --prices converts only the "
+    "series over years)",
+}
+
+
+def _part(basis: str, of: str) -> dict[str, Any]:
+    """The field of ``measured_gbp`` or ``modelled_gbp``: the part of ``of`` of that basis."""
+    what = {
+        "measured": "measured (the body's own books: councils' Revenue Outturn, a spend file)",
+        "modelled": "modelled (a region's money shared by a driver)",
+    }[basis]
+    return {
+        "type": "number",
+        "description": f"The part of {of} that is {what}, in pounds; measured_gbp plus modelled_gbp is the whole",
+        "unit": _GBP,
+    }
+
+
 _POPULATION = {
     "type": "number",
     "description": "People living in the ward in the year (for real places: the mid-2015 population driver, "
@@ -137,12 +169,14 @@ TABLES: dict[str, dict[str, Any]] = {
                 "description": "amount_gbp over the ward's population, in pounds per person (rounded to the penny)",
                 "unit": _GBP_PER_HEAD,
             },
+            "prices": _CASH,
         },
     },
     "reconciliation.csv": {
         "title": "Reconciliation of the count",
         "description": "Where every pound of the input went: the input total, each reason money could not be "
-        "placed in a ward, transfers removed, and what was placed in wards; exact to the penny.",
+        "placed in a ward, transfers removed, and what was placed in wards, each with its measured and modelled "
+        "parts; exact to the penny.",
         "fields": {
             "item": {
                 "type": "string",
@@ -151,30 +185,37 @@ TABLES: dict[str, dict[str, Any]] = {
             },
             "codes": {"type": "string", "description": "Spend codes (space-separated) of the unplaced lines"},
             "amount_gbp": {"type": "number", "description": "Amount of the line, in pounds (cash)", "unit": _GBP},
+            "measured_gbp": _part("measured", "the line's amount"),
+            "modelled_gbp": _part("modelled", "the line's amount"),
+            "prices": _CASH,
         },
     },
     "theme_agency.csv": {
         "title": "Spending by theme and type of agency",
         "description": "Pounds spent on each theme (rows, largest first) by each type of agency (columns, largest "
-        "first), with a total over all agencies.",
+        "first), with a total over all agencies; a row per theme and basis (measured, then modelled), so a theme's "
+        "rows add up to its spending.",
         "fields": {
             "theme": _THEME,
+            "basis": _BASIS,
             "all agencies": {
                 "type": "number",
-                "description": "Pounds spent on the theme by all agencies together (cash)",
+                "description": "Pounds spent on the theme by all agencies together, of the row's basis (cash)",
                 "unit": _GBP,
             },
+            "prices": _CASH,
         },
         "other_fields": {
             "type": "number",
-            "description": "Pounds spent on the theme by agencies of type '{name}' (cash)",
+            "description": "Pounds spent on the theme by agencies of type '{name}', of the row's basis (cash)",
             "unit": _GBP,
         },
     },
     "ward_profiles.csv": {
         "title": "Ward profiles",
-        "description": "One row per ward: its total spending, spending per head, its share of its LAD's and of "
-        "the place's spending, and its rank in both.",
+        "description": "One row per ward: its total spending (and its measured and modelled parts), spending per "
+        "head, its share of its LAD's and of the place's spending, and its rank in both (per head, shares and ranks "
+        "of the whole).",
         "fields": {
             "ward_code": _WARD_CODE,
             "ward_name": _WARD_NAME,
@@ -185,6 +226,8 @@ TABLES: dict[str, dict[str, Any]] = {
                 "description": "Total spending placed in the ward, in pounds (cash)",
                 "unit": _GBP,
             },
+            "measured_gbp": _part("measured", "amount_gbp"),
+            "modelled_gbp": _part("modelled", "amount_gbp"),
             "population": _POPULATION,
             "per_head_gbp": _PER_HEAD,
             "share_of_lad": {
@@ -207,26 +250,33 @@ TABLES: dict[str, dict[str, Any]] = {
                 "description": "Rank of the ward in its LAD by spending per head where a population is known, "
                 "else by total (1 = highest)",
             },
+            "prices": _CASH,
         },
     },
     "focus_comparison.csv": {
         "title": "Focus wards against their LAD, the place and the median pilot place",
         "description": "Spending by theme of each focus ward beside its LAD, the place and (for pilot places) "
-        "the median pilot place.",
+        "the median pilot place; a row per basis (measured, then modelled), each per head of the area's people, so "
+        "an area's rows for a theme add up to its spending on it. The median pilot place is modelled (the pilots' "
+        "top-down counts).",
         "fields": {
             "area": _AREA,
             "level": {"type": "string", "description": "Kind of area: ward, LAD, place or pilot median"},
             "theme": _THEME,
+            "basis": _BASIS,
             "amount_gbp": {
                 "type": "number",
-                "description": "Spending of the area on the theme, in pounds (cash); empty for the median pilot place",
+                "description": "Spending of the area on the theme, of the row's basis, in pounds (cash); empty for "
+                "the median pilot place",
                 "unit": _GBP,
             },
             "per_head_gbp": {
                 "type": "number",
-                "description": "Spending of the area on the theme per head, in pounds per person (cash)",
+                "description": "Spending of the area on the theme, of the row's basis, per head of all the area's "
+                "people, in pounds per person (cash)",
                 "unit": _GBP_PER_HEAD,
             },
+            "prices": _CASH,
         },
     },
     "change_by_year.csv": {
@@ -240,9 +290,11 @@ TABLES: dict[str, dict[str, Any]] = {
             "level": {"type": "string", "description": "Kind of area: ward, LAD or place"},
             "amount_gbp": {
                 "type": "number",
-                "description": "Spending of the area in the year, in pounds (cash, nominal)",
+                "description": "Spending of the area in the year, in pounds (at the table's prices)",
                 "unit": _GBP,
             },
+            "measured_gbp": _part("measured", "amount_gbp"),
+            "modelled_gbp": _part("modelled", "amount_gbp"),
             "per_head_gbp": {
                 "type": "number",
                 "description": "Spending of the area in the year per head, in pounds per person (cash, nominal)",
@@ -281,15 +333,16 @@ TABLES: dict[str, dict[str, Any]] = {
     "ward_need.csv": {
         "title": "Spending beside need, by ward",
         "description": "Each ward's spending beside its people and its deprivation (IMD 2010 income domain, "
-        "IMD 2010 and 2015 scores).",
+        "IMD 2010 and 2015 scores): the money of one basis (the basis column), measured where the count has any.",
         "fields": {
             "ward_code": _WARD_CODE,
             "ward_name": _WARD_NAME,
             "lad_code": _LAD_CODE,
             "lad_name": _LAD_NAME,
+            "basis": _NEED_BASIS,
             "amount_gbp": {
                 "type": "number",
-                "description": "Total spending placed in the ward, in pounds (cash)",
+                "description": "Spending of the row's basis placed in the ward, in pounds (cash)",
                 "unit": _GBP,
             },
             "population": _POPULATION,
@@ -319,11 +372,13 @@ TABLES: dict[str, dict[str, Any]] = {
                 "description": "England decile of the ward's IMD 2015 score among all English LSOAs "
                 "(1 = most deprived 10%)",
             },
+            "prices": _CASH,
         },
     },
     "most_deprived.csv": {
         "title": "Spending in the most deprived wards",
-        "description": "Share of the place's spending and of its people in its most income-deprived wards.",
+        "description": "Share of the place's spending (of one basis: the basis column) and of its people in its "
+        "most income-deprived wards.",
         "fields": {
             "most_deprived": {
                 "type": "string",
@@ -331,6 +386,7 @@ TABLES: dict[str, dict[str, Any]] = {
                 "e.g. '10% of wards'",
             },
             "wards": {"type": "integer", "description": "Number of wards in the group", "unit": "wards"},
+            "basis": _NEED_BASIS,
             "spend_share": {
                 "type": "number",
                 "description": "Share of the place's spending placed in the group, from 0 to 1",
@@ -416,6 +472,7 @@ TABLES: dict[str, dict[str, Any]] = {
                 "spending), or measured elsewhere (local government's current lines in a year of Revenue Outturn: "
                 "the authorities' own books count that money, see bridge.csv)",
             },
+            "prices": _CASH,
         },
     },
     "bridge.csv": {
@@ -447,6 +504,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "modelled_is": {"type": "string", "description": "What the modelled figure is"},
             "measured_is": {"type": "string", "description": "What the measured figure is"},
             "note": {"type": "string", "description": "Why the two differ"},
+            "prices": _CASH,
         },
     },
     "sensitivity.csv": {
@@ -491,6 +549,7 @@ TABLES: dict[str, dict[str, Any]] = {
                 "description": "measured_gbp plus modelled_population_gbp, over the population",
                 "unit": _GBP_PER_HEAD,
             },
+            "prices": _CASH,
         },
     },
     "outturn.csv": {
@@ -521,6 +580,7 @@ TABLES: dict[str, dict[str, Any]] = {
             },
             "cofog": {"type": "string", "description": "COFOG group of the service (a code, not a number)"},
             "theme": _THEME,
+            "prices": _CASH,
         },
     },
     "cuts_by_service.csv": {
@@ -529,6 +589,7 @@ TABLES: dict[str, dict[str, Any]] = {
         "cash and per head of each year's people.",
         "fields": {
             "prices": _PRICES,
+            "basis": _MEASURED_BASIS,
             "service": {"type": "string", "description": "Service group of the revenue outturn"},
             "first_gbp": {"type": "number", "description": "2010-11, pounds (cash)", "unit": _GBP},
             "last_gbp": {"type": "number", "description": "2014-15, pounds (cash)", "unit": _GBP},
@@ -537,6 +598,16 @@ TABLES: dict[str, dict[str, Any]] = {
             "first_per_head_gbp": {"type": "number", "description": "2010-11 per head", "unit": _GBP_PER_HEAD},
             "last_per_head_gbp": {"type": "number", "description": "2014-15 per head", "unit": _GBP_PER_HEAD},
             "change_per_head_gbp": {"type": "number", "description": "Change per head", "unit": _GBP_PER_HEAD},
+            "transfer_of_function": {
+                "type": "string",
+                "description": "The transfer of function that moved the service's money between the two years (not "
+                "a cut), with its date; empty for none",
+            },
+            "change_without_transfers_gbp": {
+                "type": "number",
+                "description": "change_gbp, 0 for a service whose money moved by a transfer of function",
+                "unit": _GBP,
+            },
         },
     },
     "cuts_by_ward.csv": {
@@ -549,6 +620,7 @@ TABLES: dict[str, dict[str, Any]] = {
             "ward_name": _WARD_NAME,
             "lad_code": _LAD_CODE,
             "lad_name": _LAD_NAME,
+            "basis": _MEASURED_BASIS,
             "first_gbp": {"type": "number", "description": "2010-11, pounds (cash)", "unit": _GBP},
             "last_gbp": {"type": "number", "description": "2014-15, pounds (cash)", "unit": _GBP},
             "change_gbp": {"type": "number", "description": "2014-15 less 2010-11, pounds (cash)", "unit": _GBP},
@@ -557,6 +629,16 @@ TABLES: dict[str, dict[str, Any]] = {
             "change_per_head_gbp": {
                 "type": "number",
                 "description": "2014-15 per head of its people less 2010-11 per head of its people",
+                "unit": _GBP_PER_HEAD,
+            },
+            "change_without_transfers_gbp": {
+                "type": "number",
+                "description": "change_gbp without the services whose money moved by a transfer of function",
+                "unit": _GBP,
+            },
+            "change_without_transfers_per_head_gbp": {
+                "type": "number",
+                "description": "change_per_head_gbp without the services whose money moved by a transfer of function",
                 "unit": _GBP_PER_HEAD,
             },
         },
@@ -569,11 +651,17 @@ TABLES: dict[str, dict[str, Any]] = {
             "theme": _THEME,
             "area": _AREA,
             "level": {"type": "string", "description": "Kind of area: place, region, England or pilot median"},
+            "basis": {
+                **_BASIS,
+                "description": "modelled: a year without councils' books, so the place's money, like the region's, "
+                "England's and the median pilot's, is the regional analysis shared by driver",
+            },
             "per_head_gbp": {
                 "type": "number",
                 "description": "Spending on the theme per head, in pounds per person (cash)",
                 "unit": _GBP_PER_HEAD,
             },
+            "prices": _CASH,
         },
     },
     "published.csv": {
@@ -589,12 +677,23 @@ TABLES: dict[str, dict[str, Any]] = {
                 "description": "ours, capital, coverage, not explained by open data, or published",
             },
             "amount_gbp": {"type": "number", "description": "The step's amount, in pounds (cash)", "unit": _GBP},
+            "measured_gbp": {
+                **_part("measured", "amount_gbp"),
+                "description": "The part of our figure or of the step that is measured (the authorities' own books), "
+                "in pounds; empty for the rest and the published figure, which are not our money",
+            },
+            "modelled_gbp": {
+                **_part("modelled", "amount_gbp"),
+                "description": "The part of our figure or of the step that is modelled (the region's money shared by "
+                "driver), in pounds; empty for the rest and the published figure",
+            },
             "running_gbp": {
                 "type": "number",
                 "description": "Our figure after this step, in pounds (cash): the last two rows are the published",
                 "unit": _GBP,
             },
             "source": {"type": "string", "description": "Where the step's amount comes from"},
+            "prices": _CASH,
         },
     },
 }
@@ -791,8 +890,11 @@ def package_descriptor(
         "title": f"{place_name}: public spending by ward{when}" + (" (synthetic demo)" * (spend_kind == "synthetic")),
         "description": (
             f"Public spending in {place_name}{' in ' + year if year else ''}, placed ward by ward by tuttotal. "
-            f"Spend ({spend_kind}): {SPEND_KINDS[spend_kind]}. Money is in pounds (GBP), cash prices, not adjusted "
-            "for inflation. Every CSV table of this folder is a resource below."
+            f"Spend ({spend_kind}): {SPEND_KINDS[spend_kind]}. Money is in pounds (GBP); each table's prices column "
+            "says its prices (cash, as spent, unless --prices put a series over years in real terms) and its basis "
+            "column, or its measured_gbp and modelled_gbp columns, whether the money is measured (a body's own "
+            "books) or modelled (a region's money shared by a driver). Every CSV table of this folder is a resource "
+            "below."
         ),
     }
     licences = _licences([s.licence for s in found] + [boundaries_attribution])

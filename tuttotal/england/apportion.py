@@ -42,6 +42,7 @@ from tuttotal.count.apportion import (
     YEAR_OUTSIDE,
     Count,
     Reconciliation,
+    _pence_by_basis,
     flag_transfers,
 )
 from tuttotal.errors import InputError, TuttotalWarning
@@ -248,7 +249,16 @@ def apportion_national(
         raise InputError(
             "the spend table has no driver column", fix="classify it with tuttotal.count.themes.classify first"
         )
+    if "basis" in spend.columns:
+        bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))
+        if bad_basis:
+            raise InputError(
+                f"the spend table's basis column holds {bad_basis[:5]}",
+                column="basis",
+                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
+            )
     input_pence = int(spend["amount_pence"].sum())
+    by_basis = {"input": _pence_by_basis(spend)}  # every line of the reconciliation by basis, as apportion
     unplaced: list[dict] = []
     work = spend
     if year is not None:
@@ -261,6 +271,7 @@ def apportion_national(
                     "codes": sorted(outside.year.unique().tolist()),
                 }
             )
+            by_basis[YEAR_OUTSIDE] = _pence_by_basis(outside)
         work = work[work["year"] == year]
     excluded = work[work["driver"] == "excluded"]
     if len(excluded):
@@ -271,12 +282,14 @@ def apportion_national(
                 "codes": sorted(excluded.function.unique().tolist()),
             }
         )
+        by_basis[EXCLUDED] = _pence_by_basis(excluded)
         work = work[work["driver"] != "excluded"]
     codes, lads = wards["ward_code"].tolist(), wards["lad_code"].tolist()  # plain lists: quick to walk
     lad_of_ward = dict(zip(codes, lads, strict=True))
     is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
     transfers = work[is_transfer]
     work = work[~is_transfer]
+    by_basis["transfers removed"] = _pence_by_basis(transfers)
 
     # every ward once, sorted by code; a LAD's wards are its codes in that order (apportion's targets)
     ward_codes = np.array(sorted(codes), dtype=object)
@@ -301,15 +314,9 @@ def apportion_national(
                 "codes": sorted(unknown.area_code.unique().tolist()),
             }
         )
+        by_basis[UNKNOWN_AREA] = _pence_by_basis(unknown)
     if "basis" not in work.columns:  # a spend table of a body's own books: measured
         work = work.assign(basis=MEASURED)
-    bad_basis = sorted(set(work["basis"].astype(str)) - set(BASES))
-    if bad_basis:
-        raise InputError(
-            f"the spend table's basis column holds {bad_basis[:5]}",
-            column="basis",
-            fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
-        )
     bottom_up = work[is_ward][["area_code", *KEYS, "amount_pence"]].rename(columns={"area_code": "ward_code"})
     if len(bottom_up):
         bottom_up = bottom_up.groupby(["ward_code", *KEYS], as_index=False, sort=True)["amount_pence"].sum()
@@ -356,6 +363,7 @@ def apportion_national(
                 "codes": listed[:20] + ([f"… {len(listed) - 20} more"] if len(listed) > 20 else []),
             }
         )
+        by_basis[NO_DRIVER_VALUE] = _pence_by_basis(groups.iloc[no_value_rows])
     zero_rows = np.flatnonzero(state == 2)
     if len(zero_rows):
         unplaced.append(
@@ -365,6 +373,7 @@ def apportion_national(
                 "codes": sorted(set(groups["area_code"].to_numpy()[zero_rows].tolist())),
             }
         )
+        by_basis[DRIVER_ZERO] = _pence_by_basis(groups.iloc[zero_rows])
 
     # ---- every placeable group over its wards, split at once, then summed by ward and key (apportion's order)
     ok = np.flatnonzero(state == 0)
@@ -401,11 +410,13 @@ def apportion_national(
     ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)
     ward_spend["amount_pence"] = ward_spend["amount_pence"].astype("int64")
 
+    by_basis["placed in wards"] = _pence_by_basis(ward_spend)
     recon = Reconciliation(
         input_pence=input_pence,
         placed_pence=int(ward_spend.amount_pence.sum()),
         unplaced=unplaced,
         transfers_pence=int(transfers.amount_pence.sum()),
+        basis_pence=by_basis,
     )
     recon.check()
     for item in unplaced:

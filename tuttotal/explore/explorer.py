@@ -14,9 +14,11 @@ offline): hover a ward for its name, district and value, zoom and pan,
 click a ward to choose it. The map, legend, theme breakdown and profile
 update together; choosing a ward (on the map or in the searchable list)
 opens its profile (totals by theme, the comparison with its LAD and the
-place, its ranks). The export button writes the current map as the house
-PNG (:class:`ExplorerMap`) and the tables (CSV) to
-``outputs/<slug>/explore/`` and says where.
+place, its ranks, and how much the driver decides its figure: its modelled
+money by population alone beside the need drivers, as ``sensitivity.csv``).
+The export button writes the current map as the house PNG
+(:class:`ExplorerMap`) and the tables (CSV) to ``outputs/<slug>/explore/``
+and says where.
 
 Speed comes from loading a place once: :class:`PlaceData` keeps the
 apportioned spend as a cube of pence (ward x theme x agency type), so a
@@ -51,6 +53,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from tuttotal import paths, report
+from tuttotal.analysis.breakdown import BASES, with_basis
 from tuttotal.count.real import year_label
 from tuttotal.data import places
 from tuttotal.data.geography import find_ward
@@ -88,6 +91,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MEASURES",
     "SCHEMES",
+    "DriverSensitivity",
     "Explorer",
     "ExplorerMap",
     "PlaceData",
@@ -170,6 +174,21 @@ class PlaceData:
     ward_labels: tuple[str, ...] = field(default=())
     shapes: dict = field(default_factory=dict, repr=False)
     need: pd.DataFrame | None = field(default=None, repr=False)
+    _sensitivity: pd.DataFrame | None = field(default=None, repr=False)
+
+    def sensitivity(self) -> pd.DataFrame:
+        """Each ward's modelled money by the need drivers beside population alone, for :attr:`year`, by ward code.
+
+        :meth:`tuttotal.report.PlaceReport.sensitivity` (``sensitivity.csv``'s
+        ward rows), worked out on first use (the first ward chosen) and kept;
+        empty without modelled money (a spend file, the demo) or people.
+        """
+        if self._sensitivity is None:
+            table = self.run.sensitivity(self.year)
+            if len(table):
+                table = table[table["area_type"] == "ward"].set_index("code")
+            self._sensitivity = table
+        return self._sensitivity
 
     @property
     def has_need(self) -> bool:
@@ -392,6 +411,54 @@ def theme_table(data: PlaceData, selection: Selection) -> pd.DataFrame:
 
 
 @dataclass
+class DriverSensitivity:
+    """How much the driver decides a ward's figure: its modelled money by the need drivers and by population alone.
+
+    A ward's row of ``sensitivity.csv``
+    (:meth:`tuttotal.report.PlaceReport.sensitivity`), for every theme and
+    agency type: the region's money shared to the ward by the need drivers
+    (children, people 60+, income- and employment-deprived people) beside the
+    same money by population alone; its measured money (the authorities' own
+    books) is the same in both. Per head: measured plus each modelled figure,
+    over the ward's people of the year.
+    """
+
+    year: str
+    measured_gbp: float
+    modelled_need_gbp: float
+    modelled_population_gbp: float
+    need_per_head_gbp: float
+    population_per_head_gbp: float
+
+    def sentence(self) -> str:
+        """The per-head figures in a sentence, as the report says them (``PlaceReport.sensitivity_text``)."""
+        return (
+            f"{_pounds(self.need_per_head_gbp)} a head with the need drivers, "
+            f"{_pounds(self.population_per_head_gbp)} with population alone."
+        )
+
+    def to_html(self) -> str:
+        """A small block of the profile card: the sentence, then the modelled money by each driver."""
+        modelled = (
+            f"Modelled money (the region's, shared by driver): {format_gbp(self.modelled_need_gbp * 100, 3)} by the "
+            f"need drivers, {format_gbp(self.modelled_population_gbp * 100, 3)} by population alone"
+        )
+        if self.measured_gbp:
+            modelled += (
+                f"; measured money, {format_gbp(self.measured_gbp * 100, 3)} (the authorities' own books), is the "
+                "same in both"
+            )
+        modelled += ". The gap is the choice of driver, not a measurement."
+        return (
+            "<div class='tuttotal-driver-sensitivity' style='margin:0 0 8px 0'>"
+            f"<div style='font-weight:600'>How much the driver decides ({_escape(self.year)}, all themes and "
+            "agencies)</div>"
+            f"<div>{_escape(self.sentence())}</div>"
+            f"<div style='color:{TEXT_MUTED};font-size:11.5px'>{_escape(modelled)}</div></div>"
+        )
+
+
+@dataclass
 class WardProfile:
     """A ward under the chosen themes and agency types: totals, shares, ranks and themes.
 
@@ -421,6 +488,7 @@ class WardProfile:
     income_deprived_share: float = float("nan")
     income_rank_in_place: int | None = None
     england_imd_decile: int | None = None
+    driver: DriverSensitivity | None = None
 
     def to_html(self) -> str:
         """The profile as a small HTML card (what the explorer shows)."""
@@ -458,6 +526,7 @@ class WardProfile:
             f"<div style='color:{TEXT_MUTED};margin-bottom:6px'>{_escape(self.ward_code)} · {_escape(self.lad_name)} "
             f"({_escape(self.lad_code)}) · {_escape(self.place_name)}</div>"
             f"<table style='border-collapse:collapse;margin-bottom:8px'>{fact_rows}</table>"
+            + (self.driver.to_html() if self.driver is not None else "")
         )
         if not len(self.by_theme):
             return head + "<div>No theme chosen.</div></div>"
@@ -563,6 +632,23 @@ def ward_profile(data: PlaceData, selection: Selection, ward: str) -> WardProfil
             "income_rank_in_place": int(found["income_rank_in_place"]),
             "england_imd_decile": None if decile is None or pd.isna(decile) else int(decile),
         }
+    sensitivity = data.sensitivity()
+    driver = None
+    if code in sensitivity.index and "need_per_head_gbp" in sensitivity:
+        found = sensitivity.loc[code]
+        driver = DriverSensitivity(
+            year=data.year,
+            **{
+                name: float(found[name])
+                for name in (
+                    "measured_gbp",
+                    "modelled_need_gbp",
+                    "modelled_population_gbp",
+                    "need_per_head_gbp",
+                    "population_per_head_gbp",
+                )
+            },
+        )
     return WardProfile(
         ward_code=code,
         ward_name=str(row.ward_name),
@@ -580,6 +666,7 @@ def ward_profile(data: PlaceData, selection: Selection, ward: str) -> WardProfil
         place_wards=len(amount),
         ranked_by=ranked_by,
         by_theme=by_theme,
+        driver=driver,
         **need,
     )
 
@@ -1023,9 +1110,11 @@ def export(
 
     Files are named by the view (``<year>_<measure>_<scheme>-<k>_<digest>``):
     the same controls write the same files, other controls other files.
-    ``.png`` is the map, ``.csv`` the ward table (values, classes, £, per
-    head, share), ``_themes.csv`` the theme breakdown and ``.json`` the
-    controls. ``output_dir`` defaults to the repository's ``outputs/``.
+    ``.png`` is the map, ``.csv`` the ward table (values, classes, £ with its
+    measured and modelled parts, per head, share), ``_themes.csv`` the theme
+    breakdown (its £ by basis too), each with ``prices`` (``cash``), and
+    ``.json`` the controls. ``output_dir`` defaults to the repository's
+    ``outputs/``.
 
     Returns
     -------
@@ -1047,9 +1136,24 @@ def export(
 
     out = table.drop(columns=["amount_pence"]).copy()
     out["amount_gbp"] = table["amount_pence"].map(pence_to_decimal_string)  # exact to the penny
+    spend = with_basis(data.run.ward_spend_of_year(data.year))
+    chosen = filter_spend(spend, selection.themes, selection.agency_types)
+    at = out.columns.get_loc("amount_gbp") + 1
+    for i, basis in enumerate(BASES):  # the ward's money by basis, beside the whole: exact too
+        part = chosen[chosen["basis"] == basis].groupby("ward_code")["amount_pence"].sum()
+        pence = table["ward_code"].map(part).fillna(0).astype("int64")
+        out.insert(at + i, f"{basis}_gbp", pence.map(pence_to_decimal_string))
     out.insert(0, "year", data.year)
     out["class"] = classes + 1
     out["class_label"] = [labels[c].split("  (")[0] if c >= 0 else "no data" for c in classes]
+    out["prices"] = "cash"
+    themes = theme_table(data, selection)
+    agencies = filter_spend(spend, data.themes, selection.agency_types)
+    at = themes.columns.get_loc("amount_gbp") + 1
+    for i, basis in enumerate(BASES):
+        part = agencies[agencies["basis"] == basis].groupby("theme")["amount_pence"].sum()
+        themes.insert(at + i, f"{basis}_gbp", themes["theme"].map(part).fillna(0).to_numpy() / 100)
+    themes["prices"] = "cash"
     written = {
         "map": view.save(folder / f"{stem}.png"),
         "table": folder / f"{stem}.csv",
@@ -1058,7 +1162,7 @@ def export(
     }
 
     write_csv(out.round(6), written["table"])  # formula-like text cells neutralised
-    write_csv(theme_table(data, selection).round(6), written["themes"])
+    write_csv(themes.round(6), written["themes"])
     about = {
         "place": data.slug,
         "name": data.name,
