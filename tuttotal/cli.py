@@ -17,6 +17,7 @@ Examples
     $ tuttotal run --place kent --place durham --spend kent=kent.csv
     $ tuttotal data fetch --place kent
     $ tuttotal data fetch --england                         # every file a national run needs
+    $ tuttotal england --year 2008-09 --prices 2016-17     # every LAD and ward of England
 
 Several places run in parallel worker processes, each place on its own: a
 place whose notebook fails, or whose input file is bad, is reported with
@@ -56,6 +57,7 @@ from tuttotal.run.batch import (
     is_up_to_date,
     notebook_path,
 )
+from tuttotal.run.england_run import run_england
 from tuttotal.run.executors import default_workers, run_jobs
 from tuttotal.run.pages import INDEX_HTML, INDEX_JSON, write_index
 
@@ -159,6 +161,42 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start a new kernel for every place (default: each worker reuses one, reset between places)",
     )
+
+    england = commands.add_parser(
+        "england",
+        help="count every LAD and ward of England for a year (outputs/england/<year>/)",
+        description="Count every LAD and ward of England for a year in one pass (notebooks/england.ipynb) and "
+        "write outputs/england/<year>/: lads.csv, wards.csv, ward_theme.csv, regions.csv, reconciliation.csv, "
+        "summary.json, datapackage.json and report.html.",
+    )
+    england.add_argument("--year", required=True, help="financial year to count, e.g. 2008-09 (2003-04 to 2017-18)")
+    england.add_argument(
+        "--prices",
+        default="",
+        metavar="YEAR",
+        help="the tables in real terms at the prices of YEAR, e.g. 2016-17 (HM Treasury's GDP deflator; default: cash)",
+    )
+    england.add_argument(
+        "--lads",
+        nargs="+",
+        default=[],
+        metavar="CODE",
+        help="count only these LADs of 2013 (each gets what a run of all England gives it), written to "
+        "outputs/england/<year>-<LADs>/ (default: all 326)",
+    )
+    england.add_argument(
+        "--scheduler", default="", metavar="ADDRESS", help="a running Dask scheduler, e.g. tcp://host:8786"
+    )
+    england.add_argument(
+        "--out", "--output", dest="output", default="outputs", metavar="DIR", help="output folder (default: outputs)"
+    )
+    england.add_argument(
+        "--data-dir",
+        default=settings.env_data_dir(),
+        metavar="DIR",
+        help="data root laid out like ../shared/data (default: $TUTTOTAL_DATA_DIR)",
+    )
+    england.add_argument("--show-code", action="store_true", help="keep code cells in report.html")
 
     data_cmd = commands.add_parser("data", help="download and verify boundaries and the data the drivers need")
     data_sub = data_cmd.add_subparsers(dest="data_command", metavar="ACTION", required=True)
@@ -561,6 +599,41 @@ def cmd_data_fetch_england(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_england(args: argparse.Namespace) -> int:
+    """Count every LAD and ward of England for a year, through its notebook; exit 2 on bad input, before any work."""
+    import json
+
+    check_output_folder(args.output)
+    check_cache_folder()
+    if args.data_dir:
+        check_path(args.data_dir, "--data-dir", folder=True, must_exist=False)
+    _check_year(args.year)
+    prices = _prices(args.prices)
+    _stop_cleanly_on_signals(args.output)
+    clean_leftovers(args.output)
+    what = f"{len(args.lads)} LAD(s) of England" if args.lads else "every LAD and ward of England"
+    print(f"counting {what}, {args.year}{f', {prices} prices' if prices else ''}…", flush=True)
+    folder = run_england(
+        args.year,
+        data_dir=args.data_dir,
+        output_root=args.output,
+        lads=args.lads,
+        prices=prices,
+        scheduler=args.scheduler,
+        show_code=args.show_code,
+        progress=_is_tty(),
+    )
+    summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    totals = summary["totals"]
+    print(
+        f"{summary['name']}, {summary['year']}: £{totals['placed_gbp']:,.0f} placed in {summary['wards']:,} wards "
+        f"(cash), {summary['basis']['measured_share']:.0%} measured; every penny from the releases to the wards in "
+        "reconciliation.csv"
+    )
+    print(f"written: {folder}")
+    return 0
+
+
 def cmd_data_fetch(args: argparse.Namespace) -> int:
     """Download and verify the boundaries of the chosen places."""
 
@@ -652,6 +725,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_places()
         if args.command == "run":
             return cmd_run(args)
+        if args.command == "england":
+            return cmd_england(args)
         if args.command == "data" and args.data_command == "check-outturn":
             return cmd_data_check_outturn(args)
         if args.command == "data":

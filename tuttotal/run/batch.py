@@ -178,6 +178,8 @@ def absolute_job(job: PlaceJob) -> PlaceJob:
 
 #: Notebooks for JupyterLab only: their widgets need a person at the page, and ``tuttotal run`` refuses them.
 INTERACTIVE_NOTEBOOKS = frozenset({"explore"})
+#: Notebooks with a command of their own (not a place's report): ``tuttotal run`` refuses them and names it.
+OWN_COMMAND_NOTEBOOKS = {"england": "tuttotal england --year 2008-09"}
 
 
 def notebook_path(name: str) -> Path:
@@ -185,7 +187,13 @@ def notebook_path(name: str) -> Path:
 
     stem = name[:-6] if name.endswith(".ipynb") else name
     path = paths.notebooks_dir() / f"{stem}.ipynb"
-    available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb") if p.stem not in INTERACTIVE_NOTEBOOKS)
+    own = INTERACTIVE_NOTEBOOKS | set(OWN_COMMAND_NOTEBOOKS)
+    available = sorted(p.stem for p in paths.notebooks_dir().glob("*.ipynb") if p.stem not in own)
+    if stem in OWN_COMMAND_NOTEBOOKS:
+        raise InputError(
+            f"the notebook {name!r} is not a place's report: it has a command of its own",
+            fix=f"run {OWN_COMMAND_NOTEBOOKS[stem]}, or one of {available} with tuttotal run",
+        )
     if stem in INTERACTIVE_NOTEBOOKS:
         raise InputError(
             f"the notebook {name!r} is interactive (widgets): it is opened in JupyterLab, not run by tuttotal",

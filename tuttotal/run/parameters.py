@@ -31,7 +31,7 @@ PARAMETERS = (
     "prices",
 )
 #: Parameters a notebook adds after the common ones.
-EXTRA = {"theme_deep_dive": ("theme",)}
+EXTRA = {"theme_deep_dive": ("theme",), "england": ("scheduler",)}
 
 
 def names_of(notebook: str) -> tuple[str, ...]:
