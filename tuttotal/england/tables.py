@@ -101,7 +101,18 @@ REGION_COLUMNS = [
 ]
 #: The last row of ``regions`` when the run holds only some of England's LADs.
 ALL_RUN = "all the LADs of the run"
-RECONCILIATION_COLUMNS = ["step", "operation", "item", "amount_gbp", "amount_pence", "basis", "source", "codes"]
+RECONCILIATION_COLUMNS = [
+    "step",
+    "operation",
+    "item",
+    "amount_gbp",
+    "measured_gbp",
+    "modelled_gbp",
+    "amount_pence",
+    "basis",
+    "source",
+    "codes",
+]
 
 
 def theme_slug(theme: str) -> str:
@@ -256,7 +267,8 @@ FIELDS: dict[str, dict[str, Any]] = {
     "basis": {
         "type": "string",
         "description": "measured: money the body that spent it reports in its own books (Revenue Outturn); modelled: "
-        "a share of a region's money (HM Treasury's regional analysis) by a driver",
+        "a share of a region's money (HM Treasury's regional analysis) by a driver; empty for a step of the "
+        "reconciliation that holds both (measured_gbp and modelled_gbp split it)",
         "constraints": {"enum": list(BASES)},
     },
     "amount_gbp": {
@@ -537,30 +549,50 @@ def _regions(lads: pd.DataFrame, everything: str = "England") -> pd.DataFrame:
 
 
 def reconciliation_table(items: list[dict], lad_spend: pd.DataFrame, count: Count) -> pd.DataFrame:
-    """Every step from the releases to the wards, cash pence: the count's items, then transfers, then the wards."""
+    """Every step from the releases to the wards, cash pence: the count's items, then transfers, then the wards.
+
+    Each step's money by basis too (``measured_gbp``, ``modelled_gbp``: they add up to ``amount_gbp``); a step
+    of one basis says it in ``basis`` (empty for a step of both).
+    """
     import pandas as pd
 
-    rows = [dict(item) for item in items]
+    def parts(measured: int, modelled: int) -> dict:
+        return {"measured_pence": int(measured), "modelled_pence": int(modelled)}
+
+    rows = []
+    for item in items:
+        row = dict(item)
+        if "measured_pence" not in row:  # a step of one basis
+            amount = row["amount_pence"]
+            row.update(parts(amount, 0) if row["basis"] == MEASURED else parts(0, amount))
+        rows.append(row)
+    by_basis = lad_spend.groupby("basis")["amount_pence"].sum()
     rows.append(
         {
             "item": "counted in the run's LADs (modelled and measured)",
             "amount_pence": int(lad_spend["amount_pence"].sum()),
-            "basis": "",
             "source": "the LAD-level count: the two subtotals above",
             "codes": "",
             "kind": "counted",
+            **parts(by_basis.get(MEASURED, 0), by_basis.get(MODELLED, 0)),
         }
     )
     recon = count.reconciliation
+    split = recon.basis_pence
+
+    def negated(key: str) -> dict:
+        found = split.get(key, {})
+        return parts(-found.get(MEASURED, 0), -found.get(MODELLED, 0))
+
     if recon.transfers_pence:
         rows.append(
             {
                 "item": "transfers between agencies removed as double counting (data/transfers.csv)",
                 "amount_pence": -int(recon.transfers_pence),
-                "basis": MODELLED,
                 "source": "data/transfers.csv",
                 "codes": "",
                 "kind": "transfers",
+                **negated("transfers removed"),
             }
         )
     for unplaced in recon.unplaced:
@@ -568,20 +600,21 @@ def reconciliation_table(items: list[dict], lad_spend: pd.DataFrame, count: Coun
             {
                 "item": f"not placed in wards: {unplaced['reason']}",
                 "amount_pence": -int(unplaced["amount_pence"]),
-                "basis": "",
                 "source": "",
                 "codes": " ".join(map(str, unplaced["codes"])),
                 "kind": "ward_unplaced",
+                **negated(unplaced["reason"]),
             }
         )
+    placed = split.get("placed in wards", {})
     rows.append(
         {
             "item": "placed in wards (wards.csv, lads.csv and ward_theme.csv add up to it, in cash)",
             "amount_pence": int(recon.placed_pence),
-            "basis": "",
             "source": "",
             "codes": "",
             "kind": "placed",
+            **parts(placed.get(MEASURED, 0), placed.get(MODELLED, 0)),
         }
     )
     table = pd.DataFrame(rows)
@@ -595,9 +628,14 @@ def reconciliation_table(items: list[dict], lad_spend: pd.DataFrame, count: Coun
             for k, a in zip(table["kind"], table["amount_pence"], strict=True)
         ],
     )
-    table["amount_gbp"] = exact_gbp_column(table["amount_pence"].to_numpy())
-    table["amount_pence"] = table["amount_pence"].astype(np.int64)
-    return table[[*RECONCILIATION_COLUMNS, "kind"]]
+    table["basis"] = [
+        MEASURED if not modelled else (MODELLED if not measured else "")
+        for measured, modelled in zip(table["measured_pence"], table["modelled_pence"], strict=True)
+    ]
+    for name in ("amount", "measured", "modelled"):
+        table[f"{name}_pence"] = table[f"{name}_pence"].astype(np.int64)
+        table[f"{name}_gbp"] = exact_gbp_column(table[f"{name}_pence"].to_numpy())
+    return table[[*RECONCILIATION_COLUMNS, "measured_pence", "modelled_pence", "kind"]]
 
 
 def check_reconciliation(result: EnglandCount) -> None:
@@ -611,6 +649,14 @@ def check_reconciliation(result: EnglandCount) -> None:
       of its wards'.
     """
     table = result.reconciliation
+    if not (table["measured_pence"] + table["modelled_pence"] == table["amount_pence"]).all():
+        raise AssertionError("a step's measured and modelled parts do not add up to it")
+    placed_parts = table[table["kind"] == "placed"]
+    spend = result.ward_spend
+    for basis in BASES:
+        in_wards = int(spend.loc[spend["basis"] == basis, "amount_pence"].sum())
+        if int(placed_parts[f"{basis}_pence"].sum()) != in_wards:
+            raise AssertionError(f"the {basis} money placed is not the wards' ({in_wards} pence)")
     amounts = table["amount_pence"].astype(int).tolist()
     kinds = table["kind"].tolist()
     running = 0
