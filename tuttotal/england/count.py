@@ -63,14 +63,13 @@ from tuttotal.data import (
     deflators,
     lsoa,
     outturn,
-    place_wards,
     places,
     population_years,
     sources,
     ward_drivers,
 )
 from tuttotal.data.spend import parse_year
-from tuttotal.england import tables
+from tuttotal.england import geography, tables
 from tuttotal.england.apportion import apportion_national, factorize_rows, grouped_largest_remainder, text_column
 from tuttotal.errors import DataUnavailableError, InputError, TuttotalWarning
 from tuttotal.money import split_parts
@@ -388,17 +387,14 @@ def _national_wards_and_drivers(
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The wards of ``lads`` (ward contract and ``region``) and their drivers (``ward_driver_table``'s columns).
 
-    The one place the national count gets its geography. Until the England
-    geography work lands (``tuttotal.england.geography``: ``england_wards``,
-    ``england_ward_drivers``, Dask-parallel and cached for all 326 LADs), it
-    reads the LADs' ward files through the place machinery and computes their
-    drivers with :func:`tuttotal.data.ward_drivers.ward_driver_table`;
-    ``client`` is accepted for that switch and unused here.
+    The one place the national count gets its geography:
+    :func:`tuttotal.england.geography.england_wards` and
+    :func:`~tuttotal.england.geography.england_ward_drivers` (the overlay per LAD,
+    on ``client``'s Dask workers when given, cached nationally), which equal the
+    place machinery's wards and drivers for any place's LADs (tested).
     """
-    wards = place_wards.load_place_wards(places.area_from_lads(list(lads)), data_dir)
-    drivers = ward_drivers.ward_driver_table(wards, data_dir)
-    regions = cra.lad_regions(data_dir)
-    wards = wards.assign(region=wards["lad_code"].map(regions))
+    wards = geography.england_wards(data_dir, lads=list(lads))
+    drivers = geography.england_ward_drivers(data_dir, lads=list(lads), client=client)
     return wards, drivers
 
 
