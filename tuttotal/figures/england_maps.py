@@ -340,15 +340,17 @@ def england_map(
         side = min(_RIGHT_IN - 0.15, key_bottom_in - map_bottom - 0.35)
         if side >= 1.2:
             x0, y0, x1, y1 = london.total_bounds
-            pad = 0.04 * max(x1 - x0, y1 - y0)
-            extent = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+            # a square extent for the square inset: equal aspect without matplotlib moving fixed limits
+            half = 0.5 * max(x1 - x0, y1 - y0) * 1.08
+            cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+            extent = (cx - half, cy - half, cx + half, cy + half)
             inset = fig.add_axes(
                 ((_MARGIN + box_w + 0.12) / fig_w, map_bottom / fig_h, side / fig_w, side / fig_h), label="london"
             )
             draw(inset, london, fill[london.index.to_numpy()], detail=True)
             inset.set_xlim(extent[0], extent[2])
             inset.set_ylim(extent[1], extent[3])
-            inset.set_aspect("equal", adjustable="datalim")
+            inset.set_aspect("equal", adjustable="box")
             inset.set_xticks([])
             inset.set_yticks([])
             inset.set_xlabel("")
