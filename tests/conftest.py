@@ -1,4 +1,14 @@
-"""Shared fixtures: the real ward data beside the repository, and small file makers."""
+"""Shared fixtures: the real ward data beside the repository, the shared real runs, and small file makers.
+
+Markers (registered in pyproject.toml, ``--strict-markers``): ``data`` (needs the real data root
+``../shared/data``: added here to every test that uses :func:`data_root` or :func:`wards_dir`, directly or
+through another fixture), ``browser`` (drives Chromium), ``slow`` (a real place run, a kernel, a server: added
+here to every test that reads :func:`batch_run` or :func:`demo_outputs`). ``pytest -m "not slow"`` is the
+quick set; see the README's Tests section.
+
+The expensive runs are made once per session (:func:`batch_run`, :func:`demo_outputs`) and read by many
+tests: never write into their folders (copy them first).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +21,23 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 WARDS_2013 = SHARED_DATA / "wards-2013"
 THANET, BIRMINGHAM = "E07000114", "E08000025"
 MARGATE_CENTRAL, CLIFTONVILLE_WEST = "E05005093", "E05005088"
+DEMO_THEME = "Children and young people"
+BATCH_PLACES = ("demo", "herefordshire", "lewisham", "croydon")
+
+
+#: Fixtures that need the real data root: a test using any of them (directly or not) is marked ``data``.
+DATA_FIXTURES = frozenset({"data_root", "wards_dir"})
+#: Fixtures that run real places through the command: a test using any of them is marked ``slow``.
+SLOW_FIXTURES = frozenset({"batch_run", "demo_outputs"})
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & DATA_FIXTURES:
+            item.add_marker(pytest.mark.data)
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +63,44 @@ def kent_wards(wards_dir):
     from tuttotal.data import place_wards, places
 
     return place_wards.load_place_wards(places.get_place("kent"), wards_dir)
+
+
+@pytest.fixture(scope="session")
+def batch_run(wards_dir, tmp_path_factory):
+    """One real batch, run once for every test that reads it: four places on two workers, Croydon's spend corrupt.
+
+    Returns ``(result, outputs, root)``: the finished command, its output folder and the folder holding the
+    spend file. Read it, never write into it: a test that changes it works on a copy (``shutil.copytree``).
+    """
+    from .test_cli import tuttotal
+
+    root = tmp_path_factory.mktemp("batch")
+    corrupt = root / "croydon_spend.csv"
+    corrupt.write_text(SPEND_HEADER + "2008-09,Croydon Council,council,E09000008,06,12.3.4\n")
+    out = root / "outputs"
+    places = [arg for slug in BATCH_PLACES for arg in ("--place", slug)]
+    args = ["run", *places, "--spend", f"croydon={corrupt}", "--workers", "2", "--data-dir", str(wards_dir)]
+    result = tuttotal(*args, "--output", str(out), cwd=root)
+    return result, out, root
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory):
+    """The demo through the command, run once for every test that reads it: the place report, then its theme
+    deep dive beside it (``demo/theme_deep_dive/``), then the report again (which must keep the deep dive).
+
+    Returns ``(report, deep_dive, again, outputs)``: the three finished commands and the output folder.
+    Read it, never write into it: a test that changes it works on a copy (``shutil.copytree``).
+    """
+    from .test_cli import tuttotal
+
+    out = tmp_path_factory.mktemp("demo") / "outputs"
+    report = tuttotal("run", "--output", str(out), cwd=REPO)
+    dive = tuttotal(
+        "run", "--notebook", "theme_deep_dive", "--theme", DEMO_THEME, "--output", str(out), cwd=REPO
+    )  # fmt: skip
+    again = tuttotal("run", "--output", str(out), cwd=REPO) if report.returncode == 0 else report
+    return report, dive, again, out
 
 
 @pytest.fixture
