@@ -12,6 +12,9 @@ tests: never write into their folders (copy them first).
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -32,12 +35,37 @@ SLOW_FIXTURES = frozenset({"batch_run", "demo_outputs"})
 
 
 def pytest_collection_modifyitems(config, items):
+    """Mark ``data`` and ``slow`` by the fixtures a test uses (directly or through other fixtures)."""
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
         if used & DATA_FIXTURES:
             item.add_marker(pytest.mark.data)
         if used & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
+
+
+def run_once(tmp_path_factory, name: str, make):
+    """``make(folder)`` once per test run, under pytest-xdist too: the first worker to ask makes it, the others
+    wait for it and read what it returned (a list of finished commands, kept as JSON beside the folder)."""
+    import subprocess
+
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the base folder of the whole run, shared by its workers
+    folder = root / f"shared-{name}"
+    record = root / f"shared-{name}.json"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if not record.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir()
+            done = make(folder)
+            kept = [{"args": list(map(str, c.args)), "returncode": c.returncode, "stdout": c.stdout, "stderr": c.stderr}
+                    for c in done]  # fmt: skip
+            record.write_text(json.dumps(kept), encoding="utf-8")
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    return folder, [subprocess.CompletedProcess(**c) for c in kept]
 
 
 @pytest.fixture(scope="session")
@@ -74,14 +102,15 @@ def batch_run(wards_dir, tmp_path_factory):
     """
     from .test_cli import tuttotal
 
-    root = tmp_path_factory.mktemp("batch")
-    corrupt = root / "croydon_spend.csv"
-    corrupt.write_text(SPEND_HEADER + "2008-09,Croydon Council,council,E09000008,06,12.3.4\n")
-    out = root / "outputs"
-    places = [arg for slug in BATCH_PLACES for arg in ("--place", slug)]
-    args = ["run", *places, "--spend", f"croydon={corrupt}", "--workers", "2", "--data-dir", str(wards_dir)]
-    result = tuttotal(*args, "--output", str(out), cwd=root)
-    return result, out, root
+    def make(root):
+        corrupt = root / "croydon_spend.csv"
+        corrupt.write_text(SPEND_HEADER + "2008-09,Croydon Council,council,E09000008,06,12.3.4\n")
+        places = [arg for slug in BATCH_PLACES for arg in ("--place", slug)]
+        args = ["run", *places, "--spend", f"croydon={corrupt}", "--workers", "2", "--data-dir", str(wards_dir)]
+        return [tuttotal(*args, "--output", str(root / "outputs"), cwd=root)]
+
+    root, (result,) = run_once(tmp_path_factory, "batch", make)
+    return result, root / "outputs", root
 
 
 @pytest.fixture(scope="session")
@@ -94,13 +123,15 @@ def demo_outputs(tmp_path_factory):
     """
     from .test_cli import tuttotal
 
-    out = tmp_path_factory.mktemp("demo") / "outputs"
-    report = tuttotal("run", "--output", str(out), cwd=REPO)
-    dive = tuttotal(
-        "run", "--notebook", "theme_deep_dive", "--theme", DEMO_THEME, "--output", str(out), cwd=REPO
-    )  # fmt: skip
-    again = tuttotal("run", "--output", str(out), cwd=REPO) if report.returncode == 0 else report
-    return report, dive, again, out
+    def make(root):
+        out = str(root / "outputs")
+        report = tuttotal("run", "--output", out, cwd=REPO)
+        dive = tuttotal("run", "--notebook", "theme_deep_dive", "--theme", DEMO_THEME, "--output", out, cwd=REPO)
+        again = tuttotal("run", "--output", out, cwd=REPO) if report.returncode == 0 else report
+        return [report, dive, again]
+
+    root, (report, dive, again) = run_once(tmp_path_factory, "demo", make)
+    return report, dive, again, root / "outputs"
 
 
 @pytest.fixture
