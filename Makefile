@@ -6,6 +6,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= --quiet --disable-pip-version-check
+# pytest-xdist: each test file on one worker (its module fixtures made once, a notebook's cells in one kernel).
+PYTEST_PARALLEL ?= -n auto --maxprocesses=4 --dist loadfile
 
 .PHONY: run test lint lab sample bench docs clean
 
@@ -21,10 +23,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/tuttotal run
 
-## test: set up, then lint and run the whole test suite (library, command, notebooks)
+## test: set up, then lint and run the whole test suite (library, command, notebooks), one worker a core (at most 4)
 test: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 
 ## lab: set up, then open the explorer in JupyterLab (notebooks/explore.ipynb)
 lab: $(STAMP)

@@ -1,7 +1,20 @@
-"""Shared fixtures: the real ward data beside the repository, and small file makers."""
+"""Shared fixtures: the real ward data beside the repository, the shared real runs, and small file makers.
+
+Markers (registered in pyproject.toml, ``--strict-markers``): ``data`` (needs the real data root
+``../shared/data``: added here to every test that uses :func:`data_root` or :func:`wards_dir`, directly or
+through another fixture), ``browser`` (drives Chromium), ``slow`` (a real place run, a kernel, a server: added
+here to every test that reads :func:`batch_run` or :func:`demo_outputs`). ``pytest -m "not slow"`` is the
+quick set; see the README's Tests section.
+
+The expensive runs are made once per session (:func:`batch_run`, :func:`demo_outputs`) and read by many
+tests: never write into their folders (copy them first).
+"""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +24,48 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 WARDS_2013 = SHARED_DATA / "wards-2013"
 THANET, BIRMINGHAM = "E07000114", "E08000025"
 MARGATE_CENTRAL, CLIFTONVILLE_WEST = "E05005093", "E05005088"
+DEMO_THEME = "Children and young people"
+BATCH_PLACES = ("demo", "herefordshire", "lewisham", "croydon")
+
+
+#: Fixtures that need the real data root: a test using any of them (directly or not) is marked ``data``.
+DATA_FIXTURES = frozenset({"data_root", "wards_dir"})
+#: Fixtures that run real places through the command: a test using any of them is marked ``slow``.
+SLOW_FIXTURES = frozenset({"batch_run", "demo_outputs"})
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``data`` and ``slow`` by the fixtures a test uses (directly or through other fixtures)."""
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & DATA_FIXTURES:
+            item.add_marker(pytest.mark.data)
+        if used & SLOW_FIXTURES:
+            item.add_marker(pytest.mark.slow)
+
+
+def run_once(tmp_path_factory, name: str, make):
+    """``make(folder)`` once per test run, under pytest-xdist too: the first worker to ask makes it, the others
+    wait for it and read what it returned (a list of finished commands, kept as JSON beside the folder)."""
+    import subprocess
+
+    from filelock import FileLock
+
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the base folder of the whole run, shared by its workers
+    folder = root / f"shared-{name}"
+    record = root / f"shared-{name}.json"
+    with FileLock(str(root / f"shared-{name}.lock")):
+        if not record.is_file():
+            shutil.rmtree(folder, ignore_errors=True)  # what a failed attempt left
+            folder.mkdir()
+            done = make(folder)
+            kept = [{"args": list(map(str, c.args)), "returncode": c.returncode, "stdout": c.stdout, "stderr": c.stderr}
+                    for c in done]  # fmt: skip
+            record.write_text(json.dumps(kept), encoding="utf-8")
+    kept = json.loads(record.read_text(encoding="utf-8"))
+    return folder, [subprocess.CompletedProcess(**c) for c in kept]
 
 
 @pytest.fixture(scope="session")
@@ -36,6 +91,47 @@ def kent_wards(wards_dir):
     from tuttotal.data import place_wards, places
 
     return place_wards.load_place_wards(places.get_place("kent"), wards_dir)
+
+
+@pytest.fixture(scope="session")
+def batch_run(wards_dir, tmp_path_factory):
+    """One real batch, run once for every test that reads it: four places on two workers, Croydon's spend corrupt.
+
+    Returns ``(result, outputs, root)``: the finished command, its output folder and the folder holding the
+    spend file. Read it, never write into it: a test that changes it works on a copy (``shutil.copytree``).
+    """
+    from .test_cli import tuttotal
+
+    def make(root):
+        corrupt = root / "croydon_spend.csv"
+        corrupt.write_text(SPEND_HEADER + "2008-09,Croydon Council,council,E09000008,06,12.3.4\n")
+        places = [arg for slug in BATCH_PLACES for arg in ("--place", slug)]
+        args = ["run", *places, "--spend", f"croydon={corrupt}", "--workers", "2", "--data-dir", str(wards_dir)]
+        return [tuttotal(*args, "--output", str(root / "outputs"), cwd=root)]
+
+    root, (result,) = run_once(tmp_path_factory, "batch", make)
+    return result, root / "outputs", root
+
+
+@pytest.fixture(scope="session")
+def demo_outputs(tmp_path_factory):
+    """The demo through the command, run once for every test that reads it: the place report, then its theme
+    deep dive beside it (``demo/theme_deep_dive/``), then the report again (which must keep the deep dive).
+
+    Returns ``(report, deep_dive, again, outputs)``: the three finished commands and the output folder.
+    Read it, never write into it: a test that changes it works on a copy (``shutil.copytree``).
+    """
+    from .test_cli import tuttotal
+
+    def make(root):
+        out = str(root / "outputs")
+        report = tuttotal("run", "--output", out, cwd=REPO)
+        dive = tuttotal("run", "--notebook", "theme_deep_dive", "--theme", DEMO_THEME, "--output", out, cwd=REPO)
+        again = tuttotal("run", "--output", out, cwd=REPO) if report.returncode == 0 else report
+        return [report, dive, again]
+
+    root, (report, dive, again) = run_once(tmp_path_factory, "demo", make)
+    return report, dive, again, root / "outputs"
 
 
 @pytest.fixture

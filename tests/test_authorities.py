@@ -36,9 +36,13 @@ POLICE_THRESHOLD = 1_000  # £ thousand
 #: Authorities whose row of a year holds only "…" (no return: DCLG grossed them, the file shows no figures).
 NO_RETURN = {"2016-17": {"E4001", "E7012"}}  # the Isles of Scilly; Dorset's police and crime commissioner
 
-pytestmark = pytest.mark.skipif(
-    not OUTTURN.is_dir(), reason=f"the real Revenue Outturn files are not beside the repository ({OUTTURN} is absent)"
-)
+pytestmark = [
+    pytest.mark.data,
+    pytest.mark.skipif(
+        not OUTTURN.is_dir(),
+        reason=f"the real Revenue Outturn files are not beside the repository ({OUTTURN} is absent)",
+    ),
+]
 
 
 def sheet_rows(year: str) -> list[list]:

@@ -1,7 +1,8 @@
-"""Batches of places: in parallel, isolated failures, --resume, --each-lad, Dask, and the pages in Chromium.
+"""Batches of places: in parallel, isolated failures, --each-lad, Dask, and the pages in Chromium.
 
 Real papermill, real kernels, real ward files; small places only (demo, Herefordshire,
-Lewisham, Croydon) to keep the suite quick.
+Lewisham, Croydon) to keep the suite quick. The batch is run once (conftest's ``batch_run``, shared
+with tests/test_resume.py, which resumes a copy of it, and tests/test_report_page.py).
 """
 
 from __future__ import annotations
@@ -12,42 +13,17 @@ from contextlib import contextmanager
 
 import pytest
 
+from .conftest import BATCH_PLACES as PLACES
 from .conftest import REPO, SPEND_HEADER
 from .test_cli import LAYOUT, no_staging_left, tuttotal
-
-PLACES = ("demo", "herefordshire", "lewisham", "croydon")
-LEWISHAM_WARD = "E05000437"  # Bellingham, a real Lewisham ward of 2013
 
 
 def place_args(*slugs: str) -> list[str]:
     return [arg for slug in slugs for arg in ("--place", slug)]
 
 
-@pytest.fixture(scope="module")
-def batch(wards_dir, tmp_path_factory):
-    """Four places on two workers; Croydon is given a corrupt spend file."""
-    root = tmp_path_factory.mktemp("batch")
-    corrupt = root / "croydon_spend.csv"
-    corrupt.write_text(SPEND_HEADER + "2008-09,Croydon Council,council,E09000008,06,12.3.4\n")
-    out = root / "outputs"
-    result = tuttotal(
-        "run",
-        *place_args(*PLACES),
-        "--spend",
-        f"croydon={corrupt}",
-        "--workers",
-        "2",
-        "--data-dir",
-        str(wards_dir),
-        "--output",
-        str(out),
-        cwd=root,
-    )
-    return result, out, root
-
-
-def test_a_parallel_batch_writes_every_place_but_the_broken_one(batch):
-    result, out, _ = batch
+def test_a_parallel_batch_writes_every_place_but_the_broken_one(batch_run):
+    result, out, _ = batch_run
     assert result.returncode == 1, result.stdout + result.stderr
     for slug in ("demo", "herefordshire", "lewisham"):
         assert {p.name for p in (out / slug).iterdir()} >= LAYOUT, slug
@@ -57,8 +33,8 @@ def test_a_parallel_batch_writes_every_place_but_the_broken_one(batch):
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_the_broken_place_is_named_with_its_file_and_cause(batch):
-    result, _, root = batch
+def test_the_broken_place_is_named_with_its_file_and_cause(batch_run):
+    result, _, root = batch_run
     failed = [line for line in result.stdout.splitlines() if "FAILED" in line]
     assert len(failed) == 2  # as it finished ("[2/4] FAILED …"), and in the end summary
     line = failed[-1]
@@ -66,8 +42,8 @@ def test_the_broken_place_is_named_with_its_file_and_cause(batch):
     assert "'12.3.4'" in line and "inputs:" in line
 
 
-def test_the_index_lists_every_place_its_status_and_thumbnail(batch):
-    _, out, _ = batch
+def test_the_index_lists_every_place_its_status_and_thumbnail(batch_run):
+    _, out, _ = batch_run
     page = (out / "index.html").read_text()
     for slug in PLACES:
         assert f'id="{slug}"' in page
@@ -79,38 +55,13 @@ def test_the_index_lists_every_place_its_status_and_thumbnail(batch):
     assert entries["croydon"]["status"] == "failed" and entries["lewisham"]["status"] == "ok"
 
 
-def test_resume_skips_what_is_up_to_date_and_redoes_a_changed_input(batch, wards_dir):
-    _, out, root = batch
-    spend = root / "lewisham_spend.csv"
-    spend.write_text(SPEND_HEADER + f"2008-09,Lewisham Council,council,{LEWISHAM_WARD},06,1000.00\n")
-    args = ["run", *place_args(*PLACES), "--spend", f"lewisham={spend}", "--resume", "--workers", "2"]
-    args += ["--data-dir", str(wards_dir), "--output", str(out)]
-
-    second = tuttotal(*args, cwd=root)  # croydon's spend is now illustrative; lewisham's is a file
-    assert second.returncode == 0, second.stdout + second.stderr
-    assert "resume: 2 place(s) up to date" in second.stdout
-    assert json.loads((out / "lewisham" / "summary.json").read_text())["totals"]["input_gbp"] == 1000.0
-
-    stamps = {slug: (out / slug / "summary.json").stat().st_mtime_ns for slug in PLACES}
-    third = tuttotal(*args, cwd=root)
-    assert third.returncode == 0, third.stdout + third.stderr
-    assert "resume: 4 place(s) up to date" in third.stdout and "running" not in third.stdout
-    assert stamps == {slug: (out / slug / "summary.json").stat().st_mtime_ns for slug in PLACES}
-
-    spend.write_text(spend.read_text() + f"2008-09,Lewisham Council,council,{LEWISHAM_WARD},09,5.00\n")
-    fourth = tuttotal(*args, cwd=root)
-    assert fourth.returncode == 0, fourth.stdout + fourth.stderr
-    assert "resume: 3 place(s) up to date" in fourth.stdout and "running 1 place(s)" in fourth.stdout
-    assert json.loads((out / "lewisham" / "summary.json").read_text())["totals"]["input_gbp"] == 1005.0
-    assert (out / "demo" / "summary.json").stat().st_mtime_ns == stamps["demo"]
-
-
-def test_dask_local_cluster_gives_byte_identical_outputs(batch, wards_dir, tmp_path):
+@pytest.mark.slow
+def test_dask_local_cluster_gives_byte_identical_outputs(batch_run, wards_dir, tmp_path):
     """Dask with a new kernel per place against the local pool's warm kernels: the same bytes."""
     pytest.importorskip("distributed")
-    _, local, _ = batch
+    _, local, _ = batch_run
     out = tmp_path / "outputs"
-    compared = ("herefordshire", "demo")  # as the batch fixture left them (the resume test changes lewisham)
+    compared = ("herefordshire", "demo")
     result = tuttotal(
         "run",
         *place_args(*compared),
@@ -135,19 +86,10 @@ def test_dask_local_cluster_gives_byte_identical_outputs(batch, wards_dir, tmp_p
     assert (out / "index.html").is_file()
 
 
-def test_each_lad_runs_every_lad_as_its_own_area(wards_dir, tmp_path):
-    result = tuttotal(
-        "run", "--each-lad", "E09000023", "E06000019", "--data-dir", str(wards_dir), "--output", "out", cwd=tmp_path
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
-    for code, name in (("E09000023", "Lewisham"), ("E06000019", "Herefordshire, County of")):
-        summary = json.loads((tmp_path / "out" / code / "summary.json").read_text())
-        assert summary["lads"] == [code] and summary["name"] == name and summary["parameters"]["lads"] == [code]
-    assert "running 2 place(s) on 2 worker(s)" in result.stdout or "on 1 worker(s)" in result.stdout
-
-
-def test_a_worker_replaces_its_kernel_after_the_set_number_of_places(wards_dir, tmp_path):
-    """TUTTOTAL_KERNEL_MAX_USES=2 on one worker: places 1 and 3 start a kernel, place 2 reuses the first."""
+@pytest.mark.slow
+def test_each_lad_runs_as_its_own_area_and_a_worker_replaces_its_kernel_after_the_set_number(wards_dir, tmp_path):
+    """--each-lad: every LAD its own area. TUTTOTAL_KERNEL_MAX_USES=2 on one worker: places 1 and 3 start a
+    kernel, place 2 reuses the first."""
     codes = ("E09000023", "E06000019", "E09000008")
     result = tuttotal(
         "run", "--each-lad", *codes, "--workers", "1", "--data-dir", str(wards_dir), "--output", "out",
@@ -155,6 +97,10 @@ def test_a_worker_replaces_its_kernel_after_the_set_number_of_places(wards_dir, 
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     summaries = [json.loads((tmp_path / "out" / code / "summary.json").read_text()) for code in codes]
+    names = ("Lewisham", "Herefordshire, County of", "Croydon")
+    for code, name, summary in zip(codes, names, summaries, strict=True):
+        assert summary["lads"] == [code] and summary["name"] == name and summary["parameters"]["lads"] == [code]
+    assert "running 3 place(s) on 1 worker(s)" in result.stdout
     warm = [summary["timings"]["warm_kernel"] for summary in summaries]
     assert sorted(warm) == [False, False, True], warm
 
@@ -224,9 +170,10 @@ def block_network(page) -> list[str]:
     return blocked
 
 
-def test_index_and_a_report_render_in_headless_chromium(batch):
+@pytest.mark.browser
+def test_index_and_a_report_render_in_headless_chromium(batch_run):
     """Open index.html and one report.html: they load, every image decodes, and a screenshot is kept."""
-    _, out, _ = batch
+    _, out, _ = batch_run
     with browser_page({"width": 1280, "height": 900}) as page:
         failed_requests: list[str] = []
         page.on("requestfailed", lambda request: failed_requests.append(request.url))
@@ -271,15 +218,16 @@ def _hover_a_shape(page, block):
     return point
 
 
-def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch):
+@pytest.mark.browser
+def test_interactive_maps_draw_and_answer_hover_with_every_request_blocked(batch_run):
     """report.html and index.html with the network cut: the maps draw, hover shows a tooltip, the wheel zooms."""
-    _, out, _ = batch
+    _, out, _ = batch_run
     with browser_page({"width": 1280, "height": 1000}) as page:
         blocked = block_network(page)
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
 
-        place = "herefordshire"  # a real count, as the batch fixture left it (the resume test changes lewisham)
+        place = "herefordshire"  # a real count
         summary = json.loads((out / place / "summary.json").read_text())
         assert summary["spend"] == "real"
         page.goto((out / place / "report.html").as_uri())
@@ -371,6 +319,7 @@ except nbformat.ValidationError as exc:
     ],
     ids=["every-code-unknown", "drivers-all-zero"],
 )
+@pytest.mark.slow
 def test_nothing_placeable_gives_a_report_that_says_so(spend_rows, zero_drivers, tmp_path):
     """The demo with a spend file none of whose pounds can be placed: a complete report, every pound unplaced."""
     spend = tmp_path / "spend.csv"
@@ -395,6 +344,7 @@ def test_nothing_placeable_gives_a_report_that_says_so(spend_rows, zero_drivers,
     assert no_staging_left(tmp_path / "out")
 
 
+@pytest.mark.slow
 def test_a_ward_file_covering_part_of_a_lad_is_flagged_in_the_report_maps_and_summary(wards_dir, tmp_path):
     """5 of Thanet's 23 real wards: the LAD's whole count lands in them, and every output says so."""
     import geopandas as gpd

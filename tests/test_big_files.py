@@ -201,6 +201,7 @@ def test_a_file_is_parsed_once_and_the_cache_gives_the_same_table_and_warnings(w
     assert spend.read_spend(path).amount_pence.tolist() == [500]
 
 
+@pytest.mark.slow
 def test_in_a_batch_a_bad_spend_file_fails_its_place_alone(tmp_path, wards_dir, capsys, monkeypatch):
     from tuttotal.cli import main
 

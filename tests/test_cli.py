@@ -41,10 +41,11 @@ def no_staging_left(root: Path) -> bool:
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("run") / "outputs"
-    result = tuttotal("run", "--output", str(out), cwd=REPO)
-    return result, out
+def demo_run(demo_outputs):
+    """The demo's report as the command wrote it (the shared run of conftest: read only)."""
+    report, _, again, out = demo_outputs
+    assert again.returncode == 0, again.stdout + again.stderr
+    return report, out
 
 
 def test_demo_run_writes_the_output_layout(demo_run):
@@ -107,6 +108,7 @@ def test_demo_figures_are_real_pngs(demo_run):
             assert image.width >= 600 and image.height >= 400
 
 
+@pytest.mark.slow
 def test_kent_with_the_data_folder(wards_dir, tmp_path):
     out = tmp_path / "outputs"
     result = tuttotal("run", "--place", "kent", "--data-dir", str(wards_dir), "--output", str(out), cwd=tmp_path)
@@ -128,6 +130,7 @@ def test_kent_with_the_data_folder(wards_dir, tmp_path):
     assert Decimal(str(summary["totals"]["placed_gbp"])) == ward_theme_total(out / "kent")
 
 
+@pytest.mark.slow
 def test_any_lad_with_a_focus_ward(wards_dir, tmp_path):
     result = tuttotal(
         "run",
@@ -146,6 +149,7 @@ def test_any_lad_with_a_focus_ward(wards_dir, tmp_path):
     assert summary["focus_wards"] == [{"code": MARGATE_CENTRAL, "name": "Margate Central"}]
 
 
+@pytest.mark.slow
 def test_a_users_own_spend_file_is_counted_exactly(wards_dir, tmp_path):
     spend = tmp_path / "thanet.csv"
     spend.write_text(
@@ -213,6 +217,7 @@ def test_places_lists_every_place(tmp_path):
     assert len([line for line in result.stdout.splitlines() if line and not line.startswith(" ")]) == 1 + 16
 
 
+@pytest.mark.slow
 def test_a_failing_notebook_exits_1_and_keeps_the_previous_output(tmp_path):
     """A place whose notebook fails: exit 1, the cell and error named, the old output untouched."""
     import nbformat
@@ -234,6 +239,7 @@ def test_a_failing_notebook_exits_1_and_keeps_the_previous_output(tmp_path):
     assert no_staging_left(out)
 
 
+@pytest.mark.slow
 def test_a_users_own_boundary_file_of_any_format(wards_dir, tmp_path):
     """Any LAD given its file: the user's GeoPackage in British National Grid, LAD columns included."""
     import geopandas as gpd
@@ -249,27 +255,16 @@ def test_a_users_own_boundary_file_of_any_format(wards_dir, tmp_path):
     assert "boundaries:dover.gpkg" in summary["inputs"]
 
 
-def test_the_deep_dive_runs_through_the_command_beside_the_place_report(tmp_path):
+def test_the_deep_dive_runs_through_the_command_beside_the_place_report(demo_outputs):
     """`--notebook theme_deep_dive --theme …` writes outputs/<slug>/theme_deep_dive/; a rerun of the report keeps it."""
-    out = tmp_path / "outputs"
-    first = tuttotal("run", "--output", str(out), cwd=tmp_path)
+    first, dive, again, out = demo_outputs
     assert first.returncode == 0, first.stderr
-    dive = tuttotal(
-        "run",
-        "--notebook",
-        "theme_deep_dive",
-        "--theme",
-        "Children and young people",
-        "--output",
-        str(out),
-        cwd=tmp_path,
-    )
     assert dive.returncode == 0, dive.stdout + dive.stderr
     folder = out / "demo" / "theme_deep_dive"
     assert (folder / "deep_dive_children_and_young_people_map.png").is_file()
     assert {p.name for p in folder.iterdir()} >= LAYOUT
-    again = tuttotal("run", "--output", str(out), cwd=tmp_path)
-    assert again.returncode == 0
+    assert again.returncode == 0  # the report, run again after the deep dive
+    assert json.loads((folder / "summary.json").read_text())["run"]["notebook"] == "theme_deep_dive"
     assert folder.is_dir() and (out / "demo" / "summary.json").is_file()
     assert no_staging_left(out) and no_staging_left(out / "demo")
 
@@ -279,6 +274,7 @@ def test_theme_goes_with_a_notebook_that_takes_one(tmp_path):
     assert result.returncode == 2 and "takes no theme" in result.stderr
 
 
+@pytest.mark.slow
 def test_one_driver_for_the_run(tmp_path):
     result = tuttotal("run", "--driver", "population", "--output", "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -19,6 +19,8 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
+import pytest
+
 from tuttotal.run import pages
 from tuttotal.run.batch import OUTPUT_FILES, PlaceResult
 from tuttotal.run.publish import LOCK_NAME, publish
@@ -60,6 +62,7 @@ def publisher(root: str, tag: str, rounds: int = ROUNDS) -> list[str]:
     return done
 
 
+@pytest.mark.slow
 def test_threads_and_processes_publishing_into_one_folder_at_once(tmp_path):
     root = tmp_path / "outputs"
     root.mkdir()
@@ -94,6 +97,7 @@ def test_threads_and_processes_publishing_into_one_folder_at_once(tmp_path):
     assert all(f'id="{slug}"' in page for slug in expected)
 
 
+@pytest.mark.slow
 def test_runs_of_the_command_into_one_folder_at_once(data_root, tmp_path):
     """Real runs, each finishing its own places and one shared place, into one output folder at once."""
     out = tmp_path / "outputs"

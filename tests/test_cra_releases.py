@@ -87,6 +87,7 @@ def _raw_totals(path: Path, sheet: str, region_header: str, unit: int, years) ->
         ("cra_2018", "CRA 2018 database", "NUTS Region"),
     ],
 )
+@pytest.mark.slow
 def test_region_years_add_up_to_the_release_to_the_penny(lines, data_root, source, sheet, region_header):
     release = cra_releases.RELEASES[source]
     years = [y for y, r in cra_releases.YEAR_RELEASE.items() if r == release.name]

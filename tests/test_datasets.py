@@ -119,7 +119,7 @@ def test_the_cli_fetches_a_place(local_mirror, monkeypatch, tmp_path, capsys):
 
 
 @pytest.fixture
-def data_root_server(tmp_path):
+def data_root_server(tmp_path, data_root):
     """A copy of the data root needed for Thanet's drivers, served over HTTP on loopback; one file tampered."""
     from tuttotal.data import sources
 

@@ -18,7 +18,7 @@ YEARS = [f"{y}-{(y + 1) % 100:02d}" for y in range(2003, 2018)]  # 2003-04 … 2
 
 
 @pytest.fixture(scope="module")
-def deflator_root() -> Path:
+def deflator_root(data_root) -> Path:
     """The real data root, with its ``deflators/`` folder."""
     if not (SHARED_DATA / "deflators" / "hmt_gdp_deflator_2019-09.rda").is_file():
         pytest.skip(f"the real deflators are not beside the repository ({SHARED_DATA / 'deflators'} is absent)")

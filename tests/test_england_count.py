@@ -347,10 +347,10 @@ def test_a_run_without_its_data_names_what_is_missing_and_the_command(tmp_path, 
     assert not (tmp_path / "cache" / "data").exists() or not any((tmp_path / "cache" / "data").rglob("*.geojson"))
 
 
-# ------------------------------------------------------------------------------ all of England (slow)
+# ------------------------------------------------------------------------------ all of England (national)
 
 
-@pytest.mark.slow
+@pytest.mark.national
 def test_all_of_england_in_one_year_reconciles_to_the_release(data_root):
     """Every LAD and ward of England, 2008-09: nothing outside the run, every penny from the release to the wards."""
     with warnings.catch_warnings():

@@ -37,6 +37,8 @@ import pytest
 
 from .conftest import MARGATE_CENTRAL, REPO
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 ARTIFACTS = REPO / "outputs" / "test-artifacts"
 CHROMIUM_ARGS = [
     "--no-sandbox",

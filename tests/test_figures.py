@@ -18,7 +18,6 @@ from tuttotal.errors import PlaceNotFoundError
 from tuttotal.figures import charts, maps
 
 REPO = Path(__file__).resolve().parents[1]
-WARDS_2013 = REPO.parent / "shared" / "data" / "wards-2013"
 MARGATE_CENTRAL, CLIFTONVILLE_WEST = "E05005093", "E05005088"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -87,11 +86,9 @@ def toy_wards(values, names=None) -> gpd.GeoDataFrame:
 
 
 @pytest.fixture(scope="module")
-def kent() -> gpd.GeoDataFrame:
+def kent(wards_dir) -> gpd.GeoDataFrame:
     """Kent's real wards with a seeded £ per head for each."""
-    if not WARDS_2013.is_dir():
-        pytest.skip(f"the real 2013 ward files are not beside the repository: {WARDS_2013} is absent")
-    wards = place_wards.load_place_wards(places.get_place("kent"), WARDS_2013)
+    wards = place_wards.load_place_wards(places.get_place("kent"), wards_dir)
     rng = np.random.default_rng(2009)
     wards["per_head"] = rng.lognormal(math.log(7000), 0.18, len(wards))
     return wards

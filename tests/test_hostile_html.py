@@ -251,6 +251,8 @@ def _open(browser_tab, path: Path) -> dict:
     return seen
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_every_page_shows_hostile_names_as_text_and_runs_no_script_of_theirs(pages, tmp_path):
     from tuttotal.run.report_page import export_html
 
@@ -306,6 +308,7 @@ def test_every_page_shows_hostile_names_as_text_and_runs_no_script_of_theirs(pag
         assert _open(page, control)["dialogs"] == ["2"]
 
 
+@pytest.mark.slow
 def test_every_report_table_and_heading_carries_the_names_escaped(pages):
     """The page's source: hostile names only in their escaped form, outside the page's own scripts."""
     for name in SHOWN:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -52,6 +53,7 @@ def complete_or_absent(out: Path) -> None:
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.slow
 def test_an_interrupted_batch_leaves_no_partial_place_folder(signum, wards_dir, tmp_path):
     out = tmp_path / "outputs"
     process = start(
@@ -68,12 +70,11 @@ def test_an_interrupted_batch_leaves_no_partial_place_folder(signum, wards_dir, 
     complete_or_absent(out)
 
 
-def test_an_interrupted_rerun_keeps_the_previous_complete_output(tmp_path):
+@pytest.mark.slow
+def test_an_interrupted_rerun_keeps_the_previous_complete_output(demo_outputs, tmp_path):
+    *_, shared = demo_outputs
     out = tmp_path / "outputs"
-    first = subprocess.run(
-        [sys.executable, "-m", "tuttotal", "run", "--output", str(out)], cwd=tmp_path, capture_output=True
-    )
-    assert first.returncode == 0
+    shutil.copytree(shared / "demo", out / "demo")  # a previous complete output
     before = (out / "demo" / "summary.json").read_bytes()
     process = start(["run", "--output", str(out)], tmp_path, {})
     try:
@@ -99,6 +100,7 @@ def test_a_folder_set_aside_when_a_run_died_is_put_back(tmp_path):
     assert staging(out) == []
 
 
+@pytest.mark.slow
 def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it(wards_dir, tmp_path):
     psutil = pytest.importorskip("psutil", reason="psutil finds the kernel processes to kill")
     out = tmp_path / "outputs"
@@ -138,6 +140,7 @@ def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it
     assert REPO.is_dir()
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_place_fails_that_place_only_and_the_queue_goes_on(wards_dir, tmp_path):
     """SIGKILL (as the out-of-memory killer sends) to the real worker process writing a place."""
     out = tmp_path / "outputs"
@@ -166,8 +169,10 @@ def test_a_worker_killed_mid_place_fails_that_place_only_and_the_queue_goes_on(w
     complete_or_absent(out)  # no staging folder of the killed worker is left
 
 
+@pytest.mark.slow
 def test_no_kernel_connection_file_is_left_after_a_run_or_a_kill_9(tmp_path):
     """Connection files (ports and HMAC key) go in the temporary folder: none stays after the end, however it came."""
+    psutil = pytest.importorskip("psutil", reason="psutil finds the kernel process")
     temp = tmp_path / "temp"
     temp.mkdir()
     env = {"TMPDIR": str(temp)}
@@ -176,26 +181,24 @@ def test_no_kernel_connection_file_is_left_after_a_run_or_a_kill_9(tmp_path):
     def connection_files():
         return sorted(p.name for p in temp.rglob("*.json"))
 
-    done = subprocess.run(
-        [sys.executable, "-m", "tuttotal", "run", "--output", str(out)],
-        cwd=tmp_path,
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert connection_files() == []
-
     process = start(["run", "--output", str(out)], tmp_path, env)
+    me = psutil.Process(process.pid)
+
+    def kernel_started():
+        try:
+            return any("kernel_launcher" in " ".join(p.cmdline()) for p in me.children(recursive=True))
+        except psutil.Error:  # a child gone meanwhile: look again
+            return False
+
     try:
-        wait_for(lambda: any(".tmp-" in p.name for p in staging(out)))
-        time.sleep(2)  # the kernel is up and running the notebook
+        # The kernel is up and running the notebook: its process started, and it has read its connection file and
+        # deleted it (a kill before that leaves the file, for the next run to sweep: the end of this test).
+        wait_for(lambda: kernel_started() and connection_files() == [])
         process.send_signal(signal.SIGKILL)  # no handler, no atexit: the process is simply gone
         process.communicate(timeout=60)
     finally:
         process.kill()
-    wait_for(lambda: connection_files() == [], timeout=30)  # the kernel deleted its file once it had read it
+    wait_for(lambda: connection_files() == [], timeout=30)  # nothing written back by the dying run either
 
     from tuttotal.run import kernels
 
@@ -210,4 +213,5 @@ def test_no_kernel_connection_file_is_left_after_a_run_or_a_kill_9(tmp_path):
         timeout=300,
     )
     assert again.returncode == 0, again.stdout + again.stderr
-    assert connection_files() == []  # swept: its process is gone
+    assert "running 1 place(s)" in again.stdout
+    assert connection_files() == []  # none left by a whole run, and the stale one swept: its process is gone

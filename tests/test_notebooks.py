@@ -24,6 +24,7 @@ def test_notebook_parameters_follow_the_contract(notebook):
     assert parameters["output_dir"]["default"] == '""'
 
 
+@pytest.mark.slow
 def test_plain_papermill_runs_the_report_for_an_area(wards_dir, tmp_path):
     """The README's papermill line works: parameters by name, a real kernel, files written."""
     out = tmp_path / "thanet"
@@ -51,6 +52,7 @@ def test_import_tuttotal_is_light():
 INJECTION = "Margate'); __import__('pathlib').Path('PWNED').touch() #\"\n{__import__('os').getcwd()}\\"
 
 
+@pytest.mark.slow
 def test_parameters_reach_the_notebook_as_string_values_and_run_nothing(tmp_path):
     """A malicious ward name, place name and path arrive as plain strings: nothing runs, nothing is written."""
     import nbformat
@@ -82,6 +84,7 @@ def test_parameters_reach_the_notebook_as_string_values_and_run_nothing(tmp_path
     assert namespace["focus_wards"] == [INJECTION]
 
 
+@pytest.mark.slow
 def test_a_malicious_place_name_is_a_value_too(tmp_path):
     from papermill.exceptions import PapermillExecutionError
 

@@ -72,6 +72,7 @@ def published(out: Path) -> dict[str, int]:
 
 
 @pytest.mark.parametrize("executor", ["local", "dask"])
+@pytest.mark.slow
 def test_sigkill_of_the_main_process_stops_its_workers_and_kernels(executor, data_root, tmp_path):
     if executor == "dask":
         pytest.importorskip("distributed")

@@ -15,22 +15,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def executed(data_root, tmp_path_factory) -> list:
-    """Report notebooks as a batch runs them: Lewisham's (PNG figures, styled tables, ward and England SVG maps)
-    and its theme deep dive."""
-    from tuttotal.data import places
-    from tuttotal.run import batch, kernels
-
-    root = tmp_path_factory.mktemp("outputs")
-    slot = kernels.KernelSlot(cwd=str(REPO / "notebooks"))
-    try:
-        for notebook in ("place_report", "theme_deep_dive"):
-            job = batch.PlaceJob(places.get_place("lewisham"), data_dir=str(data_root), notebook=notebook)
-            result = batch.run_place(job, root, kernel=slot)
-            assert result.ok, result.error
-    finally:
-        slot.shutdown()
-    return [nbformat.read(path, as_version=4) for path in sorted(root.rglob("report.ipynb"))]
+def executed(batch_run, demo_outputs) -> list:
+    """Report notebooks as a batch runs them (the shared runs of conftest): Lewisham's real count (PNG figures,
+    styled tables, ward and England SVG maps) and the demo's theme deep dive."""
+    _, batch_out, _ = batch_run
+    *_, demo_out = demo_outputs
+    paths = [batch_out / "lewisham" / "report.ipynb", demo_out / "demo" / "theme_deep_dive" / "report.ipynb"]
+    return [nbformat.read(path, as_version=4) for path in paths]
 
 
 @pytest.mark.parametrize("show_code", [False, True])

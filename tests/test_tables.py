@@ -52,6 +52,7 @@ def test_pounds_read_back_to_the_value_they_show(value):
     assert back == pytest.approx(round(value), abs=0.5)
 
 
+@pytest.mark.browser
 def test_report_tables_sort_on_a_click_in_chromium(tmp_path):
     """The stored report notebook's tables, exported as report.html, sort by number on a heading's click."""
     notebook = nbformat.read(REPO / "notebooks" / "place_report.ipynb", as_version=4)

@@ -83,6 +83,26 @@ def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
     assert "Top-down £ per head, 2008-09" in block.html and " districts)" in block.html
 
 
+def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_root, tmp_path):
+    """A damaged england_lad_2013.topojson (half its bytes): "No map of England", and the cause (tests/test_resume.py
+    holds that --resume redoes the place once it is repaired)."""
+    import copy
+
+    root = tmp_path / "data"
+    root.mkdir()
+    for entry in data_root.iterdir():
+        if entry.name != "lad-2013":
+            (root / entry.name).symlink_to(entry)
+    (root / "lad-2013").mkdir()
+    real = data_root / "lad-2013" / "england_lad_2013.topojson"
+    (root / "lad-2013" / real.name).write_bytes(real.read_bytes()[: real.stat().st_size // 2])
+    damaged = copy.copy(lewisham_run)
+    damaged.parameters = {**lewisham_run.parameters, "data_dir": str(root)}
+    shown = webmap.england_map(damaged)
+    assert str(shown).startswith("No map of England: ") and "<p" in shown._repr_html_()
+    assert "england_lad_2013.topojson" in str(shown) or "SHA-256" in str(shown), str(shown)
+
+
 def test_a_map_stores_a_line_not_its_html_as_plain_text(lewisham_run):
     """A notebook keeps an output's text/plain beside its HTML: a line naming the map, not 270 KB of HTML again."""
     from IPython.core.formatters import DisplayFormatter

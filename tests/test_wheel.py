@@ -11,6 +11,8 @@ import pytest
 
 from .conftest import REPO
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel, then runs the demo from it
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
