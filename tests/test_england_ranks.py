@@ -44,7 +44,10 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
     folder = national_root / "england" / YEAR
     lads = pd.read_csv(folder / "lads.csv", dtype={"lad_code": str})
     wards = pd.read_csv(folder / "wards.csv", dtype={"ward_code": str, "lad_code": str})
-    for level, table, code, name in (("district", lads, "lad_code", "lads.csv"), ("ward", wards, "ward_code", "wards.csv")):
+    for level, table, code, name in (
+        ("district", lads, "lad_code", "lads.csv"),
+        ("ward", wards, "ward_code", "wards.csv"),
+    ):
         rows = ranks[ranks["level"] == level]
         assert set(rows["table"]) == {str(folder / name)}, "each rank names the file it was read from"
         for measure in ("per_head_gbp", "measured_per_head_gbp", "income_deprived"):

@@ -577,8 +577,9 @@ class PlaceReport:
 
         The money counted and placed in wards, its measured and modelled parts
         and the measured share, what was not placed, the people and the
-        spending per head, and (for a real top-down year) where the place's
-        spending per head ranks among England's 326 districts of 2013.
+        spending per head, and (for a real count) where the place's spending
+        per head ranks among England's 326 districts of 2013 (:meth:`england_rank`,
+        from the same table as :meth:`england_ranks`).
         """
         import pandas as pd
 
@@ -658,9 +659,7 @@ class PlaceReport:
                 f"No ranks among England's: this report counts {kind}, not the real releases England's tables count."
             )
             return table
-        area = PlaceAreas(
-            self.place.slug, self.place.name, tuple(self.place.lad_codes), tuple(self.focus["ward_code"])
-        )
+        area = PlaceAreas(self.place.slug, self.place.name, tuple(self.place.lad_codes), tuple(self.focus["ward_code"]))
         table = england_ranks.place_ranks(
             area,
             self.year,
@@ -670,8 +669,7 @@ class PlaceReport:
         )
         table.attrs["note"] = (
             "Competition ranks (tied values share the best rank), 1 = the most; among England's 326 districts of 2013 "
-            "and its wards (the 'of' column: those with a value). Table: "
-            + str(table.attrs.get("table", ""))
+            "and its wards (the 'of' column: those with a value). Table: " + str(table.attrs.get("table", ""))
         )
         return table
 
@@ -1122,7 +1120,8 @@ class PlaceReport:
         name it), and ``measured_gbp`` and ``modelled_gbp`` beside the total
         where a row is an area's, a step's or a line's whole (``ward_profiles``,
         ``change_by_year``, ``published``, ``bridge``, ``sensitivity``,
-        ``reconciliation``).
+        ``reconciliation``); ``england_ranks`` (a real count) gives each rank's
+        basis in words and the national table it was read from.
         Prices: a ``prices`` column, ``cash``
         (one year, as spent) except the series over years (``change_by_year``,
         ``cuts_by_service``, ``cuts_by_ward``: the report's prices).
