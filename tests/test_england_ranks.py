@@ -60,7 +60,7 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
                 assert row["value"] == pytest.approx(table.set_index(code).loc[area, measure])
     assert set(ranks.loc[ranks["level"] == "ward", "area_code"]) == {MARGATE_CENTRAL, CLIFTONVILLE_WEST}
     assert (ranks.loc[ranks["level"] == "district", "of"] == len(HANDFUL)).all(), "among the table's LADs"
-    basis = ranks[ranks["level"] == "district"].set_index("measure")["basis"]
+    basis = ranks[ranks["level"] == "district"].set_index("measure")["rank_basis"]
     assert basis["measured_per_head_gbp"].startswith("measured (")
     assert basis["per_head_gbp"].startswith("measured and modelled (")
     assert basis["income_deprived"].startswith("need")
@@ -72,7 +72,10 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
     assert str(folder / "lads.csv") in headline.loc["Rank in England (per head)", "note"], "the headline's same source"
 
     written = pd.read_csv(run.write_tables()["england_ranks"], dtype={"area_code": str})
-    assert {"basis", "prices", "table", "rank", "of"} <= set(written.columns)
+    assert {"rank_basis", "measured_share", "prices", "table", "rank", "of"} <= set(written.columns)
+    shares = ranks[ranks["level"] == "district"].set_index("measure")["measured_share"]
+    assert shares["measured_per_head_gbp"] == 1.0 and pd.isna(shares["income_deprived"])
+    assert shares["per_head_gbp"] == pytest.approx(lads.set_index("lad_code").loc[THANET, "measured_share"])
     assert written["rank"].tolist() == ranks["rank"].astype(float).tolist()
 
 

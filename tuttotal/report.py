@@ -689,7 +689,7 @@ class PlaceReport:
         return (
             f"{int(row['rank'])} of {int(row['of'])}",
             f"{what} among England's districts of 2013 (1 = most per head; £{row['value']:,.0f} a head, "
-            f"{row['prices']}, in the national table): {row['basis']}; table: {row['table']}",
+            f"{row['prices']}, in the national table): {row['rank_basis']}; table: {row['table']}",
         )
 
     def totals_text(self) -> str:
@@ -1121,7 +1121,8 @@ class PlaceReport:
         where a row is an area's, a step's or a line's whole (``ward_profiles``,
         ``change_by_year``, ``published``, ``bridge``, ``sensitivity``,
         ``reconciliation``); ``england_ranks`` (a real count) gives each rank's
-        basis in words and the national table it was read from.
+        basis in words (``rank_basis``), the ``measured_share`` of the value
+        ranked and the national table it was read from.
         Prices: a ``prices`` column, ``cash``
         (one year, as spent) except the series over years (``change_by_year``,
         ``cuts_by_service``, ``cuts_by_ward``: the report's prices).

@@ -60,7 +60,8 @@ RANK_COLUMNS = [
     "rank",
     "of",
     "direction",
-    "basis",
+    "rank_basis",
+    "measured_share",
     "prices",
     "table",
     "note",
@@ -173,9 +174,23 @@ def _measures(defaults: tuple[Measure, ...]) -> list[Measure]:
     return [known[column] for column in RANK_MEASURES]
 
 
-def _rows(league: pd.DataFrame, level: str, table: str, prices: str, note: str) -> pd.DataFrame:
-    out = league.drop(columns=["place", "place_name"]).copy()
+def _value_share(measure: str, share: float) -> float:
+    """The measured share of a ranked value: all of a measured per head, none of need (not money: NaN)."""
+    if measure == "measured_per_head_gbp":
+        return 1.0
+    return share if measure == "per_head_gbp" else float("nan")
+
+
+def _rows(
+    league: pd.DataFrame, table_of: pd.DataFrame, code: str, level: str, table: str, prices: str, note: str
+) -> pd.DataFrame:
+    out = league.drop(columns=["place", "place_name"]).rename(columns={"basis": "rank_basis"})
     out.insert(0, "level", level)
+    shares = table_of.set_index(code)["measured_share"] if "measured_share" in table_of else {}
+    out["measured_share"] = [
+        _value_share(m, float(shares.get(a, np.nan)) if len(shares) else np.nan)
+        for m, a in zip(out["measure"], out["area_code"], strict=True)
+    ]
     out["prices"] = np.where(out["measure"] == "income_deprived", "", prices)
     out["table"] = table
     out["note"] = note
@@ -208,7 +223,8 @@ def _place_rows(lads: pd.DataFrame, area: PlaceAreas, table: str, prices: str, n
                 "rank": int((others > value).sum()) + 1,
                 "of": len(others) + 1,
                 "direction": measure.direction,
-                "basis": basis_words(measure, share),
+                "rank_basis": basis_words(measure, share),
+                "measured_share": _value_share(measure.column, share),
                 "prices": prices,
                 "table": table,
                 "note": f"the place as if one district, among the other districts; {note}",
@@ -251,7 +267,9 @@ def place_ranks(
     pandas.DataFrame
         :data:`RANK_COLUMNS`: ``level`` (``place``, ``district`` or ``ward``),
         the area, the measure and its rank ``of`` the areas with a value
-        (competition ranks), which way 1 lies, the ``basis`` in words, the
+        (competition ranks), which way 1 lies, the ``rank_basis`` in words
+        (:func:`~tuttotal.england.findings.basis_words`), the ``measured_share``
+        of the value (1 for measured money per head, none for need), the
         ``prices`` of the value, the ``table`` the rank was read from (a
         path, or ``computed: …``) and a ``note``. ``attrs["table"]`` says the
         same for the whole.
@@ -282,10 +300,10 @@ def place_ranks(
     league = league_table(lads, [area], level="lad", measures=_measures(LAD_MEASURES))
     if len(area.lads) > 1:
         frames.append(_place_rows(lads, area, lad_source, label, note))
-    frames.append(_rows(league, "district", lad_source, label, note))
+    frames.append(_rows(league, lads, "lad_code", "district", lad_source, label, note))
     if wards is not None and area.focus_wards:
         league = league_table(wards, [area], level="ward", measures=_measures(WARD_MEASURES))
-        frames.append(_rows(league, "ward", ward_source, label, note))
+        frames.append(_rows(league, wards, "ward_code", "ward", ward_source, label, note))
     elif area.focus_wards:
         command = f"tuttotal england --year {year}" + ("" if prices == deflators.CASH else f" --prices {prices}")
         rows = [
@@ -296,7 +314,7 @@ def place_ranks(
                 "measure": measure.column,
                 "what": measure.what,
                 "direction": measure.direction,
-                "basis": "",
+                "rank_basis": "",
                 "prices": "",
                 "table": "",
                 "note": f"no national ward table: run `{command}` (it writes england/{year}/wards.csv beside this "
