@@ -108,6 +108,16 @@ def test_without_national_tables_the_ranks_are_computed_and_say_so(data_root, tm
     assert headline.loc["Rank in England (per head)", "value"].endswith(" of 326")
 
 
+def test_national_tables_without_the_place_are_not_used(data_root, national_root):
+    from tuttotal.england.findings import PlaceAreas
+    from tuttotal.england.ranks import place_ranks
+
+    scilly = PlaceAreas("scilly", "Isles of Scilly", ("E06000053",))
+    ranks = place_ranks(scilly, YEAR, output_root=national_root, data_dir=data_root, compute=False)
+    assert ranks["table"].str.startswith("computed: the LAD-level national count").all()
+    assert (ranks["of"] == 326).all() and set(ranks["level"]) == {"district"}
+
+
 def test_a_spend_file_of_its_own_is_not_ranked_among_england_s(tmp_path):
     from tuttotal import report
 

@@ -233,6 +233,13 @@ def _place_rows(lads: pd.DataFrame, area: PlaceAreas, table: str, prices: str, n
     return pd.DataFrame(rows, columns=RANK_COLUMNS)
 
 
+def _holds(lads: pd.DataFrame, wards: pd.DataFrame, area: PlaceAreas) -> bool:
+    """Whether the tables hold every LAD of the place and every focus ward given by its code."""
+    codes = set(wards["ward_code"])
+    focus = [w for w in area.focus_wards if str(w).startswith("E05")]
+    return set(area.lads) <= set(lads["lad_code"]) and all(w in codes for w in focus)
+
+
 def place_ranks(
     area: PlaceAreas,
     year: str,
@@ -252,7 +259,8 @@ def place_ranks(
         The financial year of the count.
     output_root : path, optional
         Where ``tuttotal england`` writes ``england/<year>/`` (the parent of
-        a place's output folder); its tables are read when they are there.
+        a place's output folder); its tables are read when they are there
+        and hold the place's LADs and focus wards.
     data_dir : path, optional
         The data root, for a computed table.
     prices : str
@@ -277,6 +285,9 @@ def place_ranks(
     import pandas as pd
 
     found = read_national(output_root, year, prices) if output_root is not None else None
+    if found is not None and not _holds(found[0], found[1], area):
+        logger.info("England's tables in %s do not hold all of %s's areas: not used", found[2], area.name)
+        found = None
     label = deflators.prices_label(prices)
     frames = []
     if found is not None:
