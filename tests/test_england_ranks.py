@@ -95,7 +95,7 @@ def test_the_lad_level_count_gives_the_districts_what_the_national_tables_give(d
 
 
 def test_without_national_tables_the_ranks_are_computed_and_say_so(data_root, tmp_path):
-    from tuttotal.england import geography
+    from tuttotal.england.ranks import national_cache_warm
 
     run = thanet_report(data_root, tmp_path / "thanet")
     ranks = run.england_ranks()
@@ -103,7 +103,7 @@ def test_without_national_tables_the_ranks_are_computed_and_say_so(data_root, tm
     assert (district["of"] == 326).all() and district["rank"].notna().all(), "among all of England's districts"
     assert all(t.startswith("computed") for t in ranks["table"] if t)
     wards = ranks[ranks["level"] == "ward"]
-    if geography.national_cache_warm(data_root):  # the national count was made: a few seconds
+    if national_cache_warm():  # the national count was made: a few seconds
         assert wards["rank"].notna().all() and (wards["of"] > 7000).all()
     else:  # a cold national overlay costs minutes: never paid inside a report
         assert wards["rank"].isna().all()

@@ -706,26 +706,6 @@ def england_ward_drivers(
     return table
 
 
-def national_cache_warm(data_dir: str | os.PathLike | None = None) -> bool:
-    """Whether the wards and ward drivers of all 326 LADs are cached: a national count then takes seconds.
-
-    Reads no input file: it only asks whether the two cache entries
-    :func:`england_wards` and :func:`england_ward_drivers` would read exist
-    (a cold national overlay costs minutes).
-
-    Examples
-    --------
-    >>> isinstance(national_cache_warm(), bool)  # doctest: +SKIP
-    True
-    """
-    codes = england_lad_codes()
-    try:
-        entries = (_entry("wards", _ward_parts(codes)), _entry("ward_drivers", _drivers_parts(codes)))
-    except (KeyError, errors.TuttotalError):  # a registry without an entry: nothing cached for it
-        return False
-    return all(entry.is_file() for entry in entries)
-
-
 # --------------------------------------------------------------------------- the data a national run needs
 
 

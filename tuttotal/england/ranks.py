@@ -5,7 +5,7 @@ The ranks are read from the national tables a ``tuttotal england`` run wrote
 there, of the same year and prices. Without them:
 
 * when the national caches are warm (the wards and ward drivers of all 326
-  LADs, :func:`tuttotal.england.geography.national_cache_warm`), the national
+  LADs, :func:`national_cache_warm`), the national
   count is made (:func:`tuttotal.england.count.england_count`, a few seconds)
   and both tables ranked;
 * otherwise (a cold national overlay costs minutes, never paid silently
@@ -40,6 +40,7 @@ from tuttotal.data import cra, datasets, deflators, lsoa, population_years
 from tuttotal.england import geography
 from tuttotal.england.count import BOOKS_SOURCE, england_count, national_books, national_topdown
 from tuttotal.england.findings import LAD_MEASURES, WARD_MEASURES, Measure, PlaceAreas, basis_words, league_table
+from tuttotal.errors import TuttotalError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -73,6 +74,26 @@ COMPUTED = "computed"
 def national_folder(output_root: str | os.PathLike, year: str) -> Path:
     """``<output root>/england/<year>``: where ``tuttotal england --year <year>`` writes England's tables."""
     return Path(output_root) / "england" / year
+
+
+def national_cache_warm() -> bool:
+    """Whether the wards and ward drivers of all 326 LADs are cached: a national count then takes seconds.
+
+    Reads no input file: it only asks whether the two cache entries
+    :func:`tuttotal.england.geography.england_wards` and
+    :func:`~tuttotal.england.geography.england_ward_drivers` would read exist
+    (a cold national overlay costs minutes). Kept here, not in the geography
+    module, whose code is part of its caches' keys.
+    """
+    codes = geography.england_lad_codes()
+    try:
+        entries = (
+            geography._entry("wards", geography._ward_parts(codes)),
+            geography._entry("ward_drivers", geography._drivers_parts(codes)),
+        )
+    except (KeyError, TuttotalError):  # a registry without an entry: nothing cached for it
+        return False
+    return all(entry.is_file() for entry in entries)
 
 
 def _prices_of(table: pd.DataFrame) -> str:
@@ -295,7 +316,7 @@ def place_ranks(
         lad_source, ward_source = str(folder / "lads.csv"), str(folder / "wards.csv")
         note = f"England's national count of {year} (tuttotal england), {label}"
     else:
-        warm = geography.national_cache_warm(data_dir) if compute is None else compute
+        warm = national_cache_warm() if compute is None else compute
         if warm:
             result = england_count(year, data_dir)
             lads, wards = result.lads, result.wards
