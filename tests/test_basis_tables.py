@@ -41,6 +41,8 @@ BASIS_COLUMN = {
     "cuts_by_ward",
 }
 PARTS = {"ward_profiles", "change_by_year", "published", "bridge", "sensitivity", "reconciliation"}
+#: Ranks among England's: each rank's basis in words and the measured share of the value ranked.
+RANKS = {"england_ranks"}
 
 
 def pence(values) -> int:
@@ -92,6 +94,11 @@ def test_every_money_csv_says_its_basis_and_its_prices(thanet):
             assert set(table["basis"]) <= {"measured", "modelled"} and table["basis"].notna().all(), name
         elif name in PARTS:  # sensitivity's modelled money comes twice: by the need drivers, by population
             assert "measured_gbp" in table and any(c.startswith("modelled_") for c in table), name
+        elif name in RANKS:
+            ranked = table[table["rank"].notna()]
+            assert ranked["rank_basis"].notna().all() and "prices" in table, name
+            money = ranked[ranked["measure"] != "income_deprived"]
+            assert money["measured_share"].between(0, 1).all() and (money["prices"] == "cash").all(), name
         else:
             assert name == "drivers", f"{name}.csv: a table of money that says neither"
     assert set(tables["ward_theme"]["basis"]) == {"measured", "modelled"}

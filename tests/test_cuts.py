@@ -54,7 +54,8 @@ def test_the_cuts_figures_name_the_transfers(thanet):
     legend = chart.axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["transfer of function, not a cut"]
     ward_map = thanet.cuts_map()
-    assert "transfers of function left out" in " ".join(t.get_text() for ax in ward_map.axes for t in ax.texts) + \
-        " ".join(t.get_text() for t in ward_map.texts) + " ".join(
-            (ax.get_legend().get_title().get_text() if ax.get_legend() else "") for ax in ward_map.axes
-        )
+    assert "transfers of function left out" in " ".join(
+        t.get_text() for ax in ward_map.axes for t in ax.texts
+    ) + " ".join(t.get_text() for t in ward_map.texts) + " ".join(
+        (ax.get_legend().get_title().get_text() if ax.get_legend() else "") for ax in ward_map.axes
+    )

@@ -98,4 +98,3 @@ def test_the_readme_python_example_runs(data_root, tmp_path):
     for name in ("summary.json", "ward_theme.csv", "ward_map.png", "themes.png"):
         assert (written / name).is_file()
     assert "Margate Central" in done.stdout  # the sensitivity sentence names the focus ward
-

@@ -221,6 +221,7 @@ def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards
     explorer = explore.Explorer("demo", data_dir=str(wards_dir), output_dir=str(tmp_path))
     explorer.set_place("kent")
     assert explorer.data.slug == "kent" and len(explorer.ward_box.options) == 283
+
     def fills():
         return [f["properties"]["style"]["fillColor"] for f in explorer.view.wards.data["features"]]
 

@@ -396,7 +396,13 @@ def test_the_quick_canvas_draws_the_same_pixels_as_plain_agg(kent, monkeypatch):
     for fig in draw_all():
         buffer = io.BytesIO()
         Figure.savefig(
-            fig, buffer, format="png", dpi=100, bbox_inches="tight", pad_inches=0.15, facecolor="white",
+            fig,
+            buffer,
+            format="png",
+            dpi=100,
+            bbox_inches="tight",
+            pad_inches=0.15,
+            facecolor="white",
             pil_kwargs=canvas.PNG_OPTIONS,
         )
         plain.append(buffer.getvalue())

@@ -40,11 +40,13 @@ def test_a_real_district_is_ranked_among_england_s(data_root, tmp_path):
     assert table.loc["Capital spending (apart)", "value"] == format_gbp(capital, 3)
 
 
-def test_the_pilots_year_has_no_rank_without_a_national_table_of_the_same_count(data_root, tmp_path):
+def test_the_pilots_year_is_ranked_among_england_s_by_the_national_count(data_root, tmp_path):
     from tuttotal import report
 
-    run = report.prepare(lads=[THANET], data_dir=str(data_root), output_dir=str(tmp_path))
+    run = report.prepare(lads=[THANET], data_dir=str(data_root), output_dir=str(tmp_path / "thanet"))
     table = run.headline_table().set_index("figure")
-    assert run.year == "2008-09" and "Rank in England (per head)" not in table.index
+    assert run.year == "2008-09" and table.loc["Rank in England (per head)", "value"].endswith(" of 326")
+    note = table.loc["Rank in England (per head)", "note"]
+    assert "measured and modelled" in note and "computed" in note, "no national tables here: computed, and said so"
     measured = table.loc["Measured", "value"]
     assert measured.startswith("£") and not measured.endswith("(0%)"), "councils' books measured"

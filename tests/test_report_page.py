@@ -48,7 +48,7 @@ def test_only_bare_images_and_cell_areas_change():
     )
     assert accessible(page) == (
         '<div class="jp-Cell-inputWrapper" tabindex="0"><img alt="" src="x.png">'
-        f"<img src='y.png' title=\"a > b\" alt=\"{MISSING_ALT}\"/></div>"
+        f'<img src=\'y.png\' title="a > b" alt="{MISSING_ALT}"/></div>'
         '<div class="jp-Cell-inputWrapperX">'
         "<!-- <img src='z.png'> --><style>div.jp-OutputArea-output{}</style>"
         '<script>let s = "<div class=jp-OutputArea-output>";</script>'

@@ -15,8 +15,8 @@ from .conftest import MARGATE_CENTRAL, THANET
 
 @settings(max_examples=60, deadline=None)
 @given(
-    need=st.lists(st.integers(-10**12, 10**12), min_size=1, max_size=12),
-    flat=st.lists(st.integers(-10**12, 10**12), min_size=1, max_size=12),
+    need=st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=12),
+    flat=st.lists(st.integers(-(10**12), 10**12), min_size=1, max_size=12),
     measured=st.lists(st.integers(0, 10**12), min_size=1, max_size=12),
 )
 def test_every_pound_of_both_counts_is_in_the_table(need, flat, measured):

@@ -69,6 +69,8 @@ from tuttotal.data.outturn import YEARS, function_transfers, read_totals, servic
 from tuttotal.data.safe_csv import write_csv
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
+from tuttotal.england import ranks as england_ranks
+from tuttotal.england.findings import PlaceAreas
 from tuttotal.errors import TuttotalWarning
 from tuttotal.figures.canvas import new_figure, save_figure
 from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
@@ -575,8 +577,9 @@ class PlaceReport:
 
         The money counted and placed in wards, its measured and modelled parts
         and the measured share, what was not placed, the people and the
-        spending per head, and (for a real top-down year) where the place's
-        spending per head ranks among England's 326 districts of 2013.
+        spending per head, and (for a real count) where the place's spending
+        per head ranks among England's 326 districts of 2013 (:meth:`england_rank`,
+        from the same table as :meth:`england_ranks`).
         """
         import pandas as pd
 
@@ -618,27 +621,75 @@ class PlaceReport:
             rows.append(("People", f"{people:,.0f}", self.drivers_note or ""))
             per_head = placed / 100 / people
             rows.append(("Per head", f"£{per_head:,.0f}", f"placed money over the people, {self.year}"))
-            rank = self.england_rank(per_head)
+            rank = self.england_rank()
             if rank:
                 rows.append(("Rank in England (per head)", rank[0], rank[1]))
         return pd.DataFrame(rows, columns=["figure", "value", "note"])
 
-    def england_rank(self, per_head: float) -> tuple[str, str] | None:
-        """Where ``per_head`` ranks among England's 326 districts by the same count, or None without a national table.
+    def england_ranks(self) -> pd.DataFrame:
+        """The place's districts ranked among England's LADs, and its focus wards among England's wards.
 
-        Made from the top-down count of every district (modelled: it ranks how
-        the drivers share the regions' money), for a top-down year only.
+        Per head (all money, and measured money only) and by income
+        deprivation, read from the national tables of the same year and prices
+        under the run's output root (``<output root>/england/<year>/``, where
+        ``tuttotal england`` writes them; the output root is the parent of the
+        report's folder); without them, computed
+        (:func:`tuttotal.england.ranks.place_ranks`: the national count when
+        its caches are warm, else the LAD-level count, the wards' rows then
+        saying how to get theirs). Each row states its basis and its table.
+
+        Only for a real count: the synthetic demo and a user's spend file count
+        other money than England's tables, so they get an empty table (its
+        ``attrs["note"]`` says why).
+
+        Returns
+        -------
+        pandas.DataFrame
+            :data:`tuttotal.england.ranks.RANK_COLUMNS`.
         """
-        if self.spend_kind != "real" or self.source != "top-down":
+        return self._computed_once("england_ranks", self._england_ranks)
+
+    def _england_ranks(self) -> pd.DataFrame:
+        import pandas as pd
+
+        if self.spend_kind != "real":
+            table = pd.DataFrame(columns=england_ranks.RANK_COLUMNS)
+            kind = "the synthetic demo" if self.is_illustrative else "a spend file of your own"
+            table.attrs["note"] = (
+                f"No ranks among England's: this report counts {kind}, not the real releases England's tables count."
+            )
+            return table
+        area = PlaceAreas(self.place.slug, self.place.name, tuple(self.place.lad_codes), tuple(self.focus["ward_code"]))
+        table = england_ranks.place_ranks(
+            area,
+            self.year,
+            output_root=self.output_dir.parent,
+            data_dir=self.parameters.get("data_dir") or None,
+            prices=self.prices,
+        )
+        table.attrs["note"] = (
+            "Competition ranks (tied values share the best rank), 1 = the most; among England's 326 districts of 2013 "
+            "and its wards (the 'of' column: those with a value). Table: " + str(table.attrs.get("table", ""))
+        )
+        return table
+
+    def england_rank(self) -> tuple[str, str] | None:
+        """Where the place's spending per head ranks among England's districts, from :meth:`england_ranks`.
+
+        The place as if one district when it has several; None without a rank
+        (not a real count).
+        """
+        ranks = self.england_ranks()
+        level = "place" if len(self.place.lads) > 1 else "district"
+        rows = ranks[(ranks["level"] == level) & (ranks["measure"] == "per_head_gbp") & ranks["rank"].notna()]
+        if not len(rows):
             return None
-        national = topdown.lad_per_head(self.year, data_dir=self.parameters.get("data_dir") or None)
-        higher = int((national > per_head).sum()) + 1
-        lads = list(self.place.lad_codes)
-        what = "the district" if len(lads) == 1 else "the place, as if one district,"
+        row = rows.iloc[0]
+        what = "the district" if level == "district" else "the place, as if one district,"
         return (
-            f"{higher} of {len(national)}",
-            f"{what} among England's districts of 2013 (1 = most per head), by the same top-down count: modelled, "
-            "so the rank is the drivers' and the region's, not any body's books",
+            f"{int(row['rank'])} of {int(row['of'])}",
+            f"{what} among England's districts of 2013 (1 = most per head; £{row['value']:,.0f} a head, "
+            f"{row['prices']}, in the national table): {row['rank_basis']}; table: {row['table']}",
         )
 
     def totals_text(self) -> str:
@@ -1069,7 +1120,9 @@ class PlaceReport:
         name it), and ``measured_gbp`` and ``modelled_gbp`` beside the total
         where a row is an area's, a step's or a line's whole (``ward_profiles``,
         ``change_by_year``, ``published``, ``bridge``, ``sensitivity``,
-        ``reconciliation``).
+        ``reconciliation``); ``england_ranks`` (a real count) gives each rank's
+        basis in words (``rank_basis``), the ``measured_share`` of the value
+        ranked and the national table it was read from.
         Prices: a ``prices`` column, ``cash``
         (one year, as spent) except the series over years (``change_by_year``,
         ``cuts_by_service``, ``cuts_by_ward``: the report's prices).
@@ -1129,6 +1182,9 @@ class PlaceReport:
         sensitivity = self.sensitivity()
         if len(sensitivity):
             tables["sensitivity"] = sensitivity.round(2)
+        ranks = self.england_ranks()
+        if len(ranks):
+            tables["england_ranks"] = ranks.round({"value": 6})
         for name in CASH_TABLES.intersection(tables):  # one year's money, as spent
             tables[name] = tables[name].assign(prices=deflators.prices_label(deflators.CASH))
 

@@ -49,9 +49,7 @@ BRIDGE_NOTE = (
 
 def replaced_by_books(lines: pd.DataFrame, measured_years: tuple[str, ...]) -> pd.Series:
     """Rows of a top-down table (spend or ``topdown.csv`` lines) that the authorities' books replace."""
-    return (
-        lines["year"].isin(list(measured_years)) & (lines["body"] == "LG") & (lines["spend_type"] == "current")
-    )
+    return lines["year"].isin(list(measured_years)) & (lines["body"] == "LG") & (lines["spend_type"] == "current")
 
 
 def combine(topdown_spend: pd.DataFrame, books_spend: pd.DataFrame | None, measured_years: tuple[str, ...]):

@@ -507,6 +507,46 @@ TABLES: dict[str, dict[str, Any]] = {
             "prices": _CASH,
         },
     },
+    "england_ranks.csv": {
+        "title": "The place among England's districts and wards",
+        "description": "The place's districts ranked among England's LADs of 2013 and its focus wards among "
+        "England's wards, by spending per head (all money; measured money only) and by income deprivation: "
+        "competition ranks (tied values share the best rank), read from the national tables of "
+        "tuttotal england (england/<year>/lads.csv, wards.csv) or computed (the table column says which).",
+        "fields": {
+            "level": {"type": "string", "description": "place (as if one district), district or ward"},
+            "area_code": {"type": "string", "description": "ONS code(s) of the area (a code, not a number)"},
+            "area_name": _AREA,
+            "lad_name": _LAD_NAME,
+            "measure": {"type": "string", "description": "The column of the national table ranked by"},
+            "what": {"type": "string", "description": "The measure in words"},
+            "value": {
+                "type": "number",
+                "description": "The area's value in the national table: pounds per head, or the share of people "
+                "income-deprived (IMD 2010 income domain)",
+            },
+            "rank": {"type": "integer", "description": "The area's competition rank (empty: no national table)"},
+            "of": {"type": "integer", "description": "How many areas of the national table have a value"},
+            "direction": {"type": "string", "description": "Which way rank 1 lies"},
+            "rank_basis": {
+                "type": "string",
+                "description": "The basis of the rank in words: measured, measured and modelled (with the "
+                "measured share), or need (not money)",
+            },
+            "measured_share": {
+                "type": "number",
+                "description": "The share of the ranked money that is measured (1 for measured money per head; "
+                "empty for need, which is not money)",
+                "unit": _SHARE,
+            },
+            "prices": {**_PRICES, "description": "The prices of the value's money (empty for need)"},
+            "table": {
+                "type": "string",
+                "description": "Where the national table came from: its file, or computed (and how)",
+            },
+            "note": {"type": "string", "description": "What the rank rests on, or how to get a missing one"},
+        },
+    },
     "sensitivity.csv": {
         "title": "How much the driver decides",
         "description": "Each LAD's and ward's modelled money (the region's, shared by driver) by the need drivers "

@@ -111,7 +111,6 @@ SCHEMES: dict[str, str] = {key: HOUSE_SCHEMES[key][1] for key in ("quantiles", "
 AREA_PREFIX = "lads:"  # key of an area of LAD codes in the explorer's cache
 
 
-
 # --------------------------------------------------------------------------- the data of one place
 
 

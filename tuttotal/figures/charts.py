@@ -330,8 +330,7 @@ def theme_bars(
     y = np.arange(n)[::-1]
     muted = {str(k): v for k, v in (muted or {}).items() if str(k) in values.index}
     colours = [
-        MUTED_COLOUR if name in muted else NEGATIVE_COLOUR if v < 0 else BAR_COLOUR
-        for name, v in values.items()
+        MUTED_COLOUR if name in muted else NEGATIVE_COLOUR if v < 0 else BAR_COLOUR for name, v in values.items()
     ]
     ax.barh(y, values.to_numpy(), height=0.68, color=colours, zorder=2)
     if modelled is not None:
@@ -340,8 +339,12 @@ def theme_bars(
         from matplotlib.patches import Patch
 
         kinds = sorted(set(muted.values()))
-        ax.legend(handles=[Patch(facecolor=MUTED_COLOUR, label=k) for k in kinds], loc="best",
-                  fontsize=_LABEL_PT, frameon=False)
+        ax.legend(
+            handles=[Patch(facecolor=MUTED_COLOUR, label=k) for k in kinds],
+            loc="best",
+            fontsize=_LABEL_PT,
+            frameon=False,
+        )
     ax.set_yticks(y, names, fontsize=_TICK_PT, linespacing=1.1)
     ax.tick_params(axis="y", length=0, pad=6)
     _money_axis(ax, "x")
@@ -392,8 +395,9 @@ def _hatch_modelled(ax, values: pd.Series, y: np.ndarray, modelled: pd.Series) -
     part = np.minimum(part, np.maximum(ends, 0.0))
     if not (part > 0).any():
         return
-    ax.barh(y, part, left=ends - part, height=0.68, color="none", edgecolor="white", hatch="////",
-            linewidth=0, zorder=2.5)
+    ax.barh(
+        y, part, left=ends - part, height=0.68, color="none", edgecolor="white", hatch="////", linewidth=0, zorder=2.5
+    )
     handles = [
         Patch(facecolor=BAR_COLOUR, label="measured: the body's own books"),
         Patch(facecolor=BAR_COLOUR, edgecolor="white", hatch="////", label="modelled: region's money by driver"),

@@ -34,7 +34,6 @@ NOTE_COLOUR = "#333333"
 GRID_COLOUR = "#e3e3e3"
 
 
-
 def class_colours(n: int, name: str = CMAP) -> list[tuple[float, float, float, float]]:
     """The colours of ``n`` map classes, light to dark, from the house colour map (one class: its middle).
 

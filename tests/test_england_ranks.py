@@ -1,0 +1,131 @@
+"""A place set in England: its district's and focus wards' ranks among England's, read from the national tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET
+
+YEAR = "2008-09"
+#: A handful of LADs for a fast national run: Thanet and three of its neighbours in Kent.
+HANDFUL = [THANET, "E07000106", "E07000108", "E07000113"]
+
+
+@pytest.fixture(scope="module")
+def national_root(data_root, tmp_path_factory):
+    """An output root holding ``england/2008-09/`` written by the national count of a handful of LADs."""
+    from tuttotal.england.count import england_count
+    from tuttotal.england.outputs import write_outputs
+    from tuttotal.england.ranks import national_folder
+
+    root = tmp_path_factory.mktemp("outputs")
+    write_outputs(england_count(YEAR, data_root, lads=HANDFUL), national_folder(root, YEAR))
+    return root
+
+
+def thanet_report(data_root, output_dir):
+    from tuttotal import report
+
+    return report.prepare(
+        lads=[THANET],
+        focus_wards=[MARGATE_CENTRAL, CLIFTONVILLE_WEST],
+        data_dir=str(data_root),
+        output_dir=str(output_dir),
+    )
+
+
+def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, national_root):
+    from tuttotal.england.findings import rank_among
+
+    run = thanet_report(data_root, national_root / "thanet")
+    assert run.year == YEAR
+    ranks = run.england_ranks()
+    folder = national_root / "england" / YEAR
+    lads = pd.read_csv(folder / "lads.csv", dtype={"lad_code": str})
+    wards = pd.read_csv(folder / "wards.csv", dtype={"ward_code": str, "lad_code": str})
+    for level, table, code, name in (
+        ("district", lads, "lad_code", "lads.csv"),
+        ("ward", wards, "ward_code", "wards.csv"),
+    ):
+        rows = ranks[ranks["level"] == level]
+        assert set(rows["table"]) == {str(folder / name)}, "each rank names the file it was read from"
+        for measure in ("per_head_gbp", "measured_per_head_gbp", "income_deprived"):
+            expected = rank_among(table[measure]).set_axis(table[code])
+            got = rows[rows["measure"] == measure].set_index("area_code")
+            assert len(got) == (1 if level == "district" else 2)
+            for area, row in got.iterrows():
+                assert row["rank"] == expected[area], f"{level} {area} {measure}: the rank recomputed from {name}"
+                assert row["of"] == table[measure].notna().sum()
+                assert row["value"] == pytest.approx(table.set_index(code).loc[area, measure])
+    assert set(ranks.loc[ranks["level"] == "ward", "area_code"]) == {MARGATE_CENTRAL, CLIFTONVILLE_WEST}
+    assert (ranks.loc[ranks["level"] == "district", "of"] == len(HANDFUL)).all(), "among the table's LADs"
+    basis = ranks[ranks["level"] == "district"].set_index("measure")["rank_basis"]
+    assert basis["measured_per_head_gbp"].startswith("measured (")
+    assert basis["per_head_gbp"].startswith("measured and modelled (")
+    assert basis["income_deprived"].startswith("need")
+    assert set(ranks.loc[ranks["measure"] != "income_deprived", "prices"]) == {"cash"}
+
+    headline = run.headline_table().set_index("figure")
+    district = ranks[(ranks["level"] == "district") & (ranks["measure"] == "per_head_gbp")].iloc[0]
+    assert headline.loc["Rank in England (per head)", "value"] == f"{district['rank']} of {len(HANDFUL)}"
+    assert str(folder / "lads.csv") in headline.loc["Rank in England (per head)", "note"], "the headline's same source"
+
+    written = pd.read_csv(run.write_tables()["england_ranks"], dtype={"area_code": str})
+    assert {"rank_basis", "measured_share", "prices", "table", "rank", "of"} <= set(written.columns)
+    shares = ranks[ranks["level"] == "district"].set_index("measure")["measured_share"]
+    assert shares["measured_per_head_gbp"] == 1.0 and pd.isna(shares["income_deprived"])
+    assert shares["per_head_gbp"] == pytest.approx(lads.set_index("lad_code").loc[THANET, "measured_share"])
+    assert written["rank"].tolist() == ranks["rank"].astype(float).tolist()
+
+
+def test_the_lad_level_count_gives_the_districts_what_the_national_tables_give(data_root, national_root):
+    """The fallback's per head and need are the national table's (to the CSV's rounding).
+
+    They could differ only by money the ward step cannot place.
+    """
+    from tuttotal.england.ranks import lad_level_table
+
+    lads = pd.read_csv(national_root / "england" / YEAR / "lads.csv", dtype={"lad_code": str}).set_index("lad_code")
+    level = lad_level_table(YEAR, data_root).set_index("lad_code")
+    assert len(level) == 326
+    for column, rounding in (("per_head_gbp", 0.005), ("measured_per_head_gbp", 0.005), ("income_deprived", 5e-7)):
+        expected = lads.loc[HANDFUL, column].to_numpy()
+        assert level.loc[HANDFUL, column].to_numpy() == pytest.approx(expected, abs=rounding + 1e-9), column
+
+
+def test_without_national_tables_the_ranks_are_computed_and_say_so(data_root, tmp_path):
+    from tuttotal.england.ranks import national_cache_warm
+
+    run = thanet_report(data_root, tmp_path / "thanet")
+    ranks = run.england_ranks()
+    district = ranks[ranks["level"] == "district"]
+    assert (district["of"] == 326).all() and district["rank"].notna().all(), "among all of England's districts"
+    assert all(t.startswith("computed") for t in ranks["table"] if t)
+    wards = ranks[ranks["level"] == "ward"]
+    if national_cache_warm():  # the national count was made: a few seconds
+        assert wards["rank"].notna().all() and (wards["of"] > 7000).all()
+    else:  # a cold national overlay costs minutes: never paid inside a report
+        assert wards["rank"].isna().all()
+        assert wards["note"].str.contains(f"tuttotal england --year {YEAR}").all()
+    headline = run.headline_table().set_index("figure")
+    assert headline.loc["Rank in England (per head)", "value"].endswith(" of 326")
+
+
+def test_national_tables_without_the_place_are_not_used(data_root, national_root):
+    from tuttotal.england.findings import PlaceAreas
+    from tuttotal.england.ranks import place_ranks
+
+    scilly = PlaceAreas("scilly", "Isles of Scilly", ("E06000053",))
+    ranks = place_ranks(scilly, YEAR, output_root=national_root, data_dir=data_root, compute=False)
+    assert ranks["table"].str.startswith("computed: the LAD-level national count").all()
+    assert (ranks["of"] == 326).all() and set(ranks["level"]) == {"district"}
+
+
+def test_a_spend_file_of_its_own_is_not_ranked_among_england_s(tmp_path):
+    from tuttotal import report
+
+    run = report.prepare(place="demo", output_dir=str(tmp_path))
+    ranks = run.england_ranks()
+    assert ranks.empty and "synthetic demo" in ranks.attrs["note"]
+    assert "england_ranks" not in run.write_tables()
