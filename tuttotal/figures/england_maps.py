@@ -39,7 +39,7 @@ from tuttotal.data.geography import BRITISH_NATIONAL_GRID
 from tuttotal.figures.canvas import new_figure
 from tuttotal.figures.charts import _text_width
 from tuttotal.figures.classify import class_labels, classify
-from tuttotal.figures.maps import _draw_scale_bar, _Layout, _map_extent, _set_limits, _wrap
+from tuttotal.figures.maps import _draw_scale_bar, _Layout, _map_extent, _set_limits, _wrap, draw_title_and_footer
 from tuttotal.figures.style import (
     ATTRIBUTION_PT,
     CMAP,
@@ -52,7 +52,6 @@ from tuttotal.figures.style import (
     STAMP_BOX,
     STAMP_TEXT,
     TEXT_DARK,
-    TEXT_MUTED,
     class_colours,
 )
 
@@ -372,41 +371,13 @@ def england_map(
             )
 
     # ---- title and footer
-    fig.text(
-        _MARGIN / fig_w,
-        (fig_h - _MARGIN) / fig_h,
-        "\n".join(title_lines),
-        ha="left",
-        va="top",
-        fontsize=MAP_TITLE_PT,
-        fontweight="bold",
-        color=TEXT_DARK,
-        gid="title",
+    draw_title_and_footer(
+        fig,
+        left_in=_MARGIN,
+        title_top_in=fig_h - _MARGIN,
+        footer_top_in=top - box_h - 0.15,
+        title_lines=title_lines,
+        note_lines=note_lines,
+        attribution_lines=attribution_lines,
     )
-    y = (top - box_h - 0.15) / fig_h
-    if note_lines:
-        fig.text(
-            _MARGIN / fig_w,
-            y,
-            "\n".join(note_lines),
-            ha="left",
-            va="top",
-            fontsize=NOTE_PT,
-            color="#333333",
-            linespacing=1.35,
-            gid="notes",
-        )
-        y -= len(note_lines) * NOTE_PT * 1.4 / 72 / fig_h
-    if attribution_lines:
-        fig.text(
-            _MARGIN / fig_w,
-            y - 0.04 / fig_h,
-            "\n".join(attribution_lines),
-            ha="left",
-            va="top",
-            fontsize=ATTRIBUTION_PT,
-            color=TEXT_MUTED,
-            linespacing=1.3,
-            gid="attribution",
-        )
     return fig

@@ -560,6 +560,61 @@ def _draw_inset(ax: Axes, renderer: RendererBase, frame, fill, lads, focus_frame
     )
 
 
+def draw_title_and_footer(
+    fig: Figure,
+    *,
+    left_in: float,
+    title_top_in: float,
+    footer_top_in: float,
+    title_lines: Sequence[str],
+    note_lines: Sequence[str],
+    attribution_lines: Sequence[str],
+) -> None:
+    """A map's title (bold, at the top) and footer (notes, then attribution, under the map), in inches.
+
+    The lines are wrapped already; the texts keep the ``gid`` ``title``, ``notes`` and
+    ``attribution``. Shared by :func:`ward_map` and :func:`tuttotal.figures.england_maps.england_map`.
+    """
+    fig_w, fig_h = fig.get_size_inches()
+    fig.text(
+        left_in / fig_w,
+        title_top_in / fig_h,
+        "\n".join(title_lines),
+        ha="left",
+        va="top",
+        fontsize=_TITLE_PT,
+        fontweight="bold",
+        color=TEXT_DARK,
+        gid="title",
+    )
+    y = footer_top_in / fig_h
+    if note_lines:
+        fig.text(
+            left_in / fig_w,
+            y,
+            "\n".join(note_lines),
+            ha="left",
+            va="top",
+            fontsize=_NOTE_PT,
+            color="#333333",
+            linespacing=1.35,
+            gid="notes",
+        )
+        y -= len(note_lines) * _NOTE_PT * 1.4 / 72 / fig_h
+    if attribution_lines:
+        fig.text(
+            left_in / fig_w,
+            y - 0.04 / fig_h,
+            "\n".join(attribution_lines),
+            ha="left",
+            va="top",
+            fontsize=_ATTRIBUTION_PT,
+            color=TEXT_MUTED,
+            linespacing=1.3,
+            gid="attribution",
+        )
+
+
 def ward_map(
     wards: gpd.GeoDataFrame,
     column: str,
@@ -799,41 +854,13 @@ def ward_map(
             )
 
     # ---- title and footer
-    fig.text(
-        left / fig_w,
-        (fig_h - margin) / fig_h,
-        "\n".join(title_lines),
-        ha="left",
-        va="top",
-        fontsize=_TITLE_PT,
-        fontweight="bold",
-        color=TEXT_DARK,
-        gid="title",
+    draw_title_and_footer(
+        fig,
+        left_in=left,
+        title_top_in=fig_h - margin,
+        footer_top_in=top - box_h - 0.12,
+        title_lines=title_lines,
+        note_lines=note_lines,
+        attribution_lines=attribution_lines,
     )
-    y = (top - box_h - 0.12) / fig_h
-    if note_lines:
-        fig.text(
-            left / fig_w,
-            y,
-            "\n".join(note_lines),
-            ha="left",
-            va="top",
-            fontsize=_NOTE_PT,
-            color="#333333",
-            linespacing=1.35,
-            gid="notes",
-        )
-        y -= len(note_lines) * _NOTE_PT * 1.4 / 72 / fig_h
-    if attribution_lines:
-        fig.text(
-            left / fig_w,
-            y - 0.04 / fig_h,
-            "\n".join(attribution_lines),
-            ha="left",
-            va="top",
-            fontsize=_ATTRIBUTION_PT,
-            color=TEXT_MUTED,
-            linespacing=1.3,
-            gid="attribution",
-        )
     return fig
