@@ -104,24 +104,27 @@ class TopDown:
     files: dict
 
 
+#: The data tables (:mod:`tuttotal.data.sources` names) a real count reads, whatever the year.
+INPUT_SOURCES = (
+    "cra_chapter9",
+    "cra_chapter10",
+    "cra_2010_chapter9",
+    "cra_2010_chapter10",
+    "cra_2014",
+    "cra_2018",
+    "lad13_to_nuts",
+    "population",
+    "imd2010",
+    "imd2015",
+    "lsoa01_to_lsoa11",
+    "population_mye",  # the people of each year, for per head (population_years)
+)
+
+
 def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = False) -> dict:
     """The files a real count reads, named as in ``summary.json``'s ``inputs`` (for provenance and ``--resume``)."""
 
-    names = (
-        "cra_chapter9",
-        "cra_chapter10",
-        "cra_2010_chapter9",
-        "cra_2010_chapter10",
-        "cra_2014",
-        "cra_2018",
-        "lad13_to_nuts",
-        "population",
-        "imd2010",
-        "imd2015",
-        "lsoa01_to_lsoa11",
-        "population_mye",  # the people of each year, for per head (population_years)
-    )
-    files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in names}
+    files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in INPUT_SOURCES}
     files["cra_lines"] = paths.data_dir() / "cra_lines.csv"
     files["cra_bodies"] = paths.data_dir() / "cra_bodies.csv"
     files["lad13_upper_tier"] = paths.data_dir() / "lad13_upper_tier.csv"  # each LAD's area of the estimates

@@ -332,20 +332,7 @@ def required_files(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike
             sources.lsoa_paths([code], data_dir, download=False)
         except DataUnavailableError:
             missing.setdefault("LSOA boundaries (lsoa-2011/)", []).append(code)
-    names = [
-        "cra_chapter9",
-        "cra_chapter10",
-        "cra_2010_chapter9",
-        "cra_2010_chapter10",
-        "cra_2014",
-        "cra_2018",
-        "lad13_to_nuts",
-        "population",
-        "imd2010",
-        "imd2015",
-        "lsoa01_to_lsoa11",
-        "population_mye",
-    ]
+    names = list(topdown.INPUT_SOURCES)
     if year in measured_years(data_dir) and year in outturn.PINNED_YEARS:
         names.append(f"outturn_{year}")
     for name in names:
