@@ -39,7 +39,15 @@ from tuttotal.data.geography import BRITISH_NATIONAL_GRID
 from tuttotal.figures.canvas import new_figure
 from tuttotal.figures.charts import _text_width
 from tuttotal.figures.classify import class_labels, classify
-from tuttotal.figures.maps import _draw_scale_bar, _Layout, _map_extent, _set_limits, _wrap, draw_title_and_footer
+from tuttotal.figures.maps import (
+    _draw_scale_bar,
+    _Layout,
+    _map_extent,
+    _set_limits,
+    _wrap,
+    class_legend,
+    draw_title_and_footer,
+)
 from tuttotal.figures.style import (
     ATTRIBUTION_PT,
     CMAP,
@@ -269,11 +277,8 @@ def england_map(
     labels = class_labels(bins, values, classes, value_format, unit=unit) if len(bins) else []
     if len(finite) and finite.min() < 0:  # "-£221 – -£161" reads badly: "-£221 to -£161"
         labels = [label.replace(" – ", " to ") for label in labels]
-    handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
     missing = int((classes < 0).sum())
-    if missing:
-        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#8a8a8a", linewidth=0.4))
-        labels.append(f"No data  ({missing:,} {unit}{'' if missing == 1 else 's'})")
+    missing_label = f"No data  ({missing:,} {unit}{'' if missing == 1 else 's'})" if missing else None
     if len(bins) == 0:
         classes_words = "no data"
     elif len(bins) == 1 and np.unique(finite).size == 1:
@@ -287,22 +292,7 @@ def england_map(
         for line in _wrap_to(fig, renderer, text, room, LEGEND_PT + 0.5)
     )
     legend_title += f"\n({classes_words})"
-    legend = ax.legend(
-        handles,
-        labels,
-        title=legend_title,
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        frameon=False,
-        fontsize=LEGEND_PT,
-        title_fontsize=LEGEND_PT + 0.5,
-        handlelength=1.6,
-        handleheight=1.1,
-        labelspacing=0.4,
-        borderaxespad=0,
-        alignment="left",
-    )
-    legend.get_title().set_fontweight("bold")
+    legend = class_legend(ax, colours, labels, legend_title, missing_label=missing_label, labelspacing=0.4)
     key_handles, key_labels = [], []
     if regions is not None:
         key_handles.append(Line2D([], [], color=REGION_EDGE, linewidth=0.7))

@@ -560,6 +560,45 @@ def _draw_inset(ax: Axes, renderer: RendererBase, frame, fill, lads, focus_frame
     )
 
 
+def class_legend(
+    ax: Axes,
+    colours: Sequence,
+    labels: Sequence[str],
+    title: str,
+    *,
+    missing_label: str | None = None,
+    labelspacing: float = 0.45,
+):
+    """A choropleth's legend right of the map: a swatch a class (then "no data" when ``missing_label``
+    is given), the title in bold. Shared by :func:`ward_map` and
+    :func:`tuttotal.figures.england_maps.england_map`; returns the legend.
+    """
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
+    labels = list(labels)
+    if missing_label is not None:
+        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#8a8a8a", linewidth=0.4))
+        labels.append(missing_label)
+    legend = ax.legend(
+        handles,
+        labels,
+        title=title,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        frameon=False,
+        fontsize=_LEGEND_PT,
+        title_fontsize=_LEGEND_PT + 0.5,
+        handlelength=1.6,
+        handleheight=1.1,
+        labelspacing=labelspacing,
+        borderaxespad=0,
+        alignment="left",
+    )
+    legend.get_title().set_fontweight("bold")
+    return legend
+
+
 def draw_title_and_footer(
     fig: Figure,
     *,
@@ -788,11 +827,8 @@ def ward_map(
     finite = values[np.isfinite(values)]
     one_per_value = n_classes > 1 and np.unique(finite).size == n_classes
     labels = class_labels(bins, values, classes, value_format) if n_classes else []
-    handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
     missing = int((classes < 0).sum())
-    if missing:
-        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#8a8a8a", linewidth=0.4))
-        labels.append(f"No data  ({missing} ward{'' if missing == 1 else 's'})")
+    missing_label = f"No data  ({missing} ward{'' if missing == 1 else 's'})" if missing else None
     if n_classes == 0:
         legend_title = f"{measure} (no data)"
     elif len(finite) == 1:
@@ -812,22 +848,7 @@ def ward_map(
         key_handles, key_labels, loc="upper left", frameon=False, fontsize=_LEGEND_PT, handlelength=1.6, borderaxespad=0
     )
     ax.add_artist(key)
-    legend = ax.legend(
-        handles,
-        labels,
-        title=legend_title,
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        frameon=False,
-        fontsize=_LEGEND_PT,
-        title_fontsize=_LEGEND_PT + 0.5,
-        handlelength=1.6,
-        handleheight=1.1,
-        labelspacing=0.45,
-        borderaxespad=0,
-        alignment="left",
-    )
-    legend.get_title().set_fontweight("bold")
+    legend = class_legend(ax, colours, labels, legend_title, missing_label=missing_label, labelspacing=0.45)
     # Put the key under the class legend. The map's box takes its final shape (equal aspect) as a
     # draw would give it; the legends' extents then follow without a draw of the whole figure.
     ax.apply_aspect()
