@@ -104,6 +104,19 @@ class TopDown:
     files: dict
 
 
+#: The columns of the top-down spend table (:attr:`TopDown.spend`), in order.
+SPEND_COLUMNS = [
+    "year",
+    "agency",
+    "agency_type",
+    "body",
+    "area_code",
+    "function",
+    "amount_pence",
+    "theme",
+    "driver",
+    "spend_type",
+]
 #: The data tables (:mod:`tuttotal.data.sources` names) a real count reads, whatever the year.
 INPUT_SOURCES = (
     "cra_chapter9",
@@ -353,20 +366,7 @@ def topdown_count(
     keys = ["year", "agency", "agency_type", "body", "area_code", "cofog", "theme", "driver", "spend_type"]
     # one row per LAD, line part, agency type and body: departments of a part add up
     spend = shares.groupby(keys, sort=False, as_index=False)["amount_pence"].sum()
-    spend = spend.rename(columns={"cofog": "function"})[
-        [
-            "year",
-            "agency",
-            "agency_type",
-            "body",
-            "area_code",
-            "function",
-            "amount_pence",
-            "theme",
-            "driver",
-            "spend_type",
-        ]
-    ]
+    spend = spend.rename(columns={"cofog": "function"})[SPEND_COLUMNS]
     spend = spend[spend["amount_pence"] != 0].reset_index(drop=True)
     spend["transfer"] = False
 

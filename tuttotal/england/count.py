@@ -83,18 +83,7 @@ logger = logging.getLogger(__name__)
 #: Where a pound of the LAD-level count came from (``source`` column of :attr:`EnglandCount.lad_spend`).
 TOPDOWN_SOURCE, BOOKS_SOURCE = "top-down", "outturn"
 #: The spend schema's columns of the LAD-level count, in order.
-SPEND_COLUMNS = [
-    "year",
-    "agency",
-    "agency_type",
-    "body",
-    "area_code",
-    "function",
-    "amount_pence",
-    "theme",
-    "driver",
-    "spend_type",
-]
+SPEND_COLUMNS = topdown.SPEND_COLUMNS
 #: The command that fetches every file a national run reads (added by the England data work).
 FETCH_COMMAND = "tuttotal data fetch --england"
 
