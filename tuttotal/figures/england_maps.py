@@ -37,16 +37,16 @@ import numpy as np
 
 from tuttotal.data.geography import BRITISH_NATIONAL_GRID
 from tuttotal.figures.canvas import new_figure
-from tuttotal.figures.charts import _text_width
+from tuttotal.figures.charts import text_width
 from tuttotal.figures.classify import class_labels, classify
 from tuttotal.figures.maps import (
-    _draw_scale_bar,
-    _Layout,
-    _map_extent,
-    _set_limits,
-    _wrap,
+    MapLayout,
     class_legend,
+    draw_scale_bar,
     draw_title_and_footer,
+    map_extent,
+    set_limits,
+    wrap_lines,
 )
 from tuttotal.figures.style import (
     ATTRIBUTION_PT,
@@ -93,7 +93,7 @@ def _wrap_to(fig, renderer, text: str, width_in: float, fontsize: float) -> list
     lines: list[str] = []
     for word in text.split():
         trial = f"{lines[-1]} {word}" if lines else word
-        if lines and _text_width(fig, renderer, [trial], fontsize, fontweight="bold") <= width_in:
+        if lines and text_width(fig, renderer, [trial], fontsize, fontweight="bold") <= width_in:
             lines[-1] = trial
         else:
             lines.append(word)
@@ -232,17 +232,17 @@ def england_map(
     # ---- layout, in inches: title; map left, legend and London right; footer
     fig, renderer = new_figure(figsize)
     fig_w, fig_h = figsize
-    title_lines = _wrap([title], fig_w - 2 * _MARGIN, MAP_TITLE_PT)
+    title_lines = wrap_lines([title], fig_w - 2 * _MARGIN, MAP_TITLE_PT)
     title_h = len(title_lines) * MAP_TITLE_PT * 1.3 / 72 + 0.2
-    note_lines = _wrap(notes, fig_w - 2 * _MARGIN, NOTE_PT)
-    attribution_lines = _wrap([attribution], fig_w - 2 * _MARGIN, ATTRIBUTION_PT) if attribution else []
+    note_lines = wrap_lines(notes, fig_w - 2 * _MARGIN, NOTE_PT)
+    attribution_lines = wrap_lines([attribution], fig_w - 2 * _MARGIN, ATTRIBUTION_PT) if attribution else []
     footer_h = (len(note_lines) * NOTE_PT + len(attribution_lines) * ATTRIBUTION_PT) * 1.4 / 72 + 0.2
     avail_w = fig_w - 2 * _MARGIN - _RIGHT_IN
     avail_h = fig_h - _MARGIN - title_h - footer_h - _MARGIN
-    limits, box_w, box_h = _map_extent(frame.total_bounds, avail_w, avail_h)
+    limits, box_w, box_h = map_extent(frame.total_bounds, avail_w, avail_h)
     top = fig_h - _MARGIN - title_h
     ax = fig.add_axes((_MARGIN / fig_w, (top - box_h) / fig_h, box_w / fig_w, box_h / fig_h), label="map")
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
 
     def draw(target, part, part_fill, detail: bool) -> None:
         part.plot(
@@ -265,10 +265,10 @@ def england_map(
             )
 
     draw(ax, frame, fill, detail=False)
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
     land = (regions if regions is not None else outline_of(frame.assign(_all=1), "_all", 2000)).geometry.union_all()
-    layout = _Layout(ax, land)
-    _draw_scale_bar(ax, renderer, layout)
+    layout = MapLayout(ax, land)
+    draw_scale_bar(ax, renderer, layout)
     if stamp:
         ax.text(0.02, 0.98, str(stamp), transform=ax.transAxes, ha="left", va="top", bbox=STAMP_BOX, **STAMP_TEXT)
 

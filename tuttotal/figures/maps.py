@@ -109,7 +109,7 @@ def _aligned_rect(x: float, y: float, w: float, h: float, ha: str, va: str):
     return _rect(x0, y0, x0 + w, y0 + h)
 
 
-class _Layout:
+class MapLayout:
     """Things already on the map, that later labels and marks must keep clear of."""
 
     def __init__(self, ax: Axes, land) -> None:
@@ -167,7 +167,7 @@ class _Layout:
 def _label_focus(
     ax: Axes,
     renderer: RendererBase,
-    layout: _Layout,
+    layout: MapLayout,
     focus_rows,
     all_focus,
     fontsize: float = _LABEL_PT,
@@ -328,7 +328,7 @@ def _label_focus(
         layout.taken.append(rect)
 
 
-def _label_districts(ax: Axes, renderer: RendererBase, layout: _Layout, lads, avoid=None) -> None:
+def _label_districts(ax: Axes, renderer: RendererBase, layout: MapLayout, lads, avoid=None) -> None:
     """District names in small grey type where they fit, clear of focus labels."""
     import matplotlib.patheffects as pe
 
@@ -389,7 +389,7 @@ def _nice_length(target: float) -> float:
     return 10**exponent
 
 
-def _draw_stamp(ax: Axes, renderer: RendererBase, layout: _Layout, stamp: str) -> None:
+def _draw_stamp(ax: Axes, renderer: RendererBase, layout: MapLayout, stamp: str) -> None:
     props = dict(STAMP_TEXT)
     w, h = _text_size(ax, renderer, stamp, pad_pt=5, **props)
     found = layout.corner(w, h, order=("tl", "tr", "bl", "br"))
@@ -415,7 +415,7 @@ def _draw_stamp(ax: Axes, renderer: RendererBase, layout: _Layout, stamp: str) -
         layout.taken.append(rect)
 
 
-def _draw_scale_bar(ax: Axes, renderer: RendererBase, layout: _Layout) -> None:
+def draw_scale_bar(ax: Axes, renderer: RendererBase, layout: MapLayout) -> None:
     from matplotlib.patches import FancyArrow, Rectangle
 
     x0, _, x1, _ = layout.limits
@@ -464,7 +464,7 @@ def _draw_scale_bar(ax: Axes, renderer: RendererBase, layout: _Layout) -> None:
 # --------------------------------------------------------------------------- figure layout
 
 
-def _wrap(lines: Sequence[str], width_in: float, points: float) -> list[str]:
+def wrap_lines(lines: Sequence[str], width_in: float, points: float) -> list[str]:
     chars = max(20, int(width_in * 72 / (0.55 * points)))
     wrapped: list[str] = []
     for line in lines:
@@ -472,7 +472,7 @@ def _wrap(lines: Sequence[str], width_in: float, points: float) -> list[str]:
     return wrapped
 
 
-def _map_extent(
+def map_extent(
     bounds: Sequence[float], avail_w: float, avail_h: float
 ) -> tuple[tuple[float, float, float, float], float, float]:
     """Map limits and the map's box (inches) in the room available, keeping equal aspect."""
@@ -492,7 +492,7 @@ def _map_extent(
     return (lo_x, lo_y, hi_x, hi_y), box_w, box_h
 
 
-def _set_limits(ax: Axes, limits: Sequence[float]) -> None:
+def set_limits(ax: Axes, limits: Sequence[float]) -> None:
     ax.set_xlim(limits[0], limits[2])
     ax.set_ylim(limits[1], limits[3])
     ax.set_aspect("equal", adjustable="datalim")
@@ -544,7 +544,7 @@ def _draw_inset(ax: Axes, renderer: RendererBase, frame, fill, lads, focus_frame
     inset.set_title("Detail (boxed on the map)", loc="left", fontsize=_LEGEND_PT, color=TEXT_DARK, pad=4)
     inset.apply_aspect()
     # Names inside the detail: same rules as on the map, on the detail's own scale.
-    inset_layout = _Layout(inset, near.geometry.union_all())
+    inset_layout = MapLayout(inset, near.geometry.union_all())
     _label_focus(
         inset,
         renderer,
@@ -789,18 +789,18 @@ def ward_map(
     fig, renderer = new_figure(figsize)
     fig_w, fig_h = figsize
     margin = 0.15
-    title_lines = _wrap([title], fig_w - 2 * margin, _TITLE_PT)
+    title_lines = wrap_lines([title], fig_w - 2 * margin, _TITLE_PT)
     title_h = len(title_lines) * _TITLE_PT * 1.3 / 72 + 0.2
-    note_lines = _wrap(notes, fig_w - 2 * margin, _NOTE_PT)
-    attribution_lines = _wrap([attribution], fig_w - 2 * margin, _ATTRIBUTION_PT) if attribution else []
+    note_lines = wrap_lines(notes, fig_w - 2 * margin, _NOTE_PT)
+    attribution_lines = wrap_lines([attribution], fig_w - 2 * margin, _ATTRIBUTION_PT) if attribution else []
     footer_h = (len(note_lines) * _NOTE_PT + len(attribution_lines) * _ATTRIBUTION_PT) * 1.4 / 72 + 0.15
     avail_w = max(1.0, fig_w - 2 * margin - _LEGEND_WIDTH_IN)
     avail_h = max(1.0, fig_h - margin - title_h - footer_h - margin)
-    limits, box_w, box_h = _map_extent(frame.total_bounds, avail_w, avail_h)
+    limits, box_w, box_h = map_extent(frame.total_bounds, avail_w, avail_h)
     left = margin
     top = fig_h - margin - title_h
     ax = fig.add_axes((left / fig_w, (top - box_h) / fig_h, box_w / fig_w, box_h / fig_h), label="map")
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
 
     # ---- the map
     frame["_area"] = frame.geometry.area
@@ -810,15 +810,15 @@ def ward_map(
     focus_frame = frame.loc[focus_labels] if focus_rows else None
     size = max(np.ptp(limits[0::2]), np.ptp(limits[1::2]))
     land = lads.geometry.union_all().simplify(0.002 * size)
-    layout = _Layout(ax, land)
+    layout = MapLayout(ax, land)
     inset_extent = _inset_extent(focus_frame, frame.total_bounds) if focus_rows else None
     _draw_wards(ax, frame, fill, lads, focus_frame, focus_width=0.8 if inset_extent else 1.6)
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
     if focus_rows:
         _label_focus(ax, renderer, layout, focus_rows, focus_frame.geometry.union_all())
     if stamp:
         _draw_stamp(ax, renderer, layout, str(stamp))
-    _draw_scale_bar(ax, renderer, layout)
+    draw_scale_bar(ax, renderer, layout)
     if len(lads) > 1:
         outlines = focus_frame.boundary.union_all() if focus_rows else None
         _label_districts(ax, renderer, layout, lads, avoid=outlines)
