@@ -168,7 +168,7 @@ class Count:
     notes: list[str]
 
 
-def _pence_by_basis(rows: pd.DataFrame) -> dict[str, int]:
+def pence_by_basis(rows: pd.DataFrame) -> dict[str, int]:
     """Pence of ``rows`` by basis (a table without a ``basis`` column is a body's own books: all measured)."""
     if "basis" not in rows.columns:
         return {MEASURED: int(rows["amount_pence"].sum()), MODELLED: 0}
@@ -321,7 +321,7 @@ def apportion(
                 "codes": sorted(unknown.area_code.unique().tolist()),
             }
         )
-        by_basis[UNKNOWN_AREA] = _pence_by_basis(unknown)
+        by_basis[UNKNOWN_AREA] = pence_by_basis(unknown)
 
     keys = ["agency", "agency_type", "function", "theme", "basis"]
     if "basis" not in work.columns:  # a spend table of a body's own books: measured
@@ -432,7 +432,7 @@ def start_count(
                 fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
             )
     input_pence = int(spend["amount_pence"].sum())
-    by_basis = {"input": _pence_by_basis(spend)}
+    by_basis = {"input": pence_by_basis(spend)}
     unplaced: list[dict] = []
     work = spend
     if year is not None:
@@ -445,7 +445,7 @@ def start_count(
                     "codes": sorted(outside.year.unique().tolist()),
                 }
             )
-            by_basis[YEAR_OUTSIDE] = _pence_by_basis(outside)
+            by_basis[YEAR_OUTSIDE] = pence_by_basis(outside)
         work = work[work["year"] == year]
     excluded = work[work["driver"] == "excluded"]
     if len(excluded):
@@ -456,13 +456,13 @@ def start_count(
                 "codes": sorted(excluded.function.unique().tolist()),
             }
         )
-        by_basis[EXCLUDED] = _pence_by_basis(excluded)
+        by_basis[EXCLUDED] = pence_by_basis(excluded)
         work = work[work["driver"] != "excluded"]
     lad_of_ward = dict(zip(wards["ward_code"], wards["lad_code"], strict=True))
     is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
     transfers = work[is_transfer]
     work = work[~is_transfer]
-    by_basis["transfers removed"] = _pence_by_basis(transfers)
+    by_basis["transfers removed"] = pence_by_basis(transfers)
 
     return input_pence, by_basis, unplaced, work, transfers
 
@@ -484,7 +484,7 @@ def finish_count(
     ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)
     ward_spend["amount_pence"] = ward_spend["amount_pence"].astype("int64")
 
-    by_basis["placed in wards"] = _pence_by_basis(ward_spend)
+    by_basis["placed in wards"] = pence_by_basis(ward_spend)
     recon = Reconciliation(
         input_pence=input_pence,
         placed_pence=int(ward_spend.amount_pence.sum()),

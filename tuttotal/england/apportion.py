@@ -37,8 +37,8 @@ from tuttotal.count.apportion import (
     PLACE,
     UNKNOWN_AREA,
     Count,
-    _pence_by_basis,
     finish_count,
+    pence_by_basis,
     start_count,
 )
 from tuttotal.errors import InputError
@@ -269,7 +269,7 @@ def apportion_national(
                 "codes": sorted(unknown.area_code.unique().tolist()),
             }
         )
-        by_basis[UNKNOWN_AREA] = _pence_by_basis(unknown)
+        by_basis[UNKNOWN_AREA] = pence_by_basis(unknown)
     if "basis" not in work.columns:  # a spend table of a body's own books: measured
         work = work.assign(basis=MEASURED)
     bottom_up = work[is_ward][["area_code", *KEYS, "amount_pence"]].rename(columns={"area_code": "ward_code"})
@@ -318,7 +318,7 @@ def apportion_national(
                 "codes": listed[:20] + ([f"… {len(listed) - 20} more"] if len(listed) > 20 else []),
             }
         )
-        by_basis[NO_DRIVER_VALUE] = _pence_by_basis(groups.iloc[no_value_rows])
+        by_basis[NO_DRIVER_VALUE] = pence_by_basis(groups.iloc[no_value_rows])
     zero_rows = np.flatnonzero(state == 2)
     if len(zero_rows):
         unplaced.append(
@@ -328,7 +328,7 @@ def apportion_national(
                 "codes": sorted(set(groups["area_code"].to_numpy()[zero_rows].tolist())),
             }
         )
-        by_basis[DRIVER_ZERO] = _pence_by_basis(groups.iloc[zero_rows])
+        by_basis[DRIVER_ZERO] = pence_by_basis(groups.iloc[zero_rows])
 
     # ---- every placeable group over its wards, split at once, then summed by ward and key (apportion's order)
     ok = np.flatnonzero(state == 0)
