@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -37,32 +36,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from publish import machine
+
 REPO = Path(__file__).resolve().parents[1]
 TARGET_S = 0.1
 MEMORY_CALLS = 5
 SINGLE_RUN_OVER_S = 20.0  # a cold measurement slower than this is not repeated
 RESULT = "RESULT "
-
-
-def machine() -> str:
-    model = ""
-    memory_gib = float("nan")
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory_gib = int(line.split()[1]) / 1024**2
-                break
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (
-        f"{cores} cores ({model or platform.processor() or 'unknown CPU'}), {memory_gib:.0f} GiB RAM, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    )
 
 
 def lad_codes(data_dir: Path) -> list[str]:

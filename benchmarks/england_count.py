@@ -42,13 +42,14 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from publish import commit, machine
 
 REPO = Path(__file__).resolve().parents[1]
 RESULT = "RESULT "
@@ -60,37 +61,6 @@ YEAR = "2008-09"
 YEARS = ("2004-05", "2008-09", "2010-11", "2013-14", "2016-17")
 SIZES = (10, 40)
 PLACE_SAMPLE = 10
-
-
-def machine() -> str:
-    model = ""
-    memory_gib = float("nan")
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                memory_gib = int(line.split()[1]) / 1024**2
-                break
-    except OSError:
-        pass
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return (
-        f"{cores} cores ({model or platform.processor() or 'unknown CPU'}), {memory_gib:.0f} GiB RAM, "
-        f"{platform.system()} {platform.release()}, Python {platform.python_version()}"
-    )
-
-
-def commit() -> str:
-    """The repository's commit (``+changes`` when the working tree differs from it)."""
-    try:
-        head = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=REPO, capture_output=True, text=True)
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO, capture_output=True)
-    except OSError:
-        return "unknown"
-    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
 
 
 def libraries() -> str:

@@ -168,7 +168,7 @@ class Count:
     notes: list[str]
 
 
-def _pence_by_basis(rows: pd.DataFrame) -> dict[str, int]:
+def pence_by_basis(rows: pd.DataFrame) -> dict[str, int]:
     """Pence of ``rows`` by basis (a table without a ``basis`` column is a body's own books: all measured)."""
     if "basis" not in rows.columns:
         return {MEASURED: int(rows["amount_pence"].sum()), MODELLED: 0}
@@ -298,50 +298,9 @@ def apportion(
     """
     import pandas as pd
 
-    if "driver" not in spend.columns:
-        raise InputError(
-            "the spend table has no driver column", fix="classify it with tuttotal.count.themes.classify first"
-        )
-    if "basis" in spend.columns:
-        bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))
-        if bad_basis:
-            raise InputError(
-                f"the spend table's basis column holds {bad_basis[:5]}",
-                column="basis",
-                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
-            )
-    input_pence = int(spend["amount_pence"].sum())
-    by_basis = {"input": _pence_by_basis(spend)}
-    unplaced: list[dict] = []
-    work = spend
-    if year is not None:
-        outside = work[work["year"] != year]
-        if len(outside):
-            unplaced.append(
-                {
-                    "reason": YEAR_OUTSIDE,
-                    "amount_pence": int(outside.amount_pence.sum()),
-                    "codes": sorted(outside.year.unique().tolist()),
-                }
-            )
-            by_basis[YEAR_OUTSIDE] = _pence_by_basis(outside)
-        work = work[work["year"] == year]
-    excluded = work[work["driver"] == "excluded"]
-    if len(excluded):
-        unplaced.append(
-            {
-                "reason": EXCLUDED,
-                "amount_pence": int(excluded.amount_pence.sum()),
-                "codes": sorted(excluded.function.unique().tolist()),
-            }
-        )
-        by_basis[EXCLUDED] = _pence_by_basis(excluded)
-        work = work[work["driver"] != "excluded"]
-    lad_of_ward = dict(zip(wards["ward_code"], wards["lad_code"], strict=True))
-    is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
-    transfers = work[is_transfer]
-    work = work[~is_transfer]
-    by_basis["transfers removed"] = _pence_by_basis(transfers)
+    input_pence, by_basis, unplaced, work, transfers = start_count(
+        spend, wards, year=year, transfer_rules=transfer_rules
+    )
 
     ward_codes = pd.Index(sorted(wards["ward_code"]))
     listed: dict[str, list[str]] = {}
@@ -362,7 +321,7 @@ def apportion(
                 "codes": sorted(unknown.area_code.unique().tolist()),
             }
         )
-        by_basis[UNKNOWN_AREA] = _pence_by_basis(unknown)
+        by_basis[UNKNOWN_AREA] = pence_by_basis(unknown)
 
     keys = ["agency", "agency_type", "function", "theme", "basis"]
     if "basis" not in work.columns:  # a spend table of a body's own books: measured
@@ -441,11 +400,91 @@ def apportion(
     else:
         top_down = bottom_up.iloc[:0].drop(columns="method")
     top_down = top_down.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+    return finish_count(
+        bottom_up,
+        top_down,
+        input_pence=input_pence,
+        by_basis=by_basis,
+        unplaced=unplaced,
+        transfers=transfers,
+        used=used,
+    )
+
+
+def start_count(
+    spend: pd.DataFrame, wards: pd.DataFrame, *, year: str | None, transfer_rules: pd.DataFrame | None
+) -> tuple[int, dict, list[dict], pd.DataFrame, pd.DataFrame]:
+    """The first steps of a count (:func:`apportion` and the national one): check the table, set aside the
+    rows of other years, the excluded functions and the transfers.
+
+    Returns ``input_pence, by_basis, unplaced, work, transfers``: the rows left to place are ``work``.
+    """
+    if "driver" not in spend.columns:
+        raise InputError(
+            "the spend table has no driver column", fix="classify it with tuttotal.count.themes.classify first"
+        )
+    if "basis" in spend.columns:
+        bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))
+        if bad_basis:
+            raise InputError(
+                f"the spend table's basis column holds {bad_basis[:5]}",
+                column="basis",
+                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
+            )
+    input_pence = int(spend["amount_pence"].sum())
+    by_basis = {"input": pence_by_basis(spend)}
+    unplaced: list[dict] = []
+    work = spend
+    if year is not None:
+        outside = work[work["year"] != year]
+        if len(outside):
+            unplaced.append(
+                {
+                    "reason": YEAR_OUTSIDE,
+                    "amount_pence": int(outside.amount_pence.sum()),
+                    "codes": sorted(outside.year.unique().tolist()),
+                }
+            )
+            by_basis[YEAR_OUTSIDE] = pence_by_basis(outside)
+        work = work[work["year"] == year]
+    excluded = work[work["driver"] == "excluded"]
+    if len(excluded):
+        unplaced.append(
+            {
+                "reason": EXCLUDED,
+                "amount_pence": int(excluded.amount_pence.sum()),
+                "codes": sorted(excluded.function.unique().tolist()),
+            }
+        )
+        by_basis[EXCLUDED] = pence_by_basis(excluded)
+        work = work[work["driver"] != "excluded"]
+    lad_of_ward = dict(zip(wards["ward_code"], wards["lad_code"], strict=True))
+    is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
+    transfers = work[is_transfer]
+    work = work[~is_transfer]
+    by_basis["transfers removed"] = pence_by_basis(transfers)
+
+    return input_pence, by_basis, unplaced, work, transfers
+
+
+def finish_count(
+    bottom_up: pd.DataFrame,
+    top_down: pd.DataFrame,
+    *,
+    input_pence: int,
+    by_basis: dict,
+    unplaced: list[dict],
+    transfers: pd.DataFrame,
+    used: dict[str, str],
+) -> Count:
+    """The last steps of a count: the ward rows (bottom-up then top-down), reconciled, warned of and noted."""
+    import pandas as pd
+
     top_down["method"] = "top-down"
     ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)
     ward_spend["amount_pence"] = ward_spend["amount_pence"].astype("int64")
 
-    by_basis["placed in wards"] = _pence_by_basis(ward_spend)
+    by_basis["placed in wards"] = pence_by_basis(ward_spend)
     recon = Reconciliation(
         input_pence=input_pence,
         placed_pence=int(ward_spend.amount_pence.sum()),
@@ -459,7 +498,7 @@ def apportion(
         warnings.warn(
             f"£{item['amount_pence'] / 100:,.2f} not placed in wards: {item['reason']} ({listed})",
             TuttotalWarning,
-            stacklevel=2,
+            stacklevel=3,
         )
     notes = []
     if "equal" in used.values():

@@ -104,24 +104,40 @@ class TopDown:
     files: dict
 
 
+#: The columns of the top-down spend table (:attr:`TopDown.spend`), in order.
+SPEND_COLUMNS = [
+    "year",
+    "agency",
+    "agency_type",
+    "body",
+    "area_code",
+    "function",
+    "amount_pence",
+    "theme",
+    "driver",
+    "spend_type",
+]
+#: The data tables (:mod:`tuttotal.data.sources` names) a real count reads, whatever the year.
+INPUT_SOURCES = (
+    "cra_chapter9",
+    "cra_chapter10",
+    "cra_2010_chapter9",
+    "cra_2010_chapter10",
+    "cra_2014",
+    "cra_2018",
+    "lad13_to_nuts",
+    "population",
+    "imd2010",
+    "imd2015",
+    "lsoa01_to_lsoa11",
+    "population_mye",  # the people of each year, for per head (population_years)
+)
+
+
 def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = False) -> dict:
     """The files a real count reads, named as in ``summary.json``'s ``inputs`` (for provenance and ``--resume``)."""
 
-    names = (
-        "cra_chapter9",
-        "cra_chapter10",
-        "cra_2010_chapter9",
-        "cra_2010_chapter10",
-        "cra_2014",
-        "cra_2018",
-        "lad13_to_nuts",
-        "population",
-        "imd2010",
-        "imd2015",
-        "lsoa01_to_lsoa11",
-        "population_mye",  # the people of each year, for per head (population_years)
-    )
-    files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in names}
+    files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in INPUT_SOURCES}
     files["cra_lines"] = paths.data_dir() / "cra_lines.csv"
     files["cra_bodies"] = paths.data_dir() / "cra_bodies.csv"
     files["lad13_upper_tier"] = paths.data_dir() / "lad13_upper_tier.csv"  # each LAD's area of the estimates
@@ -350,20 +366,7 @@ def topdown_count(
     keys = ["year", "agency", "agency_type", "body", "area_code", "cofog", "theme", "driver", "spend_type"]
     # one row per LAD, line part, agency type and body: departments of a part add up
     spend = shares.groupby(keys, sort=False, as_index=False)["amount_pence"].sum()
-    spend = spend.rename(columns={"cofog": "function"})[
-        [
-            "year",
-            "agency",
-            "agency_type",
-            "body",
-            "area_code",
-            "function",
-            "amount_pence",
-            "theme",
-            "driver",
-            "spend_type",
-        ]
-    ]
+    spend = spend.rename(columns={"cofog": "function"})[SPEND_COLUMNS]
     spend = spend[spend["amount_pence"] != 0].reset_index(drop=True)
     spend["transfer"] = False
 

@@ -26,27 +26,23 @@ Examples
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from tuttotal.count.apportion import (
-    BASES,
     DRIVER_ZERO,
-    EXCLUDED,
     MEASURED,
     NO_DRIVER_VALUE,
     PLACE,
     UNKNOWN_AREA,
-    YEAR_OUTSIDE,
     Count,
-    Reconciliation,
-    _pence_by_basis,
-    flag_transfers,
+    finish_count,
+    pence_by_basis,
+    start_count,
 )
-from tuttotal.errors import InputError, TuttotalWarning
-from tuttotal.money import format_gbp, largest_remainder
+from tuttotal.errors import InputError
+from tuttotal.money import largest_remainder
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -245,51 +241,10 @@ def apportion_national(
     """
     import pandas as pd
 
-    if "driver" not in spend.columns:
-        raise InputError(
-            "the spend table has no driver column", fix="classify it with tuttotal.count.themes.classify first"
-        )
-    if "basis" in spend.columns:
-        bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))
-        if bad_basis:
-            raise InputError(
-                f"the spend table's basis column holds {bad_basis[:5]}",
-                column="basis",
-                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
-            )
-    input_pence = int(spend["amount_pence"].sum())
-    by_basis = {"input": _pence_by_basis(spend)}  # every line of the reconciliation by basis, as apportion
-    unplaced: list[dict] = []
-    work = spend
-    if year is not None:
-        outside = work[work["year"] != year]
-        if len(outside):
-            unplaced.append(
-                {
-                    "reason": YEAR_OUTSIDE,
-                    "amount_pence": int(outside.amount_pence.sum()),
-                    "codes": sorted(outside.year.unique().tolist()),
-                }
-            )
-            by_basis[YEAR_OUTSIDE] = _pence_by_basis(outside)
-        work = work[work["year"] == year]
-    excluded = work[work["driver"] == "excluded"]
-    if len(excluded):
-        unplaced.append(
-            {
-                "reason": EXCLUDED,
-                "amount_pence": int(excluded.amount_pence.sum()),
-                "codes": sorted(excluded.function.unique().tolist()),
-            }
-        )
-        by_basis[EXCLUDED] = _pence_by_basis(excluded)
-        work = work[work["driver"] != "excluded"]
+    input_pence, by_basis, unplaced, work, transfers = start_count(
+        spend, wards, year=year, transfer_rules=transfer_rules
+    )
     codes, lads = wards["ward_code"].tolist(), wards["lad_code"].tolist()  # plain lists: quick to walk
-    lad_of_ward = dict(zip(codes, lads, strict=True))
-    is_transfer = flag_transfers(work, transfer_rules, lad_of_ward)
-    transfers = work[is_transfer]
-    work = work[~is_transfer]
-    by_basis["transfers removed"] = _pence_by_basis(transfers)
 
     # every ward once, sorted by code; a LAD's wards are its codes in that order (apportion's targets)
     ward_codes = np.array(sorted(codes), dtype=object)
@@ -314,7 +269,7 @@ def apportion_national(
                 "codes": sorted(unknown.area_code.unique().tolist()),
             }
         )
-        by_basis[UNKNOWN_AREA] = _pence_by_basis(unknown)
+        by_basis[UNKNOWN_AREA] = pence_by_basis(unknown)
     if "basis" not in work.columns:  # a spend table of a body's own books: measured
         work = work.assign(basis=MEASURED)
     bottom_up = work[is_ward][["area_code", *KEYS, "amount_pence"]].rename(columns={"area_code": "ward_code"})
@@ -363,7 +318,7 @@ def apportion_national(
                 "codes": listed[:20] + ([f"… {len(listed) - 20} more"] if len(listed) > 20 else []),
             }
         )
-        by_basis[NO_DRIVER_VALUE] = _pence_by_basis(groups.iloc[no_value_rows])
+        by_basis[NO_DRIVER_VALUE] = pence_by_basis(groups.iloc[no_value_rows])
     zero_rows = np.flatnonzero(state == 2)
     if len(zero_rows):
         unplaced.append(
@@ -373,7 +328,7 @@ def apportion_national(
                 "codes": sorted(set(groups["area_code"].to_numpy()[zero_rows].tolist())),
             }
         )
-        by_basis[DRIVER_ZERO] = _pence_by_basis(groups.iloc[zero_rows])
+        by_basis[DRIVER_ZERO] = pence_by_basis(groups.iloc[zero_rows])
 
     # ---- every placeable group over its wards, split at once, then summed by ward and key (apportion's order)
     ok = np.flatnonzero(state == 0)
@@ -406,34 +361,12 @@ def apportion_national(
     else:
         top_down = bottom_up.iloc[:0].drop(columns="method")
         top_down = top_down.groupby(["ward_code", *KEYS], as_index=False, sort=True)["amount_pence"].sum()
-    top_down["method"] = "top-down"
-    ward_spend = pd.concat([bottom_up, top_down], ignore_index=True)
-    ward_spend["amount_pence"] = ward_spend["amount_pence"].astype("int64")
-
-    by_basis["placed in wards"] = _pence_by_basis(ward_spend)
-    recon = Reconciliation(
+    return finish_count(
+        bottom_up,
+        top_down,
         input_pence=input_pence,
-        placed_pence=int(ward_spend.amount_pence.sum()),
+        by_basis=by_basis,
         unplaced=unplaced,
-        transfers_pence=int(transfers.amount_pence.sum()),
-        basis_pence=by_basis,
+        transfers=transfers,
+        used=used,
     )
-    recon.check()
-    for item in unplaced:
-        listed = ", ".join(item["codes"][:10])
-        warnings.warn(
-            f"£{item['amount_pence'] / 100:,.2f} not placed in wards: {item['reason']} ({listed})",
-            TuttotalWarning,
-            stacklevel=2,
-        )
-    notes = []
-    if "equal" in used.values():
-        notes.append("LAD- and place-level spend shared equally between wards (no driver given).")
-    fallbacks = sorted({k for k, v in used.items() if v not in (k, "equal")})
-    if fallbacks:
-        notes.append(f"No {', '.join(fallbacks)} driver given: population used instead.")
-    if recon.transfers_pence:
-        notes.append(
-            f"{format_gbp(recon.transfers_pence, 3)} of transfers between agencies removed as double counting."
-        )
-    return Count(ward_spend=ward_spend, reconciliation=recon, drivers_used=used, notes=notes)

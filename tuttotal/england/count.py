@@ -83,18 +83,7 @@ logger = logging.getLogger(__name__)
 #: Where a pound of the LAD-level count came from (``source`` column of :attr:`EnglandCount.lad_spend`).
 TOPDOWN_SOURCE, BOOKS_SOURCE = "top-down", "outturn"
 #: The spend schema's columns of the LAD-level count, in order.
-SPEND_COLUMNS = [
-    "year",
-    "agency",
-    "agency_type",
-    "body",
-    "area_code",
-    "function",
-    "amount_pence",
-    "theme",
-    "driver",
-    "spend_type",
-]
+SPEND_COLUMNS = topdown.SPEND_COLUMNS
 #: The command that fetches every file a national run reads (added by the England data work).
 FETCH_COMMAND = "tuttotal data fetch --england"
 
@@ -332,20 +321,7 @@ def required_files(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike
             sources.lsoa_paths([code], data_dir, download=False)
         except DataUnavailableError:
             missing.setdefault("LSOA boundaries (lsoa-2011/)", []).append(code)
-    names = [
-        "cra_chapter9",
-        "cra_chapter10",
-        "cra_2010_chapter9",
-        "cra_2010_chapter10",
-        "cra_2014",
-        "cra_2018",
-        "lad13_to_nuts",
-        "population",
-        "imd2010",
-        "imd2015",
-        "lsoa01_to_lsoa11",
-        "population_mye",
-    ]
+    names = list(topdown.INPUT_SOURCES)
     if year in measured_years(data_dir) and year in outturn.PINNED_YEARS:
         names.append(f"outturn_{year}")
     for name in names:

@@ -64,7 +64,7 @@ from tuttotal.explore.measures import MEASURES, value_format
 from tuttotal.figures.canvas import new_figure, save_figure
 from tuttotal.figures.classify import SCHEMES as HOUSE_SCHEMES
 from tuttotal.figures.classify import class_labels, classify
-from tuttotal.figures.maps import _map_extent
+from tuttotal.figures.maps import map_extent
 from tuttotal.figures.style import (
     HOUSE_BLUE,
     LAD_EDGE,
@@ -896,14 +896,14 @@ class ExplorerMap:
             map_h = float(np.clip(avail_w * aspect * 1.12, 3.3, 7.0))  # the legend needs about 3.3 in
             fig_h = (figsize or (0, map_h + title_h + footer_h + 2 * self.MARGIN))[1]
             avail_h = fig_h - title_h - footer_h - 2 * self.MARGIN
-            limits, box_w, box_h = _map_extent(bounds, avail_w, avail_h)
+            limits, box_w, box_h = map_extent(bounds, avail_w, avail_h)
             top = fig_h - self.MARGIN - title_h
             box = (self.MARGIN / fig_w, (top - box_h) / fig_h, box_w / fig_w, box_h / fig_h)
         else:  # the map alone, sized to the place's shape; titles and legend are the widget's
             width = (figsize or self.PLAIN_FIGSIZE)[0]
             aspect = (bounds[3] - bounds[1]) / max(bounds[2] - bounds[0], 1.0)
             fig_w, fig_h = width, float(np.clip(width * aspect * 1.08, 0.45 * width, 1.05 * width))
-            limits, _, _ = _map_extent(bounds, fig_w, fig_h)
+            limits, _, _ = map_extent(bounds, fig_w, fig_h)
             box = (0.0, 0.0, 1.0, 1.0)
         self.figure, _ = new_figure((fig_w, fig_h))
         self.figure.set_dpi(self.DPI)

@@ -119,7 +119,7 @@ def _theme_names(names: Sequence[str]) -> list[str]:
     return ["\n".join(textwrap.wrap(name, _THEME_WRAP)) or name for name in names]
 
 
-def _text_width(fig: Figure, renderer: RendererBase, texts: Sequence[str], fontsize: float, **kwargs) -> float:
+def text_width(fig: Figure, renderer: RendererBase, texts: Sequence[str], fontsize: float, **kwargs) -> float:
     """Width of the widest of ``texts`` at ``fontsize``, in inches (0 for none)."""
     probe = [fig.text(0, 0, text, fontsize=fontsize, linespacing=1.1, **kwargs) for text in texts]
     width = max((t.get_window_extent(renderer).width for t in probe), default=0.0) / fig.dpi
@@ -319,7 +319,7 @@ def theme_bars(
     xlabel_h = 0.55
 
     names = _theme_names(values.index)
-    label_w = _text_width(fig, renderer, names, _TICK_PT)
+    label_w = text_width(fig, renderer, names, _TICK_PT)
     left = margin + label_w + 0.15
     bottom = margin + footer_h + xlabel_h
     top = fig_h - margin - title_h
@@ -468,7 +468,7 @@ def _text_colour(colour: str) -> str:
 def _legend_rows(fig: Figure, renderer: RendererBase, areas: Sequence[str], width: float) -> tuple[int, float]:
     """Columns and height (inches) of a one-entry-per-area legend that fits ``width``."""
     pt = _LABEL_PT
-    entry = _text_width(fig, renderer, areas, pt, fontweight="bold") + (1.2 + 0.5 + 1.6) * pt / 72
+    entry = text_width(fig, renderer, areas, pt, fontweight="bold") + (1.2 + 0.5 + 1.6) * pt / 72
     ncol = max(1, min(len(areas), int((width + 1.6 * pt / 72) // entry)))
     rows = math.ceil(len(areas) / ncol)
     return ncol, rows * pt * 1.5 / 72
@@ -608,7 +608,7 @@ def comparison_bars(
     fig, renderer = new_figure((fig_w, fig_h))
 
     names = _theme_names(order)
-    left = margin + _text_width(fig, renderer, names, _TICK_PT) + 0.15
+    left = margin + text_width(fig, renderer, names, _TICK_PT) + 0.15
     bottom = margin + footer_h + xlabel_h
     top = fig_h - margin - header_h
     width = max(1.0, fig_w - left - margin - 0.1)
@@ -773,8 +773,8 @@ def trend_lines(
         footer.append("No value: " + "; ".join(f"{a}, {y}" for y, a in missing) + ".")
     title_lines, note_lines, title_h, footer_h = _text_blocks(title, footer, fig_w, stamp)
     fig, renderer = new_figure((fig_w, fig_h))
-    tick_w = _text_width(fig, renderer, [_axis_gbp(t) for t in ticks], _TICK_PT)
-    end_w = _text_width(fig, renderer, [e[3] for e in ends], _LABEL_PT, fontweight="bold")
+    tick_w = text_width(fig, renderer, [_axis_gbp(t) for t in ticks], _TICK_PT)
+    end_w = text_width(fig, renderer, [e[3] for e in ends], _LABEL_PT, fontweight="bold")
     ncol, legend_h = _legend_rows(fig, renderer, areas, fig_w - 2 * margin)
     measure_h = 0.3  # the measure, written above the axis
     left = margin + tick_w + 0.12

@@ -37,9 +37,17 @@ import numpy as np
 
 from tuttotal.data.geography import BRITISH_NATIONAL_GRID
 from tuttotal.figures.canvas import new_figure
-from tuttotal.figures.charts import _text_width
+from tuttotal.figures.charts import text_width
 from tuttotal.figures.classify import class_labels, classify
-from tuttotal.figures.maps import _draw_scale_bar, _Layout, _map_extent, _set_limits, _wrap
+from tuttotal.figures.maps import (
+    MapLayout,
+    class_legend,
+    draw_scale_bar,
+    draw_title_and_footer,
+    map_extent,
+    set_limits,
+    wrap_lines,
+)
 from tuttotal.figures.style import (
     ATTRIBUTION_PT,
     CMAP,
@@ -52,7 +60,6 @@ from tuttotal.figures.style import (
     STAMP_BOX,
     STAMP_TEXT,
     TEXT_DARK,
-    TEXT_MUTED,
     class_colours,
 )
 
@@ -86,7 +93,7 @@ def _wrap_to(fig, renderer, text: str, width_in: float, fontsize: float) -> list
     lines: list[str] = []
     for word in text.split():
         trial = f"{lines[-1]} {word}" if lines else word
-        if lines and _text_width(fig, renderer, [trial], fontsize, fontweight="bold") <= width_in:
+        if lines and text_width(fig, renderer, [trial], fontsize, fontweight="bold") <= width_in:
             lines[-1] = trial
         else:
             lines.append(word)
@@ -225,17 +232,17 @@ def england_map(
     # ---- layout, in inches: title; map left, legend and London right; footer
     fig, renderer = new_figure(figsize)
     fig_w, fig_h = figsize
-    title_lines = _wrap([title], fig_w - 2 * _MARGIN, MAP_TITLE_PT)
+    title_lines = wrap_lines([title], fig_w - 2 * _MARGIN, MAP_TITLE_PT)
     title_h = len(title_lines) * MAP_TITLE_PT * 1.3 / 72 + 0.2
-    note_lines = _wrap(notes, fig_w - 2 * _MARGIN, NOTE_PT)
-    attribution_lines = _wrap([attribution], fig_w - 2 * _MARGIN, ATTRIBUTION_PT) if attribution else []
+    note_lines = wrap_lines(notes, fig_w - 2 * _MARGIN, NOTE_PT)
+    attribution_lines = wrap_lines([attribution], fig_w - 2 * _MARGIN, ATTRIBUTION_PT) if attribution else []
     footer_h = (len(note_lines) * NOTE_PT + len(attribution_lines) * ATTRIBUTION_PT) * 1.4 / 72 + 0.2
     avail_w = fig_w - 2 * _MARGIN - _RIGHT_IN
     avail_h = fig_h - _MARGIN - title_h - footer_h - _MARGIN
-    limits, box_w, box_h = _map_extent(frame.total_bounds, avail_w, avail_h)
+    limits, box_w, box_h = map_extent(frame.total_bounds, avail_w, avail_h)
     top = fig_h - _MARGIN - title_h
     ax = fig.add_axes((_MARGIN / fig_w, (top - box_h) / fig_h, box_w / fig_w, box_h / fig_h), label="map")
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
 
     def draw(target, part, part_fill, detail: bool) -> None:
         part.plot(
@@ -258,10 +265,10 @@ def england_map(
             )
 
     draw(ax, frame, fill, detail=False)
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
     land = (regions if regions is not None else outline_of(frame.assign(_all=1), "_all", 2000)).geometry.union_all()
-    layout = _Layout(ax, land)
-    _draw_scale_bar(ax, renderer, layout)
+    layout = MapLayout(ax, land)
+    draw_scale_bar(ax, renderer, layout)
     if stamp:
         ax.text(0.02, 0.98, str(stamp), transform=ax.transAxes, ha="left", va="top", bbox=STAMP_BOX, **STAMP_TEXT)
 
@@ -270,11 +277,8 @@ def england_map(
     labels = class_labels(bins, values, classes, value_format, unit=unit) if len(bins) else []
     if len(finite) and finite.min() < 0:  # "-£221 – -£161" reads badly: "-£221 to -£161"
         labels = [label.replace(" – ", " to ") for label in labels]
-    handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
     missing = int((classes < 0).sum())
-    if missing:
-        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#8a8a8a", linewidth=0.4))
-        labels.append(f"No data  ({missing:,} {unit}{'' if missing == 1 else 's'})")
+    missing_label = f"No data  ({missing:,} {unit}{'' if missing == 1 else 's'})" if missing else None
     if len(bins) == 0:
         classes_words = "no data"
     elif len(bins) == 1 and np.unique(finite).size == 1:
@@ -288,22 +292,7 @@ def england_map(
         for line in _wrap_to(fig, renderer, text, room, LEGEND_PT + 0.5)
     )
     legend_title += f"\n({classes_words})"
-    legend = ax.legend(
-        handles,
-        labels,
-        title=legend_title,
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        frameon=False,
-        fontsize=LEGEND_PT,
-        title_fontsize=LEGEND_PT + 0.5,
-        handlelength=1.6,
-        handleheight=1.1,
-        labelspacing=0.4,
-        borderaxespad=0,
-        alignment="left",
-    )
-    legend.get_title().set_fontweight("bold")
+    legend = class_legend(ax, colours, labels, legend_title, missing_label=missing_label, labelspacing=0.4)
     key_handles, key_labels = [], []
     if regions is not None:
         key_handles.append(Line2D([], [], color=REGION_EDGE, linewidth=0.7))
@@ -372,41 +361,13 @@ def england_map(
             )
 
     # ---- title and footer
-    fig.text(
-        _MARGIN / fig_w,
-        (fig_h - _MARGIN) / fig_h,
-        "\n".join(title_lines),
-        ha="left",
-        va="top",
-        fontsize=MAP_TITLE_PT,
-        fontweight="bold",
-        color=TEXT_DARK,
-        gid="title",
+    draw_title_and_footer(
+        fig,
+        left_in=_MARGIN,
+        title_top_in=fig_h - _MARGIN,
+        footer_top_in=top - box_h - 0.15,
+        title_lines=title_lines,
+        note_lines=note_lines,
+        attribution_lines=attribution_lines,
     )
-    y = (top - box_h - 0.15) / fig_h
-    if note_lines:
-        fig.text(
-            _MARGIN / fig_w,
-            y,
-            "\n".join(note_lines),
-            ha="left",
-            va="top",
-            fontsize=NOTE_PT,
-            color="#333333",
-            linespacing=1.35,
-            gid="notes",
-        )
-        y -= len(note_lines) * NOTE_PT * 1.4 / 72 / fig_h
-    if attribution_lines:
-        fig.text(
-            _MARGIN / fig_w,
-            y - 0.04 / fig_h,
-            "\n".join(attribution_lines),
-            ha="left",
-            va="top",
-            fontsize=ATTRIBUTION_PT,
-            color=TEXT_MUTED,
-            linespacing=1.3,
-            gid="attribution",
-        )
     return fig

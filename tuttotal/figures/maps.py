@@ -109,7 +109,7 @@ def _aligned_rect(x: float, y: float, w: float, h: float, ha: str, va: str):
     return _rect(x0, y0, x0 + w, y0 + h)
 
 
-class _Layout:
+class MapLayout:
     """Things already on the map, that later labels and marks must keep clear of."""
 
     def __init__(self, ax: Axes, land) -> None:
@@ -167,7 +167,7 @@ class _Layout:
 def _label_focus(
     ax: Axes,
     renderer: RendererBase,
-    layout: _Layout,
+    layout: MapLayout,
     focus_rows,
     all_focus,
     fontsize: float = _LABEL_PT,
@@ -328,7 +328,7 @@ def _label_focus(
         layout.taken.append(rect)
 
 
-def _label_districts(ax: Axes, renderer: RendererBase, layout: _Layout, lads, avoid=None) -> None:
+def _label_districts(ax: Axes, renderer: RendererBase, layout: MapLayout, lads, avoid=None) -> None:
     """District names in small grey type where they fit, clear of focus labels."""
     import matplotlib.patheffects as pe
 
@@ -389,7 +389,7 @@ def _nice_length(target: float) -> float:
     return 10**exponent
 
 
-def _draw_stamp(ax: Axes, renderer: RendererBase, layout: _Layout, stamp: str) -> None:
+def _draw_stamp(ax: Axes, renderer: RendererBase, layout: MapLayout, stamp: str) -> None:
     props = dict(STAMP_TEXT)
     w, h = _text_size(ax, renderer, stamp, pad_pt=5, **props)
     found = layout.corner(w, h, order=("tl", "tr", "bl", "br"))
@@ -415,7 +415,7 @@ def _draw_stamp(ax: Axes, renderer: RendererBase, layout: _Layout, stamp: str) -
         layout.taken.append(rect)
 
 
-def _draw_scale_bar(ax: Axes, renderer: RendererBase, layout: _Layout) -> None:
+def draw_scale_bar(ax: Axes, renderer: RendererBase, layout: MapLayout) -> None:
     from matplotlib.patches import FancyArrow, Rectangle
 
     x0, _, x1, _ = layout.limits
@@ -464,7 +464,7 @@ def _draw_scale_bar(ax: Axes, renderer: RendererBase, layout: _Layout) -> None:
 # --------------------------------------------------------------------------- figure layout
 
 
-def _wrap(lines: Sequence[str], width_in: float, points: float) -> list[str]:
+def wrap_lines(lines: Sequence[str], width_in: float, points: float) -> list[str]:
     chars = max(20, int(width_in * 72 / (0.55 * points)))
     wrapped: list[str] = []
     for line in lines:
@@ -472,7 +472,7 @@ def _wrap(lines: Sequence[str], width_in: float, points: float) -> list[str]:
     return wrapped
 
 
-def _map_extent(
+def map_extent(
     bounds: Sequence[float], avail_w: float, avail_h: float
 ) -> tuple[tuple[float, float, float, float], float, float]:
     """Map limits and the map's box (inches) in the room available, keeping equal aspect."""
@@ -492,7 +492,7 @@ def _map_extent(
     return (lo_x, lo_y, hi_x, hi_y), box_w, box_h
 
 
-def _set_limits(ax: Axes, limits: Sequence[float]) -> None:
+def set_limits(ax: Axes, limits: Sequence[float]) -> None:
     ax.set_xlim(limits[0], limits[2])
     ax.set_ylim(limits[1], limits[3])
     ax.set_aspect("equal", adjustable="datalim")
@@ -544,7 +544,7 @@ def _draw_inset(ax: Axes, renderer: RendererBase, frame, fill, lads, focus_frame
     inset.set_title("Detail (boxed on the map)", loc="left", fontsize=_LEGEND_PT, color=TEXT_DARK, pad=4)
     inset.apply_aspect()
     # Names inside the detail: same rules as on the map, on the detail's own scale.
-    inset_layout = _Layout(inset, near.geometry.union_all())
+    inset_layout = MapLayout(inset, near.geometry.union_all())
     _label_focus(
         inset,
         renderer,
@@ -558,6 +558,100 @@ def _draw_inset(ax: Axes, renderer: RendererBase, frame, fill, lads, focus_frame
     ax.add_patch(
         Rectangle((ex0, ey0), ex1 - ex0, ey1 - ey0, facecolor="none", edgecolor="#555555", linewidth=0.8, zorder=6)
     )
+
+
+def class_legend(
+    ax: Axes,
+    colours: Sequence,
+    labels: Sequence[str],
+    title: str,
+    *,
+    missing_label: str | None = None,
+    labelspacing: float = 0.45,
+):
+    """A choropleth's legend right of the map: a swatch a class (then "no data" when ``missing_label``
+    is given), the title in bold. Shared by :func:`ward_map` and
+    :func:`tuttotal.figures.england_maps.england_map`; returns the legend.
+    """
+    from matplotlib.patches import Patch
+
+    handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
+    labels = list(labels)
+    if missing_label is not None:
+        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#8a8a8a", linewidth=0.4))
+        labels.append(missing_label)
+    legend = ax.legend(
+        handles,
+        labels,
+        title=title,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        frameon=False,
+        fontsize=_LEGEND_PT,
+        title_fontsize=_LEGEND_PT + 0.5,
+        handlelength=1.6,
+        handleheight=1.1,
+        labelspacing=labelspacing,
+        borderaxespad=0,
+        alignment="left",
+    )
+    legend.get_title().set_fontweight("bold")
+    return legend
+
+
+def draw_title_and_footer(
+    fig: Figure,
+    *,
+    left_in: float,
+    title_top_in: float,
+    footer_top_in: float,
+    title_lines: Sequence[str],
+    note_lines: Sequence[str],
+    attribution_lines: Sequence[str],
+) -> None:
+    """A map's title (bold, at the top) and footer (notes, then attribution, under the map), in inches.
+
+    The lines are wrapped already; the texts keep the ``gid`` ``title``, ``notes`` and
+    ``attribution``. Shared by :func:`ward_map` and :func:`tuttotal.figures.england_maps.england_map`.
+    """
+    fig_w, fig_h = fig.get_size_inches()
+    fig.text(
+        left_in / fig_w,
+        title_top_in / fig_h,
+        "\n".join(title_lines),
+        ha="left",
+        va="top",
+        fontsize=_TITLE_PT,
+        fontweight="bold",
+        color=TEXT_DARK,
+        gid="title",
+    )
+    y = footer_top_in / fig_h
+    if note_lines:
+        fig.text(
+            left_in / fig_w,
+            y,
+            "\n".join(note_lines),
+            ha="left",
+            va="top",
+            fontsize=_NOTE_PT,
+            color="#333333",
+            linespacing=1.35,
+            gid="notes",
+        )
+        y -= len(note_lines) * _NOTE_PT * 1.4 / 72 / fig_h
+    if attribution_lines:
+        fig.text(
+            left_in / fig_w,
+            y - 0.04 / fig_h,
+            "\n".join(attribution_lines),
+            ha="left",
+            va="top",
+            fontsize=_ATTRIBUTION_PT,
+            color=TEXT_MUTED,
+            linespacing=1.3,
+            gid="attribution",
+        )
 
 
 def ward_map(
@@ -695,18 +789,18 @@ def ward_map(
     fig, renderer = new_figure(figsize)
     fig_w, fig_h = figsize
     margin = 0.15
-    title_lines = _wrap([title], fig_w - 2 * margin, _TITLE_PT)
+    title_lines = wrap_lines([title], fig_w - 2 * margin, _TITLE_PT)
     title_h = len(title_lines) * _TITLE_PT * 1.3 / 72 + 0.2
-    note_lines = _wrap(notes, fig_w - 2 * margin, _NOTE_PT)
-    attribution_lines = _wrap([attribution], fig_w - 2 * margin, _ATTRIBUTION_PT) if attribution else []
+    note_lines = wrap_lines(notes, fig_w - 2 * margin, _NOTE_PT)
+    attribution_lines = wrap_lines([attribution], fig_w - 2 * margin, _ATTRIBUTION_PT) if attribution else []
     footer_h = (len(note_lines) * _NOTE_PT + len(attribution_lines) * _ATTRIBUTION_PT) * 1.4 / 72 + 0.15
     avail_w = max(1.0, fig_w - 2 * margin - _LEGEND_WIDTH_IN)
     avail_h = max(1.0, fig_h - margin - title_h - footer_h - margin)
-    limits, box_w, box_h = _map_extent(frame.total_bounds, avail_w, avail_h)
+    limits, box_w, box_h = map_extent(frame.total_bounds, avail_w, avail_h)
     left = margin
     top = fig_h - margin - title_h
     ax = fig.add_axes((left / fig_w, (top - box_h) / fig_h, box_w / fig_w, box_h / fig_h), label="map")
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
 
     # ---- the map
     frame["_area"] = frame.geometry.area
@@ -716,15 +810,15 @@ def ward_map(
     focus_frame = frame.loc[focus_labels] if focus_rows else None
     size = max(np.ptp(limits[0::2]), np.ptp(limits[1::2]))
     land = lads.geometry.union_all().simplify(0.002 * size)
-    layout = _Layout(ax, land)
+    layout = MapLayout(ax, land)
     inset_extent = _inset_extent(focus_frame, frame.total_bounds) if focus_rows else None
     _draw_wards(ax, frame, fill, lads, focus_frame, focus_width=0.8 if inset_extent else 1.6)
-    _set_limits(ax, limits)
+    set_limits(ax, limits)
     if focus_rows:
         _label_focus(ax, renderer, layout, focus_rows, focus_frame.geometry.union_all())
     if stamp:
         _draw_stamp(ax, renderer, layout, str(stamp))
-    _draw_scale_bar(ax, renderer, layout)
+    draw_scale_bar(ax, renderer, layout)
     if len(lads) > 1:
         outlines = focus_frame.boundary.union_all() if focus_rows else None
         _label_districts(ax, renderer, layout, lads, avoid=outlines)
@@ -733,11 +827,8 @@ def ward_map(
     finite = values[np.isfinite(values)]
     one_per_value = n_classes > 1 and np.unique(finite).size == n_classes
     labels = class_labels(bins, values, classes, value_format) if n_classes else []
-    handles = [Patch(facecolor=c, edgecolor="#8a8a8a", linewidth=0.4) for c in colours]
     missing = int((classes < 0).sum())
-    if missing:
-        handles.append(Patch(facecolor=NO_DATA_COLOUR, edgecolor="#8a8a8a", linewidth=0.4))
-        labels.append(f"No data  ({missing} ward{'' if missing == 1 else 's'})")
+    missing_label = f"No data  ({missing} ward{'' if missing == 1 else 's'})" if missing else None
     if n_classes == 0:
         legend_title = f"{measure} (no data)"
     elif len(finite) == 1:
@@ -757,22 +848,7 @@ def ward_map(
         key_handles, key_labels, loc="upper left", frameon=False, fontsize=_LEGEND_PT, handlelength=1.6, borderaxespad=0
     )
     ax.add_artist(key)
-    legend = ax.legend(
-        handles,
-        labels,
-        title=legend_title,
-        loc="upper left",
-        bbox_to_anchor=(1.02, 1.0),
-        frameon=False,
-        fontsize=_LEGEND_PT,
-        title_fontsize=_LEGEND_PT + 0.5,
-        handlelength=1.6,
-        handleheight=1.1,
-        labelspacing=0.45,
-        borderaxespad=0,
-        alignment="left",
-    )
-    legend.get_title().set_fontweight("bold")
+    legend = class_legend(ax, colours, labels, legend_title, missing_label=missing_label, labelspacing=0.45)
     # Put the key under the class legend. The map's box takes its final shape (equal aspect) as a
     # draw would give it; the legends' extents then follow without a draw of the whole figure.
     ax.apply_aspect()
@@ -799,41 +875,13 @@ def ward_map(
             )
 
     # ---- title and footer
-    fig.text(
-        left / fig_w,
-        (fig_h - margin) / fig_h,
-        "\n".join(title_lines),
-        ha="left",
-        va="top",
-        fontsize=_TITLE_PT,
-        fontweight="bold",
-        color=TEXT_DARK,
-        gid="title",
+    draw_title_and_footer(
+        fig,
+        left_in=left,
+        title_top_in=fig_h - margin,
+        footer_top_in=top - box_h - 0.12,
+        title_lines=title_lines,
+        note_lines=note_lines,
+        attribution_lines=attribution_lines,
     )
-    y = (top - box_h - 0.12) / fig_h
-    if note_lines:
-        fig.text(
-            left / fig_w,
-            y,
-            "\n".join(note_lines),
-            ha="left",
-            va="top",
-            fontsize=_NOTE_PT,
-            color="#333333",
-            linespacing=1.35,
-            gid="notes",
-        )
-        y -= len(note_lines) * _NOTE_PT * 1.4 / 72 / fig_h
-    if attribution_lines:
-        fig.text(
-            left / fig_w,
-            y - 0.04 / fig_h,
-            "\n".join(attribution_lines),
-            ha="left",
-            va="top",
-            fontsize=_ATTRIBUTION_PT,
-            color=TEXT_MUTED,
-            linespacing=1.3,
-            gid="attribution",
-        )
     return fig
