@@ -79,6 +79,9 @@ def test_comparison_bars_hatch_each_areas_modelled_part():
     assert legend_texts(ax.get_legend()) == ["measured: the body's own books", "modelled: region's money by driver"]
     plain = charts.comparison_bars(table.drop(columns="modelled"), title="Ward against Place")
     assert not hatched(plain.axes[0]) and plain.axes[0].get_legend() is None
+    whole = charts.comparison_bars(table.assign(modelled=table["value"]), title="A top-down year").axes[0]
+    assert sum(b.get_width() for b in hatched(whole)) == pytest.approx(table["value"].sum())
+    assert legend_texts(whole.get_legend()) == ["modelled: region's money by driver"]  # nothing measured to key
 
 
 def test_trend_lines_shade_the_focus_areas_measured_and_modelled_parts():
@@ -99,7 +102,10 @@ def test_trend_lines_shade_the_focus_areas_measured_and_modelled_parts():
     assert {round(float(y)) for y in ys} == {500, 800, 2000, 2400}
     ys = shaded["measured"].get_paths()[0].vertices[:, 1]
     assert {round(float(y)) for y in ys} == {0, 500, 800}
-    assert legend_texts(ax.get_legend()) == ["measured: the body's own books", "modelled: region's money by driver"]
+    assert legend_texts(ax.get_legend()) == [
+        "Ward, measured: the body's own books",
+        "modelled: region's money by driver",
+    ]
     plain = charts.trend_lines(table.drop(columns="modelled"), title="T").axes[0]
     assert not plain.collections and plain.get_legend() is None
 

@@ -653,14 +653,16 @@ def comparison_bars(
     slot = 0.8 / k
     centres = np.arange(n)[::-1].astype(float)
     labels = []
-    hatched = False
+    hatched = solid = False  # any modelled part; any measured part
     for j, (area, colour) in enumerate(zip(areas, colours, strict=True)):
         column = values[area].to_numpy()
         has = np.isfinite(column)
         ys = centres[has] + 0.4 - slot * (j + 0.5)
         ax.barh(ys, column[has], height=slot * 0.9, color=colour, label=area, zorder=2)
         if modelled is not None:
-            hatched |= (hatch_bar_ends(ax, ys, column[has], modelled[area].to_numpy()[has], height=slot * 0.9) > 0).any()
+            part = hatch_bar_ends(ax, ys, column[has], modelled[area].to_numpy()[has], height=slot * 0.9)
+            hatched |= bool((part > 0).any())
+            solid |= bool((np.maximum(column[has], 0.0) > part).any())
         if j == 0:
             for yi, v in zip(ys, column[has], strict=True):
                 labels.append(
@@ -699,7 +701,8 @@ def comparison_bars(
     handles = [Patch(facecolor=c, edgecolor="none") for c in colours]
     _area_legend(fig, handles, areas, ncol, _subtitle_bottom(fig_h, title_lines) - 0.12)
     if hatched:
-        ax.legend(handles=basis_handles(MUTED_COLOUR), loc="lower right", fontsize=_LABEL_PT, frameon=False)
+        handles = basis_handles(MUTED_COLOUR) if solid else basis_handles(MUTED_COLOUR, measured=None)
+        ax.legend(handles=handles, loc="lower right", fontsize=_LABEL_PT, frameon=False)
     _draw_notes(fig, note_lines, footer_h)
     return fig
 
@@ -837,13 +840,15 @@ def trend_lines(
     if missing:
         footer.append("No value: " + "; ".join(f"{a}, {y}" for y, a in missing) + ".")
     title_lines, note_lines, title_h, footer_h = _text_blocks(title, footer, fig_w, stamp)
+    basis_h = 0.3 if modelled is not None else 0.0  # the key of the shaded parts, under the years
+    fig_h += basis_h
     fig, renderer = new_figure((fig_w, fig_h))
     tick_w = text_width(fig, renderer, [_axis_gbp(t) for t in ticks], _TICK_PT)
     end_w = text_width(fig, renderer, [e[3] for e in ends], _LABEL_PT, fontweight="bold")
     ncol, legend_h = _legend_rows(fig, renderer, areas, fig_w - 2 * margin)
     measure_h = 0.3  # the measure, written above the axis
     left = margin + tick_w + 0.12
-    bottom = margin + footer_h + 0.35
+    bottom = margin + footer_h + 0.35 + basis_h
     top = fig_h - margin - title_h - measure_h + 0.1
     right_labels = fig_w - margin - end_w - 0.15
     ax = fig.add_axes(
@@ -854,6 +859,7 @@ def trend_lines(
     x = np.arange(n)
     if modelled is not None:
         _shade_basis(ax, x, grid[:, 0], modelled[areas[0]].to_numpy(), colours[0], areas[0])
+        ax.get_legend().set_bbox_to_anchor((margin / fig_w, (margin + footer_h + basis_h) / fig_h), fig.transFigure)
     for j in range(len(areas)):
         focus = j == 0
         ax.plot(
@@ -919,7 +925,7 @@ def trend_lines(
 
 
 def _shade_basis(ax: Axes, x: np.ndarray, total: np.ndarray, modelled: np.ndarray, colour: str, area: str) -> None:
-    """Shade under a line its measured part (from zero, solid) and its modelled part (above it, hatched)."""
+    """Shade under a line its measured part (from zero, solid) and its modelled part (above it, hatched), with a key."""
     from matplotlib.colors import to_rgba
 
     part = np.clip(np.nan_to_num(modelled), 0.0, np.clip(total, 0.0, None))
@@ -930,16 +936,9 @@ def _shade_basis(ax: Axes, x: np.ndarray, total: np.ndarray, modelled: np.ndarra
         x, measured, total, facecolor=light, edgecolor=colour, hatch=MODELLED_HATCH, linewidth=0, zorder=1,
         gid="modelled",
     )
-    ax.legend(
-        handles=basis_handles(light, hatch_colour=colour),
-        title=f"Under {area}'s line",
-        title_fontsize=_LABEL_PT,
-        loc="lower right",
-        fontsize=_LABEL_PT,
-        framealpha=0.92,
-        edgecolor="none",
-        alignment="left",
-    )
+    handles = basis_handles(light, hatch_colour=colour)
+    handles[0].set_label(f"{area}, {handles[0].get_label()}")
+    ax.legend(handles=handles, loc="upper left", ncols=2, fontsize=_LABEL_PT, frameon=False, borderaxespad=0)
 
 
 def _spread_labels(ax: Axes, renderer: RendererBase, labels: Sequence[Text]) -> bool:
