@@ -964,9 +964,10 @@ class PlaceReport:
         return self._house_ward_map(wards, column, f"{theme}, spending", scheme=scheme, k=k, spend=spend)
 
     def basis_split(self, spend: pd.DataFrame | None = None) -> tuple[float, float] | None:
-        """Pounds of ``spend`` (default: the count's) measured and modelled, for a map's legend; None but for a real count.
+        """Pounds of ``spend`` (default: the count's) measured and modelled, for a map's legend.
 
-        A spend file's and the demo's money is all measured, and their notes say so instead.
+        None but for a real count: a spend file's and the demo's money is all
+        measured, and their notes say so instead.
         """
         if self.spend_kind != "real":
             return None

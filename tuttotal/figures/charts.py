@@ -933,7 +933,14 @@ def _shade_basis(ax: Axes, x: np.ndarray, total: np.ndarray, modelled: np.ndarra
     light = to_rgba(colour, 0.16)
     ax.fill_between(x, 0, measured, facecolor=light, linewidth=0, zorder=1, gid="measured")
     ax.fill_between(
-        x, measured, total, facecolor=light, edgecolor=colour, hatch=MODELLED_HATCH, linewidth=0, zorder=1,
+        x,
+        measured,
+        total,
+        facecolor=light,
+        edgecolor=colour,
+        hatch=MODELLED_HATCH,
+        linewidth=0,
+        zorder=1,
         gid="modelled",
     )
     handles = basis_handles(light, hatch_colour=colour)

@@ -354,9 +354,11 @@ def _outline_legend(text: str, colour: str = "#111", width: float = 2) -> str:
 
 
 def _text_legend(title: str, lines: Sequence[str]) -> str:
-    return f"<div class='tt-basis'><b>{html.escape(title)}</b>" + "".join(
-        f"<div>{html.escape(line)}</div>" for line in lines
-    ) + "</div>"
+    return (
+        f"<div class='tt-basis'><b>{html.escape(title)}</b>"
+        + "".join(f"<div>{html.escape(line)}</div>" for line in lines)
+        + "</div>"
+    )
 
 
 def _line_legend(text: str) -> str:
