@@ -894,9 +894,17 @@ class PlaceReport:
             notes.append(self.drivers_note)
         if self.by_construction_note:
             notes.append(self.by_construction_note)
-        elif self.basis_note:  # a spend file or the demo: all measured
-            notes.append(self.basis_note)
         return notes
+
+    @property
+    def need_money_notes(self) -> list[str]:
+        """Footer lines of the need figures that show money (scatter, Lorenz): :attr:`need_notes` and its basis.
+
+        A real count's say it in :attr:`by_construction_note`; a spend file's and the demo's add :attr:`basis_note`.
+        """
+        if self.spend_kind == "real" or not self.basis_note:
+            return self.need_notes
+        return [*self.need_notes, self.basis_note]
 
     @property
     def deprivation_label(self) -> str:
@@ -938,7 +946,7 @@ class PlaceReport:
             self.ward_need(),
             title=f"{self.place.name}: spending per head and income deprivation by ward, {self.year}",
             focus=list(self.focus["ward_code"]),
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
             x_label=self.deprivation_label,
         )
@@ -1012,7 +1020,7 @@ class PlaceReport:
             self.theme_need(theme),
             title=f"{self.place.name}: {theme}, spending per head and income deprivation by ward, {self.year}",
             focus=list(self.focus["ward_code"]),
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
             x_label=self.deprivation_label,
         )
@@ -1030,7 +1038,7 @@ class PlaceReport:
             y,
             gini,
             title=f"{self.place.name}: how evenly spending per head is spread across wards, {self.year}",
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
         )
 
