@@ -258,15 +258,18 @@ class PlaceReport:
 
     @property
     def basis_note(self) -> str | None:
-        """One sentence on how much of a real count is measured and how much modelled (None for a spend file).
+        """One sentence on how much of the count is measured and how much modelled (None when nothing was placed).
 
-        A spend file's money is all measured (the body's own books); a real
-        count mixes councils' own books (measured) with shares of the
-        region's money by driver (modelled), which follow the drivers by
-        construction.
+        A spend file's money (and the demo's) is all measured (the body's own
+        books), which the sentence says; a real count mixes councils' own
+        books (measured) with shares of the region's money by driver
+        (modelled), which follow the drivers by construction: the figures
+        hatch the modelled part, or give both in a map's legend.
         """
+        if self.spend_kind == "synthetic":
+            return "Measured throughout, as a spend table is (here synthetic): nothing modelled from a region's money."
         if self.spend_kind != "real":
-            return None
+            return "Measured throughout: the supplied spend table is the bodies' own books; nothing modelled."
         totals = basis_totals(self.count.ward_spend)
         placed = sum(totals.values())
         if not placed:
@@ -432,6 +435,7 @@ class PlaceReport:
 
     def _draw_comparison_chart(self) -> Figure | None:
         import numpy as np
+        import pandas as pd
 
         if self.nothing_placed:  # no bars to draw: the themes figure says why
             return None
@@ -442,8 +446,14 @@ class PlaceReport:
         names = " and ".join(self.focus.ward_name)
         others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
         against = " and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1]
+        bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
+        if self.spend_kind == "real":  # the modelled part of each bar, hatched
+            by_basis = self.focus_comparison(by_basis=True)
+            part = by_basis[by_basis["basis"] == MODELLED].set_index(["area", "theme"])["per_head_gbp"]
+            keys = pd.MultiIndex.from_frame(bars[["area", "theme"]])
+            bars = bars.assign(modelled=part.reindex(keys).fillna(0.0).to_numpy())
         return comparison_bars(
-            table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"}),
+            bars,
             title=f"{names} against {against}: spending per head by theme, {self.year}",
             measure=f"£ per head, {self.year}",
             notes=[*self.figure_notes, *table.attrs.get("notes", [])],
@@ -511,8 +521,13 @@ class PlaceReport:
             return None
         table = self.change_by_year()
         measure = "per_head_gbp" if self.population is not None else "amount_gbp"
+        columns = ["year", "area", "value"]
+        if self.spend_kind == "real":  # the modelled part of the focus line, hatched under it
+            share = (table["modelled_gbp"] / table["amount_gbp"]).where(table["amount_gbp"] != 0, 0.0)
+            table = table.assign(modelled=table[measure] * share)
+            columns.append("modelled")
         return trend_lines(
-            table.rename(columns={measure: "value"})[["year", "area", "value"]],
+            table.rename(columns={measure: "value"})[columns],
             title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year"
             + (f", {self.prices_words}" if self.spend_kind == "real" or self.prices != "cash" else ""),
             measure=("£ per head" if self.population is not None else "£ total")
@@ -882,6 +897,16 @@ class PlaceReport:
         return notes
 
     @property
+    def need_money_notes(self) -> list[str]:
+        """Footer lines of the need figures that show money (scatter, Lorenz): :attr:`need_notes` and its basis.
+
+        A real count's say it in :attr:`by_construction_note`; a spend file's and the demo's add :attr:`basis_note`.
+        """
+        if self.spend_kind == "real" or not self.basis_note:
+            return self.need_notes
+        return [*self.need_notes, self.basis_note]
+
+    @property
     def deprivation_label(self) -> str:
         """What income deprivation is, for axes: its source for real places."""
         if self.driver_table is not None:
@@ -921,7 +946,7 @@ class PlaceReport:
             self.ward_need(),
             title=f"{self.place.name}: spending per head and income deprivation by ward, {self.year}",
             focus=list(self.focus["ward_code"]),
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
             x_label=self.deprivation_label,
         )
@@ -941,10 +966,29 @@ class PlaceReport:
         wards = self.wards.copy()
         column = "per_head_gbp" if per_head else "amount_gbp"
         wards[column] = wards["ward_code"].map(table["per_head_gbp"] if per_head else table["amount_pence"] / 100)
-        return self._house_ward_map(wards, column, f"{theme}, spending", scheme=scheme, k=k)
+        spend = self.count.ward_spend
+        if theme != ALL_THEMES:
+            spend = spend[spend["theme"] == theme]
+        return self._house_ward_map(wards, column, f"{theme}, spending", scheme=scheme, k=k, spend=spend)
 
-    def _house_ward_map(self, wards: gpd.GeoDataFrame, column: str, what: str, *, scheme: str, k: int) -> Figure:
-        """A ward map of ``column`` (``per_head_gbp`` or ``amount_gbp``) with the place's focus wards and furniture."""
+    def basis_split(self, spend: pd.DataFrame | None = None) -> tuple[float, float] | None:
+        """Pounds of ``spend`` (default: the count's) measured and modelled, for a map's legend.
+
+        None but for a real count: a spend file's and the demo's money is all
+        measured, and their notes say so instead.
+        """
+        if self.spend_kind != "real":
+            return None
+        totals = basis_totals(self.count.ward_spend if spend is None else spend)
+        return totals[MEASURED] / 100, totals[MODELLED] / 100
+
+    def _house_ward_map(
+        self, wards: gpd.GeoDataFrame, column: str, what: str, *, scheme: str, k: int, spend: pd.DataFrame | None = None
+    ) -> Figure:
+        """A ward map of ``column`` (``per_head_gbp`` or ``amount_gbp``) with the place's focus wards and furniture.
+
+        ``spend`` is the money mapped (default: the count's), for the legend of its measured and modelled parts.
+        """
         per_head = column == "per_head_gbp"
         return ward_map(
             wards,
@@ -957,6 +1001,7 @@ class PlaceReport:
             notes=self.figure_notes,
             attribution=self.attribution,
             stamp=self.stamp,
+            basis=self.basis_split(spend),
         )
 
     def theme_need(self, theme: str) -> pd.DataFrame:
@@ -975,7 +1020,7 @@ class PlaceReport:
             self.theme_need(theme),
             title=f"{self.place.name}: {theme}, spending per head and income deprivation by ward, {self.year}",
             focus=list(self.focus["ward_code"]),
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
             x_label=self.deprivation_label,
         )
@@ -993,7 +1038,7 @@ class PlaceReport:
             y,
             gini,
             title=f"{self.place.name}: how evenly spending per head is spread across wards, {self.year}",
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
         )
 
@@ -1376,8 +1421,9 @@ class PlaceReport:
         if not len(table):
             return None
         others = [a for a in dict.fromkeys(table.area) if a != self.place.name]
-        return comparison_bars(
-            table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})[["area", "theme", "value"]],
+        bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
+        return comparison_bars(  # a top-down year: every bar modelled, hatched whole
+            bars[["area", "theme", "value"]].assign(modelled=bars["value"].where(bars["basis"] == MODELLED, 0.0)),
             title=f"{self.place.name} against {', '.join(others)}: spending per head by theme, {self.year}",
             measure=f"£ per head, {self.year}, cash",
             notes=[
@@ -1867,7 +1913,8 @@ class PlaceReport:
             + (", transfers of function left out)" if moved else ")"),
             focus=list(self.focus["ward_code"]),
             notes=[
-                f"Councils' own books: net current expenditure (DCLG Revenue Outturn) of every authority serving "
+                f"Measured throughout, councils' own books: net current expenditure (DCLG Revenue Outturn) of every "
+                "authority serving "
                 f"{self.place.name}, {first} and {last}, cash; each authority's part by mid-2015 population and IMD "
                 "2010 need, the same in both years, so the change is the authorities' own.",
                 "A county's (and a police or fire authority's) change is shared among its wards by fixed ward "
@@ -1896,7 +1943,8 @@ class PlaceReport:
             title=f"{self.place.name}: change in councils' spending by service, {first} to {last}",
             measure=f"£, {last} less {first} ({self.prices_words})",
             notes=[
-                "Councils' own books (DCLG Revenue Outturn, net current expenditure) of every authority serving "
+                "Measured throughout: councils' own books (DCLG Revenue Outturn, net current expenditure) of every "
+                "authority serving "
                 f"{self.place.name}: their part by mid-2015 population and IMD 2010 need.",
                 f"All services: {format_gbp(with_all * 100, 3)}; without the transfers of function (grey): "
                 f"{format_gbp(without * 100, 3)}.",

@@ -34,6 +34,7 @@ from tuttotal.figures.style import (
     GRID_COLOUR,
     HOUSE_BLUE,
     LABEL_PT,
+    MODELLED_HATCH,
     NEGATIVE_COLOUR,
     NOTE_PT,
     NOTE_TEXT,
@@ -44,6 +45,7 @@ from tuttotal.figures.style import (
     TEXT_MUTED,
     TICK_PT,
     TITLE_PT,
+    basis_handles,
 )
 from tuttotal.money import format_gbp
 
@@ -54,7 +56,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-__all__ = ["comparison_bars", "share_label", "theme_bars", "trend_lines"]
+__all__ = ["comparison_bars", "hatch_bar_ends", "share_label", "theme_bars", "trend_lines"]
 
 BAR_COLOUR = HOUSE_BLUE
 #: Bars that are not what the chart measures (a transfer of function among cuts).
@@ -388,23 +390,50 @@ def theme_bars(
 
 def _hatch_modelled(ax, values: pd.Series, y: np.ndarray, modelled: pd.Series) -> None:
     """Hatch the modelled part at the end of each positive bar and add a measured/modelled legend."""
-    from matplotlib.patches import Patch
-
     part = modelled.reindex(values.index).fillna(0.0).clip(lower=0.0).to_numpy(dtype=float)
     ends = values.to_numpy(dtype=float)
-    part = np.minimum(part, np.maximum(ends, 0.0))
+    part = hatch_bar_ends(ax, y, ends, part, height=0.68)
     if not (part > 0).any():
         return
-    ax.barh(
-        y, part, left=ends - part, height=0.68, color="none", edgecolor="white", hatch="////", linewidth=0, zorder=2.5
-    )
-    handles = [
-        Patch(facecolor=BAR_COLOUR, label="measured: the body's own books"),
-        Patch(facecolor=BAR_COLOUR, edgecolor="white", hatch="////", label="modelled: region's money by driver"),
-    ]
+    handles = basis_handles(BAR_COLOUR)
     if (part >= np.maximum(ends, 0.0)).all():
         handles = handles[1:]
     ax.legend(handles=handles, loc="lower right", fontsize=_LABEL_PT, frameon=False)
+
+
+def hatch_bar_ends(ax: Axes, y: np.ndarray, ends: np.ndarray, part: np.ndarray, *, height: float) -> np.ndarray:
+    """Hatch the last ``part`` of each positive horizontal bar ending at ``ends`` (the modelled money).
+
+    ``part`` is clipped to the positive length of its bar; nothing is drawn
+    when no part is left. Returns the hatched lengths (``gid="modelled"`` on
+    the hatched bars, a patch per bar with a part).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from tuttotal.figures.canvas import new_figure
+    >>> fig, _ = new_figure((3, 2))
+    >>> ax = fig.add_subplot()
+    >>> hatch_bar_ends(ax, np.arange(3), np.array([10.0, 5.0, -2.0]), np.array([4.0, 9.0, 1.0]), height=0.5)
+    array([4., 5., 0.])
+    """
+    part = np.minimum(np.clip(np.asarray(part, dtype=float), 0.0, None), np.maximum(ends, 0.0))
+    keep = part > 0
+    if keep.any():
+        bars = ax.barh(
+            np.asarray(y)[keep],
+            part[keep],
+            left=(ends - part)[keep],
+            height=height,
+            color="none",
+            edgecolor="white",
+            hatch=MODELLED_HATCH,
+            linewidth=0,
+            zorder=2.5,
+        )
+        for bar in bars:
+            bar.set_gid("modelled")
+    return part
 
 
 # --------------------------------------------------------------------------- comparisons
@@ -520,7 +549,10 @@ def comparison_bars(
         Tidy: one row per area and theme, with columns ``area`` (label),
         ``theme`` and ``value`` (pounds, e.g. per head). A pair that is
         missing, or whose value is NaN, gets no bar and is named in the
-        footer. Negative values are drawn leftwards from zero.
+        footer. Negative values are drawn leftwards from zero. An optional
+        column ``modelled`` holds the modelled part of each value (a region's
+        money shared by driver, in the same units): drawn hatched at the end
+        of its bar, with a legend telling measured from modelled.
     title : str
         Title naming the areas, measure and year.
     measure : str
@@ -576,6 +608,7 @@ def comparison_bars(
     themes = list(dict.fromkeys(frame["theme"]))
     colours = _area_colours(areas)
     values = frame.pivot(index="theme", columns="area", values="value").reindex(index=themes, columns=areas)
+    modelled = _modelled_grid(table, ("theme", "area"), values)
     absent = [(a, t) for t in themes for a in areas if ((frame["area"] == a) & (frame["theme"] == t)).sum() == 0]
     missing = sorted(set(missing) | set(absent), key=lambda pair: (areas.index(pair[0]), themes.index(pair[1])))
 
@@ -586,6 +619,8 @@ def comparison_bars(
     order = list(last[ranked].sort_values(ascending=False, kind="stable").index)
     order += list(values.loc[unranked].max(axis=1).sort_values(ascending=False, kind="stable").index)
     values = values.loc[order]
+    if modelled is not None:
+        modelled = modelled.loc[order]
     n, k = len(order), len(areas)
 
     # ---- layout, in inches
@@ -618,11 +653,16 @@ def comparison_bars(
     slot = 0.8 / k
     centres = np.arange(n)[::-1].astype(float)
     labels = []
+    hatched = solid = False  # any modelled part; any measured part
     for j, (area, colour) in enumerate(zip(areas, colours, strict=True)):
         column = values[area].to_numpy()
         has = np.isfinite(column)
         ys = centres[has] + 0.4 - slot * (j + 0.5)
         ax.barh(ys, column[has], height=slot * 0.9, color=colour, label=area, zorder=2)
+        if modelled is not None:
+            part = hatch_bar_ends(ax, ys, column[has], modelled[area].to_numpy()[has], height=slot * 0.9)
+            hatched |= bool((part > 0).any())
+            solid |= bool((np.maximum(column[has], 0.0) > part).any())
         if j == 0:
             for yi, v in zip(ys, column[has], strict=True):
                 labels.append(
@@ -660,8 +700,29 @@ def comparison_bars(
     _draw_header(fig, title_lines, subtitle, stamp)
     handles = [Patch(facecolor=c, edgecolor="none") for c in colours]
     _area_legend(fig, handles, areas, ncol, _subtitle_bottom(fig_h, title_lines) - 0.12)
+    if hatched:
+        handles = basis_handles(MUTED_COLOUR) if solid else basis_handles(MUTED_COLOUR, measured=None)
+        ax.legend(handles=handles, loc="lower right", fontsize=_LABEL_PT, frameon=False)
     _draw_notes(fig, note_lines, footer_h)
     return fig
+
+
+def _modelled_grid(table: pd.DataFrame, keys: tuple[str, str], values: pd.DataFrame) -> pd.DataFrame | None:
+    """The ``modelled`` column of ``table`` laid out as ``values`` (rows ``keys[0]``, columns ``keys[1]``), or None.
+
+    None when the table has no such column or no modelled money; missing parts are 0.
+    """
+    import pandas as pd
+
+    if "modelled" not in table.columns:
+        return None
+    try:
+        part = pd.to_numeric(table["modelled"], errors="raise").astype(float)
+    except (TypeError, ValueError):
+        raise ValueError("the column 'modelled' must hold numbers (pounds, the modelled part of 'value')") from None
+    frame = pd.DataFrame({key: table[key].astype(str) for key in keys}).assign(modelled=part.to_numpy())
+    grid = frame.pivot(index=keys[0], columns=keys[1], values="modelled").reindex_like(values).fillna(0.0)
+    return grid if (grid.to_numpy() > 0).any() else None
 
 
 def trend_lines(
@@ -687,7 +748,11 @@ def trend_lines(
     ----------
     table : pandas.DataFrame
         Tidy: columns ``year`` (text such as ``"2008-09"``), ``area`` and
-        ``value`` (pounds). Missing or NaN values leave gaps.
+        ``value`` (pounds). Missing or NaN values leave gaps. An optional
+        column ``modelled`` holds the modelled part of each value (a region's
+        money shared by driver, in the same units): under the first area's
+        line its measured part is shaded solid and its modelled part hatched,
+        with a legend.
     title : str
         Title naming the areas, measure and years.
     measure : str
@@ -707,7 +772,9 @@ def trend_lines(
         are the areas' (``ax.get_legend_handles_labels()``), the x tick
         labels are the years, the end labels are texts with
         ``gid="end-label"`` and, when they are not used, ``fig.legends[0]``
-        names the areas.
+        names the areas. With modelled money, the shaded parts are
+        ``ax.collections`` with ``gid`` ``"measured"`` and ``"modelled"``
+        and ``ax.get_legend()`` keys them.
 
     Raises
     ------
@@ -741,6 +808,7 @@ def trend_lines(
     colours = _area_colours(areas)
     values = frame.pivot(index="year", columns="area", values="value").reindex(index=years, columns=areas)
     grid = values.to_numpy()
+    modelled = _modelled_grid(table, ("year", "area"), values)
     finite = grid[np.isfinite(grid)]
     n = len(years)
     missing = [(years[i], areas[j]) for j in range(len(areas)) for i in range(n) if not np.isfinite(grid[i, j])]
@@ -772,21 +840,26 @@ def trend_lines(
     if missing:
         footer.append("No value: " + "; ".join(f"{a}, {y}" for y, a in missing) + ".")
     title_lines, note_lines, title_h, footer_h = _text_blocks(title, footer, fig_w, stamp)
+    basis_h = 0.3 if modelled is not None else 0.0  # the key of the shaded parts, under the years
+    fig_h += basis_h
     fig, renderer = new_figure((fig_w, fig_h))
     tick_w = text_width(fig, renderer, [_axis_gbp(t) for t in ticks], _TICK_PT)
     end_w = text_width(fig, renderer, [e[3] for e in ends], _LABEL_PT, fontweight="bold")
     ncol, legend_h = _legend_rows(fig, renderer, areas, fig_w - 2 * margin)
     measure_h = 0.3  # the measure, written above the axis
     left = margin + tick_w + 0.12
-    bottom = margin + footer_h + 0.35
+    bottom = margin + footer_h + 0.35 + basis_h
     top = fig_h - margin - title_h - measure_h + 0.1
     right_labels = fig_w - margin - end_w - 0.15
     ax = fig.add_axes(
         (left / fig_w, bottom / fig_h, max(1.0, right_labels - left) / fig_w, (top - bottom) / fig_h), label="lines"
     )
 
-    # ---- lines, the focus area on top
+    # ---- lines, the focus area on top, over its measured (solid) and modelled (hatched) parts
     x = np.arange(n)
+    if modelled is not None:
+        _shade_basis(ax, x, grid[:, 0], modelled[areas[0]].to_numpy(), colours[0], areas[0])
+        ax.get_legend().set_bbox_to_anchor((margin / fig_w, (margin + footer_h + basis_h) / fig_h), fig.transFigure)
     for j in range(len(areas)):
         focus = j == 0
         ax.plot(
@@ -849,6 +922,30 @@ def trend_lines(
     _draw_header(fig, title_lines, subtitle, stamp)
     _draw_notes(fig, note_lines, footer_h)
     return fig
+
+
+def _shade_basis(ax: Axes, x: np.ndarray, total: np.ndarray, modelled: np.ndarray, colour: str, area: str) -> None:
+    """Shade under a line its measured part (from zero, solid) and its modelled part (above it, hatched), with a key."""
+    from matplotlib.colors import to_rgba
+
+    part = np.clip(np.nan_to_num(modelled), 0.0, np.clip(total, 0.0, None))
+    measured = total - part
+    light = to_rgba(colour, 0.16)
+    ax.fill_between(x, 0, measured, facecolor=light, linewidth=0, zorder=1, gid="measured")
+    ax.fill_between(
+        x,
+        measured,
+        total,
+        facecolor=light,
+        edgecolor=colour,
+        hatch=MODELLED_HATCH,
+        linewidth=0,
+        zorder=1,
+        gid="modelled",
+    )
+    handles = basis_handles(light, hatch_colour=colour)
+    handles[0].set_label(f"{area}, {handles[0].get_label()}")
+    ax.legend(handles=handles, loc="upper left", ncols=2, fontsize=_LABEL_PT, frameon=False, borderaxespad=0)
 
 
 def _spread_labels(ax: Axes, renderer: RendererBase, labels: Sequence[Text]) -> bool:

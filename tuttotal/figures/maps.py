@@ -56,6 +56,7 @@ from tuttotal.figures.style import (
     TEXT_DARK,
     TEXT_MUTED,
     WARD_EDGE,
+    basis_split_labels,
     class_colours,
 )
 
@@ -599,6 +600,29 @@ def class_legend(
     return legend
 
 
+def _basis_legend(ax: Axes, basis: tuple[float, float]):
+    """The mapped money by basis, in words under a bold title (no swatches: the map does not hatch)."""
+    from matplotlib.patches import Patch
+
+    labels = basis_split_labels(float(basis[0]), float(basis[1]))
+    legend = ax.legend(
+        [Patch(visible=False) for _ in labels],
+        labels,
+        title="Measured or modelled",
+        loc="upper left",
+        frameon=False,
+        fontsize=_LEGEND_PT,
+        title_fontsize=_LEGEND_PT + 0.5,
+        handlelength=0,
+        handletextpad=0,
+        borderaxespad=0,
+        alignment="left",
+    )
+    legend.get_title().set_fontweight("bold")
+    legend.set_gid("basis")
+    return legend
+
+
 def draw_title_and_footer(
     fig: Figure,
     *,
@@ -669,6 +693,7 @@ def ward_map(
     figsize: tuple[float, float] = (10, 8),
     value_format: str = "gbp",
     cmap: str = CMAP,
+    basis: tuple[float, float] | None = None,
 ) -> Figure:
     """Choropleth of a £ value (or a share) per ward, ready for a report.
 
@@ -718,12 +743,18 @@ def ward_map(
     cmap : str
         A sequential matplotlib colour map; deprivation maps use ``"OrRd"``
         so that they are not mistaken for money.
+    basis : (float, float), optional
+        The mapped money's measured and modelled pounds (a body's own books;
+        a region's money shared by driver). A choropleth cannot hatch a
+        share, so a legend under the key gives both with their shares,
+        ``measured £312m (24%)`` and ``modelled £1.01bn (76%)``.
 
     Returns
     -------
     matplotlib.figure.Figure
         The map axes is ``fig.axes[0]``; its ``get_legend()`` is the class
-        legend.
+        legend; with ``basis``, the legend of the money by basis is the
+        axes' artist with ``gid="basis"``.
 
     Raises
     ------
@@ -854,6 +885,13 @@ def ward_map(
     ax.apply_aspect()
     box = legend.get_window_extent(renderer).transformed(ax.transAxes.inverted())
     key.set_bbox_to_anchor((1.02 + 0.0, box.y0 - 0.04), transform=ax.transAxes)
+    if basis is not None:
+        split = _basis_legend(ax, basis)
+        ax.add_artist(split)
+        ax.legend_ = legend  # get_legend() stays the class legend
+        below = key.get_window_extent(renderer).transformed(ax.transAxes.inverted())
+        split.set_bbox_to_anchor((1.02, below.y0 - 0.04), transform=ax.transAxes)
+        key = split  # the lowest legend, for the inset below
 
     # ---- detail of small focus wards, under the key, when there is room
     if inset_extent is not None:

@@ -45,7 +45,7 @@ from tuttotal.data import cra_releases, sources
 from tuttotal.data.datasets import lad_names
 from tuttotal.errors import TuttotalError
 from tuttotal.figures.classify import classify, labels_from_bounds, money_labels, percent_labels
-from tuttotal.figures.style import class_colours
+from tuttotal.figures.style import basis_split_labels, class_colours
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -94,6 +94,7 @@ _CSS = """
   font:12.5px system-ui,sans-serif; background:#fff; border:1px solid #9aa4ae; border-radius:4px;
   cursor:pointer; text-align:left; }
 .tt-webmap .tt-legend b { display:block; margin-bottom:2px; }
+.tt-webmap .tt-legend .tt-basis { margin-top:8px; }
 .tt-webmap .tt-legend span.sw { display:inline-block; width:16px; height:12px; margin-right:7px;
   vertical-align:-1px; border:1px solid #999; }
 """
@@ -352,6 +353,14 @@ def _outline_legend(text: str, colour: str = "#111", width: float = 2) -> str:
     )
 
 
+def _text_legend(title: str, lines: Sequence[str]) -> str:
+    return (
+        f"<div class='tt-basis'><b>{html.escape(title)}</b>"
+        + "".join(f"<div>{html.escape(line)}</div>" for line in lines)
+        + "</div>"
+    )
+
+
 def _line_legend(text: str) -> str:
     return (
         "<div><span style='display:inline-block;width:16px;margin-right:7px;vertical-align:3px;"
@@ -454,6 +463,9 @@ def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebM
     extra = [_line_legend("District boundary")]
     if marks:
         extra.append(_outline_legend("Focus ward"))
+    split = run.basis_split()
+    if split is not None:  # a real count: its money by basis, which a choropleth cannot hatch
+        extra.append(_text_legend("Measured or modelled", basis_split_labels(*split)))
     measure = "£ per head" if per_head else "£ total"
     title = f"{run.place.name}: public spending {'per head' if per_head else 'in total'} by ward, {run.year}"
     stamp = f" {run.stamp}: generated figures, not real spending." if run.stamp else ""
