@@ -45,6 +45,7 @@ import numpy as np
 from tuttotal import paths, settings
 from tuttotal.count.real import TOPDOWN_YEARS, year_label
 from tuttotal.data.datasets import lad_names
+from tuttotal.england.geography import england_lads
 from tuttotal.england.ranks import lad_level_table, national_folder, read_national
 from tuttotal.errors import PlaceNotFoundError
 from tuttotal.explore.leaflet_map import fit_view, round_geometry
@@ -115,8 +116,11 @@ def find_lad(query: str) -> str:
     starting = [code for name, code in by_name.items() if key and name.startswith(key)]
     if len(starting) == 1:  # "Bristol": Bristol, City of
         return starting[0]
-    close = [by_name[k] for k in difflib.get_close_matches(key, list(by_name), n=MATCHES, cutoff=0.6)]
-    close += [c for c in lad_labels() if key and key in normalise(lad_labels()[c]) and c not in close]
+    spelt = [by_name[k] for k in difflib.get_close_matches(key, list(by_name), n=MATCHES, cutoff=0.6)]
+    holding = [c for c in lad_labels() if key and key in normalise(lad_labels()[c])]
+    if key.startswith("e0"):  # part of a code: the codes in order
+        holding.sort()
+    close = list(dict.fromkeys([*starting, *spelt, *holding]))  # the names it starts, then the spellings near it
     listed = ", ".join(lad_labels()[code] for code in close[:MATCHES])
     raise PlaceNotFoundError(
         f"no English district called {text!r}. " + (f"Close matches: {listed}" if listed else "Nothing is close"),
@@ -313,8 +317,6 @@ class EnglandView:
         import ipywidgets as w
         import shapely
         from ipyleaflet import GeoJSON, Map, WidgetControl
-
-        from tuttotal.england.geography import england_lads
 
         lads = england_lads(self.data_dir, simplify=SIMPLIFY_M).sort_values("lad_code")
         self.codes = list(lads["lad_code"])
