@@ -369,7 +369,7 @@ def test_the_explorer_switches_to_england_and_opens_a_district(jupyterlab, brows
         )
 
         # Place: England. Its 326 districts, coloured by spending per head, with where the figures come from.
-        page.locator(".tuttotal-place select").select_option(label="England: every district, pick one")
+        page.locator(".tuttotal-place select").select_option(label="England: pick a district")
         page.wait_for_function(
             f'() => document.querySelectorAll("{DISTRICTS}").length === 326', timeout=STEP_TIMEOUT_MS
         )
@@ -392,6 +392,7 @@ def test_the_explorer_switches_to_england_and_opens_a_district(jupyterlab, brows
         hover = page.locator(".tuttotal-england-hover").inner_text()
         assert "South East" in hover and "£ per head" in hover
         _shoot(page, "explorer-6-england")
+        x, y = _screen_point(page, lads, THANET, DISTRICTS, "lad_code")  # where it is now the page has scrolled
         page.mouse.click(x, y)
         _has_text(page, ".tuttotal-header", "Thanet, 2008-09")
         _wait_for_wards(page, 23)
@@ -403,7 +404,7 @@ def test_the_explorer_switches_to_england_and_opens_a_district(jupyterlab, brows
         _shoot(page, "explorer-7-thanet-from-england")
 
         # Back to England (made once: nothing counted again), Thanet outlined; a district typed in the list.
-        page.locator(".tuttotal-place select").select_option(label="England: every district, pick one")
+        page.locator(".tuttotal-place select").select_option(label="England: pick a district")
         _has_text(page, ".tuttotal-england-legend", "Thanet (shown before)")
         assert not any("Counting England" in s for s in page.evaluate("() => window.statuses")[len(statuses) :])
         picker = page.locator(".tuttotal-england-pick input")

@@ -275,7 +275,7 @@ class EnglandView:
         )
         self.picker = w.Combobox(
             options=list(lad_labels().values()),
-            placeholder="Type a district's name or code ⏎",
+            placeholder="District name or code ⏎",
             description="District",
             ensure_option=False,
             continuous_update=False,
@@ -407,7 +407,6 @@ class EnglandView:
         bins, classes, scheme = classify(values, "quantiles", CLASSES)
         palette = [to_hex(c) for c in class_colours(max(bins.size, 1))]
         fills = [palette[c] if c >= 0 else NO_DATA_COLOUR for c in classes]
-        self.values = values
         if fills != self.fills:
             self.fills = fills
             self.lads.data = self._collection()
@@ -454,11 +453,14 @@ class EnglandView:
         """The explorer's header while England is shown."""
         figures = self.current
         what = "" if figures is None else f", {html.escape(figures.year)}"
-        basis = "" if figures is None else html.escape(figures.basis_text)
+        source = {
+            "national": "Figures from England's national tables (tuttotal england).",
+            "lad-level": "Figures from England's LAD-level count (no national run for this year yet).",
+        }.get(figures.source if figures is not None else "", "")
         return (
             f"<div style='margin:0 0 6px 0'><span style='font-size:17px;font-weight:bold;color:{TEXT_DARK}'>"
-            f"England{what}</span><div style='font-size:12px;color:{TEXT_MUTED}'>Every district of England: "
-            f"pick one to explore its wards. {basis}</div></div>"
+            f"England{what}</span><div style='font-size:12px;color:{TEXT_MUTED};line-height:1.4'>Every district of "
+            f"England: pick one to explore its wards. {source}</div></div>"
         )
 
     def describe(self, code: str) -> str:

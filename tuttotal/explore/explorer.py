@@ -1277,7 +1277,7 @@ class Explorer:
         place_options = [
             (p.name if p.status == "pilot" else f"{p.name} ({p.status})", p.slug) for p in places.list_places()
         ]
-        place_options += [("Area of LAD codes (type below)", ""), ("England: every district, pick one", ENGLAND)]
+        place_options += [("Area of LAD codes (type below)", ""), ("England: pick a district", ENGLAND)]
         self.place_box = w.Dropdown(options=place_options, description="Place", layout=narrow, style=style)
         self.lads_box = w.Text(
             placeholder="LAD codes, e.g. E07000114, E07000108 ⏎",
