@@ -415,8 +415,11 @@ def _change_rows(area: PlaceAreas, data_dir, prices: str) -> pd.DataFrame:
 def _ward_change_rows(wards: pd.DataFrame) -> pd.DataFrame:
     """One row per focus ward saying that wards have no change figure (rather than leaving the measure out)."""
     out = wards.drop_duplicates("area_name")[["level", "area_code", "area_name", "lad_name"]].copy()
+    measure = {m.column: m for m in LAD_MEASURES}[CHANGE]
     out["measure"] = CHANGE
-    out["what"] = "change in councils' spending per head, transfers of function apart (real terms)"
+    out["what"] = measure.what
+    out["direction"] = measure.direction
+    out["rank_basis"] = out["prices"] = out["table"] = ""
     out["note"] = (
         "no change figure for a ward: councils' books (the Revenue Outturn) are by authority, not by ward, and a "
         "ward's money is shared to it by drivers; see its district's change"
