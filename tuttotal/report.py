@@ -698,7 +698,8 @@ class PlaceReport:
         if measure == "per_head_gbp":  # the headline's words since the ranks were added
             value = f"1 = most per head; £{row['value']:,.0f} a head"
         elif measure == england_ranks.CHANGE:
-            value = f"{row['direction']}; {row['what']}: £{row['value']:+,.0f} a head"
+            sign = "−" if row["value"] < 0 else "+"
+            value = f"{row['direction']}; {row['what']}: {sign}£{abs(row['value']):,.0f} a head"
         else:
             value = f"{row['direction']}; {row['what']}: {row['value']:,.3g}"
         return (

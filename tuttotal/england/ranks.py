@@ -345,7 +345,7 @@ def _change_measure(change: pd.DataFrame) -> Measure:
 
 def _change_note(change: pd.DataFrame) -> str:
     first, last = change.attrs.get("first", councils.FIRST_YEAR), change.attrs.get("last", "")
-    moved = "; ".join(f"{group}: {what}" for group, what in change.attrs.get("transfers", {}).items())
+    moved = ", ".join(change.attrs.get("transfers", {}))  # the service groups (what moved: the findings' notes)
     return (
         f"councils' own books (DCLG Revenue Outturn, measured), {first} to {last} whatever the report's year, "
         f"{change['prices'].iloc[0]}, per head of each year's people; police, fire and joint authorities apart; "
