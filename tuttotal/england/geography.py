@@ -291,7 +291,7 @@ def repair_notes(repaired: Iterable[dict[str, Any]]) -> list[str]:
     Examples
     --------
     >>> repair_notes([{"lad_code": "E07000074", "lad_name": "Maldon", "wards": 1,
-    ...                "how": "self-intersections made valid"}])[0][:94]
+    ...                "how": "self-intersections made valid"}])[0][:95]
     'Ward boundaries: 1 ward polygon of Maldon (E07000074) in the pinned 2013 ward file is not valid'
     """
     notes = []
