@@ -593,7 +593,8 @@ class PlaceReport:
         The money counted and placed in wards, its measured and modelled parts
         and the measured share, what was not placed, the people and the
         spending per head, and (for a real count) where the place's spending
-        per head ranks among England's 326 districts of 2013 (:meth:`england_rank`,
+        per head, and the change in its councils' spending per head since
+        2010-11, rank among England's 326 districts of 2013 (:meth:`england_rank`,
         from the same table as :meth:`england_ranks`).
         """
         import pandas as pd
@@ -639,13 +640,19 @@ class PlaceReport:
             rank = self.england_rank()
             if rank:
                 rows.append(("Rank in England (per head)", rank[0], rank[1]))
+            change = self.england_rank(england_ranks.CHANGE)
+            if change:
+                rows.append(("Rank in England (councils' change per head)", change[0], change[1]))
         return pd.DataFrame(rows, columns=["figure", "value", "note"])
 
     def england_ranks(self) -> pd.DataFrame:
         """The place's districts ranked among England's LADs, and its focus wards among England's wards.
 
-        Per head (all money, and measured money only) and by income
-        deprivation, read from the national tables of the same year and prices
+        Per head (all money, and measured money only), by the change in
+        councils' own spending per head from 2010-11 to the latest outturn
+        year (real terms, transfers of function apart: districts only, a
+        ward's row says it has none) and by income deprivation, read from
+        the national tables of the same year and prices
         under the run's output root (``<output root>/england/<year>/``, where
         ``tuttotal england`` writes them; the output root is the parent of the
         report's folder); without them, computed
@@ -688,23 +695,32 @@ class PlaceReport:
         )
         return table
 
-    def england_rank(self) -> tuple[str, str] | None:
-        """Where the place's spending per head ranks among England's districts, from :meth:`england_ranks`.
+    def england_rank(self, measure: str = "per_head_gbp") -> tuple[str, str] | None:
+        """Where the place ranks among England's districts by ``measure``, from :meth:`england_ranks`.
 
-        The place as if one district when it has several; None without a rank
-        (not a real count).
+        ``per_head_gbp`` (the default: all money per head) or any measure of
+        :data:`tuttotal.england.ranks.RANK_MEASURES` (``change_without_transfers_per_head_gbp``:
+        the councils' change since 2010-11). The place as if one district when
+        it has several; None without a rank (not a real count, or no figure).
         """
         ranks = self.england_ranks()
         level = "place" if len(self.place.lads) > 1 else "district"
-        rows = ranks[(ranks["level"] == level) & (ranks["measure"] == "per_head_gbp") & ranks["rank"].notna()]
+        rows = ranks[(ranks["level"] == level) & (ranks["measure"] == measure) & ranks["rank"].notna()]
         if not len(rows):
             return None
         row = rows.iloc[0]
         what = "the district" if level == "district" else "the place, as if one district,"
+        if measure == "per_head_gbp":  # the headline's words since the ranks were added
+            value = f"1 = most per head; £{row['value']:,.0f} a head"
+        elif measure == england_ranks.CHANGE:
+            sign = "−" if row["value"] < 0 else "+"
+            value = f"{row['direction']}; {row['what']}: {sign}£{abs(row['value']):,.0f} a head"
+        else:
+            value = f"{row['direction']}; {row['what']}: {row['value']:,.3g}"
         return (
             f"{int(row['rank'])} of {int(row['of'])}",
-            f"{what} among England's districts of 2013 (1 = most per head; £{row['value']:,.0f} a head, "
-            f"{row['prices']}, in the national table): {row['rank_basis']}; table: {row['table']}",
+            f"{what} among England's districts of 2013 ({value}, {row['prices'] or 'not money'}, in the national "
+            f"table): {row['rank_basis']}; table: {row['table']}",
         )
 
     def totals_text(self) -> str:

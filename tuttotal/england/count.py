@@ -768,7 +768,9 @@ def england_count(
     theme_table = themes.load_themes()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        boundaries, drivers = (_plain(f) for f in _national_wards_and_drivers(data_dir, lad_codes, client))
+        boundaries, drivers = _national_wards_and_drivers(data_dir, lad_codes, client)
+        repaired = geography.repair_notes(geography.repairs(boundaries))  # a note each, not a warning
+        boundaries, drivers = _plain(boundaries), _plain(drivers)
         lap("geography")
         modelled = national_topdown(year, data_dir, theme_table)
         books = national_books(year, data_dir, theme_table) if books_years else None
@@ -839,6 +841,7 @@ def england_count(
         *tables.method_notes(year, source, prices),
         *(["Ward people of the year: mid-2015 people (the estimates do not cover the year)."] if not people[2] else []),
         *count.notes,
+        *repaired,
         *messages,
     ]
     result = EnglandCount(
