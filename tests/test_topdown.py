@@ -174,7 +174,7 @@ def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(b
     # each side is moved back by its own growth from mid-2006 to mid-2015.
     from tuttotal.data import population_years
 
-    data_dir = birmingham.parameters.get("data_dir")
+    data_dir = birmingham.parameters.data_dir
     mid_2015 = lsoa.lsoa_table(data_dir)
     place_2015 = float(mid_2015.loc[mid_2015.lad13_code == BIRMINGHAM, "population"].sum())
     region_2015 = float(topdown.region_drivers(mid_2015, cra.lad_regions(data_dir)).at["West Midlands", "population"])

@@ -87,6 +87,7 @@ def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_roo
     """A damaged england_lad_2013.topojson (half its bytes): "No map of England", and the cause (tests/test_resume.py
     holds that --resume redoes the place once it is repaired)."""
     import copy
+    import dataclasses
 
     root = tmp_path / "data"
     root.mkdir()
@@ -97,7 +98,7 @@ def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_roo
     real = data_root / "lad-2013" / "england_lad_2013.topojson"
     (root / "lad-2013" / real.name).write_bytes(real.read_bytes()[: real.stat().st_size // 2])
     damaged = copy.copy(lewisham_run)
-    damaged.parameters = {**lewisham_run.parameters, "data_dir": str(root)}
+    damaged.parameters = dataclasses.replace(lewisham_run.parameters, data_dir=str(root))
     shown = webmap.england_map(damaged)
     assert str(shown).startswith("No map of England: ") and "<p" in shown._repr_html_()
     assert "england_lad_2013.topojson" in str(shown) or "SHA-256" in str(shown), str(shown)

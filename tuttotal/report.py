@@ -31,9 +31,9 @@ import platform
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuttotal import __version__, paths, settings
 from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme, with_basis
@@ -47,6 +47,7 @@ from tuttotal.count.inputs import run_inputs
 from tuttotal.count.measured_modelled import METHOD as COMBINED
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
+from tuttotal.count.parameters import PlaceParameters
 from tuttotal.count.real import check_real_year, measured_years, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
@@ -144,7 +145,7 @@ class PlaceReport:
     output_dir: Path
     spend_kind: str  # "real" (top-down count), "user" (a spend file) or "synthetic" (the demo)
     inputs: dict[str, str]
-    parameters: dict[str, Any]
+    parameters: PlaceParameters
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     _figures: dict[tuple, Figure] = field(default_factory=dict, repr=False, compare=False)
@@ -186,7 +187,7 @@ class PlaceReport:
 
         if self.spend_kind == "synthetic":
             return f"SYNTHETIC: {self.place.name} and its spend do not exist (demo data)."
-        data_dir = self.parameters.get("data_dir") or None
+        data_dir = self.parameters.data_dir or None
         if self.spend_kind == "real" and source_of_year(year, data_dir) == "outturn":
             served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
             return (
@@ -212,7 +213,7 @@ class PlaceReport:
                 "by mid-2015 population "
                 "and IMD 2010 need."
             )
-        return f"Spend: {Path(self.parameters['spend_path']).name} (supplied)."
+        return f"Spend: {Path(self.parameters.spend_path).name} (supplied)."
 
     def notes_for(self, year: str) -> list[str]:
         """Footer lines of a figure of ``year`` (the count's own notes only for the counted year)."""
@@ -242,8 +243,8 @@ class PlaceReport:
                 + (f"; applied to a {self.year} count" if self.year else "")
                 + "; per head of each year's people (mid-2015 scaled to the ONS mid-year estimate)."
             )
-        if self.parameters.get("drivers_path"):
-            return f"Drivers: {Path(self.parameters['drivers_path']).name}."
+        if self.parameters.drivers_path:
+            return f"Drivers: {Path(self.parameters.drivers_path).name}."
         return None
 
     @property
@@ -294,8 +295,8 @@ class PlaceReport:
         """The boundary data's attribution line."""
         if self.place.is_synthetic:
             return "Synthetic boundaries made by data/sample/make_sample.py."
-        if self.parameters.get("wards_paths"):
-            return "Boundaries: " + ", ".join(Path(p).name for p in self.parameters["wards_paths"]) + "."
+        if self.parameters.wards_paths:
+            return "Boundaries: " + ", ".join(Path(p).name for p in self.parameters.wards_paths) + "."
 
         return ATTRIBUTION
 
@@ -329,7 +330,7 @@ class PlaceReport:
             return pop
         key = f"population of {year}"
         if key not in self._tables:
-            data_dir = self.parameters.get("data_dir") or None
+            data_dir = self.parameters.data_dir or None
             lads = self.wards.set_index("ward_code")["lad_code"]
             known = lads.isin(list(population_years.lad_upper_tier())).all()
             if known and population_years.covers(year, data_dir):
@@ -419,7 +420,7 @@ class PlaceReport:
 
         if self.place.status != "pilot":
             return None, ""
-        median = pilot_median_per_head(self.parameters.get("data_dir") or None, self.year)
+        median = pilot_median_per_head(self.parameters.data_dir or None, self.year)
         if median is None:
             return None, (
                 f"Median pilot place left out: the regional analysis has no {self.year}, or its data are not available."
@@ -472,7 +473,7 @@ class PlaceReport:
     @property
     def prices(self) -> str:
         """The prices of the report's series over years: ``cash`` or a financial year such as ``2016-17``."""
-        return self.parameters.get("prices") or deflators.CASH
+        return self.parameters.prices or deflators.CASH
 
     @property
     def prices_words(self) -> str:
@@ -496,7 +497,7 @@ class PlaceReport:
             return spend
         import numpy as np
 
-        factor = deflators.price_factors([year], self.prices, data_dir=self.parameters.get("data_dir") or None)[0]
+        factor = deflators.price_factors([year], self.prices, data_dir=self.parameters.data_dir or None)[0]
         return spend.assign(amount_pence=np.rint(spend["amount_pence"].to_numpy(dtype=float) * factor).astype("int64"))
 
     def _change_by_year(self) -> pd.DataFrame:
@@ -686,7 +687,7 @@ class PlaceReport:
             area,
             self.year,
             output_root=self.output_dir.parent,
-            data_dir=self.parameters.get("data_dir") or None,
+            data_dir=self.parameters.data_dir or None,
             prices=self.prices,
         )
         table.attrs["note"] = (
@@ -835,7 +836,7 @@ class PlaceReport:
     def _ward_need(self) -> pd.DataFrame:
         cut_offs = None
         if self.driver_table is not None:
-            cut_offs = england_imd_deciles(lsoa_table(self.parameters.get("data_dir") or None))
+            cut_offs = england_imd_deciles(lsoa_table(self.parameters.data_dir or None))
         basis = MEASURED if self.need_basis == MEASURED else None
         totals = self.ward_totals(basis)[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
         wide = self.ward_drivers_wide()
@@ -1278,7 +1279,7 @@ class PlaceReport:
             "ward_coverage": self.coverage,
             "drivers_used": self.count.drivers_used,
             "inputs": self.inputs,
-            "parameters": self.parameters,
+            "parameters": self.parameters.record(),
             "versions": package_versions(),
             "timings": self.timings,
             "deprivation": self._deprivation_summary(),
@@ -1306,7 +1307,7 @@ class PlaceReport:
     def source(self) -> str:
         """Where the counted year comes from: ``top-down``, ``outturn`` (real counts) or ``file``."""
 
-        data_dir = self.parameters.get("data_dir") or None
+        data_dir = self.parameters.data_dir or None
         return source_of_year(self.year, data_dir) if self.spend_kind == "real" else "file"
 
     @property
@@ -1335,7 +1336,7 @@ class PlaceReport:
 
         if self.spend_kind != "real":
             return self.years
-        data_dir = self.parameters.get("data_dir") or None
+        data_dir = self.parameters.data_dir or None
         return [y for y in self.years if source_of_year(y, data_dir) == self.source]
 
     @property
@@ -1355,7 +1356,7 @@ class PlaceReport:
             {"name": s.name, "title": s.description, "vintage": s.vintage, "licence": s.licence, "url": s.url}
             for s in (sources.source(n) for n in dict.fromkeys(names))
         ]
-        if not self.place.is_synthetic and not self.parameters.get("wards_paths"):
+        if not self.place.is_synthetic and not self.parameters.wards_paths:
             found.append(
                 {
                     "name": "boundaries",
@@ -1387,7 +1388,7 @@ class PlaceReport:
         own = self.count.ward_spend.groupby("theme")["amount_pence"].sum() / 100 / people
         own[ALL_THEMES] = own.sum()
         frames = [pd.DataFrame({"theme": own.index, "area": self.place.name, "level": "place", "per_head_gbp": own})]
-        data_dir = self.parameters.get("data_dir") or None
+        data_dir = self.parameters.data_dir or None
         others = region_theme_per_head(self.year, data_dir=data_dir)
         for region in sorted(set(self.topdown.lines["region"])):
             frames.append(
@@ -1737,7 +1738,7 @@ class PlaceReport:
         if year == self.year:
             return self.count.ward_spend
         if year not in self._year_counts:
-            table = themes.load_themes(self.parameters.get("themes_path") or None)
+            table = themes.load_themes(self.parameters.themes_path or None)
             classified = themes.classify(
                 self.spend[self.spend["year"] == year], table, driver_totals(self.drivers, self.wards)
             )
@@ -1746,8 +1747,8 @@ class PlaceReport:
                 self.wards,
                 self.drivers,
                 year=year,
-                driver=self.parameters.get("driver") or None,
-                transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
+                driver=self.parameters.driver or None,
+                transfer_rules=load_transfer_rules(self.parameters.transfers_path or None),
             ).ward_spend
         return self._year_counts[year]
 
@@ -1771,8 +1772,8 @@ class PlaceReport:
         people = self.population_of_year(year) if self.spend_kind == "real" else None
         if people is None or year not in topdown.YEARS:
             return pd.DataFrame()
-        flat = population_only(themes.load_themes(self.parameters.get("themes_path") or None))
-        data_dir = self.parameters.get("data_dir") or None
+        flat = population_only(themes.load_themes(self.parameters.themes_path or None))
+        data_dir = self.parameters.data_dir or None
         lines = topdown.topdown_count(self.place.lad_codes, data_dir=data_dir, years=(year,), theme_table=flat)
         spend = measured_modelled.combine(lines.spend, None, ())  # every line modelled
         spend = spend[~measured_modelled.replaced_by_books(spend, self.measured_years)]  # as in the count
@@ -1785,7 +1786,7 @@ class PlaceReport:
             self.drivers,
             year=year,
             driver="population",
-            transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
+            transfer_rules=load_transfer_rules(self.parameters.transfers_path or None),
         )
         wards = ward_sensitivity(self.ward_spend_of_year(year), flat_count.ward_spend, self.wards, people)
         lads = lad_sensitivity(wards)
@@ -1841,7 +1842,7 @@ class PlaceReport:
         groups = service_table().drop_duplicates("service").set_index("service")["group"]
         lines = self.outturn.lines.assign(group=lambda t: t["service"].map(groups).fillna(t["service"]))
         lines = deflators.to_real(
-            lines, self.prices, amount_columns=["place_gbp"], data_dir=self.parameters.get("data_dir") or None
+            lines, self.prices, amount_columns=["place_gbp"], data_dir=self.parameters.data_dir or None
         )
         first, last = CUTS_YEARS
         by = lines.pivot_table(index="group", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
@@ -1979,7 +1980,7 @@ class PlaceReport:
         """The years of a real count whose local government is measured (the authorities' own books)."""
         if self.spend_kind != "real" or self.outturn is None:
             return ()
-        return measured_years(self.parameters.get("data_dir") or None)
+        return measured_years(self.parameters.data_dir or None)
 
     def bridge(self) -> pd.DataFrame:
         """Where the measured and the modelled cover the same money: the authorities' books beside the CRA's
@@ -1996,7 +1997,7 @@ class PlaceReport:
         lines = self.topdown.lines
         books = self.outturn.lines if self.outturn is not None else None
         place = measured_modelled.place_bridge(lines, books, years)
-        data_dir = self.parameters.get("data_dir") or None
+        data_dir = self.parameters.data_dir or None
         totals = read_totals(data_dir, years=years)
         regions = measured_modelled.authority_regions(authority_table(), lad_regions(data_dir))
         region = measured_modelled.region_bridge(lines, totals, regions, years)
@@ -2143,82 +2144,101 @@ def prepare(
     driver: str = "",
     prices: str = "",
 ) -> PlaceReport:
-    """Load, classify and apportion a place's spend: the notebooks' one call.
+    """Load, classify and apportion a place's spend: :func:`count_place` by keyword (the notebooks' one call).
 
-    Parameters
-    ----------
-    place : str
-        Slug or name of a place in ``params/`` (``""`` for an area of ``lads``).
-    lads : list of str
-        LAD codes of an ad-hoc area, used when ``place`` is empty.
-    year : str
-        Financial year to count (``""``: the place's year, 2008-09 for the pilots; the real count
-        covers 2003-04 to 2017-18: top-down, with councils' books for 2010-11 to 2014-15).
-    focus_wards : list of str
-        Ward names or codes to outline and compare (``[]``: the place's own).
-    spend_path, drivers_path : str
-        The user's spend count and driver table (``""``: the real top-down count
-        and real drivers, or the demo's sample).
-    data_dir : str
-        The data root (like ``../shared/data``) or a folder of ward files
-        (``""``: ``$TUTTOTAL_DATA_DIR``, then the cache, then a download).
-    output_dir : str
-        Where files are written (``""``: a new temporary folder).
-    wards_paths : list of str
-        The user's own boundary files, instead of the registry's.
-    themes_path : str
-        A themes table instead of ``data/themes.csv``.
-    transfers_path : str
-        Transfer rules instead of ``data/transfers.csv``.
-    driver : str
-        One driver for every function (``""``: each function's driver from the themes table).
-    prices : str
-        Series over years (the trend, the cuts) at the prices of this financial year, e.g. ``"2016-17"``, from
-        HM Treasury's GDP deflator (``""``: cash, as spent).
+    The keywords are those of :class:`tuttotal.count.parameters.PlaceParameters`, which documents each.
 
     Returns
     -------
     PlaceReport
     """
+    return count_place(
+        PlaceParameters(
+            place=place,
+            lads=lads,
+            year=year,
+            focus_wards=focus_wards,
+            spend_path=spend_path,
+            drivers_path=drivers_path,
+            data_dir=data_dir,
+            output_dir=output_dir,
+            wards_paths=wards_paths,
+            themes_path=themes_path,
+            transfers_path=transfers_path,
+            driver=driver,
+            prices=prices,
+        )
+    )
+
+
+def count_place(parameters: PlaceParameters) -> PlaceReport:
+    """Load, classify and apportion the spend of the place ``parameters`` name.
+
+    Parameters
+    ----------
+    parameters : PlaceParameters
+        The place or area, year, focus wards, files and options (``year`` ``""``: the place's year, 2008-09 for
+        the pilots; ``prices`` ``""``: cash; ``output_dir`` ``""``: a new temporary folder).
+
+    Returns
+    -------
+    PlaceReport
+        Its ``parameters`` are those given, ``prices`` as a financial year (or ``""`` for cash).
+
+    Examples
+    --------
+    >>> report = count_place(PlaceParameters(place="demo"))  # doctest: +SKIP
+    >>> report.wards_count  # doctest: +SKIP
+    24
+    """
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    data_dir = str(data_dir) if data_dir else ""  # a Path is welcome too; parameters are recorded as JSON
+    data_dir = parameters.data_dir
+    prices = parameters.prices
     if prices and prices.strip().lower() != deflators.CASH:
         prices = deflators.financial_year(prices)
         deflators.deflator_index(prices, data_dir=data_dir or None)  # a year the deflator has, or exit 2 now
     else:
         prices = ""
-    the_place = places.resolve(place, lads)
+    parameters = replace(parameters, prices=prices)
+    spend_path, drivers_path, wards_paths = parameters.spend_path, parameters.drivers_path, parameters.wards_paths
+    the_place = places.resolve(parameters.place, list(parameters.lads))
+    output_dir = parameters.output_dir
     out = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix=f"tuttotal-{the_place.slug}-"))
     out.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        wards = place_wards.load_place_wards(the_place, data_dir or None, wards_paths)
+        wards = place_wards.load_place_wards(the_place, data_dir or None, list(wards_paths))
         timings["wards_s"] = round(time.perf_counter() - start, 3)
-        the_year = parse_year(year) if year else the_place.year
+        the_year = parse_year(parameters.year) if parameters.year else the_place.year
         drivers, driver_table, _ = _load_drivers(the_place, wards, drivers_path, data_dir)
         timings["drivers_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
-        theme_table = themes.load_themes(themes_path or None)
+        theme_table = themes.load_themes(parameters.themes_path or None)
         if not spend_path and not the_place.is_synthetic:
             check_real_year(the_year, data_dir or None)
         spend, kind, counts, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
         top_down, books = counts if counts else (None, None)
-        if not year and the_year not in set(spend["year"].unique()):
+        if not parameters.year and the_year not in set(spend["year"].unique()):
             the_year = max(spend["year"])
         classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
         if kind == "real":  # every CRA year is in the table for the trend; the count is of one year
             classified = classified[classified["year"] == the_year]
-        transfer_rules = load_transfer_rules(transfers_path or None)
+        transfer_rules = load_transfer_rules(parameters.transfers_path or None)
         count = apportion(
-            classified, wards, drivers, year=the_year, driver=driver or None, transfer_rules=transfer_rules
+            classified,
+            wards,
+            drivers,
+            year=the_year,
+            driver=parameters.driver or None,
+            transfer_rules=transfer_rules,
         )
         count.notes[:0] = classified.attrs.get("notes", [])
         timings["count_s"] = round(time.perf_counter() - start - timings["wards_s"] - timings["drivers_s"], 3)
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for message in messages:
         logger.warning("warning: %s", message)
-    focus_queries = list(focus_wards) or list(the_place.focus_wards)
+    focus_queries = list(parameters.focus_wards) or list(the_place.focus_wards)
     focus_rows = [geography.find_ward(wards, q) for q in focus_queries]
     focus = wards.loc[[r.name for r in focus_rows], ["ward_code", "ward_name", "lad_code", "lad_name"]]
 
@@ -2227,28 +2247,14 @@ def prepare(
         spend_path=spend_path,
         drivers_path=drivers_path,
         data_dir=data_dir or None,
-        wards_paths=wards_paths,
-        themes_path=themes_path,
-        transfers_path=transfers_path,
+        wards_paths=list(wards_paths),
+        themes_path=parameters.themes_path,
+        transfers_path=parameters.transfers_path,
         download=True,
     )
     if prices:  # the deflator the series are converted by
         files["data:deflator_hmt"] = sources.get_path("deflator_hmt", data_dir or None)
     inputs = {name: datasets.sha256_of(path) for name, path in files.items()}
-    parameters = {
-        "place": place,
-        "lads": list(lads),
-        "year": year,
-        "focus_wards": list(focus_wards),
-        "spend_path": spend_path,
-        "drivers_path": drivers_path,
-        "data_dir": data_dir,
-        "wards_paths": list(wards_paths),
-        "themes_path": themes_path,
-        "transfers_path": transfers_path,
-        "driver": driver,
-        "prices": prices,
-    }
     return PlaceReport(
         place=the_place,
         year=the_year,

@@ -586,7 +586,7 @@ def england_map(run: PlaceReport) -> WebMap | str:
     codes = [lad.code for lad in run.place.lads]
     if not set(codes) & set(lad_names()):
         return _Note(f"{run.place.name} has no district of England's 2013 LADs: no map of England to show.")
-    data_dir = run.parameters.get("data_dir") or None
+    data_dir = run.parameters.data_dir or None
     try:
         lads, paths, bounds, unit = _england_shapes(data_dir)
     except TuttotalError as error:
