@@ -44,11 +44,11 @@ from tuttotal.analysis.sensitivity import lad_sensitivity, population_only, ward
 from tuttotal.count import measured_modelled, themes, topdown
 from tuttotal.count.apportion import BASES, MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
-from tuttotal.count.measured_modelled import METHOD as COMBINED
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
 from tuttotal.count.parameters import PlaceParameters
-from tuttotal.count.real import check_real_year, measured_years, source_of_year
+from tuttotal.count.real_years import check_real_year, measured_years, source_of_year
+from tuttotal.count.sources import CountSource, RealSource, SpendFileSource, SyntheticSource, TopDownSource
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
     cra_releases,
@@ -143,7 +143,7 @@ class PlaceReport:
     outturn: OutturnCount | None
     count: Count
     output_dir: Path
-    spend_kind: str  # "real" (top-down count), "user" (a spend file) or "synthetic" (the demo)
+    count_source: CountSource  # where the money comes from: the demo, a spend file or the real count
     inputs: dict[str, str]
     parameters: PlaceParameters
     warnings: list[str] = field(default_factory=list)
@@ -163,9 +163,14 @@ class PlaceReport:
 
     # ----------------------------------------------------------------- facts
     @property
+    def spend_kind(self) -> str:
+        """``real`` (the real count), ``user`` (a spend file) or ``synthetic`` (the demo): ``summary.json``'s spend."""
+        return self.count_source.kind
+
+    @property
     def is_illustrative(self) -> bool:
         """True only for generated money (the synthetic demo)."""
-        return self.spend_kind == "synthetic"
+        return self.count_source.is_illustrative
 
     @property
     def wards_count(self) -> int:
@@ -175,7 +180,7 @@ class PlaceReport:
     @property
     def stamp(self) -> str | None:
         """The mark every figure carries: SYNTHETIC, ILLUSTRATIVE or nothing."""
-        return {"synthetic": "SYNTHETIC"}.get(self.spend_kind)
+        return self.count_source.stamp
 
     @property
     def provenance_note(self) -> str:
@@ -184,36 +189,13 @@ class PlaceReport:
 
     def provenance_for(self, year: str) -> str:
         """One sentence on where the spend of ``year`` came from (a real place's years come from two counts)."""
+        return self.source_of(year).provenance(year)
 
-        if self.spend_kind == "synthetic":
-            return f"SYNTHETIC: {self.place.name} and its spend do not exist (demo data)."
-        data_dir = self.parameters.data_dir or None
-        if self.spend_kind == "real" and source_of_year(year, data_dir) == "outturn":
-            served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
-            return (
-                f"Real count, councils' own books: the net current expenditure of the {served} authorities serving "
-                f"{self.place.name}, {year}, cash (DCLG Revenue Outturn), their part by mid-2015 population and "
-                "IMD 2010 need."
-            )
-        if self.spend_kind == "real" and source_of_year(year, data_dir) == "measured":
-            served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
-            regions = " and ".join(sorted(set(self.topdown.lines["region"])))
-            return (
-                f"Real count, {year}, cash: measured, the net current expenditure of the {served} councils, police "
-                f"and fire authorities serving {self.place.name} (DCLG Revenue Outturn, their own books); modelled, "
-                f"{regions}'s central government and public corporation spending (HM Treasury Country and Regional "
-                f"Analysis, {cra_releases.YEAR_RELEASE.get(year, '')}), with local government capital, shared by "
-                "mid-2015 population and IMD 2010 need."
-            )
-        if self.spend_kind == "real":
-            regions = " and ".join(sorted(set(self.topdown.lines["region"]))) if self.topdown is not None else ""
-            return (
-                f"Real count, top-down: {self.place.name}'s share of {regions}'s identifiable public spending, "
-                f"{year}, cash (HM Treasury Country and Regional Analysis, {cra_releases.YEAR_RELEASE.get(year, '')}), "
-                "by mid-2015 population "
-                "and IMD 2010 need."
-            )
-        return f"Spend: {Path(self.parameters.spend_path).name} (supplied)."
+    def source_of(self, year: str) -> CountSource:
+        """The source of ``year``'s money: the count's own, or for a real place the kind of that year's count."""
+        if not isinstance(self.count_source, RealSource):
+            return self.count_source
+        return self.count_source.of_year(source_of_year(year, self.parameters.data_root))
 
     def notes_for(self, year: str) -> list[str]:
         """Footer lines of a figure of ``year`` (the count's own notes only for the counted year)."""
@@ -267,20 +249,7 @@ class PlaceReport:
         (modelled), which follow the drivers by construction: the figures
         hatch the modelled part, or give both in a map's legend.
         """
-        if self.spend_kind == "synthetic":
-            return "Measured throughout, as a spend table is (here synthetic): nothing modelled from a region's money."
-        if self.spend_kind != "real":
-            return "Measured throughout: the supplied spend table is the bodies' own books; nothing modelled."
-        totals = basis_totals(self.count.ward_spend)
-        placed = sum(totals.values())
-        if not placed:
-            return None
-        measured, modelled = totals[MEASURED], totals[MODELLED]
-        return (
-            f"Measured (authorities' own books): {format_gbp(measured, 3)} ({measured / placed:.0%}); "
-            f"modelled (the region's money shared by population and need): {format_gbp(modelled, 3)} "
-            f"({modelled / placed:.0%})."
-        )
+        return self.count_source.basis_note(basis_totals(self.count.ward_spend))
 
     def modelled_by_theme(self) -> pd.Series:
         """Pounds of modelled money by theme (0 where a theme is all measured)."""
@@ -326,7 +295,7 @@ class PlaceReport:
         pop = pop.reindex(self.wards.ward_code)
         if not pop.notna().any():
             return None
-        if self.spend_kind != "real" or self.driver_table is None or not year:
+        if not self.count_source.is_real or self.driver_table is None or not year:
             return pop
         key = f"population of {year}"
         if key not in self._tables:
@@ -448,7 +417,7 @@ class PlaceReport:
         others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
         against = " and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1]
         bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
-        if self.spend_kind == "real":  # the modelled part of each bar, hatched
+        if self.count_source.is_real:  # the modelled part of each bar, hatched
             by_basis = self.focus_comparison(by_basis=True)
             part = by_basis[by_basis["basis"] == MODELLED].set_index(["area", "theme"])["per_head_gbp"]
             keys = pd.MultiIndex.from_frame(bars[["area", "theme"]])
@@ -523,23 +492,23 @@ class PlaceReport:
         table = self.change_by_year()
         measure = "per_head_gbp" if self.population is not None else "amount_gbp"
         columns = ["year", "area", "value"]
-        if self.spend_kind == "real":  # the modelled part of the focus line, hatched under it
+        if self.count_source.is_real:  # the modelled part of the focus line, hatched under it
             share = (table["modelled_gbp"] / table["amount_gbp"]).where(table["amount_gbp"] != 0, 0.0)
             table = table.assign(modelled=table[measure] * share)
             columns.append("modelled")
         return trend_lines(
             table.rename(columns={measure: "value"})[columns],
             title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year"
-            + (f", {self.prices_words}" if self.spend_kind == "real" or self.prices != "cash" else ""),
+            + (f", {self.prices_words}" if self.count_source.is_real or self.prices != "cash" else ""),
             measure=("£ per head" if self.population is not None else "£ total")
-            + (f", {self.prices_label}" if self.spend_kind == "real" or self.prices != "cash" else ""),
+            + (f", {self.prices_label}" if self.count_source.is_real or self.prices != "cash" else ""),
             notes=[*self.figure_notes, *self.transfer_notes(self.comparable_years)],
             stamp=self.stamp,
         )
 
     def transfer_notes(self, years: list[str]) -> list[str]:
         """Lines naming the transfers of function between the first and last of ``years`` (councils' books only)."""
-        if self.spend_kind != "real" or len(years) < 2 or self.outturn is None or years[0] not in YEARS:
+        if not self.count_source.is_real or len(years) < 2 or self.outturn is None or years[0] not in YEARS:
             return []
         found = function_transfers(years[0], years[-1])
         return [f"Transfer of function, not a cut: {group}: {what}" for group, what in found.items()]
@@ -675,7 +644,7 @@ class PlaceReport:
     def _england_ranks(self) -> pd.DataFrame:
         import pandas as pd
 
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             table = pd.DataFrame(columns=england_ranks.RANK_COLUMNS)
             kind = "the synthetic demo" if self.is_illustrative else "a spend file of your own"
             table.attrs["note"] = (
@@ -854,7 +823,7 @@ class PlaceReport:
         measured money (authorities' own books) differs between authorities
         for reasons of their own. A spend file's money is all measured.
         """
-        if self.spend_kind == "real" and basis_totals(self.count.ward_spend)[MEASURED] > 0:
+        if self.count_source.is_real and basis_totals(self.count.ward_spend)[MEASURED] > 0:
             return MEASURED
         return "all"
 
@@ -867,14 +836,14 @@ class PlaceReport:
         region's shared by driver) and measured for a spend file or the demo
         (a body's own books: a spend table carries no modelled money).
         """
-        if self.need_basis == MEASURED or self.spend_kind != "real":
+        if self.need_basis == MEASURED or not self.count_source.is_real:
             return MEASURED
         return MODELLED
 
     @property
     def by_construction_note(self) -> str | None:
         """The caveat of need figures on money placed by drivers, or None where none is."""
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             return None
         if self.need_basis == MEASURED:
             return (
@@ -919,7 +888,7 @@ class PlaceReport:
 
         A real count's say it in :attr:`by_construction_note`; a spend file's and the demo's add :attr:`basis_note`.
         """
-        if self.spend_kind == "real" or not self.basis_note:
+        if self.count_source.is_real or not self.basis_note:
             return self.need_notes
         return [*self.need_notes, self.basis_note]
 
@@ -994,7 +963,7 @@ class PlaceReport:
         None but for a real count: a spend file's and the demo's money is all
         measured, and their notes say so instead.
         """
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             return None
         totals = basis_totals(self.count.ward_spend if spend is None else spend)
         return totals[MEASURED] / 100, totals[MODELLED] / 100
@@ -1111,7 +1080,7 @@ class PlaceReport:
                 measure=f"£ total, {self.year}",
                 notes=self.figure_notes,
                 stamp=self.stamp,
-                modelled=self.modelled_by_theme() if self.spend_kind == "real" else None,
+                modelled=self.modelled_by_theme() if self.count_source.is_real else None,
             ),
         )
 
@@ -1307,46 +1276,29 @@ class PlaceReport:
     def source(self) -> str:
         """Where the counted year comes from: ``top-down``, ``outturn`` (real counts) or ``file``."""
 
-        data_dir = self.parameters.data_dir or None
-        return source_of_year(self.year, data_dir) if self.spend_kind == "real" else "file"
+        return self.count_source.name
 
     @property
     def count_label(self) -> str:
         """What kind of count this is, in a few words (maps of several places class like with like by it)."""
-        if self.spend_kind == "real":
-            return {
-                "measured": "councils' books measured, the rest modelled",
-                "outturn": "councils' books only, measured",
-            }.get(self.source, "top-down, modelled")
-        return {"synthetic": "synthetic"}.get(self.spend_kind, "spend files, measured")
+        return self.count_source.label
 
     @property
     def shows_cuts(self) -> bool:
         """Whether the report shows where councils' cuts fell: a real count of a year of the cuts (2010-11 on)."""
-        return (
-            self.spend_kind == "real"
-            and self.outturn is not None
-            and self.source in ("measured", "outturn")
-            and self.year >= CUTS_YEARS[0]
-        )
+        return self.count_source.has_books and self.year >= CUTS_YEARS[0]
 
     @property
     def comparable_years(self) -> list[str]:
         """The years of the spend that are counted the same way as ``year`` (the trend's years)."""
 
-        if self.spend_kind != "real":
-            return self.years
-        data_dir = self.parameters.data_dir or None
-        return [y for y in self.years if source_of_year(y, data_dir) == self.source]
+        data_dir = self.parameters.data_root
+        return self.count_source.comparable_years(self.years, lambda year: source_of_year(year, data_dir))
 
     @property
     def method(self) -> str:
         """How the count was made, in one sentence."""
-        if self.spend_kind == "real":
-            return {"outturn": BOOKS, "measured": COMBINED}.get(self.source, METHOD)
-        if self.spend_kind == "synthetic":
-            return "Synthetic: generated by data/sample/make_sample.py (not real money)."
-        return "Bottom-up where the spend file records wards; LAD and place amounts apportioned by driver."
+        return self.count_source.method
 
     def source_list(self) -> list[dict]:
         """Every dataset the outputs rest on: name, what it is, vintage, licence, URL."""
@@ -1382,7 +1334,7 @@ class PlaceReport:
     def _theme_per_head(self) -> pd.DataFrame:
         import pandas as pd
 
-        if self.spend_kind != "real" or self.source != "top-down" or self.population is None:
+        if not self.count_source.is_real or self.source != "top-down" or self.population is None:
             return pd.DataFrame(columns=["theme", "area", "level", "basis", "per_head_gbp"])
         people = float(self.population.sum())
         own = self.count.ward_spend.groupby("theme")["amount_pence"].sum() / 100 / people
@@ -1461,7 +1413,7 @@ class PlaceReport:
 
         columns = ["measure", "published_gbp", "estimate_gbp", "difference_gbp", "difference_pct", "note"]
         published = self.place.published
-        if not published or str(published.get("year", "")) != self.year or self.spend_kind != "real":
+        if not published or str(published.get("year", "")) != self.year or not self.count_source.is_real:
             return pd.DataFrame(columns=columns)
         spend = self.count.ward_spend
         rows = []
@@ -1531,7 +1483,7 @@ class PlaceReport:
 
     def _real_counts_summary(self) -> dict:
         """Both real counts of a real place: their years, method, and what the outturn could not place."""
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             return {}
 
         found = {"top-down": {"years": sorted(set(self.topdown.lines["year"])), "method": METHOD}}
@@ -1552,7 +1504,7 @@ class PlaceReport:
     def _spend_of_year(self) -> pd.DataFrame:
         """The count's input rows of the report's year (real counts carry ``spend_type`` on top-down rows)."""
         spend = self.spend[self.spend["year"] == self.year]
-        if "source" in spend and self.spend_kind == "real":
+        if "source" in spend and self.count_source.is_real:
             spend = spend[spend["source"].isin(["top-down", "outturn"])]
         return spend
 
@@ -1579,7 +1531,7 @@ class PlaceReport:
 
         columns = ["measure", "step", "kind", "amount_gbp", "measured_gbp", "modelled_gbp", "running_gbp", "source"]
         published = self.place.published
-        if not published or str(published.get("year", "")) != self.year or self.spend_kind != "real":
+        if not published or str(published.get("year", "")) != self.year or not self.count_source.is_real:
             return pd.DataFrame(columns=columns)
         spend = with_basis(self._spend_of_year())
         cra = f"HM Treasury CRA ({cra_releases.YEAR_RELEASE.get(self.year, '')}), shared by driver: modelled"
@@ -1769,7 +1721,7 @@ class PlaceReport:
     def _sensitivity(self, year: str) -> pd.DataFrame:
         import pandas as pd
 
-        people = self.population_of_year(year) if self.spend_kind == "real" else None
+        people = self.population_of_year(year) if self.count_source.is_real else None
         if people is None or year not in topdown.YEARS:
             return pd.DataFrame()
         flat = population_only(themes.load_themes(self.parameters.themes_path or None))
@@ -1978,7 +1930,7 @@ class PlaceReport:
     @property
     def measured_years(self) -> tuple[str, ...]:
         """The years of a real count whose local government is measured (the authorities' own books)."""
-        if self.spend_kind != "real" or self.outturn is None:
+        if not self.count_source.is_real or self.outturn is None:
             return ()
         return measured_years(self.parameters.data_dir or None)
 
@@ -2085,16 +2037,19 @@ def _load_drivers(place: Place, wards, drivers_path: str, data_dir: str):
 
 
 def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
-    """Spend table, its kind (``real``, ``user``, ``synthetic``), the top-down count (or None), files read."""
+    """Spend table, its source (the demo's, a spend file, the real count of the place's year), files read.
+
+    The real count's source is that of the place's year; :func:`count_place` makes it of the year counted.
+    """
 
     if spend_path:
-        return read_spend(spend_path), "user", None, {"spend": Path(spend_path)}
+        return read_spend(spend_path), SpendFileSource(place.name, spend_path), {"spend": Path(spend_path)}
     if place.is_synthetic:
         path = paths.project_file(place.sample["spend"])
-        return read_spend(path), "synthetic", None, {"spend": path}
+        return read_spend(path), SyntheticSource(place.name), {"spend": path}
     spend, count, books = real_spend(place.lad_codes, data_dir, theme_table)
     files = {name: Path(path) for name, path in {**count.files, **books.files}.items()}
-    return spend, "real", (count, books), files
+    return spend, TopDownSource(place.name, topdown=count, outturn=books), files
 
 
 def real_spend(
@@ -2217,12 +2172,11 @@ def count_place(parameters: PlaceParameters) -> PlaceReport:
         theme_table = themes.load_themes(parameters.themes_path or None)
         if not spend_path and not the_place.is_synthetic:
             check_real_year(the_year, data_dir or None)
-        spend, kind, counts, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
-        top_down, books = counts if counts else (None, None)
+        spend, source, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
         if not parameters.year and the_year not in set(spend["year"].unique()):
             the_year = max(spend["year"])
         classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
-        if kind == "real":  # every CRA year is in the table for the trend; the count is of one year
+        if isinstance(source, RealSource):  # every CRA year is in the table for the trend; the count is of one year
             classified = classified[classified["year"] == the_year]
         transfer_rules = load_transfer_rules(parameters.transfers_path or None)
         count = apportion(
@@ -2263,11 +2217,13 @@ def count_place(parameters: PlaceParameters) -> PlaceReport:
         spend=spend,
         drivers=drivers,
         driver_table=driver_table,
-        topdown=top_down,
-        outturn=books,
+        topdown=source.topdown if isinstance(source, RealSource) else None,
+        outturn=source.outturn if isinstance(source, RealSource) else None,
         count=count,
         output_dir=out,
-        spend_kind=kind,
+        count_source=source.of_year(source_of_year(the_year, data_dir or None))
+        if isinstance(source, RealSource)
+        else source,
         inputs=inputs,
         parameters=parameters,
         warnings=messages,

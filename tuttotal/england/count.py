@@ -54,8 +54,8 @@ import numpy as np
 from tuttotal import __version__, settings
 from tuttotal.count import measured_modelled, outturn_count, themes, topdown
 from tuttotal.count.apportion import MEASURED, MODELLED, Count, flag_transfers, load_transfer_rules
-from tuttotal.count.real import MEASURED as MEASURED_YEAR
-from tuttotal.count.real import TOPDOWN_YEARS, check_real_year, measured_years, source_of_year
+from tuttotal.count.real_years import MEASURED as MEASURED_YEAR
+from tuttotal.count.real_years import TOPDOWN_YEARS, check_real_year, measured_years, source_of_year
 from tuttotal.data import (
     cra,
     cra_releases,
@@ -100,7 +100,7 @@ class EnglandCount:
         ``cash``, or the financial year whose prices the tables are in (``2016-17``).
     source : str
         ``measured`` (councils' books measured, the rest modelled), ``top-down``
-        (all modelled) or ``outturn`` (councils' books only): :func:`tuttotal.count.real.source_of_year`.
+        (all modelled) or ``outturn`` (councils' books only): :func:`tuttotal.count.real_years.source_of_year`.
     lad_codes : tuple of str
         The LADs counted (all 326 of 2013 for England).
     ward_spend : pandas.DataFrame

@@ -36,7 +36,7 @@ import numpy as np
 from tuttotal import settings
 from tuttotal.count import measured_modelled, themes
 from tuttotal.count.apportion import flag_transfers, load_transfer_rules
-from tuttotal.count.real import measured_years
+from tuttotal.count.real_years import measured_years
 from tuttotal.data import cra, datasets, deflators, lsoa, population_years
 from tuttotal.england import councils, geography
 from tuttotal.england.count import BOOKS_SOURCE, check_prices, england_count, national_books, national_topdown

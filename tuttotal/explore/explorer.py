@@ -54,7 +54,7 @@ import numpy as np
 
 from tuttotal import paths, report
 from tuttotal.analysis.breakdown import BASES, with_basis
-from tuttotal.count.real import year_label
+from tuttotal.count.real_years import year_label
 from tuttotal.data import places
 from tuttotal.data.geography import find_ward
 from tuttotal.data.safe_csv import write_csv

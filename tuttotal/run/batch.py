@@ -46,7 +46,7 @@ from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.count import outturn_count, topdown
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.parameters import PlaceParameters
-from tuttotal.count.real import check_real_year
+from tuttotal.count.real_years import check_real_year
 from tuttotal.data import deflators, geography, place_wards, ward_drivers
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
