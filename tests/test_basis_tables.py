@@ -22,6 +22,7 @@ from tuttotal.analysis.breakdown import basis_totals
 from tuttotal.count import themes
 from tuttotal.count.apportion import apportion
 from tuttotal.report import CASH_TABLES
+from tuttotal.writers.place import write_tables
 
 from .conftest import MARGATE_CENTRAL, SPEND_HEADER, THANET
 
@@ -51,7 +52,7 @@ def pence(values) -> int:
 
 
 def written(run) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_csv(path, dtype=CODES) for name, path in run.write_tables().items()}
+    return {name: pd.read_csv(path, dtype=CODES) for name, path in write_tables(run).items()}
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The package's layout shows the flow: data → count → analysis → figures → report → explore → run → cli.
+"""The package's layout shows the flow: data → count → analysis → figures → report → writers → explore → run → cli.
 
 Each module lives in the subpackage of its step (a few small foundations and
 the two faces, ``report`` and ``cli``, at the top), imports the package's own
@@ -19,8 +19,9 @@ import tuttotal
 PACKAGE = Path(tuttotal.__file__).parent
 #: The steps of the flow, in order; a module may import from its own step and the ones before.
 #: ``england``: the national count and its findings (tables in, tables out), after the figures they may draw and
-#: before the place report, which reads a place's rank among England's from them.
-FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "explore", "run", "cli")
+#: before the place report, which reads a place's rank among England's from them. ``writers``: a place count's files
+#: (:func:`tuttotal.writers.place.write_outputs`), after the report whose tables and figures they write.
+FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "writers", "explore", "run", "cli")
 FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo", "lifeline"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 
@@ -114,3 +115,46 @@ def test_only_the_command_prints():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
         ]
     assert not printing, f"print() in the library: {printing}"
+
+
+#: Sizes a reader can hold (issue 22, item 8): no module over this many lines, no class over ``MAX_CLASS_LINES``.
+MAX_MODULE_LINES, MAX_CLASS_LINES = 800, 400
+#: Modules and classes still over the limits, with their size when this list was made: each may only shrink, and
+#: leaves the list once it is under (being split: the explorer, the figures and the data layer by their own work; the
+#: place report by moving its analysis into ``analysis/``).
+OVERSIZED = {
+    "tuttotal.data.datapackage": 1043,
+    "tuttotal.data.tabular": 826,
+    "tuttotal.england.count": 1016,
+    "tuttotal.england.geography": 985,
+    "tuttotal.england.tables": 802,
+    "tuttotal.explore.explorer": 1697,
+    "tuttotal.explore.explorer.Explorer": 448,
+    "tuttotal.figures.charts": 984,
+    "tuttotal.figures.maps": 925,
+    "tuttotal.report": 1925,
+    "tuttotal.report.PlaceReport": 1552,
+}
+
+
+def sizes() -> dict[str, tuple[int, int]]:
+    """Lines of every module and class of the package (ast: ``end_lineno - lineno + 1``), with its limit."""
+    found = {}
+    for module, path in MODULES.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found[module] = (len(path.read_text(encoding="utf-8").splitlines()), MAX_MODULE_LINES)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                found[f"{module}.{node.name}"] = (node.end_lineno - node.lineno + 1, MAX_CLASS_LINES)
+    return found
+
+
+def test_no_module_or_class_is_longer_than_a_reader_can_hold():
+    measured = sizes()
+    over = {name: lines for name, (lines, limit) in measured.items() if lines > limit}
+    new = {name: lines for name, lines in over.items() if name not in OVERSIZED}
+    assert not new, f"over {MAX_MODULE_LINES} lines a module or {MAX_CLASS_LINES} a class: {new}; split at a seam"
+    grown = {name: (lines, OVERSIZED[name]) for name, lines in over.items() if lines > OVERSIZED[name]}
+    assert not grown, f"still oversized and grown (now, when listed): {grown}; split it rather than add to it"
+    done = sorted(name for name in OVERSIZED if name not in over)
+    assert not done, f"under the limits now, take them off OVERSIZED: {done}"

@@ -9,6 +9,7 @@ from tuttotal import report
 from tuttotal.count import outturn_count, real_years
 from tuttotal.data import outturn
 from tuttotal.errors import InputError
+from tuttotal.writers.place import write_outputs
 
 from .bad_inputs.make_corpus import rs_workbook
 from .conftest import THANET
@@ -146,7 +147,7 @@ def test_kent_county_spending_is_shared_across_its_districts_exactly(data_root):
 
 def test_an_outturn_year_folder_is_a_valid_data_package(thanet):
     frictionless = pytest.importorskip("frictionless", reason="frictionless validates data packages (test extra)")
-    written = thanet.write_all()
+    written = write_outputs(thanet)
     for name in ("outturn", "cuts_by_service", "cuts_by_ward", "bridge", "topdown", "datapackage"):
         assert name in written, name
     report_ = frictionless.validate(str(written["datapackage"]))

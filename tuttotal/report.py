@@ -1,8 +1,10 @@
 """One place's report, step by step: what the notebooks call.
 
-:func:`prepare` loads the wards and the spend of a place, classifies and
-apportions the spend, and returns a :class:`PlaceReport` whose methods draw
-the figures and write the files of the output layout::
+:func:`count_place` (or :func:`prepare`, by keyword) loads the wards and the
+spend of a place, classifies and apportions the spend, and returns a
+:class:`PlaceReport` whose methods give its tables and draw its figures;
+:func:`tuttotal.writers.place.write_outputs` writes the files of the output
+layout::
 
     ward_map.png, themes.png, ward_theme.csv, reconciliation.csv, summary.json
 
@@ -18,14 +20,13 @@ and method.
 Examples
 --------
 >>> from tuttotal import report
->>> run = report.prepare(place="demo")  # doctest: +SKIP
->>> run.wards_count, run.spend_kind  # doctest: +SKIP
+>>> demo = report.prepare(place="demo")  # doctest: +SKIP
+>>> demo.wards_count, demo.spend_kind  # doctest: +SKIP
 (24, 'synthetic')
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import platform
 import tempfile
@@ -36,6 +37,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuttotal import __version__, paths, settings
+from tuttotal.analysis import cuts
+from tuttotal.analysis import published as published_counts
 from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme, with_basis
 from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
@@ -51,7 +54,6 @@ from tuttotal.count.real_years import check_real_year, measured_years, source_of
 from tuttotal.count.sources import CountSource, RealSource, SpendFileSource, SyntheticSource, TopDownSource
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
-    cra_releases,
     datasets,
     deflators,
     geography,
@@ -63,17 +65,15 @@ from tuttotal.data import (
     ward_drivers,
 )
 from tuttotal.data.cra import lad_regions
-from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
-from tuttotal.data.safe_csv import write_csv
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
 from tuttotal.errors import TuttotalWarning
-from tuttotal.figures.canvas import new_figure, save_figure
+from tuttotal.figures.canvas import new_figure
 from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
 from tuttotal.figures.maps import ward_map
 from tuttotal.figures.need_charts import lorenz_chart, need_scatter
@@ -1050,7 +1050,7 @@ class PlaceReport:
         """Choropleth of spend per head (or in total, without population) by ward.
 
         Drawn once per ``scheme`` and ``k``: the map the notebook shows is the
-        one :meth:`save_figures` writes.
+        one :func:`tuttotal.writers.place.save_figures` writes.
         """
         return self._drawn_once(("ward_map", scheme, int(k)), lambda: self._draw_ward_map(scheme=scheme, k=k))
 
@@ -1105,39 +1105,8 @@ class PlaceReport:
         return fig
 
     # -------------------------------------------------------------- writing
-    def save_figures(self) -> dict[str, Path]:
-        """Write ``ward_map.png`` and ``themes.png`` to the output folder."""
-
-        start = time.perf_counter()
-        paths = {
-            "ward_map": save_figure(self.ward_map(), self.output_dir / "ward_map.png"),
-            "themes": save_figure(self.themes_chart(), self.output_dir / "themes.png"),
-        }
-        comparison = self.comparison_chart()
-        if comparison is not None:
-            paths["focus_comparison_chart"] = save_figure(comparison, self.output_dir / "focus_comparison.png")
-        trend = self.trend_chart()
-        if trend is not None:
-            paths["trend"] = save_figure(trend, self.output_dir / "trend.png")
-        per_head = self.theme_per_head_chart()
-        if per_head is not None:
-            paths["theme_per_head_chart"] = save_figure(per_head, self.output_dir / "theme_per_head.png")
-        if self.shows_cuts:  # where the cuts fell: the reports of the years of the councils' cuts
-            for name, figure in (("cuts_map", self.cuts_map()), ("cuts_by_service", self.cuts_chart())):
-                if figure is not None:
-                    paths[name] = save_figure(figure, self.output_dir / f"{name}.png")
-        for name, figure in (
-            ("deprivation_map", self.deprivation_map()),
-            ("need_scatter", self.need_chart()),
-            ("lorenz", self.lorenz_chart()),
-        ):
-            if figure is not None:
-                paths[name] = save_figure(figure, self.output_dir / f"{name}.png")
-        self.timings["figures_s"] = round(time.perf_counter() - start, 3)
-        return paths
-
-    def write_tables(self) -> dict[str, Path]:
-        """Write the CSV tables of the report.
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of the report, by name: what :func:`tuttotal.writers.place.write_tables` writes as CSV.
 
         ``ward_theme``, ``reconciliation``, ``theme_agency``, ``ward_profiles``,
         and where they apply ``focus_comparison`` and ``change_by_year``. Money in
@@ -1218,11 +1187,7 @@ class PlaceReport:
             tables["england_ranks"] = ranks.round({"value": 6})
         for name in CASH_TABLES.intersection(tables):  # one year's money, as spent
             tables[name] = tables[name].assign(prices=deflators.prices_label(deflators.CASH))
-
-        paths = {}
-        for name, frame in tables.items():
-            paths[name] = write_csv(frame, self.output_dir / f"{name}.csv")  # formula-like text cells neutralised
-        return paths
+        return tables
 
     def summary(self) -> dict:
         """The content of ``summary.json``."""
@@ -1407,79 +1372,26 @@ class PlaceReport:
     def published_comparison(self) -> pd.DataFrame:
         """Our estimate beside the place's published count (where the place file gives one for the year).
 
-        ``measure, published_gbp, estimate_gbp, difference_gbp, difference_pct, note``.
+        ``measure, published_gbp, estimate_gbp, difference_gbp, difference_pct, note``
+        (:func:`tuttotal.analysis.published.published_comparison`).
         """
         import pandas as pd
 
-        columns = ["measure", "published_gbp", "estimate_gbp", "difference_gbp", "difference_pct", "note"]
-        published = self.place.published
-        if not published or str(published.get("year", "")) != self.year or not self.count_source.is_real:
-            return pd.DataFrame(columns=columns)
-        spend = self.count.ward_spend
-        rows = []
-
-        def add(measure: str, figure, estimate: float | None, note: str) -> None:
-            figure = float(figure)
-            diff = None if estimate is None else estimate - figure
-            rows.append(
-                {
-                    "measure": measure,
-                    "published_gbp": figure,
-                    "estimate_gbp": estimate,
-                    "difference_gbp": diff,
-                    "difference_pct": None if diff is None else 100 * diff / figure,
-                    "note": note,
-                }
-            )
-
-        total = self.count.reconciliation.placed_pence / 100
-        add(
-            "total",
-            published["total_gbp"],
-            total,
-            "ours: every line of the regional analysis a place receives (benefits, health, education, police…); "
-            "the published count: the bodies the pilot counted",
+        if not self.has_published:
+            return pd.DataFrame(columns=published_counts.COMPARISON_COLUMNS)
+        return published_counts.published_comparison(
+            self.place.published,
+            self.count.ward_spend,
+            self._spend_of_year(),
+            self.count.reconciliation.placed_pence,
+            self.source,
         )
-        by_type = spend.groupby("agency_type")["amount_pence"].sum() / 100
-        notes = {
-            "council": "ours: the lines the regional analysis says local government spends (schools, local "
-            "transport, social care, housing…), police and fire apart",
-            "nhs": "ours: the Department of Health's lines (NHS)",
-        }
-        if self.source == "measured":
-            notes["council"] = (
-                "ours: the councils' own books (net current expenditure, measured) with their capital and housing "
-                "revenue accounts (modelled); police and fire apart"
-            )
-            notes["nhs"] = "ours: the Department of Health's lines of the region, shared by need (modelled)"
-        for agency_type, figure in (published.get("by_agency_type") or {}).items():
-            add(
-                f"agency type: {agency_type}",
-                figure,
-                float(by_type.get(agency_type, 0.0)),
-                notes.get(agency_type, "ours: the lines the regional analysis says this type of body spends"),
-            )
-        year_spend = self._spend_of_year()
-        jcp = year_spend["agency_type"].eq("dwp") & year_spend["function"].isin(["04.1.2", "10.5"])
-        for agency, figure in (published.get("by_agency") or {}).items():
-            if "jobcentre" in agency.lower():
-                add(
-                    f"agency: {agency}",
-                    figure,
-                    float(year_spend.loc[jcp, "amount_pence"].sum()) / 100,
-                    "ours: the DWP lines it can be compared with, employment policies and unemployment benefits "
-                    "(modelled: the region's, shared by employment-deprived people)",
-                )
-                continue
-            add(
-                f"agency: {agency}",
-                figure,
-                None,
-                "no comparable line: the regional analysis is by function, not by spending body",
-            )
-        frame = pd.DataFrame(rows, columns=columns)
-        frame.attrs["source"] = str(published.get("source", "")).strip()
-        return frame
+
+    @property
+    def has_published(self) -> bool:
+        """Whether the place published a count of the report's year that a real count can be set beside."""
+        found = self.place.published
+        return bool(found) and str(found.get("year", "")) == self.year and self.count_source.is_real
 
     def _real_counts_summary(self) -> dict:
         """Both real counts of a real place: their years, method, and what the outturn could not place."""
@@ -1518,168 +1430,20 @@ class PlaceReport:
     def published_bridge(self) -> pd.DataFrame:
         """From our figure to the published one, step by step (``published.csv``).
 
-        For each published figure: our figure, each step that moves it toward
-        theirs with its amount, kind (coverage, capital, body, gross vs net)
-        and source, what is left that the open data cannot explain, and the
-        published figure. ``measure, step, kind, amount_gbp, measured_gbp,
-        modelled_gbp, running_gbp, source``: ``measured_gbp`` and
-        ``modelled_gbp`` are our figure's and each step's amount by basis
-        (they add up to ``amount_gbp``), empty for the rest and the published
-        figure, which are not our money.
+        :func:`tuttotal.analysis.published.published_bridge`.
         """
         import pandas as pd
 
-        columns = ["measure", "step", "kind", "amount_gbp", "measured_gbp", "modelled_gbp", "running_gbp", "source"]
-        published = self.place.published
-        if not published or str(published.get("year", "")) != self.year or not self.count_source.is_real:
-            return pd.DataFrame(columns=columns)
-        spend = with_basis(self._spend_of_year())
-        cra = f"HM Treasury CRA ({cra_releases.YEAR_RELEASE.get(self.year, '')}), shared by driver: modelled"
-        rs = "DCLG Revenue Outturn, the authorities' own books: measured"
-        capital = spend["spend_type"].eq("capital") if "spend_type" in spend else spend["year"].ne(spend["year"])
-
-        def pounds(mask) -> float:
-            return float(spend.loc[mask, "amount_pence"].sum()) / 100
-
-        is_dwp = spend["agency_type"].eq("dwp")
-        jcp_lines = spend["function"].isin(["04.1.2", "10.5"])
-        rows: list[dict] = []
-
-        def money(mask, sign: int = 1) -> dict:
-            """The amount of the rows of ``mask`` (times ``sign``), and its measured and modelled parts."""
-            parts = {f"{basis}_gbp": sign * pounds(mask & spend["basis"].eq(basis)) + 0.0 for basis in BASES}
-            return {"amount_gbp": sign * pounds(mask) + 0.0, **parts}  # + 0.0: never a -0.0 in the CSV
-
-        def measure(name: str, ours, ours_source: str, steps: list, figure: float, rest: str) -> None:
-            found = money(ours)
-            running = found["amount_gbp"]
-            rows.append(
-                dict(measure=name, step="our count", kind="ours", **found, running_gbp=running, source=ours_source)
-            )
-            for step, kind, mask, source in steps:
-                found = money(mask, -1)
-                running += found["amount_gbp"]
-                rows.append(dict(measure=name, step=step, kind=kind, **found, running_gbp=running, source=source))
-            rows.append(
-                dict(
-                    measure=name,
-                    step=rest,
-                    kind="not explained by open data",
-                    amount_gbp=figure - running,
-                    running_gbp=figure,
-                    source="",
-                )
-            )
-            rows.append(
-                dict(
-                    measure=name,
-                    step="published",
-                    kind="published",
-                    amount_gbp=figure,
-                    running_gbp=figure,
-                    source=str(published.get("source", "")).strip(),
-                )
-            )
-
-        measure(
-            "total",
-            spend["amount_pence"].notna(),
-            f"this count: measured {rs.split(':')[0]}, modelled {cra.split(',')[0]}",
-            [
-                ("less capital (the CRA's capital lines)", "capital", capital, cra),
-                (
-                    "less DWP benefits other than Jobcentre Plus's lines (pensions, disability, family benefits, "
-                    "paid nationally, not by a body of the place)",
-                    "coverage",
-                    is_dwp & ~jcp_lines & ~capital,
-                    cra,
-                ),
-            ],
-            float(published["total_gbp"]),
-            "the rest: bodies and lines the pilot counted or left out, gross against net",
-        )
-        for agency_type, figure in (published.get("by_agency_type") or {}).items():
-            own = spend["agency_type"].eq(agency_type)
-            if agency_type == "council":
-                steps = [
-                    (
-                        "less the councils' capital and housing revenue accounts (modelled)",
-                        "capital",
-                        own & spend["basis"].eq(MODELLED),
-                        cra,
-                    ),
-                ]
-                rest = (
-                    "gross against net: the council's gross spending (before its services' fees, charges and the "
-                    "specific grants below the RS's net current expenditure line), not in the open data"
-                )
-            else:
-                steps = [("less capital", "capital", own & capital, cra)]
-                rest = "the bodies' own books (not open here) against the region's spending shared by need"
-            measure(
-                f"agency type: {agency_type}",
-                own,
-                rs if agency_type == "council" else cra,
-                steps,
-                float(figure),
-                rest,
-            )
-        for agency, figure in (published.get("by_agency") or {}).items():
-            if "jobcentre" in agency.lower():
-                measure(
-                    f"agency: {agency}",
-                    is_dwp & jcp_lines,
-                    "the DWP lines Jobcentre Plus can be compared with: employment policies (04.1.2) and "
-                    f"unemployment benefits (10.5); {cra}",
-                    [],
-                    float(figure),
-                    "benefits Jobcentre Plus paid that the CRA files under other lines (income support, incapacity "
-                    "benefit) and its running costs",
-                )
-        return pd.DataFrame(rows, columns=columns)
+        if not self.has_published:
+            return pd.DataFrame(columns=published_counts.BRIDGE_COLUMNS)
+        return published_counts.published_bridge(self.place.published, self._spend_of_year(), self.year)
 
     def _published_summary(self) -> dict:
-        table = self.published_comparison()
-        if not len(table):
-            return {}
-        return {
-            "year": self.year,
-            "source": table.attrs.get("source", ""),
-            "figures": [
-                {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-                for row in table.to_dict("records")
-            ],
-            "explanation": (
-                "Coverage: ours is every council, police and fire authority's own books (measured) and the region's "
-                "other identifiable spending shared by mid-2015 population and IMD 2010 need (modelled: all "
-                "departments, capital and current, benefits included, defence and debt interest left out); the "
-                "published count is what the pilot's bodies counted. Year: both 2008-09, cash. published.csv "
-                "bridges the two step by step."
-                if self.source == "measured"
-                else "Coverage: the estimate is HM Treasury's identifiable spending for the region (all departments, "
-                "capital and current, benefits included, defence and debt interest left out), the published count "
-                "what the pilot's bodies counted. Year: both 2008-09, cash. Method: a share of the region by "
-                "mid-2015 population and IMD 2010 need, not the local accounts."
-            ),
-        }
+        return published_counts.published_summary(self.published_comparison(), self.year, self.source)
 
     def published_text(self) -> str:
         """The published count beside our estimate, in a few lines (empty without a published count)."""
-
-        table = self.published_comparison()
-        if not len(table):
-            return ""
-        lines = [f"Published count ({table.attrs.get('source', '')}):"]
-        for row in table.itertuples():
-            if row.estimate_gbp is None or row.estimate_gbp != row.estimate_gbp:
-                lines.append(f"  {row.measure}: published {format_gbp(row.published_gbp * 100, 3)}; {row.note}")
-                continue
-            lines.append(
-                f"  {row.measure}: published {format_gbp(row.published_gbp * 100, 3)}, ours "
-                f"{format_gbp(row.estimate_gbp * 100, 3)} ({row.difference_pct:+.0f}%); {row.note}"
-            )
-        lines.append(self._published_summary()["explanation"])
-        return "\n".join(lines)
+        return published_counts.published_text(self.published_comparison(), self.source)
 
     # ----------------------------------------------------- councils' books
     def ward_spend_of_year(self, year: str) -> pd.DataFrame:
@@ -1790,32 +1554,13 @@ class PlaceReport:
 
         if self.outturn is None:
             return pd.DataFrame()
-
         groups = service_table().drop_duplicates("service").set_index("service")["group"]
         lines = self.outturn.lines.assign(group=lambda t: t["service"].map(groups).fillna(t["service"]))
         lines = deflators.to_real(
             lines, self.prices, amount_columns=["place_gbp"], data_dir=self.parameters.data_dir or None
         )
-        first, last = CUTS_YEARS
-        by = lines.pivot_table(index="group", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
-        by = by.reindex(columns=[first, last], fill_value=0.0)
-        table = pd.DataFrame({"service": by.index, "first_gbp": by[first].to_numpy(), "last_gbp": by[last].to_numpy()})
-        table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
-        table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
-        people = {}
-        for name, year in (("first", first), ("last", last)):
-            of_year = self.population_of_year(year)
-            people[name] = float(of_year.sum()) if of_year is not None else float("nan")
-            table[f"{name}_per_head_gbp"] = table[f"{name}_gbp"] / people[name]
-        table["change_per_head_gbp"] = table["last_per_head_gbp"] - table["first_per_head_gbp"]
-        transfers = function_transfers(first, last)
-        table["transfer_of_function"] = table["service"].map(transfers).fillna("")
-        flagged = table["transfer_of_function"] != ""
-        table["change_without_transfers_gbp"] = table["change_gbp"].where(~flagged, 0.0)
-        table.attrs["years"] = (first, last)
-        table.attrs["change_gbp"] = float(table["change_gbp"].sum())
-        table.attrs["change_without_transfers_gbp"] = float(table["change_without_transfers_gbp"].sum())
-        return table.sort_values("change_gbp", ignore_index=True)
+        people = {year: self.population_of_year(year) for year in CUTS_YEARS}
+        return cuts.cuts_by_service(lines, function_transfers(*CUTS_YEARS), people, CUTS_YEARS)
 
     def cuts_by_ward(self) -> pd.DataFrame:
         """Each ward's councils' outturn in the first and last year and the change, in cash and per head."""
@@ -1827,40 +1572,10 @@ class PlaceReport:
         if self.outturn is None:
             return pd.DataFrame()
         first, last = CUTS_YEARS
-        moved = self._transferred_functions(first, last)
-        table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
-        for name, year in (("first", first), ("last", last)):
-            spend = self.in_prices(self.ward_spend_of_year(year), year)
-            if "basis" in spend:  # the councils' books only: the cuts are theirs
-                spend = spend[spend["basis"] == MEASURED]
-            pence = spend.groupby("ward_code")["amount_pence"].sum()
-            table[f"{name}_gbp"] = table["ward_code"].map(pence).fillna(0).to_numpy() / 100
-            kept = spend[~spend["function"].isin(moved)].groupby("ward_code")["amount_pence"].sum()
-            table[f"{name}_without_transfers_gbp"] = table["ward_code"].map(kept).fillna(0).to_numpy() / 100
-        table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
-        table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
-        table["change_without_transfers_gbp"] = (
-            table["last_without_transfers_gbp"] - table["first_without_transfers_gbp"]
-        )
-        if self.population is not None:
-            per_head = {}
-            for name, year in (("first", first), ("last", last)):
-                people = pd.Series(self.population_of_year(year).reindex(table["ward_code"]).to_numpy())
-                people = people.where(people > 0).to_numpy()
-                per_head[name] = table[f"{name}_gbp"] / people
-                per_head[f"{name}_without"] = table[f"{name}_without_transfers_gbp"] / people
-            table["population"] = people  # the last year's people
-            table["change_per_head_gbp"] = per_head["last"] - per_head["first"]
-            table["change_without_transfers_per_head_gbp"] = per_head["last_without"] - per_head["first_without"]
-        table = table.drop(columns=["first_without_transfers_gbp", "last_without_transfers_gbp"])
-        table.attrs["years"] = (first, last)
-        return table.sort_values("ward_code", ignore_index=True)
-
-    def _transferred_functions(self, first: str, last: str) -> set[str]:
-        """The COFOG codes of the councils' service lines that moved between ``first`` and ``last``."""
-        groups = set(function_transfers(first, last))
-        services = service_table()
-        return set(services.loc[services["group"].isin(groups), "cofog"])
+        moved = cuts.transferred_functions(service_table(), function_transfers(first, last))
+        spend = {year: self.in_prices(self.ward_spend_of_year(year), year) for year in CUTS_YEARS}
+        people = {year: self.population_of_year(year) for year in CUTS_YEARS} if self.population is not None else None
+        return cuts.cuts_by_ward(self.wards, spend, moved, people, CUTS_YEARS)
 
     def cuts_map(self) -> Figure | None:
         """Ward map of the change in councils' outturn per head, 2010-11 to 2014-15 (drawn once), or None."""
@@ -1966,31 +1681,6 @@ class PlaceReport:
             "most_deprived": self.most_deprived_spend().round(6).to_dict("records"),
             "measure": "income deprivation: IMD 2010 income domain share",
         }
-
-    def write_summary(self) -> Path:
-        """Write ``summary.json``."""
-        path = self.output_dir / "summary.json"
-        path.write_text(json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        return path
-
-    def write_all(self) -> dict[str, Path]:
-        """Figures, tables and summary: every file of the output layout but the notebook."""
-        paths = {**self.save_figures(), **self.write_tables()}
-        paths["summary"] = self.write_summary()
-        paths["datapackage"] = self.write_datapackage()
-        return paths
-
-    def write_datapackage(self) -> Path:
-        """``datapackage.json``: a Frictionless Data Package describing every CSV of the output folder."""
-
-        return write_datapackage(
-            self.output_dir,
-            place_name=self.place.name,
-            sources=[name.split(":", 1)[1] for name in self.inputs if name.startswith("data:")],
-            boundaries_attribution=self.attribution,
-            spend_kind=self.spend_kind,
-            year=self.year,
-        )
 
 
 def package_versions() -> dict[str, str]:

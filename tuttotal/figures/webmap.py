@@ -530,7 +530,7 @@ def write_ward_data(run: PlaceReport, block: WebMap | None = None) -> dict[str, 
     Returns
     -------
     dict
-        ``{"web_map": path}``, to merge with :meth:`tuttotal.report.PlaceReport.write_all`'s.
+        ``{"web_map": path}``, written by :func:`tuttotal.writers.place.write_outputs` with the rest.
     """
     block = block or ward_map(run)
     path = Path(run.output_dir) / WEB_MAP_JSON
