@@ -147,7 +147,7 @@ def test_every_line_of_the_reconciliation_adds_up_by_basis(rows, people):
     spend = pd.DataFrame(rows, columns=["area_code", "function", "year", "basis", "amount_pence"])
     spend = spend.assign(agency="Agency", agency_type="council", theme="", transfer=False)
     drivers = pd.DataFrame({"area_code": WARDS.ward_code, "driver": "population", "value": [float(p) for p in people]})
-    count = apportion(themes.classify(spend, themes.load_themes()), WARDS, drivers, year="2008-09")
+    count = apportion(themes.assign_themes(spend, themes.load_themes()), WARDS, drivers, year="2008-09")
     table = count.reconciliation.table()
     for row in table.itertuples():
         assert pence([row.measured_gbp, row.modelled_gbp]) == pence([row.amount_gbp]), row.item

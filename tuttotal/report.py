@@ -50,6 +50,7 @@ from tuttotal.count.inputs import run_inputs
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
 from tuttotal.count.parameters import PlaceParameters
+from tuttotal.count.place_count import PlaceCount
 from tuttotal.count.real_years import check_real_year, measured_years, source_of_year
 from tuttotal.count.sources import CountSource, RealSource, SpendFileSource, SyntheticSource, TopDownSource
 from tuttotal.count.topdown import METHOD, region_theme_per_head
@@ -122,32 +123,16 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from tuttotal.count.apportion import Count
-    from tuttotal.count.outturn_count import OutturnCount
-    from tuttotal.count.topdown import TopDown
     from tuttotal.data.places import Place
 
 
-@dataclass
-class PlaceReport:
-    """Everything a place's report shows, loaded once."""
+@dataclass(frozen=True, eq=False)
+class PlaceReport(PlaceCount):
+    """A place's count (:class:`tuttotal.count.place_count.PlaceCount`) and what its report shows of it.
 
-    place: Place
-    year: str
-    wards: gpd.GeoDataFrame
-    focus: pd.DataFrame
-    spend: pd.DataFrame
-    drivers: pd.DataFrame | None
-    driver_table: pd.DataFrame | None
-    topdown: TopDown | None
-    outturn: OutturnCount | None
-    count: Count
-    output_dir: Path
-    count_source: CountSource  # where the money comes from: the demo, a spend file or the real count
-    inputs: dict[str, str]
-    parameters: PlaceParameters
-    warnings: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    Tables and figures are derived from the count's data on first use and kept (never stored back into it).
+    """
+
     _figures: dict[tuple, Figure] = field(default_factory=dict, repr=False, compare=False)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     _year_counts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
@@ -1455,7 +1440,7 @@ class PlaceReport:
             return self.count.ward_spend
         if year not in self._year_counts:
             table = themes.load_themes(self.parameters.themes_path or None)
-            classified = themes.classify(
+            classified = themes.assign_themes(
                 self.spend[self.spend["year"] == year], table, driver_totals(self.drivers, self.wards)
             )
             self._year_counts[year] = apportion(
@@ -1495,7 +1480,7 @@ class PlaceReport:
         spend = spend[~measured_modelled.replaced_by_books(spend, self.measured_years)]  # as in the count
         if spend.empty:
             return pd.DataFrame()
-        classified = themes.classify(spend, flat, driver_totals(self.drivers, self.wards))
+        classified = themes.assign_themes(spend, flat, driver_totals(self.drivers, self.wards))
         flat_count = apportion(
             classified,
             self.wards,
@@ -1865,7 +1850,7 @@ def count_place(parameters: PlaceParameters) -> PlaceReport:
         spend, source, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
         if not parameters.year and the_year not in set(spend["year"].unique()):
             the_year = max(spend["year"])
-        classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
+        classified = themes.assign_themes(spend, theme_table, driver_totals(drivers, wards))
         if isinstance(source, RealSource):  # every CRA year is in the table for the trend; the count is of one year
             classified = classified[classified["year"] == the_year]
         transfer_rules = load_transfer_rules(parameters.transfers_path or None)

@@ -804,7 +804,7 @@ def england_count(
             items.append(_subtotal("measured: the authorities' lines placed in the run's LADs", books_in, MEASURED))
             parts.append(books_in)
         lad_spend = pd.concat(parts, ignore_index=True)
-        classified = themes.classify(lad_spend, theme_table, {})
+        classified = themes.assign_themes(lad_spend, theme_table, {})
         long = ward_drivers.long_drivers(drivers)
         count = apportion_national(classified, boundaries, long, year=year, transfer_rules=load_transfer_rules())
         lap("wards")

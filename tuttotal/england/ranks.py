@@ -153,7 +153,7 @@ def count_lad_level(year: str, data_dir: str | os.PathLike | None = None, prices
     modelled = national_topdown(year, data_dir, theme_table)
     books = national_books(year, data_dir, theme_table) if books_years else None
     spend = measured_modelled.combine(modelled.spend, None if books is None else books.spend, books_years)
-    classified = themes.classify(spend, theme_table, {})
+    classified = themes.assign_themes(spend, theme_table, {})
     transfer = flag_transfers(classified, load_transfer_rules(), None).to_numpy(dtype=bool)
     kept = classified[~transfer]
     measured = (kept["source"] == BOOKS_SOURCE).to_numpy()
