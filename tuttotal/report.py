@@ -37,13 +37,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuttotal import __version__, paths, settings
-from tuttotal.analysis import cuts
+from tuttotal.analysis import cuts, per_head
 from tuttotal.analysis import published as published_counts
 from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme, with_basis
 from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
 from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
-from tuttotal.analysis.sensitivity import lad_sensitivity, population_only, ward_sensitivity
+from tuttotal.analysis.sensitivity import population_only, sensitivity_table, sensitivity_text, ward_sensitivity
 from tuttotal.count import measured_modelled, themes, topdown
 from tuttotal.count.apportion import BASES, MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
@@ -1285,49 +1285,17 @@ class PlaceReport(PlaceCount):
         import pandas as pd
 
         if not self.count_source.is_real or self.source != "top-down" or self.population is None:
-            return pd.DataFrame(columns=["theme", "area", "level", "basis", "per_head_gbp"])
-        people = float(self.population.sum())
-        own = self.count.ward_spend.groupby("theme")["amount_pence"].sum() / 100 / people
-        own[ALL_THEMES] = own.sum()
-        frames = [pd.DataFrame({"theme": own.index, "area": self.place.name, "level": "place", "per_head_gbp": own})]
-        data_dir = self.parameters.data_dir or None
-        others = region_theme_per_head(self.year, data_dir=data_dir)
-        for region in sorted(set(self.topdown.lines["region"])):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "theme": others.index,
-                        "area": region,
-                        "level": "region",
-                        "per_head_gbp": others[region].to_numpy(),
-                    }
-                )
-            )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "theme": others.index,
-                    "area": "England",
-                    "level": "England",
-                    "per_head_gbp": others["England"].to_numpy(),
-                }
-            )
-        )
+            return pd.DataFrame(columns=per_head.COLUMNS)
+        others = region_theme_per_head(self.year, data_dir=self.parameters.data_dir or None)
         median, _ = self._pilot_median()
-        if median is not None:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "theme": median.index,
-                        "area": "Median pilot place",
-                        "level": "pilot median",
-                        "per_head_gbp": median.to_numpy(),
-                    }
-                )
-            )
-        table = pd.concat(frames, ignore_index=True)
-        table.insert(3, "basis", MODELLED)  # a top-down year: no money of the count is measured
-        return table
+        return per_head.theme_per_head_beside(
+            self.count.ward_spend,
+            float(self.population.sum()),
+            self.place.name,
+            others,
+            sorted(set(self.topdown.lines["region"])),
+            median,
+        )
 
     def theme_per_head_chart(self) -> Figure | None:
         """Per head by theme against the region, England and the median pilot (drawn once), or None."""
@@ -1490,38 +1458,11 @@ class PlaceReport(PlaceCount):
             transfer_rules=load_transfer_rules(self.parameters.transfers_path or None),
         )
         wards = ward_sensitivity(self.ward_spend_of_year(year), flat_count.ward_spend, self.wards, people)
-        lads = lad_sensitivity(wards)
-        names = dict(zip(self.wards["lad_code"], self.wards["lad_name"], strict=False))
-        wards = wards.rename(columns={"ward_code": "code", "ward_name": "name"}).assign(area_type="ward")
-        lads = lads.assign(code=lads["lad_code"], name=lads["lad_code"].map(names), area_type="lad")
-        table = pd.concat([lads, wards], ignore_index=True)
-        first = ["area_type", "code", "name", "lad_code"]
-        table = table[first + [c for c in table.columns if c not in first]]
-        table.attrs["year"] = year
-        return table
+        return sensitivity_table(wards, self.wards, year)
 
     def sensitivity_text(self) -> str:
         """How much the driver decides, for the focus wards and the place, in a few lines ("" without it)."""
-        table = self.sensitivity()
-        if table.empty or "need_per_head_gbp" not in table:
-            return ""
-        wards = table[table["area_type"] == "ward"].set_index("code")
-        lines = []
-        for code, name in zip(self.focus["ward_code"], self.focus["ward_name"], strict=True):
-            row = wards.loc[code]
-            low, high = sorted((row["need_per_head_gbp"], row["population_per_head_gbp"]))
-            lines.append(
-                f"{name}: £{row['need_per_head_gbp']:,.0f} a head with the need drivers, "
-                f"£{row['population_per_head_gbp']:,.0f} with population alone (between £{low:,.0f} and "
-                f"£{high:,.0f}, {self.year})."
-            )
-        spread = (wards["need_per_head_gbp"] - wards["population_per_head_gbp"]).abs()
-        lines.append(
-            f"Across the {len(wards)} wards the driver moves spending per head by £{spread.median():,.0f} at the "
-            f"median and up to £{spread.max():,.0f}: that much of each ward's figure is the choice of driver, "
-            "not anything measured."
-        )
-        return "\n".join(lines)
+        return sensitivity_text(self.sensitivity(), self.focus, self.year)
 
     def cuts_by_service(self) -> pd.DataFrame:
         """Councils' outturn in the place by service, first and last year (2010-11, 2014-15), the change, cash.
