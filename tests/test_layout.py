@@ -132,8 +132,8 @@ OVERSIZED = {
     "tuttotal.explore.explorer.Explorer": 448,
     "tuttotal.figures.charts": 984,
     "tuttotal.figures.maps": 925,
-    "tuttotal.report": 1853,
-    "tuttotal.report.PlaceReport": 1480,
+    "tuttotal.report": 1832,
+    "tuttotal.report.PlaceReport": 1458,
 }
 
 

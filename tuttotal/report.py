@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 
 from tuttotal import __version__, paths, settings
 from tuttotal.analysis import cuts, per_head
+from tuttotal.analysis import headline as headline_figures
 from tuttotal.analysis import published as published_counts
 from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme, with_basis
 from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
@@ -552,53 +553,31 @@ class PlaceReport(PlaceCount):
         2010-11, rank among England's 326 districts of 2013 (:meth:`england_rank`,
         from the same table as :meth:`england_ranks`).
         """
-        import pandas as pd
-
         r = self.count.reconciliation
-        totals = basis_totals(self.count.ward_spend)
-        placed = r.placed_pence
-        warnings_ = ([self.nothing_placed_text()] if self.nothing_placed else []) + list(self.coverage_notes)
-        rows = [("Warning", "", text) for text in warnings_] + [
-            ("Public money counted", format_gbp(r.input_pence, 3), self.provenance_note),
-            ("Placed in wards", format_gbp(placed, 3), f"{self.wards_count} wards, {len(self.place.lads)} district(s)"),
-        ]
-        if placed:
-            rows += [
-                (
-                    "Measured",
-                    f"{format_gbp(totals[MEASURED], 3)} ({totals[MEASURED] / placed:.0%})",
-                    "reported by the bodies that spent it (councils' Revenue Outturn, or the spend file)",
-                ),
-                (
-                    "Modelled",
-                    f"{format_gbp(totals[MODELLED], 3)} ({totals[MODELLED] / placed:.0%})",
-                    "the region's money (HM Treasury's regional analysis) shared by population and need",
-                ),
-            ]
-        capital = self.capital_pence()
-        if capital:
-            rows += [
-                ("Current spending (the headline)", format_gbp(placed - capital, 3), "revenue: running services"),
-                ("Capital spending (apart)", format_gbp(capital, 3), "the CRA's capital lines (modelled)"),
-            ]
-        if r.transfers_pence:
-            rows.append(("Transfers removed", format_gbp(r.transfers_pence, 3), "between agencies: double counting"))
-        for item in r.unplaced:
-            codes = ", ".join(item["codes"])
-            rows.append((f"Not placed: {item['reason']}", format_gbp(item["amount_pence"], 3), codes))
         pop = self.population
-        if pop is not None and pop.sum() > 0:
-            people = float(pop.sum())
-            rows.append(("People", f"{people:,.0f}", self.drivers_note or ""))
-            per_head = placed / 100 / people
-            rows.append(("Per head", f"£{per_head:,.0f}", f"placed money over the people, {self.year}"))
-            rank = self.england_rank()
-            if rank:
-                rows.append(("Rank in England (per head)", rank[0], rank[1]))
-            change = self.england_rank(england_ranks.CHANGE)
-            if change:
-                rows.append(("Rank in England (councils' change per head)", change[0], change[1]))
-        return pd.DataFrame(rows, columns=["figure", "value", "note"])
+        people = float(pop.sum()) if pop is not None and pop.sum() > 0 else None
+        ranks = []
+        if people:
+            ranks = [
+                ("Rank in England (per head)", self.england_rank()),
+                ("Rank in England (councils' change per head)", self.england_rank(england_ranks.CHANGE)),
+            ]
+        return headline_figures.headline_table(
+            placed_pence=r.placed_pence,
+            input_pence=r.input_pence,
+            totals=basis_totals(self.count.ward_spend),
+            provenance=self.provenance_note,
+            wards=self.wards_count,
+            lads=len(self.place.lads),
+            year=self.year,
+            warnings=([self.nothing_placed_text()] if self.nothing_placed else []) + list(self.coverage_notes),
+            capital_pence=self.capital_pence(),
+            transfers_pence=r.transfers_pence,
+            unplaced=r.unplaced,
+            people=people,
+            drivers_note=self.drivers_note or "",
+            ranks=ranks,
+        )
 
     def england_ranks(self) -> pd.DataFrame:
         """The place's districts ranked among England's LADs, and its focus wards among England's wards.
