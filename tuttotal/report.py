@@ -48,6 +48,7 @@ from tuttotal.count.inputs import run_inputs
 from tuttotal.count.measured_modelled import METHOD as COMBINED
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
+from tuttotal.count.pilot_medians import pilots_theme_per_head
 from tuttotal.count.real import check_real_year, measured_years, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
@@ -423,7 +424,7 @@ class PlaceReport:
 
         if self.place.status != "pilot":
             return None, ""
-        median = pilot_median_per_head(self.parameters.get("data_dir") or None, self.year)
+        median = pilot_median_per_head(pilots_theme_per_head(self.parameters.get("data_dir") or None, self.year))
         if median is None:
             return None, (
                 f"Median pilot place left out: the regional analysis has no {self.year}, or its data are not available."
