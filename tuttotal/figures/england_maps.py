@@ -37,8 +37,8 @@ import numpy as np
 
 from tuttotal.data.geography import BRITISH_NATIONAL_GRID
 from tuttotal.figures.canvas import new_figure
-from tuttotal.figures.charts import text_width
 from tuttotal.figures.classify import class_labels, classify
+from tuttotal.figures.furniture import text_width
 from tuttotal.figures.maps import (
     MapLayout,
     class_legend,
