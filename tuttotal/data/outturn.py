@@ -603,9 +603,15 @@ def _write_cached(frame: pd.DataFrame, entry: Path) -> None:
         raise
 
 
-@lru_cache(maxsize=16)
-def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
-    """One RS year's rows: from its cache entry, or parsed (:func:`read_year`) and the entry written."""
+def read_year_cached(path: str | os.PathLike, year: str) -> pd.DataFrame:
+    """:func:`read_year`, parsed once per file content and code, then read from the cache.
+
+    Examples
+    --------
+    >>> rows = read_year_cached("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17")  # doctest: +SKIP
+    >>> rows.equals(read_year("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17"))  # doctest: +SKIP
+    True
+    """
     entry = cache_path(year, path)
     frame = _read_cached(entry)
     if frame is not None:
@@ -616,6 +622,11 @@ def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
     with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
         _write_cached(frame, entry)
     return frame
+
+
+@lru_cache(maxsize=16)
+def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
+    return read_year_cached(path, year)
 
 
 def _read_all(files: tuple[tuple[str, str], ...]) -> pd.DataFrame:
