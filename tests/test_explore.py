@@ -237,9 +237,9 @@ def test_the_exported_map_is_the_house_ward_map_of_the_view(thanet, tmp_path):
     png = imread(written["map"])  # the file itself: a picture of the house map's size, in the classes' colours
     height, width = png.shape[:2]
     assert width > 700 and height > 500
-    pixels = {tuple(np.round(p[:3], 2)) for p in png.reshape(-1, png.shape[2])[::7]}
-    for colour in class_colours(4):
-        assert tuple(np.round(to_rgb(colour), 2)) in pixels, colour
+    pixels = png.reshape(-1, png.shape[2])[:, :3]
+    for colour in class_colours(4):  # each class's colour is somewhere on the map (PNG rounding aside)
+        assert np.abs(pixels - np.asarray(to_rgb(colour))).max(axis=1).min() < 0.01, colour
 
 
 def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards_dir, tmp_path):
