@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuttotal.analysis.breakdown import ward_profiles
 from tuttotal.explore import explorer as explore
@@ -331,3 +333,33 @@ def test_the_map_widget_hovers_and_chooses_a_ward_on_click(wards_dir):
     assert [f["properties"]["style"]["fillColor"] for f in wards.data["features"]] != fills
     explorer.measure_box.value = "total"
     assert "£ total" in explorer.legend.value and "£ total" in view.describe(MARGATE_CENTRAL)
+
+
+def test_an_update_is_computed_without_a_widget(demo):
+    """The update path is a plain function: values, classes, the panels' HTML and the time of each step."""
+    ward = demo.wards.ward_code.iloc[2]
+    selection = explore.Selection(demo.themes[:2], demo.agency_types, measure="total", ward=ward)
+    drawn = []
+    update = explore.compute_update(demo, selection, draw_map=lambda *a, **k: drawn.append(k), focus=True)
+    assert drawn == [{"measure": "total", "selected": ward}]  # the map is redrawn once, with the chosen ward
+    assert set(update.steps) == {"values_s", "map_s", "panels_s", "total_s"}
+    assert update.steps["total_s"] >= max(update.steps["values_s"], update.steps["map_s"], update.steps["panels_s"])
+    assert update.table.value.tolist() == explore.ward_table(demo, selection).value.tolist()
+    name = str(demo.wards.ward_name.iloc[2])
+    assert name in update.profile and name in update.legend and "Focus ward" in update.legend
+    assert "2 of 10 themes" in update.map_title and "spend by theme" in update.themes
+    only_ward = explore.compute_update(demo, selection, what="ward", focus=True)
+    assert only_ward.themes is None and only_ward.legend == update.legend
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_the_wards_add_up_to_the_chosen_themes_for_any_selection(demo, data):
+    """For any themes and agency types chosen, the wards' money is the theme breakdown's chosen money, to the penny."""
+    themes = data.draw(st.lists(st.sampled_from(demo.themes), unique=True))
+    agencies = data.draw(st.lists(st.sampled_from(demo.agency_types), unique=True))
+    selection = explore.Selection(tuple(themes), tuple(agencies), measure="total")
+    wards = explore.ward_table(demo, selection)
+    by_theme = explore.theme_table(demo, selection)
+    assert wards.amount_pence.sum() == round(by_theme.loc[by_theme.chosen, "amount_gbp"].sum() * 100)
+    assert set(by_theme.loc[by_theme.chosen, "theme"]) == set(themes)
