@@ -503,7 +503,7 @@ def national_topdown(
     table = lsoa.lsoa_table(data_dir)
     region_totals = topdown.region_drivers(table, regions)
     all_lines = cra_releases.cra_lines(data_dir)
-    lines = topdown._numbered(all_lines[all_lines["year"] == year])
+    lines = topdown.numbered_lines(all_lines[all_lines["year"] == year])
     release = cra_releases.YEAR_RELEASE[year]
     items.append(
         {
@@ -517,7 +517,7 @@ def national_topdown(
         }
     )
     lines["agency_type"] = topdown.agency_types(lines)
-    rules = topdown._line_rules(lines, theme_table)
+    rules = topdown.line_rules(lines, theme_table)
     weights = _part_weights(rules, region_totals)
     unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
     if unknown:
