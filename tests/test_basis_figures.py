@@ -207,9 +207,7 @@ def test_thanets_trend_hatches_the_focus_wards_modelled_money(thanet):
 
 
 def test_thanets_web_map_legend_gives_both_shares(thanet):
-    from tuttotal.figures import webmap
-
-    html = webmap.ward_map(thanet).html
+    html = thanet.web_map().html
     lines = basis_split_labels(*thanet.basis_split())
     assert lines[0].startswith("measured £") and lines[1].startswith("modelled £")
     for line in lines:

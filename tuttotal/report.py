@@ -33,6 +33,7 @@ import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,11 +52,13 @@ from tuttotal.count.inputs import run_inputs
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
 from tuttotal.count.parameters import PlaceParameters
+from tuttotal.count.pilot_medians import pilots_theme_per_head
 from tuttotal.count.place_count import PlaceCount
 from tuttotal.count.real_years import check_real_year, measured_years, source_of_year
 from tuttotal.count.sources import CountSource, RealSource, SpendFileSource, SyntheticSource, TopDownSource
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
+    cra_releases,
     datasets,
     deflators,
     geography,
@@ -67,14 +70,17 @@ from tuttotal.data import (
     ward_drivers,
 )
 from tuttotal.data.cra import lad_regions
-from tuttotal.data.datasets import ATTRIBUTION
+from tuttotal.data.datasets import ATTRIBUTION, lad_names
+from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
+from tuttotal.data.web_map_file import write_web_map
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
-from tuttotal.errors import TuttotalWarning
+from tuttotal.errors import TuttotalError, TuttotalWarning
+from tuttotal.figures import webmap
 from tuttotal.figures.canvas import new_figure
 from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
 from tuttotal.figures.maps import ward_map
@@ -375,7 +381,7 @@ class PlaceReport(PlaceCount):
 
         if self.place.status != "pilot":
             return None, ""
-        median = pilot_median_per_head(self.parameters.data_dir or None, self.year)
+        median = pilot_median_per_head(pilots_theme_per_head(self.parameters.data_dir or None, self.year))
         if median is None:
             return None, (
                 f"Median pilot place left out: the regional analysis has no {self.year}, or its data are not available."
@@ -1029,6 +1035,81 @@ class PlaceReport(PlaceCount):
         column = "per_head_gbp" if "per_head_gbp" in wards else "amount_gbp"
         return self._house_ward_map(wards, column, "public spending", scheme=scheme, k=k)
 
+    # -------------------------------------------------------------- web maps
+    def web_map_labels(self) -> webmap.PlaceLabels:
+        """What the web maps say about the place: names, year, kind of count, attribution, stamp."""
+        return webmap.PlaceLabels(
+            slug=self.place.slug,
+            name=self.place.name,
+            year=self.year,
+            spend=self.spend_kind,
+            count=self.count_label,
+            attribution=self.attribution,
+            stamp=self.stamp,
+        )
+
+    def web_map_wards(self) -> gpd.GeoDataFrame:
+        """The wards with £, per head and income deprivation (where known): what the ward web map shows."""
+        import numpy as np
+
+        wards = self.ward_totals()
+        if "per_head_gbp" not in wards:
+            wards["per_head_gbp"] = np.nan
+        wards["income_deprived_share"] = np.nan
+        if self.has_need:
+            need = self.ward_need().set_index("ward_code")["income_deprived_share"]
+            wards["income_deprived_share"] = wards["ward_code"].map(need).astype(float)
+        return wards
+
+    def web_map(self, *, scheme: str = "quantiles", k: int = 5) -> webmap.WebMap:
+        """The interactive ward map (:func:`tuttotal.figures.webmap.ward_map`): the house map's classes, hover, zoom."""
+        return webmap.ward_map(
+            self.web_map_wards(),
+            self.web_map_labels(),
+            focus=set(self.focus["ward_code"]),
+            basis_split=self.basis_split(),
+            scheme=scheme,
+            k=k,
+        )
+
+    def england_web_map(self) -> webmap.WebMap | webmap.MapNote:
+        """The place's LADs on a map of England's 326, by top-down spending per head (a real count).
+
+        For a real count the colours are each LAD's top-down estimate per head
+        (:func:`tuttotal.count.topdown.lad_per_head`) of the report's year, or of
+        2008-09 for a councils' outturn year; for a user's or the synthetic count
+        the LADs are plain and the place's shaded. A place with no English LAD
+        (the synthetic demo), or no boundaries of England to be had, gets a sentence.
+        """
+        codes = [lad.code for lad in self.place.lads]
+        if not set(codes) & set(lad_names()):
+            return webmap.MapNote(
+                f"{self.place.name} has no district of England's 2013 LADs: no map of England to show."
+            )
+        data_dir = self.parameters.data_dir or None
+        try:
+            england = england_web_shapes(data_dir)
+        except TuttotalError as error:
+            return webmap.MapNote(f"No map of England: {error.message if hasattr(error, 'message') else error}")
+        if not self.count_source.is_real:
+            return webmap.england_map(england, self.web_map_labels(), codes)
+        year = self.year if self.year in topdown.YEARS else "2008-09"
+        return webmap.england_map(
+            england,
+            self.web_map_labels(),
+            codes,
+            per_head=topdown.lad_per_head(year, data_dir=data_dir),
+            per_head_year=year,
+            per_head_source=cra_releases.YEAR_RELEASE[year],
+        )
+
+    def write_web_map(self, block: webmap.WebMap | None = None) -> dict[str, Path]:
+        """Write ``web_map.json`` (the wards as SVG paths with their figures) for ``outputs/index.html``.
+
+        Returns ``{"web_map": path}``, to merge with :meth:`write_all`'s.
+        """
+        return {"web_map": write_web_map((block or self.web_map()).data, self.output_dir)}
+
     def themes_chart(self) -> Figure:
         """Bar chart of the place's spend by Total Place theme (drawn once).
 
@@ -1586,6 +1667,12 @@ class PlaceReport(PlaceCount):
             "most_deprived": self.most_deprived_spend().round(6).to_dict("records"),
             "measure": "income deprivation: IMD 2010 income domain share",
         }
+
+
+@lru_cache(maxsize=2)
+def england_web_shapes(data_dir: str | None = None) -> webmap.EnglandShapes:
+    """England's 326 districts as SVG paths for the web maps, made once per process and data root."""
+    return webmap.england_shapes(england_lads(data_dir))
 
 
 def package_versions() -> dict[str, str]:

@@ -53,17 +53,21 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import logging
 import os
 import re
+import tempfile
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuttotal import paths, settings
-from tuttotal.data import sources
-from tuttotal.data.tabular import _check_workbook_size
+from tuttotal.data import datasets, sources
+from tuttotal.data.tabular import check_workbook_size
 from tuttotal.errors import InputError
 
 if TYPE_CHECKING:
@@ -226,7 +230,7 @@ class _XlsxBook:
     def __init__(self, path: Path) -> None:
         import openpyxl
 
-        _check_workbook_size(path)  # size, sheets and declared cells, before openpyxl pads a bomb's empty rows
+        check_workbook_size(path)  # size, sheets and declared cells, before openpyxl pads a bomb's empty rows
         self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
 
     def sheet_names(self) -> list[str]:
@@ -538,9 +542,91 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: Bump to make new cache entries of the RS years (see :func:`cache_path`).
+CACHE_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Hash of the code and table that turn an RS file into rows: a change of them makes new cache entries."""
+    digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
+    for part in (Path(__file__), paths.data_dir() / "outturn_services.csv"):
+        digest.update(part.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_path(year: str, path: str | os.PathLike) -> Path:
+    """``<cache dir>/outturn/<year>-<hash>.parquet``: one RS year's rows, named by the file's SHA-256 and the code.
+
+    Parsing an RS workbook cell by cell (xlrd, openpyxl) takes one to three seconds a year, and a real
+    count of a year with councils' books reads all ten: every new process (a batch worker's kernel,
+    ``tuttotal run``) paid about 20 s before its first place. The rows are kept as Parquet, written
+    atomically, and read back exactly (types, order and ``attrs["no_return"]``).
+    """
+    digest = hashlib.sha256(f"{year}\n{datasets.sha256_of(path)}\n{_code_fingerprint()}".encode())
+    return settings.cache_dir() / "outturn" / f"{year}-{digest.hexdigest()[:24]}.parquet"
+
+
+def _read_cached(entry: Path) -> pd.DataFrame | None:
+    """A cache entry's rows (``attrs["no_return"]`` restored), or None when there is none or it cannot be read."""
+    import pyarrow.parquet as pq
+
+    if not entry.is_file():
+        return None
+    try:
+        with pq.ParquetFile(entry) as parquet:
+            table = parquet.read()
+        no_return = json.loads(table.schema.metadata[b"tuttotal"])["no_return"]
+        frame = table.replace_schema_metadata({b"pandas": table.schema.metadata[b"pandas"]}).to_pandas()
+    except Exception:  # an unreadable entry: parse the workbook again and rewrite it
+        return None
+    frame.attrs["no_return"] = list(no_return)
+    return frame
+
+
+def _write_cached(frame: pd.DataFrame, entry: Path) -> None:
+    """Write an RS year's rows to its cache entry, atomically (a temporary file, then a rename)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    ours = json.dumps({"no_return": list(frame.attrs.get("no_return", []))}).encode()
+    table = table.replace_schema_metadata({b"pandas": table.schema.metadata[b"pandas"], b"tuttotal": ours})
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=f".{entry.stem}.", suffix=".tmp", dir=entry.parent)
+    os.close(fd)
+    try:
+        pq.write_table(table, temporary, compression="zstd")
+        os.replace(temporary, entry)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_year_cached(path: str | os.PathLike, year: str) -> pd.DataFrame:
+    """:func:`read_year`, parsed once per file content and code, then read from the cache.
+
+    Examples
+    --------
+    >>> rows = read_year_cached("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17")  # doctest: +SKIP
+    >>> rows.equals(read_year("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17"))  # doctest: +SKIP
+    True
+    """
+    entry = cache_path(year, path)
+    frame = _read_cached(entry)
+    if frame is not None:
+        for code in frame.attrs["no_return"]:  # said again, as the parse says it
+            logger.info("%s %s: no figures in the RS (marked not available): counted as £0", year, code)
+        return frame
+    frame = read_year(path, year)
+    with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
+        _write_cached(frame, entry)
+    return frame
+
+
 @lru_cache(maxsize=16)
 def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
-    return read_year(path, year)
+    return read_year_cached(path, year)
 
 
 def _read_all(files: tuple[tuple[str, str], ...]) -> pd.DataFrame:

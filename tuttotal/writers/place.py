@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING
 from tuttotal.analysis import deep_dive
 from tuttotal.data import datapackage
 from tuttotal.data.safe_csv import write_csv
-from tuttotal.figures import webmap
 from tuttotal.figures.canvas import save_figure
 from tuttotal.report import PlaceReport
 
@@ -167,6 +166,5 @@ def write_outputs(
     paths["summary"] = write_summary(report, folder)
     paths["datapackage"] = write_datapackage(report, folder)
     if web_map is not None or with_web_map:
-        block = web_map or webmap.ward_map(report)
-        paths.update(webmap.write_ward_data(report, block))
+        paths.update(report.write_web_map(web_map))
     return paths
