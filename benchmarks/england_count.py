@@ -142,7 +142,7 @@ def _place_count(lads: list[str], year: str, data_dir: str, wards=None, long_dri
     top = topdown.topdown_count(lads, data_dir=data_dir, years=(year,), theme_table=table)
     books = outturn_count.outturn_count(lads, data_dir=data_dir, years=(year,), theme_table=table)
     spend = measured_modelled.combine(top.spend, books.spend, (year,))
-    classified = themes.classify(spend, table, {})
+    classified = themes.assign_themes(spend, table, {})
     lap("lads")
     count = apportion(classified, wards, long_drivers, year=year, transfer_rules=load_transfer_rules())
     lap("wards")

@@ -8,7 +8,7 @@ library swapped in, each in a new Python process (nothing warm carries from
 one to the other), alternated, ``--repeat`` times; the median is quoted.
 
 A place run here is what the report notebook does for a place, in one
-process: ``report.prepare(...)`` then ``write_all()`` (every figure, table,
+process: ``report.prepare(...)`` then ``write_outputs()`` (every figure, table,
 summary and datapackage), from after ``import tuttotal.report`` to the last
 file. The notebook's kernel and the report page add time to both sides, so
 the share saved of a ``tuttotal run`` is smaller still.
@@ -87,12 +87,13 @@ def use_library(copy: str) -> None:
 def child(copy: str, variant: str, places: list[str], output: str) -> None:
     """One measured process: the places counted and written, with the copy or the library."""
     from tuttotal import report
+    from tuttotal.writers.place import write_outputs
 
     start = time.perf_counter()
     if variant == "library":
         use_library(copy)
     for place in places:
-        report.prepare(place=place, output_dir=os.path.join(output, place)).write_all()
+        write_outputs(report.prepare(place=place, output_dir=os.path.join(output, place)))
     print(json.dumps({"seconds": time.perf_counter() - start}))
 
 

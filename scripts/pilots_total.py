@@ -31,7 +31,7 @@ def main(data_dir: str) -> None:
     pilots = [p for p in places.list_places() if p.status == "pilot"]
     for place in pilots:
         spend, _, _ = real_spend(place.lad_codes, data_dir, theme_table)
-        spend = themes.classify(spend[spend["year"] == YEAR], theme_table)
+        spend = themes.assign_themes(spend[spend["year"] == YEAR], theme_table)
         counted = spend[spend["driver"] != "excluded"]
         capital = counted["spend_type"].eq("capital")
         dwp_other = counted["agency_type"].eq("dwp") & ~counted["function"].isin(["04.1.2", "10.5"]) & ~capital

@@ -22,6 +22,7 @@ from tuttotal.analysis.breakdown import basis_totals
 from tuttotal.count import themes
 from tuttotal.count.apportion import apportion
 from tuttotal.report import CASH_TABLES
+from tuttotal.writers.place import write_tables
 
 from .conftest import MARGATE_CENTRAL, SPEND_HEADER, THANET
 
@@ -51,7 +52,7 @@ def pence(values) -> int:
 
 
 def written(run) -> dict[str, pd.DataFrame]:
-    return {name: pd.read_csv(path, dtype=CODES) for name, path in run.write_tables().items()}
+    return {name: pd.read_csv(path, dtype=CODES) for name, path in write_tables(run).items()}
 
 
 @pytest.fixture(scope="module")
@@ -146,7 +147,7 @@ def test_every_line_of_the_reconciliation_adds_up_by_basis(rows, people):
     spend = pd.DataFrame(rows, columns=["area_code", "function", "year", "basis", "amount_pence"])
     spend = spend.assign(agency="Agency", agency_type="council", theme="", transfer=False)
     drivers = pd.DataFrame({"area_code": WARDS.ward_code, "driver": "population", "value": [float(p) for p in people]})
-    count = apportion(themes.classify(spend, themes.load_themes()), WARDS, drivers, year="2008-09")
+    count = apportion(themes.assign_themes(spend, themes.load_themes()), WARDS, drivers, year="2008-09")
     table = count.reconciliation.table()
     for row in table.itertuples():
         assert pence([row.measured_gbp, row.modelled_gbp]) == pence([row.amount_gbp]), row.item

@@ -8,6 +8,7 @@ import pytest
 from tuttotal import report
 from tuttotal.analysis import compare, deep_dive
 from tuttotal.errors import InputError
+from tuttotal.writers.place import write_tables
 
 from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, SPEND_HEADER
 
@@ -67,7 +68,7 @@ def test_focus_text_names_shares_and_ranks(kent):
 
 
 def test_report_writes_the_comparison_and_breakdown_tables(kent):
-    paths = kent.write_tables()
+    paths = write_tables(kent)
     assert {"ward_theme", "reconciliation", "theme_agency", "ward_profiles", "focus_comparison"} <= set(paths)
     comparison = pd.read_csv(paths["focus_comparison"])
     assert {"Margate Central", "Cliftonville West", "Thanet", "Kent"} <= set(comparison.area)
@@ -100,7 +101,7 @@ def test_several_years_give_a_change_table(wards_dir, tmp_path):
     assert table.loc[("Thanet", "2007-08"), "change_pct"] == pytest.approx(10.0)
     assert table.loc[("Margate Central", "2008-09"), "amount_gbp"] == pytest.approx(1210 / 23 + 121, abs=0.01)
     assert run.trend_chart() is not None
-    assert "change_by_year" in run.write_tables()
+    assert "change_by_year" in write_tables(run)
 
 
 def test_deep_dive_choose_theme_and_tables(kent, demo):

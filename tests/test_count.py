@@ -36,7 +36,7 @@ def spend_table(rows):
     table["agency_type"] = "council"
     table["theme"] = ""
     table["transfer"] = False
-    return themes.classify(table, THEMES)
+    return themes.assign_themes(table, THEMES)
 
 
 spend_rows = st.lists(
@@ -227,8 +227,8 @@ def test_editing_one_line_of_the_themes_table_moves_the_money(tmp_path):
             "transfer": False,
         }
     )
-    before = apportion(themes.classify(table, THEMES), WARDS).ward_spend.theme.tolist()
-    after = apportion(themes.classify(table, themes.load_themes(tmp_path / "themes.csv")), WARDS).ward_spend
+    before = apportion(themes.assign_themes(table, THEMES), WARDS).ward_spend.theme.tolist()
+    after = apportion(themes.assign_themes(table, themes.load_themes(tmp_path / "themes.csv")), WARDS).ward_spend
     assert before == ["health and wellbeing"] and after.theme.tolist() == ["drugs and alcohol"]
 
 

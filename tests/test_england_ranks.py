@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tuttotal.writers.place import write_tables
+
 from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET
 
 YEAR = "2008-09"
@@ -77,7 +79,7 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
     assert headline.loc["Rank in England (per head)", "value"] == f"{district['rank']} of {len(HANDFUL)}"
     assert str(folder / "lads.csv") in headline.loc["Rank in England (per head)", "note"], "the headline's same source"
 
-    written = pd.read_csv(run.write_tables()["england_ranks"], dtype={"area_code": str})
+    written = pd.read_csv(write_tables(run)["england_ranks"], dtype={"area_code": str})
     assert {"rank_basis", "measured_share", "prices", "table", "rank", "of"} <= set(written.columns)
     shares = ranks[ranks["level"] == "district"].set_index("measure")["measured_share"]
     assert shares["measured_per_head_gbp"] == 1.0 and pd.isna(shares["income_deprived"])
@@ -135,7 +137,7 @@ def test_a_spend_file_of_its_own_is_not_ranked_among_england_s(tmp_path):
     run = report.prepare(place="demo", output_dir=str(tmp_path))
     ranks = run.england_ranks()
     assert ranks.empty and "synthetic demo" in ranks.attrs["note"]
-    assert "england_ranks" not in run.write_tables()
+    assert "england_ranks" not in write_tables(run)
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +194,7 @@ def test_the_report_states_the_change_rank_in_its_headline_and_csv(data_root, tm
     row = headline.loc["Rank in England (councils' change per head)"]
     assert row["value"] == f"{rank} of 325"
     assert "1 = the deepest cut" in row["note"] and "measured (councils' own books)" in row["note"]
-    written = pd.read_csv(run.write_tables()["england_ranks"], dtype={"area_code": str})
+    written = pd.read_csv(write_tables(run)["england_ranks"], dtype={"area_code": str})
     assert (written["measure"] == CHANGE).sum() == 3, "Thanet, and its two focus wards saying they have none"
 
 

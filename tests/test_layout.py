@@ -1,4 +1,4 @@
-"""The package's layout shows the flow: data → count → analysis → figures → report → explore → run → cli.
+"""The package's layout shows the flow: data → count → analysis → figures → report → writers → explore → run → cli.
 
 Each module lives in the subpackage of its step (a few small foundations and
 the two faces, ``report`` and ``cli``, at the top), imports the package's own
@@ -20,7 +20,9 @@ PACKAGE = Path(tuttotal.__file__).parent
 #: The steps of the flow, in order; a module may import from its own step and the ones before.
 #: ``england``: the national count and its findings (tables in, tables out), after the figures they may draw and
 #: before the place report, which reads a place's rank among England's from them.
-FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "explore", "run", "cli")
+#: ``writers``: a place count's files (:func:`tuttotal.writers.place.write_outputs`), after the report whose tables
+#: and figures they write.
+FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "writers", "explore", "run", "cli")
 FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo", "lifeline"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 

@@ -7,6 +7,8 @@ import sys
 
 import pytest
 
+from tuttotal.writers.place import write_tables
+
 from .conftest import REPO, THANET
 
 
@@ -54,7 +56,7 @@ def test_every_series_says_its_prices(thanet_both):
 
     cash, real = thanet_both
     for run, label in ((cash, "cash"), (real, "2016-17 prices")):
-        written = run.write_tables()
+        written = write_tables(run)
         for name in ("change_by_year", "cuts_by_service", "cuts_by_ward"):
             assert set(pd.read_csv(written[name])["prices"]) == {label}, name
     fig = real.trend_chart()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from tuttotal.data.safe_csv import FORMULA_STARTS, is_number, neutralise, safe_frame, write_csv
 from tuttotal.errors import TuttotalWarning
+from tuttotal.writers.place import write_tables
 
 from .conftest import BIRMINGHAM, REPO, THANET
 
@@ -150,7 +151,7 @@ def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(ho
                 wards_paths=[str(folder / f"{wards[name]}.geojson")],
                 **kwargs,
             )
-            run.write_tables()
+            write_tables(run)
             if name == "user":
                 data = explore.from_report(run)
                 explore.export(data, data.default_selection(), output_dir=out)

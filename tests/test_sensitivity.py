@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tuttotal.analysis.sensitivity import lad_sensitivity, population_only, ward_sensitivity
+from tuttotal.writers.place import write_tables
 
 from .conftest import MARGATE_CENTRAL, THANET
 
@@ -82,7 +83,7 @@ def test_the_report_says_how_far_the_driver_moves_the_focus_ward(thanet):
     assert f"Margate Central: £{margate['need_per_head_gbp']:,.0f} a head with the need drivers" in text
     assert f"£{margate['population_per_head_gbp']:,.0f} with population alone" in text
     assert margate["need_per_head_gbp"] != pytest.approx(margate["population_per_head_gbp"], abs=10)
-    written = thanet.write_tables()
+    written = write_tables(thanet)
     assert "sensitivity" in written
     again = pd.read_csv(written["sensitivity"], dtype={"code": str})
     assert len(again) == len(thanet.wards) + 1

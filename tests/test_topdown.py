@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tuttotal import report
-from tuttotal.count import real, themes, topdown
+from tuttotal.count import real_years, themes, topdown
 from tuttotal.data import cra, cra_releases, lsoa, places
 from tuttotal.errors import InputError
 
@@ -175,7 +175,7 @@ def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(b
     # each side is moved back by its own growth from mid-2006 to mid-2015.
     from tuttotal.data import population_years
 
-    data_dir = birmingham.parameters.get("data_dir")
+    data_dir = birmingham.parameters.data_dir
     mid_2015 = lsoa.lsoa_table(data_dir)
     place_2015 = float(mid_2015.loc[mid_2015.lad13_code == BIRMINGHAM, "population"].sum())
     region_2015 = float(topdown.region_drivers(mid_2015, cra.lad_regions(data_dir)).at["West Midlands", "population"])
@@ -211,7 +211,7 @@ def test_the_trend_has_the_top_down_years_in_cash(kent_topdown):
     kent = kent_topdown
     table = kent.change_by_year()
     # every year without councils' books (2007-08 to 2016-17 are measured): 2003-04 to 2006-07 and 2017-18
-    top_down = [y for y in real.TOPDOWN_YEARS if real.source_of_year(y) == "top-down"]
+    top_down = [y for y in real_years.TOPDOWN_YEARS if real_years.source_of_year(y) == "top-down"]
     assert sorted(set(table.year)) == top_down == ["2003-04", "2004-05", "2005-06", "2006-07", "2017-18"]
     kent_rows = table[table.area == "Kent"] if "Kent" in set(table.area) else table[table.level == "place"]
     to_2006 = kent_rows[kent_rows.year <= "2006-07"]
@@ -235,7 +235,7 @@ def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, t
         assert shown == spend.loc[spend.ward_code == focus.ward_code, "amount_pence"].sum() / 100
     place_row = this_year.loc[this_year.level == "place", "amount_gbp"].item()
     assert place_row == run.count.reconciliation.placed_pence / 100
-    assert len(set(table.year)) == len(real.measured_years(data_root)), "the years measured as 2008-09 is"
+    assert len(set(table.year)) == len(real_years.measured_years(data_root)), "the years measured as 2008-09 is"
 
 
 @pytest.mark.parametrize("year", ["2018-19", "2002-03"])

@@ -89,7 +89,7 @@ def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
 def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_root, tmp_path):
     """A damaged england_lad_2013.topojson (half its bytes): "No map of England", and the cause (tests/test_resume.py
     holds that --resume redoes the place once it is repaired)."""
-    import copy
+    import dataclasses
 
     root = tmp_path / "data"
     root.mkdir()
@@ -99,8 +99,8 @@ def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_roo
     (root / "lad-2013").mkdir()
     real = data_root / "lad-2013" / "england_lad_2013.topojson"
     (root / "lad-2013" / real.name).write_bytes(real.read_bytes()[: real.stat().st_size // 2])
-    damaged = copy.copy(lewisham_run)
-    damaged.parameters = {**lewisham_run.parameters, "data_dir": str(root)}
+    parameters = dataclasses.replace(lewisham_run.parameters, data_dir=str(root))
+    damaged = dataclasses.replace(lewisham_run, parameters=parameters)
     shown = damaged.england_web_map()
     assert str(shown).startswith("No map of England: ") and "<p" in shown._repr_html_()
     assert "england_lad_2013.topojson" in str(shown) or "SHA-256" in str(shown), str(shown)

@@ -1,8 +1,10 @@
 """One place's report, step by step: what the notebooks call.
 
-:func:`prepare` loads the wards and the spend of a place, classifies and
-apportions the spend, and returns a :class:`PlaceReport` whose methods draw
-the figures and write the files of the output layout::
+:func:`count_place` (or :func:`prepare`, by keyword) loads the wards and the
+spend of a place, classifies and apportions the spend, and returns a
+:class:`PlaceReport` whose methods give its tables and draw its figures;
+:func:`tuttotal.writers.place.write_outputs` writes the files of the output
+layout::
 
     ward_map.png, themes.png, ward_theme.csv, reconciliation.csv, summary.json
 
@@ -18,38 +20,42 @@ and method.
 Examples
 --------
 >>> from tuttotal import report
->>> run = report.prepare(place="demo")  # doctest: +SKIP
->>> run.wards_count, run.spend_kind  # doctest: +SKIP
+>>> demo = report.prepare(place="demo")  # doctest: +SKIP
+>>> demo.wards_count, demo.spend_kind  # doctest: +SKIP
 (24, 'synthetic')
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import platform
 import tempfile
 import time
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tuttotal import __version__, paths, settings
+from tuttotal.analysis import cuts, per_head
+from tuttotal.analysis import headline as headline_figures
+from tuttotal.analysis import published as published_counts
 from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme, with_basis
 from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
 from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
-from tuttotal.analysis.sensitivity import lad_sensitivity, population_only, ward_sensitivity
+from tuttotal.analysis.sensitivity import population_only, sensitivity_table, sensitivity_text, ward_sensitivity
 from tuttotal.count import measured_modelled, themes, topdown
 from tuttotal.count.apportion import BASES, MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
-from tuttotal.count.measured_modelled import METHOD as COMBINED
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
+from tuttotal.count.parameters import PlaceParameters
 from tuttotal.count.pilot_medians import pilots_theme_per_head
-from tuttotal.count.real import check_real_year, measured_years, source_of_year
+from tuttotal.count.place_count import PlaceCount
+from tuttotal.count.real_years import check_real_year, measured_years, source_of_year
+from tuttotal.count.sources import CountSource, RealSource, SpendFileSource, SyntheticSource, TopDownSource
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
     cra_releases,
@@ -64,12 +70,10 @@ from tuttotal.data import (
     ward_drivers,
 )
 from tuttotal.data.cra import lad_regions
-from tuttotal.data.datapackage import write_datapackage
 from tuttotal.data.datasets import ATTRIBUTION, lad_names
 from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
-from tuttotal.data.safe_csv import write_csv
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
 from tuttotal.data.web_map_file import write_web_map
@@ -77,7 +81,7 @@ from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
 from tuttotal.errors import TuttotalError, TuttotalWarning
 from tuttotal.figures import webmap
-from tuttotal.figures.canvas import new_figure, save_figure
+from tuttotal.figures.canvas import new_figure
 from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
 from tuttotal.figures.maps import ward_map
 from tuttotal.figures.need_charts import lorenz_chart, need_scatter
@@ -126,32 +130,16 @@ if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from tuttotal.count.apportion import Count
-    from tuttotal.count.outturn_count import OutturnCount
-    from tuttotal.count.topdown import TopDown
     from tuttotal.data.places import Place
 
 
-@dataclass
-class PlaceReport:
-    """Everything a place's report shows, loaded once."""
+@dataclass(frozen=True, eq=False)
+class PlaceReport(PlaceCount):
+    """A place's count (:class:`tuttotal.count.place_count.PlaceCount`) and what its report shows of it.
 
-    place: Place
-    year: str
-    wards: gpd.GeoDataFrame
-    focus: pd.DataFrame
-    spend: pd.DataFrame
-    drivers: pd.DataFrame | None
-    driver_table: pd.DataFrame | None
-    topdown: TopDown | None
-    outturn: OutturnCount | None
-    count: Count
-    output_dir: Path
-    spend_kind: str  # "real" (top-down count), "user" (a spend file) or "synthetic" (the demo)
-    inputs: dict[str, str]
-    parameters: dict[str, Any]
-    warnings: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
+    Tables and figures are derived from the count's data on first use and kept (never stored back into it).
+    """
+
     _figures: dict[tuple, Figure] = field(default_factory=dict, repr=False, compare=False)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
     _year_counts: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
@@ -167,9 +155,14 @@ class PlaceReport:
 
     # ----------------------------------------------------------------- facts
     @property
+    def spend_kind(self) -> str:
+        """``real`` (the real count), ``user`` (a spend file) or ``synthetic`` (the demo): ``summary.json``'s spend."""
+        return self.count_source.kind
+
+    @property
     def is_illustrative(self) -> bool:
         """True only for generated money (the synthetic demo)."""
-        return self.spend_kind == "synthetic"
+        return self.count_source.is_illustrative
 
     @property
     def wards_count(self) -> int:
@@ -179,7 +172,7 @@ class PlaceReport:
     @property
     def stamp(self) -> str | None:
         """The mark every figure carries: SYNTHETIC, ILLUSTRATIVE or nothing."""
-        return {"synthetic": "SYNTHETIC"}.get(self.spend_kind)
+        return self.count_source.stamp
 
     @property
     def provenance_note(self) -> str:
@@ -188,36 +181,13 @@ class PlaceReport:
 
     def provenance_for(self, year: str) -> str:
         """One sentence on where the spend of ``year`` came from (a real place's years come from two counts)."""
+        return self.source_of(year).provenance(year)
 
-        if self.spend_kind == "synthetic":
-            return f"SYNTHETIC: {self.place.name} and its spend do not exist (demo data)."
-        data_dir = self.parameters.get("data_dir") or None
-        if self.spend_kind == "real" and source_of_year(year, data_dir) == "outturn":
-            served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
-            return (
-                f"Real count, councils' own books: the net current expenditure of the {served} authorities serving "
-                f"{self.place.name}, {year}, cash (DCLG Revenue Outturn), their part by mid-2015 population and "
-                "IMD 2010 need."
-            )
-        if self.spend_kind == "real" and source_of_year(year, data_dir) == "measured":
-            served = self.outturn.lines[self.outturn.lines["year"] == year]["authority"].nunique()
-            regions = " and ".join(sorted(set(self.topdown.lines["region"])))
-            return (
-                f"Real count, {year}, cash: measured, the net current expenditure of the {served} councils, police "
-                f"and fire authorities serving {self.place.name} (DCLG Revenue Outturn, their own books); modelled, "
-                f"{regions}'s central government and public corporation spending (HM Treasury Country and Regional "
-                f"Analysis, {cra_releases.YEAR_RELEASE.get(year, '')}), with local government capital, shared by "
-                "mid-2015 population and IMD 2010 need."
-            )
-        if self.spend_kind == "real":
-            regions = " and ".join(sorted(set(self.topdown.lines["region"]))) if self.topdown is not None else ""
-            return (
-                f"Real count, top-down: {self.place.name}'s share of {regions}'s identifiable public spending, "
-                f"{year}, cash (HM Treasury Country and Regional Analysis, {cra_releases.YEAR_RELEASE.get(year, '')}), "
-                "by mid-2015 population "
-                "and IMD 2010 need."
-            )
-        return f"Spend: {Path(self.parameters['spend_path']).name} (supplied)."
+    def source_of(self, year: str) -> CountSource:
+        """The source of ``year``'s money: the count's own, or for a real place the kind of that year's count."""
+        if not isinstance(self.count_source, RealSource):
+            return self.count_source
+        return self.count_source.of_year(source_of_year(year, self.parameters.data_root))
 
     def notes_for(self, year: str) -> list[str]:
         """Footer lines of a figure of ``year`` (the count's own notes only for the counted year)."""
@@ -247,8 +217,8 @@ class PlaceReport:
                 + (f"; applied to a {self.year} count" if self.year else "")
                 + "; per head of each year's people (mid-2015 scaled to the ONS mid-year estimate)."
             )
-        if self.parameters.get("drivers_path"):
-            return f"Drivers: {Path(self.parameters['drivers_path']).name}."
+        if self.parameters.drivers_path:
+            return f"Drivers: {Path(self.parameters.drivers_path).name}."
         return None
 
     @property
@@ -271,20 +241,7 @@ class PlaceReport:
         (modelled), which follow the drivers by construction: the figures
         hatch the modelled part, or give both in a map's legend.
         """
-        if self.spend_kind == "synthetic":
-            return "Measured throughout, as a spend table is (here synthetic): nothing modelled from a region's money."
-        if self.spend_kind != "real":
-            return "Measured throughout: the supplied spend table is the bodies' own books; nothing modelled."
-        totals = basis_totals(self.count.ward_spend)
-        placed = sum(totals.values())
-        if not placed:
-            return None
-        measured, modelled = totals[MEASURED], totals[MODELLED]
-        return (
-            f"Measured (authorities' own books): {format_gbp(measured, 3)} ({measured / placed:.0%}); "
-            f"modelled (the region's money shared by population and need): {format_gbp(modelled, 3)} "
-            f"({modelled / placed:.0%})."
-        )
+        return self.count_source.basis_note(basis_totals(self.count.ward_spend))
 
     def modelled_by_theme(self) -> pd.Series:
         """Pounds of modelled money by theme (0 where a theme is all measured)."""
@@ -299,8 +256,8 @@ class PlaceReport:
         """The boundary data's attribution line."""
         if self.place.is_synthetic:
             return "Synthetic boundaries made by data/sample/make_sample.py."
-        if self.parameters.get("wards_paths"):
-            return "Boundaries: " + ", ".join(Path(p).name for p in self.parameters["wards_paths"]) + "."
+        if self.parameters.wards_paths:
+            return "Boundaries: " + ", ".join(Path(p).name for p in self.parameters.wards_paths) + "."
 
         return ATTRIBUTION
 
@@ -330,11 +287,11 @@ class PlaceReport:
         pop = pop.reindex(self.wards.ward_code)
         if not pop.notna().any():
             return None
-        if self.spend_kind != "real" or self.driver_table is None or not year:
+        if not self.count_source.is_real or self.driver_table is None or not year:
             return pop
         key = f"population of {year}"
         if key not in self._tables:
-            data_dir = self.parameters.get("data_dir") or None
+            data_dir = self.parameters.data_dir or None
             lads = self.wards.set_index("ward_code")["lad_code"]
             known = lads.isin(list(population_years.lad_upper_tier())).all()
             if known and population_years.covers(year, data_dir):
@@ -424,7 +381,7 @@ class PlaceReport:
 
         if self.place.status != "pilot":
             return None, ""
-        median = pilot_median_per_head(pilots_theme_per_head(self.parameters.get("data_dir") or None, self.year))
+        median = pilot_median_per_head(pilots_theme_per_head(self.parameters.data_dir or None, self.year))
         if median is None:
             return None, (
                 f"Median pilot place left out: the regional analysis has no {self.year}, or its data are not available."
@@ -452,7 +409,7 @@ class PlaceReport:
         others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
         against = " and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1]
         bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
-        if self.spend_kind == "real":  # the modelled part of each bar, hatched
+        if self.count_source.is_real:  # the modelled part of each bar, hatched
             by_basis = self.focus_comparison(by_basis=True)
             part = by_basis[by_basis["basis"] == MODELLED].set_index(["area", "theme"])["per_head_gbp"]
             keys = pd.MultiIndex.from_frame(bars[["area", "theme"]])
@@ -477,7 +434,7 @@ class PlaceReport:
     @property
     def prices(self) -> str:
         """The prices of the report's series over years: ``cash`` or a financial year such as ``2016-17``."""
-        return self.parameters.get("prices") or deflators.CASH
+        return self.parameters.prices or deflators.CASH
 
     @property
     def prices_words(self) -> str:
@@ -501,7 +458,7 @@ class PlaceReport:
             return spend
         import numpy as np
 
-        factor = deflators.price_factors([year], self.prices, data_dir=self.parameters.get("data_dir") or None)[0]
+        factor = deflators.price_factors([year], self.prices, data_dir=self.parameters.data_dir or None)[0]
         return spend.assign(amount_pence=np.rint(spend["amount_pence"].to_numpy(dtype=float) * factor).astype("int64"))
 
     def _change_by_year(self) -> pd.DataFrame:
@@ -527,23 +484,23 @@ class PlaceReport:
         table = self.change_by_year()
         measure = "per_head_gbp" if self.population is not None else "amount_gbp"
         columns = ["year", "area", "value"]
-        if self.spend_kind == "real":  # the modelled part of the focus line, hatched under it
+        if self.count_source.is_real:  # the modelled part of the focus line, hatched under it
             share = (table["modelled_gbp"] / table["amount_gbp"]).where(table["amount_gbp"] != 0, 0.0)
             table = table.assign(modelled=table[measure] * share)
             columns.append("modelled")
         return trend_lines(
             table.rename(columns={measure: "value"})[columns],
             title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year"
-            + (f", {self.prices_words}" if self.spend_kind == "real" or self.prices != "cash" else ""),
+            + (f", {self.prices_words}" if self.count_source.is_real or self.prices != "cash" else ""),
             measure=("£ per head" if self.population is not None else "£ total")
-            + (f", {self.prices_label}" if self.spend_kind == "real" or self.prices != "cash" else ""),
+            + (f", {self.prices_label}" if self.count_source.is_real or self.prices != "cash" else ""),
             notes=[*self.figure_notes, *self.transfer_notes(self.comparable_years)],
             stamp=self.stamp,
         )
 
     def transfer_notes(self, years: list[str]) -> list[str]:
         """Lines naming the transfers of function between the first and last of ``years`` (councils' books only)."""
-        if self.spend_kind != "real" or len(years) < 2 or self.outturn is None or years[0] not in YEARS:
+        if not self.count_source.is_real or len(years) < 2 or self.outturn is None or years[0] not in YEARS:
             return []
         found = function_transfers(years[0], years[-1])
         return [f"Transfer of function, not a cut: {group}: {what}" for group, what in found.items()]
@@ -602,53 +559,31 @@ class PlaceReport:
         2010-11, rank among England's 326 districts of 2013 (:meth:`england_rank`,
         from the same table as :meth:`england_ranks`).
         """
-        import pandas as pd
-
         r = self.count.reconciliation
-        totals = basis_totals(self.count.ward_spend)
-        placed = r.placed_pence
-        warnings_ = ([self.nothing_placed_text()] if self.nothing_placed else []) + list(self.coverage_notes)
-        rows = [("Warning", "", text) for text in warnings_] + [
-            ("Public money counted", format_gbp(r.input_pence, 3), self.provenance_note),
-            ("Placed in wards", format_gbp(placed, 3), f"{self.wards_count} wards, {len(self.place.lads)} district(s)"),
-        ]
-        if placed:
-            rows += [
-                (
-                    "Measured",
-                    f"{format_gbp(totals[MEASURED], 3)} ({totals[MEASURED] / placed:.0%})",
-                    "reported by the bodies that spent it (councils' Revenue Outturn, or the spend file)",
-                ),
-                (
-                    "Modelled",
-                    f"{format_gbp(totals[MODELLED], 3)} ({totals[MODELLED] / placed:.0%})",
-                    "the region's money (HM Treasury's regional analysis) shared by population and need",
-                ),
-            ]
-        capital = self.capital_pence()
-        if capital:
-            rows += [
-                ("Current spending (the headline)", format_gbp(placed - capital, 3), "revenue: running services"),
-                ("Capital spending (apart)", format_gbp(capital, 3), "the CRA's capital lines (modelled)"),
-            ]
-        if r.transfers_pence:
-            rows.append(("Transfers removed", format_gbp(r.transfers_pence, 3), "between agencies: double counting"))
-        for item in r.unplaced:
-            codes = ", ".join(item["codes"])
-            rows.append((f"Not placed: {item['reason']}", format_gbp(item["amount_pence"], 3), codes))
         pop = self.population
-        if pop is not None and pop.sum() > 0:
-            people = float(pop.sum())
-            rows.append(("People", f"{people:,.0f}", self.drivers_note or ""))
-            per_head = placed / 100 / people
-            rows.append(("Per head", f"£{per_head:,.0f}", f"placed money over the people, {self.year}"))
-            rank = self.england_rank()
-            if rank:
-                rows.append(("Rank in England (per head)", rank[0], rank[1]))
-            change = self.england_rank(england_ranks.CHANGE)
-            if change:
-                rows.append(("Rank in England (councils' change per head)", change[0], change[1]))
-        return pd.DataFrame(rows, columns=["figure", "value", "note"])
+        people = float(pop.sum()) if pop is not None and pop.sum() > 0 else None
+        ranks = []
+        if people:
+            ranks = [
+                ("Rank in England (per head)", self.england_rank()),
+                ("Rank in England (councils' change per head)", self.england_rank(england_ranks.CHANGE)),
+            ]
+        return headline_figures.headline_table(
+            placed_pence=r.placed_pence,
+            input_pence=r.input_pence,
+            totals=basis_totals(self.count.ward_spend),
+            provenance=self.provenance_note,
+            wards=self.wards_count,
+            lads=len(self.place.lads),
+            year=self.year,
+            warnings=([self.nothing_placed_text()] if self.nothing_placed else []) + list(self.coverage_notes),
+            capital_pence=self.capital_pence(),
+            transfers_pence=r.transfers_pence,
+            unplaced=r.unplaced,
+            people=people,
+            drivers_note=self.drivers_note or "",
+            ranks=ranks,
+        )
 
     def england_ranks(self) -> pd.DataFrame:
         """The place's districts ranked among England's LADs, and its focus wards among England's wards.
@@ -679,7 +614,7 @@ class PlaceReport:
     def _england_ranks(self) -> pd.DataFrame:
         import pandas as pd
 
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             table = pd.DataFrame(columns=england_ranks.RANK_COLUMNS)
             kind = "the synthetic demo" if self.is_illustrative else "a spend file of your own"
             table.attrs["note"] = (
@@ -691,7 +626,7 @@ class PlaceReport:
             area,
             self.year,
             output_root=self.output_dir.parent,
-            data_dir=self.parameters.get("data_dir") or None,
+            data_dir=self.parameters.data_dir or None,
             prices=self.prices,
         )
         table.attrs["note"] = (
@@ -840,7 +775,7 @@ class PlaceReport:
     def _ward_need(self) -> pd.DataFrame:
         cut_offs = None
         if self.driver_table is not None:
-            cut_offs = england_imd_deciles(lsoa_table(self.parameters.get("data_dir") or None))
+            cut_offs = england_imd_deciles(lsoa_table(self.parameters.data_dir or None))
         basis = MEASURED if self.need_basis == MEASURED else None
         totals = self.ward_totals(basis)[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
         wide = self.ward_drivers_wide()
@@ -858,7 +793,7 @@ class PlaceReport:
         measured money (authorities' own books) differs between authorities
         for reasons of their own. A spend file's money is all measured.
         """
-        if self.spend_kind == "real" and basis_totals(self.count.ward_spend)[MEASURED] > 0:
+        if self.count_source.is_real and basis_totals(self.count.ward_spend)[MEASURED] > 0:
             return MEASURED
         return "all"
 
@@ -871,14 +806,14 @@ class PlaceReport:
         region's shared by driver) and measured for a spend file or the demo
         (a body's own books: a spend table carries no modelled money).
         """
-        if self.need_basis == MEASURED or self.spend_kind != "real":
+        if self.need_basis == MEASURED or not self.count_source.is_real:
             return MEASURED
         return MODELLED
 
     @property
     def by_construction_note(self) -> str | None:
         """The caveat of need figures on money placed by drivers, or None where none is."""
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             return None
         if self.need_basis == MEASURED:
             return (
@@ -923,7 +858,7 @@ class PlaceReport:
 
         A real count's say it in :attr:`by_construction_note`; a spend file's and the demo's add :attr:`basis_note`.
         """
-        if self.spend_kind == "real" or not self.basis_note:
+        if self.count_source.is_real or not self.basis_note:
             return self.need_notes
         return [*self.need_notes, self.basis_note]
 
@@ -998,7 +933,7 @@ class PlaceReport:
         None but for a real count: a spend file's and the demo's money is all
         measured, and their notes say so instead.
         """
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             return None
         totals = basis_totals(self.count.ward_spend if spend is None else spend)
         return totals[MEASURED] / 100, totals[MODELLED] / 100
@@ -1085,7 +1020,7 @@ class PlaceReport:
         """Choropleth of spend per head (or in total, without population) by ward.
 
         Drawn once per ``scheme`` and ``k``: the map the notebook shows is the
-        one :meth:`save_figures` writes.
+        one :func:`tuttotal.writers.place.save_figures` writes.
         """
         return self._drawn_once(("ward_map", scheme, int(k)), lambda: self._draw_ward_map(scheme=scheme, k=k))
 
@@ -1151,12 +1086,12 @@ class PlaceReport:
             return webmap.MapNote(
                 f"{self.place.name} has no district of England's 2013 LADs: no map of England to show."
             )
-        data_dir = self.parameters.get("data_dir") or None
+        data_dir = self.parameters.data_dir or None
         try:
             england = england_web_shapes(data_dir)
         except TuttotalError as error:
             return webmap.MapNote(f"No map of England: {error.message if hasattr(error, 'message') else error}")
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             return webmap.england_map(england, self.web_map_labels(), codes)
         year = self.year if self.year in topdown.YEARS else "2008-09"
         return webmap.england_map(
@@ -1190,7 +1125,7 @@ class PlaceReport:
                 measure=f"£ total, {self.year}",
                 notes=self.figure_notes,
                 stamp=self.stamp,
-                modelled=self.modelled_by_theme() if self.spend_kind == "real" else None,
+                modelled=self.modelled_by_theme() if self.count_source.is_real else None,
             ),
         )
 
@@ -1215,39 +1150,8 @@ class PlaceReport:
         return fig
 
     # -------------------------------------------------------------- writing
-    def save_figures(self) -> dict[str, Path]:
-        """Write ``ward_map.png`` and ``themes.png`` to the output folder."""
-
-        start = time.perf_counter()
-        paths = {
-            "ward_map": save_figure(self.ward_map(), self.output_dir / "ward_map.png"),
-            "themes": save_figure(self.themes_chart(), self.output_dir / "themes.png"),
-        }
-        comparison = self.comparison_chart()
-        if comparison is not None:
-            paths["focus_comparison_chart"] = save_figure(comparison, self.output_dir / "focus_comparison.png")
-        trend = self.trend_chart()
-        if trend is not None:
-            paths["trend"] = save_figure(trend, self.output_dir / "trend.png")
-        per_head = self.theme_per_head_chart()
-        if per_head is not None:
-            paths["theme_per_head_chart"] = save_figure(per_head, self.output_dir / "theme_per_head.png")
-        if self.shows_cuts:  # where the cuts fell: the reports of the years of the councils' cuts
-            for name, figure in (("cuts_map", self.cuts_map()), ("cuts_by_service", self.cuts_chart())):
-                if figure is not None:
-                    paths[name] = save_figure(figure, self.output_dir / f"{name}.png")
-        for name, figure in (
-            ("deprivation_map", self.deprivation_map()),
-            ("need_scatter", self.need_chart()),
-            ("lorenz", self.lorenz_chart()),
-        ):
-            if figure is not None:
-                paths[name] = save_figure(figure, self.output_dir / f"{name}.png")
-        self.timings["figures_s"] = round(time.perf_counter() - start, 3)
-        return paths
-
-    def write_tables(self) -> dict[str, Path]:
-        """Write the CSV tables of the report.
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of the report, by name: what :func:`tuttotal.writers.place.write_tables` writes as CSV.
 
         ``ward_theme``, ``reconciliation``, ``theme_agency``, ``ward_profiles``,
         and where they apply ``focus_comparison`` and ``change_by_year``. Money in
@@ -1328,11 +1232,7 @@ class PlaceReport:
             tables["england_ranks"] = ranks.round({"value": 6})
         for name in CASH_TABLES.intersection(tables):  # one year's money, as spent
             tables[name] = tables[name].assign(prices=deflators.prices_label(deflators.CASH))
-
-        paths = {}
-        for name, frame in tables.items():
-            paths[name] = write_csv(frame, self.output_dir / f"{name}.csv")  # formula-like text cells neutralised
-        return paths
+        return tables
 
     def summary(self) -> dict:
         """The content of ``summary.json``."""
@@ -1358,7 +1258,7 @@ class PlaceReport:
             "ward_coverage": self.coverage,
             "drivers_used": self.count.drivers_used,
             "inputs": self.inputs,
-            "parameters": self.parameters,
+            "parameters": self.parameters.record(),
             "versions": package_versions(),
             "timings": self.timings,
             "deprivation": self._deprivation_summary(),
@@ -1386,46 +1286,29 @@ class PlaceReport:
     def source(self) -> str:
         """Where the counted year comes from: ``top-down``, ``outturn`` (real counts) or ``file``."""
 
-        data_dir = self.parameters.get("data_dir") or None
-        return source_of_year(self.year, data_dir) if self.spend_kind == "real" else "file"
+        return self.count_source.name
 
     @property
     def count_label(self) -> str:
         """What kind of count this is, in a few words (maps of several places class like with like by it)."""
-        if self.spend_kind == "real":
-            return {
-                "measured": "councils' books measured, the rest modelled",
-                "outturn": "councils' books only, measured",
-            }.get(self.source, "top-down, modelled")
-        return {"synthetic": "synthetic"}.get(self.spend_kind, "spend files, measured")
+        return self.count_source.label
 
     @property
     def shows_cuts(self) -> bool:
         """Whether the report shows where councils' cuts fell: a real count of a year of the cuts (2010-11 on)."""
-        return (
-            self.spend_kind == "real"
-            and self.outturn is not None
-            and self.source in ("measured", "outturn")
-            and self.year >= CUTS_YEARS[0]
-        )
+        return self.count_source.has_books and self.year >= CUTS_YEARS[0]
 
     @property
     def comparable_years(self) -> list[str]:
         """The years of the spend that are counted the same way as ``year`` (the trend's years)."""
 
-        if self.spend_kind != "real":
-            return self.years
-        data_dir = self.parameters.get("data_dir") or None
-        return [y for y in self.years if source_of_year(y, data_dir) == self.source]
+        data_dir = self.parameters.data_root
+        return self.count_source.comparable_years(self.years, lambda year: source_of_year(year, data_dir))
 
     @property
     def method(self) -> str:
         """How the count was made, in one sentence."""
-        if self.spend_kind == "real":
-            return {"outturn": BOOKS, "measured": COMBINED}.get(self.source, METHOD)
-        if self.spend_kind == "synthetic":
-            return "Synthetic: generated by data/sample/make_sample.py (not real money)."
-        return "Bottom-up where the spend file records wards; LAD and place amounts apportioned by driver."
+        return self.count_source.method
 
     def source_list(self) -> list[dict]:
         """Every dataset the outputs rest on: name, what it is, vintage, licence, URL."""
@@ -1435,7 +1318,7 @@ class PlaceReport:
             {"name": s.name, "title": s.description, "vintage": s.vintage, "licence": s.licence, "url": s.url}
             for s in (sources.source(n) for n in dict.fromkeys(names))
         ]
-        if not self.place.is_synthetic and not self.parameters.get("wards_paths"):
+        if not self.place.is_synthetic and not self.parameters.wards_paths:
             found.append(
                 {
                     "name": "boundaries",
@@ -1461,50 +1344,18 @@ class PlaceReport:
     def _theme_per_head(self) -> pd.DataFrame:
         import pandas as pd
 
-        if self.spend_kind != "real" or self.source != "top-down" or self.population is None:
-            return pd.DataFrame(columns=["theme", "area", "level", "basis", "per_head_gbp"])
-        people = float(self.population.sum())
-        own = self.count.ward_spend.groupby("theme")["amount_pence"].sum() / 100 / people
-        own[ALL_THEMES] = own.sum()
-        frames = [pd.DataFrame({"theme": own.index, "area": self.place.name, "level": "place", "per_head_gbp": own})]
-        data_dir = self.parameters.get("data_dir") or None
-        others = region_theme_per_head(self.year, data_dir=data_dir)
-        for region in sorted(set(self.topdown.lines["region"])):
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "theme": others.index,
-                        "area": region,
-                        "level": "region",
-                        "per_head_gbp": others[region].to_numpy(),
-                    }
-                )
-            )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "theme": others.index,
-                    "area": "England",
-                    "level": "England",
-                    "per_head_gbp": others["England"].to_numpy(),
-                }
-            )
-        )
+        if not self.count_source.is_real or self.source != "top-down" or self.population is None:
+            return pd.DataFrame(columns=per_head.COLUMNS)
+        others = region_theme_per_head(self.year, data_dir=self.parameters.data_dir or None)
         median, _ = self._pilot_median()
-        if median is not None:
-            frames.append(
-                pd.DataFrame(
-                    {
-                        "theme": median.index,
-                        "area": "Median pilot place",
-                        "level": "pilot median",
-                        "per_head_gbp": median.to_numpy(),
-                    }
-                )
-            )
-        table = pd.concat(frames, ignore_index=True)
-        table.insert(3, "basis", MODELLED)  # a top-down year: no money of the count is measured
-        return table
+        return per_head.theme_per_head_beside(
+            self.count.ward_spend,
+            float(self.population.sum()),
+            self.place.name,
+            others,
+            sorted(set(self.topdown.lines["region"])),
+            median,
+        )
 
     def theme_per_head_chart(self) -> Figure | None:
         """Per head by theme against the region, England and the median pilot (drawn once), or None."""
@@ -1534,83 +1385,30 @@ class PlaceReport:
     def published_comparison(self) -> pd.DataFrame:
         """Our estimate beside the place's published count (where the place file gives one for the year).
 
-        ``measure, published_gbp, estimate_gbp, difference_gbp, difference_pct, note``.
+        ``measure, published_gbp, estimate_gbp, difference_gbp, difference_pct, note``
+        (:func:`tuttotal.analysis.published.published_comparison`).
         """
         import pandas as pd
 
-        columns = ["measure", "published_gbp", "estimate_gbp", "difference_gbp", "difference_pct", "note"]
-        published = self.place.published
-        if not published or str(published.get("year", "")) != self.year or self.spend_kind != "real":
-            return pd.DataFrame(columns=columns)
-        spend = self.count.ward_spend
-        rows = []
-
-        def add(measure: str, figure, estimate: float | None, note: str) -> None:
-            figure = float(figure)
-            diff = None if estimate is None else estimate - figure
-            rows.append(
-                {
-                    "measure": measure,
-                    "published_gbp": figure,
-                    "estimate_gbp": estimate,
-                    "difference_gbp": diff,
-                    "difference_pct": None if diff is None else 100 * diff / figure,
-                    "note": note,
-                }
-            )
-
-        total = self.count.reconciliation.placed_pence / 100
-        add(
-            "total",
-            published["total_gbp"],
-            total,
-            "ours: every line of the regional analysis a place receives (benefits, health, education, police…); "
-            "the published count: the bodies the pilot counted",
+        if not self.has_published:
+            return pd.DataFrame(columns=published_counts.COMPARISON_COLUMNS)
+        return published_counts.published_comparison(
+            self.place.published,
+            self.count.ward_spend,
+            self._spend_of_year(),
+            self.count.reconciliation.placed_pence,
+            self.source,
         )
-        by_type = spend.groupby("agency_type")["amount_pence"].sum() / 100
-        notes = {
-            "council": "ours: the lines the regional analysis says local government spends (schools, local "
-            "transport, social care, housing…), police and fire apart",
-            "nhs": "ours: the Department of Health's lines (NHS)",
-        }
-        if self.source == "measured":
-            notes["council"] = (
-                "ours: the councils' own books (net current expenditure, measured) with their capital and housing "
-                "revenue accounts (modelled); police and fire apart"
-            )
-            notes["nhs"] = "ours: the Department of Health's lines of the region, shared by need (modelled)"
-        for agency_type, figure in (published.get("by_agency_type") or {}).items():
-            add(
-                f"agency type: {agency_type}",
-                figure,
-                float(by_type.get(agency_type, 0.0)),
-                notes.get(agency_type, "ours: the lines the regional analysis says this type of body spends"),
-            )
-        year_spend = self._spend_of_year()
-        jcp = year_spend["agency_type"].eq("dwp") & year_spend["function"].isin(["04.1.2", "10.5"])
-        for agency, figure in (published.get("by_agency") or {}).items():
-            if "jobcentre" in agency.lower():
-                add(
-                    f"agency: {agency}",
-                    figure,
-                    float(year_spend.loc[jcp, "amount_pence"].sum()) / 100,
-                    "ours: the DWP lines it can be compared with, employment policies and unemployment benefits "
-                    "(modelled: the region's, shared by employment-deprived people)",
-                )
-                continue
-            add(
-                f"agency: {agency}",
-                figure,
-                None,
-                "no comparable line: the regional analysis is by function, not by spending body",
-            )
-        frame = pd.DataFrame(rows, columns=columns)
-        frame.attrs["source"] = str(published.get("source", "")).strip()
-        return frame
+
+    @property
+    def has_published(self) -> bool:
+        """Whether the place published a count of the report's year that a real count can be set beside."""
+        found = self.place.published
+        return bool(found) and str(found.get("year", "")) == self.year and self.count_source.is_real
 
     def _real_counts_summary(self) -> dict:
         """Both real counts of a real place: their years, method, and what the outturn could not place."""
-        if self.spend_kind != "real":
+        if not self.count_source.is_real:
             return {}
 
         found = {"top-down": {"years": sorted(set(self.topdown.lines["year"])), "method": METHOD}}
@@ -1631,7 +1429,7 @@ class PlaceReport:
     def _spend_of_year(self) -> pd.DataFrame:
         """The count's input rows of the report's year (real counts carry ``spend_type`` on top-down rows)."""
         spend = self.spend[self.spend["year"] == self.year]
-        if "source" in spend and self.spend_kind == "real":
+        if "source" in spend and self.count_source.is_real:
             spend = spend[spend["source"].isin(["top-down", "outturn"])]
         return spend
 
@@ -1645,168 +1443,20 @@ class PlaceReport:
     def published_bridge(self) -> pd.DataFrame:
         """From our figure to the published one, step by step (``published.csv``).
 
-        For each published figure: our figure, each step that moves it toward
-        theirs with its amount, kind (coverage, capital, body, gross vs net)
-        and source, what is left that the open data cannot explain, and the
-        published figure. ``measure, step, kind, amount_gbp, measured_gbp,
-        modelled_gbp, running_gbp, source``: ``measured_gbp`` and
-        ``modelled_gbp`` are our figure's and each step's amount by basis
-        (they add up to ``amount_gbp``), empty for the rest and the published
-        figure, which are not our money.
+        :func:`tuttotal.analysis.published.published_bridge`.
         """
         import pandas as pd
 
-        columns = ["measure", "step", "kind", "amount_gbp", "measured_gbp", "modelled_gbp", "running_gbp", "source"]
-        published = self.place.published
-        if not published or str(published.get("year", "")) != self.year or self.spend_kind != "real":
-            return pd.DataFrame(columns=columns)
-        spend = with_basis(self._spend_of_year())
-        cra = f"HM Treasury CRA ({cra_releases.YEAR_RELEASE.get(self.year, '')}), shared by driver: modelled"
-        rs = "DCLG Revenue Outturn, the authorities' own books: measured"
-        capital = spend["spend_type"].eq("capital") if "spend_type" in spend else spend["year"].ne(spend["year"])
-
-        def pounds(mask) -> float:
-            return float(spend.loc[mask, "amount_pence"].sum()) / 100
-
-        is_dwp = spend["agency_type"].eq("dwp")
-        jcp_lines = spend["function"].isin(["04.1.2", "10.5"])
-        rows: list[dict] = []
-
-        def money(mask, sign: int = 1) -> dict:
-            """The amount of the rows of ``mask`` (times ``sign``), and its measured and modelled parts."""
-            parts = {f"{basis}_gbp": sign * pounds(mask & spend["basis"].eq(basis)) + 0.0 for basis in BASES}
-            return {"amount_gbp": sign * pounds(mask) + 0.0, **parts}  # + 0.0: never a -0.0 in the CSV
-
-        def measure(name: str, ours, ours_source: str, steps: list, figure: float, rest: str) -> None:
-            found = money(ours)
-            running = found["amount_gbp"]
-            rows.append(
-                dict(measure=name, step="our count", kind="ours", **found, running_gbp=running, source=ours_source)
-            )
-            for step, kind, mask, source in steps:
-                found = money(mask, -1)
-                running += found["amount_gbp"]
-                rows.append(dict(measure=name, step=step, kind=kind, **found, running_gbp=running, source=source))
-            rows.append(
-                dict(
-                    measure=name,
-                    step=rest,
-                    kind="not explained by open data",
-                    amount_gbp=figure - running,
-                    running_gbp=figure,
-                    source="",
-                )
-            )
-            rows.append(
-                dict(
-                    measure=name,
-                    step="published",
-                    kind="published",
-                    amount_gbp=figure,
-                    running_gbp=figure,
-                    source=str(published.get("source", "")).strip(),
-                )
-            )
-
-        measure(
-            "total",
-            spend["amount_pence"].notna(),
-            f"this count: measured {rs.split(':')[0]}, modelled {cra.split(',')[0]}",
-            [
-                ("less capital (the CRA's capital lines)", "capital", capital, cra),
-                (
-                    "less DWP benefits other than Jobcentre Plus's lines (pensions, disability, family benefits, "
-                    "paid nationally, not by a body of the place)",
-                    "coverage",
-                    is_dwp & ~jcp_lines & ~capital,
-                    cra,
-                ),
-            ],
-            float(published["total_gbp"]),
-            "the rest: bodies and lines the pilot counted or left out, gross against net",
-        )
-        for agency_type, figure in (published.get("by_agency_type") or {}).items():
-            own = spend["agency_type"].eq(agency_type)
-            if agency_type == "council":
-                steps = [
-                    (
-                        "less the councils' capital and housing revenue accounts (modelled)",
-                        "capital",
-                        own & spend["basis"].eq(MODELLED),
-                        cra,
-                    ),
-                ]
-                rest = (
-                    "gross against net: the council's gross spending (before its services' fees, charges and the "
-                    "specific grants below the RS's net current expenditure line), not in the open data"
-                )
-            else:
-                steps = [("less capital", "capital", own & capital, cra)]
-                rest = "the bodies' own books (not open here) against the region's spending shared by need"
-            measure(
-                f"agency type: {agency_type}",
-                own,
-                rs if agency_type == "council" else cra,
-                steps,
-                float(figure),
-                rest,
-            )
-        for agency, figure in (published.get("by_agency") or {}).items():
-            if "jobcentre" in agency.lower():
-                measure(
-                    f"agency: {agency}",
-                    is_dwp & jcp_lines,
-                    "the DWP lines Jobcentre Plus can be compared with: employment policies (04.1.2) and "
-                    f"unemployment benefits (10.5); {cra}",
-                    [],
-                    float(figure),
-                    "benefits Jobcentre Plus paid that the CRA files under other lines (income support, incapacity "
-                    "benefit) and its running costs",
-                )
-        return pd.DataFrame(rows, columns=columns)
+        if not self.has_published:
+            return pd.DataFrame(columns=published_counts.BRIDGE_COLUMNS)
+        return published_counts.published_bridge(self.place.published, self._spend_of_year(), self.year)
 
     def _published_summary(self) -> dict:
-        table = self.published_comparison()
-        if not len(table):
-            return {}
-        return {
-            "year": self.year,
-            "source": table.attrs.get("source", ""),
-            "figures": [
-                {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-                for row in table.to_dict("records")
-            ],
-            "explanation": (
-                "Coverage: ours is every council, police and fire authority's own books (measured) and the region's "
-                "other identifiable spending shared by mid-2015 population and IMD 2010 need (modelled: all "
-                "departments, capital and current, benefits included, defence and debt interest left out); the "
-                "published count is what the pilot's bodies counted. Year: both 2008-09, cash. published.csv "
-                "bridges the two step by step."
-                if self.source == "measured"
-                else "Coverage: the estimate is HM Treasury's identifiable spending for the region (all departments, "
-                "capital and current, benefits included, defence and debt interest left out), the published count "
-                "what the pilot's bodies counted. Year: both 2008-09, cash. Method: a share of the region by "
-                "mid-2015 population and IMD 2010 need, not the local accounts."
-            ),
-        }
+        return published_counts.published_summary(self.published_comparison(), self.year, self.source)
 
     def published_text(self) -> str:
         """The published count beside our estimate, in a few lines (empty without a published count)."""
-
-        table = self.published_comparison()
-        if not len(table):
-            return ""
-        lines = [f"Published count ({table.attrs.get('source', '')}):"]
-        for row in table.itertuples():
-            if row.estimate_gbp is None or row.estimate_gbp != row.estimate_gbp:
-                lines.append(f"  {row.measure}: published {format_gbp(row.published_gbp * 100, 3)}; {row.note}")
-                continue
-            lines.append(
-                f"  {row.measure}: published {format_gbp(row.published_gbp * 100, 3)}, ours "
-                f"{format_gbp(row.estimate_gbp * 100, 3)} ({row.difference_pct:+.0f}%); {row.note}"
-            )
-        lines.append(self._published_summary()["explanation"])
-        return "\n".join(lines)
+        return published_counts.published_text(self.published_comparison(), self.source)
 
     # ----------------------------------------------------- councils' books
     def ward_spend_of_year(self, year: str) -> pd.DataFrame:
@@ -1817,8 +1467,8 @@ class PlaceReport:
         if year == self.year:
             return self.count.ward_spend
         if year not in self._year_counts:
-            table = themes.load_themes(self.parameters.get("themes_path") or None)
-            classified = themes.classify(
+            table = themes.load_themes(self.parameters.themes_path or None)
+            classified = themes.assign_themes(
                 self.spend[self.spend["year"] == year], table, driver_totals(self.drivers, self.wards)
             )
             self._year_counts[year] = apportion(
@@ -1826,8 +1476,8 @@ class PlaceReport:
                 self.wards,
                 self.drivers,
                 year=year,
-                driver=self.parameters.get("driver") or None,
-                transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
+                driver=self.parameters.driver or None,
+                transfer_rules=load_transfer_rules(self.parameters.transfers_path or None),
             ).ward_spend
         return self._year_counts[year]
 
@@ -1848,58 +1498,31 @@ class PlaceReport:
     def _sensitivity(self, year: str) -> pd.DataFrame:
         import pandas as pd
 
-        people = self.population_of_year(year) if self.spend_kind == "real" else None
+        people = self.population_of_year(year) if self.count_source.is_real else None
         if people is None or year not in topdown.YEARS:
             return pd.DataFrame()
-        flat = population_only(themes.load_themes(self.parameters.get("themes_path") or None))
-        data_dir = self.parameters.get("data_dir") or None
+        flat = population_only(themes.load_themes(self.parameters.themes_path or None))
+        data_dir = self.parameters.data_dir or None
         lines = topdown.topdown_count(self.place.lad_codes, data_dir=data_dir, years=(year,), theme_table=flat)
         spend = measured_modelled.combine(lines.spend, None, ())  # every line modelled
         spend = spend[~measured_modelled.replaced_by_books(spend, self.measured_years)]  # as in the count
         if spend.empty:
             return pd.DataFrame()
-        classified = themes.classify(spend, flat, driver_totals(self.drivers, self.wards))
+        classified = themes.assign_themes(spend, flat, driver_totals(self.drivers, self.wards))
         flat_count = apportion(
             classified,
             self.wards,
             self.drivers,
             year=year,
             driver="population",
-            transfer_rules=load_transfer_rules(self.parameters.get("transfers_path") or None),
+            transfer_rules=load_transfer_rules(self.parameters.transfers_path or None),
         )
         wards = ward_sensitivity(self.ward_spend_of_year(year), flat_count.ward_spend, self.wards, people)
-        lads = lad_sensitivity(wards)
-        names = dict(zip(self.wards["lad_code"], self.wards["lad_name"], strict=False))
-        wards = wards.rename(columns={"ward_code": "code", "ward_name": "name"}).assign(area_type="ward")
-        lads = lads.assign(code=lads["lad_code"], name=lads["lad_code"].map(names), area_type="lad")
-        table = pd.concat([lads, wards], ignore_index=True)
-        first = ["area_type", "code", "name", "lad_code"]
-        table = table[first + [c for c in table.columns if c not in first]]
-        table.attrs["year"] = year
-        return table
+        return sensitivity_table(wards, self.wards, year)
 
     def sensitivity_text(self) -> str:
         """How much the driver decides, for the focus wards and the place, in a few lines ("" without it)."""
-        table = self.sensitivity()
-        if table.empty or "need_per_head_gbp" not in table:
-            return ""
-        wards = table[table["area_type"] == "ward"].set_index("code")
-        lines = []
-        for code, name in zip(self.focus["ward_code"], self.focus["ward_name"], strict=True):
-            row = wards.loc[code]
-            low, high = sorted((row["need_per_head_gbp"], row["population_per_head_gbp"]))
-            lines.append(
-                f"{name}: £{row['need_per_head_gbp']:,.0f} a head with the need drivers, "
-                f"£{row['population_per_head_gbp']:,.0f} with population alone (between £{low:,.0f} and "
-                f"£{high:,.0f}, {self.year})."
-            )
-        spread = (wards["need_per_head_gbp"] - wards["population_per_head_gbp"]).abs()
-        lines.append(
-            f"Across the {len(wards)} wards the driver moves spending per head by £{spread.median():,.0f} at the "
-            f"median and up to £{spread.max():,.0f}: that much of each ward's figure is the choice of driver, "
-            "not anything measured."
-        )
-        return "\n".join(lines)
+        return sensitivity_text(self.sensitivity(), self.focus, self.year)
 
     def cuts_by_service(self) -> pd.DataFrame:
         """Councils' outturn in the place by service, first and last year (2010-11, 2014-15), the change, cash.
@@ -1917,32 +1540,13 @@ class PlaceReport:
 
         if self.outturn is None:
             return pd.DataFrame()
-
         groups = service_table().drop_duplicates("service").set_index("service")["group"]
         lines = self.outturn.lines.assign(group=lambda t: t["service"].map(groups).fillna(t["service"]))
         lines = deflators.to_real(
-            lines, self.prices, amount_columns=["place_gbp"], data_dir=self.parameters.get("data_dir") or None
+            lines, self.prices, amount_columns=["place_gbp"], data_dir=self.parameters.data_dir or None
         )
-        first, last = CUTS_YEARS
-        by = lines.pivot_table(index="group", columns="year", values="place_gbp", aggfunc="sum", fill_value=0.0)
-        by = by.reindex(columns=[first, last], fill_value=0.0)
-        table = pd.DataFrame({"service": by.index, "first_gbp": by[first].to_numpy(), "last_gbp": by[last].to_numpy()})
-        table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
-        table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
-        people = {}
-        for name, year in (("first", first), ("last", last)):
-            of_year = self.population_of_year(year)
-            people[name] = float(of_year.sum()) if of_year is not None else float("nan")
-            table[f"{name}_per_head_gbp"] = table[f"{name}_gbp"] / people[name]
-        table["change_per_head_gbp"] = table["last_per_head_gbp"] - table["first_per_head_gbp"]
-        transfers = function_transfers(first, last)
-        table["transfer_of_function"] = table["service"].map(transfers).fillna("")
-        flagged = table["transfer_of_function"] != ""
-        table["change_without_transfers_gbp"] = table["change_gbp"].where(~flagged, 0.0)
-        table.attrs["years"] = (first, last)
-        table.attrs["change_gbp"] = float(table["change_gbp"].sum())
-        table.attrs["change_without_transfers_gbp"] = float(table["change_without_transfers_gbp"].sum())
-        return table.sort_values("change_gbp", ignore_index=True)
+        people = {year: self.population_of_year(year) for year in CUTS_YEARS}
+        return cuts.cuts_by_service(lines, function_transfers(*CUTS_YEARS), people, CUTS_YEARS)
 
     def cuts_by_ward(self) -> pd.DataFrame:
         """Each ward's councils' outturn in the first and last year and the change, in cash and per head."""
@@ -1954,40 +1558,10 @@ class PlaceReport:
         if self.outturn is None:
             return pd.DataFrame()
         first, last = CUTS_YEARS
-        moved = self._transferred_functions(first, last)
-        table = self.wards[["ward_code", "ward_name", "lad_code", "lad_name"]].copy()
-        for name, year in (("first", first), ("last", last)):
-            spend = self.in_prices(self.ward_spend_of_year(year), year)
-            if "basis" in spend:  # the councils' books only: the cuts are theirs
-                spend = spend[spend["basis"] == MEASURED]
-            pence = spend.groupby("ward_code")["amount_pence"].sum()
-            table[f"{name}_gbp"] = table["ward_code"].map(pence).fillna(0).to_numpy() / 100
-            kept = spend[~spend["function"].isin(moved)].groupby("ward_code")["amount_pence"].sum()
-            table[f"{name}_without_transfers_gbp"] = table["ward_code"].map(kept).fillna(0).to_numpy() / 100
-        table["change_gbp"] = table["last_gbp"] - table["first_gbp"]
-        table["change_pct"] = 100 * table["change_gbp"] / table["first_gbp"].where(table["first_gbp"] != 0)
-        table["change_without_transfers_gbp"] = (
-            table["last_without_transfers_gbp"] - table["first_without_transfers_gbp"]
-        )
-        if self.population is not None:
-            per_head = {}
-            for name, year in (("first", first), ("last", last)):
-                people = pd.Series(self.population_of_year(year).reindex(table["ward_code"]).to_numpy())
-                people = people.where(people > 0).to_numpy()
-                per_head[name] = table[f"{name}_gbp"] / people
-                per_head[f"{name}_without"] = table[f"{name}_without_transfers_gbp"] / people
-            table["population"] = people  # the last year's people
-            table["change_per_head_gbp"] = per_head["last"] - per_head["first"]
-            table["change_without_transfers_per_head_gbp"] = per_head["last_without"] - per_head["first_without"]
-        table = table.drop(columns=["first_without_transfers_gbp", "last_without_transfers_gbp"])
-        table.attrs["years"] = (first, last)
-        return table.sort_values("ward_code", ignore_index=True)
-
-    def _transferred_functions(self, first: str, last: str) -> set[str]:
-        """The COFOG codes of the councils' service lines that moved between ``first`` and ``last``."""
-        groups = set(function_transfers(first, last))
-        services = service_table()
-        return set(services.loc[services["group"].isin(groups), "cofog"])
+        moved = cuts.transferred_functions(service_table(), function_transfers(first, last))
+        spend = {year: self.in_prices(self.ward_spend_of_year(year), year) for year in CUTS_YEARS}
+        people = {year: self.population_of_year(year) for year in CUTS_YEARS} if self.population is not None else None
+        return cuts.cuts_by_ward(self.wards, spend, moved, people, CUTS_YEARS)
 
     def cuts_map(self) -> Figure | None:
         """Ward map of the change in councils' outturn per head, 2010-11 to 2014-15 (drawn once), or None."""
@@ -2057,9 +1631,9 @@ class PlaceReport:
     @property
     def measured_years(self) -> tuple[str, ...]:
         """The years of a real count whose local government is measured (the authorities' own books)."""
-        if self.spend_kind != "real" or self.outturn is None:
+        if not self.count_source.is_real or self.outturn is None:
             return ()
-        return measured_years(self.parameters.get("data_dir") or None)
+        return measured_years(self.parameters.data_dir or None)
 
     def bridge(self) -> pd.DataFrame:
         """Where the measured and the modelled cover the same money: the authorities' books beside the CRA's
@@ -2076,7 +1650,7 @@ class PlaceReport:
         lines = self.topdown.lines
         books = self.outturn.lines if self.outturn is not None else None
         place = measured_modelled.place_bridge(lines, books, years)
-        data_dir = self.parameters.get("data_dir") or None
+        data_dir = self.parameters.data_dir or None
         totals = read_totals(data_dir, years=years)
         regions = measured_modelled.authority_regions(authority_table(), lad_regions(data_dir))
         region = measured_modelled.region_bridge(lines, totals, regions, years)
@@ -2093,31 +1667,6 @@ class PlaceReport:
             "most_deprived": self.most_deprived_spend().round(6).to_dict("records"),
             "measure": "income deprivation: IMD 2010 income domain share",
         }
-
-    def write_summary(self) -> Path:
-        """Write ``summary.json``."""
-        path = self.output_dir / "summary.json"
-        path.write_text(json.dumps(self.summary(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        return path
-
-    def write_all(self) -> dict[str, Path]:
-        """Figures, tables and summary: every file of the output layout but the notebook."""
-        paths = {**self.save_figures(), **self.write_tables()}
-        paths["summary"] = self.write_summary()
-        paths["datapackage"] = self.write_datapackage()
-        return paths
-
-    def write_datapackage(self) -> Path:
-        """``datapackage.json``: a Frictionless Data Package describing every CSV of the output folder."""
-
-        return write_datapackage(
-            self.output_dir,
-            place_name=self.place.name,
-            sources=[name.split(":", 1)[1] for name in self.inputs if name.startswith("data:")],
-            boundaries_attribution=self.attribution,
-            spend_kind=self.spend_kind,
-            year=self.year,
-        )
 
 
 @lru_cache(maxsize=2)
@@ -2170,16 +1719,19 @@ def _load_drivers(place: Place, wards, drivers_path: str, data_dir: str):
 
 
 def _load_spend(place: Place, spend_path: str, data_dir: str, theme_table):
-    """Spend table, its kind (``real``, ``user``, ``synthetic``), the top-down count (or None), files read."""
+    """Spend table, its source (the demo's, a spend file, the real count of the place's year), files read.
+
+    The real count's source is that of the place's year; :func:`count_place` makes it of the year counted.
+    """
 
     if spend_path:
-        return read_spend(spend_path), "user", None, {"spend": Path(spend_path)}
+        return read_spend(spend_path), SpendFileSource(place.name, spend_path), {"spend": Path(spend_path)}
     if place.is_synthetic:
         path = paths.project_file(place.sample["spend"])
-        return read_spend(path), "synthetic", None, {"spend": path}
+        return read_spend(path), SyntheticSource(place.name), {"spend": path}
     spend, count, books = real_spend(place.lad_codes, data_dir, theme_table)
     files = {name: Path(path) for name, path in {**count.files, **books.files}.items()}
-    return spend, "real", (count, books), files
+    return spend, TopDownSource(place.name, topdown=count, outturn=books), files
 
 
 def real_spend(
@@ -2229,82 +1781,100 @@ def prepare(
     driver: str = "",
     prices: str = "",
 ) -> PlaceReport:
-    """Load, classify and apportion a place's spend: the notebooks' one call.
+    """Load, classify and apportion a place's spend: :func:`count_place` by keyword (the notebooks' one call).
 
-    Parameters
-    ----------
-    place : str
-        Slug or name of a place in ``params/`` (``""`` for an area of ``lads``).
-    lads : list of str
-        LAD codes of an ad-hoc area, used when ``place`` is empty.
-    year : str
-        Financial year to count (``""``: the place's year, 2008-09 for the pilots; the real count
-        covers 2003-04 to 2017-18: top-down, with councils' books for 2010-11 to 2014-15).
-    focus_wards : list of str
-        Ward names or codes to outline and compare (``[]``: the place's own).
-    spend_path, drivers_path : str
-        The user's spend count and driver table (``""``: the real top-down count
-        and real drivers, or the demo's sample).
-    data_dir : str
-        The data root (like ``../shared/data``) or a folder of ward files
-        (``""``: ``$TUTTOTAL_DATA_DIR``, then the cache, then a download).
-    output_dir : str
-        Where files are written (``""``: a new temporary folder).
-    wards_paths : list of str
-        The user's own boundary files, instead of the registry's.
-    themes_path : str
-        A themes table instead of ``data/themes.csv``.
-    transfers_path : str
-        Transfer rules instead of ``data/transfers.csv``.
-    driver : str
-        One driver for every function (``""``: each function's driver from the themes table).
-    prices : str
-        Series over years (the trend, the cuts) at the prices of this financial year, e.g. ``"2016-17"``, from
-        HM Treasury's GDP deflator (``""``: cash, as spent).
+    The keywords are those of :class:`tuttotal.count.parameters.PlaceParameters`, which documents each.
 
     Returns
     -------
     PlaceReport
     """
+    return count_place(
+        PlaceParameters(
+            place=place,
+            lads=lads,
+            year=year,
+            focus_wards=focus_wards,
+            spend_path=spend_path,
+            drivers_path=drivers_path,
+            data_dir=data_dir,
+            output_dir=output_dir,
+            wards_paths=wards_paths,
+            themes_path=themes_path,
+            transfers_path=transfers_path,
+            driver=driver,
+            prices=prices,
+        )
+    )
+
+
+def count_place(parameters: PlaceParameters) -> PlaceReport:
+    """Load, classify and apportion the spend of the place ``parameters`` name.
+
+    Parameters
+    ----------
+    parameters : PlaceParameters
+        The place or area, year, focus wards, files and options (``year`` ``""``: the place's year, 2008-09 for
+        the pilots; ``prices`` ``""``: cash; ``output_dir`` ``""``: a new temporary folder).
+
+    Returns
+    -------
+    PlaceReport
+        Its ``parameters`` are those given, ``prices`` as a financial year (or ``""`` for cash).
+
+    Examples
+    --------
+    >>> report = count_place(PlaceParameters(place="demo"))  # doctest: +SKIP
+    >>> report.wards_count  # doctest: +SKIP
+    24
+    """
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
-    data_dir = str(data_dir) if data_dir else ""  # a Path is welcome too; parameters are recorded as JSON
+    data_dir = parameters.data_dir
+    prices = parameters.prices
     if prices and prices.strip().lower() != deflators.CASH:
         prices = deflators.financial_year(prices)
         deflators.deflator_index(prices, data_dir=data_dir or None)  # a year the deflator has, or exit 2 now
     else:
         prices = ""
-    the_place = places.resolve(place, lads)
+    parameters = replace(parameters, prices=prices)
+    spend_path, drivers_path, wards_paths = parameters.spend_path, parameters.drivers_path, parameters.wards_paths
+    the_place = places.resolve(parameters.place, list(parameters.lads))
+    output_dir = parameters.output_dir
     out = Path(output_dir) if output_dir else Path(tempfile.mkdtemp(prefix=f"tuttotal-{the_place.slug}-"))
     out.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        wards = place_wards.load_place_wards(the_place, data_dir or None, wards_paths)
+        wards = place_wards.load_place_wards(the_place, data_dir or None, list(wards_paths))
         timings["wards_s"] = round(time.perf_counter() - start, 3)
-        the_year = parse_year(year) if year else the_place.year
+        the_year = parse_year(parameters.year) if parameters.year else the_place.year
         drivers, driver_table, _ = _load_drivers(the_place, wards, drivers_path, data_dir)
         timings["drivers_s"] = round(time.perf_counter() - start - timings["wards_s"], 3)
-        theme_table = themes.load_themes(themes_path or None)
+        theme_table = themes.load_themes(parameters.themes_path or None)
         if not spend_path and not the_place.is_synthetic:
             check_real_year(the_year, data_dir or None)
-        spend, kind, counts, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
-        top_down, books = counts if counts else (None, None)
-        if not year and the_year not in set(spend["year"].unique()):
+        spend, source, _ = _load_spend(the_place, spend_path, data_dir, theme_table)
+        if not parameters.year and the_year not in set(spend["year"].unique()):
             the_year = max(spend["year"])
-        classified = themes.classify(spend, theme_table, driver_totals(drivers, wards))
-        if kind == "real":  # every CRA year is in the table for the trend; the count is of one year
+        classified = themes.assign_themes(spend, theme_table, driver_totals(drivers, wards))
+        if isinstance(source, RealSource):  # every CRA year is in the table for the trend; the count is of one year
             classified = classified[classified["year"] == the_year]
-        transfer_rules = load_transfer_rules(transfers_path or None)
+        transfer_rules = load_transfer_rules(parameters.transfers_path or None)
         count = apportion(
-            classified, wards, drivers, year=the_year, driver=driver or None, transfer_rules=transfer_rules
+            classified,
+            wards,
+            drivers,
+            year=the_year,
+            driver=parameters.driver or None,
+            transfer_rules=transfer_rules,
         )
         count.notes[:0] = classified.attrs.get("notes", [])
         timings["count_s"] = round(time.perf_counter() - start - timings["wards_s"] - timings["drivers_s"], 3)
     messages = [str(w.message) for w in caught if issubclass(w.category, TuttotalWarning)]
     for message in messages:
         logger.warning("warning: %s", message)
-    focus_queries = list(focus_wards) or list(the_place.focus_wards)
+    focus_queries = list(parameters.focus_wards) or list(the_place.focus_wards)
     focus_rows = [geography.find_ward(wards, q) for q in focus_queries]
     focus = wards.loc[[r.name for r in focus_rows], ["ward_code", "ward_name", "lad_code", "lad_name"]]
 
@@ -2313,28 +1883,14 @@ def prepare(
         spend_path=spend_path,
         drivers_path=drivers_path,
         data_dir=data_dir or None,
-        wards_paths=wards_paths,
-        themes_path=themes_path,
-        transfers_path=transfers_path,
+        wards_paths=list(wards_paths),
+        themes_path=parameters.themes_path,
+        transfers_path=parameters.transfers_path,
         download=True,
     )
     if prices:  # the deflator the series are converted by
         files["data:deflator_hmt"] = sources.get_path("deflator_hmt", data_dir or None)
     inputs = {name: datasets.sha256_of(path) for name, path in files.items()}
-    parameters = {
-        "place": place,
-        "lads": list(lads),
-        "year": year,
-        "focus_wards": list(focus_wards),
-        "spend_path": spend_path,
-        "drivers_path": drivers_path,
-        "data_dir": data_dir,
-        "wards_paths": list(wards_paths),
-        "themes_path": themes_path,
-        "transfers_path": transfers_path,
-        "driver": driver,
-        "prices": prices,
-    }
     return PlaceReport(
         place=the_place,
         year=the_year,
@@ -2343,11 +1899,13 @@ def prepare(
         spend=spend,
         drivers=drivers,
         driver_table=driver_table,
-        topdown=top_down,
-        outturn=books,
+        topdown=source.topdown if isinstance(source, RealSource) else None,
+        outturn=source.outturn if isinstance(source, RealSource) else None,
         count=count,
         output_dir=out,
-        spend_kind=kind,
+        count_source=source.of_year(source_of_year(the_year, data_dir or None))
+        if isinstance(source, RealSource)
+        else source,
         inputs=inputs,
         parameters=parameters,
         warnings=messages,

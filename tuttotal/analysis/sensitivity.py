@@ -113,3 +113,45 @@ def lad_sensitivity(ward_table: pd.DataFrame) -> pd.DataFrame:
         table["need_per_head_gbp"] = (table["measured_gbp"] + table["modelled_need_gbp"]) / people
         table["population_per_head_gbp"] = (table["measured_gbp"] + table["modelled_population_gbp"]) / people
     return table
+
+
+def sensitivity_table(ward_table: pd.DataFrame, wards: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The LADs' rows (:func:`lad_sensitivity`) then the wards', as ``sensitivity.csv`` has them.
+
+    ``area_type`` (``lad`` or ``ward``), ``code``, ``name``, ``lad_code``, then the columns of
+    :func:`ward_sensitivity`; ``wards`` gives the LADs' names; ``attrs["year"]`` is ``year``.
+    """
+    import pandas as pd
+
+    lads = lad_sensitivity(ward_table)
+    names = dict(zip(wards["lad_code"], wards["lad_name"], strict=False))
+    ward_rows = ward_table.rename(columns={"ward_code": "code", "ward_name": "name"}).assign(area_type="ward")
+    lads = lads.assign(code=lads["lad_code"], name=lads["lad_code"].map(names), area_type="lad")
+    table = pd.concat([lads, ward_rows], ignore_index=True)
+    first = ["area_type", "code", "name", "lad_code"]
+    table = table[first + [c for c in table.columns if c not in first]]
+    table.attrs["year"] = year
+    return table
+
+
+def sensitivity_text(table: pd.DataFrame, focus: pd.DataFrame, year: str) -> str:
+    """How much the driver decides, for the ``focus`` wards and the place, in a few lines ("" without it)."""
+    if table.empty or "need_per_head_gbp" not in table:
+        return ""
+    wards = table[table["area_type"] == "ward"].set_index("code")
+    lines = []
+    for code, name in zip(focus["ward_code"], focus["ward_name"], strict=True):
+        row = wards.loc[code]
+        low, high = sorted((row["need_per_head_gbp"], row["population_per_head_gbp"]))
+        lines.append(
+            f"{name}: £{row['need_per_head_gbp']:,.0f} a head with the need drivers, "
+            f"£{row['population_per_head_gbp']:,.0f} with population alone (between £{low:,.0f} and "
+            f"£{high:,.0f}, {year})."
+        )
+    spread = (wards["need_per_head_gbp"] - wards["population_per_head_gbp"]).abs()
+    lines.append(
+        f"Across the {len(wards)} wards the driver moves spending per head by £{spread.median():,.0f} at the "
+        f"median and up to £{spread.max():,.0f}: that much of each ward's figure is the choice of driver, "
+        "not anything measured."
+    )
+    return "\n".join(lines)

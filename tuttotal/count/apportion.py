@@ -276,7 +276,7 @@ def apportion(
     Parameters
     ----------
     spend : pandas.DataFrame
-        From :func:`tuttotal.data.spend.read_spend` then :func:`tuttotal.count.themes.classify`
+        From :func:`tuttotal.data.spend.read_spend` then :func:`tuttotal.count.themes.assign_themes`
         (needs ``theme`` and ``driver`` columns).
     wards : pandas.DataFrame
         The ward contract (``ward_code``, ``lad_code`` at least).
@@ -421,7 +421,7 @@ def start_count(
     """
     if "driver" not in spend.columns:
         raise InputError(
-            "the spend table has no driver column", fix="classify it with tuttotal.count.themes.classify first"
+            "the spend table has no driver column", fix="classify it with tuttotal.count.themes.assign_themes first"
         )
     if "basis" in spend.columns:
         bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))

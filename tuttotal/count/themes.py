@@ -178,7 +178,7 @@ def driver_of(function: str, table: pd.DataFrame) -> str:
     return _lookup(function, table, "driver")
 
 
-def classify(spend: pd.DataFrame, table: pd.DataFrame, driver_totals: dict | None = None) -> pd.DataFrame:
+def assign_themes(spend: pd.DataFrame, table: pd.DataFrame, driver_totals: dict | None = None) -> pd.DataFrame:
     """Add ``theme`` and ``driver`` to a spend table, splitting the rows of split functions.
 
     Parameters

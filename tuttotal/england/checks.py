@@ -17,7 +17,7 @@ import os
 
 from tuttotal import settings
 from tuttotal.count import topdown
-from tuttotal.count.real import check_real_year, measured_years
+from tuttotal.count.real_years import check_real_year, measured_years
 from tuttotal.data import cra, datasets, deflators, outturn, places, sources
 from tuttotal.data.spend import parse_year
 from tuttotal.errors import DataUnavailableError, InputError

@@ -57,8 +57,8 @@ import numpy as np
 
 from tuttotal.count import measured_modelled, themes
 from tuttotal.count.apportion import MEASURED, MODELLED, Count, flag_transfers, load_transfer_rules
-from tuttotal.count.real import MEASURED as MEASURED_YEAR
-from tuttotal.count.real import measured_years, source_of_year
+from tuttotal.count.real_years import MEASURED as MEASURED_YEAR
+from tuttotal.count.real_years import measured_years, source_of_year
 from tuttotal.data import cra, cra_releases, deflators, lsoa, population_years, ward_drivers
 from tuttotal.england import geography, tables
 from tuttotal.england.apportion import apportion_national
@@ -92,7 +92,7 @@ class EnglandCount:
         ``cash``, or the financial year whose prices the tables are in (``2016-17``).
     source : str
         ``measured`` (councils' books measured, the rest modelled), ``top-down``
-        (all modelled) or ``outturn`` (councils' books only): :func:`tuttotal.count.real.source_of_year`.
+        (all modelled) or ``outturn`` (councils' books only): :func:`tuttotal.count.real_years.source_of_year`.
     lad_codes : tuple of str
         The LADs counted (all 326 of 2013 for England).
     ward_spend : pandas.DataFrame
@@ -374,7 +374,7 @@ def england_count(
             items.append(_subtotal("measured: the authorities' lines placed in the run's LADs", books_in, MEASURED))
             parts.append(books_in)
         lad_spend = pd.concat(parts, ignore_index=True)
-        classified = themes.classify(lad_spend, theme_table, {})
+        classified = themes.assign_themes(lad_spend, theme_table, {})
         long = ward_drivers.long_drivers(drivers)
         count = apportion_national(classified, boundaries, long, year=year, transfer_rules=load_transfer_rules())
         lap("wards")

@@ -28,7 +28,7 @@ import numpy as np
 
 from tuttotal.count import measured_modelled, outturn_count, themes, topdown
 from tuttotal.count.apportion import MEASURED, MODELLED
-from tuttotal.count.real import TOPDOWN_YEARS
+from tuttotal.count.real_years import TOPDOWN_YEARS
 from tuttotal.data import cra, cra_releases, lsoa, outturn
 from tuttotal.england.apportion import factorize_rows, grouped_largest_remainder, text_column
 from tuttotal.errors import InputError

@@ -36,7 +36,7 @@ import numpy as np
 from tuttotal import settings
 from tuttotal.count import measured_modelled, themes
 from tuttotal.count.apportion import flag_transfers, load_transfer_rules
-from tuttotal.count.real import measured_years
+from tuttotal.count.real_years import measured_years
 from tuttotal.data import cra, datasets, deflators, lsoa, population_years
 from tuttotal.england import councils, geography
 from tuttotal.england.checks import check_prices
@@ -155,7 +155,7 @@ def count_lad_level(year: str, data_dir: str | os.PathLike | None = None, prices
     modelled = national_topdown(year, data_dir, theme_table)
     books = national_books(year, data_dir, theme_table) if books_years else None
     spend = measured_modelled.combine(modelled.spend, None if books is None else books.spend, books_years)
-    classified = themes.classify(spend, theme_table, {})
+    classified = themes.assign_themes(spend, theme_table, {})
     transfer = flag_transfers(classified, load_transfer_rules(), None).to_numpy(dtype=bool)
     kept = classified[~transfer]
     measured = (kept["source"] == BOOKS_SOURCE).to_numpy()

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING, Protocol
 import numpy as np
 
 from tuttotal.count.apportion import BASES, MEASURED, MODELLED
-from tuttotal.count.real import MEASURED as MEASURED_YEAR
-from tuttotal.count.real import OUTTURN
+from tuttotal.count.real_years import MEASURED as MEASURED_YEAR
+from tuttotal.count.real_years import OUTTURN
 from tuttotal.data import cra_releases, deflators
 from tuttotal.money import format_gbp, pence_to_decimal_string
 

@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import numpy as np
 
 from tuttotal import paths, settings
-from tuttotal.count.real import TOPDOWN_YEARS, year_label
+from tuttotal.count.real_years import TOPDOWN_YEARS, year_label
 from tuttotal.data.datasets import lad_names
 from tuttotal.england.geography import england_lads
 from tuttotal.england.ranks import lad_level_table, national_folder, read_national

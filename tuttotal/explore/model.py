@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tuttotal import report
-from tuttotal.count.real import year_label
+from tuttotal.count.real_years import year_label
 from tuttotal.data.geography import find_ward
 from tuttotal.figures.classify import SCHEMES as HOUSE_SCHEMES
 

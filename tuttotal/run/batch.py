@@ -45,7 +45,8 @@ from tuttotal import lifeline, paths, settings
 from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.count import outturn_count, topdown
 from tuttotal.count.inputs import run_inputs
-from tuttotal.count.real import check_real_year
+from tuttotal.count.parameters import PlaceParameters
+from tuttotal.count.real_years import check_real_year
 from tuttotal.data import deflators, geography, place_wards, ward_drivers
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
@@ -82,23 +83,31 @@ class PlaceJob:
         stem = self.notebook[:-6] if self.notebook.endswith(".ipynb") else self.notebook
         return place_folder if stem == DEFAULT_NOTEBOOK else place_folder / validate_slug(stem)
 
-    def parameters(self, output_dir: Path) -> dict:
-        """The notebook's ``parameters`` cell values (the same names for every notebook)."""
+    def place_parameters(self, output_dir: Path) -> PlaceParameters:
+        """The count's parameters: the place (or its LADs, for an area), paths made absolute, ``output_dir``."""
         is_area = self.place.status == "area"
-        return {
-            "place": "" if is_area else self.place.slug,
-            "lads": list(self.place.lad_codes) if is_area else [],
-            "year": self.year,
-            "focus_wards": list(self.focus_wards),
-            "spend_path": _absolute(self.spend_path),
-            "drivers_path": _absolute(self.drivers_path),
-            "data_dir": _absolute(self.data_dir),
-            "output_dir": str(output_dir),
-            "wards_paths": [_absolute(p) for p in self.wards_paths],
-            **({"theme": self.theme} if self.theme else {}),
-            **({"driver": self.driver} if self.driver else {}),
-            **({"prices": self.prices} if self.prices else {}),
-        }  # the names of tuttotal.run.parameters.PARAMETERS (a test holds every notebook to them)
+        return PlaceParameters(
+            place="" if is_area else self.place.slug,
+            lads=self.place.lad_codes if is_area else (),
+            year=self.year,
+            focus_wards=self.focus_wards,
+            spend_path=_absolute(self.spend_path),
+            drivers_path=_absolute(self.drivers_path),
+            data_dir=_absolute(self.data_dir),
+            output_dir=str(output_dir),
+            wards_paths=tuple(_absolute(p) for p in self.wards_paths),
+            driver=self.driver,
+            prices=self.prices,
+        )
+
+    def parameters(self, output_dir: Path) -> dict:
+        """The notebook's ``parameters`` cell values (the names of :data:`tuttotal.run.parameters.PARAMETERS`).
+
+        ``theme``, ``driver`` and ``prices`` are passed only when set (the notebook's defaults otherwise).
+        """
+        values = self.place_parameters(output_dir).notebook_values()
+        optional = {"theme": self.theme, "driver": values.pop("driver"), "prices": values.pop("prices")}
+        return {**values, **{name: value for name, value in optional.items() if value}}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 Any notebook of ``notebooks/`` runs for any place or area with the same
 names (``tuttotal run`` passes them through papermill, and so can a user);
 a notebook may add its own after them (the deep dive's ``theme``). A test
-reads each notebook's parameters cell and compares it with this list.
+reads each notebook's parameters cell and compares it with this list, which is
+that of :class:`tuttotal.count.parameters.PlaceParameters`.
 
 Examples
 --------
@@ -16,20 +17,10 @@ Examples
 
 from __future__ import annotations
 
-#: Every notebook's parameters, in the order of its parameters cell.
-PARAMETERS = (
-    "place",
-    "lads",
-    "year",
-    "focus_wards",
-    "spend_path",
-    "drivers_path",
-    "data_dir",
-    "output_dir",
-    "wards_paths",
-    "driver",
-    "prices",
-)
+from tuttotal.count.parameters import NOTEBOOK_PARAMETERS
+
+#: Every notebook's parameters, in the order of its parameters cell (those of one place count).
+PARAMETERS = NOTEBOOK_PARAMETERS
 #: Parameters a notebook adds after the common ones.
 EXTRA = {"theme_deep_dive": ("theme",), "england": ("scheduler",)}
 

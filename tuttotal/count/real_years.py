@@ -21,7 +21,7 @@ modelled (the RS is current spending only).
 
 Examples
 --------
->>> from tuttotal.count import real
+>>> from tuttotal.count import real_years as real
 >>> real.source_of_year("2005-06"), real.source_of_year("2008-09"), real.source_of_year("2017-18")
 ('top-down', 'measured', 'top-down')
 >>> real.year_label("2008-09")
