@@ -609,11 +609,12 @@ def _code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def cache_path() -> Path:
-    """``<cache dir>/cra/<hash>.parquet``: named by the sources' SHA-256 and :func:`_code_fingerprint`."""
+def cache_path(data_dir: str | os.PathLike | None = None) -> Path:
+    """``<cache dir>/cra/<hash>.parquet``: named by the sources' SHA-256 (pinned, or an extract's where
+    ``data_dir`` is a root of extracts) and :func:`_code_fingerprint`."""
     digest = hashlib.sha256(_code_fingerprint().encode())
     for name in _SOURCES:
-        digest.update(sources.source(name).sha256.encode())
+        digest.update(sources.source_sha256(name, data_dir).encode())
     return settings.cache_dir() / "cra" / f"lines-{digest.hexdigest()[:24]}.parquet"
 
 
@@ -634,7 +635,7 @@ def _write(frame: pd.DataFrame, target: Path) -> None:
 def _cached(key: tuple[str, ...], data_dir: str | None, download: bool) -> pd.DataFrame:
     import pandas as pd
 
-    target = cache_path()
+    target = cache_path(data_dir)
     if target.is_file():
         with contextlib.suppress(Exception):  # an unreadable entry is written again
             return pd.read_parquet(target)

@@ -35,6 +35,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tuttotal import settings
+from tuttotal.data import extracts
 from tuttotal.data.limits import special_kind
 from tuttotal.errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
 from tuttotal.names import suggest
@@ -170,14 +171,38 @@ def _checked(path: Path, expected: str) -> Path:
     return path
 
 
+def _in_root(key: str, root: settings.DataRoot) -> tuple[Path, str] | None:
+    """An extract of ``key`` in a root of extracts, with its own hash (:mod:`tuttotal.data.extracts`)."""
+    extract = extracts.find(root.root, key)
+    if extract is None or not (root.root / extract.path).is_file():
+        return None
+    return root.root / extract.path, extract.sha256
+
+
 def _from_folder(lad_code: str, data_dir: Path | None) -> Path | None:
-    folder = settings.data_root(data_dir).wards_dir
+    root = settings.data_root(data_dir)
+    if extracts.is_extract_root(root.root):
+        found = _in_root(f"wards-2013/{lad_code}.geojson", root)
+        return None if found is None else _checked(*found)
+    folder = root.wards_dir
     if folder is None:
         return None
     candidate = Path(folder) / f"{lad_code}.geojson"
     if not candidate.is_file():
         return None
     return _checked(candidate, _entry(lad_code).sha256)
+
+
+def ward_sha256(lad_code: str, data_dir: str | os.PathLike | None = None) -> str:
+    """The SHA-256 of one LAD's ward file where ``data_dir`` reads it: pinned, or its extract's own.
+
+    Examples
+    --------
+    >>> ward_sha256("E07000114", None) == registry()["E07000114"].sha256
+    True
+    """
+    found = _in_root(f"wards-2013/{lad_code}.geojson", settings.data_root(data_dir))
+    return _entry(lad_code).sha256 if found is None else found[1]
 
 
 def _pooch():
@@ -298,9 +323,13 @@ def local_path(lad_code: str, data_dir: str | os.PathLike | None = None) -> Path
     >>> local_path("E07000114", "../shared/data").name  # doctest: +SKIP
     'E07000114.geojson'
     """
-    folder = settings.data_root(data_dir).wards_dir
-    if folder is not None and (folder / f"{lad_code}.geojson").is_file():
-        return folder / f"{lad_code}.geojson"
+    root = settings.data_root(data_dir)
+    if extracts.is_extract_root(root.root):
+        found = _in_root(f"wards-2013/{lad_code}.geojson", root)
+        if found is not None:
+            return found[0]
+    elif root.wards_dir is not None and (root.wards_dir / f"{lad_code}.geojson").is_file():
+        return root.wards_dir / f"{lad_code}.geojson"
     cached = cache_dir() / _entry(lad_code).path
     return cached if cached.is_file() else None
 
@@ -312,7 +341,10 @@ def lad_boundaries_path(data_dir: str | os.PathLike | None = None) -> Path:
     ``lad-2013`` folder beside it, then in the cache, then downloaded.
     """
     root = settings.data_root(data_dir)
-    for folder in (root.folder("lad-2013"), root.wards_dir):
+    found = _in_root(f"lad-2013/{LAD_TOPOJSON_NAME}", root)
+    if found is not None:
+        return _checked(*found)
+    for folder in () if extracts.is_extract_root(root.root) else (root.folder("lad-2013"), root.wards_dir):
         candidate = None if folder is None else folder / LAD_TOPOJSON_NAME
         if candidate is not None and candidate.is_file():
             return _checked(candidate, LAD_TOPOJSON_SHA256)

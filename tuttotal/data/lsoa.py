@@ -266,7 +266,7 @@ def lsoa_table(data_dir: str | os.PathLike | None = None, *, download: bool = Tr
         from it place after place): never change it, derive from it.
     """
     paths = {name: sources.get_path(name, data_dir, download=download) for name in _SOURCES}
-    hashes = {name: sources.source(name).sha256 for name in _SOURCES}  # verified by get_path
+    hashes = {name: sources.source_sha256(name, data_dir) for name in _SOURCES}  # verified by get_path
     table = _cached_table(str(_cache_path(hashes)), tuple((n, str(p)) for n, p in sorted(paths.items())))
     table.attrs["sources"] = {name: str(p) for name, p in paths.items()}  # the same files: the key has the paths
     return table  # shared by every call with the same files: derive from it, never change it

@@ -38,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from tuttotal import settings
-from tuttotal.data import datasets
+from tuttotal.data import datasets, extracts
 from tuttotal.errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
 
 _REGISTRY = Path(__file__).with_name("registry")
@@ -155,11 +155,14 @@ def _pooch(keys: dict[str, tuple[str, str]]):
 
 
 def _locate(key: str, url: str, sha256: str, what: str, data_dir, *, download: bool, progress: bool = False) -> Path:
-    """Data root, then cache, then download: one verified file whose place in a data root is ``key``."""
+    """Data root, then cache, then download: one verified file whose place in a data root is ``key``.
+
+    In a root of extracts (:mod:`tuttotal.data.extracts`), the extract is checked against its own hash.
+    """
     root = settings.data_root(data_dir)
     local = local_path(key, data_dir)
     if local is not None:
-        return _checked(local, sha256, what)
+        return _checked(local, expected_sha256(key, sha256, data_dir), what)
     if not download:
         raise DataUnavailableError(
             f"{what} ({key}) is not in {root.describe()} and not downloaded yet",
@@ -190,12 +193,46 @@ def local_path(key: str, data_dir: str | os.PathLike | None = None) -> Path | No
     >>> local_path("lsoa-2011/E07000114.geojson", "../shared/data").name  # doctest: +SKIP
     'E07000114.geojson'
     """
-    folder_name, _, rest = key.partition("/")
-    folder = settings.data_root(data_dir).folder(folder_name)
-    if folder is not None and (folder / rest).is_file():
-        return folder / rest
+    root = settings.data_root(data_dir)
+    if extracts.is_extract_root(root.root):
+        extract = extracts.find(root.root, key)
+        if extract is not None and (root.root / extract.path).is_file():
+            return root.root / extract.path
+    else:
+        folder_name, _, rest = key.partition("/")
+        folder = root.folder(folder_name)
+        if folder is not None and (folder / rest).is_file():
+            return folder / rest
     cached = settings.cache_dir() / "data" / key
     return cached if cached.is_file() else None
+
+
+def expected_sha256(key: str, pinned: str, data_dir: str | os.PathLike | None = None) -> str:
+    """The SHA-256 the file whose place in a data root is ``key`` must have where ``data_dir`` reads it.
+
+    The pinned hash, except for an extract in a root of extracts (:mod:`tuttotal.data.extracts`),
+    which is checked against its own. Caches of what is derived from a file are keyed by this hash,
+    so that an extract never hands its rows to a run on the pinned file (or back).
+
+    Examples
+    --------
+    >>> expected_sha256("population/x.csv", "ab12", None)
+    'ab12'
+    """
+    root = settings.data_root(data_dir).root
+    extract = extracts.find(root, key)
+    return extract.sha256 if extract is not None and (root / extract.path).is_file() else pinned
+
+
+def source_sha256(name: str, data_dir: str | os.PathLike | None = None) -> str:
+    """The SHA-256 of one tabular source where ``data_dir`` reads it (:func:`expected_sha256`)."""
+    item = source(name)
+    return expected_sha256(item.path, item.sha256, data_dir)
+
+
+def lsoa_sha256(lad_code: str, data_dir: str | os.PathLike | None = None) -> str:
+    """The SHA-256 of one LAD's 2011 LSOA boundaries where ``data_dir`` reads them (:func:`expected_sha256`)."""
+    return expected_sha256(f"lsoa-2011/{lad_code}.geojson", _lsoa_entry(lad_code).sha256, data_dir)
 
 
 def get_path(name: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:

@@ -89,7 +89,7 @@ def ward_driver_table(
     """
     lad_codes = sorted(wards["lad_code"].unique())
     files = {name: str(path) for name, path in input_files(lad_codes, data_dir, download=download).items()}
-    entry = _result_entry(wards, lad_codes)
+    entry = _result_entry(wards, lad_codes, data_dir)
     found = _read_result(entry)
     if found is None:
         found = _compute(wards, lad_codes, files, data_dir, download)
@@ -99,8 +99,8 @@ def ward_driver_table(
     return out
 
 
-def _result_entry(wards: pd.DataFrame, lad_codes: list[str]) -> Path:
-    """Cache entry of a ward driver table: the wards as read, every source's pinned hash, and the code.
+def _result_entry(wards: pd.DataFrame, lad_codes: list[str], data_dir=None) -> Path:
+    """Cache entry of a ward driver table: the wards as read, every source's hash (pinned, or an extract's), the code.
 
     The table holds the wards' names and LADs: they are in the key, so that a boundary file with the same
     codes and shapes but other names (a user's ``--wards``) never hands its names to another run.
@@ -109,10 +109,9 @@ def _result_entry(wards: pd.DataFrame, lad_codes: list[str]) -> Path:
     for name, lad in zip(wards["ward_name"], wards["lad_code"], strict=True):
         digest.update(f"{name}\0{lad}\0".encode())
     for name in SOURCE_NAMES:
-        digest.update(sources.source(name).sha256.encode())
-    registry = sources.lsoa_registry()
+        digest.update(sources.source_sha256(name, data_dir).encode())
     for lad in lad_codes:
-        digest.update(registry[lad].sha256.encode())
+        digest.update(sources.lsoa_sha256(lad, data_dir).encode())
     for module in (lsoa, interpolate):
         digest.update(Path(module.__file__).read_bytes())
     digest.update(Path(__file__).read_bytes())
@@ -161,7 +160,6 @@ def _compute(wards, lad_codes: list[str], files: dict[str, str], data_dir, downl
     values = table.set_index("lsoa11_code")
     notes: list[str] = []
     ward_files = ", ".join(Path(source).name for source in wards.attrs.get("sources", []))
-    registry = sources.lsoa_registry()
     lsoa_files = {lad: Path(files[f"lsoa:{lad}"]) for lad in lad_codes}
     if wards.crs is None or wards.crs.to_epsg() != interpolate.BNG:
         wards = wards.to_crs(interpolate.BNG)
@@ -177,7 +175,7 @@ def _compute(wards, lad_codes: list[str], files: dict[str, str], data_dir, downl
                 fix="wards must carry 2013 LAD codes (e.g. E06000028 Bournemouth, not 2019's E06000058)",
             )
         path = lsoa_files[lad]
-        weights = interpolate.cached_area_weights(path, registry[lad].sha256, lad_wards)
+        weights = interpolate.cached_area_weights(path, sources.lsoa_sha256(lad, data_dir), lad_wards)
         strangers = weights["lsoa11_code"][~weights["lsoa11_code"].isin(own)].unique().tolist()
         if strangers:
             raise GeographyError(
