@@ -406,5 +406,5 @@ def test_each_line_is_split_into_its_parts_as_the_place_count_splits_it(data_roo
 
     totals = topdown.region_drivers(lsoa.lsoa_table(data_root), cra.lad_regions(data_root))
     lines = cra_releases.cra_lines(data_root)
-    rules = topdown._line_rules(topdown._numbered(lines[lines["year"] == year]), themes.load_themes())
+    rules = topdown.line_rules(topdown.numbered_lines(lines[lines["year"] == year]), themes.load_themes())
     pd.testing.assert_frame_equal(_part_weights(rules, totals), topdown._part_weights(rules, totals))

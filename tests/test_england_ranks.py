@@ -8,6 +8,9 @@ import pytest
 from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET
 
 YEAR = "2008-09"
+#: The councils' change per head, 2010-11 to the latest outturn year, real terms, transfers of function apart.
+CHANGE = "change_without_transfers_per_head_gbp"
+DOVER = "E07000108"
 #: A handful of LADs for a fast national run: Thanet and three of its neighbours in Kent.
 HANDFUL = [THANET, "E07000106", "E07000108", "E07000113"]
 
@@ -48,7 +51,7 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
         ("district", lads, "lad_code", "lads.csv"),
         ("ward", wards, "ward_code", "wards.csv"),
     ):
-        rows = ranks[ranks["level"] == level]
+        rows = ranks[(ranks["level"] == level) & (ranks["measure"] != CHANGE)]
         assert set(rows["table"]) == {str(folder / name)}, "each rank names the file it was read from"
         for measure in ("per_head_gbp", "measured_per_head_gbp", "income_deprived"):
             expected = rank_among(table[measure]).set_axis(table[code])
@@ -59,12 +62,15 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
                 assert row["of"] == table[measure].notna().sum()
                 assert row["value"] == pytest.approx(table.set_index(code).loc[area, measure])
     assert set(ranks.loc[ranks["level"] == "ward", "area_code"]) == {MARGATE_CENTRAL, CLIFTONVILLE_WEST}
-    assert (ranks.loc[ranks["level"] == "district", "of"] == len(HANDFUL)).all(), "among the table's LADs"
+    district_rows = ranks[(ranks["level"] == "district") & (ranks["measure"] != CHANGE)]
+    assert (district_rows["of"] == len(HANDFUL)).all(), "among the table's LADs"
+    assert ranks.loc[ranks["measure"] == CHANGE, "of"].max() == 325, "the change: among all of England's, computed"
     basis = ranks[ranks["level"] == "district"].set_index("measure")["rank_basis"]
     assert basis["measured_per_head_gbp"].startswith("measured (")
     assert basis["per_head_gbp"].startswith("measured and modelled (")
     assert basis["income_deprived"].startswith("need")
-    assert set(ranks.loc[ranks["measure"] != "income_deprived", "prices"]) == {"cash"}
+    money = ~ranks["measure"].isin(["income_deprived", CHANGE])
+    assert set(ranks.loc[money, "prices"]) == {"cash"}
 
     headline = run.headline_table().set_index("figure")
     district = ranks[(ranks["level"] == "district") & (ranks["measure"] == "per_head_gbp")].iloc[0]
@@ -76,7 +82,7 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
     shares = ranks[ranks["level"] == "district"].set_index("measure")["measured_share"]
     assert shares["measured_per_head_gbp"] == 1.0 and pd.isna(shares["income_deprived"])
     assert shares["per_head_gbp"] == pytest.approx(lads.set_index("lad_code").loc[THANET, "measured_share"])
-    assert written["rank"].tolist() == ranks["rank"].astype(float).tolist()
+    pd.testing.assert_series_equal(written["rank"].astype(float), ranks["rank"].astype(float), check_names=False)
 
 
 def test_the_lad_level_count_gives_the_districts_what_the_national_tables_give(data_root, national_root):
@@ -99,10 +105,10 @@ def test_without_national_tables_the_ranks_are_computed_and_say_so(data_root, tm
 
     run = thanet_report(data_root, tmp_path / "thanet")
     ranks = run.england_ranks()
-    district = ranks[ranks["level"] == "district"]
+    district = ranks[(ranks["level"] == "district") & (ranks["measure"] != CHANGE)]
     assert (district["of"] == 326).all() and district["rank"].notna().all(), "among all of England's districts"
     assert all(t.startswith("computed") for t in ranks["table"] if t)
-    wards = ranks[ranks["level"] == "ward"]
+    wards = ranks[(ranks["level"] == "ward") & (ranks["measure"] != CHANGE)]
     if national_cache_warm():  # the national count was made: a few seconds
         assert wards["rank"].notna().all() and (wards["of"] > 7000).all()
     else:  # a cold national overlay costs minutes: never paid inside a report
@@ -118,8 +124,9 @@ def test_national_tables_without_the_place_are_not_used(data_root, national_root
 
     scilly = PlaceAreas("scilly", "Isles of Scilly", ("E06000053",))
     ranks = place_ranks(scilly, YEAR, output_root=national_root, data_dir=data_root, compute=False)
-    assert ranks["table"].str.startswith("computed: the LAD-level national count").all()
-    assert (ranks["of"] == 326).all() and set(ranks["level"]) == {"district"}
+    per_head = ranks[ranks["measure"] != CHANGE]
+    assert per_head["table"].str.startswith("computed: the LAD-level national count").all()
+    assert (per_head["of"] == 326).all() and set(ranks["level"]) == {"district"}
 
 
 def test_a_spend_file_of_its_own_is_not_ranked_among_england_s(tmp_path):
@@ -129,3 +136,77 @@ def test_a_spend_file_of_its_own_is_not_ranked_among_england_s(tmp_path):
     ranks = run.england_ranks()
     assert ranks.empty and "synthetic demo" in ranks.attrs["note"]
     assert "england_ranks" not in run.write_tables()
+
+
+@pytest.fixture(scope="module")
+def councils_change(data_root):
+    """The national findings' change table, made here as the findings make it (2016-17 prices)."""
+    from tuttotal.england import councils
+
+    return councils.councils_change(councils.councils_table(data_root))
+
+
+def test_districts_are_ranked_by_the_councils_change_of_the_findings_and_wards_say_they_have_none(
+    data_root, councils_change
+):
+    from tuttotal.england.findings import PlaceAreas, rank_among
+    from tuttotal.england.ranks import place_ranks
+
+    area = PlaceAreas("east-kent", "East Kent", (THANET, DOVER), (MARGATE_CENTRAL,))
+    ranks = place_ranks(area, YEAR, data_dir=data_root, compute=False)
+    change = ranks[ranks["measure"] == CHANGE].set_index(["level", "area_code"])
+    expected = rank_among(councils_change[CHANGE], descending=False).set_axis(councils_change["lad_code"])
+    findings = councils_change.set_index("lad_code")
+    for lad in (THANET, DOVER):
+        row = change.loc[("district", lad)]
+        assert row["rank"] == expected[lad], "the rank the findings' change table gives, 1 = the deepest cut"
+        assert row["of"] == councils_change[CHANGE].notna().sum() == 325, "one district made no RS return"
+        assert row["value"] == pytest.approx(findings.loc[lad, CHANGE])
+        assert row["direction"] == "1 = the deepest cut" and row["prices"] == "2016-17 prices"
+        assert row["rank_basis"] == "measured (councils' own books)" and row["measured_share"] == 1.0
+        assert row["table"].startswith("computed: councils' change per head 2010-11 to 2016-17")
+        assert "2010-11 to 2016-17" in row["what"] and "transfers of function" in row["note"]
+
+    # the place as if one district: its councils' money per head in 2016-17 less 2010-11's, over its people
+    part = findings.loc[[THANET, DOVER]]
+    last = (part["last_without_transfers_per_head_gbp"] * part["people_last"]).sum() / part["people_last"].sum()
+    first = (part["first_without_transfers_per_head_gbp"] * part["people_first"]).sum() / part["people_first"].sum()
+    place = change.loc[("place", f"{THANET} {DOVER}")]
+    assert place["value"] == pytest.approx(last - first)
+    others = findings.drop(index=[THANET, DOVER])[CHANGE].dropna()
+    assert place["rank"] == 1 + (others < last - first).sum() and place["of"] == len(others) + 1
+
+    ward = ranks[(ranks["level"] == "ward") & (ranks["measure"] == CHANGE)]
+    assert len(ward) == 1 and ward["rank"].isna().all(), "a ward has no change figure"
+    assert ward["note"].str.startswith("no change figure for a ward").all(), "said in the row, not silently"
+    order = ranks.loc[ranks["level"] == "district", "measure"].tolist()[:4]
+    assert order == ["per_head_gbp", "measured_per_head_gbp", CHANGE, "income_deprived"]
+
+
+def test_the_report_states_the_change_rank_in_its_headline_and_csv(data_root, tmp_path, councils_change):
+    from tuttotal.england.findings import rank_among
+
+    run = thanet_report(data_root, tmp_path / "thanet")
+    headline = run.headline_table().set_index("figure")
+    rank = int(rank_among(councils_change[CHANGE], descending=False)[councils_change["lad_code"] == THANET].iloc[0])
+    row = headline.loc["Rank in England (councils' change per head)"]
+    assert row["value"] == f"{rank} of 325"
+    assert "1 = the deepest cut" in row["note"] and "measured (councils' own books)" in row["note"]
+    written = pd.read_csv(run.write_tables()["england_ranks"], dtype={"area_code": str})
+    assert (written["measure"] == CHANGE).sum() == 3, "Thanet, and its two focus wards saying they have none"
+
+
+def test_the_lad_level_count_and_the_change_are_made_once_per_year_data_root_and_prices(data_root):
+    from tuttotal.data import deflators
+    from tuttotal.england.ranks import change_table, lad_level_table
+
+    cash = lad_level_table(YEAR, data_root)
+    assert lad_level_table(YEAR, str(data_root)) is cash, "a batch of places pays the LAD-level count once"
+    real = lad_level_table(YEAR, data_root, "2016-17")
+    assert real is not cash and real is lad_level_table(YEAR, data_root, "2016-17")
+    factor = float(deflators.price_factors([YEAR], "2016-17", data_dir=data_root)[0])
+    assert set(real["prices"]) == {"2016-17 prices"} and factor > 1
+    assert real["total_gbp"].to_numpy() == pytest.approx(cash["total_gbp"].to_numpy() * factor, abs=0.006)
+    assert lad_level_table("2009-10", data_root) is not cash
+    assert change_table(data_root) is change_table(str(data_root), "cash"), "cash: the findings' 2016-17 prices"
+    assert change_table(data_root, "2012-13") is not change_table(data_root)

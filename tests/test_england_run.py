@@ -24,7 +24,10 @@ from tuttotal.england.outputs import OUTPUT_FILES
 
 from .conftest import MARGATE_CENTRAL, REPO, THANET
 
-LADS = [THANET, "E06000047", "E09000001"]  # Thanet (South East), County Durham (North East), the City (London)
+#: Thanet (South East), County Durham (North East), the City (London), and Maldon (East of England), whose pinned
+#: ward file has one invalid polygon (Tolleshunt D'Arcy's ring touches itself), repaired as read.
+LADS = [THANET, "E06000047", "E09000001", "E07000074"]
+FOLDER = "2012-13-" + "_".join(LADS)
 
 
 def tuttotal(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -56,7 +59,7 @@ def run(data_root, tmp_path_factory):
 def test_the_command_runs_the_notebook_and_publishes_one_whole_folder(run):
     result, out = run
     assert result.returncode == 0, result.stderr
-    folder = out / "england" / "2012-13-E07000114_E06000047_E09000001"
+    folder = out / "england" / FOLDER
     assert f"written: {folder}" in result.stdout
     assert {p.name for p in folder.iterdir()} == {*OUTPUT_FILES, "bridge.csv", "report.ipynb", "report.html"}
     hidden = [p.name for p in [*out.iterdir(), *(out / "england").iterdir()] if p.name.startswith(".")]
@@ -68,7 +71,7 @@ def test_the_command_runs_the_notebook_and_publishes_one_whole_folder(run):
 
 def test_the_tables_add_up_to_the_reconciliation_to_the_penny(run):
     _, out = run
-    folder = out / "england" / "2012-13-E07000114_E06000047_E09000001"
+    folder = out / "england" / FOLDER
     lads, wards = rows(folder / "lads.csv"), rows(folder / "wards.csv")
     assert list(lads[0])[: len(tables.LAD_COLUMNS)] == tables.LAD_COLUMNS
     assert list(wards[0])[: len(tables.WARD_COLUMNS)] == tables.WARD_COLUMNS
@@ -96,7 +99,7 @@ def test_the_data_package_describes_every_column_and_validates(run):
     from frictionless import validate
 
     _, out = run
-    folder = out / "england" / "2012-13-E07000114_E06000047_E09000001"
+    folder = out / "england" / FOLDER
     report = validate(str(folder / "datapackage.json"))
     assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
     package = json.loads((folder / "datapackage.json").read_text())
@@ -113,11 +116,32 @@ def test_the_data_package_describes_every_column_and_validates(run):
 
 def test_the_page_opens_offline_under_its_policy(run):
     _, out = run
-    page = (out / "england" / "2012-13-E07000114_E06000047_E09000001" / "report.html").read_text()
+    page = (out / "england" / FOLDER / "report.html").read_text()
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
     assert "<script src=" not in page and "https://cdn" not in page
     assert "From the releases to the wards" in page and "The pilots in England" in page
     assert "tuttotal-table" in page and "NBVAL_SKIP" not in page, "code hidden"
+
+
+def test_the_run_emits_no_unexpected_warnings_and_notes_the_repaired_ward(run):
+    """Maldon's repaired polygon is a note of the report (what and why), not a warning in red, nor a path."""
+    result, out = run
+    folder = out / "england" / FOLDER
+    assert "warning" not in result.stderr.lower(), result.stderr
+    executed = json.loads((folder / "report.ipynb").read_text())
+    stderr = [
+        "".join(output.get("text", ""))
+        for cell in executed["cells"]
+        for output in cell.get("outputs", [])
+        if output.get("name") == "stderr" or output.get("output_type") == "error"
+    ]
+    assert stderr == [], "no cell of the report writes to stderr"
+    notes = json.loads((folder / "summary.json").read_text())["notes"]
+    repaired = [note for note in notes if note.startswith("Ward boundaries:")]
+    assert len(repaired) == 1 and "1 ward polygon of Maldon (E07000074)" in repaired[0]
+    assert "made valid" in repaired[0] and "no ward, person or pound is dropped" in repaired[0]
+    assert not any(".geojson" in note or str(REPO.parent) in note for note in notes), "no path of this machine"
+    assert "Maldon (E07000074)" in (folder / "report.html").read_text(), "the note is in the report"
 
 
 def test_a_year_the_data_do_not_cover_exits_2_before_any_work(data_root, tmp_path):

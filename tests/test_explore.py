@@ -160,17 +160,6 @@ def test_the_driver_follows_the_chosen_year_and_is_absent_without_modelled_money
     assert profile.driver is None and "How much the driver decides" not in profile.to_html()
 
 
-@pytest.mark.filterwarnings("ignore:Numba not installed")
-@pytest.mark.parametrize("k", [2, 3, 5, 7])
-def test_natural_breaks_are_mapclassifys_optimum(k):
-    import mapclassify
-
-    rng = np.random.default_rng(k)
-    values = np.round(rng.gamma(2.0, 150.0, size=120), 1)
-    expected = mapclassify.FisherJenks(values, k=k).bins
-    assert classify.natural_breaks(values, k) == pytest.approx(expected)
-
-
 def test_natural_breaks_minimise_the_squared_deviation():
     from itertools import combinations
 
@@ -182,7 +171,7 @@ def test_natural_breaks_minimise_the_squared_deviation():
 
     best = min(combinations(range(1, len(values)), 3), key=cost)
     expected = [values[i - 1] for i in best] + [values[-1]]
-    assert classify.natural_breaks(values, 4).tolist() == expected
+    assert classify.class_bounds(values, "naturalbreaks", 4).tolist() == expected
 
 
 def test_classes_and_legend_labels(kent):

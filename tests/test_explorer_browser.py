@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import MARGATE_CENTRAL, REPO
+from .conftest import MARGATE_CENTRAL, REPO, THANET
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -190,13 +190,13 @@ def _wait_for_new_fills(page, before: list[str]) -> list[str]:
     return _fills(page)
 
 
-def _screen_point(page, wards, code: str) -> tuple[float, float]:
-    """Where a ward is on screen: its inner point, placed by the map's drawn extent (Web Mercator is linear)."""
+def _screen_point(page, wards, code: str, paths: str = WARDS, column: str = "ward_code") -> tuple[float, float]:
+    """Where an area is on screen: its inner point, placed by the map's drawn extent (Web Mercator is linear)."""
     frame = wards.to_crs(3857)
     west, south, east, north = frame.total_bounds
-    inner = frame.loc[frame.ward_code == code].geometry.iloc[0].representative_point()
+    inner = frame.loc[frame[column] == code].geometry.iloc[0].representative_point()
     box = page.evaluate(
-        f'() => {{ const r = Array.from(document.querySelectorAll("{WARDS}")).map(p => p.getBoundingClientRect());'
+        f'() => {{ const r = Array.from(document.querySelectorAll("{paths}")).map(p => p.getBoundingClientRect());'
         " return {left: Math.min(...r.map(b => b.left)), right: Math.max(...r.map(b => b.right)),"
         " top: Math.min(...r.map(b => b.top)), bottom: Math.max(...r.map(b => b.bottom))}; }"
     )
@@ -211,11 +211,8 @@ def _shoot(page, name: str) -> None:
     page.locator(".tuttotal-explorer").first.screenshot(path=str(ARTIFACTS / f"{name}-explorer.png"))
 
 
-def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
-    from playwright.sync_api import Error as PlaywrightError
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    base, token = jupyterlab
+def _new_page(browser, base: str):
+    """A page that lets through only requests to the JupyterLab server: (page, console errors, refused URLs)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = browser.new_page(viewport={"width": 1500, "height": 1750})
     page.set_default_timeout(STEP_TIMEOUT_MS)
@@ -231,19 +228,42 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
             route.abort()
 
     page.route("**/*", only_jupyterlab)
-    try:
-        page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
-        page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
-        # JupyterLab may still ask which kernel to start: take the notebook's own (Python 3).
-        with contextlib.suppress(PlaywrightTimeout, PlaywrightError):
-            page.locator(".jp-Dialog button.jp-mod-accept").click(timeout=5_000)
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+    return page, messages, outside
 
-        # Run ▸ Run All Cells, as a researcher would.
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.wait_for_selector(".tuttotal-explorer", timeout=STEP_TIMEOUT_MS)
-        _wait_for_wards(page, 24)  # the demo's wards, drawn by Leaflet
+
+def _open_explorer(page, base: str, token: str) -> None:
+    """Open notebooks/explore.ipynb, run all its cells as a researcher would, wait for the demo's 24 wards."""
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.goto(f"{base}/lab/tree/notebooks/explore.ipynb?token={token}")
+    page.wait_for_selector(".jp-NotebookPanel .jp-Cell")
+    # JupyterLab may still ask which kernel to start: take the notebook's own (Python 3).
+    with contextlib.suppress(PlaywrightTimeout, PlaywrightError):
+        page.locator(".jp-Dialog button.jp-mod-accept").click(timeout=5_000)
+    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached")
+
+    # Run ▸ Run All Cells.
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    page.wait_for_selector(".tuttotal-explorer", timeout=STEP_TIMEOUT_MS)
+    _wait_for_wards(page, 24)  # the demo's wards, drawn by Leaflet
+
+
+def _has_text(page, selector: str, text: str) -> None:
+    """Wait until the first element of ``selector`` shows ``text``."""
+    page.wait_for_function(
+        "([selector, text]) => (document.querySelector(selector)?.innerText || '').includes(text)",
+        arg=[selector, text],
+        timeout=STEP_TIMEOUT_MS,
+    )
+
+
+def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
+    base, token = jupyterlab
+    page, messages, outside = _new_page(browser, base)
+    try:
+        _open_explorer(page, base, token)
         assert "Demo Vale" in page.locator(".tuttotal-header").inner_text()
         assert page.locator(".tuttotal-map .leaflet-tile").count() == 0  # no basemap
         _shoot(page, "explorer-1-demo")
@@ -322,6 +342,83 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
     except Exception:
         page.screenshot(path=str(ARTIFACTS / "explorer-failure.png"))
         (ARTIFACTS / "explorer-console.txt").write_text("\n".join(messages), encoding="utf-8")
+        raise
+    finally:
+        page.close()
+
+
+DISTRICTS = ".tuttotal-england-map .leaflet-overlay-pane path:not([fill='none'])"
+
+
+def test_the_explorer_switches_to_england_and_opens_a_district(jupyterlab, browser, data_root):
+    """England in the explorer: its 326 districts on a map, Thanet hovered and clicked, then one typed in the list."""
+    from tuttotal.england.geography import england_lads
+    from tuttotal.explore.england_view import SIMPLIFY_M
+
+    base, token = jupyterlab
+    lads = england_lads(data_root, simplify=SIMPLIFY_M)
+    page, messages, outside = _new_page(browser, base)
+    try:
+        _open_explorer(page, base, token)
+        # Every status the explorer shows, kept as it changes (a load says what it does before it ends).
+        page.evaluate(
+            "() => { window.statuses = []; new MutationObserver(() => { const s = document.querySelector("
+            "'.tuttotal-status'); const t = s ? s.innerText : ''; if (t && window.statuses.at(-1) !== t) "
+            "window.statuses.push(t); }).observe(document.body, {subtree: true, childList: true, characterData: true});"
+            " }"
+        )
+
+        # Place: England. Its 326 districts, coloured by spending per head, with where the figures come from.
+        page.locator(".tuttotal-place select").select_option(label="England: pick a district")
+        page.wait_for_function(
+            f'() => document.querySelectorAll("{DISTRICTS}").length === 326', timeout=STEP_TIMEOUT_MS
+        )
+        _has_text(page, ".tuttotal-england-header", "England, 2008-09")
+        assert len(set(page.eval_on_selector_all(DISTRICTS, "ps => ps.map(p => p.getAttribute('fill'))"))) == 5
+        assert "public spending per head by district, 2008-09" in page.locator(".tuttotal-england-title").inner_text()
+        notes = page.locator(".tuttotal-england-notes").inner_text()
+        assert ("LAD-level count of 2008-09" in notes or "national count of 2008-09" in notes) and "Measured" in notes
+        legend = page.locator(".tuttotal-england-legend").inner_text()
+        assert sum(int(n) for n in re.findall(r"\((\d+) districts?\)", legend)) == 326
+        assert page.locator(".tuttotal-map").count() == 0  # the ward map makes way for England's
+        assert page.locator(".tuttotal-england-map .leaflet-tile").count() == 0  # no basemap
+
+        # Hover Thanet: the map names it with its figures; click it: it opens with its 23 wards.
+        page.locator(".tuttotal-england-map").scroll_into_view_if_needed()
+        x, y = _screen_point(page, lads, THANET, DISTRICTS, "lad_code")
+        page.mouse.move(x - 1, y)
+        page.mouse.move(x, y)
+        _has_text(page, ".tuttotal-england-hover", "Thanet")
+        hover = page.locator(".tuttotal-england-hover").inner_text()
+        assert "South East" in hover and "£ per head" in hover
+        _shoot(page, "explorer-6-england")
+        x, y = _screen_point(page, lads, THANET, DISTRICTS, "lad_code")  # where it is now the page has scrolled
+        page.mouse.click(x, y)
+        _has_text(page, ".tuttotal-header", "Thanet, 2008-09")
+        _wait_for_wards(page, 23)
+        assert "23 wards in 1 district(s): Thanet" in page.locator(".tuttotal-header").inner_text()
+        assert page.locator(".tuttotal-lads input").input_value() == THANET
+        _has_text(page, ".tuttotal-status", "Loaded Thanet")
+        statuses = page.evaluate("() => window.statuses")
+        assert any(s.startswith("Loading Thanet (E07000114), 2008-09") for s in statuses), statuses
+        _shoot(page, "explorer-7-thanet-from-england")
+
+        # Back to England (made once: nothing counted again), Thanet outlined; a district typed in the list.
+        page.locator(".tuttotal-place select").select_option(label="England: pick a district")
+        _has_text(page, ".tuttotal-england-legend", "Thanet (shown before)")
+        assert not any("Counting England" in s for s in page.evaluate("() => window.statuses")[len(statuses) :])
+        picker = page.locator(".tuttotal-england-pick input")
+        picker.fill("Thant")
+        picker.press("Enter")
+        _has_text(page, ".tuttotal-status", "Close matches: Thanet (E07000114)")
+        picker.fill("herefordshire")
+        picker.press("Enter")
+        _has_text(page, ".tuttotal-header", "Herefordshire, County of, 2008-09")
+        page.wait_for_function(f'() => document.querySelectorAll("{WARDS}").length > 30', timeout=STEP_TIMEOUT_MS)
+        assert not outside, f"the explorer asked the network for {outside[:5]}"
+    except Exception:
+        page.screenshot(path=str(ARTIFACTS / "explorer-england-failure.png"))
+        (ARTIFACTS / "explorer-england-console.txt").write_text("\n".join(messages), encoding="utf-8")
         raise
     finally:
         page.close()

@@ -358,53 +358,28 @@ def test_saved_bars_png(bars, tmp_path):
 # --------------------------------------------------------------------------- the canvas
 
 
-def test_the_quick_canvas_draws_the_same_pixels_as_plain_agg(kent, monkeypatch):
-    """Idle draws skipped, texts measured once across renderers, the trimmed box found without a draw:
-    the PNG a report shows is byte for byte matplotlib's own ``savefig(bbox_inches="tight")`` on Agg."""
+def test_a_report_figure_is_rendered_once_and_again_when_changed(tmp_path):
+    """The PNG a notebook shows is the file written (matplotlib's ``savefig(bbox_inches="tight")``), until
+    the figure changes (no data needed)."""
     import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     from tuttotal.figures import canvas
 
-    notes = ["Source: HM Treasury, Country and Regional Analysis 2010, shared to wards by population."] * 2
-    years = [f"{y}-{(y + 1) % 100:02d}" for y in range(2003, 2009)]
-    trend = pd.DataFrame(
-        [(year, area, 6000 + 150 * i + 400 * j) for i, year in enumerate(years) for j, area in enumerate("ABC")],
-        columns=["year", "area", "value"],
+    fig, _ = canvas.new_figure((3, 1))
+    fig.text(0.1, 0.5, "£1.2m")
+    shown = fig._repr_png_()
+    assert canvas.save_figure(fig, tmp_path / "a").read_bytes() == shown
+    plain = io.BytesIO()
+    Figure.savefig(
+        fig,
+        plain,
+        format="png",
+        dpi=100,
+        bbox_inches="tight",
+        pad_inches=0.15,
+        facecolor="white",
+        pil_kwargs=canvas.PNG_OPTIONS,
     )
-
-    def draw_all() -> list:
-        return [
-            maps.ward_map(
-                kent,
-                "per_head",
-                title="Kent: public spending per head by ward, 2008-09",
-                measure="£ per head",
-                focus=[MARGATE_CENTRAL, CLIFTONVILLE_WEST],
-                notes=notes,
-                stamp="ILLUSTRATIVE",
-            ),
-            charts.theme_bars(THEMES, title="Kent: public spending by theme, 2008-09", notes=notes),
-            charts.trend_lines(trend, title="Three areas by year", notes=notes),
-        ]
-
-    quick = [fig.png() for fig in draw_all()]
-    assert {type(fig.canvas).__name__ for fig in draw_all()} == {"QuietAggCanvas"}
-    monkeypatch.setattr(canvas, "_canvas_class", lambda: FigureCanvasAgg)
-    plain = []
-    for fig in draw_all():
-        buffer = io.BytesIO()
-        Figure.savefig(
-            fig,
-            buffer,
-            format="png",
-            dpi=100,
-            bbox_inches="tight",
-            pad_inches=0.15,
-            facecolor="white",
-            pil_kwargs=canvas.PNG_OPTIONS,
-        )
-        plain.append(buffer.getvalue())
-    assert [len(png) for png in quick] == [len(png) for png in plain]
-    assert quick == plain
+    assert plain.getvalue() == shown
+    fig.text(0.1, 0.1, "and more")
+    assert fig.png() != shown and canvas.save_figure(fig, tmp_path / "b").read_bytes() == fig.png()

@@ -256,7 +256,7 @@ def test_the_xlsx_dimension_bomb_is_refused_before_openpyxl(tmp_path):
     with zipfile.ZipFile(path) as book:
         assert tabular.declared_cells(book.read("xl/worksheets/sheet1.xml")[:1024]) == (1_048_576, 16_384)
     with pytest.raises(SpendFileError, match="declares 1,048,576 rows by 16,384 columns"):
-        tabular._check_workbook_size(path)
+        tabular.check_workbook_size(path)
 
 
 def test_a_sheet_that_declares_little_but_holds_more_is_capped_while_read(tmp_path, monkeypatch):

@@ -56,9 +56,44 @@ def imported(module: str, node: ast.ImportFrom) -> list[str]:
     return [m for m in found if m in MODULES and m != module]
 
 
+def plain_imported(module: str, node: ast.Import) -> list[str]:
+    """The package's modules an ``import tuttotal.x`` statement names."""
+    return [alias.name for alias in node.names if alias.name in MODULES and alias.name != module]
+
+
+def module_level_nodes(tree: ast.Module):
+    """The statements run when the module is imported or type-checked: the body, and inside its ``if`` and ``try``
+    blocks (``if TYPE_CHECKING:`` included), but not inside functions or classes."""
+    pending = list(tree.body)
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, ast.If | ast.Try):
+            pending += [*node.body, *node.orelse, *getattr(node, "handlers", ()), *getattr(node, "finalbody", ())]
+        elif isinstance(node, ast.ExceptHandler):
+            pending += node.body
+
+
+def imports_in(module: str, nodes) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom):
+            found.update(imported(module, node))
+        elif isinstance(node, ast.Import):
+            found.update(plain_imported(module, node))
+    return found
+
+
 def top_level_imports(module: str) -> set[str]:
+    """The package's modules a module imports at its top, ``if TYPE_CHECKING:`` blocks included."""
     tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
-    return {m for node in tree.body if isinstance(node, ast.ImportFrom) for m in imported(module, node)}
+    return imports_in(module, module_level_nodes(tree))
+
+
+def every_import(module: str) -> set[str]:
+    """The package's modules a module imports anywhere: at its top, under ``TYPE_CHECKING`` or in a function."""
+    tree = ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    return imports_in(module, ast.walk(tree))
 
 
 def test_every_module_lives_in_the_subpackage_of_its_step():
@@ -77,7 +112,8 @@ def test_own_modules_are_imported_at_the_top_of_the_file(module):
         for function in ast.walk(tree)
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
         for node in ast.walk(function)
-        if isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] == "tuttotal")
+        if (isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").split(".")[0] == "tuttotal"))
+        or (isinstance(node, ast.Import) and any(alias.name.split(".")[0] == "tuttotal" for alias in node.names))
     ]
     assert not inside, f"{module} imports the package's own modules inside functions: {inside}"
 
@@ -92,10 +128,11 @@ def test_no_import_cycle():
 
 
 def test_the_flow_goes_one_way():
+    """Every import counts: at the top, under ``if TYPE_CHECKING:`` and inside functions."""
     backwards = [
         f"{module} ({step(module)}) imports {target} ({step(target)})"
         for module in MODULES
-        for target in top_level_imports(module)
+        for target in every_import(module)
         if FLOW.index(step(target)) > FLOW.index(step(module))
     ]
     assert not backwards, "imports against the flow " + " → ".join(FLOW) + ":\n" + "\n".join(backwards)
@@ -114,3 +151,61 @@ def test_only_the_command_prints():
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"
         ]
     assert not printing, f"print() in the library: {printing}"
+
+
+def is_private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+def private_names_used(module: str, tree: ast.Module | None = None) -> list[str]:
+    """Private names (``_x``) of the package's other modules that a module imports or reads as an attribute."""
+    tree = tree or ast.parse(MODULES[module].read_text(encoding="utf-8"))
+    aliases: dict[str, str] = {}  # a local name bound to one of the package's modules -> that module
+    used = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "tuttotal":
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if full in MODULES:
+                    aliases[alias.asname or alias.name] = full
+                elif is_private(alias.name) and node.module != module:
+                    used.append(f"line {node.lineno}: from {node.module} import {alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name in MODULES and alias.asname:
+                    aliases[alias.asname] = alias.name
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and aliases[node.value.id] != module
+            and is_private(node.attr)
+        ):
+            used.append(f"line {node.lineno}: {node.value.id}.{node.attr}")
+    return used
+
+
+@pytest.mark.parametrize("module", sorted(MODULES))
+def test_no_private_name_crosses_modules(module):
+    """A name with a leading underscore is its module's own: another module that needs it needs a public name."""
+    used = private_names_used(module)
+    assert not used, f"{module} uses private names of other modules: {used}"
+
+
+def test_the_layout_rules_see_type_checking_and_private_names():
+    """The rules read what they claim to: a module written here, parsed as the package's are."""
+    tree = ast.parse(
+        "from typing import TYPE_CHECKING\n"
+        "from tuttotal import settings\n"
+        "from tuttotal.money import _secret, format_gbp\n"
+        "if TYPE_CHECKING:\n"
+        "    from tuttotal.report import PlaceReport\n"
+        "x = settings._cache\n"
+        "y = settings.cores\n"
+    )
+    assert "tuttotal.report" in imports_in("tuttotal.data.spend", module_level_nodes(tree))
+    assert private_names_used("tuttotal.data.spend", tree) == [
+        "line 3: from tuttotal.money import _secret",
+        "line 6: settings._cache",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -308,11 +309,40 @@ def test_the_region_table_reads_fast_and_is_cached(data_root):
 def test_the_pilot_median_is_the_same_worked_out_or_read_from_its_cache(data_root, tmp_path, monkeypatch):
     """A report's median pilot row must not depend on whether this run filled the cache."""
     from tuttotal.analysis import compare
+    from tuttotal.count import pilot_medians
 
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
-    worked_out = compare.pilot_median_per_head(data_root, "2008-09")
-    assert list(tmp_path.glob("pilot-median-*.json")), "the median was not cached"
-    read_back = compare.pilot_median_per_head(data_root, "2008-09")
-    pd.testing.assert_series_equal(worked_out, read_back, check_exact=True)
+    counted = pilot_medians.pilots_theme_per_head(data_root, "2008-09")
+    assert list(tmp_path.glob("pilot-per-head-*.json")), "the pilots' counts were not cached"
+    read_back = pilot_medians.pilots_theme_per_head(data_root, "2008-09")
+    pd.testing.assert_frame_equal(counted, read_back, check_exact=True)
+    assert counted.shape[1] == 13
+    worked_out = compare.pilot_median_per_head(counted)
+    pd.testing.assert_series_equal(worked_out, compare.pilot_median_per_head(read_back), check_exact=True)
     assert list(worked_out.index) == sorted(worked_out.index)
     assert worked_out["all themes"] > worked_out.drop("all themes").max()
+
+
+def test_the_pilot_cache_key_hashes_every_module_the_count_runs():
+    """money.py was once left out: the key follows the imports, so every module loaded by the count is in it."""
+    import subprocess
+    import sys
+
+    from tuttotal.count import pilot_medians
+
+    package = Path(pilot_medians.__file__).parents[1]
+    hashed = {p.relative_to(package).as_posix() for p in pilot_medians.code_files()}
+    assert {"money.py", "count/topdown.py", "data/cra.py", "data/lsoa.py", "count/themes.py"} <= hashed
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, tuttotal.count.pilot_medians as m; "
+            "print('\\n'.join(sorted(getattr(v, '__file__', '') or '' for k, v in sys.modules.items() "
+            "if k.startswith('tuttotal'))))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert {Path(f).relative_to(package).as_posix() for f in loaded} <= hashed

@@ -12,6 +12,7 @@ import re
 import pytest
 
 from tuttotal import report
+from tuttotal.data.web_map_file import read_web_maps
 from tuttotal.figures import classify, style, webmap
 
 from .conftest import THANET
@@ -28,7 +29,7 @@ def lewisham_run(data_root, tmp_path_factory):
 
 
 def test_the_ward_map_is_one_self_contained_block_with_the_house_classes(demo_run):
-    block = webmap.ward_map(demo_run)
+    block = demo_run.web_map()
     page = block.html
     assert page.startswith("<div class='tt-webmap'") and page.count("<script>") == 1
     assert not re.search(r"(src|href)\s*=|https?://|//cdn|@import", page), "nothing may be fetched"
@@ -60,23 +61,25 @@ def test_tooltips_and_titles_are_escaped():
 
 
 def test_web_map_json_is_written_atomically_and_feeds_the_index(demo_run, tmp_path):
-    written = webmap.write_ward_data(demo_run)
+    written = demo_run.write_web_map()
     data = json.loads(written["web_map"].read_text(encoding="utf-8"))
     assert data["slug"] == "demo" and data["crs"] == "EPSG:27700" and len(data["wards"]) == 24
     assert not [p for p in written["web_map"].parent.iterdir() if p.name.endswith(".tmp")]
     assert written["web_map"].stat().st_mode & 0o044  # readable by others, as the other outputs
-    page = webmap.places_map([written["web_map"].parent, tmp_path / "nothing-here"])
+    read = read_web_maps([written["web_map"].parent, tmp_path / "nothing-here"])
+    assert read == [data]
+    page = webmap.places_map(read)
     assert page.count("data-tip=") == 24 and "Demo Vale" in page and "data-view=" in page
-    assert webmap.places_map([tmp_path]) == ""
+    assert webmap.places_map(read_web_maps([tmp_path])) == ""
 
 
 def test_a_place_with_no_english_lad_gets_a_sentence_not_a_map_of_england(demo_run):
-    shown = webmap.england_map(demo_run)
+    shown = demo_run.england_web_map()
     assert "no district of England" in str(shown) and "<p" in shown._repr_html_()
 
 
 def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
-    block = webmap.england_map(lewisham_run)
+    block = lewisham_run.england_web_map()
     assert block.html.count("data-tip=") == 326
     assert len(block.data["lads"]) == 326 and all(v is not None for v in block.data["values"])
     assert block.html.count("<g class='tt-marks'><path") == 1  # Lewisham: one LAD outlined
@@ -98,7 +101,7 @@ def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_roo
     (root / "lad-2013" / real.name).write_bytes(real.read_bytes()[: real.stat().st_size // 2])
     damaged = copy.copy(lewisham_run)
     damaged.parameters = {**lewisham_run.parameters, "data_dir": str(root)}
-    shown = webmap.england_map(damaged)
+    shown = damaged.england_web_map()
     assert str(shown).startswith("No map of England: ") and "<p" in shown._repr_html_()
     assert "england_lad_2013.topojson" in str(shown) or "SHA-256" in str(shown), str(shown)
 
@@ -107,7 +110,7 @@ def test_a_map_stores_a_line_not_its_html_as_plain_text(lewisham_run):
     """A notebook keeps an output's text/plain beside its HTML: a line naming the map, not 270 KB of HTML again."""
     from IPython.core.formatters import DisplayFormatter
 
-    block = webmap.england_map(lewisham_run)
+    block = lewisham_run.england_web_map()
     shown, _ = DisplayFormatter().format(block)
     assert shown["text/html"] == block.html and len(block.html) > 100_000
     kb = len(block.html) // 1024
@@ -137,3 +140,28 @@ def test_svg_paths_keep_holes_and_drop_repeated_points():
     (path,) = webmap.svg_paths([square], origin=(0, 100), unit=10)
     assert path.count("M") == 2 and path.count("Z") == 2  # outer ring and hole
     assert webmap.svg_paths([Polygon([(0, 0), (0.1, 0), (0.1, 0.1)])], origin=(0, 0), unit=10) == [""]
+
+
+def test_the_england_map_draws_the_districts_it_is_given():
+    """No data root: two made-up districts, coloured by the per head given, the place's outlined."""
+    import geopandas as gpd
+    import pandas as pd
+    from shapely.geometry import box
+
+    lads = gpd.GeoDataFrame(
+        {"lad_code": ["E1", "E2"], "lad_name": ["Aa", "Bb"]},
+        geometry=[box(0, 0, 10_000, 10_000), box(10_000, 0, 20_000, 10_000)],
+        crs=27700,
+    )
+    england = webmap.england_shapes(lads)
+    assert len(england.paths) == 2 and england.unit == 100.0
+    place = webmap.PlaceLabels("a", "Aa", "2012-13", "real", "councils' books", "Boundaries: someone")
+    per_head = pd.Series({"E1": 5000.0, "E2": 7000.0})
+    block = webmap.england_map(
+        england, place, ["E1"], per_head=per_head, per_head_year="2008-09", per_head_source="the CRA of 2010"
+    )
+    assert block.html.count("data-tip=") == 2 and block.data["values"] == [5000.0, 7000.0]
+    assert "the top-down count of 2008-09" in block.html and "the CRA of 2010" in block.html
+    assert block.html.count("<g class='tt-marks'><path") == 1
+    plain = webmap.england_map(england, place, ["E1"])
+    assert plain.data["values"] == [None, None] and "Other districts" in plain.html

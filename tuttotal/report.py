@@ -32,6 +32,7 @@ import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -47,6 +48,7 @@ from tuttotal.count.inputs import run_inputs
 from tuttotal.count.measured_modelled import METHOD as COMBINED
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
+from tuttotal.count.pilot_medians import pilots_theme_per_head
 from tuttotal.count.real import check_real_year, measured_years, source_of_year
 from tuttotal.count.topdown import METHOD, region_theme_per_head
 from tuttotal.data import (
@@ -63,15 +65,18 @@ from tuttotal.data import (
 )
 from tuttotal.data.cra import lad_regions
 from tuttotal.data.datapackage import write_datapackage
-from tuttotal.data.datasets import ATTRIBUTION
+from tuttotal.data.datasets import ATTRIBUTION, lad_names
+from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.safe_csv import write_csv
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
+from tuttotal.data.web_map_file import write_web_map
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
-from tuttotal.errors import TuttotalWarning
+from tuttotal.errors import TuttotalError, TuttotalWarning
+from tuttotal.figures import webmap
 from tuttotal.figures.canvas import new_figure, save_figure
 from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
 from tuttotal.figures.maps import ward_map
@@ -258,15 +263,18 @@ class PlaceReport:
 
     @property
     def basis_note(self) -> str | None:
-        """One sentence on how much of a real count is measured and how much modelled (None for a spend file).
+        """One sentence on how much of the count is measured and how much modelled (None when nothing was placed).
 
-        A spend file's money is all measured (the body's own books); a real
-        count mixes councils' own books (measured) with shares of the
-        region's money by driver (modelled), which follow the drivers by
-        construction.
+        A spend file's money (and the demo's) is all measured (the body's own
+        books), which the sentence says; a real count mixes councils' own
+        books (measured) with shares of the region's money by driver
+        (modelled), which follow the drivers by construction: the figures
+        hatch the modelled part, or give both in a map's legend.
         """
+        if self.spend_kind == "synthetic":
+            return "Measured throughout, as a spend table is (here synthetic): nothing modelled from a region's money."
         if self.spend_kind != "real":
-            return None
+            return "Measured throughout: the supplied spend table is the bodies' own books; nothing modelled."
         totals = basis_totals(self.count.ward_spend)
         placed = sum(totals.values())
         if not placed:
@@ -416,7 +424,7 @@ class PlaceReport:
 
         if self.place.status != "pilot":
             return None, ""
-        median = pilot_median_per_head(self.parameters.get("data_dir") or None, self.year)
+        median = pilot_median_per_head(pilots_theme_per_head(self.parameters.get("data_dir") or None, self.year))
         if median is None:
             return None, (
                 f"Median pilot place left out: the regional analysis has no {self.year}, or its data are not available."
@@ -432,6 +440,7 @@ class PlaceReport:
 
     def _draw_comparison_chart(self) -> Figure | None:
         import numpy as np
+        import pandas as pd
 
         if self.nothing_placed:  # no bars to draw: the themes figure says why
             return None
@@ -442,8 +451,14 @@ class PlaceReport:
         names = " and ".join(self.focus.ward_name)
         others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
         against = " and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1]
+        bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
+        if self.spend_kind == "real":  # the modelled part of each bar, hatched
+            by_basis = self.focus_comparison(by_basis=True)
+            part = by_basis[by_basis["basis"] == MODELLED].set_index(["area", "theme"])["per_head_gbp"]
+            keys = pd.MultiIndex.from_frame(bars[["area", "theme"]])
+            bars = bars.assign(modelled=part.reindex(keys).fillna(0.0).to_numpy())
         return comparison_bars(
-            table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"}),
+            bars,
             title=f"{names} against {against}: spending per head by theme, {self.year}",
             measure=f"£ per head, {self.year}",
             notes=[*self.figure_notes, *table.attrs.get("notes", [])],
@@ -511,8 +526,13 @@ class PlaceReport:
             return None
         table = self.change_by_year()
         measure = "per_head_gbp" if self.population is not None else "amount_gbp"
+        columns = ["year", "area", "value"]
+        if self.spend_kind == "real":  # the modelled part of the focus line, hatched under it
+            share = (table["modelled_gbp"] / table["amount_gbp"]).where(table["amount_gbp"] != 0, 0.0)
+            table = table.assign(modelled=table[measure] * share)
+            columns.append("modelled")
         return trend_lines(
-            table.rename(columns={measure: "value"})[["year", "area", "value"]],
+            table.rename(columns={measure: "value"})[columns],
             title=f"{self.place.name}: public spending {'per head' if self.population is not None else ''} by year"
             + (f", {self.prices_words}" if self.spend_kind == "real" or self.prices != "cash" else ""),
             measure=("£ per head" if self.population is not None else "£ total")
@@ -578,7 +598,8 @@ class PlaceReport:
         The money counted and placed in wards, its measured and modelled parts
         and the measured share, what was not placed, the people and the
         spending per head, and (for a real count) where the place's spending
-        per head ranks among England's 326 districts of 2013 (:meth:`england_rank`,
+        per head, and the change in its councils' spending per head since
+        2010-11, rank among England's 326 districts of 2013 (:meth:`england_rank`,
         from the same table as :meth:`england_ranks`).
         """
         import pandas as pd
@@ -624,13 +645,19 @@ class PlaceReport:
             rank = self.england_rank()
             if rank:
                 rows.append(("Rank in England (per head)", rank[0], rank[1]))
+            change = self.england_rank(england_ranks.CHANGE)
+            if change:
+                rows.append(("Rank in England (councils' change per head)", change[0], change[1]))
         return pd.DataFrame(rows, columns=["figure", "value", "note"])
 
     def england_ranks(self) -> pd.DataFrame:
         """The place's districts ranked among England's LADs, and its focus wards among England's wards.
 
-        Per head (all money, and measured money only) and by income
-        deprivation, read from the national tables of the same year and prices
+        Per head (all money, and measured money only), by the change in
+        councils' own spending per head from 2010-11 to the latest outturn
+        year (real terms, transfers of function apart: districts only, a
+        ward's row says it has none) and by income deprivation, read from
+        the national tables of the same year and prices
         under the run's output root (``<output root>/england/<year>/``, where
         ``tuttotal england`` writes them; the output root is the parent of the
         report's folder); without them, computed
@@ -673,23 +700,32 @@ class PlaceReport:
         )
         return table
 
-    def england_rank(self) -> tuple[str, str] | None:
-        """Where the place's spending per head ranks among England's districts, from :meth:`england_ranks`.
+    def england_rank(self, measure: str = "per_head_gbp") -> tuple[str, str] | None:
+        """Where the place ranks among England's districts by ``measure``, from :meth:`england_ranks`.
 
-        The place as if one district when it has several; None without a rank
-        (not a real count).
+        ``per_head_gbp`` (the default: all money per head) or any measure of
+        :data:`tuttotal.england.ranks.RANK_MEASURES` (``change_without_transfers_per_head_gbp``:
+        the councils' change since 2010-11). The place as if one district when
+        it has several; None without a rank (not a real count, or no figure).
         """
         ranks = self.england_ranks()
         level = "place" if len(self.place.lads) > 1 else "district"
-        rows = ranks[(ranks["level"] == level) & (ranks["measure"] == "per_head_gbp") & ranks["rank"].notna()]
+        rows = ranks[(ranks["level"] == level) & (ranks["measure"] == measure) & ranks["rank"].notna()]
         if not len(rows):
             return None
         row = rows.iloc[0]
         what = "the district" if level == "district" else "the place, as if one district,"
+        if measure == "per_head_gbp":  # the headline's words since the ranks were added
+            value = f"1 = most per head; £{row['value']:,.0f} a head"
+        elif measure == england_ranks.CHANGE:
+            sign = "−" if row["value"] < 0 else "+"
+            value = f"{row['direction']}; {row['what']}: {sign}£{abs(row['value']):,.0f} a head"
+        else:
+            value = f"{row['direction']}; {row['what']}: {row['value']:,.3g}"
         return (
             f"{int(row['rank'])} of {int(row['of'])}",
-            f"{what} among England's districts of 2013 (1 = most per head; £{row['value']:,.0f} a head, "
-            f"{row['prices']}, in the national table): {row['rank_basis']}; table: {row['table']}",
+            f"{what} among England's districts of 2013 ({value}, {row['prices'] or 'not money'}, in the national "
+            f"table): {row['rank_basis']}; table: {row['table']}",
         )
 
     def totals_text(self) -> str:
@@ -882,6 +918,16 @@ class PlaceReport:
         return notes
 
     @property
+    def need_money_notes(self) -> list[str]:
+        """Footer lines of the need figures that show money (scatter, Lorenz): :attr:`need_notes` and its basis.
+
+        A real count's say it in :attr:`by_construction_note`; a spend file's and the demo's add :attr:`basis_note`.
+        """
+        if self.spend_kind == "real" or not self.basis_note:
+            return self.need_notes
+        return [*self.need_notes, self.basis_note]
+
+    @property
     def deprivation_label(self) -> str:
         """What income deprivation is, for axes: its source for real places."""
         if self.driver_table is not None:
@@ -921,7 +967,7 @@ class PlaceReport:
             self.ward_need(),
             title=f"{self.place.name}: spending per head and income deprivation by ward, {self.year}",
             focus=list(self.focus["ward_code"]),
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
             x_label=self.deprivation_label,
         )
@@ -941,10 +987,29 @@ class PlaceReport:
         wards = self.wards.copy()
         column = "per_head_gbp" if per_head else "amount_gbp"
         wards[column] = wards["ward_code"].map(table["per_head_gbp"] if per_head else table["amount_pence"] / 100)
-        return self._house_ward_map(wards, column, f"{theme}, spending", scheme=scheme, k=k)
+        spend = self.count.ward_spend
+        if theme != ALL_THEMES:
+            spend = spend[spend["theme"] == theme]
+        return self._house_ward_map(wards, column, f"{theme}, spending", scheme=scheme, k=k, spend=spend)
 
-    def _house_ward_map(self, wards: gpd.GeoDataFrame, column: str, what: str, *, scheme: str, k: int) -> Figure:
-        """A ward map of ``column`` (``per_head_gbp`` or ``amount_gbp``) with the place's focus wards and furniture."""
+    def basis_split(self, spend: pd.DataFrame | None = None) -> tuple[float, float] | None:
+        """Pounds of ``spend`` (default: the count's) measured and modelled, for a map's legend.
+
+        None but for a real count: a spend file's and the demo's money is all
+        measured, and their notes say so instead.
+        """
+        if self.spend_kind != "real":
+            return None
+        totals = basis_totals(self.count.ward_spend if spend is None else spend)
+        return totals[MEASURED] / 100, totals[MODELLED] / 100
+
+    def _house_ward_map(
+        self, wards: gpd.GeoDataFrame, column: str, what: str, *, scheme: str, k: int, spend: pd.DataFrame | None = None
+    ) -> Figure:
+        """A ward map of ``column`` (``per_head_gbp`` or ``amount_gbp``) with the place's focus wards and furniture.
+
+        ``spend`` is the money mapped (default: the count's), for the legend of its measured and modelled parts.
+        """
         per_head = column == "per_head_gbp"
         return ward_map(
             wards,
@@ -957,6 +1022,7 @@ class PlaceReport:
             notes=self.figure_notes,
             attribution=self.attribution,
             stamp=self.stamp,
+            basis=self.basis_split(spend),
         )
 
     def theme_need(self, theme: str) -> pd.DataFrame:
@@ -975,7 +1041,7 @@ class PlaceReport:
             self.theme_need(theme),
             title=f"{self.place.name}: {theme}, spending per head and income deprivation by ward, {self.year}",
             focus=list(self.focus["ward_code"]),
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
             x_label=self.deprivation_label,
         )
@@ -993,7 +1059,7 @@ class PlaceReport:
             y,
             gini,
             title=f"{self.place.name}: how evenly spending per head is spread across wards, {self.year}",
-            notes=self.need_notes,
+            notes=self.need_money_notes,
             stamp=self.stamp,
         )
 
@@ -1033,6 +1099,81 @@ class PlaceReport:
         wards = self.ward_totals()
         column = "per_head_gbp" if "per_head_gbp" in wards else "amount_gbp"
         return self._house_ward_map(wards, column, "public spending", scheme=scheme, k=k)
+
+    # -------------------------------------------------------------- web maps
+    def web_map_labels(self) -> webmap.PlaceLabels:
+        """What the web maps say about the place: names, year, kind of count, attribution, stamp."""
+        return webmap.PlaceLabels(
+            slug=self.place.slug,
+            name=self.place.name,
+            year=self.year,
+            spend=self.spend_kind,
+            count=self.count_label,
+            attribution=self.attribution,
+            stamp=self.stamp,
+        )
+
+    def web_map_wards(self) -> gpd.GeoDataFrame:
+        """The wards with £, per head and income deprivation (where known): what the ward web map shows."""
+        import numpy as np
+
+        wards = self.ward_totals()
+        if "per_head_gbp" not in wards:
+            wards["per_head_gbp"] = np.nan
+        wards["income_deprived_share"] = np.nan
+        if self.has_need:
+            need = self.ward_need().set_index("ward_code")["income_deprived_share"]
+            wards["income_deprived_share"] = wards["ward_code"].map(need).astype(float)
+        return wards
+
+    def web_map(self, *, scheme: str = "quantiles", k: int = 5) -> webmap.WebMap:
+        """The interactive ward map (:func:`tuttotal.figures.webmap.ward_map`): the house map's classes, hover, zoom."""
+        return webmap.ward_map(
+            self.web_map_wards(),
+            self.web_map_labels(),
+            focus=set(self.focus["ward_code"]),
+            basis_split=self.basis_split(),
+            scheme=scheme,
+            k=k,
+        )
+
+    def england_web_map(self) -> webmap.WebMap | webmap.MapNote:
+        """The place's LADs on a map of England's 326, by top-down spending per head (a real count).
+
+        For a real count the colours are each LAD's top-down estimate per head
+        (:func:`tuttotal.count.topdown.lad_per_head`) of the report's year, or of
+        2008-09 for a councils' outturn year; for a user's or the synthetic count
+        the LADs are plain and the place's shaded. A place with no English LAD
+        (the synthetic demo), or no boundaries of England to be had, gets a sentence.
+        """
+        codes = [lad.code for lad in self.place.lads]
+        if not set(codes) & set(lad_names()):
+            return webmap.MapNote(
+                f"{self.place.name} has no district of England's 2013 LADs: no map of England to show."
+            )
+        data_dir = self.parameters.get("data_dir") or None
+        try:
+            england = england_web_shapes(data_dir)
+        except TuttotalError as error:
+            return webmap.MapNote(f"No map of England: {error.message if hasattr(error, 'message') else error}")
+        if self.spend_kind != "real":
+            return webmap.england_map(england, self.web_map_labels(), codes)
+        year = self.year if self.year in topdown.YEARS else "2008-09"
+        return webmap.england_map(
+            england,
+            self.web_map_labels(),
+            codes,
+            per_head=topdown.lad_per_head(year, data_dir=data_dir),
+            per_head_year=year,
+            per_head_source=cra_releases.YEAR_RELEASE[year],
+        )
+
+    def write_web_map(self, block: webmap.WebMap | None = None) -> dict[str, Path]:
+        """Write ``web_map.json`` (the wards as SVG paths with their figures) for ``outputs/index.html``.
+
+        Returns ``{"web_map": path}``, to merge with :meth:`write_all`'s.
+        """
+        return {"web_map": write_web_map((block or self.web_map()).data, self.output_dir)}
 
     def themes_chart(self) -> Figure:
         """Bar chart of the place's spend by Total Place theme (drawn once).
@@ -1376,8 +1517,9 @@ class PlaceReport:
         if not len(table):
             return None
         others = [a for a in dict.fromkeys(table.area) if a != self.place.name]
-        return comparison_bars(
-            table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})[["area", "theme", "value"]],
+        bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
+        return comparison_bars(  # a top-down year: every bar modelled, hatched whole
+            bars[["area", "theme", "value"]].assign(modelled=bars["value"].where(bars["basis"] == MODELLED, 0.0)),
             title=f"{self.place.name} against {', '.join(others)}: spending per head by theme, {self.year}",
             measure=f"£ per head, {self.year}, cash",
             notes=[
@@ -1867,7 +2009,8 @@ class PlaceReport:
             + (", transfers of function left out)" if moved else ")"),
             focus=list(self.focus["ward_code"]),
             notes=[
-                f"Councils' own books: net current expenditure (DCLG Revenue Outturn) of every authority serving "
+                f"Measured throughout, councils' own books: net current expenditure (DCLG Revenue Outturn) of every "
+                "authority serving "
                 f"{self.place.name}, {first} and {last}, cash; each authority's part by mid-2015 population and IMD "
                 "2010 need, the same in both years, so the change is the authorities' own.",
                 "A county's (and a police or fire authority's) change is shared among its wards by fixed ward "
@@ -1896,7 +2039,8 @@ class PlaceReport:
             title=f"{self.place.name}: change in councils' spending by service, {first} to {last}",
             measure=f"£, {last} less {first} ({self.prices_words})",
             notes=[
-                "Councils' own books (DCLG Revenue Outturn, net current expenditure) of every authority serving "
+                "Measured throughout: councils' own books (DCLG Revenue Outturn, net current expenditure) of every "
+                "authority serving "
                 f"{self.place.name}: their part by mid-2015 population and IMD 2010 need.",
                 f"All services: {format_gbp(with_all * 100, 3)}; without the transfers of function (grey): "
                 f"{format_gbp(without * 100, 3)}.",
@@ -1974,6 +2118,12 @@ class PlaceReport:
             spend_kind=self.spend_kind,
             year=self.year,
         )
+
+
+@lru_cache(maxsize=2)
+def england_web_shapes(data_dir: str | None = None) -> webmap.EnglandShapes:
+    """England's 326 districts as SVG paths for the web maps, made once per process and data root."""
+    return webmap.england_shapes(england_lads(data_dir))
 
 
 def package_versions() -> dict[str, str]:

@@ -6,97 +6,56 @@ The "compare with parent area" view of area-profile tools, as tidy tables
 draw.
 
 The median pilot place is the median, theme by theme, of the spend per head
-of the thirteen pilots' real top-down counts (:mod:`tuttotal.count.topdown`: no
-boundaries needed, only the LSOA tables). It is cached on disk; for a year
-the regional analysis does not cover, or without the data, it is left out,
-and the table says so in its ``attrs["notes"]``.
+of the thirteen pilots' real top-down counts, given as a table
+(:func:`tuttotal.count.pilot_medians.pilots_theme_per_head` counts and caches
+them); for a year the regional analysis does not cover, or without the data,
+it is left out, and the table says so in its ``attrs["notes"]``. Nothing here
+reads a file: tables in, tables out.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuttotal import __version__, paths
 from tuttotal.analysis.breakdown import BASES, theme_per_head, with_basis
-from tuttotal.count import topdown
-from tuttotal.data import datasets, places, population_years
+from tuttotal.count.pilot_medians import ALL_THEMES
 from tuttotal.data.geography import find_ward
-from tuttotal.errors import DataUnavailableError, HashMismatchError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
     import pandas as pd
 
-ALL_THEMES = "all themes"
 MEDIAN_PILOT = "Median pilot place"
 
 
-def _pilot_cache_key(year: str) -> str:
-    digest = hashlib.sha256(f"{__version__}|{year}".encode())
-    package = Path(__file__).parents[1]
-    for path in (
-        paths.data_dir() / "themes.csv",
-        paths.data_dir() / "cra_lines.csv",
-        paths.data_dir() / "cra_bodies.csv",
-        *(
-            package / f"{name}.py"
-            for name in (
-                "data/cra",
-                "data/cra_releases",
-                "count/topdown",
-                "data/lsoa",
-                "count/themes",
-                "data/population_years",
-            )
-        ),
-        paths.data_dir() / "lad13_upper_tier.csv",
-        Path(__file__),
-        package / "data" / "registry" / "sources.csv",
-    ):
-        digest.update(path.read_bytes())
-    for params in sorted(paths.params_dir().glob("*.yaml")):
-        digest.update(params.read_bytes())
-    return digest.hexdigest()[:16]
+def pilot_median_per_head(per_pilot: pd.DataFrame | None) -> pd.Series | None:
+    """The median pilot place: the median across the pilots of their spend per head, theme by theme.
 
+    Rounded to a millionth of a pound, themes in order, so that a report is
+    the same whichever run counted the pilots.
 
-def place_theme_per_head(place, data_dir: str | os.PathLike | None, year: str) -> pd.Series:
-    """Spend per head by theme (and ``all themes``) of a place's real top-down count (no boundaries needed).
+    Parameters
+    ----------
+    per_pilot : pandas.DataFrame or None
+        £ per head, a row a theme (and ``all themes``), a column a pilot
+        (:func:`tuttotal.count.pilot_medians.pilots_theme_per_head`); None without the data.
 
-    Per head of the place's people of ``year`` (:func:`tuttotal.data.population_years.lad_population_of_year`).
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> per_pilot = pd.DataFrame({"a": {"health": 1.0, "all themes": 3.0}, "b": {"health": 2.0, "all themes": 5.0},
+    ...                           "c": {"health": 4.0, "all themes": 4.0}})
+    >>> pilot_median_per_head(per_pilot).to_dict()
+    {'all themes': 4.0, 'health': 2.0}
+    >>> pilot_median_per_head(None) is None
+    True
     """
-
-    count = topdown.topdown_count(place.lad_codes, data_dir=data_dir, years=(year,))
-    people = float(population_years.lad_population_of_year(year, data_dir).loc[list(place.lad_codes)].sum())
-    by_theme = count.spend.groupby("theme")["amount_pence"].sum() / 100 / people
-    by_theme[ALL_THEMES] = count.spend["amount_pence"].sum() / 100 / people
-    return by_theme
-
-
-def pilot_median_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.Series | None:
-    """Median across the 13 pilots of their real counts' spend per head by theme, or None without the data."""
-    import pandas as pd
-
-    if year not in topdown.YEARS:
+    if per_pilot is None:
         return None
-    cache = datasets.cache_dir() / f"pilot-median-{_pilot_cache_key(year)}.json"
-    if not cache.is_file():
-        try:
-            columns = {p.slug: place_theme_per_head(p, data_dir, year) for p in places.pilot_places()}
-        except (DataUnavailableError, HashMismatchError):
-            return None
-        median = pd.DataFrame(columns).median(axis=1)
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(median.round(6).to_dict(), sort_keys=True), encoding="utf-8")
-        os.replace(temporary, cache)
-    # Always what the cache holds (rounded, themes in order): a report is the same whether or not
-    # this run worked the median out.
-    return pd.Series(json.loads(cache.read_text(encoding="utf-8")), dtype=float)
+    median = per_pilot.median(axis=1).round(6).sort_index()
+    median.index.name = None
+    return median.astype(float)
 
 
 def focus_comparison(

@@ -173,7 +173,7 @@ def _sum_region_drivers(table: pd.DataFrame, regions: tuple[tuple[str, str], ...
 _region_drivers = TableMemo(_sum_region_drivers)
 
 
-def _line_rules(lines: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
+def line_rules(lines: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
     """Each distinct COFOG code of the lines with its themes table rows (parts).
 
     Worked out once per themes table and set of codes (a region's lines are the same for every
@@ -334,9 +334,9 @@ def topdown_count(
     lad_totals = lsoa.lad_totals(table)
     all_lines = cra_releases.cra_lines(data_dir, download=download)
     place_regions = sorted({regions[code] for code in lad_codes})
-    lines = _numbered(all_lines[all_lines["year"].isin(years) & all_lines["region"].isin(place_regions)])
+    lines = numbered_lines(all_lines[all_lines["year"].isin(years) & all_lines["region"].isin(place_regions)])
     lines["agency_type"] = agency_types(lines)
-    rules = _line_rules(lines, theme_table)
+    rules = line_rules(lines, theme_table)
     weights = _part_weights(rules, region_totals.loc[place_regions])
     unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
     if unknown:
@@ -400,7 +400,7 @@ def topdown_count(
     return TopDown(spend=spend, lines=topdown_lines, files=files)
 
 
-def _numbered(lines: pd.DataFrame) -> pd.DataFrame:
+def numbered_lines(lines: pd.DataFrame) -> pd.DataFrame:
     """The lines with a ``line`` number each (the key a line's parts are split under)."""
     lines = lines.reset_index(drop=True)
     lines["line"] = np.arange(len(lines))
@@ -457,8 +457,8 @@ def _region_theme_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd
     table = lsoa.lsoa_table(data_dir)
     totals = region_drivers(table, regions)
     lines = cra_releases.cra_lines(data_dir)
-    lines = _numbered(lines[lines["year"] == year])
-    parts = lines.merge(_part_weights(_line_rules(lines, theme_table), totals), on=["region", "cofog"])
+    lines = numbered_lines(lines[lines["year"] == year])
+    parts = lines.merge(_part_weights(line_rules(lines, theme_table), totals), on=["region", "cofog"])
     parts["pence"] = split_parts(parts, ["line"], "region_pence", "weight")
     counted = parts[parts["driver"] != themes.EXCLUDED]
     by_theme = counted.pivot_table(index="theme", columns="region", values="pence", aggfunc="sum", fill_value=0)
@@ -511,8 +511,8 @@ def _lad_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd.Series:
     table = lsoa.lsoa_table(data_dir)
     totals = region_drivers(table, regions)
     lines = cra_releases.cra_lines(data_dir)
-    lines = _numbered(lines[lines["year"] == year])
-    parts = lines.merge(_part_weights(_line_rules(lines, theme_table), totals), on=["region", "cofog"])
+    lines = numbered_lines(lines[lines["year"] == year])
+    parts = lines.merge(_part_weights(line_rules(lines, theme_table), totals), on=["region", "cofog"])
     parts["pence"] = split_parts(parts, ["line"], "region_pence", "weight")
     counted = parts[parts["driver"] != themes.EXCLUDED]
     pence = counted.pivot_table(index="region", columns="driver", values="pence", aggfunc="sum", fill_value=0)

@@ -510,7 +510,9 @@ TABLES: dict[str, dict[str, Any]] = {
     "england_ranks.csv": {
         "title": "The place among England's districts and wards",
         "description": "The place's districts ranked among England's LADs of 2013 and its focus wards among "
-        "England's wards, by spending per head (all money; measured money only) and by income deprivation: "
+        "England's wards, by spending per head (all money; measured money only), by the change in councils' own "
+        "spending per head from 2010-11 to the latest outturn year (real terms, transfers of function apart; "
+        "districts only: a ward's row says it has none) and by income deprivation: "
         "competition ranks (tied values share the best rank), read from the national tables of "
         "tuttotal england (england/<year>/lads.csv, wards.csv) or computed (the table column says which).",
         "fields": {
@@ -522,8 +524,8 @@ TABLES: dict[str, dict[str, Any]] = {
             "what": {"type": "string", "description": "The measure in words"},
             "value": {
                 "type": "number",
-                "description": "The area's value in the national table: pounds per head, or the share of people "
-                "income-deprived (IMD 2010 income domain)",
+                "description": "The area's value in the national table: pounds per head, the change in pounds "
+                "per head (negative: a cut), or the share of people income-deprived (IMD 2010 income domain)",
             },
             "rank": {"type": "integer", "description": "The area's competition rank (empty: no national table)"},
             "of": {"type": "integer", "description": "How many areas of the national table have a value"},
@@ -535,7 +537,8 @@ TABLES: dict[str, dict[str, Any]] = {
             },
             "measured_share": {
                 "type": "number",
-                "description": "The share of the ranked money that is measured (1 for measured money per head; "
+                "description": "The share of the ranked money that is measured (1 for measured money per head and "
+                "the councils' change; "
                 "empty for need, which is not money)",
                 "unit": _SHARE,
             },

@@ -97,13 +97,13 @@ def _entry(lad_code: str) -> RegistryEntry:
         ) from None
 
 
-def _base_url() -> str:
+def base_url() -> str:
     return settings.boundary_base_url(BASE_URL)
 
 
 def get_url(lad_code: str) -> str:
     """The pinned download address of one LAD's 2013 ward file."""
-    return _base_url() + _entry(lad_code).path
+    return base_url() + _entry(lad_code).path
 
 
 def default_data_dir() -> Path | None:
@@ -210,7 +210,7 @@ def _pooch():
 
     registry_hashes = {e.path: f"sha256:{e.sha256}" for e in registry().values()}
     registry_hashes[LAD_TOPOJSON_PATH] = f"sha256:{LAD_TOPOJSON_SHA256}"
-    return pooch.create(path=cache_dir(), base_url=_base_url(), registry=registry_hashes)
+    return pooch.create(path=cache_dir(), base_url=base_url(), registry=registry_hashes)
 
 
 def _download(path_in_source: str, progress: bool) -> Path:

@@ -63,7 +63,7 @@ from typing import TYPE_CHECKING
 
 from tuttotal import paths, settings
 from tuttotal.data import sources
-from tuttotal.data.tabular import _check_workbook_size
+from tuttotal.data.tabular import check_workbook_size
 from tuttotal.errors import InputError
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ class _XlsxBook:
     def __init__(self, path: Path) -> None:
         import openpyxl
 
-        _check_workbook_size(path)  # size, sheets and declared cells, before openpyxl pads a bomb's empty rows
+        check_workbook_size(path)  # size, sheets and declared cells, before openpyxl pads a bomb's empty rows
         self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
 
     def sheet_names(self) -> list[str]:

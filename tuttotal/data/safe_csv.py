@@ -122,7 +122,7 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fal
     try:
         with os.fdopen(handle, "w", encoding=options.pop("encoding", "utf-8"), newline="") as f:
             safe_frame(frame).to_csv(f, index=index, **options)
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, 0o666 & ~current_umask())
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
@@ -130,7 +130,8 @@ def write_csv(frame: pd.DataFrame, path: str | os.PathLike, *, index: bool = Fal
     return path
 
 
-def _umask() -> int:
+def current_umask() -> int:
+    """The process's file-creation mask (read without changing it), for files made with a temporary's mode."""
     mask = os.umask(0)
     os.umask(mask)
     return mask

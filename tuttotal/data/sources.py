@@ -114,7 +114,7 @@ def lsoa_registry() -> dict[str, datasets.RegistryEntry]:
 
 def lsoa_url(lad_code: str) -> str:
     """The pinned download address of one LAD's 2011 LSOA boundaries."""
-    return datasets._base_url() + _lsoa_entry(lad_code).path
+    return datasets.base_url() + _lsoa_entry(lad_code).path
 
 
 def _lsoa_entry(lad_code: str) -> datasets.RegistryEntry:

@@ -350,7 +350,7 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _check_workbook_size(path: Path) -> None:
+def check_workbook_size(path: Path) -> None:
     import zipfile
 
     check_size(path)
@@ -435,7 +435,7 @@ def read_workbook(path: Path, required: tuple[str, ...]) -> TextTable:
     import openpyxl
     import pyarrow as pa
 
-    _check_workbook_size(path)
+    check_workbook_size(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
@@ -678,7 +678,7 @@ def check_limits(path: str | os.PathLike) -> None:
     check_size(path)
     suffix = path.suffix.lower()
     if suffix in {".xlsx", ".xlsm"}:
-        _check_workbook_size(path)
+        check_workbook_size(path)
     elif suffix in {".parquet", ".pq"}:
         rows = parquet_rows(path)  # from the footer, without importing pyarrow (a second and 70 MiB)
         if rows is not None and rows > MAX_ROWS:

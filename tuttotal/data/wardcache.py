@@ -107,10 +107,26 @@ def _to_table(wards: gpd.GeoDataFrame, caught: list[dict]):
     return table.replace_schema_metadata(metadata)
 
 
-def _write_entry(table, target: Path) -> None:
-    """Write an Arrow table as a Parquet file, atomically (temporary file, then rename)."""
+def write_parquet(table, target: str | os.PathLike) -> None:
+    """Write an Arrow table as a zstd Parquet file at ``target``, atomically: a temporary file beside it, then moved.
+
+    A reader in another process sees the old file or the new one, never half
+    of one; on any failure the temporary file is removed and ``target`` is
+    left as it was. The folder is made when missing. The ward cache and the
+    national caches (:mod:`tuttotal.england.geography`) write their entries
+    with it.
+
+    Examples
+    --------
+    >>> import tempfile, pyarrow as pa, pyarrow.parquet as pq
+    >>> target = Path(tempfile.mkdtemp()) / "entries" / "one.parquet"
+    >>> write_parquet(pa.table({"ward_code": ["E05000001"]}), target)
+    >>> pq.read_table(target).column("ward_code").to_pylist(), sorted(p.name for p in target.parent.iterdir())
+    (['E05000001'], ['one.parquet'])
+    """
     import pyarrow.parquet as pq
 
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
@@ -163,7 +179,7 @@ def _load_table(path: Path, sha256: str | None, options: dict[str, Any]):
     caught = [{"category": r.category.__name__, "message": str(r.message)} for r in records]
     table = _to_table(wards, caught)
     with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
-        _write_entry(table, entry)
+        write_parquet(table, entry)
     return table, _metadata(table)
 
 

@@ -503,7 +503,7 @@ def national_topdown(
     table = lsoa.lsoa_table(data_dir)
     region_totals = topdown.region_drivers(table, regions)
     all_lines = cra_releases.cra_lines(data_dir)
-    lines = topdown._numbered(all_lines[all_lines["year"] == year])
+    lines = topdown.numbered_lines(all_lines[all_lines["year"] == year])
     release = cra_releases.YEAR_RELEASE[year]
     items.append(
         {
@@ -517,7 +517,7 @@ def national_topdown(
         }
     )
     lines["agency_type"] = topdown.agency_types(lines)
-    rules = topdown._line_rules(lines, theme_table)
+    rules = topdown.line_rules(lines, theme_table)
     weights = _part_weights(rules, region_totals)
     unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
     if unknown:
@@ -768,7 +768,9 @@ def england_count(
     theme_table = themes.load_themes()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TuttotalWarning)
-        boundaries, drivers = (_plain(f) for f in _national_wards_and_drivers(data_dir, lad_codes, client))
+        boundaries, drivers = _national_wards_and_drivers(data_dir, lad_codes, client)
+        repaired = geography.repair_notes(geography.repairs(boundaries))  # a note each, not a warning
+        boundaries, drivers = _plain(boundaries), _plain(drivers)
         lap("geography")
         modelled = national_topdown(year, data_dir, theme_table)
         books = national_books(year, data_dir, theme_table) if books_years else None
@@ -839,6 +841,7 @@ def england_count(
         *tables.method_notes(year, source, prices),
         *(["Ward people of the year: mid-2015 people (the estimates do not cover the year)."] if not people[2] else []),
         *count.notes,
+        *repaired,
         *messages,
     ]
     result = EnglandCount(

@@ -48,7 +48,7 @@ import importlib.util
 import json
 import logging
 import os
-import tempfile
+import re
 import warnings
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -154,19 +154,29 @@ def _drivers_parts(codes: list[str]) -> list[str]:
     return parts + [f"data:{name}={sources.source(name).sha256}" for name in ward_drivers.SOURCE_NAMES]
 
 
-def _write_parquet(table, target: Path) -> None:
-    """Write an Arrow table as Parquet at ``target``: to a temporary file beside it, then moved."""
-    import pyarrow.parquet as pq
+def caches_warm(lads: Iterable[str] | None = None) -> bool:
+    """Whether the wards and the ward drivers of ``lads`` (all 326 LADs by default) are in the national caches.
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
+    When they are, :func:`england_wards` and :func:`england_ward_drivers`
+    read one file each and a national count takes seconds; when not, the
+    first call parses the ward files and may run the LSOA → ward overlay
+    (minutes for all of England, cold). Reads no input file and starts no
+    work: it only asks whether the two cache entries exist.
+
+    Examples
+    --------
+    >>> caches_warm()  # doctest: +SKIP
+    False
+    >>> _ = england_ward_drivers("../shared/data")  # doctest: +SKIP
+    >>> caches_warm()  # doctest: +SKIP
+    True
+    """
+    codes = england_lad_codes(lads)
     try:
-        pq.write_table(table, temporary, compression="zstd")
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        entries = (_entry("wards", _ward_parts(codes)), _entry("ward_drivers", _drivers_parts(codes)))
+    except (KeyError, errors.TuttotalError):  # a registry without an entry: nothing cached for it
+        return False
+    return all(entry.is_file() for entry in entries)
 
 
 def _write_frame(frame: pd.DataFrame, target: Path, meta: dict[str, Any]) -> None:
@@ -195,7 +205,7 @@ def _write_frame(frame: pd.DataFrame, target: Path, meta: dict[str, Any]) -> Non
         metadata[b"geo"] = json.dumps(geo).encode()
     metadata[_META_KEY] = json.dumps(meta, default=str).encode()
     with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
-        _write_parquet(table.replace_schema_metadata(metadata), target)
+        wardcache.write_parquet(table.replace_schema_metadata(metadata), target)
 
 
 def _read_frame(target: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:
@@ -220,13 +230,83 @@ def _read_frame(target: Path) -> tuple[pd.DataFrame, dict[str, Any]] | None:
 
 
 def _warn_again(meta: dict[str, Any]) -> None:
-    """Raise again the warnings recorded when an entry was made (a repaired geometry)."""
+    """Raise again the warnings recorded when an entry was made, but a repaired geometry (kept in ``repairs``)."""
     import builtins
 
     for item in meta.get("warnings", []):
         found = getattr(errors, item["category"], None) or getattr(builtins, item["category"], None)
         category = found if isinstance(found, type) and issubclass(found, Warning) else UserWarning
         warnings.warn(item["message"], category, stacklevel=3)
+
+
+#: What :func:`tuttotal.data.geography.read_wards` says when it repairs a file's polygons.
+_REPAIRED = re.compile(r"(?P<path>.+): (?P<n>\d+) invalid ward geometr(?:y was|ies were) repaired \((?P<how>[^)]*)\)")
+
+
+def _repair_of(message: str) -> dict[str, Any] | None:
+    """``{lad_code, wards, how}`` from a ward file's repair warning; None for any other message.
+
+    Examples
+    --------
+    >>> _repair_of("/data/wards-2013/E07000074.geojson: 1 invalid ward geometry was repaired (self-intersections "
+    ...            "made valid)")
+    {'lad_code': 'E07000074', 'wards': 1, 'how': 'self-intersections made valid'}
+    >>> _repair_of("something else") is None
+    True
+    """
+    found = _REPAIRED.fullmatch(message.strip())
+    if found is None:
+        return None
+    return {"lad_code": Path(found["path"]).stem, "wards": int(found["n"]), "how": found["how"]}
+
+
+def repairs(wards: pd.DataFrame) -> list[dict[str, Any]]:
+    """The ward polygons of England's pinned files that were invalid and made valid as read, one item per LAD.
+
+    :func:`england_wards` keeps them in ``attrs["repairs"]`` (and in its
+    cache entry) instead of warning on every read: a national report states
+    them once, as a note (:func:`repair_notes`), not as a stray warning.
+
+    Returns
+    -------
+    list of dict
+        ``{lad_code, lad_name, wards, how}``: the LAD, how many of its ward
+        polygons were repaired and how (the words of
+        :func:`tuttotal.data.geography.read_wards`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.DataFrame({"ward_code": ["E05004205"]})
+    >>> wards.attrs["repairs"] = [{"lad_code": "E07000074", "lad_name": "Maldon", "wards": 1, "how": "made valid"}]
+    >>> [item["lad_code"] for item in repairs(wards)]
+    ['E07000074']
+    """
+    return [dict(item) for item in wards.attrs.get("repairs", [])]
+
+
+def repair_notes(repaired: Iterable[dict[str, Any]]) -> list[str]:
+    """One sentence per LAD whose ward file had invalid polygons: what was repaired, how, and what it changes.
+
+    Examples
+    --------
+    >>> repair_notes([{"lad_code": "E07000074", "lad_name": "Maldon", "wards": 1,
+    ...                "how": "self-intersections made valid"}])[0][:95]
+    'Ward boundaries: 1 ward polygon of Maldon (E07000074) in the pinned 2013 ward file is not valid'
+    """
+    notes = []
+    for item in repaired:
+        n = int(item["wards"])
+        one = n == 1
+        notes.append(
+            f"Ward boundaries: {'1 ward polygon' if one else f'{n} ward polygons'} of "
+            f"{item.get('lad_name') or item['lad_code']} ({item['lad_code']}) in the pinned 2013 ward file "
+            f"{'is' if one else 'are'} not valid as GEOS checks polygons (a self-intersection: a ring that touches "
+            f"or crosses itself) and {'was' if one else 'were'} made valid as read (shapely's make_valid, which keeps "
+            "every edge of the outline), so that areas, the LSOA → ward shares and the maps can be computed. The "
+            "file is used as published (its SHA-256 is pinned); no ward, person or pound is dropped."
+        )
+    return notes
 
 
 # --------------------------------------------------------------------------- simplification
@@ -333,6 +413,13 @@ def _load_wards(
         warnings.simplefilter("always")
         wards = wardcache.read_many_cached(files)
     records = [{"category": w.category.__name__, "message": str(w.message)} for w in caught]
+    registry = datasets.registry()
+    repaired = []
+    for record in list(records):
+        item = _repair_of(record["message"])
+        if item is not None and item["lad_code"] in registry:  # kept as a note (attrs["repairs"]), not a warning
+            repaired.append({**item, "lad_name": registry[item["lad_code"]].lad_name})
+            records.remove(record)
     region = wards["lad_code"].map(regions)
     if region.isna().any():
         lad = wards.loc[region.isna().to_numpy(), "lad_code"].iloc[0]
@@ -343,8 +430,10 @@ def _load_wards(
         )
     wards["region"] = region.astype(wards["lad_code"].dtype)  # the type a cached read gives
     wards = wards[WARD_COLUMNS]
-    wards.attrs = {"vintage": datasets.VINTAGE, "repaired": int(wards.attrs.get("repaired", 0))}
+    wards.attrs = {"vintage": datasets.VINTAGE, "repaired": int(wards.attrs.get("repaired", 0)), "repairs": repaired}
     _write_frame(wards, entry, {"attrs": wards.attrs, "warnings": records})
+    for item in repaired:
+        logger.info("%s", repair_notes([item])[0])
     for record in records:
         warnings.warn(record["message"], errors.TuttotalWarning, stacklevel=3)
     return wards

@@ -59,6 +59,7 @@ from tuttotal.data import places
 from tuttotal.data.geography import find_ward
 from tuttotal.data.safe_csv import write_csv
 from tuttotal.errors import TuttotalError
+from tuttotal.explore.england_view import ENGLAND, EnglandSwitch
 from tuttotal.explore.leaflet_map import LeafletWardMap
 from tuttotal.explore.measures import MEASURES, value_format
 from tuttotal.figures.canvas import new_figure, save_figure
@@ -1257,6 +1258,7 @@ class Explorer:
         self.timings: dict[str, float] = {}
         self.history: list[dict[str, float]] = []
         self._build_widgets()
+        self.england = EnglandSwitch(self, status=self._status, guarded=self._guarded)
 
         if place:
             key = places.get_place(place).slug
@@ -1275,7 +1277,7 @@ class Explorer:
         place_options = [
             (p.name if p.status == "pilot" else f"{p.name} ({p.status})", p.slug) for p in places.list_places()
         ]
-        place_options.append(("Area of LAD codes (type below)", ""))
+        place_options += [("Area of LAD codes (type below)", ""), ("England: pick a district", ENGLAND)]
         self.place_box = w.Dropdown(options=place_options, description="Place", layout=narrow, style=style)
         self.lads_box = w.Text(
             placeholder="LAD codes, e.g. E07000114, E07000108 ⏎",
@@ -1434,6 +1436,7 @@ class Explorer:
     def _show_place(self, select_place: str | None = None, *, first: bool = False) -> None:
         """Point every control at the current place, then draw."""
         data = self.data
+        self.widget.children = self.england.place_page
         self._quiet = True
         try:
             if first:
@@ -1566,26 +1569,37 @@ class Explorer:
         except ValueError as error:
             self._status(_escape(error), STAMP_COLOUR)
 
-    def set_place(self, place: str = "", lads: Sequence[str] = ()) -> None:
-        """Show another place (a slug or name), or an area of LAD codes; loaded once, then cached."""
+    def set_place(self, place: str = "", lads: Sequence[str] = (), year: str = "") -> None:
+        """Show another place (a slug or name), or an area of LAD codes, for ``year``; loaded once, then cached."""
 
         if place:
             key = places.get_place(place).slug
         else:
-            key = AREA_PREFIX + ",".join(places.area_from_lads(list(lads)).lad_codes)
-        self._status(f"Loading {_escape(place or ', '.join(lads))}…")
+            area = places.area_from_lads(list(lads))
+            key, label = AREA_PREFIX + ",".join(area.lad_codes), f"{area.name} ({', '.join(area.lad_codes)})"
+        self._status(f"Loading {_escape(place or label)}{', ' + _escape(year) if year else ''}: its wards, its count…")
         start = time.perf_counter()
-        self.data = self._load(key)
+        self.data = self._load(key, year)
         self._show_place(select_place=key if place else "")
         self._status(f"Loaded {_escape(self.data.name)} in {time.perf_counter() - start:.1f} s.")
 
     def _on_place(self, change) -> None:
         if self._quiet or not change["new"]:
             return
+        if change["new"] == ENGLAND:
+            return self._guarded(self.england.show)
         self._quiet = True
         self.lads_box.value = ""
         self._quiet = False
         self._guarded(self.set_place, change["new"])
+
+    def set_quietly(self, box, value) -> None:
+        """Set a control's value without acting on it (the England view's place menu and LAD codes)."""
+        self._quiet = True
+        try:
+            box.value = value
+        finally:
+            self._quiet = False
 
     def _on_lads(self, change) -> None:
         if self._quiet or not change["new"].strip():

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
     from tuttotal.explore.explorer import PlaceData
 
-__all__ = ["LeafletWardMap", "leaflet_shapes"]
+__all__ = ["LeafletWardMap", "fit_view", "leaflet_shapes", "round_geometry"]
 
 #: The widget's size on screen, used to open the map on the whole place.
 WIDTH_PX, HEIGHT_PX = 640, 500
@@ -51,8 +51,14 @@ SELECTED_EDGE = "#c2185b"
 WARD_EDGE = "#ffffff"
 
 
-def _round(geometry: dict, decimals: int = 4) -> dict:
-    """A GeoJSON geometry rounded to 1e-4 degrees (7 m east-west, 11 m north-south: under the simplification)."""
+def round_geometry(geometry: dict, decimals: int = 4) -> dict:
+    """A GeoJSON geometry rounded to 1e-4 degrees (7 m east-west, 11 m north-south: under the simplification).
+
+    Examples
+    --------
+    >>> round_geometry({"type": "Point", "coordinates": (1.385712, 51.389431)})
+    {'type': 'Point', 'coordinates': [1.3857, 51.3894]}
+    """
 
     def walk(value):
         if isinstance(value, (list, tuple)):
@@ -85,9 +91,9 @@ def leaflet_shapes(data: PlaceData) -> dict:
     simple = gpd.GeoSeries(shapely.simplify(wards.geometry.to_numpy(), tolerance, preserve_topology=True), crs=27700)
     lads = wards[["lad_code", "geometry"]].dissolve("lad_code")
     lines = gpd.GeoSeries(shapely.simplify(lads.boundary.to_numpy(), tolerance), crs=27700)
-    features = [_round(json.loads(shapely.to_geojson(g))) for g in simple.to_crs(4326)]
+    features = [round_geometry(json.loads(shapely.to_geojson(g))) for g in simple.to_crs(4326)]
     line_features = [
-        {"type": "Feature", "properties": {}, "geometry": _round(json.loads(shapely.to_geojson(g)))}
+        {"type": "Feature", "properties": {}, "geometry": round_geometry(json.loads(shapely.to_geojson(g)))}
         for g in lines.to_crs(4326)
     ]
     shapes = {

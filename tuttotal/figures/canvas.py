@@ -1,28 +1,17 @@
 """The canvas every report figure is drawn on, and how a figure becomes a PNG.
 
 :func:`new_figure` gives a :class:`ReportFigure` (a matplotlib
-:class:`~matplotlib.figure.Figure` that shows itself as a PNG in a notebook,
-rendered once) on an Agg canvas that never draws on its own and measures
-each text once. :func:`save_figure` writes any figure as a PNG with its
-blank margin trimmed.
+:class:`~matplotlib.figure.Figure` on matplotlib's own Agg canvas that shows
+itself as a PNG in a notebook, rendered once) and its renderer, for figures
+that measure their text. :func:`save_figure` writes any figure as a PNG with
+its blank margin trimmed: matplotlib's ``savefig(bbox_inches="tight")``.
 
-Three things make a report figure quicker to render than on a plain Agg
-canvas, with the same pixels (byte for byte: ``tests/test_figures.py``):
-
-- geopandas ends every ``plot`` with ``canvas.draw_idle()``, which on a plain
-  Agg canvas renders the whole figure: a county's ward map was rendered six
-  times while it was built. Nothing is on screen to refresh, so idle draws
-  are skipped.
-- matplotlib remembers a text's size per renderer, and a figure saved with
-  its margin trimmed is drawn by a second renderer of the trimmed size, so
-  every text was measured by FreeType twice per figure (and the source notes
-  that every figure of a place carries, once per figure). The size of a
-  text depends only on the text, its font and the dots per inch: the
-  canvas's renderers share one memory of it.
-- ``savefig(bbox_inches="tight")`` draws the whole figure once, rendering
-  off, only to find the box to trim to; the figures are laid out by hand,
-  so :meth:`ReportFigure.png` measures the same box from the artists'
-  extents, one draw fewer.
+Until issue 22 the canvas was a subclass of Agg's that skipped idle draws,
+shared text measures across renderers and found the trimmed box without a
+draw, for the same bytes. ``benchmarks/libraries.py`` measured what it saved
+of a whole place run and of a batch (``docs/benchmarks/libraries.md``): under
+the 20% that keeps a copy of a library, so plain matplotlib draws them now,
+the PNGs byte for byte the same.
 
 Examples
 --------
@@ -38,7 +27,6 @@ from __future__ import annotations
 
 import io
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,8 +34,6 @@ from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
-    from matplotlib.font_manager import FontProperties
-    from matplotlib.transforms import Bbox
 
 __all__ = ["PNG_OPTIONS", "ReportFigure", "new_figure", "save_figure"]
 
@@ -89,7 +75,7 @@ class ReportFigure(Figure):
                     buffer,
                     format="png",
                     dpi=100,
-                    bbox_inches=self._trimmed_box(100),
+                    bbox_inches="tight",
                     pad_inches=0.15,
                     facecolor="white",
                     pil_kwargs=PNG_OPTIONS,
@@ -98,36 +84,6 @@ class ReportFigure(Figure):
                 self._rendering = False
             self._png_cache = buffer.getvalue()
         return self._png_cache
-
-    def _trimmed_box(self, dpi: float) -> Bbox | str:
-        """The box ``bbox_inches="tight"`` would find (padded by 0.15 in), measured without drawing.
-
-        Given ``"tight"``, ``savefig`` draws the whole figure once with rendering
-        switched off only to find this box, then draws it again for the pixels.
-        The report figures are laid out by hand (no layout engine) and every
-        axes takes its final shape from ``apply_aspect``, so the box follows
-        from the artists' extents alone: the same box, one draw fewer
-        (``tests/test_figures.py`` holds the PNGs to matplotlib's own, byte for
-        byte). Figures with a layout engine, or not on an Agg canvas, are left to ``"tight"``.
-
-        Examples
-        --------
-        >>> fig = ReportFigure(figsize=(2, 1))  # not from new_figure: a plain canvas, savefig's own way
-        >>> _ = fig.text(0.1, 0.5, "£1.2m")
-        >>> fig._trimmed_box(100), fig.png()[1:4] == b"PNG"
-        ('tight', True)
-        """
-        if self.get_layout_engine() is not None or not hasattr(self.canvas, "get_renderer"):
-            return "tight"
-        saved = self.dpi
-        try:
-            self.dpi = dpi
-            renderer = self.canvas.get_renderer()
-            for ax in self.axes:
-                ax.apply_aspect()
-            return self.get_tightbbox(renderer).padded(0.15)
-        finally:
-            self.dpi = saved
 
     def _repr_png_(self) -> bytes:
         return self.png()
@@ -150,96 +106,13 @@ def new_figure(figsize: tuple[float, float]) -> tuple[Figure, RendererBase]:
     --------
     >>> fig, renderer = new_figure((4, 3))
     >>> type(fig).__name__, type(fig.canvas).__name__, fig.get_size_inches().tolist()
-    ('ReportFigure', 'QuietAggCanvas', [4.0, 3.0])
+    ('ReportFigure', 'FigureCanvasAgg', [4.0, 3.0])
     """
-    fig = ReportFigure(figsize=figsize, facecolor="white")
-    _canvas_class()(fig)
-    return fig, fig.canvas.get_renderer()
-
-
-#: Plain-text extents (width, height, descent in pixels) by text, font, dpi and hinting: the same
-#: notes and labels recur in every figure of a place and of a batch. Emptied when full.
-_MEASURED: dict[tuple, tuple[float, float, float]] = {}
-_MEASURED_MAX = 8192
-
-
-def _measured(text: str, prop: FontProperties, dpi: float, renderer) -> tuple[float, float, float]:
-    """``renderer``'s measure of ``text``, taken once per text, font file, size, dpi and hinting."""
-    import matplotlib as mpl
-    from matplotlib.font_manager import findfont
-
-    key = (
-        text,
-        findfont(prop),  # the font file the renderer will use (rcParams' families resolved)
-        tuple(prop.get_family()),
-        prop.get_style(),
-        prop.get_variant(),
-        prop.get_weight(),
-        prop.get_stretch(),
-        prop.get_size_in_points(),
-        dpi,
-        mpl.rcParams["text.hinting"],
-        mpl.rcParams["text.hinting_factor"],
-        mpl.rcParams["text.kerning_factor"],
-    )
-    found = _MEASURED.get(key)
-    if found is None:
-        found = renderer.measure(text, prop)
-        if len(_MEASURED) >= _MEASURED_MAX:
-            _MEASURED.clear()
-        _MEASURED[key] = found
-    return found
-
-
-@lru_cache(maxsize=1)
-def _renderer_class() -> type:
-    """Agg's renderer, its plain-text measures remembered across renderers.
-
-    Examples
-    --------
-    >>> from matplotlib.backends.backend_agg import RendererAgg
-    >>> from matplotlib.font_manager import FontProperties
-    >>> font = FontProperties(size=10)
-    >>> ours = _renderer_class()(1, 1, 100).get_text_width_height_descent("Margate Central", font, False)
-    >>> ours == RendererAgg(1, 1, 100).get_text_width_height_descent("Margate Central", font, False)
-    True
-    """
-    from matplotlib.backends.backend_agg import RendererAgg
-
-    class SharedMeasureRendererAgg(RendererAgg):
-        """Agg's renderer, its plain text measured once for all renderers (the same numbers)."""
-
-        def get_text_width_height_descent(self, s, prop, ismath):
-            if ismath:  # mathtext and TeX as matplotlib does them
-                return super().get_text_width_height_descent(s, prop, ismath)
-            return _measured(s, prop, float(self.dpi), self)
-
-        def measure(self, s, prop) -> tuple[float, float, float]:
-            return RendererAgg.get_text_width_height_descent(self, s, prop, False)
-
-    return SharedMeasureRendererAgg
-
-
-@lru_cache(maxsize=1)
-def _canvas_class() -> type:
-    """An Agg canvas that renders only when asked to (``draw``, ``savefig``) and measures text once."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    renderer_class = _renderer_class()
-
-    class QuietAggCanvas(FigureCanvasAgg):
-        def draw_idle(self, *args, **kwargs) -> None:
-            pass
-
-        def get_renderer(self):
-            w, h = self.figure.bbox.size
-            key = w, h, self.figure.dpi
-            if self._lastKey != key:
-                self.renderer = renderer_class(w, h, self.figure.dpi)
-                self._lastKey = key
-            return self.renderer
-
-    return QuietAggCanvas
+    fig = ReportFigure(figsize=figsize, facecolor="white")
+    FigureCanvasAgg(fig)
+    return fig, fig.canvas.get_renderer()
 
 
 def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: int = 100) -> Path:

@@ -1,12 +1,15 @@
 """Map classes: one classifier and one set of legend labels for the report maps and the explorer.
 
 :func:`classify` turns ward values into classes by quantiles, natural
-breaks (Fisher-Jenks) or equal intervals. The bounds are mapclassify's
+breaks (Fisher-Jenks) or equal intervals: the bounds are mapclassify's
 (:class:`mapclassify.Quantiles`, :class:`~mapclassify.FisherJenks`,
-:class:`~mapclassify.EqualInterval`; tests check each against it), computed
-with numpy: natural breaks in milliseconds, so the explorer can reclass on
-every change, and without importing mapclassify (and scikit-learn) at all.
-:func:`class_labels` writes the legend (``£lo – £hi  (n wards)``).
+:class:`~mapclassify.EqualInterval`), kept distinct and none above the largest
+value. :func:`class_labels` writes the legend (``£lo – £hi  (n wards)``).
+
+Until issue 22 the bounds were computed again with numpy, to the last bit of
+mapclassify's; ``benchmarks/libraries.py`` measured what that saved of a whole
+place run and of a batch (``docs/benchmarks/libraries.md``): under the 20%
+that keeps a copy of a library.
 
 Examples
 --------
@@ -28,11 +31,11 @@ from tuttotal.money import format_gbp
 
 __all__ = [
     "SCHEMES",
+    "class_bounds",
     "class_labels",
     "classify",
     "labels_from_bounds",
     "money_labels",
-    "natural_breaks",
     "percent_labels",
     "scheme_key",
 ]
@@ -66,93 +69,26 @@ def scheme_key(scheme: str) -> str:
     return key
 
 
-def natural_breaks(values: Sequence[float], k: int) -> np.ndarray:
-    """Fisher-Jenks natural breaks: the upper bound of each of ``k`` classes, exact and vectorised.
-
-    The same optimum as :class:`mapclassify.FisherJenks` (least squared
-    deviation from the class means), computed in float64 with numpy in a few
-    milliseconds for a few hundred wards, instead of a Python loop.
+def class_bounds(values: np.ndarray, scheme: str, k: int) -> np.ndarray:
+    """mapclassify's upper bounds of ``k`` classes of ``values`` by ``scheme`` (a key of :data:`SCHEMES`).
 
     Examples
     --------
-    >>> natural_breaks([1, 2, 3, 10, 11, 12, 30, 31], 3).tolist()
+    >>> class_bounds(np.array([1.0, 2, 3, 10, 11, 12, 30, 31]), "naturalbreaks", 3).tolist()
     [3.0, 12.0, 31.0]
-    """
-    x = np.sort(np.asarray(values, dtype=float))
-    n = x.size
-    k = int(min(k, n))
-    if k <= 1:
-        return x[-1:].copy()
-    centred = x - x.mean()
-    s1 = np.concatenate([[0.0], np.cumsum(centred)])
-    s2 = np.concatenate([[0.0], np.cumsum(centred**2)])
-    start = np.arange(n)[:, None]  # first value of a class
-    end = np.arange(n)[None, :]  # last value of a class
-    count = end - start + 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ssd = (s2[end + 1] - s2[start]) - (s1[end + 1] - s1[start]) ** 2 / count
-    ssd = np.where(count > 0, np.maximum(ssd, 0.0), np.inf)
-    cost = ssd[0].copy()  # best cost of values 0..end in one class
-    first: list[np.ndarray] = []  # per class count c >= 2: best first index of the last class, by end
-    for _ in range(2, k + 1):
-        previous = np.concatenate([[np.inf], cost[:-1]])  # best cost of 0..start-1 in c-1 classes
-        total = previous[:, None] + ssd  # [start, end]
-        best = np.argmin(total, axis=0)
-        cost = total[best, np.arange(n)]
-        first.append(best)
-    bounds = [x[-1]]
-    end_index = n - 1
-    for best in reversed(first):
-        start_index = int(best[end_index])
-        bounds.append(x[start_index - 1])
-        end_index = start_index - 1
-    return np.array(bounds[::-1])
-
-
-def quantile_bins(values: Sequence[float], k: int) -> np.ndarray:
-    """Upper bounds of ``k`` quantile classes, as :class:`mapclassify.Quantiles` (a test checks it), in numpy.
-
-    Repeated bounds collapse, so ties give fewer classes.
-
-    Examples
-    --------
-    >>> quantile_bins(np.arange(1000), 4).tolist()
+    >>> class_bounds(np.arange(1000.0), "quantiles", 4).tolist()
     [249.75, 499.5, 749.25, 999.0]
-    """
-    step = 100.0 / k
-    percents = np.arange(step, 100 + step, step)
-    percents[-1] = min(percents[-1], 100.0)
-    ordered = np.sort(np.asarray(values, dtype=float))
-    bounds = []
-    for percent in percents:  # scipy.stats.scoreatpercentile's arithmetic, which mapclassify uses, to the last bit
-        index = percent / 100.0 * (ordered.size - 1)
-        low = int(index)
-        if low == index:
-            bounds.append(ordered[low])
-        else:
-            weights = np.array([low + 1 - index, index - low])
-            bounds.append(np.add.reduce(ordered[low : low + 2] * weights) / weights.sum())
-    return np.unique(np.array(bounds, dtype=float))
-
-
-def equal_interval_bins(values: Sequence[float], k: int) -> np.ndarray:
-    """Upper bounds of ``k`` classes of equal width, as :class:`mapclassify.EqualInterval`, in numpy.
-
-    Examples
-    --------
-    >>> equal_interval_bins([0.0, 10.0], 5).tolist()
+    >>> class_bounds(np.array([0.0, 10.0, 3.0]), "equalinterval", 5).tolist()
     [2.0, 4.0, 6.0, 8.0, 10.0]
     """
-    y = np.asarray(values, dtype=float)
-    low, high = float(y.min()), float(y.max())
-    width = (high - low) / k
-    cuts = np.arange(low + width, high + width, width)[:k] if width > 0 else np.array([high])
-    cuts[-1] = high
-    return cuts
+    import warnings
 
+    import mapclassify
 
-#: The numpy computation of each scheme's class bounds, by mapclassify class name.
-BINS = {"Quantiles": quantile_bins, "FisherJenks": natural_breaks, "EqualInterval": equal_interval_bins}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "Numba not installed", and mapclassify's notes on ties
+        classifier = getattr(mapclassify, SCHEMES[scheme_key(scheme)][0])(np.asarray(values, dtype=float), k=k)
+    return np.asarray(classifier.bins, dtype=float)
 
 
 def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.ndarray, str]:
@@ -175,7 +111,7 @@ def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.nd
     key = scheme_key(scheme)
     if int(k) < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    class_name, shown = SCHEMES[key]
+    shown = SCHEMES[key][1]
     values = np.asarray(values, dtype=float)
     finite = np.isfinite(values)
     classes = np.full(values.shape, -1, dtype=int)
@@ -188,7 +124,7 @@ def classify(values: np.ndarray, scheme: str, k: int) -> tuple[np.ndarray, np.nd
     elif int(k) == 1:
         bins = np.array([y.max()])
     else:
-        bins = np.unique(BINS[class_name](y, int(k)))
+        bins = np.unique(class_bounds(y, key, int(k)))
         bins = bins[bins <= y.max()]
         if bins.size == 0 or bins[-1] < y.max():
             bins = np.append(bins, y.max())

@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tuttotal.figures.canvas import new_figure
-from tuttotal.figures.charts import _draw_header, _draw_notes, _money_axis, _text_blocks
-from tuttotal.figures.need_charts import _percent_axis
+from tuttotal.figures.furniture import draw_header, draw_notes, money_axis, percent_axis, text_blocks
 from tuttotal.figures.style import (
     AREA_COLOURS,
     HOUSE_BLUE,
@@ -289,9 +288,9 @@ def need_fit_scatter(
     subtitle = correlation_words(stats, unit) if stats is not None else f"{int(ok.sum()):,} {unit}"
     fig, renderer = new_figure(figsize)
     fig_w, fig_h = figsize
-    title_lines, note_lines, title_h, footer_h = _text_blocks(title, notes, fig_w, stamp)
-    _draw_header(fig, title_lines, subtitle, stamp)
-    _draw_notes(fig, note_lines, footer_h)
+    title_lines, note_lines, title_h, footer_h = text_blocks(title, notes, fig_w, stamp)
+    draw_header(fig, title_lines, subtitle, stamp)
+    draw_notes(fig, note_lines, footer_h)
     left, right, bottom, legend_h = 0.95, 0.3, footer_h + 0.75, 0.55
     ax = fig.add_axes(
         (
@@ -358,8 +357,8 @@ def need_fit_scatter(
         texts = places["place_name"].astype(str).tolist()
         _place_labels(ax, renderer, texts, np.column_stack([px, py]), np.column_stack([x[shown], y[shown]]))
 
-    _money_axis(ax, "y")
-    _percent_axis(ax, "x")
+    money_axis(ax, "y")
+    percent_axis(ax, "x")
     ax.spines["bottom"].set_visible(True)
     ax.spines["left"].set_visible(False)
     ax.set_xlabel(x_label, fontsize=LABEL_PT, color=TEXT_DARK)
@@ -440,9 +439,9 @@ def decile_bars(
         raise ValueError(f"the deciles lack the column(s) {missing}")
     fig, _ = new_figure(figsize)
     fig_w, fig_h = figsize
-    title_lines, note_lines, title_h, footer_h = _text_blocks(title, notes, fig_w, stamp)
-    _draw_header(fig, title_lines, subtitle, stamp)
-    _draw_notes(fig, note_lines, footer_h)
+    title_lines, note_lines, title_h, footer_h = text_blocks(title, notes, fig_w, stamp)
+    draw_header(fig, title_lines, subtitle, stamp)
+    draw_notes(fig, note_lines, footer_h)
     left, right, bottom = 0.95, 0.3, footer_h + 1.05
     ax = fig.add_axes(
         (left / fig_w, bottom / fig_h, (fig_w - left - right) / fig_w, (fig_h - title_h - bottom - 0.2) / fig_h),
@@ -472,7 +471,7 @@ def decile_bars(
     ]
     ax.set_xticks(positions, ticks)
     ax.tick_params(axis="x", labelsize=LABEL_PT - 1, colors=TEXT_DARK, length=0, pad=4)
-    _money_axis(ax, "y")
+    money_axis(ax, "y")
     ax.spines["bottom"].set_visible(lo >= 0)  # bars hang from the zero line: no second base under them
     ax.set_ylabel(measure, fontsize=LABEL_PT, color=TEXT_DARK)
     ax.set_xlabel(

@@ -37,17 +37,11 @@ import numpy as np
 
 from tuttotal.data.geography import BRITISH_NATIONAL_GRID
 from tuttotal.figures.canvas import new_figure
-from tuttotal.figures.charts import text_width
+from tuttotal.figures.cartography import draw_scale_bar, map_extent, set_limits, wrap_lines
 from tuttotal.figures.classify import class_labels, classify
-from tuttotal.figures.maps import (
-    MapLayout,
-    class_legend,
-    draw_scale_bar,
-    draw_title_and_footer,
-    map_extent,
-    set_limits,
-    wrap_lines,
-)
+from tuttotal.figures.furniture import text_width
+from tuttotal.figures.map_labels import MapLayout
+from tuttotal.figures.maps import class_legend, draw_title_and_footer
 from tuttotal.figures.style import (
     ATTRIBUTION_PT,
     CMAP,

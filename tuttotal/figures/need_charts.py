@@ -22,16 +22,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from tuttotal.figures.canvas import new_figure
-from tuttotal.figures.charts import (
-    BAR_COLOUR,
-    TEXT_DARK,
-    TEXT_MUTED,
-    _draw_header,
-    _draw_notes,
-    _money_axis,
-    _text_blocks,
-)
-from tuttotal.figures.style import GRID_COLOUR, LABEL_PT, POINT_COLOUR, STAMP_COLOUR, TICK_PT
+from tuttotal.figures.furniture import BAR_COLOUR, draw_header, draw_notes, money_axis, percent_axis, text_blocks
+from tuttotal.figures.style import LABEL_PT, POINT_COLOUR, STAMP_COLOUR, TEXT_DARK, TEXT_MUTED
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,25 +37,15 @@ FOCUS_COLOUR = STAMP_COLOUR
 def _frame(fig: Figure, title: str, subtitle: str, notes: Sequence[str], stamp: str | None):
     """Title, notes and the axes between them."""
     fig_w, fig_h = fig.get_size_inches()
-    title_lines, note_lines, title_h, footer_h = _text_blocks(title, notes, fig_w, stamp)
-    _draw_header(fig, title_lines, subtitle, stamp)
-    _draw_notes(fig, note_lines, footer_h)
+    title_lines, note_lines, title_h, footer_h = text_blocks(title, notes, fig_w, stamp)
+    draw_header(fig, title_lines, subtitle, stamp)
+    draw_notes(fig, note_lines, footer_h)
     left, right = 0.9, 0.3
     bottom = footer_h + 0.65
     ax = fig.add_axes(
         (left / fig_w, bottom / fig_h, (fig_w - left - right) / fig_w, (fig_h - title_h - bottom - 0.2) / fig_h)
     )
     return ax
-
-
-def _percent_axis(ax, axis: str) -> None:
-    from matplotlib.ticker import MaxNLocator, PercentFormatter
-
-    scale = ax.xaxis if axis == "x" else ax.yaxis
-    scale.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    scale.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
-    ax.tick_params(axis=axis, labelsize=TICK_PT, colors=TEXT_MUTED, length=0, pad=4)
-    ax.grid(axis=axis, color=GRID_COLOUR, linewidth=0.8, zorder=0)
 
 
 def need_scatter(
@@ -146,8 +128,8 @@ def need_scatter(
         slope, intercept = np.polyfit(x[ok], y[ok], 1)
         xs = np.array([x[ok].min(), x[ok].max()])
         ax.plot(xs, intercept + slope * xs, color=TEXT_MUTED, linewidth=1.0, linestyle="--", zorder=1)
-    _money_axis(ax, "y")
-    _percent_axis(ax, "x")
+    money_axis(ax, "y")
+    percent_axis(ax, "x")
     ax.spines["bottom"].set_visible(True)
     ax.set_xlabel(x_label, fontsize=LABEL_PT, color=TEXT_DARK)
     ax.set_ylabel("£ per head", fontsize=LABEL_PT, color=TEXT_DARK)
@@ -187,8 +169,8 @@ def lorenz_chart(
     ax.plot([0, 1], [0, 1], color="#bbbbbb", linewidth=1.0, linestyle="--", label="every ward the same")
     ax.fill_between(share_of_wards, share_of_spend, share_of_wards, color=BAR_COLOUR, alpha=0.12, linewidth=0)
     ax.plot(share_of_wards, share_of_spend, color=BAR_COLOUR, linewidth=2.0, label="wards, lowest per head first")
-    _percent_axis(ax, "x")
-    _percent_axis(ax, "y")
+    percent_axis(ax, "x")
+    percent_axis(ax, "y")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.set_xlim(0.0, 1.0)

@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+from tuttotal.money import format_gbp
+
 # --------------------------------------------------------------------------- colours
 
 CMAP = "YlGnBu"  # choropleths: sequential, colour-blind safe, prints in grey scale
@@ -76,3 +78,57 @@ TITLE_TEXT = {"fontweight": "bold", "color": TEXT_DARK}
 SUBTITLE_TEXT = {"color": TEXT_MUTED}
 #: Notes under a figure (source, method, year).
 NOTE_TEXT = {"fontsize": NOTE_PT, "color": NOTE_COLOUR, "linespacing": 1.35}
+
+# --------------------------------------------------------------------------- measured or modelled
+
+#: The hatch of modelled money (a region's money shared by a driver) in every money figure; measured
+#: money (a body's own books) is drawn solid.
+MODELLED_HATCH = "////"
+MEASURED_LABEL = "measured: the body's own books"
+MODELLED_LABEL = "modelled: region's money by driver"
+
+
+def basis_handles(
+    colour: str = HOUSE_BLUE,
+    *,
+    measured: str | None = MEASURED_LABEL,
+    modelled: str | None = MODELLED_LABEL,
+    hatch_colour: str = "white",
+) -> list:
+    """Legend handles telling measured money (a solid swatch) from modelled money (the same swatch, hatched).
+
+    Every money figure that shows the two apart (the theme, focus comparison
+    and trend charts) keys them with these; ``None`` leaves an entry out.
+
+    Examples
+    --------
+    >>> [(h.get_label(), h.get_hatch()) for h in basis_handles()]
+    [("measured: the body's own books", None), ("modelled: region's money by driver", '////')]
+    >>> [h.get_label() for h in basis_handles(measured=None)]
+    ["modelled: region's money by driver"]
+    """
+    from matplotlib.patches import Patch
+
+    handles = []
+    if measured is not None:
+        handles.append(Patch(facecolor=colour, label=measured))
+    if modelled is not None:
+        handles.append(Patch(facecolor=colour, edgecolor=hatch_colour, hatch=MODELLED_HATCH, label=modelled))
+    return handles
+
+
+def basis_split_labels(measured_gbp: float, modelled_gbp: float) -> list[str]:
+    """The money by basis in words, each with its share of the two: a map's legend entries.
+
+    Examples
+    --------
+    >>> basis_split_labels(312_400_000, 1_011_000_000)
+    ['measured £312m (24%)', 'modelled £1.01bn (76%)']
+    >>> basis_split_labels(0, 5_000)
+    ['measured £0 (0%)', 'modelled £5k (100%)']
+    """
+    total = measured_gbp + modelled_gbp
+    return [
+        f"{name} {format_gbp(pounds * 100, 3)} ({pounds / total:.0%})" if total else f"{name} {format_gbp(0)}"
+        for name, pounds in (("measured", measured_gbp), ("modelled", modelled_gbp))
+    ]

@@ -18,12 +18,18 @@ there the map is an ipyleaflet widget (:mod:`tuttotal.explore.leaflet_map`).
 Colours and classes are the house map's (:func:`tuttotal.figures.classify.classify`,
 :func:`tuttotal.figures.style.class_colours`): the same classifier for every map.
 
+The maps draw what they are given and load nothing: a report passes its
+wards with their figures (:meth:`tuttotal.report.PlaceReport.web_map`), or
+England's districts (:func:`tuttotal.data.lad_boundaries.england_lads`, made
+into paths once by :func:`england_shapes`) with each one's spending per head
+(:meth:`tuttotal.report.PlaceReport.england_web_map`); the index page passes
+every place's ``web_map.json`` (:func:`tuttotal.data.web_map_file.read_web_maps`).
+
 Examples
 --------
 >>> from tuttotal import report  # doctest: +SKIP
->>> from tuttotal.figures import webmap  # doctest: +SKIP
 >>> run = report.prepare(place="demo")  # doctest: +SKIP
->>> block = webmap.ward_map(run)  # doctest: +SKIP
+>>> block = run.web_map()  # doctest: +SKIP
 >>> block.html.startswith("<div class='tt-webmap'")  # doctest: +SKIP
 True
 """
@@ -31,41 +37,34 @@ True
 from __future__ import annotations
 
 import html
-import json
-import os
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from tuttotal.count import topdown
-from tuttotal.data import cra_releases, sources
-from tuttotal.data.datasets import lad_names
-from tuttotal.errors import TuttotalError
 from tuttotal.figures.classify import classify, labels_from_bounds, money_labels, percent_labels
-from tuttotal.figures.style import class_colours
+from tuttotal.figures.style import basis_split_labels, class_colours
 
 if TYPE_CHECKING:
     import geopandas as gpd
-
-    from tuttotal.report import PlaceReport
+    import pandas as pd
 
 __all__ = [
     "MAP_SCRIPT",
-    "WEB_MAP_JSON",
+    "EnglandShapes",
+    "MapNote",
+    "PlaceLabels",
     "Shape",
     "WebMap",
     "england_map",
+    "england_shapes",
     "places_map",
     "render",
+    "svg_paths",
     "ward_map",
-    "write_ward_data",
 ]
 
-#: The file each report writes for ``outputs/index.html``: its wards as SVG paths with their figures.
-WEB_MAP_JSON = "web_map.json"
 NO_DATA = "#d9d9d9"
 OUTLINE = "#c2185b"
 
@@ -94,6 +93,7 @@ _CSS = """
   font:12.5px system-ui,sans-serif; background:#fff; border:1px solid #9aa4ae; border-radius:4px;
   cursor:pointer; text-align:left; }
 .tt-webmap .tt-legend b { display:block; margin-bottom:2px; }
+.tt-webmap .tt-legend .tt-basis { margin-top:8px; }
 .tt-webmap .tt-legend span.sw { display:inline-block; width:16px; height:12px; margin-right:7px;
   vertical-align:-1px; border:1px solid #999; }
 """
@@ -352,6 +352,14 @@ def _outline_legend(text: str, colour: str = "#111", width: float = 2) -> str:
     )
 
 
+def _text_legend(title: str, lines: Sequence[str]) -> str:
+    return (
+        f"<div class='tt-basis'><b>{html.escape(title)}</b>"
+        + "".join(f"<div>{html.escape(line)}</div>" for line in lines)
+        + "</div>"
+    )
+
+
 def _line_legend(text: str) -> str:
     return (
         "<div><span style='display:inline-block;width:16px;margin-right:7px;vertical-align:3px;"
@@ -397,16 +405,33 @@ def _gbp(value: float) -> str:
 # --------------------------------------------------------------------------- a place's wards
 
 
-def ward_table(run: PlaceReport) -> gpd.GeoDataFrame:
-    """The wards with £, per head and income deprivation (where known): what the ward web map shows."""
-    wards = run.ward_totals()
-    if "per_head_gbp" not in wards:
-        wards["per_head_gbp"] = np.nan
-    wards["income_deprived_share"] = np.nan
-    if run.has_need:
-        need = run.ward_need().set_index("ward_code")["income_deprived_share"]
-        wards["income_deprived_share"] = wards["ward_code"].map(need).astype(float)
-    return wards
+@dataclass(frozen=True)
+class PlaceLabels:
+    """What a place's web maps say about it: names, year, kind of count and the lines every figure carries.
+
+    Attributes
+    ----------
+    slug, name : str
+        The place (``kent``, ``Kent``).
+    year : str
+        The count's financial year.
+    spend : str
+        ``real``, ``user`` or ``synthetic`` (``summary.json``'s ``spend``).
+    count : str
+        The kind of count in words (the index page classes like with like by it).
+    attribution : str
+        The data attribution line.
+    stamp : str, optional
+        ``SYNTHETIC`` or ``ILLUSTRATIVE`` for generated money; None for real or a user's.
+    """
+
+    slug: str
+    name: str
+    year: str
+    spend: str
+    count: str
+    attribution: str
+    stamp: str | None = None
 
 
 def _ward_tip(row, place: str = "") -> list[str]:
@@ -420,19 +445,37 @@ def _ward_tip(row, place: str = "") -> list[str]:
     ]
 
 
-def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebMap:
-    """The report's interactive ward map: spend per head (or in total) by ward, with tooltips and zoom.
+def ward_map(
+    wards: gpd.GeoDataFrame,
+    place: PlaceLabels,
+    *,
+    focus: Collection[str] = (),
+    basis_split: tuple[float, float] | None = None,
+    scheme: str = "quantiles",
+    k: int = 5,
+) -> WebMap:
+    """A place's interactive ward map: spend per head (or in total) by ward, with tooltips and zoom.
 
     The classes and colours are the house map's (``ward_map.png``); hover a
     ward for its name, district, £, £ per head and income deprivation.
 
+    Parameters
+    ----------
+    wards : geopandas.GeoDataFrame
+        One row a ward: ``ward_code, ward_name, lad_code, lad_name, amount_gbp, per_head_gbp,
+        income_deprived_share, geometry`` (NaN where a figure is not known).
+    place : PlaceLabels
+        The place's names, year, kind of count, attribution and stamp.
+    focus : collection of str
+        Ward codes to outline.
+    basis_split : (measured £, modelled £), optional
+        A real count's money by basis, shown in the legend (a choropleth cannot hatch it).
+
     Examples
     --------
     >>> from tuttotal import report  # doctest: +SKIP
-    >>> from tuttotal.figures import webmap  # doctest: +SKIP
-    >>> webmap.ward_map(report.prepare(place="demo"))  # doctest: +SKIP
+    >>> report.prepare(place="demo").web_map()  # doctest: +SKIP
     """
-    wards = ward_table(run)
     per_head = bool(np.isfinite(wards["per_head_gbp"]).any())
     column = "per_head_gbp" if per_head else "amount_gbp"
     fills, legend = _classes(wards[column].to_numpy(dtype=float), scheme, k)
@@ -449,17 +492,19 @@ def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebM
 
     lad_geoms = wards.dissolve("lad_code").geometry.to_numpy()
     lines = svg_paths(shapely.simplify(shapely.boundary(lad_geoms), tolerance), origin, unit)
-    focus = set(run.focus["ward_code"])
+    focus = set(focus)
     marks = [p for p, code in zip(paths, wards.ward_code, strict=True) if code in focus]
     extra = [_line_legend("District boundary")]
     if marks:
         extra.append(_outline_legend("Focus ward"))
+    if basis_split is not None:  # a real count: its money by basis, which a choropleth cannot hatch
+        extra.append(_text_legend("Measured or modelled", basis_split_labels(*basis_split)))
     measure = "£ per head" if per_head else "£ total"
-    title = f"{run.place.name}: public spending {'per head' if per_head else 'in total'} by ward, {run.year}"
-    stamp = f" {run.stamp}: generated figures, not real spending." if run.stamp else ""
+    title = f"{place.name}: public spending {'per head' if per_head else 'in total'} by ward, {place.year}"
+    stamp = f" {place.stamp}: generated figures, not real spending." if place.stamp else ""
     note = (
         "Hover a ward for its figures; zoom with the wheel, the buttons or a double click, drag to move. "
-        f"Same classes as the map above ({scheme}).{stamp} {run.attribution}"
+        f"Same classes as the map above ({scheme}).{stamp} {place.attribution}"
     )
     block = render(
         shapes,
@@ -471,15 +516,15 @@ def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebM
         lines=lines,
         marks=marks,
         note=note,
-        label=f"Interactive ward map of {run.place.name}",
+        label=f"Interactive ward map of {place.name}",
         extra_legend=extra,
     )
     data = {
-        "slug": run.place.slug,
-        "name": run.place.name,
-        "year": run.year,
-        "spend": run.spend_kind,
-        "count": run.count_label,
+        "slug": place.slug,
+        "name": place.name,
+        "year": place.year,
+        "spend": place.spend,
+        "count": place.count,
         "crs": "EPSG:27700",
         "unit_m": unit,
         "origin": [float(origin[0]), float(origin[1])],
@@ -501,133 +546,114 @@ def ward_map(run: PlaceReport, *, scheme: str = "quantiles", k: int = 5) -> WebM
     return WebMap(block, data)
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write ``text`` to a temporary file beside ``path``, then move it into place (never a half-written file)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
-def write_ward_data(run: PlaceReport, block: WebMap | None = None) -> dict[str, Path]:
-    """Write ``web_map.json`` (the wards as SVG paths with their figures) for ``outputs/index.html``.
-
-    Returns
-    -------
-    dict
-        ``{"web_map": path}``, to merge with :meth:`tuttotal.report.PlaceReport.write_all`'s.
-    """
-    block = block or ward_map(run)
-    path = Path(run.output_dir) / WEB_MAP_JSON
-    _write_atomically(path, json.dumps(block.data, ensure_ascii=False, separators=(",", ":")) + "\n")
-    return {"web_map": path}
-
-
 # --------------------------------------------------------------------------- England around the place
 
 
-def _lad_frame(data_dir) -> gpd.GeoDataFrame:
-    """England's 326 LADs of 2013 in British National Grid (the pinned TopoJSON, which carries no CRS)."""
-    import pyogrio
+class EnglandShapes(NamedTuple):
+    """England's districts as SVG paths, made once from their boundaries (:func:`england_shapes`)."""
 
-    path = sources.get_path("lad2013", data_dir or None)
-    frame = pyogrio.read_dataframe(path, layer="lad")
-    frame = frame.set_crs(4326, allow_override=True).to_crs(27700)
-    return frame.rename(columns={"LAD13CD": "lad_code", "LAD13NM": "lad_name"})[["lad_code", "lad_name", "geometry"]]
-
-
-_ENGLAND: dict[str, tuple] = {}
+    lads: pd.DataFrame
+    paths: list[str]
+    bounds: np.ndarray
+    unit: float
 
 
-def _england_shapes(data_dir) -> tuple:
-    """LAD paths of England, made once per process (about 0.5 s)."""
+def england_shapes(lads: gpd.GeoDataFrame) -> EnglandShapes:
+    """England's districts (``lad_code, lad_name, geometry``, British National Grid) as SVG paths on a 100 m grid.
 
-    key = sources.source("lad2013").sha256 + str(data_dir)
-    if key not in _ENGLAND:
-        lads = _lad_frame(data_dir)
-        geometry, _ = _simplified(lads, 400.0)
-        bounds = lads.total_bounds
-        unit = 100.0
-        origin = (bounds[0], bounds[3])
-        _ENGLAND[key] = (
-            lads[["lad_code", "lad_name"]].reset_index(drop=True),
-            svg_paths(geometry, origin, unit),
-            bounds,
-            unit,
-        )
-    return _ENGLAND[key]
-
-
-def england_map(run: PlaceReport) -> WebMap | str:
-    """The place's LADs on a map of England's 326 LADs, coloured by top-down spending per head.
-
-    For a real count (any year) the colours are each LAD's top-down
-    estimate per head (:func:`tuttotal.count.topdown.lad_per_head`) for the
-    report's year, or 2008-09 for a councils' outturn year; for a user's or
-    the synthetic count the LADs are plain and the place's are shaded. A
-    place with no English LAD (the synthetic demo) gets a sentence instead.
+    About a second for the 326 LADs: make them once and pass them to every map that needs them.
     """
+    geometry, _ = _simplified(lads, 400.0)
+    bounds = lads.total_bounds
+    unit = 100.0
+    origin = (bounds[0], bounds[3])
+    return EnglandShapes(
+        lads[["lad_code", "lad_name"]].reset_index(drop=True), svg_paths(geometry, origin, unit), bounds, unit
+    )
 
-    codes = [lad.code for lad in run.place.lads]
-    if not set(codes) & set(lad_names()):
-        return _Note(f"{run.place.name} has no district of England's 2013 LADs: no map of England to show.")
-    data_dir = run.parameters.get("data_dir") or None
-    try:
-        lads, paths, bounds, unit = _england_shapes(data_dir)
-    except TuttotalError as error:
-        return _Note(f"No map of England: {error.message if hasattr(error, 'message') else error}")
+
+def england_map(
+    england: EnglandShapes,
+    place: PlaceLabels,
+    lad_codes: Collection[str],
+    *,
+    per_head: pd.Series | None = None,
+    per_head_year: str = "",
+    per_head_source: str = "",
+) -> WebMap:
+    """The place's LADs on a map of England's 326 LADs, coloured by spending per head where given.
+
+    Parameters
+    ----------
+    england : EnglandShapes
+        England's districts (:func:`england_shapes`).
+    place : PlaceLabels
+        The place: its name, year and attribution.
+    lad_codes : collection of str
+        The place's LADs, outlined and shaded.
+    per_head : pandas.Series, optional
+        £ per head by LAD code (a real count: each LAD's top-down estimate,
+        :func:`tuttotal.count.topdown.lad_per_head`); without it the LADs are
+        plain and the place's shaded.
+    per_head_year : str
+        The year of ``per_head`` (may differ from the place's: a councils' outturn year shows 2008-09).
+    per_head_source : str
+        The regional analysis release ``per_head`` shares out, named in the note.
+    """
+    lads, paths, bounds, unit = england
     values = np.full(len(lads), np.nan)
-    year = ""
-    if run.spend_kind == "real":
-        year = run.year if run.year in topdown.YEARS else "2008-09"
-        per_head = topdown.lad_per_head(year, data_dir=data_dir)
+    year = per_head_year if per_head is not None else ""
+    if per_head is not None:
         values = lads["lad_code"].map(per_head).to_numpy(dtype=float)
-    place = set(codes)
+    codes = set(lad_codes)
     if np.isfinite(values).any():
         fills, legend = _classes(values, "quantiles", 7, unit="district")
         legend_title = f"Top-down £ per head, {year} (quantiles)"
         note = (
             f"Each district's share of its region's identifiable public spending, {year}, by the same drivers as "
-            f"the report's count (HM Treasury Country and Regional Analysis, {cra_releases.YEAR_RELEASE[year]}; "
+            f"the report's count (HM Treasury Country and Regional Analysis, {per_head_source}; "
             "mid-2015 people; IMD 2010)."
         )
     else:
-        fills = ["#4a7fb0" if c in place else "#e6e9ec" for c in lads["lad_code"]]
-        legend, legend_title = [("#4a7fb0", run.place.name), ("#e6e9ec", "Other districts")], "Districts"
+        fills = ["#4a7fb0" if c in codes else "#e6e9ec" for c in lads["lad_code"]]
+        legend, legend_title = [("#4a7fb0", place.name), ("#e6e9ec", "Other districts")], "Districts"
         note = "Spending per head of every district is shown for the real count only."
-    if year and run.year != year:
-        note += f" The report's year, {run.year}, is councils' outturn: the map shows the top-down count of {year}."
+    if year and place.year != year:
+        note += f" The report's year, {place.year}, is councils' outturn: the map shows the top-down count of {year}."
     shapes = []
     for path, fill, row, value in zip(paths, fills, lads.itertuples(), values, strict=True):
         tip = [str(row.lad_name), str(row.lad_code)]
         if np.isfinite(value):
             tip.append(f"Top-down per head {year}: {_gbp(value)}")
-        if row.lad_code in place:
-            tip.append(f"In {run.place.name}")
+        if row.lad_code in codes:
+            tip.append(f"In {place.name}")
         shapes.append(Shape(path, fill, tip, str(row.lad_code)))
-    marks = [p for p, code in zip(paths, lads["lad_code"], strict=True) if code in place]
+    marks = [p for p, code in zip(paths, lads["lad_code"], strict=True) if code in codes]
     block = render(
         shapes,
         bounds=bounds,
         unit=unit,
-        title=f"{run.place.name} in England: its {len(place)} district{'s' if len(place) != 1 else ''} of 326",
+        title=f"{place.name} in England: its {len(codes)} district{'s' if len(codes) != 1 else ''} of 326",
         legend_title=legend_title,
         legend=legend,
         marks=marks,
-        note=f"{note} Hover a district; zoom and drag as on the ward map. {run.attribution}",
-        label=f"Map of England's districts with {run.place.name}",
-        extra_legend=[_outline_legend(f"{run.place.name}", OUTLINE, 2.5)],
+        note=f"{note} Hover a district; zoom and drag as on the ward map. {place.attribution}",
+        label=f"Map of England's districts with {place.name}",
+        extra_legend=[_outline_legend(f"{place.name}", OUTLINE, 2.5)],
         mark_colour=OUTLINE,
     )
     shown = [None if not np.isfinite(v) else float(v) for v in values]
     return WebMap(block, {"lads": list(lads["lad_code"]), "values": shown})
 
 
-class _Note(str):
-    """A sentence shown in place of a map."""
+class MapNote(str):
+    """A sentence shown in place of a map (a place with no district of England, no boundaries to draw).
+
+    Examples
+    --------
+    >>> MapNote("No map of England: no file.")._repr_html_()
+    "<p style='color:#555'>No map of England: no file.</p>"
+    """
 
     def _repr_html_(self) -> str:
         return f"<p style='color:#555'>{html.escape(self)}</p>"
@@ -636,23 +662,17 @@ class _Note(str):
 # --------------------------------------------------------------------------- every place run
 
 
-def places_map(folders: Sequence[Path], england=None) -> str:
-    """Interactive maps of every place's wards (from each folder's ``web_map.json``), or "" when none has one.
+def places_map(places: Sequence[dict], england: Callable[[], EnglandShapes | None] | None = None) -> str:
+    """Interactive maps of every place's wards (each place's ``web_map.json``), or "" when none has wards.
 
     Like is classed with like: one map for each year and kind of count
     (a real count of councils' books and the rest modelled, a top-down one,
     a spend file, the synthetic demo), its wards classed together by spend
     per head (quantiles, the house classifier). ``england``, a function
-    such as :func:`england_outline` (called only when a real place is
-    shown), draws England's districts behind the places.
+    that returns England's districts (:func:`england_shapes`) or None, called
+    only when a real place is shown, draws them behind the places.
     Hover a ward for its place, £, per head and income deprivation.
     """
-    places = []
-    for folder in folders:
-        try:
-            places.append(json.loads((Path(folder) / WEB_MAP_JSON).read_text(encoding="utf-8")))
-        except (OSError, ValueError):
-            continue
     places = [p for p in places if p.get("wards")]
     if not places:
         return ""
@@ -670,16 +690,7 @@ def places_map(folders: Sequence[Path], england=None) -> str:
     return "\n".join([*(block.replace(script, "") for block in blocks[:-1]), blocks[-1]])
 
 
-def england_outline(data_dir=None) -> tuple | None:
-    """England's districts as SVG paths in metres of British National Grid, for behind the places, or None."""
-    try:
-        _, paths, bounds, unit = _england_shapes(data_dir)
-    except Exception:  # no map of England in the data root or cache, and no network: the places alone
-        return None
-    return paths, bounds, unit
-
-
-def _places_map(places: list[dict], what: str, england: tuple | None) -> str:
+def _places_map(places: list[dict], what: str, england: EnglandShapes | None) -> str:
     """One map of ``places`` (all of one year and kind of count)."""
     # Each place's paths are relative to its own origin, in its own unit: put them all on one 50 m grid.
     rows, boxes = [], []
@@ -692,7 +703,7 @@ def _places_map(places: list[dict], what: str, england: tuple | None) -> str:
     maxy = max(p["origin"][1] for p in places)
     with_england = england is not None and not any(p.get("spend") == "synthetic" for p in places)
     if with_england:  # the map's top-left corner is England's, so that the places sit where they are in it
-        minx, maxy = min(minx, england[1][0]), max(maxy, england[1][3])
+        minx, maxy = min(minx, england.bounds[0]), max(maxy, england.bounds[3])
     unit = 50.0
     paths = []
     for _place, ward, ox, oy, u in rows:
@@ -735,7 +746,7 @@ def _places_map(places: list[dict], what: str, england: tuple | None) -> str:
         note += f" {', '.join(synthetic)}: synthetic, generated figures."
     behind = []
     if with_england:
-        outline, england_bounds, england_unit = england
+        _, outline, england_bounds, england_unit = england
         # England's paths are relative to its own top-left corner, in its own unit: onto this map's grid.
         dx, dy = (england_bounds[0] - minx) / unit, (maxy - england_bounds[3]) / unit
         behind = [_shift_path(path, dx, dy, england_unit / unit) for path in outline]

@@ -49,6 +49,7 @@ from tuttotal.count.real import check_real_year
 from tuttotal.data import deflators, geography, place_wards, ward_drivers
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
+from tuttotal.data.safe_csv import current_umask
 from tuttotal.data.spend import check_spend_file, parse_year, read_drivers, read_spend
 from tuttotal.errors import InputError, PlaceRunError, TuttotalError, TuttotalWarning
 from tuttotal.run import kernels
@@ -150,12 +151,6 @@ class PlaceResult:
         return f"  FAILED  {self.slug:<40} {self.seconds:6.1f} s  {self.stage + ': ' if self.stage else ''}{error}"
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _absolute(path: str) -> str:
     return str(Path(path).resolve()) if path else ""
 
@@ -252,7 +247,7 @@ def _clean_leftovers(root: Path, mine: bool) -> list[Path]:
     return touched
 
 
-def _replace_atomically(staging: Path, final: Path, root: Path) -> None:
+def replace_atomically(staging: Path, final: Path, root: Path) -> None:
     """Publish the complete staging folder as ``final`` (:func:`tuttotal.run.publish.publish`).
 
     Ctrl-C and SIGTERM wait until the swap is over (they are blocked in this
@@ -347,7 +342,7 @@ def run_place(
     slot = kernel or kernels.KernelSlot(kernel_name, str(notebook.parent), max_uses=1)
     warm = slot.is_warm
     staging = Path(tempfile.mkdtemp(prefix=_staging_prefix(final, root), dir=root))
-    staging.chmod(0o777 & ~_umask())
+    staging.chmod(0o777 & ~current_umask())
     start = time.perf_counter()
     ok = False
     lifeline.track(staging)
@@ -381,7 +376,7 @@ def run_place(
         summary["timings"]["warm_kernel"] = warm
         summary["run"] = run_record(job, show_code)
         summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _replace_atomically(staging, final, root)
+        replace_atomically(staging, final, root)
         ok = True
     except PapermillExecutionError as exc:
         shutil.rmtree(staging, ignore_errors=True)

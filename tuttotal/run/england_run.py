@@ -36,16 +36,12 @@ from pathlib import Path
 from tuttotal import lifeline, paths
 from tuttotal.data import places
 from tuttotal.data.datasets import sha256_of
+from tuttotal.data.safe_csv import current_umask
 from tuttotal.england.count import check_data, check_lads, check_prices, check_year
 from tuttotal.england.outputs import OUTPUT_FILES, connect
 from tuttotal.errors import PlaceRunError
 from tuttotal.run import kernels
-from tuttotal.run.batch import (
-    _replace_atomically,
-    _umask,
-    code_fingerprint,
-    skip_unused_format_checkers,
-)
+from tuttotal.run.batch import code_fingerprint, replace_atomically, skip_unused_format_checkers
 from tuttotal.run.report_page import export_html
 
 NOTEBOOK = "england"
@@ -142,7 +138,7 @@ def run_england(
     notebook = paths.notebooks_dir() / f"{NOTEBOOK}.ipynb"  # not a place's report: tuttotal run refuses it
     # .<year>.tmp-<pid>-…: a leftover of a killed run is swept by the next run (tuttotal.run.batch.clean_leftovers)
     staging = Path(tempfile.mkdtemp(prefix=f".{final.name}.tmp-{os.getpid()}-", dir=final.parent))
-    staging.chmod(0o777 & ~_umask())
+    staging.chmod(0o777 & ~current_umask())
     parameters = {
         "place": "",
         "lads": list(codes),
@@ -186,7 +182,7 @@ def run_england(
         summary["parameters"] = {k: v for k, v in parameters.items() if k != "output_dir"}
         summary["run"] = {"notebook": NOTEBOOK, "show_code": bool(show_code), "code_sha256": code_fingerprint()}
         summary_path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        _replace_atomically(staging, final, root)
+        replace_atomically(staging, final, root)
         ok = True
     except PapermillExecutionError as exc:
         raise PlaceRunError(

@@ -32,8 +32,10 @@ from typing import Any
 
 from tuttotal import __version__
 from tuttotal.data.datasets import ATTRIBUTION
+from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.safe_html import with_csp
-from tuttotal.figures.webmap import MAP_SCRIPT, england_outline, places_map
+from tuttotal.data.web_map_file import read_web_maps
+from tuttotal.figures.webmap import MAP_SCRIPT, EnglandShapes, england_shapes, places_map
 from tuttotal.money import format_gbp
 from tuttotal.run.publish import output_lock
 
@@ -52,6 +54,14 @@ def _write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def england_outline() -> EnglandShapes | None:
+    """England's districts as SVG paths, for behind the places on the index's map; None without their boundaries."""
+    try:
+        return england_shapes(england_lads())
+    except Exception:  # no map of England in the data root or cache, and no network: the places alone
+        return None
 
 
 def thumbnail(png: Path, size: tuple[int, int] = THUMB_SIZE) -> str:
@@ -309,5 +319,5 @@ def write_index(output_root: str | os.PathLike, results: Iterable[Any] = ()) -> 
         entries = collect(root, results)
         _write_atomically(root / INDEX_JSON, json.dumps({"places": entries}, indent=1, ensure_ascii=False) + "\n")
         folders = [root / e["slug"] for e in entries if e.get("has_report")]
-        _write_atomically(page, render(entries, places_map(folders, england_outline)))
+        _write_atomically(page, render(entries, places_map(read_web_maps(folders), england_outline)))
     return page
