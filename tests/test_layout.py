@@ -21,7 +21,7 @@ PACKAGE = Path(tuttotal.__file__).parent
 #: ``england``: the national count and its findings (tables in, tables out), after the figures they may draw and
 #: before the place report, which reads a place's rank among England's from them.
 FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "explore", "run", "cli")
-FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo", "lifeline"}
+FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "cache", "lifeline"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 
 

@@ -35,7 +35,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tuttotal import __version__, settings
+from tuttotal import __version__, cache, settings
 from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.data import datasets, places, sources
 from tuttotal.data.deflators import financial_year
@@ -223,7 +223,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", metavar="FILE", help="an RS workbook (.xls, or .xlsx for later releases)")
     check.add_argument("--year", required=True, metavar="YYYY-YY", help="the financial year it holds, e.g. 2012-13")
+
+    cache_cmd = commands.add_parser("cache", help="list or empty the caches of parsed files and results")
+    cache_sub = cache_cmd.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    cache_sub.add_parser("info", help="each cache: where it is, its entries and bytes")
+    clear = cache_sub.add_parser("clear", help="empty every cache but the downloads, or the one named")
+    clear.add_argument("name", nargs="?", metavar="NAME", help="one cache (see 'tuttotal cache info'), e.g. spend")
     return parser
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    """``tuttotal cache info`` (a table of the caches) and ``tuttotal cache clear [NAME]`` (what was removed)."""
+    if args.cache_command == "clear":
+        if args.name is not None and args.name not in cache.names():
+            print(f"tuttotal: error: no cache called {args.name!r}; known: {', '.join(cache.names())}", file=sys.stderr)
+            return 2
+        removed = [row for row in cache.clear(args.name) if row.kind != "memory"]
+        for row in removed:
+            print(f"removed {row.entries} entries ({row.bytes / 1e6:,.1f} MB) of {row.name} from {row.where}")
+        print("the caches of parsed files and results are empty" if args.name is None else f"{args.name} is empty")
+        return 0
+    rows = [row for row in cache.info() if row.kind != "memory"]  # a new process holds nothing in memory
+    width = max(len(row.name) for row in rows)
+    print(f"{'cache':<{width}}  {'entries':>7}  {'MB':>8}  folder (TUTTOTAL_CACHE_DIR: {settings.cache_dir()})")
+    for row in rows:
+        note = "  (kept by 'cache clear'; 'cache clear downloads' empties it)" if row.kind == "downloads" else ""
+        print(f"{row.name:<{width}}  {row.entries:>7}  {row.bytes / 1e6:>8,.1f}  {row.where}{note}")
+    print(f"{'total':<{width}}  {sum(r.entries for r in rows):>7}  {sum(r.bytes for r in rows) / 1e6:>8,.1f}")
+    return 0
 
 
 def cmd_data_check_outturn(args: argparse.Namespace) -> int:
@@ -731,6 +758,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_data_check_outturn(args)
         if args.command == "data":
             return cmd_data_fetch(args)
+        if args.command == "cache":
+            return cmd_cache(args)
         parser.print_help()
         return 2
     except TuttotalError as exc:

@@ -45,7 +45,7 @@ def run_inputs(
     *,
     spend_path: str | os.PathLike = "",
     drivers_path: str | os.PathLike = "",
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     wards_paths: list[str] | tuple[str, ...] = (),
     themes_path: str | os.PathLike = "",
     transfers_path: str | os.PathLike = "",
@@ -111,7 +111,7 @@ def run_inputs(
     return files
 
 
-def england_map_file(place: Place, data_dir: str | os.PathLike | None, *, download: bool = False) -> Path | None:
+def england_map_file(place: Place, data_dir: settings.DataRootLike, *, download: bool = False) -> Path | None:
     """The file of England's LADs the report draws ``place`` on, as found now (damaged or not), or None.
 
     With ``download``, as the report reads it (:func:`tuttotal.data.datasets.lad_boundaries_path`:

@@ -38,9 +38,9 @@ from __future__ import annotations
 import csv
 import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
+from tuttotal import cache
 from tuttotal.errors import InputError
 
 #: The registry file at the top of a root of extracts.
@@ -60,7 +60,7 @@ class Extract:
     derived_from: str
 
 
-@lru_cache(maxsize=8)
+@cache.memoize("extracts-read", maxsize=8)
 def _read(path: str, version: tuple[int, int]) -> dict[str, Extract] | None:
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)

@@ -57,11 +57,10 @@ import logging
 import os
 import re
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuttotal import paths, settings
+from tuttotal import cache, paths, settings
 from tuttotal.data import sources
 from tuttotal.data.tabular import check_workbook_size
 from tuttotal.errors import InputError
@@ -146,7 +145,7 @@ def function_transfers(first: str, last: str) -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("outturn-service-table", maxsize=1)
 def service_table() -> pd.DataFrame:
     """``data/outturn_services.csv``: each RS line read, its COFOG group, driver, share and reason."""
     import pandas as pd
@@ -482,7 +481,7 @@ def _is_rs(path: Path) -> tuple[bool, str]:
     return False, ""
 
 
-@lru_cache(maxsize=8)
+@cache.memoize("outturn-found", maxsize=8)
 def _found(folder: str, listing: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     pinned = {Path(sources.source(f"outturn_{year}").path).name for year in PINNED_YEARS}
     found = {}
@@ -502,7 +501,7 @@ def _found(folder: str, listing: tuple[str, ...]) -> tuple[tuple[str, str], ...]
     return tuple(sorted((year, str(path)) for year, path in found.items()))
 
 
-def found_files(data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
+def found_files(data_dir: settings.DataRootLike = None) -> dict[str, Path]:
     """Later RS releases a user dropped into ``<data root>/outturn/``, year → path (not hash-pinned)."""
     folder = settings.data_root(data_dir).folder("outturn")
     if folder is None or not folder.is_dir():
@@ -511,12 +510,12 @@ def found_files(data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
     return {year: Path(path) for year, path in _found(str(folder), listing)}
 
 
-def available_years(data_dir: str | os.PathLike | None = None) -> tuple[str, ...]:
+def available_years(data_dir: settings.DataRootLike = None) -> tuple[str, ...]:
     """The pinned years plus any later RS year found in the data root's ``outturn/`` folder."""
     return PINNED_YEARS + tuple(year for year in sorted(found_files(data_dir)) if year not in PINNED_YEARS)
 
 
-def year_path(year: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:
+def year_path(year: str, data_dir: settings.DataRootLike = None, *, download: bool = True) -> Path:
     """The verified file of a pinned year, or the found (unpinned) file of a later one."""
     if year in PINNED_YEARS:
         return sources.get_path(f"outturn_{year}", data_dir, download=download)
@@ -538,7 +537,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-@lru_cache(maxsize=16)
+@cache.memoize("outturn-read-one", maxsize=16)
 def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
     return read_year(path, year)
 
@@ -575,7 +574,7 @@ def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFra
 
 
 def read_outturn(
-    data_dir: str | os.PathLike | None = None, *, download: bool = True, years: tuple[str, ...] | None = None
+    data_dir: settings.DataRootLike = None, *, download: bool = True, years: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """Every RS year (:func:`available_years`, or ``years``) in one tidy table of services (see :func:`read_year`).
 
@@ -594,7 +593,7 @@ def read_outturn(
 
 
 def read_totals(
-    data_dir: str | os.PathLike | None = None, *, download: bool = True, years: tuple[str, ...] | None = None
+    data_dir: settings.DataRootLike = None, *, download: bool = True, years: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """Each authority's two RS totals by year: ``year, e_code, authority, class, total service expenditure`` and
     ``net current expenditure`` (whole pence), for bridging the services read to the RS's own totals."""

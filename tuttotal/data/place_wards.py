@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from tuttotal import paths
+from tuttotal import paths, settings
 from tuttotal.data import datasets, geography
 from tuttotal.data.wardcache import read_many_cached, read_wards_cached
 from tuttotal.errors import GeographyError, TuttotalError, TuttotalWarning
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 def load_place_wards(
     place: Place,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     wards_files: Iterable[str | os.PathLike] = (),
 ) -> gpd.GeoDataFrame:
     """Ward boundaries of every LAD of a place.

@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -241,7 +240,7 @@ class EnglandCount:
 # ----------------------------------------------------------------------------------------------- inputs
 
 
-def check_year(year: object, data_dir: str | os.PathLike | None = None) -> str:
+def check_year(year: object, data_dir: settings.DataRootLike = None) -> str:
     """The financial year of a national count (``2008-09``; ``2008/09`` and ``2008`` are read too), or an
     :class:`InputError` naming the years the data cover.
 
@@ -257,7 +256,7 @@ def check_year(year: object, data_dir: str | os.PathLike | None = None) -> str:
     return check_real_year(text, data_dir)
 
 
-def check_prices(prices: object, data_dir: str | os.PathLike | None = None) -> str:
+def check_prices(prices: object, data_dir: settings.DataRootLike = None) -> str:
     """``cash``, or the financial year of ``prices`` that HM Treasury's GDP deflator has (else an InputError).
 
     Examples
@@ -280,7 +279,7 @@ def check_prices(prices: object, data_dir: str | os.PathLike | None = None) -> s
     return year
 
 
-def check_lads(lads: list[str] | tuple[str, ...] | None, data_dir: str | os.PathLike | None = None) -> tuple[str, ...]:
+def check_lads(lads: list[str] | tuple[str, ...] | None, data_dir: settings.DataRootLike = None) -> tuple[str, ...]:
     """The run's LAD codes: every English LAD of 2013 for ``None``, else the codes given (checked, in order).
 
     Examples
@@ -303,7 +302,7 @@ def check_lads(lads: list[str] | tuple[str, ...] | None, data_dir: str | os.Path
     return tuple(codes)
 
 
-def required_files(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike | None = None) -> dict[str, list[str]]:
+def required_files(year: str, lads: tuple[str, ...], data_dir: settings.DataRootLike = None) -> dict[str, list[str]]:
     """Every file a national count of ``year`` reads that is neither in the data root nor in the cache.
 
     Nothing is downloaded: ``{}`` when all is here, else ``{"what": [names]}``
@@ -332,7 +331,7 @@ def required_files(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike
     return missing
 
 
-def check_data(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike | None = None) -> None:
+def check_data(year: str, lads: tuple[str, ...], data_dir: settings.DataRootLike = None) -> None:
     """Refuse a national run whose files are not all here, naming what is missing and the command that fetches it.
 
     Raises
@@ -359,7 +358,7 @@ def check_data(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike | N
 
 
 def _national_wards_and_drivers(
-    data_dir: str | os.PathLike | None, lads: tuple[str, ...], client=None
+    data_dir: settings.DataRootLike, lads: tuple[str, ...], client=None
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The wards of ``lads`` (ward contract and ``region``) and their drivers (``ward_driver_table``'s columns).
 
@@ -482,7 +481,7 @@ def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFr
 
 
 def national_topdown(
-    year: str, data_dir: str | os.PathLike | None = None, theme_table: pd.DataFrame | None = None
+    year: str, data_dir: settings.DataRootLike = None, theme_table: pd.DataFrame | None = None
 ) -> LadLines:
     """Every region's CRA lines of ``year`` shared to all its LADs, exactly: the modelled count of every LAD.
 
@@ -577,7 +576,7 @@ def national_topdown(
 
 
 def national_books(
-    year: str, data_dir: str | os.PathLike | None = None, theme_table: pd.DataFrame | None = None
+    year: str, data_dir: settings.DataRootLike = None, theme_table: pd.DataFrame | None = None
 ) -> LadLines:
     """Every authority's Revenue Outturn lines of ``year`` shared to all the LADs it serves: the measured count.
 
@@ -701,7 +700,7 @@ def _digest(hashes: list[str]) -> str:
 
 def england_count(
     year: str,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: list[str] | tuple[str, ...] | None = None,
     prices: str | None = None,
@@ -758,7 +757,7 @@ def england_count(
         timings[f"{name}_s"] = round(now - clock, 3)
         clock = now
 
-    data_dir = str(data_dir) if data_dir else None
+    data_dir = settings.data_root(data_dir)  # resolved once, then passed on
     year = check_year(year, data_dir)
     prices = check_prices(prices, data_dir)
     lad_codes = check_lads(lads, data_dir)
@@ -986,7 +985,7 @@ def _source_list(files: dict[str, str]) -> list[dict]:
 
 def england_counts(
     years: list[str] | tuple[str, ...],
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: list[str] | tuple[str, ...] | None = None,
     prices: str | None = None,
@@ -1006,7 +1005,9 @@ def england_counts(
     >>> {year: round(c.lads.councils_per_head_gbp.iloc[0]) for year, c in counts.items()}  # doctest: +SKIP
     {'2010-11': 2218, '2014-15': 1810}
     """
-    data_dir = str(Path(data_dir).resolve()) if data_dir else None
+    if data_dir and not isinstance(data_dir, settings.DataRoot):
+        data_dir = Path(data_dir).resolve()  # the same folder for workers started elsewhere
+    data_dir = settings.data_root(data_dir)
     checked = [check_year(year, data_dir) for year in years]
     if client is None:
         return {year: england_count(year, data_dir, lads=lads, prices=prices) for year in checked}
