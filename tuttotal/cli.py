@@ -613,7 +613,8 @@ def cmd_data_fetch_england(args: argparse.Namespace) -> int:
     check_cache_folder()
     wanted = england_files(boundaries_only=args.boundaries_only)
     print(f"checking {len(wanted)} file(s) a national run needs (downloading what is missing)…", flush=True)
-    files = fetch_england_data(args.data_dir or None, boundaries_only=args.boundaries_only, progress=_is_tty())
+    root = settings.data_root(args.data_dir or None)  # resolved once
+    files = fetch_england_data(root, boundaries_only=args.boundaries_only, progress=_is_tty())
     kinds = {"wards-2013": "ward boundary", "lsoa-2011": "LSOA boundary"}
     counts: dict[str, int] = {}
     for key in files:
@@ -679,20 +680,21 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     if args.data_dir:
         check_path(args.data_dir, "--data-dir", folder=True, must_exist=False)
     check_cache_folder()
-    files = datasets.fetch(codes, args.data_dir or None, progress=_is_tty())
+    root = settings.data_root(args.data_dir or None)  # resolved once
+    files = datasets.fetch(codes, root, progress=_is_tty())
     for code, path in files.items():
         print(f"{code}  {path}")
     print(f"{len(files)} boundary file(s) present and verified")
     if args.boundaries_only:
         return 0
 
-    lsoa = sources.lsoa_paths(codes, args.data_dir or None, progress=_is_tty())
+    lsoa = sources.lsoa_paths(codes, root, progress=_is_tty())
     for code, path in lsoa.items():
         print(f"{code}  {path}")
     print(f"{len(lsoa)} LSOA boundary file(s) present and verified")
     names = list(sources.sources())
     for name in names:
-        print(f"{name}  {sources.get_path(name, args.data_dir or None)}")
+        print(f"{name}  {sources.get_path(name, root)}")
     print(
         f"{len(names)} population, deprivation, lookup, regional analysis, outturn and LAD boundary file(s) "
         "present and verified"
