@@ -29,12 +29,15 @@ The downloads (``downloads``: the pooch cache of pinned files) are listed too
 but only emptied by name (``tuttotal cache clear downloads``): they are data
 that cost a network to get again, not results.
 
-``functools.lru_cache`` stays only on pure functions of small immutable
-arguments whose results are not data: the house style's text measures and
-fonts (:mod:`tuttotal.figures.canvas`), a parsed CRS
-(:mod:`tuttotal.data.wardcache`) and the notebook exporter class and its
-templates (:mod:`tuttotal.run.report_page`): none reads a data file or a
-table, so none can go stale, and emptying them would only cost time.
+``functools.lru_cache`` stays only where the result is not data and cannot
+go stale: a parsed CRS, a pure function of a short string
+(:mod:`tuttotal.data.wardcache`); the notebook exporter class and its
+templates (:mod:`tuttotal.run.report_page`); and the hash of the package's
+source that the resume decision records (:func:`tuttotal.run.batch.code_fingerprint`:
+a process runs the code it loaded, so its fingerprint must not change while it
+runs). Emptying them would only cost time. (``report.england_web_shapes`` still
+keeps England's SVG shapes with ``lru_cache``: ``report.py`` is being split
+elsewhere; it is keyed by the data root and its file is hash-checked.)
 
 Examples
 --------
