@@ -2,7 +2,7 @@
 
 ``ward_drivers.ward_driver_table`` (every driver of every ward, by areal
 interpolation from 2011 LSOAs) for Kent (12 LADs) and for every LAD of the
-data folder (69), in three states of its caches (the whole ward driver
+data folder (all 326 English LADs in ``../shared/data``), in three states of its caches (the whole ward driver
 table under ``$TUTTOTAL_CACHE_DIR/drivers/``, and what it is made from: the
 LSOA table under ``lsoa/`` and the area weights of each LAD under
 ``weights/``; each also kept in memory by the process):

@@ -184,11 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data_dir / "lsoa-2011").is_dir() or not (args.data_dir / "wards-2013").is_dir():
         parser.error(f"{args.data_dir} is not a data root with wards-2013/ and lsoa-2011/ (../shared/data/README.md)")
     from tuttotal import settings
-    from tuttotal.england import geography
+    from tuttotal.england import geography, national_data
 
     args.workers = args.workers or settings.cores()
     os.environ.pop("TUTTOTAL_DATA_DIR", None)
-    geography.check_england_data(args.data_dir)  # every file here before anything is timed
+    national_data.check_england_data(args.data_dir)  # every file here before anything is timed
     codes = geography.england_lad_codes()
     work = Path(tempfile.mkdtemp(prefix="tuttotal-bench-england-"))
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")

@@ -22,7 +22,8 @@ from tuttotal.count.apportion import apportion, load_transfer_rules
 from tuttotal.data import cra, cra_releases, deflators, places, ward_drivers
 from tuttotal.england import tables
 from tuttotal.england.apportion import apportion_national, grouped_largest_remainder
-from tuttotal.england.count import FETCH_COMMAND, england_count
+from tuttotal.england.checks import FETCH_COMMAND
+from tuttotal.england.count import england_count
 from tuttotal.errors import DataUnavailableError, InputError
 from tuttotal.money import largest_remainder
 from tuttotal.report import real_spend
@@ -402,9 +403,9 @@ def test_years_on_a_dask_local_cluster_are_the_years_counted_here(data_root):
 def test_each_line_is_split_into_its_parts_as_the_place_count_splits_it(data_root, year):
     from tuttotal.count import topdown
     from tuttotal.data import lsoa
-    from tuttotal.england.count import _part_weights
+    from tuttotal.england.lad_shares import part_weights
 
     totals = topdown.region_drivers(lsoa.lsoa_table(data_root), cra.lad_regions(data_root))
     lines = cra_releases.cra_lines(data_root)
     rules = topdown.line_rules(topdown.numbered_lines(lines[lines["year"] == year]), themes.load_themes())
-    pd.testing.assert_frame_equal(_part_weights(rules, totals), topdown._part_weights(rules, totals))
+    pd.testing.assert_frame_equal(part_weights(rules, totals), topdown._part_weights(rules, totals))

@@ -24,13 +24,12 @@ from tuttotal.england.geography import (
     FETCH_COMMAND,
     LAD_COLUMNS,
     WARD_COLUMNS,
-    check_england_data,
-    england_files,
     england_lad_codes,
     england_lads,
     england_ward_drivers,
     england_wards,
 )
+from tuttotal.england.national_data import check_england_data, england_files
 from tuttotal.errors import DataUnavailableError, HashMismatchError, InputError, PlaceNotFoundError
 
 from .conftest import THANET

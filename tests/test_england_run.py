@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from tuttotal.england import tables
-from tuttotal.england.count import FETCH_COMMAND
+from tuttotal.england.checks import FETCH_COMMAND
 from tuttotal.england.outputs import OUTPUT_FILES
 
 from .conftest import MARGATE_CENTRAL, REPO, THANET

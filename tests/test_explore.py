@@ -7,6 +7,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tuttotal.analysis.breakdown import ward_profiles
 from tuttotal.explore import explorer as explore
@@ -85,7 +87,7 @@ def test_the_ward_profile_matches_the_report(kent):
     assert (profile.rank_in_lad, profile.rank_in_place) == (expected.rank_in_lad, expected.rank_in_place)
     assert profile.place_wards == len(kent.wards) == 283
     assert profile.by_theme.ward_gbp.sum() == pytest.approx(expected.amount_gbp)
-    html = profile.to_html()
+    html = explore.profile_html(profile)
     assert "Margate Central" in html and "Thanet" in html and f"of {profile.lad_wards} in Thanet" in html
 
 
@@ -121,7 +123,7 @@ def test_the_profile_says_how_much_the_driver_decides(thanet):
     whole = explore.ward_profile(thanet, thanet.default_selection(), MARGATE_CENTRAL)
     assert whole.per_head_gbp == pytest.approx(driver.need_per_head_gbp), "the need drivers' figure is the count's"
     assert driver.need_per_head_gbp - driver.population_per_head_gbp > 500, "need puts more in a deprived ward"
-    html = profile.to_html()
+    html = explore.profile_html(profile)
     sentence = (
         f"£{row.need_per_head_gbp:,.0f} a head with the need drivers, "
         f"£{row.population_per_head_gbp:,.0f} with population alone."
@@ -157,7 +159,7 @@ def test_the_driver_follows_the_chosen_year_and_is_absent_without_modelled_money
     assert round(table["modelled_need_gbp"].sum() * 100) == modelled, "the year's own count, to the penny"
     assert driver.modelled_need_gbp == pytest.approx(table.loc[MARGATE_CENTRAL, "modelled_need_gbp"])
     profile = explore.ward_profile(demo, demo.default_selection(), demo.wards.ward_code.iloc[0])
-    assert profile.driver is None and "How much the driver decides" not in profile.to_html()
+    assert profile.driver is None and "How much the driver decides" not in explore.profile_html(profile)
 
 
 def test_natural_breaks_minimise_the_squared_deviation():
@@ -204,6 +206,42 @@ def test_export_writes_the_map_and_tables_into_outputs_slug_explore(demo, tmp_pa
     assert about["scheme"] == "naturalbreaks" and about["k"] == 4 and about["place"] == "demo"
     again = explore.export(demo, selection, output_dir=tmp_path)
     assert again == written  # the same view, the same files
+
+
+def _texts(figure, gid):
+    return [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text") and a.get_gid() == gid)]
+
+
+def test_the_exported_map_is_the_house_ward_map_of_the_view(thanet, tmp_path):
+    """The PNG is :func:`tuttotal.figures.maps.ward_map` of the view: its values' classes, title, chosen ward named."""
+    from matplotlib.colors import to_rgb
+    from matplotlib.image import imread
+
+    from tuttotal.explore.export import export_map
+    from tuttotal.figures.style import class_colours
+
+    selection = explore.Selection(
+        thanet.themes[:4], thanet.agency_types, measure="per_head", scheme="naturalbreaks", k=4, ward=MARGATE_CENTRAL
+    )
+    table = explore.ward_table(thanet, selection)
+    spend = explore.filter_spend(thanet.run.ward_spend_of_year("2008-09"), selection.themes, selection.agency_types)
+    figure = export_map(thanet, selection, table, spend)
+    assert _texts(figure, "title") == [explore.view_titles(thanet, selection)["title"]]
+    legend = figure.axes[0].get_legend()
+    assert legend.get_title().get_text() == "£ per head (natural breaks, 4 classes)"
+    _, classes, _ = classify.classify(table.value.to_numpy(), "naturalbreaks", 4)
+    counts = [int(t.get_text().split("(")[1].split()[0]) for t in legend.get_texts()]
+    assert counts == np.bincount(classes, minlength=4).tolist()  # the view's classes, ward by ward
+    assert "Margate Central" in _texts(figure, "focus-label")  # the chosen ward is outlined and named
+    assert any("4 of 9 themes" in line for line in _texts(figure, "notes"))  # what was counted, under the map
+
+    written = explore.export(thanet, selection, output_dir=tmp_path)
+    png = imread(written["map"])  # the file itself: a picture of the house map's size, in the classes' colours
+    height, width = png.shape[:2]
+    assert width > 700 and height > 500
+    pixels = png.reshape(-1, png.shape[2])[:, :3]
+    for colour in class_colours(4):  # each class's colour is somewhere on the map (PNG rounding aside)
+        assert np.abs(pixels - np.asarray(to_rgb(colour))).max(axis=1).min() < 0.01, colour
 
 
 def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards_dir, tmp_path):
@@ -295,3 +333,33 @@ def test_the_map_widget_hovers_and_chooses_a_ward_on_click(wards_dir):
     assert [f["properties"]["style"]["fillColor"] for f in wards.data["features"]] != fills
     explorer.measure_box.value = "total"
     assert "£ total" in explorer.legend.value and "£ total" in view.describe(MARGATE_CENTRAL)
+
+
+def test_an_update_is_computed_without_a_widget(demo):
+    """The update path is a plain function: values, classes, the panels' HTML and the time of each step."""
+    ward = demo.wards.ward_code.iloc[2]
+    selection = explore.Selection(demo.themes[:2], demo.agency_types, measure="total", ward=ward)
+    drawn = []
+    update = explore.compute_update(demo, selection, draw_map=lambda *a, **k: drawn.append(k), focus=True)
+    assert drawn == [{"measure": "total", "selected": ward}]  # the map is redrawn once, with the chosen ward
+    assert set(update.steps) == {"values_s", "map_s", "panels_s", "total_s"}
+    assert update.steps["total_s"] >= max(update.steps["values_s"], update.steps["map_s"], update.steps["panels_s"])
+    assert update.table.value.tolist() == explore.ward_table(demo, selection).value.tolist()
+    name = str(demo.wards.ward_name.iloc[2])
+    assert name in update.profile and name in update.legend and "Focus ward" in update.legend
+    assert "2 of 10 themes" in update.map_title and "spend by theme" in update.themes
+    only_ward = explore.compute_update(demo, selection, what="ward", focus=True)
+    assert only_ward.themes is None and only_ward.legend == update.legend
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.data())
+def test_the_wards_add_up_to_the_chosen_themes_for_any_selection(demo, data):
+    """For any themes and agency types chosen, the wards' money is the theme breakdown's chosen money, to the penny."""
+    themes = data.draw(st.lists(st.sampled_from(demo.themes), unique=True))
+    agencies = data.draw(st.lists(st.sampled_from(demo.agency_types), unique=True))
+    selection = explore.Selection(tuple(themes), tuple(agencies), measure="total")
+    wards = explore.ward_table(demo, selection)
+    by_theme = explore.theme_table(demo, selection)
+    assert wards.amount_pence.sum() == round(by_theme.loc[by_theme.chosen, "amount_gbp"].sum() * 100)
+    assert set(by_theme.loc[by_theme.chosen, "theme"]) == set(themes)

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tuttotal import cli
-from tuttotal.data import limits, places, tabular
+from tuttotal.data import limits, parquet_footer, places, tabular
 from tuttotal.data.datasets import lad_names
 from tuttotal.errors import InputError, SpendFileError
 
@@ -213,7 +213,7 @@ def test_the_footer_row_count_is_pyarrows(tmp_path_factory, rows, kinds, group, 
     table = pa.table({f"c{i}": make[k]() for i, k in enumerate(kinds)})
     path = tmp_path_factory.mktemp("pq") / "t.parquet"
     pq.write_table(table, path, row_group_size=group, write_statistics=statistics)
-    assert tabular.parquet_rows(path) == pq.ParquetFile(path).metadata.num_rows == rows
+    assert parquet_footer.parquet_rows(path) == pq.ParquetFile(path).metadata.num_rows == rows
 
 
 @settings(max_examples=100, deadline=None)
@@ -221,7 +221,7 @@ def test_the_footer_row_count_is_pyarrows(tmp_path_factory, rows, kinds, group, 
 def test_the_footer_reader_never_fails_on_garbage(tmp_path_factory, garbage):
     path = tmp_path_factory.mktemp("pq") / "g.parquet"
     path.write_bytes(garbage + len(garbage).to_bytes(4, "little") + b"PAR1")
-    assert tabular.parquet_rows(path) is None or isinstance(tabular.parquet_rows(path), int)
+    assert parquet_footer.parquet_rows(path) is None or isinstance(parquet_footer.parquet_rows(path), int)
 
 
 def test_a_long_value_repeated_is_refused_by_its_decoded_size(tmp_path):

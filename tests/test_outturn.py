@@ -155,3 +155,24 @@ def test_an_outturn_year_folder_is_a_valid_data_package(thanet):
 
     described = {r["path"]: r for r in json.loads(written["datapackage"].read_text())["resources"]}
     assert "undocumented" not in described["cuts_by_ward.csv"]["description"].lower()
+
+
+def test_a_year_is_parsed_once_then_read_back_exactly_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "rs.xlsx"
+    rs_workbook(path)
+    parsed = outturn.read_year(path, "2010-11")
+    entry = outturn.cache_path("2010-11", path)
+    assert not entry.exists()
+    cold = outturn.read_year_cached(path, "2010-11")
+    assert entry.is_file() and list(entry.parent.iterdir()) == [entry]  # written whole, nothing left behind
+    warm = outturn.read_year_cached(path, "2010-11")
+    for read in (cold, warm):
+        assert read.equals(parsed) and list(read.dtypes) == list(parsed.dtypes) and read.attrs == parsed.attrs
+    entry.write_bytes(b"not parquet")  # a damaged entry is parsed again and rewritten
+    assert outturn.read_year_cached(path, "2010-11").equals(parsed)
+    assert entry.read_bytes().startswith(b"PAR1")
+    rs_workbook(path, social_care="lots")  # another file: another entry, and its own error
+    assert outturn.cache_path("2010-11", path) != entry
+    with pytest.raises(InputError):
+        outturn.read_year_cached(path, "2010-11")

@@ -128,7 +128,7 @@ def hostile(tmp_path_factory, data_root):
 @pytest.mark.slow
 def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(hostile, data_root):
     from tuttotal import report
-    from tuttotal.data.datapackage import TABLES
+    from tuttotal.data.output_schema import TABLES
     from tuttotal.explore import explorer as explore
 
     folder, thanet = hostile

@@ -18,7 +18,7 @@ Three kinds of cache:
     even at a recycled ``id``, starts afresh) and hashable extra key.
 :class:`Disk`
     files in one folder under ``$TUTTOTAL_CACHE_DIR`` (``wards``, ``lsoa``,
-    ``drivers``, ``spend``, ``cra``, ``weights``, ``england``, ``pilots``),
+    ``drivers``, ``spend``, ``cra``, ``outturn``, ``weights``, ``england``, ``pilots``),
     each named by :func:`key`: a hash of its inputs (the SHA-256 of the files
     read, the options) *and of the code that made it* (:func:`code_hash`:
     the source of a module and of every module of the package it imports,

@@ -44,7 +44,7 @@ from tuttotal.data.outturn import TOTALS, read_year
 from tuttotal.data.places import list_places
 from tuttotal.data.spend import parse_year
 from tuttotal.data.tabular import check_limits
-from tuttotal.england.geography import england_files, fetch_england_data
+from tuttotal.england.national_data import england_files, fetch_england_data
 from tuttotal.errors import InputError, TuttotalError
 from tuttotal.names import normalise
 from tuttotal.run.batch import (

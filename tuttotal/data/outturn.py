@@ -53,6 +53,8 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import re
@@ -62,6 +64,7 @@ from typing import TYPE_CHECKING
 
 from tuttotal import cache, paths, settings
 from tuttotal.data import sources
+from tuttotal.data.catalogue import sha256_of
 from tuttotal.data.tabular import check_workbook_size
 from tuttotal.errors import InputError
 
@@ -537,9 +540,77 @@ def __getattr__(name: str):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
+#: Bump to make new cache entries of the RS years (see :func:`cache_path`).
+CACHE_FORMAT = 1
+
+
+_ENTRIES = cache.Disk("outturn", "outturn")
+
+
+def cache_path(year: str, path: str | os.PathLike) -> Path:
+    """``<cache dir>/outturn/<year>-<hash>.parquet``: one RS year's rows, named by the file's SHA-256 and the code.
+
+    Parsing an RS workbook cell by cell (xlrd, openpyxl) takes one to three seconds a year, and a real
+    count of a year with councils' books reads all ten: every new process (a batch worker's kernel,
+    ``tuttotal run``) paid about 20 s before its first place. The rows are kept as Parquet, written
+    atomically, and read back exactly (types, order and ``attrs["no_return"]``).
+    """
+    code = cache.code_hash(__file__, files=[paths.data_dir() / "outturn_services.csv"])  # and all it imports
+    return _ENTRIES.path(f"{year}-{cache.key(f'format {CACHE_FORMAT}', year, sha256_of(path), code)[:24]}.parquet")
+
+
+def _read_cached(entry: Path) -> pd.DataFrame | None:
+    """A cache entry's rows (``attrs["no_return"]`` restored), or None when there is none or it cannot be read."""
+    import pyarrow.parquet as pq
+
+    if not entry.is_file():
+        return None
+    try:
+        with pq.ParquetFile(entry) as parquet:
+            table = parquet.read()
+        no_return = json.loads(table.schema.metadata[b"tuttotal"])["no_return"]
+        frame = table.replace_schema_metadata({b"pandas": table.schema.metadata[b"pandas"]}).to_pandas()
+    except Exception:  # an unreadable entry: parse the workbook again and rewrite it
+        return None
+    frame.attrs["no_return"] = list(no_return)
+    return frame
+
+
+def _write_cached(frame: pd.DataFrame, entry: Path) -> None:
+    """Write an RS year's rows to its cache entry, atomically (a temporary file, then a rename)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    ours = json.dumps({"no_return": list(frame.attrs.get("no_return", []))}).encode()
+    table = table.replace_schema_metadata({b"pandas": table.schema.metadata[b"pandas"], b"tuttotal": ours})
+    cache.write_atomic(entry, lambda temporary: pq.write_table(table, temporary, compression="zstd"))
+
+
+def read_year_cached(path: str | os.PathLike, year: str) -> pd.DataFrame:
+    """:func:`read_year`, parsed once per file content and code, then read from the cache.
+
+    Examples
+    --------
+    >>> rows = read_year_cached("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17")  # doctest: +SKIP
+    >>> rows.equals(read_year("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17"))  # doctest: +SKIP
+    True
+    """
+    entry = cache_path(year, path)
+    frame = _read_cached(entry)
+    if frame is not None:
+        for code in frame.attrs["no_return"]:  # said again, as the parse says it
+            logger.info("%s %s: no figures in the RS (marked not available): counted as £0", year, code)
+        return frame
+    frame = read_year(path, year)
+    with contextlib.suppress(OSError):  # a read-only cache folder only costs speed
+        _write_cached(frame, entry)
+    return frame
+
+
 @cache.memoize("outturn-read-one", maxsize=16)
 def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
-    return read_year(path, year)
+    return read_year_cached(path, year)
 
 
 def _read_all(files: tuple[tuple[str, str], ...]) -> pd.DataFrame:

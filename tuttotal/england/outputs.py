@@ -8,7 +8,7 @@
 (formula-like text neutralised, written to a temporary file then moved);
 the JSON files are written the same way. The data package's schema gives
 every column its description, unit, basis (measured, modelled or both) and
-prices (:data:`tuttotal.england.tables.FIELDS`).
+prices (:data:`tuttotal.england.table_schema.FIELDS`).
 
 :func:`notebook_count` is what ``notebooks/england.ipynb`` calls with its
 parameters.
@@ -34,7 +34,7 @@ from tuttotal.count import themes
 from tuttotal.data.datapackage import PACKAGE_FILE, package_descriptor
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.safe_csv import write_csv
-from tuttotal.england import tables
+from tuttotal.england import table_schema, tables
 from tuttotal.england.count import EnglandCount, england_count
 from tuttotal.errors import InputError
 
@@ -153,11 +153,11 @@ def write_datapackage(result: EnglandCount, folder: str | os.PathLike) -> Path:
         "reconciliation.csv walks from HM Treasury's CRA total and the Revenue Outturn to the wards, to the penny."
     )
     for resource in descriptor["resources"]:
-        title, description = tables.TABLES.get(resource["path"], (resource["title"], resource["description"]))
+        title, description = table_schema.TABLES.get(resource["path"], (resource["title"], resource["description"]))
         resource["title"], resource["description"] = title, description
         prices = "cash" if resource["path"] in ("reconciliation.csv", "bridge.csv") else label
         for field in resource["schema"]["fields"]:
-            found = tables.field_of(field["name"], theme_of, prices)
+            found = table_schema.field_of(field["name"], theme_of, prices)
             kind = found.pop("type", None)
             field.update(found)
             if kind in ("integer", "string"):  # else the type read from the values (a number may be whole)

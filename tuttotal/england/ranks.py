@@ -10,8 +10,8 @@ there, of the same year and prices. Without them:
   and both tables ranked;
 * otherwise (a cold national overlay costs minutes, never paid silently
   inside a place report) the districts are ranked by the LAD-level national
-  count (:func:`tuttotal.england.count.national_topdown` and
-  :func:`~tuttotal.england.count.national_books`: every LAD, no wards), and
+  count (:func:`tuttotal.england.lad_shares.national_topdown` and
+  :func:`~tuttotal.england.lad_shares.national_books`: every LAD, no wards), and
   the focus wards' rows say how to get theirs (``tuttotal england --year Y``).
 
 Each row states the basis of its rank (:func:`tuttotal.england.findings.basis_words`)
@@ -39,8 +39,10 @@ from tuttotal.count.apportion import flag_transfers, load_transfer_rules
 from tuttotal.count.real import measured_years
 from tuttotal.data import cra, datasets, deflators, lsoa, population_years
 from tuttotal.england import councils, geography
-from tuttotal.england.count import BOOKS_SOURCE, check_prices, england_count, national_books, national_topdown
+from tuttotal.england.checks import check_prices
+from tuttotal.england.count import england_count
 from tuttotal.england.findings import LAD_MEASURES, WARD_MEASURES, Measure, PlaceAreas, basis_words, league_table
+from tuttotal.england.lad_shares import BOOKS_SOURCE, national_books, national_topdown
 from tuttotal.errors import TuttotalError
 
 if TYPE_CHECKING:
@@ -129,8 +131,8 @@ def count_lad_level(year: str, data_dir: settings.DataRootLike = None, prices: s
     """Every LAD of England by the LAD-level national count (no wards): per head, measured, need.
 
     The regions' CRA lines and the authorities' Revenue Outturn lines shared to
-    every LAD (:func:`~tuttotal.england.count.national_topdown`,
-    :func:`~tuttotal.england.count.national_books`), transfers between agencies
+    every LAD (:func:`~tuttotal.england.lad_shares.national_topdown`,
+    :func:`~tuttotal.england.lad_shares.national_books`), transfers between agencies
     removed (``data/transfers.csv``); people of the year (ONS mid-year
     estimates, mid-2015 where they do not cover it) and income deprivation
     from the LSOAs (IMD 2010). It differs from ``lads.csv`` only by the money

@@ -35,10 +35,10 @@ import html
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
@@ -56,9 +56,18 @@ from tuttotal.names import normalise
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tuttotal.explore.explorer import Explorer, PlaceData
+    from tuttotal.explore.model import PlaceData
 
-__all__ = ["ENGLAND", "EnglandSwitch", "EnglandView", "EnglandYear", "england_year", "find_lad", "lad_labels"]
+__all__ = [
+    "ENGLAND",
+    "EnglandHost",
+    "EnglandSwitch",
+    "EnglandView",
+    "EnglandYear",
+    "england_year",
+    "find_lad",
+    "lad_labels",
+]
 
 #: The place menu's value for England (no place's slug holds a colon).
 ENGLAND = "england:"
@@ -518,18 +527,39 @@ class EnglandView:
 # --------------------------------------------------------------------------- the switch in the explorer
 
 
+class EnglandHost(Protocol):
+    """What the England switch needs of the explorer it lives in (:class:`tuttotal.explore.widget.Explorer`).
+
+    The explorer's page (``widget.children``), its place shown, its options
+    and output folder, the place menu, LAD codes box and status, and two
+    actions: set a control without acting on it, and load a place.
+    """
+
+    widget: Any
+    data: PlaceData
+    options: dict[str, Any]
+    output_dir: str
+    place_box: Any
+    lads_box: Any
+    status: Any
+
+    def set_quietly(self, box: Any, value: Any) -> None: ...
+
+    def set_place(self, place: str = "", lads: Sequence[str] = (), year: str = "") -> None: ...
+
+
 class EnglandSwitch:
     """England in an explorer: the switch to the England view and back, and a district picked from it.
 
     The explorer makes one (``explorer.england``); its place menu's *England*
     calls :meth:`show`; a district clicked or typed calls :meth:`pick`, which
-    loads it as the place with its wards (:meth:`Explorer.set_place`) at the
+    loads it as the place with its wards (:meth:`tuttotal.explore.widget.Explorer.set_place`) at the
     England view's year.
 
     Parameters
     ----------
-    explorer : Explorer
-        The explorer whose page it switches.
+    explorer : EnglandHost
+        The explorer whose page it switches (:class:`tuttotal.explore.widget.Explorer`).
     status : callable
         Says a line of HTML in the explorer's status.
     guarded : callable
@@ -546,7 +576,7 @@ class EnglandSwitch:
     ('Thanet', 23)
     """
 
-    def __init__(self, explorer: Explorer, *, status: Callable[[str], Any], guarded: Callable[..., Any]) -> None:
+    def __init__(self, explorer: EnglandHost, *, status: Callable[[str], Any], guarded: Callable[..., Any]) -> None:
         self.explorer = explorer
         self.status, self.guarded = status, guarded
         self.place_page = explorer.widget.children  # the explorer's page of a place, restored when one is shown

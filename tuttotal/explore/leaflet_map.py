@@ -41,7 +41,7 @@ from tuttotal.figures.style import LAD_EDGE, NO_DATA_COLOUR, class_colours
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tuttotal.explore.explorer import PlaceData
+    from tuttotal.explore.model import PlaceData
 
 __all__ = ["LeafletWardMap", "fit_view", "leaflet_shapes", "round_geometry"]
 
@@ -132,7 +132,7 @@ class LeafletWardMap:
     Parameters
     ----------
     data : PlaceData
-        The place (:func:`tuttotal.explore.explorer.load_place`).
+        The place (:func:`tuttotal.explore.model.load_place`).
     on_choose : callable, optional
         Called with a ward code when a ward is clicked.
 

@@ -37,7 +37,7 @@ from tuttotal import lifeline, paths
 from tuttotal.data import places
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.safe_csv import current_umask
-from tuttotal.england.count import check_data, check_lads, check_prices, check_year
+from tuttotal.england.checks import check_data, check_lads, check_prices, check_year
 from tuttotal.england.outputs import OUTPUT_FILES, connect
 from tuttotal.errors import PlaceRunError
 from tuttotal.run import kernels
