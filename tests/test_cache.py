@@ -134,7 +134,8 @@ def test_the_cache_command_lists_and_clears(tmp_path, monkeypatch):
     listed = _command("info", cache_dir=tmp_path / "cache")
     assert listed.returncode == 0, listed.stderr
     lines = {line.split()[0]: line.split() for line in listed.stdout.splitlines()[1:]}
-    assert {"wards", "lsoa", "drivers", "spend", "cra", "outturn", "weights", "england", "pilots", "downloads"} <= set(lines)
+    expected = {"wards", "lsoa", "drivers", "spend", "cra", "outturn", "weights", "england", "pilots", "downloads"}
+    assert expected <= set(lines)
     assert lines["spend"][1] == "1" and lines["wards"][1] == "0"
     assert str(tmp_path / "cache" / "spend") in listed.stdout
 
