@@ -235,8 +235,10 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_cache(args: argparse.Namespace) -> int:
     """``tuttotal cache info`` (a table of the caches) and ``tuttotal cache clear [NAME]`` (what was removed)."""
     if args.cache_command == "clear":
-        if args.name is not None and args.name not in cache.names():
-            print(f"tuttotal: error: no cache called {args.name!r}; known: {', '.join(cache.names())}", file=sys.stderr)
+        on_disk = [row.name for row in cache.info() if row.kind != "memory"]
+        if args.name is not None and args.name not in on_disk:
+            known = ", ".join(on_disk)
+            print(f"tuttotal: error: no cache on disk called {args.name!r}; known: {known}", file=sys.stderr)
             return 2
         removed = [row for row in cache.clear(args.name) if row.kind != "memory"]
         for row in removed:
