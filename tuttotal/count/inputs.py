@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from tuttotal import paths, settings
 from tuttotal.count import outturn_count, topdown
-from tuttotal.data import datasets, ward_drivers
+from tuttotal.data import catalogue, datasets, ward_drivers
 from tuttotal.errors import TuttotalError
 
 if TYPE_CHECKING:
@@ -126,10 +126,4 @@ def england_map_file(place: Place, data_dir: settings.DataRootLike, *, download:
             return datasets.lad_boundaries_path(data_dir)
         except TuttotalError:
             pass
-    root = settings.data_root(data_dir)
-    candidates = [
-        None if folder is None else folder / datasets.LAD_TOPOJSON_NAME
-        for folder in (root.folder("lad-2013"), root.wards_dir)
-    ]
-    candidates.append(datasets.cache_dir() / datasets.LAD_TOPOJSON_PATH)
-    return next((path for path in candidates if path is not None and path.is_file()), None)
+    return catalogue.local_path(catalogue.LAD_TOPOJSON_KEY, settings.data_root(data_dir))
