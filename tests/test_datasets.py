@@ -9,7 +9,8 @@ import threading
 
 import pytest
 
-from tuttotal.data import datasets
+from tuttotal import cache
+from tuttotal.data import catalogue, datasets
 from tuttotal.errors import DataUnavailableError, HashMismatchError
 
 from .conftest import SHARED_DATA, THANET
@@ -167,16 +168,17 @@ def test_a_file_is_hashed_once_while_unchanged_and_again_after_any_change(tmp_pa
     import hashlib
     import os
 
-    monkeypatch.setattr(datasets, "_HASHED", {})
+    cache.clear("file-hashes")
     path = tmp_path / "data.csv"
     path.write_bytes(b"a,b\n1,2\n")
     fresh = datasets.sha256_of(path)
     assert fresh == hashlib.sha256(b"a,b\n1,2\n").hexdigest()
-    assert datasets._HASHED == {}  # just written: not remembered (its timestamps may not show a second change)
+    # just written: not remembered (its timestamps may not show a second change)
+    assert cache.info_of("file-hashes").entries == 0
 
-    monkeypatch.setattr(datasets, "_SETTLED_NS", 0)  # as if the file had been written long ago
+    monkeypatch.setattr(catalogue, "_SETTLED_NS", 0)  # as if the file had been written long ago
     assert datasets.sha256_of(path) == fresh
-    assert list(datasets._HASHED.values()) == [fresh]
+    assert cache.info_of("file-hashes").entries == 1
 
     before = path.stat().st_mtime_ns
     path.write_bytes(b"a,b\n1,3\n")  # same size, new content

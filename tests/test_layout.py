@@ -23,7 +23,7 @@ PACKAGE = Path(tuttotal.__file__).parent
 #: ``writers``: a place count's files (:func:`tuttotal.writers.place.write_outputs`), after the report whose tables
 #: and figures they write.
 FLOW = ("foundations", "data", "count", "analysis", "figures", "england", "report", "writers", "explore", "run", "cli")
-FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "memo", "lifeline"}
+FOUNDATIONS = {"settings", "paths", "errors", "money", "names", "cache", "lifeline"}
 TOP = {*FOUNDATIONS, "report", "cli", "__main__"}
 
 

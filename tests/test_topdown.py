@@ -313,7 +313,7 @@ def test_the_pilot_median_is_the_same_worked_out_or_read_from_its_cache(data_roo
 
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
     counted = pilot_medians.pilots_theme_per_head(data_root, "2008-09")
-    assert list(tmp_path.glob("pilot-per-head-*.json")), "the pilots' counts were not cached"
+    assert list(tmp_path.glob("pilots/pilot-per-head-*.json")), "the pilots' counts were not cached"
     read_back = pilot_medians.pilots_theme_per_head(data_root, "2008-09")
     pd.testing.assert_frame_equal(counted, read_back, check_exact=True)
     assert counted.shape[1] == 13

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tuttotal import cache
 from tuttotal.data import interpolate, lsoa, place_wards, places, sources, ward_drivers
 from tuttotal.errors import GeographyError
 
@@ -263,7 +264,7 @@ def test_interpolation_conserves_counts_and_constant_rates(tiling):
 
 def test_cached_weights_come_back_without_reading_the_lsoa_file(data_root, thanet_wards, tmp_path, monkeypatch):
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.setattr(interpolate, "_MEMORY", {})
+    cache.clear("weights-memory")
     original = sources.lsoa_paths([THANET], data_root, download=False)[THANET]
     copy = tmp_path / f"{THANET}.geojson"
     shutil.copyfile(original, copy)
@@ -277,7 +278,8 @@ def test_cached_weights_come_back_without_reading_the_lsoa_file(data_root, thane
     assert set(first["lsoa11_code"]) == set(interpolate.read_lsoas(original)["lsoa11_code"])
 
     copy.unlink()
-    interpolate._MEMORY.clear()
+    cache.clear("weights-memory")
+    assert list((tmp_path / "cache" / "weights").glob("*.parquet")) == entries  # memory only: the file stays
     second = interpolate.cached_area_weights(copy, sha, thanet_wards)
     pd.testing.assert_frame_equal(second, first)
     assert interpolate.cached_area_weights(copy, sha, thanet_wards) is second  # then kept in memory
@@ -308,11 +310,11 @@ def test_a_lad_with_no_population_rows_is_refused_naming_the_file(data_root, tmp
 
 def test_the_drivers_table_is_cached_whole_and_says_where_it_came_from(kent_wards, data_root, tmp_path, monkeypatch):
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(ward_drivers, "_MEMORY", {})
+    cache.clear("drivers-memory")
     first = ward_drivers.ward_driver_table(kent_wards, data_root, download=False)
     entries = list((tmp_path / "drivers").glob("*.parquet"))
     assert len(entries) == 1
-    ward_drivers._MEMORY.clear()
+    cache.clear("drivers-memory")
     again = ward_drivers.ward_driver_table(kent_wards, data_root, download=False)
     pd.testing.assert_frame_equal(first, again)
     assert set(again.attrs["files"]) >= {"data:population", "data:imd2010", "data:imd2015", f"lsoa:{THANET}"}

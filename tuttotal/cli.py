@@ -35,7 +35,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tuttotal import __version__, settings
+from tuttotal import __version__, cache, settings
 from tuttotal.analysis.deep_dive import check_theme
 from tuttotal.data import datasets, places, sources
 from tuttotal.data.deflators import financial_year
@@ -223,7 +223,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", metavar="FILE", help="an RS workbook (.xls, or .xlsx for later releases)")
     check.add_argument("--year", required=True, metavar="YYYY-YY", help="the financial year it holds, e.g. 2012-13")
+
+    cache_cmd = commands.add_parser("cache", help="list or empty the caches of parsed files and results")
+    cache_sub = cache_cmd.add_subparsers(dest="cache_command", metavar="ACTION", required=True)
+    cache_sub.add_parser("info", help="each cache: where it is, its entries and bytes")
+    clear = cache_sub.add_parser("clear", help="empty every cache but the downloads, or the one named")
+    clear.add_argument("name", nargs="?", metavar="NAME", help="one cache (see 'tuttotal cache info'), e.g. spend")
     return parser
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    """``tuttotal cache info`` (a table of the caches) and ``tuttotal cache clear [NAME]`` (what was removed)."""
+    if args.cache_command == "clear":
+        on_disk = [row.name for row in cache.info() if row.kind != "memory"]
+        if args.name is not None and args.name not in on_disk:
+            known = ", ".join(on_disk)
+            print(f"tuttotal: error: no cache on disk called {args.name!r}; known: {known}", file=sys.stderr)
+            return 2
+        removed = [row for row in cache.clear(args.name) if row.kind != "memory"]
+        for row in removed:
+            print(f"removed {row.entries} entries ({row.bytes / 1e6:,.1f} MB) of {row.name} from {row.where}")
+        print("the caches of parsed files and results are empty" if args.name is None else f"{args.name} is empty")
+        return 0
+    rows = [row for row in cache.info() if row.kind != "memory"]  # a new process holds nothing in memory
+    width = max(len(row.name) for row in rows)
+    print(f"{'cache':<{width}}  {'entries':>7}  {'MB':>8}  folder (TUTTOTAL_CACHE_DIR: {settings.cache_dir()})")
+    for row in rows:
+        note = "  (kept by 'cache clear'; 'cache clear downloads' empties it)" if row.kind == "downloads" else ""
+        print(f"{row.name:<{width}}  {row.entries:>7}  {row.bytes / 1e6:>8,.1f}  {row.where}{note}")
+    print(f"{'total':<{width}}  {sum(r.entries for r in rows):>7}  {sum(r.bytes for r in rows) / 1e6:>8,.1f}")
+    return 0
 
 
 def cmd_data_check_outturn(args: argparse.Namespace) -> int:
@@ -586,7 +615,8 @@ def cmd_data_fetch_england(args: argparse.Namespace) -> int:
     check_cache_folder()
     wanted = england_files(boundaries_only=args.boundaries_only)
     print(f"checking {len(wanted)} file(s) a national run needs (downloading what is missing)…", flush=True)
-    files = fetch_england_data(args.data_dir or None, boundaries_only=args.boundaries_only, progress=_is_tty())
+    root = settings.data_root(args.data_dir or None)  # resolved once
+    files = fetch_england_data(root, boundaries_only=args.boundaries_only, progress=_is_tty())
     kinds = {"wards-2013": "ward boundary", "lsoa-2011": "LSOA boundary"}
     counts: dict[str, int] = {}
     for key in files:
@@ -652,20 +682,21 @@ def cmd_data_fetch(args: argparse.Namespace) -> int:
     if args.data_dir:
         check_path(args.data_dir, "--data-dir", folder=True, must_exist=False)
     check_cache_folder()
-    files = datasets.fetch(codes, args.data_dir or None, progress=_is_tty())
+    root = settings.data_root(args.data_dir or None)  # resolved once
+    files = datasets.fetch(codes, root, progress=_is_tty())
     for code, path in files.items():
         print(f"{code}  {path}")
     print(f"{len(files)} boundary file(s) present and verified")
     if args.boundaries_only:
         return 0
 
-    lsoa = sources.lsoa_paths(codes, args.data_dir or None, progress=_is_tty())
+    lsoa = sources.lsoa_paths(codes, root, progress=_is_tty())
     for code, path in lsoa.items():
         print(f"{code}  {path}")
     print(f"{len(lsoa)} LSOA boundary file(s) present and verified")
     names = list(sources.sources())
     for name in names:
-        print(f"{name}  {sources.get_path(name, args.data_dir or None)}")
+        print(f"{name}  {sources.get_path(name, root)}")
     print(
         f"{len(names)} population, deprivation, lookup, regional analysis, outturn and LAD boundary file(s) "
         "present and verified"
@@ -731,6 +762,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_data_check_outturn(args)
         if args.command == "data":
             return cmd_data_fetch(args)
+        if args.command == "cache":
+            return cmd_cache(args)
         parser.print_help()
         return 2
     except TuttotalError as exc:

@@ -43,6 +43,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeAlias, Union
+
+from tuttotal.errors import InputError
 
 #: The sub-folders of a full data root, one per dataset.
 LAYOUT = ("wards-2013", "lsoa-2011", "population", "deprivation", "lookups", "cra", "outturn", "lad-2013")
@@ -133,6 +136,11 @@ class DataRoot:
             return self.wards_dir
         return None if self.root is None else self.root / name
 
+    def text(self) -> str:
+        """The folder as text, for a command line or a record: the root, else the ward folder, else ``""``."""
+        folder = self.root if self.root is not None else self.wards_dir
+        return "" if folder is None else str(folder)
+
     def describe(self) -> str:
         """Where data is read from, for messages."""
         if self.root is not None:
@@ -142,27 +150,64 @@ class DataRoot:
         return "no data folder (TUTTOTAL_DATA_DIR is not set)"
 
 
+#: What the public functions accept for a data root: a folder, a resolved :class:`DataRoot`, or None/"" for
+#: ``$TUTTOTAL_DATA_DIR``. Inside the data layer a :class:`DataRoot` travels, resolved once by :func:`data_root`.
+DataRootLike: TypeAlias = Union[str, os.PathLike, DataRoot, None]  # noqa: UP007  (a runtime alias)
+
+
 def _has_layout(folder: Path) -> bool:
     return any((folder / name).is_dir() for name in LAYOUT)
 
 
-def data_root(data_dir: str | os.PathLike | None = None) -> DataRoot:
-    """The data root named by ``data_dir`` or, when empty, ``$TUTTOTAL_DATA_DIR``.
+def data_root(data_dir: DataRootLike = None) -> DataRoot:
+    """The data root named by ``data_dir`` or, when empty, ``$TUTTOTAL_DATA_DIR``: resolved once, then passed on.
 
     A folder with the layout of ``../shared/data`` gives every dataset; a
     folder of ward files alone gives boundaries, and its parent is used as
     the root when it has the layout (so ``--data-dir …/wards-2013`` keeps
-    working); everything else comes from the cache or a download.
+    working); everything else comes from the cache or a download. A
+    :class:`DataRoot` is returned as it is (resolving twice changes nothing).
 
     Parameters
     ----------
-    data_dir : path, optional
+    data_dir : path or DataRoot, optional
         The folder; ``""`` or None reads ``$TUTTOTAL_DATA_DIR``.
+
+    Raises
+    ------
+    InputError
+        When the folder is a file, or ``data_dir`` is neither a path nor a :class:`DataRoot`.
+
+    Examples
+    --------
+    >>> root = data_root("")
+    >>> data_root(root) is root
+    True
+    >>> try:
+    ...     data_root(3.5)
+    ... except InputError as error:
+    ...     print(str(error).splitlines()[0])
+    a data root must be a folder (a path) or a DataRoot, not float 3.5.
     """
-    value = str(data_dir) if data_dir else env_data_dir()
+    if isinstance(data_dir, DataRoot):
+        return data_dir
+    if data_dir is not None and not isinstance(data_dir, str | os.PathLike):
+        raise InputError(
+            f"a data root must be a folder (a path) or a DataRoot, not {type(data_dir).__name__} {data_dir!r}",
+            fix="give the folder laid out like ../shared/data (--data-dir, TUTTOTAL_DATA_DIR), "
+            "or settings.data_root(folder)",
+        )
+    value = os.fspath(data_dir) if data_dir else env_data_dir()
     if not value:
         return DataRoot(None, None)
     folder = Path(value).expanduser()
+    if folder.is_file():
+        raise InputError(
+            "is a file, not a data folder",
+            file=folder,
+            fix="give the folder laid out like ../shared/data (wards-2013/, population/…) "
+            "or a folder of <LAD code>.geojson ward files",
+        )
     if _has_layout(folder):
         wards = folder / "wards-2013"
         return DataRoot(folder, wards if wards.is_dir() else None)

@@ -20,12 +20,11 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import paths
+from tuttotal import cache, paths
 from tuttotal.data.spend import parse_function
 from tuttotal.errors import InputError, TuttotalWarning
 from tuttotal.money import format_gbp, largest_remainder
@@ -203,7 +202,7 @@ def load_transfer_rules(path: str | None = None) -> pd.DataFrame:
     return _load_transfer_rules(paths.file_version(path or paths.data_dir() / "transfers.csv"))
 
 
-@lru_cache(maxsize=8)
+@cache.memoize("apportion-load-transfer-rules", maxsize=8)
 def _load_transfer_rules(version: tuple[str, int, int]) -> pd.DataFrame:
     import pandas as pd
 

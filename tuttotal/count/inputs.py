@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 
 from tuttotal import paths, settings
 from tuttotal.count import outturn_count, topdown
-from tuttotal.data import datasets, ward_drivers
+from tuttotal.data import catalogue, datasets, ward_drivers
 from tuttotal.errors import TuttotalError
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def run_inputs(
     *,
     spend_path: str | os.PathLike = "",
     drivers_path: str | os.PathLike = "",
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     wards_paths: list[str] | tuple[str, ...] = (),
     themes_path: str | os.PathLike = "",
     transfers_path: str | os.PathLike = "",
@@ -111,7 +111,7 @@ def run_inputs(
     return files
 
 
-def england_map_file(place: Place, data_dir: str | os.PathLike | None, *, download: bool = False) -> Path | None:
+def england_map_file(place: Place, data_dir: settings.DataRootLike, *, download: bool = False) -> Path | None:
     """The file of England's LADs the report draws ``place`` on, as found now (damaged or not), or None.
 
     With ``download``, as the report reads it (:func:`tuttotal.data.datasets.lad_boundaries_path`:
@@ -126,10 +126,4 @@ def england_map_file(place: Place, data_dir: str | os.PathLike | None, *, downlo
             return datasets.lad_boundaries_path(data_dir)
         except TuttotalError:
             pass
-    root = settings.data_root(data_dir)
-    candidates = [
-        None if folder is None else folder / datasets.LAD_TOPOJSON_NAME
-        for folder in (root.folder("lad-2013"), root.wards_dir)
-    ]
-    candidates.append(datasets.cache_dir() / datasets.LAD_TOPOJSON_PATH)
-    return next((path for path in candidates if path is not None and path.is_file()), None)
+    return catalogue.local_path(catalogue.LAD_TOPOJSON_KEY, settings.data_root(data_dir))

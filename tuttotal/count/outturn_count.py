@@ -44,14 +44,12 @@ Examples
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import paths
+from tuttotal import cache, paths, settings
 from tuttotal.count import themes
 from tuttotal.data import lsoa, outturn, sources
 from tuttotal.errors import InputError
@@ -93,7 +91,7 @@ class OutturnCount:
     files: dict = field(default_factory=dict)
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("outturn-count-authority-table", maxsize=1)
 def authority_table() -> pd.DataFrame:
     """``data/authorities.csv``: the 2013 LADs each authority of the outturn covers, with the rule and source."""
     import pandas as pd
@@ -144,7 +142,7 @@ def agency_of(klass: str, authority: str, service: str) -> tuple[str, str]:
 
 
 def input_files(
-    data_dir: str | os.PathLike | None = None, *, download: bool = False, years: tuple[str, ...] | None = None
+    data_dir: settings.DataRootLike = None, *, download: bool = False, years: tuple[str, ...] | None = None
 ) -> dict:
     """The files an outturn count reads, named as in ``summary.json``'s ``inputs``.
 
@@ -164,7 +162,7 @@ def input_files(
     return files
 
 
-def check_year(year: str, data_dir: str | os.PathLike | None = None) -> str:
+def check_year(year: str, data_dir: settings.DataRootLike = None) -> str:
     """``year`` if the outturn has it (a pinned year, or a later release found in the data root)."""
     years = outturn.available_years(data_dir)
     if year not in years:
@@ -178,7 +176,7 @@ def check_year(year: str, data_dir: str | os.PathLike | None = None) -> str:
 def outturn_count(
     lad_codes: list[str] | tuple[str, ...],
     *,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     years: tuple[str, ...] | None = None,
     theme_table: pd.DataFrame | None = None,
     download: bool = True,

@@ -3,7 +3,7 @@
 Each pilot's count is its share of its region's identifiable spending
 (:mod:`tuttotal.count.topdown`: no boundaries needed, only the LSOA tables),
 per head of its people of the year. Counting all thirteen takes a while, so
-the table is kept on disk in the cache, under a key that hashes every input
+the table is kept on disk in the cache (``pilots`` of :mod:`tuttotal.cache`), under a key that hashes every input
 and every module of the package the count runs (found by following the
 imports, so that a change to any of them, ``money.py`` included, makes a new
 table). The median itself is analysis: :func:`tuttotal.analysis.compare.pilot_median_per_head`.
@@ -20,16 +20,13 @@ True
 
 from __future__ import annotations
 
-import ast
-import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuttotal import __version__, paths
+from tuttotal import __version__, cache, paths, settings
 from tuttotal.count import topdown
-from tuttotal.data import datasets, places, population_years
+from tuttotal.data import places, population_years
 from tuttotal.errors import DataUnavailableError, HashMismatchError
 
 if TYPE_CHECKING:
@@ -40,60 +37,29 @@ __all__ = ["ALL_THEMES", "cache_key", "code_files", "pilots_theme_per_head", "pl
 #: The row of a place's whole count, beside its themes.
 ALL_THEMES = "all themes"
 _PACKAGE = Path(__file__).parents[1]
-
-
-def _imported_modules(path: Path) -> set[str]:
-    """Every ``tuttotal`` module a source file imports, anywhere in it (top, functions, ``TYPE_CHECKING``)."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found.add(node.module)
-            found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return {name for name in found if name == "tuttotal" or name.startswith("tuttotal.")}
-
-
-def _module_file(name: str) -> Path | None:
-    parts = name.split(".")[1:]
-    for candidate in (_PACKAGE.joinpath(*parts).with_suffix(".py"), _PACKAGE.joinpath(*parts, "__init__.py")):
-        if candidate.is_file():
-            return candidate
-    return None
+_ENTRIES = cache.Disk("pilots", "pilots")
 
 
 def code_files() -> list[Path]:
     """The package's source files the pilots' count runs: this module and all it imports, followed to the end.
 
-    Sorted, each once; every file the count could run, so none can change unseen by :func:`cache_key`.
+    Sorted, each once; every file the count could run, so none can change unseen by :func:`cache_key`
+    (:func:`tuttotal.cache.code_files`).
     """
-    seen: set[Path] = set()
-    todo = [Path(__file__)]
-    while todo:
-        path = todo.pop()
-        if path in seen:
-            continue
-        seen.add(path)
-        todo.extend(f for f in map(_module_file, _imported_modules(path)) if f is not None and f not in seen)
-    return sorted(seen)
+    return cache.code_files(__file__)
 
 
 def cache_key(year: str) -> str:
     """A hash of the version, the year, every source file the count runs and every reference table it reads."""
-    digest = hashlib.sha256(f"{__version__}|{year}".encode())
-    inputs = [
-        *code_files(),
+    tables = [
         *sorted(paths.data_dir().glob("*.csv")),
         *sorted((_PACKAGE / "data" / "registry").glob("*.csv")),
         *sorted(paths.params_dir().glob("*.yaml")),
     ]
-    for path in inputs:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return cache.key(__version__, year, code=[__file__], files=tables)[:16]
 
 
-def place_theme_per_head(place, data_dir: str | os.PathLike | None, year: str) -> pd.Series:
+def place_theme_per_head(place, data_dir: settings.DataRootLike, year: str) -> pd.Series:
     """Spend per head by theme (and ``all themes``) of a place's real top-down count (no boundaries needed).
 
     Per head of the place's people of ``year`` (:func:`tuttotal.data.population_years.lad_population_of_year`).
@@ -105,30 +71,24 @@ def place_theme_per_head(place, data_dir: str | os.PathLike | None, year: str) -
     return by_theme
 
 
-def pilots_theme_per_head(data_dir: str | os.PathLike | None, year: str) -> pd.DataFrame | None:
+def pilots_theme_per_head(data_dir: settings.DataRootLike, year: str) -> pd.DataFrame | None:
     """Spend per head by theme (rows) of each pilot's real count (columns, by slug); None without the data.
 
     None too for a year the regional analysis does not cover. Counted once
-    and kept in the cache (``pilot-per-head-<key>.json``, written atomically);
+    and kept in the cache (``pilots/pilot-per-head-<key>.json``, written atomically);
     read back exactly (JSON keeps every float's digits).
     """
     import pandas as pd
 
     if year not in topdown.YEARS:
         return None
-    cache = datasets.cache_dir() / f"pilot-per-head-{cache_key(year)}.json"
-    if not cache.is_file():
+    entry = _ENTRIES.path(f"pilot-per-head-{cache_key(year)}.json")
+    if not entry.is_file():
         try:
             columns = {p.slug: place_theme_per_head(p, data_dir, year) for p in places.pilot_places()}
         except (DataUnavailableError, HashMismatchError):
             return None
         table = {slug: {str(k): float(v) for k, v in column.items()} for slug, column in columns.items()}
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
-        try:
-            temporary.write_text(json.dumps(table, sort_keys=True), encoding="utf-8")
-            os.replace(temporary, cache)
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
-    return pd.DataFrame(json.loads(cache.read_text(encoding="utf-8")), dtype=float)
+        text = json.dumps(table, sort_keys=True)
+        cache.write_atomic(entry, lambda temporary: temporary.write_text(text, encoding="utf-8"))
+    return pd.DataFrame(json.loads(entry.read_text(encoding="utf-8")), dtype=float)

@@ -29,16 +29,14 @@ Examples
 from __future__ import annotations
 
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import paths
+from tuttotal import cache, paths
 from tuttotal.data.spend import parse_function
 from tuttotal.errors import InputError
-from tuttotal.memo import TableMemo
 from tuttotal.money import largest_remainder
 
 if TYPE_CHECKING:
@@ -68,7 +66,7 @@ def load_themes(path: str | os.PathLike | None = None) -> pd.DataFrame:
     return _load_themes(paths.file_version(path or default_themes_path()))
 
 
-@lru_cache(maxsize=8)
+@cache.memoize("themes-load-themes", maxsize=8)
 def _load_themes(key: tuple) -> pd.DataFrame:
     import pandas as pd
 
@@ -161,7 +159,7 @@ def _find_rules(table: pd.DataFrame, function: str) -> pd.DataFrame:
     )
 
 
-_rules_memo = TableMemo(_find_rules)
+_rules_memo = cache.TableMemo("theme-rules", _find_rules)
 
 
 def _lookup(function: str, table: pd.DataFrame, column: str) -> str:

@@ -38,18 +38,15 @@ Examples
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import paths
+from tuttotal import cache, paths, settings
 from tuttotal.count import themes
 from tuttotal.data import cra, cra_releases, lsoa, population_years, sources
 from tuttotal.errors import InputError
-from tuttotal.memo import TableMemo
 from tuttotal.money import split_parts
 
 if TYPE_CHECKING:
@@ -134,7 +131,7 @@ INPUT_SOURCES = (
 )
 
 
-def input_files(data_dir: str | os.PathLike | None = None, *, download: bool = False) -> dict:
+def input_files(data_dir: settings.DataRootLike = None, *, download: bool = False) -> dict:
     """The files a real count reads, named as in ``summary.json``'s ``inputs`` (for provenance and ``--resume``)."""
 
     files = {f"data:{name}": sources.get_path(name, data_dir, download=download) for name in INPUT_SOURCES}
@@ -170,7 +167,7 @@ def _sum_region_drivers(table: pd.DataFrame, regions: tuple[tuple[str, str], ...
     return frame.dropna(subset=["region"]).groupby("region")[list(lsoa.COUNTS)].sum()
 
 
-_region_drivers = TableMemo(_sum_region_drivers)
+_region_drivers = cache.TableMemo("region-drivers", _sum_region_drivers)
 
 
 def line_rules(lines: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
@@ -204,7 +201,7 @@ def _work_out_line_rules(theme_table: pd.DataFrame, codes: tuple[str, ...]) -> p
     return pd.DataFrame(rows, columns=["cofog", "theme", "driver", "share", "reason"])
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("cra-bodies", maxsize=1)
 def body_table() -> pd.DataFrame:
     """``data/cra_bodies.csv``: the agency type of a line from its body, department and COFOG code.
 
@@ -255,12 +252,12 @@ def _rules_of(table: pd.DataFrame) -> list[tuple[str, str, str, str]]:
     return list(table[["body", "department", "cofog", "agency_type"]].itertuples(index=False, name=None))
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("cra-body-rules", maxsize=1)
 def _body_rules() -> list[tuple[str, str, str, str]]:
     return _rules_of(body_table())
 
 
-@lru_cache(maxsize=4096)
+@cache.memoize("agency-types", maxsize=4096)
 def _agency_type_by_table(body: str, department: str, cofog: str) -> str:
     """:func:`agency_type_of` by ``data/cra_bodies.csv``, once per body, department and code."""
     return agency_type_of(body, department, cofog, body_table(), _body_rules())
@@ -273,7 +270,7 @@ def agency_types(lines: pd.DataFrame) -> list[str]:
     return [found[key] for key in keys]
 
 
-_line_rules_of = TableMemo(_work_out_line_rules)
+_line_rules_of = cache.TableMemo("line-rules", _work_out_line_rules)
 
 
 def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFrame:
@@ -295,7 +292,7 @@ def _part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFr
 def topdown_count(
     lad_codes: list[str] | tuple[str, ...],
     *,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     years: tuple[str, ...] = YEARS,
     theme_table: pd.DataFrame | None = None,
     download: bool = True,
@@ -420,13 +417,13 @@ def _lookup(table: pd.DataFrame, rows: pd.Series, columns: pd.Series, where: np.
     return np.where(inside, found, np.nan)
 
 
-_REGION_CACHE: dict[tuple, pd.DataFrame] = {}
+_REGION_CACHE = cache.Memory("region-per-head", maxsize=32)
 
 
 def region_theme_per_head(
     year: str,
     *,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     theme_table: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Each English region's and England's identifiable spending per head by theme (lines counted for places).
@@ -445,9 +442,7 @@ def region_theme_per_head(
     check_year(year)
     theme_table = theme_table if theme_table is not None else themes.load_themes()
     key = (year, str(input_files(data_dir, download=True)), theme_table.reset_index().to_json())
-    if key not in _REGION_CACHE:
-        _REGION_CACHE[key] = _region_theme_per_head(year, data_dir, theme_table)
-    return _REGION_CACHE[key].copy()
+    return _REGION_CACHE.get_or_make(key, lambda: _region_theme_per_head(year, data_dir, theme_table)).copy()
 
 
 def _region_theme_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd.DataFrame:
@@ -469,13 +464,13 @@ def _region_theme_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd
     return by_theme / 100 / people.reindex(by_theme.columns)
 
 
-_LAD_CACHE: dict[tuple, pd.Series] = {}
+_LAD_CACHE = cache.Memory("lad-per-head", maxsize=32)
 
 
 def lad_per_head(
     year: str,
     *,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     theme_table: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Every English LAD's top-down spending per head for ``year``: the map of England around a place.
@@ -501,9 +496,7 @@ def lad_per_head(
     check_year(year)
     theme_table = theme_table if theme_table is not None else themes.load_themes()
     key = (year, str(input_files(data_dir, download=True)), theme_table.reset_index().to_json())
-    if key not in _LAD_CACHE:
-        _LAD_CACHE[key] = _lad_per_head(year, data_dir, theme_table)
-    return _LAD_CACHE[key].copy()
+    return _LAD_CACHE.get_or_make(key, lambda: _lad_per_head(year, data_dir, theme_table)).copy()
 
 
 def _lad_per_head(year: str, data_dir, theme_table: pd.DataFrame) -> pd.Series:

@@ -34,15 +34,13 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 import zlib
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import paths
+from tuttotal import cache, paths, settings
 from tuttotal.data import sources
 from tuttotal.errors import InputError
 from tuttotal.money import largest_remainder
@@ -200,7 +198,7 @@ def _lines(chapter9: dict, chapter10: dict, paths: dict[str, Path]) -> list[dict
     return rows
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("cra-cached-lines", maxsize=4)
 def _cached_lines(path9: str, path10: str) -> pd.DataFrame:
     import pandas as pd
 
@@ -210,7 +208,7 @@ def _cached_lines(path9: str, path10: str) -> pd.DataFrame:
     return frame
 
 
-def region_lines(data_dir: str | os.PathLike | None = None, *, download: bool = True) -> pd.DataFrame:
+def region_lines(data_dir: settings.DataRootLike = None, *, download: bool = True) -> pd.DataFrame:
     """Every line of every English region's identifiable spending, 2003-04 to 2008-09, in pence.
 
     Returns
@@ -228,7 +226,7 @@ def region_lines(data_dir: str | os.PathLike | None = None, *, download: bool = 
     return frame
 
 
-def published_totals(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+def published_totals(data_dir: settings.DataRootLike = None) -> pd.DataFrame:
     """Each English region's (and England's) published total and per-head figure by year (chapter 9)."""
     import pandas as pd
 
@@ -249,12 +247,12 @@ def published_totals(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def lad_regions(data_dir: str | os.PathLike | None = None) -> dict[str, str]:
+def lad_regions(data_dir: settings.DataRootLike = None) -> dict[str, str]:
     """The CRA region of every English LAD of 2013 (``lookups/lad13_to_nuts.csv``)."""
     return dict(_read_lad_regions(paths.file_version(sources.get_path("lad13_to_nuts", data_dir))))
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("cra-read-lad-regions", maxsize=4)
 def _read_lad_regions(version: tuple[str, int, int]) -> dict[str, str]:
     """The lookup read once per file version (:func:`tuttotal.paths.file_version`)."""
     import pandas as pd
@@ -268,7 +266,7 @@ def _read_lad_regions(version: tuple[str, int, int]) -> dict[str, str]:
     return dict(zip(table["LAD13CD"], table["NUTS115NM"].map(NUTS1_TO_REGION), strict=True))
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("cra-line-table", maxsize=1)
 def line_table() -> pd.DataFrame:
     """``data/cra_lines.csv``: each PESA 2009 line's COFOG group."""
     import pandas as pd

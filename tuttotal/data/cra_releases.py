@@ -75,19 +75,16 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tuttotal import cache, settings
 from tuttotal import paths as project_paths
-from tuttotal import settings
 from tuttotal.data import cra, sources
 from tuttotal.errors import InputError
 from tuttotal.money import largest_remainder
@@ -600,41 +597,26 @@ def _build(paths: dict[str, Path], data_dir, download: bool) -> pd.DataFrame:
 _SOURCES = ("cra_2010_chapter9", "cra_2010_chapter10", "cra_2014", "cra_2018", "cra_chapter9", "cra_chapter10")
 
 
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """Hash of the code and tables that shape the result: a change of them makes new cache entries."""
-    digest = hashlib.sha256()
-    for part in (Path(__file__), Path(cra.__file__), project_paths.data_dir() / "cra_lines.csv"):
-        digest.update(part.read_bytes())
-    return digest.hexdigest()
+_ENTRIES = cache.Disk("cra", "cra")
 
 
-def cache_path() -> Path:
-    """``<cache dir>/cra/<hash>.parquet``: named by the sources' SHA-256 and :func:`_code_fingerprint`."""
-    digest = hashlib.sha256(_code_fingerprint().encode())
-    for name in _SOURCES:
-        digest.update(sources.source(name).sha256.encode())
-    return settings.cache_dir() / "cra" / f"lines-{digest.hexdigest()[:24]}.parquet"
+def cache_path(data_dir: settings.DataRootLike = None) -> Path:
+    """``<cache dir>/cra/<hash>.parquet``: named by the sources' SHA-256 (pinned, or an extract's where
+    ``data_dir`` is a root of extracts), the code (this module and all it imports) and ``data/cra_lines.csv``."""
+    inputs = [sources.source_sha256(name, data_dir) for name in _SOURCES]
+    code = cache.code_hash(__file__, files=[project_paths.data_dir() / "cra_lines.csv"])
+    return _ENTRIES.path(f"lines-{cache.key(code, *inputs)[:24]}.parquet")
 
 
 def _write(frame: pd.DataFrame, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        frame.to_parquet(temporary, index=False)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    cache.write_atomic(target, lambda temporary: frame.to_parquet(temporary, index=False))
 
 
-@lru_cache(maxsize=2)
-def _cached(key: tuple[str, ...], data_dir: str | None, download: bool) -> pd.DataFrame:
+@cache.memoize("cra-lines", maxsize=2)
+def _cached(key: tuple[str, ...], data_dir: settings.DataRoot, download: bool) -> pd.DataFrame:
     import pandas as pd
 
-    target = cache_path()
+    target = cache_path(data_dir)
     if target.is_file():
         with contextlib.suppress(Exception):  # an unreadable entry is written again
             return pd.read_parquet(target)
@@ -645,7 +627,7 @@ def _cached(key: tuple[str, ...], data_dir: str | None, download: bool) -> pd.Da
     return frame
 
 
-def cra_lines(data_dir: str | os.PathLike | None = None, *, download: bool = True) -> pd.DataFrame:
+def cra_lines(data_dir: settings.DataRootLike = None, *, download: bool = True) -> pd.DataFrame:
     """Every English region's identifiable spending, 2003-04 to 2017-18, by line and body, in pence.
 
     Parameters
@@ -667,8 +649,9 @@ def cra_lines(data_dir: str | os.PathLike | None = None, *, download: bool = Tru
         else what was split). A region-year adds up to its release's total
         to the penny. ``attrs["files"]`` names the files read.
     """
-    files = {name: sources.get_path(name, data_dir, download=download) for name in _SOURCES}
-    frame = _cached(tuple(str(files[n]) for n in _SOURCES), None if data_dir is None else str(data_dir), download)
+    root = settings.data_root(data_dir)
+    files = {name: sources.get_path(name, root, download=download) for name in _SOURCES}
+    frame = _cached(tuple(str(files[n]) for n in _SOURCES), root, download)
     frame = frame.copy()
     frame.attrs["files"] = {f"data:{name}": str(path) for name, path in files.items()}
     return frame

@@ -40,12 +40,11 @@ Examples
 
 from __future__ import annotations
 
-import os
 import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tuttotal import cache, settings
 from tuttotal.data import sources
 from tuttotal.errors import InputError
 
@@ -135,13 +134,13 @@ def chain_factors(frame: pd.DataFrame, *, file: object = None) -> pd.Series:
     return pd.Series(np.cumprod(factors), index=pd.Index(years, name="year"), name="gdp_deflator")
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("deflators-hmt-levels", maxsize=4)
 def _hmt_levels(path: str) -> pd.Series:
     """HM Treasury's index (unscaled) from the pinned file, forecasts included."""
     return chain_factors(_read_rda(Path(path)), file=path)
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("deflators-ons-levels", maxsize=4)
 def _ons_levels(path: str) -> pd.Series:
     """ONS YBGB quarters averaged April–March into financial years (years with all four quarters)."""
     import pandas as pd
@@ -163,7 +162,7 @@ def _ons_levels(path: str) -> pd.Series:
 def deflator_index(
     base: str = "2010-11",
     source: str = "hmt",
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     include_forecasts: bool = False,
     download: bool = True,
@@ -244,7 +243,7 @@ def price_factors(
     years,
     prices: str,
     source: str = "hmt",
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     include_forecasts: bool = False,
     column: str | None = None,
@@ -321,7 +320,7 @@ def to_real(
     year_column: str = "year",
     amount_columns: list[str] | tuple[str, ...] | None = None,
     source: str = "hmt",
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     include_forecasts: bool = False,
 ):
     """Cash amounts of each year at the prices of one year (``"cash"``: unchanged).
@@ -388,7 +387,7 @@ def to_cash(
     year_column: str = "year",
     amount_columns: list[str] | tuple[str, ...] | None = None,
     source: str = "hmt",
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     include_forecasts: bool = False,
 ):
     """The inverse of :func:`to_real`: amounts at ``prices`` back to each year's cash.

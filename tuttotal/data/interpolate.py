@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import settings
+from tuttotal import cache
 from tuttotal.errors import GeographyError
 
 if TYPE_CHECKING:
@@ -41,7 +41,8 @@ if TYPE_CHECKING:
 
 _FORMAT = 1
 BNG = 27700
-_MEMORY: dict[Path, pd.DataFrame] = {}  # entries read in this process (a warm kernel keeps them)
+_ENTRIES = cache.Disk("weights", "weights")
+_MEMORY = cache.Memory("weights-memory", maxsize=None)  # entries read in this process (a warm kernel keeps them)
 
 
 def area_weights(lsoas: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> pd.DataFrame:
@@ -93,9 +94,7 @@ def wards_fingerprint(wards: gpd.GeoDataFrame) -> str:
 
 
 def _entry(lsoa_sha256: str, wards_hash: str) -> Path:
-    digest = hashlib.sha256(f"format {_FORMAT} {lsoa_sha256} {wards_hash}".encode())
-    digest.update(Path(__file__).read_bytes())
-    return settings.cache_dir() / "weights" / f"{digest.hexdigest()[:32]}.parquet"
+    return _ENTRIES.path(f"{cache.key(f'format {_FORMAT} {lsoa_sha256} {wards_hash}', code=[__file__])}.parquet")
 
 
 def weights_entry(lsoa_sha256: str, wards: gpd.GeoDataFrame) -> Path:
@@ -151,11 +150,10 @@ def read_cached_weights(entry: Path) -> pd.DataFrame | None:
     import pandas as pd
 
     if entry in _MEMORY:
-        return _MEMORY[entry]
+        return _MEMORY.get(entry)
     if entry.is_file():
         try:
-            _MEMORY[entry] = pd.read_parquet(entry)
-            return _MEMORY[entry]
+            return _MEMORY.put(entry, pd.read_parquet(entry))
         except Exception:  # a damaged entry is computed again
             pass
     return None
@@ -163,11 +161,8 @@ def read_cached_weights(entry: Path) -> pd.DataFrame | None:
 
 def store_weights(entry: Path, weights: pd.DataFrame) -> None:
     """Keep weights at ``entry``: written to a temporary file, then moved (never half a file)."""
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-    weights.to_parquet(temporary, index=False)
-    os.replace(temporary, entry)
-    _MEMORY[entry] = weights
+    cache.write_atomic(entry, lambda temporary: weights.to_parquet(temporary, index=False))
+    _MEMORY.put(entry, weights)
 
 
 def cached_area_weights(lsoa_path: Path, lsoa_sha256: str, wards: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -16,10 +16,9 @@ Examples
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from tuttotal import cache, settings
 from tuttotal.data import sources
 
 if TYPE_CHECKING:
@@ -28,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["england_lads"]
 
 
-def england_lads(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
+def england_lads(data_dir: settings.DataRootLike = None) -> gpd.GeoDataFrame:
     """England's 326 LADs of 2013 in British National Grid: ``lad_code, lad_name, geometry``.
 
     Read once per process and data root (about half a second); the frame is
@@ -44,11 +43,11 @@ def england_lads(data_dir: str | os.PathLike | None = None) -> gpd.GeoDataFrame:
     DataUnavailableError, HashMismatchError
         When the file is nowhere to be had, or its bytes are not the pinned ones.
     """
-    return _england_lads(str(data_dir) if data_dir else None, sources.source("lad2013").sha256)
+    return _england_lads(settings.data_root(data_dir), sources.source("lad2013").sha256)
 
 
-@lru_cache(maxsize=2)
-def _england_lads(data_dir: str | None, sha256: str) -> gpd.GeoDataFrame:
+@cache.memoize("england-lads", maxsize=2)
+def _england_lads(data_dir: settings.DataRoot, sha256: str) -> gpd.GeoDataFrame:
     import pyogrio
 
     path = sources.get_path("lad2013", data_dir)

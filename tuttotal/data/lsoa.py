@@ -33,16 +33,13 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuttotal import settings
+from tuttotal import cache, settings
 from tuttotal.data import sources
 from tuttotal.errors import InputError
-from tuttotal.memo import TableMemo
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -181,12 +178,12 @@ def _fill_from_lad(table: pd.DataFrame, columns: list[str]) -> pd.Series:
     return gaps
 
 
+_ENTRIES = cache.Disk("lsoa", "lsoa")
+
+
 def _cache_path(hashes: dict[str, str]) -> Path:
-    digest = hashlib.sha256(f"format {_FORMAT}".encode())
-    for name in sorted(hashes):
-        digest.update(f"{name}={hashes[name]}".encode())
-    digest.update(Path(__file__).read_bytes())
-    return settings.cache_dir() / "lsoa" / f"lsoa_table-{digest.hexdigest()[:24]}.parquet"
+    inputs = [f"{name}={hashes[name]}" for name in sorted(hashes)]
+    return _ENTRIES.path(f"lsoa_table-{cache.key(f'format {_FORMAT}', *inputs, code=[__file__])[:24]}.parquet")
 
 
 def build_lsoa_table(paths: dict[str, Path]) -> pd.DataFrame:
@@ -229,25 +226,22 @@ def build_lsoa_table(paths: dict[str, Path]) -> pd.DataFrame:
     return table[columns].sort_values("lsoa11_code", ignore_index=True)
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("lsoa-table", maxsize=4)
 def _cached_table(cache_file: str, paths: tuple[tuple[str, str], ...]) -> pd.DataFrame:
     import pandas as pd
 
-    cache = Path(cache_file)
-    if cache.is_file():
+    entry = Path(cache_file)
+    if entry.is_file():
         try:
-            return pd.read_parquet(cache)
+            return pd.read_parquet(entry)
         except Exception:  # a damaged entry is rebuilt
             pass
     table = build_lsoa_table({name: Path(p) for name, p in paths})
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    temporary = cache.with_name(f".{cache.name}.{os.getpid()}.tmp")
-    table.to_parquet(temporary, index=False)
-    os.replace(temporary, cache)
+    cache.write_atomic(entry, lambda temporary: table.to_parquet(temporary, index=False))
     return table
 
 
-def lsoa_table(data_dir: str | os.PathLike | None = None, *, download: bool = True) -> pd.DataFrame:
+def lsoa_table(data_dir: settings.DataRootLike = None, *, download: bool = True) -> pd.DataFrame:
     """Every 2011 LSOA of England with its 2013 LAD, populations by age and deprivation.
 
     Parameters
@@ -266,7 +260,7 @@ def lsoa_table(data_dir: str | os.PathLike | None = None, *, download: bool = Tr
         from it place after place): never change it, derive from it.
     """
     paths = {name: sources.get_path(name, data_dir, download=download) for name in _SOURCES}
-    hashes = {name: sources.source(name).sha256 for name in _SOURCES}  # verified by get_path
+    hashes = {name: sources.source_sha256(name, data_dir) for name in _SOURCES}  # verified by get_path
     table = _cached_table(str(_cache_path(hashes)), tuple((n, str(p)) for n, p in sorted(paths.items())))
     table.attrs["sources"] = {name: str(p) for name, p in paths.items()}  # the same files: the key has the paths
     return table  # shared by every call with the same files: derive from it, never change it
@@ -284,7 +278,7 @@ def _sum_lad_totals(table: pd.DataFrame, _: None = None) -> pd.DataFrame:
     return table.groupby("lad13_code")[list(COUNTS)].sum()
 
 
-_lad_totals = TableMemo(_sum_lad_totals)
+_lad_totals = cache.TableMemo("lad-totals", _sum_lad_totals)
 
 
 def england_imd_deciles(table: pd.DataFrame) -> list[float]:

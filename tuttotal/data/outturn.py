@@ -54,19 +54,17 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
 import re
-import tempfile
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuttotal import paths, settings
-from tuttotal.data import datasets, sources
+from tuttotal import cache, paths, settings
+from tuttotal.data import sources
+from tuttotal.data.catalogue import sha256_of
 from tuttotal.data.tabular import check_workbook_size
 from tuttotal.errors import InputError
 
@@ -150,7 +148,7 @@ def function_transfers(first: str, last: str) -> dict[str, str]:
     return found
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("outturn-service-table", maxsize=1)
 def service_table() -> pd.DataFrame:
     """``data/outturn_services.csv``: each RS line read, its COFOG group, driver, share and reason."""
     import pandas as pd
@@ -486,7 +484,7 @@ def _is_rs(path: Path) -> tuple[bool, str]:
     return False, ""
 
 
-@lru_cache(maxsize=8)
+@cache.memoize("outturn-found", maxsize=8)
 def _found(folder: str, listing: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     pinned = {Path(sources.source(f"outturn_{year}").path).name for year in PINNED_YEARS}
     found = {}
@@ -506,7 +504,7 @@ def _found(folder: str, listing: tuple[str, ...]) -> tuple[tuple[str, str], ...]
     return tuple(sorted((year, str(path)) for year, path in found.items()))
 
 
-def found_files(data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
+def found_files(data_dir: settings.DataRootLike = None) -> dict[str, Path]:
     """Later RS releases a user dropped into ``<data root>/outturn/``, year → path (not hash-pinned)."""
     folder = settings.data_root(data_dir).folder("outturn")
     if folder is None or not folder.is_dir():
@@ -515,12 +513,12 @@ def found_files(data_dir: str | os.PathLike | None = None) -> dict[str, Path]:
     return {year: Path(path) for year, path in _found(str(folder), listing)}
 
 
-def available_years(data_dir: str | os.PathLike | None = None) -> tuple[str, ...]:
+def available_years(data_dir: settings.DataRootLike = None) -> tuple[str, ...]:
     """The pinned years plus any later RS year found in the data root's ``outturn/`` folder."""
     return PINNED_YEARS + tuple(year for year in sorted(found_files(data_dir)) if year not in PINNED_YEARS)
 
 
-def year_path(year: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:
+def year_path(year: str, data_dir: settings.DataRootLike = None, *, download: bool = True) -> Path:
     """The verified file of a pinned year, or the found (unpinned) file of a later one."""
     if year in PINNED_YEARS:
         return sources.get_path(f"outturn_{year}", data_dir, download=download)
@@ -546,13 +544,7 @@ def __getattr__(name: str):
 CACHE_FORMAT = 1
 
 
-@lru_cache(maxsize=1)
-def _code_fingerprint() -> str:
-    """Hash of the code and table that turn an RS file into rows: a change of them makes new cache entries."""
-    digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
-    for part in (Path(__file__), paths.data_dir() / "outturn_services.csv"):
-        digest.update(part.read_bytes())
-    return digest.hexdigest()
+_ENTRIES = cache.Disk("outturn", "outturn")
 
 
 def cache_path(year: str, path: str | os.PathLike) -> Path:
@@ -563,8 +555,8 @@ def cache_path(year: str, path: str | os.PathLike) -> Path:
     ``tuttotal run``) paid about 20 s before its first place. The rows are kept as Parquet, written
     atomically, and read back exactly (types, order and ``attrs["no_return"]``).
     """
-    digest = hashlib.sha256(f"{year}\n{datasets.sha256_of(path)}\n{_code_fingerprint()}".encode())
-    return settings.cache_dir() / "outturn" / f"{year}-{digest.hexdigest()[:24]}.parquet"
+    code = cache.code_hash(__file__, files=[paths.data_dir() / "outturn_services.csv"])  # and all it imports
+    return _ENTRIES.path(f"{year}-{cache.key(f'format {CACHE_FORMAT}', year, sha256_of(path), code)[:24]}.parquet")
 
 
 def _read_cached(entry: Path) -> pd.DataFrame | None:
@@ -592,15 +584,7 @@ def _write_cached(frame: pd.DataFrame, entry: Path) -> None:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     ours = json.dumps({"no_return": list(frame.attrs.get("no_return", []))}).encode()
     table = table.replace_schema_metadata({b"pandas": table.schema.metadata[b"pandas"], b"tuttotal": ours})
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{entry.stem}.", suffix=".tmp", dir=entry.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, temporary, compression="zstd")
-        os.replace(temporary, entry)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    cache.write_atomic(entry, lambda temporary: pq.write_table(table, temporary, compression="zstd"))
 
 
 def read_year_cached(path: str | os.PathLike, year: str) -> pd.DataFrame:
@@ -624,7 +608,7 @@ def read_year_cached(path: str | os.PathLike, year: str) -> pd.DataFrame:
     return frame
 
 
-@lru_cache(maxsize=16)
+@cache.memoize("outturn-read-one", maxsize=16)
 def _read_one(year: str, path: str, version: tuple) -> pd.DataFrame:
     return read_year_cached(path, year)
 
@@ -661,7 +645,7 @@ def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFra
 
 
 def read_outturn(
-    data_dir: str | os.PathLike | None = None, *, download: bool = True, years: tuple[str, ...] | None = None
+    data_dir: settings.DataRootLike = None, *, download: bool = True, years: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """Every RS year (:func:`available_years`, or ``years``) in one tidy table of services (see :func:`read_year`).
 
@@ -680,7 +664,7 @@ def read_outturn(
 
 
 def read_totals(
-    data_dir: str | os.PathLike | None = None, *, download: bool = True, years: tuple[str, ...] | None = None
+    data_dir: settings.DataRootLike = None, *, download: bool = True, years: tuple[str, ...] | None = None
 ) -> pd.DataFrame:
     """Each authority's two RS totals by year: ``year, e_code, authority, class, total service expenditure`` and
     ``net current expenditure`` (whole pence), for bridging the services read to the RS's own totals."""

@@ -19,7 +19,7 @@ import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from tuttotal import paths
+from tuttotal import paths, settings
 from tuttotal.data import datasets, geography
 from tuttotal.data.wardcache import read_many_cached, read_wards_cached
 from tuttotal.errors import GeographyError, TuttotalError, TuttotalWarning
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 def load_place_wards(
     place: Place,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     wards_files: Iterable[str | os.PathLike] = (),
 ) -> gpd.GeoDataFrame:
     """Ward boundaries of every LAD of a place.
@@ -67,9 +67,11 @@ def load_place_wards(
         return read_wards_cached(paths.project_file(place.sample["wards"]))
 
     files = datasets.fetch(place.lad_codes, data_dir)
-    pinned = datasets.registry()
     return read_many_cached(
-        [(files[lad.code], pinned[lad.code].sha256, {"lad_code": lad.code, "lad_name": lad.name}) for lad in place.lads]
+        [
+            (files[lad.code], datasets.ward_sha256(lad.code, data_dir), {"lad_code": lad.code, "lad_name": lad.name})
+            for lad in place.lads
+        ]
     )
 
 
@@ -87,10 +89,13 @@ def _check_coverage(wards: gpd.GeoDataFrame, place: Place, data_dir) -> None:
         return
     try:
         files = datasets.fetch(place.lad_codes, data_dir)
-        pinned = datasets.registry()
         reference = read_many_cached(
             [
-                (files[lad.code], pinned[lad.code].sha256, {"lad_code": lad.code, "lad_name": lad.name})
+                (
+                    files[lad.code],
+                    datasets.ward_sha256(lad.code, data_dir),
+                    {"lad_code": lad.code, "lad_name": lad.name},
+                )
                 for lad in place.lads
             ]
         )

@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-from tuttotal import paths
+from tuttotal import cache, paths
 from tuttotal.data.datasets import lad_names
 from tuttotal.data.limits import check_name, read_yaml
 from tuttotal.errors import InputError, PlaceNotFoundError
@@ -150,7 +149,7 @@ def _read_place_file(path: Path) -> Place:
     )
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("places-load-places", maxsize=4)
 def _load_places(folder: Path) -> dict[str, Place]:
     return {p.stem: _read_place_file(p) for p in sorted(folder.glob("*.yaml"))}
 

@@ -53,11 +53,9 @@ Examples
 
 from __future__ import annotations
 
-import os
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from tuttotal import paths
+from tuttotal import cache, paths, settings
 from tuttotal.data import cra, lsoa, sources
 from tuttotal.data.deflators import financial_year
 from tuttotal.errors import InputError
@@ -111,7 +109,7 @@ def mid_year(year: object) -> int:
     return int(financial_year(year)[:4])
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("population-years-read-estimates", maxsize=4)
 def _read_estimates(path: str) -> pd.DataFrame:
     """England's upper-tier estimates: index (area code, band), columns the mid-years (ints), whole people."""
     import pandas as pd
@@ -146,7 +144,7 @@ def _read_estimates(path: str) -> pd.DataFrame:
     return pd.concat([table, above]).sort_index()
 
 
-def upper_tier_estimates(data_dir: str | os.PathLike | None = None, *, download: bool = True) -> pd.DataFrame:
+def upper_tier_estimates(data_dir: settings.DataRootLike = None, *, download: bool = True) -> pd.DataFrame:
     """ONS mid-year estimates of England's upper-tier areas by age band, mid-2001 to mid-2024.
 
     Returns
@@ -165,7 +163,7 @@ def upper_tier_estimates(data_dir: str | os.PathLike | None = None, *, download:
     return _read_estimates(str(sources.get_path("population_mye", data_dir, download=download)))
 
 
-@lru_cache(maxsize=2)
+@cache.memoize("population-years-read-upper-tier", maxsize=2)
 def _read_upper_tier(path: str) -> dict[str, str]:
     import pandas as pd
 
@@ -237,7 +235,7 @@ def scale_to_totals(values, groups, targets) -> pd.Series:
 
 
 def lsoa_population_of_year(
-    year: object, data_dir: str | os.PathLike | None = None, *, download: bool = True
+    year: object, data_dir: settings.DataRootLike = None, *, download: bool = True
 ) -> pd.DataFrame:
     """Every 2011 LSOA's people of a year: mid-2015 by age band, scaled to the year's mid-year estimates.
 
@@ -285,12 +283,12 @@ def lsoa_population_of_year(
     return _scaled(key, table, estimates)
 
 
-_SCALED: dict[tuple, pd.DataFrame] = {}
+_SCALED = cache.Memory("lsoa-of-year", maxsize=32)
 
 
 def _scaled(key: tuple, table: pd.DataFrame, estimates: pd.DataFrame) -> pd.DataFrame:
     if key in _SCALED:
-        return _SCALED[key]
+        return _SCALED.get(key)
     when = key[2]
     areas = lad_upper_tier()
     unknown = sorted(code for code in table["lad13_code"].unique() if code not in areas)
@@ -316,14 +314,11 @@ def _scaled(key: tuple, table: pd.DataFrame, estimates: pd.DataFrame) -> pd.Data
         result[column] = scale_to_totals(table[column], result["upper_tier_code"], targets)
     result.attrs.update(year=f"{when}-{(when + 1) % 100:02d}", mid_year=when)
     result.attrs["sources"] = {**table.attrs.get("sources", {}), "population_mye": key[0]}
-    if len(_SCALED) > 32:
-        _SCALED.clear()
-    _SCALED[key] = result
-    return result
+    return _SCALED.put(key, result)
 
 
 def region_population_of_year(
-    year: object, data_dir: str | os.PathLike | None = None, column: str = "population"
+    year: object, data_dir: settings.DataRootLike = None, column: str = "population"
 ) -> pd.Series:
     """Each CRA region's people of a year: the sum of its LSOAs (:func:`lsoa_population_of_year`).
 
@@ -342,7 +337,7 @@ def region_population_of_year(
     return people[column].groupby(regions).sum().rename(column)
 
 
-@lru_cache(maxsize=2)
+@cache.memoize("population-years-read-eurostat", maxsize=2)
 def _read_eurostat(path: str) -> pd.DataFrame:
     import pandas as pd
 
@@ -356,7 +351,7 @@ def _read_eurostat(path: str) -> pd.DataFrame:
     return table.dropna(how="any").astype("int64")
 
 
-def eurostat_region_population(data_dir: str | os.PathLike | None = None, *, download: bool = True) -> pd.DataFrame:
+def eurostat_region_population(data_dir: settings.DataRootLike = None, *, download: bool = True) -> pd.DataFrame:
     """Eurostat's population on 1 January of England's nine regions (NUTS 1), by calendar year.
 
     Returns
@@ -373,7 +368,7 @@ def eurostat_region_population(data_dir: str | os.PathLike | None = None, *, dow
     return _read_eurostat(str(sources.get_path("population_eurostat", data_dir, download=download)))
 
 
-def eurostat_mid_year(data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
+def eurostat_mid_year(data_dir: settings.DataRootLike = None) -> pd.DataFrame:
     """Eurostat's regions at mid-year ``Y``: the mean of 1 January ``Y`` and 1 January ``Y + 1``.
 
     Returns
@@ -391,7 +386,7 @@ def eurostat_mid_year(data_dir: str | os.PathLike | None = None) -> pd.DataFrame
     return ((january + following) / 2).dropna(how="any")
 
 
-def lad_population_of_year(year: object, data_dir: str | os.PathLike | None = None) -> pd.Series:
+def lad_population_of_year(year: object, data_dir: settings.DataRootLike = None) -> pd.Series:
     """Each 2013 LAD's people of a year (all ages): the sum of its LSOAs (:func:`lsoa_population_of_year`).
 
     Returns
@@ -408,13 +403,13 @@ def lad_population_of_year(year: object, data_dir: str | os.PathLike | None = No
     return people.groupby("lad13_code")["population"].sum()
 
 
-def covers(year: object, data_dir: str | os.PathLike | None = None) -> bool:
+def covers(year: object, data_dir: settings.DataRootLike = None) -> bool:
     """Whether the mid-year estimates have the people of ``year`` (mid-2001 to mid-2024 for the pinned file)."""
     return mid_year(year) in upper_tier_estimates(data_dir).columns
 
 
 def ward_population_of_year(
-    population: pd.Series, lad_codes: pd.Series, year: object, data_dir: str | os.PathLike | None = None
+    population: pd.Series, lad_codes: pd.Series, year: object, data_dir: settings.DataRootLike = None
 ) -> pd.Series:
     """Wards' people of a year: their mid-2015 people times their LAD's growth since mid-2015.
 

@@ -12,8 +12,8 @@ Two registries ship in the package (``tuttotal/data/registry/``), both data:
 A file is looked for, in order, in the data root (:mod:`tuttotal.settings`,
 ``--data-dir`` / ``$TUTTOTAL_DATA_DIR``), in the download cache, and then
 downloaded from its pinned URL with pooch (or from a mirror of a data root,
-``$TUTTOTAL_DATA_URL``). Every file is checked against
-its SHA-256 before use, wherever it comes from.
+``$TUTTOTAL_DATA_URL``): the one fetch path of :mod:`tuttotal.data.catalogue`.
+Every file is checked against its SHA-256 before use, wherever it comes from.
 
 Examples
 --------
@@ -31,18 +31,12 @@ True
 from __future__ import annotations
 
 import csv
-import logging
-import os
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
-from tuttotal import settings
-from tuttotal.data import datasets
-from tuttotal.errors import DataUnavailableError, HashMismatchError, PlaceNotFoundError
-
-_REGISTRY = Path(__file__).with_name("registry")
-logger = logging.getLogger(__name__)
+from tuttotal import cache, settings
+from tuttotal.data import catalogue, datasets
+from tuttotal.errors import PlaceNotFoundError
 
 
 @dataclass(frozen=True)
@@ -73,10 +67,10 @@ class Source:
     description: str
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("source-registry", maxsize=1)
 def sources() -> dict[str, Source]:
     """Every tabular source of the data root, by name."""
-    with open(_REGISTRY / "sources.csv", newline="", encoding="utf-8") as f:
+    with open(catalogue.REGISTRY / "sources.csv", newline="", encoding="utf-8") as f:
         return {
             row["name"]: Source(
                 row["name"],
@@ -106,10 +100,10 @@ def source(name: str) -> Source:
         raise KeyError(f"no data source {name!r}; known: {', '.join(sorted(sources()))}") from None
 
 
-@lru_cache(maxsize=1)
+@cache.memoize("lsoa-registry", maxsize=1)
 def lsoa_registry() -> dict[str, datasets.RegistryEntry]:
     """The 2011 LSOA boundary file of every English LAD of 2013, by LAD code."""
-    return datasets.read_registry(_REGISTRY / "lsoa_2011.csv")
+    return datasets.read_registry(catalogue.REGISTRY / "lsoa_2011.csv")
 
 
 def lsoa_url(lad_code: str) -> str:
@@ -127,59 +121,7 @@ def _lsoa_entry(lad_code: str) -> datasets.RegistryEntry:
         ) from None
 
 
-def _checked(path: Path, expected: str, what: str) -> Path:
-    found = datasets.sha256_of(path)
-    if found != expected:
-        raise HashMismatchError(
-            f"{what} is damaged or not the pinned release (SHA-256 {found[:12]}…, expected {expected[:12]}…; "
-            f"{path.stat().st_size:,} bytes)",
-            file=path,
-            fix="replace it with the pinned file (delete it and run 'tuttotal data fetch', or copy it "
-            "again from a data root such as ../shared/data)",
-        )
-    return path
-
-
-def _pooch(keys: dict[str, tuple[str, str]]):
-    """One pooch over the cache, keyed by the file's place in a data root."""
-    import pooch
-
-    pooch.get_logger().setLevel(logging.WARNING)  # tuttotal logs its own download lines
-
-    return pooch.create(
-        path=settings.cache_dir() / "data",
-        base_url="",
-        registry={key: f"sha256:{sha}" for key, (_, sha) in keys.items()},
-        urls={key: url for key, (url, _) in keys.items()},
-    )
-
-
-def _locate(key: str, url: str, sha256: str, what: str, data_dir, *, download: bool, progress: bool = False) -> Path:
-    """Data root, then cache, then download: one verified file whose place in a data root is ``key``."""
-    root = settings.data_root(data_dir)
-    local = local_path(key, data_dir)
-    if local is not None:
-        return _checked(local, sha256, what)
-    if not download:
-        raise DataUnavailableError(
-            f"{what} ({key}) is not in {root.describe()} and not downloaded yet",
-            fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a data root laid out like ../shared/data, "
-            "or run 'tuttotal data fetch' where there is a network",
-        )
-    url = settings.data_mirror_url() + key if settings.data_mirror_url() else url
-    logger.info("downloading %s from %s", key, url)
-    try:
-        return Path(_pooch({key: (url, sha256)}).fetch(key, progressbar=progress))
-    except Exception as exc:  # network and hash errors come in many types
-        reason = datasets.short_reason(exc)
-        raise DataUnavailableError(
-            f"{what} ({key}) is not in {root.describe()} and could not be downloaded from {url} ({reason})",
-            fix="point --data-dir (or TUTTOTAL_DATA_DIR) at a data root laid out like ../shared/data "
-            f"that holds {key}, or download it where there is a network ('tuttotal data fetch')",
-        ) from None
-
-
-def local_path(key: str, data_dir: str | os.PathLike | None = None) -> Path | None:
+def local_path(key: str, data_dir: settings.DataRootLike = None) -> Path | None:
     """Where the file whose place in a data root is ``key`` is already, unverified; None if nowhere.
 
     The data root first, then the download cache: where :func:`get_path` and
@@ -190,22 +132,37 @@ def local_path(key: str, data_dir: str | os.PathLike | None = None) -> Path | No
     >>> local_path("lsoa-2011/E07000114.geojson", "../shared/data").name  # doctest: +SKIP
     'E07000114.geojson'
     """
-    folder_name, _, rest = key.partition("/")
-    folder = settings.data_root(data_dir).folder(folder_name)
-    if folder is not None and (folder / rest).is_file():
-        return folder / rest
-    cached = settings.cache_dir() / "data" / key
-    return cached if cached.is_file() else None
+    return catalogue.local_path(key, settings.data_root(data_dir))
 
 
-def get_path(name: str, data_dir: str | os.PathLike | None = None, *, download: bool = True) -> Path:
+def source_sha256(name: str, data_dir: settings.DataRootLike = None) -> str:
+    """The SHA-256 of one tabular source where ``data_dir`` reads it: pinned, or its extract's own.
+
+    Caches of what is derived from a file are keyed by this hash, so that an extract never hands its rows
+    to a run on the pinned file (or back).
+
+    Examples
+    --------
+    >>> source_sha256("population", None) == source("population").sha256
+    True
+    """
+    return catalogue.expected_sha256(source(name).path, settings.data_root(data_dir))
+
+
+def lsoa_sha256(lad_code: str, data_dir: settings.DataRootLike = None) -> str:
+    """The SHA-256 of one LAD's 2011 LSOA boundaries where ``data_dir`` reads them (:func:`source_sha256`)."""
+    _lsoa_entry(lad_code)
+    return catalogue.expected_sha256(f"lsoa-2011/{lad_code}.geojson", settings.data_root(data_dir))
+
+
+def get_path(name: str, data_dir: settings.DataRootLike = None, *, download: bool = True) -> Path:
     """Verified path of one tabular source: from the data root, the cache or a download.
 
     Parameters
     ----------
     name : str
         A name of :func:`sources`, e.g. ``"population"``.
-    data_dir : path, optional
+    data_dir : path or DataRoot, optional
         The data root; ``$TUTTOTAL_DATA_DIR`` when omitted.
     download : bool
         Whether to download when the file is nowhere local.
@@ -223,27 +180,27 @@ def get_path(name: str, data_dir: str | os.PathLike | None = None, *, download: 
     'imd2015_england_lsoa11.rda'
     """
     item = source(name)
-    return _locate(item.path, item.url, item.sha256, f"the {name} data file", data_dir, download=download)
+    root = settings.data_root(data_dir)
+    return catalogue.locate(item.path, root, f"the {name} data file", download_ok=download)
 
 
 def lsoa_paths(
     lad_codes: list[str] | tuple[str, ...],
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     download: bool = True,
     progress: bool = False,
 ) -> dict[str, Path]:
     """Verified 2011 LSOA boundary files of several LADs (``lsoa-2011/<LAD>.geojson``)."""
+    root = settings.data_root(data_dir)
     found = {}
     for code in lad_codes:
         entry = _lsoa_entry(code)
-        found[code] = _locate(
+        found[code] = catalogue.locate(
             f"lsoa-2011/{code}.geojson",
-            lsoa_url(code),
-            entry.sha256,
+            root,
             f"the 2011 LSOA boundaries of {entry.lad_name} ({code})",
-            data_dir,
-            download=download,
+            download_ok=download,
             progress=progress,
         )
     return found

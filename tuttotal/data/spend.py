@@ -42,8 +42,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from tuttotal import settings
-from tuttotal.data.datasets import sha256_of
+from tuttotal import cache
+from tuttotal.data.catalogue import sha256_of
 from tuttotal.data.tabular import (
     MAX_FIELD_CHARS,
     MAX_TITLE_ROWS,
@@ -57,6 +57,8 @@ from tuttotal.data.tabular import (
 )
 from tuttotal.errors import SpendFileError, TuttotalWarning
 from tuttotal.money import ONE_TRILLION_PENCE, parse_amount
+
+_ENTRIES = cache.Disk("spend", "spend")  # validated tables of spend files, by their SHA-256 and the readers' code
 
 if TYPE_CHECKING:
     import numpy as np
@@ -438,15 +440,9 @@ def _release_arrow_memory() -> None:
 
 def _cache_entry(path: Path, sha256: str | None = None) -> tuple[str, Path] | None:
     """Where the validated table of ``path`` is kept: named by its SHA-256 and the readers' code."""
-    import hashlib
-
     try:
-        code = hashlib.sha256()
-        package = Path(__file__).parents[1]
-        for module in ("data/spend.py", "data/tabular.py", "money.py"):
-            code.update((package / module).read_bytes())
-        key = f"{sha256 or sha256_of(path)}-{code.hexdigest()[:16]}"
-        return key, settings.cache_dir() / "spend" / f"{key}.arrow"
+        key = f"{sha256 or sha256_of(path)}-{cache.code_hash(__file__)[:16]}"  # spend.py and all it imports
+        return key, _ENTRIES.path(f"{key}.arrow")
     except OSError:
         return None
 
@@ -485,23 +481,15 @@ def _to_frame(data: pa.Table, attrs: dict) -> pd.DataFrame:
 
 def _write_cached(entry: Path, data: pa.Table, attrs: dict, messages: list[str]) -> None:
     import json
-    import tempfile
 
     import pyarrow as pa
     import pyarrow.feather as feather
 
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
         meta = {"attrs": attrs, "warnings": messages}
         data = data.replace_schema_metadata({**(data.schema.metadata or {}), b"tuttotal": json.dumps(meta).encode()})
-        handle, temporary = tempfile.mkstemp(prefix=".spend-", suffix=".arrow", dir=entry.parent)
-        os.close(handle)
-        try:
-            feather.write_feather(data, temporary, compression="lz4")  # Arrow IPC: written and read in a blink
-            os.replace(temporary, entry)
-        finally:
-            if os.path.exists(temporary):
-                os.remove(temporary)
+        # Arrow IPC: written and read in a blink
+        cache.write_atomic(entry, lambda temporary: feather.write_feather(data, temporary, compression="lz4"))
     except (OSError, pa.ArrowException, TypeError, ValueError):
         pass  # a cache that cannot be written only costs a second parse
 

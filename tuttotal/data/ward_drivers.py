@@ -30,13 +30,12 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import settings
+from tuttotal import cache, settings
 from tuttotal.data import interpolate, lsoa, sources
 from tuttotal.errors import GeographyError, InputError
 
@@ -50,7 +49,8 @@ MIN_WARD_COVER = 0.90
 DRIVERS = (*lsoa.COUNTS, *lsoa.RATES)
 SOURCE_NAMES = ("population", "imd2010", "imd2015", "lsoa01_to_lsoa11")
 _FORMAT = 1
-_MEMORY: dict[Path, pd.DataFrame] = {}  # tables read or made in this process (a warm kernel keeps them)
+_ENTRIES = cache.Disk("drivers", "drivers")
+_MEMORY = cache.Memory("drivers-memory", maxsize=None)  # tables read or made in this process (a warm kernel keeps them)
 
 
 def has_real_drivers(lad_codes) -> bool:
@@ -60,7 +60,7 @@ def has_real_drivers(lad_codes) -> bool:
 
 
 def ward_driver_table(
-    wards: pd.DataFrame, data_dir: str | os.PathLike | None = None, *, download: bool = True
+    wards: pd.DataFrame, data_dir: settings.DataRootLike = None, *, download: bool = True
 ) -> pd.DataFrame:
     """Every driver for every ward, wide: ``ward_code, ward_name, lad_code`` and :data:`DRIVERS`.
 
@@ -89,7 +89,7 @@ def ward_driver_table(
     """
     lad_codes = sorted(wards["lad_code"].unique())
     files = {name: str(path) for name, path in input_files(lad_codes, data_dir, download=download).items()}
-    entry = _result_entry(wards, lad_codes)
+    entry = _result_entry(wards, lad_codes, data_dir)
     found = _read_result(entry)
     if found is None:
         found = _compute(wards, lad_codes, files, data_dir, download)
@@ -99,8 +99,8 @@ def ward_driver_table(
     return out
 
 
-def _result_entry(wards: pd.DataFrame, lad_codes: list[str]) -> Path:
-    """Cache entry of a ward driver table: the wards as read, every source's pinned hash, and the code.
+def _result_entry(wards: pd.DataFrame, lad_codes: list[str], data_dir=None) -> Path:
+    """Cache entry of a ward driver table: the wards as read, every source's hash (pinned, or an extract's), the code.
 
     The table holds the wards' names and LADs: they are in the key, so that a boundary file with the same
     codes and shapes but other names (a user's ``--wards``) never hands its names to another run.
@@ -108,15 +108,9 @@ def _result_entry(wards: pd.DataFrame, lad_codes: list[str]) -> Path:
     digest = hashlib.sha256(f"format {_FORMAT} {interpolate.wards_fingerprint(wards)}".encode())
     for name, lad in zip(wards["ward_name"], wards["lad_code"], strict=True):
         digest.update(f"{name}\0{lad}\0".encode())
-    for name in SOURCE_NAMES:
-        digest.update(sources.source(name).sha256.encode())
-    registry = sources.lsoa_registry()
-    for lad in lad_codes:
-        digest.update(registry[lad].sha256.encode())
-    for module in (lsoa, interpolate):
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return settings.cache_dir() / "drivers" / f"{digest.hexdigest()[:32]}.parquet"
+    inputs = [sources.source_sha256(name, data_dir) for name in SOURCE_NAMES]
+    inputs += [sources.lsoa_sha256(lad, data_dir) for lad in lad_codes]
+    return _ENTRIES.path(f"{cache.key(digest.hexdigest(), *inputs, code=[__file__])}.parquet")
 
 
 def _read_result(entry: Path) -> pd.DataFrame | None:
@@ -125,7 +119,7 @@ def _read_result(entry: Path) -> pd.DataFrame | None:
     import pyarrow.parquet as pq
 
     if entry in _MEMORY:
-        return _MEMORY[entry]
+        return _MEMORY.get(entry)
     if not entry.is_file():
         return None
     try:
@@ -134,8 +128,7 @@ def _read_result(entry: Path) -> pd.DataFrame | None:
         frame.attrs["notes"] = json.loads((table.schema.metadata or {}).get(b"tuttotal_notes", b"[]"))
     except Exception:  # a damaged entry is computed again
         return None
-    _MEMORY[entry] = frame
-    return frame
+    return _MEMORY.put(entry, frame)
 
 
 def _write_result(entry: Path, frame: pd.DataFrame) -> None:
@@ -146,11 +139,8 @@ def _write_result(entry: Path, frame: pd.DataFrame) -> None:
 
     table = pa.Table.from_pandas(frame, preserve_index=False)
     metadata = {**(table.schema.metadata or {}), b"tuttotal_notes": json.dumps(frame.attrs.get("notes", [])).encode()}
-    entry.parent.mkdir(parents=True, exist_ok=True)
-    temporary = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-    pq.write_table(table.replace_schema_metadata(metadata), temporary)
-    os.replace(temporary, entry)
-    _MEMORY[entry] = frame
+    cache.write_atomic(entry, lambda temporary: pq.write_table(table.replace_schema_metadata(metadata), temporary))
+    _MEMORY.put(entry, frame)
 
 
 def _compute(wards, lad_codes: list[str], files: dict[str, str], data_dir, download: bool) -> pd.DataFrame:
@@ -161,7 +151,6 @@ def _compute(wards, lad_codes: list[str], files: dict[str, str], data_dir, downl
     values = table.set_index("lsoa11_code")
     notes: list[str] = []
     ward_files = ", ".join(Path(source).name for source in wards.attrs.get("sources", []))
-    registry = sources.lsoa_registry()
     lsoa_files = {lad: Path(files[f"lsoa:{lad}"]) for lad in lad_codes}
     if wards.crs is None or wards.crs.to_epsg() != interpolate.BNG:
         wards = wards.to_crs(interpolate.BNG)
@@ -177,7 +166,7 @@ def _compute(wards, lad_codes: list[str], files: dict[str, str], data_dir, downl
                 fix="wards must carry 2013 LAD codes (e.g. E06000028 Bournemouth, not 2019's E06000058)",
             )
         path = lsoa_files[lad]
-        weights = interpolate.cached_area_weights(path, registry[lad].sha256, lad_wards)
+        weights = interpolate.cached_area_weights(path, sources.lsoa_sha256(lad, data_dir), lad_wards)
         strangers = weights["lsoa11_code"][~weights["lsoa11_code"].isin(own)].unique().tolist()
         if strangers:
             raise GeographyError(
@@ -242,7 +231,7 @@ def drivers_csv_table(table: pd.DataFrame) -> pd.DataFrame:
     return long
 
 
-def input_files(lad_codes, data_dir: str | os.PathLike | None = None, *, download: bool = False) -> dict:
+def input_files(lad_codes, data_dir: settings.DataRootLike = None, *, download: bool = False) -> dict:
     """The data files the drivers of ``lad_codes`` are made from, named as in ``summary.json``'s ``inputs``.
 
     ``data:<source>`` for the tabular sources, ``lsoa:<LAD>`` for each LSOA

@@ -9,7 +9,10 @@ GeoParquet file under ``<cache dir>/wards/`` named by
 * the SHA-256 of the source file (the registry's pinned hash when known), and
 * a short hash of everything else that shapes the result: the reading
   options (``lad_code``, ``lad_name``, ``layer``, ``assume_crs``), the cache
-  format and the source code of :mod:`tuttotal.data.geography`.
+  format and the source code of :mod:`tuttotal.data.geography` and every
+  module it imports (:func:`tuttotal.cache.code_hash`).
+
+The entries are the cache ``wards`` of :mod:`tuttotal.cache`.
 
 Entries are written atomically (a temporary file, then :func:`os.replace`),
 so parallel workers never read half a file; an entry that cannot be read is
@@ -32,16 +35,15 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuttotal import errors
+from tuttotal import cache, errors
 from tuttotal.data import geography
-from tuttotal.data.datasets import cache_dir, sha256_of
+from tuttotal.data.catalogue import sha256_of
 from tuttotal.errors import GeographyError
 
 if TYPE_CHECKING:
@@ -49,21 +51,19 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 _META_KEY = b"tuttotal"
+_ENTRIES = cache.Disk("wards", "wards")
 _THREADS_FROM = 16  # files; fewer are read in this thread
 
 
-@lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """Hash of the code that turns a file into wards: a change of it makes new entries."""
-    digest = hashlib.sha256(f"format {FORMAT_VERSION}".encode())
-    digest.update(Path(__file__).with_name("geography.py").read_bytes())
-    return digest.hexdigest()
+    return cache.key(f"format {FORMAT_VERSION}", code=[geography])
 
 
 def cache_folder() -> Path:
     """``<cache dir>/wards``: where the GeoParquet entries live (``$TUTTOTAL_CACHE_DIR`` to move it)."""
 
-    return cache_dir() / "wards"
+    return _ENTRIES.folder()
 
 
 def entry_path(sha256: str, options: dict[str, Any]) -> Path:
@@ -127,21 +127,15 @@ def write_parquet(table, target: str | os.PathLike) -> None:
     """
     import pyarrow.parquet as pq
 
-    target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, temporary, compression="zstd")
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    cache.write_atomic(target, lambda temporary: pq.write_table(table, temporary, compression="zstd"))
 
 
 @lru_cache(maxsize=8)
 def _crs(projjson: str):
-    """A parsed CRS, once per process: parsing PROJJSON costs more than reading a LAD's wards."""
+    """A parsed CRS, once per process: parsing PROJJSON costs more than reading a LAD's wards.
+
+    A pure function of a short string (``lru_cache`` kept: see :mod:`tuttotal.cache`).
+    """
     from pyproj import CRS
 
     return CRS.from_json(projjson)

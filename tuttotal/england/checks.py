@@ -13,8 +13,6 @@ Examples
 
 from __future__ import annotations
 
-import os
-
 from tuttotal import settings
 from tuttotal.count import topdown
 from tuttotal.count.real_years import check_real_year, measured_years
@@ -26,7 +24,7 @@ from tuttotal.errors import DataUnavailableError, InputError
 FETCH_COMMAND = "tuttotal data fetch --england"
 
 
-def check_year(year: object, data_dir: str | os.PathLike | None = None) -> str:
+def check_year(year: object, data_dir: settings.DataRootLike = None) -> str:
     """The financial year of a national count (``2008-09``; ``2008/09`` and ``2008`` are read too), or an
     :class:`InputError` naming the years the data cover.
 
@@ -42,7 +40,7 @@ def check_year(year: object, data_dir: str | os.PathLike | None = None) -> str:
     return check_real_year(text, data_dir)
 
 
-def check_prices(prices: object, data_dir: str | os.PathLike | None = None) -> str:
+def check_prices(prices: object, data_dir: settings.DataRootLike = None) -> str:
     """``cash``, or the financial year of ``prices`` that HM Treasury's GDP deflator has (else an InputError).
 
     Examples
@@ -65,7 +63,7 @@ def check_prices(prices: object, data_dir: str | os.PathLike | None = None) -> s
     return year
 
 
-def check_lads(lads: list[str] | tuple[str, ...] | None, data_dir: str | os.PathLike | None = None) -> tuple[str, ...]:
+def check_lads(lads: list[str] | tuple[str, ...] | None, data_dir: settings.DataRootLike = None) -> tuple[str, ...]:
     """The run's LAD codes: every English LAD of 2013 for ``None``, else the codes given (checked, in order).
 
     Examples
@@ -88,7 +86,7 @@ def check_lads(lads: list[str] | tuple[str, ...] | None, data_dir: str | os.Path
     return tuple(codes)
 
 
-def required_files(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike | None = None) -> dict[str, list[str]]:
+def required_files(year: str, lads: tuple[str, ...], data_dir: settings.DataRootLike = None) -> dict[str, list[str]]:
     """Every file a national count of ``year`` reads that is neither in the data root nor in the cache.
 
     Nothing is downloaded: ``{}`` when all is here, else ``{"what": [names]}``
@@ -117,7 +115,7 @@ def required_files(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike
     return missing
 
 
-def check_data(year: str, lads: tuple[str, ...], data_dir: str | os.PathLike | None = None) -> None:
+def check_data(year: str, lads: tuple[str, ...], data_dir: settings.DataRootLike = None) -> None:
     """Refuse a national run whose files are not all here, naming what is missing and the command that fetches it.
 
     Raises

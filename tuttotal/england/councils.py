@@ -45,12 +45,12 @@ Examples
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tuttotal import settings
 from tuttotal.count import outturn_count
 from tuttotal.data import cra, datasets, deflators, lsoa, outturn, population_years
 from tuttotal.errors import InputError
@@ -125,7 +125,7 @@ SOURCE = (
 )
 
 
-def outturn_years(data_dir: str | os.PathLike | None = None, first: str = FIRST_YEAR) -> tuple[str, ...]:
+def outturn_years(data_dir: settings.DataRootLike = None, first: str = FIRST_YEAR) -> tuple[str, ...]:
     """The outturn years from ``first`` (2010-11) to the latest in the data root.
 
     Examples
@@ -219,7 +219,7 @@ def split_by_weight(amounts, groups, weights) -> np.ndarray:
 
 
 def council_lines(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     years: Sequence[str] | None = None,
     lads: Sequence[str] | None = None,
@@ -492,7 +492,7 @@ def table_notes(
 
 
 def councils_table(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     years: Sequence[str] | None = None,
     prices: str = DEFAULT_PRICES,

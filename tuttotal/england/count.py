@@ -46,7 +46,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import os
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -55,6 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from tuttotal import settings
 from tuttotal.count import measured_modelled, themes
 from tuttotal.count.apportion import MEASURED, MODELLED, Count, flag_transfers, load_transfer_rules
 from tuttotal.count.real_years import MEASURED as MEASURED_YEAR
@@ -234,7 +234,7 @@ class EnglandCount:
 
 
 def _national_wards_and_drivers(
-    data_dir: str | os.PathLike | None, lads: tuple[str, ...], client=None
+    data_dir: settings.DataRootLike, lads: tuple[str, ...], client=None
 ) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The wards of ``lads`` (ward contract and ``region``) and their drivers (``ward_driver_table``'s columns).
 
@@ -271,7 +271,7 @@ def _outside(spend: pd.DataFrame, lads: tuple[str, ...], basis: str) -> tuple[pd
 
 def england_count(
     year: str,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: list[str] | tuple[str, ...] | None = None,
     prices: str | None = None,
@@ -328,7 +328,7 @@ def england_count(
         timings[f"{name}_s"] = round(now - clock, 3)
         clock = now
 
-    data_dir = str(data_dir) if data_dir else None
+    data_dir = settings.data_root(data_dir)  # resolved once, then passed on
     year = check_year(year, data_dir)
     prices = check_prices(prices, data_dir)
     lad_codes = check_lads(lads, data_dir)
@@ -480,7 +480,7 @@ def _people(year: str, boundaries, drivers: pd.DataFrame, data_dir) -> tuple[pd.
 
 def england_counts(
     years: list[str] | tuple[str, ...],
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: list[str] | tuple[str, ...] | None = None,
     prices: str | None = None,
@@ -500,7 +500,9 @@ def england_counts(
     >>> {year: round(c.lads.councils_per_head_gbp.iloc[0]) for year, c in counts.items()}  # doctest: +SKIP
     {'2010-11': 2218, '2014-15': 1810}
     """
-    data_dir = str(Path(data_dir).resolve()) if data_dir else None
+    if data_dir and not isinstance(data_dir, settings.DataRoot):
+        data_dir = Path(data_dir).resolve()  # the same folder for workers started elsewhere
+    data_dir = settings.data_root(data_dir)
     checked = [check_year(year, data_dir) for year in years]
     if client is None:
         return {year: england_count(year, data_dir, lads=lads, prices=prices) for year in checked}

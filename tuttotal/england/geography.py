@@ -44,20 +44,17 @@ Examples
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib.util
 import json
 import logging
-import os
 import re
 import warnings
 from collections.abc import Callable, Iterable
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tuttotal import errors, settings
-from tuttotal.data import cra, datasets, geography, interpolate, lsoa, sources, ward_drivers, wardcache
+from tuttotal import cache, errors, settings
+from tuttotal.data import cra, datasets, interpolate, sources, ward_drivers, wardcache
 from tuttotal.england import cluster
 from tuttotal.errors import GeographyError, InputError, PlaceNotFoundError
 from tuttotal.names import suggest
@@ -82,8 +79,6 @@ FETCH_COMMAND = "tuttotal data fetch --england"
 BNG = 27700
 _FORMAT = 1
 _META_KEY = b"tuttotal"
-#: The modules whose code shapes the cached tables: a change of any makes new entries.
-_CODE = (geography, wardcache, interpolate, lsoa, ward_drivers)
 
 
 # --------------------------------------------------------------------------- which LADs
@@ -126,21 +121,13 @@ def england_lad_codes(lads: Iterable[str] | None = None) -> list[str]:
 # --------------------------------------------------------------------------- cache entries
 
 
-@lru_cache(maxsize=1)
-def _code_digest() -> str:
-    digest = hashlib.sha256(f"format {_FORMAT}".encode())
-    for module in (*_CODE, cluster):
-        digest.update(Path(module.__file__).read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()
+_ENTRIES = cache.Disk("england", "england")
 
 
 def _entry(kind: str, parts: Iterable[str]) -> Path:
-    """``<cache>/england/<kind>-<hash>.parquet``: the hash of ``parts`` (pinned hashes, options) and the code."""
-    digest = hashlib.sha256(f"{kind} {_code_digest()}".encode())
-    for part in parts:
-        digest.update(f"{part}\0".encode())
-    return settings.cache_dir() / "england" / f"{kind}-{digest.hexdigest()[:32]}.parquet"
+    """``<cache>/england/<kind>-<hash>.parquet``: the hash of ``parts`` (pinned hashes, options) and the code
+    (this module and all it imports, :func:`tuttotal.cache.code_hash`)."""
+    return _ENTRIES.path(f"{kind}-{cache.key(kind, f'format {_FORMAT}', *parts, code=[__file__])}.parquet")
 
 
 def _ward_parts(codes: list[str]) -> list[str]:
@@ -440,7 +427,7 @@ def _load_wards(
 
 
 def england_wards(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: Iterable[str] | None = None,
     simplify: float | None = None,
@@ -575,7 +562,7 @@ def _valid_polygons(geometry):
 
 
 def england_lads(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: Iterable[str] | None = None,
     simplify: float | None = None,
@@ -689,7 +676,7 @@ def _inputs(codes: list[str]) -> dict[str, str]:
 
 
 def england_ward_drivers(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: Iterable[str] | None = None,
     client: Client | None = None,

@@ -20,12 +20,12 @@ Examples
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tuttotal import settings
 from tuttotal.count import measured_modelled, outturn_count, themes, topdown
 from tuttotal.count.apportion import MEASURED, MODELLED
 from tuttotal.count.real_years import TOPDOWN_YEARS
@@ -149,7 +149,7 @@ def part_weights(rules: pd.DataFrame, region_totals: pd.DataFrame) -> pd.DataFra
 
 
 def national_topdown(
-    year: str, data_dir: str | os.PathLike | None = None, theme_table: pd.DataFrame | None = None
+    year: str, data_dir: settings.DataRootLike = None, theme_table: pd.DataFrame | None = None
 ) -> LadLines:
     """Every region's CRA lines of ``year`` shared to all its LADs, exactly: the modelled count of every LAD.
 
@@ -244,7 +244,7 @@ def national_topdown(
 
 
 def national_books(
-    year: str, data_dir: str | os.PathLike | None = None, theme_table: pd.DataFrame | None = None
+    year: str, data_dir: settings.DataRootLike = None, theme_table: pd.DataFrame | None = None
 ) -> LadLines:
     """Every authority's Revenue Outturn lines of ``year`` shared to all the LADs it serves: the measured count.
 

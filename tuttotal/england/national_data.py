@@ -17,7 +17,6 @@ Examples
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -65,7 +64,8 @@ def _local(key: str, data_dir) -> Path | None:
 
 
 def _fetch_command(data_dir) -> str:
-    return FETCH_COMMAND + (f" --data-dir {data_dir}" if data_dir else "")
+    folder = settings.data_root(data_dir).text()
+    return FETCH_COMMAND + (f" --data-dir {folder}" if folder else "")
 
 
 def _listed(keys: list[str]) -> str:
@@ -74,7 +74,7 @@ def _listed(keys: list[str]) -> str:
 
 
 def check_england_data(
-    data_dir: str | os.PathLike | None = None, *, lads: Iterable[str] | None = None, verify: bool = False
+    data_dir: settings.DataRootLike = None, *, lads: Iterable[str] | None = None, verify: bool = False
 ) -> dict[str, Path]:
     """Every file a national run needs, found in the data root or the download cache; what is missing, refused.
 
@@ -143,7 +143,7 @@ def check_england_data(
 
 
 def fetch_england_data(
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     *,
     lads: Iterable[str] | None = None,
     boundaries_only: bool = False,

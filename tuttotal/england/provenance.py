@@ -17,9 +17,8 @@ Examples
 from __future__ import annotations
 
 import hashlib
-import os
 
-from tuttotal import __version__
+from tuttotal import __version__, settings
 from tuttotal.count import outturn_count, topdown
 from tuttotal.data import datasets, deflators, sources
 
@@ -45,7 +44,7 @@ def library_versions() -> dict[str, str]:
 def input_provenance(
     year: str,
     lad_codes: tuple[str, ...],
-    data_dir: str | os.PathLike | None,
+    data_dir: settings.DataRootLike,
     prices: str,
     books_years: tuple[str, ...],
 ) -> tuple[dict[str, str], dict[str, str]]:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tuttotal import settings
+from tuttotal import cache, settings
 from tuttotal.count import measured_modelled, themes
 from tuttotal.count.apportion import flag_transfers, load_transfer_rules
 from tuttotal.count.real_years import measured_years
@@ -44,7 +44,6 @@ from tuttotal.england.count import england_count
 from tuttotal.england.findings import LAD_MEASURES, WARD_MEASURES, Measure, PlaceAreas, basis_words, league_table
 from tuttotal.england.lad_shares import BOOKS_SOURCE, national_books, national_topdown
 from tuttotal.errors import TuttotalError
-from tuttotal.memo import TableMemo
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,7 +127,7 @@ def read_national(output_root: str | os.PathLike, year: str, prices: str = defla
     return lads, wards, folder
 
 
-def count_lad_level(year: str, data_dir: str | os.PathLike | None = None, prices: str = deflators.CASH) -> pd.DataFrame:
+def count_lad_level(year: str, data_dir: settings.DataRootLike = None, prices: str = deflators.CASH) -> pd.DataFrame:
     """Every LAD of England by the LAD-level national count (no wards): per head, measured, need.
 
     The regions' CRA lines and the authorities' Revenue Outturn lines shared to
@@ -197,9 +196,9 @@ def _at_prices(pence: np.ndarray, factor: float) -> np.ndarray:
     return pence if factor == 1.0 else np.rint(pence.astype(float) * factor).astype(np.int64)
 
 
-def _root_of(data_dir: str | os.PathLike | None) -> str:
+def _root_of(data_dir: settings.DataRootLike) -> str:
     """The text naming the data root: ``data_dir``, or ``$TUTTOTAL_DATA_DIR`` (``""``: the cache only)."""
-    return str(data_dir) if data_dir else settings.env_data_dir()
+    return settings.data_root(data_dir).text()
 
 
 def _lad_level_once(_lsoa_table: pd.DataFrame, key: tuple[str, str, str]) -> pd.DataFrame:
@@ -208,16 +207,16 @@ def _lad_level_once(_lsoa_table: pd.DataFrame, key: tuple[str, str, str]) -> pd.
 
 
 #: The LAD-level count, once per (year, data root, prices) and per LSOA table (the process's shared one).
-_lad_level = TableMemo(_lad_level_once)
+_lad_level = cache.TableMemo("england-lad-level", _lad_level_once)
 
 
-def lad_level_table(year: str, data_dir: str | os.PathLike | None = None, prices: str = deflators.CASH) -> pd.DataFrame:
+def lad_level_table(year: str, data_dir: settings.DataRootLike = None, prices: str = deflators.CASH) -> pd.DataFrame:
     """:func:`count_lad_level`, made once per (year, data root, prices) in a process.
 
     Every real place report without England's tables ranks its districts by
     this count (about 1 s warm, 16 s with cold caches); a batch of places in
     one kernel (:mod:`tuttotal.run.kernels`) pays it once. Kept by
-    :class:`tuttotal.memo.TableMemo` on the process's shared LSOA table
+    :class:`tuttotal.cache.TableMemo` on the process's shared LSOA table
     (:func:`tuttotal.data.lsoa.lsoa_table`): a new LSOA table starts afresh.
     The table returned is shared by every later call: read it, never change it.
 
@@ -240,10 +239,10 @@ def _change_once(_lsoa_table: pd.DataFrame, key: tuple[str, str]) -> pd.DataFram
 
 
 #: The councils' change, once per (data root, prices) and per LSOA table.
-_councils_change = TableMemo(_change_once)
+_councils_change = cache.TableMemo("england-councils-change", _change_once)
 
 
-def change_table(data_dir: str | os.PathLike | None = None, prices: str = deflators.CASH) -> pd.DataFrame:
+def change_table(data_dir: settings.DataRootLike = None, prices: str = deflators.CASH) -> pd.DataFrame:
     """Each LAD's change in councils' own spending per head, 2010-11 to the latest outturn year, in real terms.
 
     :func:`tuttotal.england.councils.councils_change` of
@@ -453,7 +452,7 @@ def place_ranks(
     year: str,
     *,
     output_root: str | os.PathLike | None = None,
-    data_dir: str | os.PathLike | None = None,
+    data_dir: settings.DataRootLike = None,
     prices: str = deflators.CASH,
     compute: bool | None = None,
 ) -> pd.DataFrame:

@@ -64,6 +64,7 @@ class CountedEngland(Protocol):
     @property
     def prices_label(self) -> str: ...
 
+
 #: ``lads.csv``: the contract's columns, in order (the theme × basis columns follow, then :data:`LAD_EXTRA`).
 LAD_COLUMNS = [
     "year",

@@ -433,9 +433,10 @@ def check_inputs(job: PlaceJob) -> None:
             parse_year(job.year)
         except ValueError as exc:
             raise InputError(f"--year {job.year!r} {exc}", fix="write e.g. --year 2008-09") from None
+    root = settings.data_root(job.data_dir or None)  # resolved once for the checks (the job keeps the text)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", TuttotalWarning)  # the report records them
-        wards = place_wards.load_place_wards(job.place, job.data_dir or None, job.wards_paths)
+        wards = place_wards.load_place_wards(job.place, root, job.wards_paths)
         for query in job.focus_wards or job.place.focus_wards:
             geography.find_ward(wards, query)
         if job.spend_path:
@@ -443,15 +444,15 @@ def check_inputs(job: PlaceJob) -> None:
         if job.theme:
             _check_theme(job)
         if job.prices:
-            deflators.deflator_index(job.prices, data_dir=job.data_dir or None)  # a year the deflator has
+            deflators.deflator_index(job.prices, data_dir=root)  # a year the deflator has
         if not job.spend_path and not job.place.is_synthetic:
-            check_real_year(parse_year(job.year) if job.year else job.place.year, job.data_dir or None)
-            topdown.input_files(job.data_dir or None, download=True)  # every file of the real count, verified
-            outturn_count.input_files(job.data_dir or None, download=True)
+            check_real_year(parse_year(job.year) if job.year else job.place.year, root)
+            topdown.input_files(root, download=True)  # every file of the real count, verified
+            outturn_count.input_files(root, download=True)
         if job.drivers_path:
             read_drivers(job.drivers_path)
         elif not job.place.is_synthetic and ward_drivers.has_real_drivers(sorted(set(wards["lad_code"]))):
-            ward_drivers.ward_driver_table(wards, job.data_dir or None)  # every data file found and verified
+            ward_drivers.ward_driver_table(wards, root)  # every data file found and verified
 
 
 def _check_theme(job: PlaceJob) -> None:
