@@ -35,6 +35,7 @@ def test_thanet_reads_into_the_ward_contract(wards_dir):
     assert geography.find_ward(wards, MARGATE_CENTRAL.lower()).ward_name == "Margate Central"
 
 
+@pytest.mark.data("Birmingham's wards")
 def test_birmingham_has_its_40_wards(wards_dir):
     wards = place_wards.load_place_wards(places.get_place("birmingham"), wards_dir)
     assert len(wards) == 40

@@ -131,6 +131,7 @@ def test_need_moves_money_towards_deprived_wards(kent):
     assert kent.summary()["spend"] == "real" and kent.summary()["illustrative"] is False
 
 
+@pytest.mark.data("Solihull's wards and the West Midlands' lines")
 def test_a_place_across_two_regions_takes_each_lads_own(data_root):
     # Thanet (South East) with Solihull (West Midlands): two regions, one count.
     result = topdown.topdown_count([THANET, "E08000029"], data_dir=data_root, years=("2008-09",))
@@ -186,6 +187,7 @@ def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(b
     assert wide.loc["older people", "place"] < wide.loc["older people", "region"]  # a young city
 
 
+@pytest.mark.data("the 13 pilots' wards")
 def test_the_deep_dive_finds_each_pilots_own_theme(data_root):
     from tuttotal.analysis import deep_dive
 
@@ -221,6 +223,7 @@ def test_the_trend_has_the_top_down_years_in_cash(kent_topdown):
     assert any("cash" in t.get_text() for t in fig.texts)
 
 
+@pytest.mark.data("Kent's 12 districts' wards")
 @pytest.mark.parametrize("driver", ["", "population"])
 def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, tmp_path):
     """Every year of the trend is counted as the report's year is: with one driver for every function
@@ -240,7 +243,7 @@ def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, t
 @pytest.mark.parametrize("year", ["2018-19", "2002-03"])
 def test_a_year_outside_the_regional_analysis_is_refused(year, data_root):
     with pytest.raises(InputError, match="2003-04 to 2017-18") as caught:
-        report.prepare(place="kent", year=year, data_dir=data_root)
+        report.prepare(lads=[THANET], year=year, data_dir=data_root)
     assert caught.value.exit_code == 2
     with pytest.raises(InputError, match=f"no year {year}: it covers 2003-04 to 2017-18") as caught:
         topdown.topdown_count([THANET], data_dir=data_root, years=(year,))
@@ -289,6 +292,7 @@ def test_a_lad_outside_england_is_refused(data_root):
         topdown.topdown_count(["W06000015"], data_dir=data_root)
 
 
+@pytest.mark.data("the 13 pilots' wards")
 def test_every_pilot_counts_without_error_and_the_13_add_up_to_tens_of_billions(data_root):
     totals = {}
     for place in places.pilot_places():
@@ -305,6 +309,7 @@ def test_the_region_table_reads_fast_and_is_cached(data_root):
     pd.testing.assert_frame_equal(first, again)
 
 
+@pytest.mark.data("the 13 pilots' wards")
 def test_the_pilot_median_is_the_same_worked_out_or_read_from_its_cache(data_root, tmp_path, monkeypatch):
     """A report's median pilot row must not depend on whether this run filled the cache."""
     from tuttotal.analysis import compare
