@@ -97,15 +97,6 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.fixture(autouse=True)
-def pinned_addresses_in_doctests(request, monkeypatch):
-    """A doctest shows the pinned download addresses, not the refused one this offline run sets for downloads."""
-    if not REAL_DATA and type(request.node).__name__ == "DoctestItem":
-        for variable in ("TUTTOTAL_BASE_URL", "TUTTOTAL_DATA_URL"):
-            if os.environ.get(variable) == REFUSED_URL:
-                monkeypatch.delenv(variable)
-
-
 def data_file(root: Path, key: str) -> Path:
     """The file of ``key`` (``lookups/lsoa01_to_lsoa11.csv``) in a data root: the Thanet fixture's extract of it
     (which may be compressed: ``….csv.gz``) or the file itself."""
