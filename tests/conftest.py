@@ -8,8 +8,9 @@ pinned bytes) says so, and is skipped with that reason without the real data roo
 :func:`pytest_collection_modifyitems`.
 
 Markers (registered in pyproject.toml, ``--strict-markers``): ``data`` (needs the real data root: declared
-by a test, ``@pytest.mark.data("Kent's 12 districts")``, or added here to every test that uses
-:func:`real_data_root`, directly or through another fixture),
+by a test, ``@pytest.mark.data("Kent's 12 districts")``, or added here to every test that uses a fixture
+of :data:`DATA_FIXTURES` such as :func:`real_data_root`, directly or not, and to the cells of
+:data:`DATA_CELLS`),
 ``browser`` (drives Chromium), ``slow`` (a real place run, a kernel, a server: added
 here to every test that reads :func:`batch_run` or :func:`demo_outputs`). ``pytest -m "not slow"`` is the
 quick set; see the README's Tests section.
@@ -79,8 +80,8 @@ def pytest_collection_modifyitems(config, items):
     the real data root, skip each test marked ``data``, giving the marker's reason.
 
     A test declares what it needs beyond the Thanet fixture: ``@pytest.mark.data("why")`` (or a module's
-    ``pytestmark``), or the :func:`real_data_root` fixture. Nothing else is skipped for want of data: a test
-    that fails on the fixture fails.
+    ``pytestmark``, or a parameter's marks), a fixture of :data:`DATA_FIXTURES`, or a cell of
+    :data:`DATA_CELLS`. Nothing else is skipped for want of data: a test that fails on the fixture fails.
     """
     for item in items:
         used = set(getattr(item, "fixturenames", ()))

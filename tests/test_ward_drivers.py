@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from tuttotal.data import interpolate, lsoa, place_wards, places, sources, ward_drivers
 from tuttotal.errors import GeographyError
 
-from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET, data_file
+from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, REAL_DATA, THANET, data_file
 
 #: Thanet's mid-2015 population excluding prisoners (README check figure).
 THANET_POPULATION = 139_822
@@ -310,7 +310,9 @@ def test_a_lad_with_no_population_rows_is_refused_naming_the_file(data_root, tmp
     assert "E07000114" in str(caught.value)
 
 
-def test_the_drivers_table_is_cached_whole_and_says_where_it_came_from(kent_wards, data_root, tmp_path, monkeypatch):
+def test_the_drivers_table_is_cached_whole_and_says_where_it_came_from(request, data_root, tmp_path, monkeypatch):
+    """Kent's wards with the real data root, else Thanet's (the fixture's)."""
+    kent_wards = request.getfixturevalue("kent_wards" if REAL_DATA else "thanet_wards")
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
     monkeypatch.setattr(ward_drivers, "_MEMORY", {})
     first = ward_drivers.ward_driver_table(kent_wards, data_root, download=False)
