@@ -3,11 +3,14 @@
 The data root of the tests is the real one beside the repository (``../shared/data``) when it is there,
 else the committed Thanet fixture (``tests/fixtures/thanet/``: derived extracts of the pinned files for
 one district, checked against its own ``registry.csv``). With the fixture, downloads are refused (the
-suite runs offline), and a test that needs a file the fixture does not hold (another district's wards,
-another region's lines) is skipped, saying which file: :func:`pytest_runtest_makereport`.
+suite runs offline). A test that needs more than Thanet (another district's wards, England's 326, the
+pinned bytes) says so, and is skipped with that reason without the real data root:
+:func:`pytest_collection_modifyitems`.
 
-Markers (registered in pyproject.toml, ``--strict-markers``): ``data`` (reads a data root: added here to
-every test that uses :func:`data_root` or :func:`wards_dir`, directly or through another fixture),
+Markers (registered in pyproject.toml, ``--strict-markers``): ``data`` (needs the real data root: declared
+by a test, ``@pytest.mark.data("Kent's 12 districts")``, or added here to every test that uses a fixture
+of :data:`DATA_FIXTURES` such as :func:`real_data_root`, directly or not, and to the cells of
+:data:`DATA_CELLS`),
 ``browser`` (drives Chromium), ``slow`` (a real place run, a kernel, a server: added
 here to every test that reads :func:`batch_run` or :func:`demo_outputs`). ``pytest -m "not slow"`` is the
 quick set; see the README's Tests section.
@@ -52,46 +55,56 @@ DEMO_THEME = "Children and young people"
 BATCH_PLACES = ("demo", "herefordshire", "lewisham", "croydon")
 
 
-#: Fixtures that need the real data root: a test using any of them (directly or not) is marked ``data``.
-DATA_FIXTURES = frozenset({"data_root", "wards_dir", "real_data_root"})
+#: Fixtures (of this file or of a test module) that need the real data root, and why: a test using any of them,
+#: directly or through another fixture, is marked ``data``. The fixture holds Thanet's wards only.
+DATA_FIXTURES = {
+    "real_data_root": "every LAD, the pinned files",
+    "kent_wards": "Kent's 12 districts' wards",
+    "kent": "Kent's 12 districts' wards",
+    "kent_topdown": "Kent's 12 districts' wards",
+    "birmingham": "Birmingham's wards",
+    "birmingham_topdown": "Birmingham's wards",
+    "lewisham_run": "Lewisham's wards and England's 326 districts",
+    "two_regions": "Birmingham's and County Durham's wards and regions",
+    "batch_run": "Herefordshire's, Lewisham's and Croydon's wards",
+    "local_mirror": "the pinned ward files of Thanet and Dover, served as a mirror",
+}
+#: Notebook cells (nbval) that need the real data root, and why.
+DATA_CELLS = {("england.ipynb", "Cell 1"): "a count of England's districts (the notebook's defaults)"}
 #: Fixtures that run real places through the command: a test using any of them is marked ``slow``.
 SLOW_FIXTURES = frozenset({"batch_run", "demo_outputs"})
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark ``data`` and ``slow`` by the fixtures a test uses (directly or through other fixtures)."""
+    """Mark ``data`` and ``slow`` by the fixtures a test uses (directly or through other fixtures); without
+    the real data root, skip each test marked ``data``, giving the marker's reason.
+
+    A test declares what it needs beyond the Thanet fixture: ``@pytest.mark.data("why")`` (or a module's
+    ``pytestmark``, or a parameter's marks), a fixture of :data:`DATA_FIXTURES`, or a cell of
+    :data:`DATA_CELLS`. Nothing else is skipped for want of data: a test that fails on the fixture fails.
+    """
     for item in items:
         used = set(getattr(item, "fixturenames", ()))
-        if used & DATA_FIXTURES:
-            item.add_marker(pytest.mark.data)
+        for name in sorted(used & DATA_FIXTURES.keys()):
+            item.add_marker(pytest.mark.data(DATA_FIXTURES[name]))
         if used & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
+        if (item.path.name, item.name) in DATA_CELLS:
+            item.add_marker(pytest.mark.data(DATA_CELLS[item.path.name, item.name]))
+        marker = item.get_closest_marker("data")
+        if marker is not None and not REAL_DATA:
+            why = marker.args[0] if marker.args else marker.kwargs.get("reason", "every LAD, the pinned files")
+            reason = f"needs the real data root ../shared/data: {why} (this run reads the Thanet fixture)"
+            item.add_marker(pytest.mark.skip(reason=reason))
 
 
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item, call):
-    """With the Thanet fixture, a test stopped by data the fixture does not hold is skipped, saying which.
+def data_file(root: Path, key: str) -> Path:
+    """The file of ``key`` (``lookups/lsoa01_to_lsoa11.csv``) in a data root: the Thanet fixture's extract of it
+    (which may be compressed: ``….csv.gz``) or the file itself."""
+    from tuttotal.data import extracts
 
-    Turned into a skip, and only when the run reads the fixture (with the real data root it fails): a
-    :class:`tuttotal.errors.DataUnavailableError` (a file in no folder and not downloadable), or another
-    of tuttotal's input errors that names a district other than Thanet (the fixture has no other).
-    """
-    outcome = yield
-    report = outcome.get_result()
-    if REAL_DATA or not report.failed or call.excinfo is None:
-        return
-    import re
-
-    from tuttotal.errors import DataUnavailableError, InputError
-
-    other_lad = set(re.findall(r"E0[6-9]\d{6}", str(call.excinfo.value))) - {THANET}
-    if call.excinfo.errisinstance(DataUnavailableError) or (call.excinfo.errisinstance(InputError) and other_lad):
-        first = str(call.excinfo.value).splitlines()[0]
-        reason = f"needs data the Thanet fixture does not hold (no ../shared/data): {first}"
-        report.outcome = "skipped"
-        report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {reason}")
-        report.wasxfail = None
-        del report.wasxfail
+    extract = extracts.find(root, key)
+    return root / (key if extract is None else extract.path)
 
 
 def run_once(tmp_path_factory, name: str, make):
@@ -135,13 +148,14 @@ def data_root() -> Path:
 def real_data_root() -> Path:
     """The real data root ``../shared/data``, for what no fixture can stand in for (every LAD, the pinned bytes)."""
     if not REAL_DATA:
-        pytest.skip(f"needs the real data root (every LAD, the pinned files): {SHARED_DATA} is absent")
+        pytest.skip("needs the real data root ../shared/data: every LAD, the pinned files (this run reads the fixture)")
     return SHARED_DATA
 
 
 @pytest.fixture(scope="session")
 def kent_wards(wards_dir):
-    """Kent's 283 real wards (12 LADs), in the ward contract."""
+    """Kent's 283 real wards (12 LADs), in the ward contract: a test using it is marked ``data`` (the fixture
+    holds Thanet's only)."""
     from tuttotal.data import place_wards, places
 
     return place_wards.load_place_wards(places.get_place("kent"), wards_dir)

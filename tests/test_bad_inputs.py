@@ -26,11 +26,11 @@ def test_the_corpus_has_at_least_25_files_each_with_a_case():
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["file"])
-def test_bad_input(case, tmp_path, wards_dir, monkeypatch):
+def test_bad_input(case, tmp_path, wards_dir, data_root, monkeypatch):
     monkeypatch.setenv("TUTTOTAL_DATA_DIR", str(wards_dir))
     path = HERE / case["file"]
     if case["outcome"] == "error":
-        code, message, out = run_error_case(case, tmp_path)
+        code, message, out = run_error_case(case, tmp_path, data_root)
         assert code == 2, message
         for fragment in case["expect"]:
             assert fragment in message
@@ -72,6 +72,7 @@ def test_bad_input(case, tmp_path, wards_dir, monkeypatch):
             assert fragment in recorded
 
 
+@pytest.mark.data("docs/errors.md quotes the messages given on ../shared/data, its paths and pinned files")
 def test_the_error_table_in_the_docs_is_current(tmp_path, wards_dir, monkeypatch):
     monkeypatch.setenv("TUTTOTAL_DATA_DIR", str(wards_dir))
     results = []

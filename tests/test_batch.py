@@ -86,6 +86,7 @@ def test_dask_local_cluster_gives_byte_identical_outputs(batch_run, wards_dir, t
     assert (out / "index.html").is_file()
 
 
+@pytest.mark.data("Lewisham's, Herefordshire's and Croydon's wards")
 @pytest.mark.slow
 def test_each_lad_runs_as_its_own_area_and_a_worker_replaces_its_kernel_after_the_set_number(wards_dir, tmp_path):
     """--each-lad: every LAD its own area. TUTTOTAL_KERNEL_MAX_USES=2 on one worker: places 1 and 3 start a
@@ -354,7 +355,9 @@ def test_a_ward_file_covering_part_of_a_lad_is_flagged_in_the_report_maps_and_su
     thanet = gpd.read_file(wards_dir / "E07000114.geojson")
     part = tmp_path / "thanet_5_wards.geojson"
     thanet.iloc[:5].to_file(part, driver="GeoJSON")
-    result = tuttotal("run", "--lad", "E07000114", "--wards", str(part), "--output", "out", cwd=tmp_path)
+    result = tuttotal(
+        "run", "--lad", "E07000114", "--wards", str(part), "--data-dir", str(wards_dir), "--output", "out", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     folder = tmp_path / "out" / "E07000114"
     summary = json.loads((folder / "summary.json").read_text())

@@ -108,6 +108,7 @@ def test_demo_figures_are_real_pngs(demo_run):
             assert image.width >= 600 and image.height >= 400
 
 
+@pytest.mark.data("Kent's 12 districts' wards")
 @pytest.mark.slow
 def test_kent_with_the_data_folder(wards_dir, tmp_path):
     out = tmp_path / "outputs"
@@ -244,15 +245,16 @@ def test_a_users_own_boundary_file_of_any_format(wards_dir, tmp_path):
     """Any LAD given its file: the user's GeoPackage in British National Grid, LAD columns included."""
     import geopandas as gpd
 
-    frame = gpd.read_file(wards_dir / "E07000108.geojson").to_crs(27700)
-    frame.assign(LAD13CD="E07000108", LAD13NM="Dover").to_file(tmp_path / "dover.gpkg")
+    frame = gpd.read_file(wards_dir / "E07000114.geojson").to_crs(27700)
+    frame.assign(LAD13CD="E07000114", LAD13NM="Thanet").to_file(tmp_path / "thanet.gpkg")
     result = tuttotal(
-        "run", "--lad", "E07000108", "--wards", str(tmp_path / "dover.gpkg"), "--output", "out", cwd=tmp_path
-    )
+        "run", "--lad", "E07000114", "--wards", str(tmp_path / "thanet.gpkg"), "--data-dir", str(wards_dir),
+        "--output", "out", cwd=tmp_path,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    summary = json.loads((tmp_path / "out" / "E07000108" / "summary.json").read_text())
+    summary = json.loads((tmp_path / "out" / "E07000114" / "summary.json").read_text())
     assert summary["wards"] == len(frame)
-    assert "boundaries:dover.gpkg" in summary["inputs"]
+    assert "boundaries:thanet.gpkg" in summary["inputs"]
 
 
 def test_the_deep_dive_runs_through_the_command_beside_the_place_report(demo_outputs):

@@ -97,6 +97,7 @@ def test_threads_and_processes_publishing_into_one_folder_at_once(tmp_path):
     assert all(f'id="{slug}"' in page for slug in expected)
 
 
+@pytest.mark.data("Lewisham's and Croydon's wards")
 @pytest.mark.slow
 def test_runs_of_the_command_into_one_folder_at_once(data_root, tmp_path):
     """Real runs, each finishing its own places and one shared place, into one output folder at once."""

@@ -16,6 +16,7 @@ from tuttotal.errors import DataUnavailableError, HashMismatchError
 from .conftest import SHARED_DATA, THANET
 
 
+@pytest.mark.data("the ward folder's registry of England's 326 pinned files")
 def test_registry_matches_the_shared_registry(wards_dir):
     import csv
 
@@ -26,6 +27,7 @@ def test_registry_matches_the_shared_registry(wards_dir):
     assert len(ours) == 326
 
 
+@pytest.mark.data("England's 326 districts' boundaries")
 def test_lad_names_come_from_the_lad_topojson(wards_dir):
     import pyogrio
 
@@ -161,7 +163,7 @@ def test_the_cli_fetches_the_data_the_drivers_need(local_mirror, data_root_serve
 
 
 def test_lad_topojson_is_found_beside_the_ward_folder(wards_dir):
-    assert datasets.lad_boundaries_path(wards_dir) == SHARED_DATA / "lad-2013" / datasets.LAD_TOPOJSON_NAME
+    assert datasets.lad_boundaries_path(wards_dir) == wards_dir.parent / "lad-2013" / datasets.LAD_TOPOJSON_NAME
 
 
 def test_a_file_is_hashed_once_while_unchanged_and_again_after_any_change(tmp_path, monkeypatch):

@@ -7,6 +7,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO
 
 README = REPO / "README.md"
@@ -87,6 +89,7 @@ def test_a_benchmark_that_fails_leaves_the_last_results(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["demo.txt"]
 
 
+@pytest.mark.data("Kent's 12 districts' wards (the README's example counts Kent)")
 def test_the_readme_python_example_runs(data_root, tmp_path):
     """The ten lines of the README's JupyterLab example, as a researcher would paste them."""
     block = README.read_text(encoding="utf-8").split("```python", 1)[1].split("```", 1)[0]

@@ -42,6 +42,7 @@ def rs(data_root):
     return table[table["class"].isin(councils.COUNCIL_CLASSES) & (table["service"] != "fire and rescue")]
 
 
+@pytest.mark.data("England's 326 districts and every council's Revenue Outturn")
 def test_every_rs_line_of_every_council_is_split_over_its_districts_to_the_penny(lines, rs):
     assert lines.attrs["years"] == YEARS
     assert lines.attrs["unplaced"] == []  # every council is placed by data/authorities.csv
@@ -74,6 +75,7 @@ def benefit(services: pd.Series) -> pd.Series:
     return services.map(groups.to_dict()).isin(councils.BENEFIT_GROUPS)
 
 
+@pytest.mark.data("England's 326 districts and every council's Revenue Outturn")
 def test_the_districts_add_up_to_englands_councils_services_each_year(table, rs):
     services = rs[~benefit(rs.service)]
     national = services.groupby("year")["amount_pence"].sum()
@@ -82,6 +84,7 @@ def test_the_districts_add_up_to_englands_councils_services_each_year(table, rs)
     assert len(table) == 326 * len(YEARS)
 
 
+@pytest.mark.data("England's 326 districts and every council's Revenue Outturn")
 def test_services_are_the_rs_total_service_expenditure_within_a_thousand_pounds(data_root, rs):
     """The lines read as services are those under the RS's own 'total service expenditure' (plus fire)."""
     totals = outturn.read_totals(data_root, years=("2010-11", "2016-17")).set_index(["year", "e_code"])
@@ -107,6 +110,7 @@ def test_real_terms_and_per_head_of_each_years_people(table, data_root):
     assert thanet["income_deprived"].nunique() == 1 and 0.2 < thanet["income_deprived"].iloc[0] < 0.22
 
 
+@pytest.mark.data("England's 326 districts and every council's Revenue Outturn")
 def test_transfers_of_function_are_apart(table, lines, data_root):
     assert set(table.attrs["transfers"]) == {"education", "public health"}
     birmingham = lines[(lines.lad_code == BIRMINGHAM) & (lines.year == "2013-14")]
@@ -141,6 +145,7 @@ def test_the_place_reports_count_the_same_money_within_a_penny_a_line(data_root,
     assert set(theirs["agency"]) == set(ours["authority"])
 
 
+@pytest.mark.data("England's 326 districts and every council's Revenue Outturn")
 def test_a_council_without_a_return_has_no_per_head_that_year(table):
     scilly = table[table.lad_code == SCILLY].set_index("year")
     assert bool(scilly.loc["2016-17", "no_return"]) and np.isnan(scilly.loc["2016-17", "councils_per_head_gbp"])
@@ -150,6 +155,7 @@ def test_a_council_without_a_return_has_no_per_head_that_year(table):
     assert np.isnan(change.set_index("lad_code").loc[SCILLY, "change_per_head_gbp"])
 
 
+@pytest.mark.data("England's 326 districts and every council's Revenue Outturn")
 def test_the_change_first_to_last(table):
     change = councils.councils_change(table)
     assert len(change) == 326 and list(change.columns) == councils.CHANGE_COLUMNS

@@ -73,6 +73,7 @@ def overlap(a, b) -> bool:
 # --------------------------------------------------------------------------------------------- the scatter
 
 
+@pytest.mark.data("England's 326 districts and the 13 pilots")
 def test_the_scatter_names_the_thirteen_pilots_clear_of_each_other(scatter):
     ax = scatter.axes[0]
     labels = [t for t in ax.texts if t.get_gid() == "place-label"]
@@ -85,6 +86,7 @@ def test_the_scatter_names_the_thirteen_pilots_clear_of_each_other(scatter):
     assert legend.y0 >= frame.y1 - 1  # above the chart: it covers no point
 
 
+@pytest.mark.data("England's 326 districts and the 13 pilots")
 def test_the_scatter_says_r_basis_prices_and_transfers(scatter, change):
     everything = " ".join(texts(scatter))
     stats = findings.need_correlation(change, councils_findings.CHANGE, exclude=list(findings.OUTLIERS)).iloc[0]
@@ -98,6 +100,7 @@ def test_the_scatter_says_r_basis_prices_and_transfers(scatter, change):
     assert [t for t in ax.texts if t.get_gid() == "left-out"]  # the City of London, drawn hollow and named
 
 
+@pytest.mark.data("England's 326 districts and the 13 pilots")
 def test_a_value_off_the_scale_is_named_at_the_edge(first_scatter):
     ax = first_scatter.axes[0]
     off = [t.get_text() for t in ax.texts if t.get_gid() == "off-scale"]
@@ -105,6 +108,7 @@ def test_a_value_off_the_scale_is_named_at_the_edge(first_scatter):
     assert ax.get_ylim()[1] < 5000
 
 
+@pytest.mark.data("England's 326 districts and the 13 pilots")
 def test_the_scatter_draws_the_same_pixels_every_time(change, scatter, tmp_path):
     again = councils_findings.need_scatter(change, places.pilot_places(), "change")
     one, two = save_figure(scatter, tmp_path / "one"), save_figure(again, tmp_path / "two")
@@ -123,6 +127,7 @@ def test_the_scatter_refuses_a_table_without_its_columns():
 # --------------------------------------------------------------------------------------------- deciles
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_the_decile_chart_has_ten_bars_labelled_in_pounds(change):
     fig = councils_findings.decile_chart(change, "change")
     ax = fig.axes[0]
@@ -133,6 +138,7 @@ def test_the_decile_chart_has_ten_bars_labelled_in_pounds(change):
     assert any("Left out: the City of London" in t for t in texts(fig))
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_the_summaries(table, change):
     summary = councils_findings.correlation_summary(change)
     assert len(summary) == 2 * len(councils_findings.MEASURES)
@@ -158,6 +164,7 @@ def lad_map(change, lads):
     return councils_findings.district_map(change, lads, "change", places.pilot_places())
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_the_district_map_has_its_legend_units_basis_and_a_london_inset(lad_map):
     ax = next(a for a in lad_map.axes if a.get_label() == "map")
     title = ax.get_legend().get_title().get_text()
@@ -174,6 +181,7 @@ def test_the_district_map_has_its_legend_units_basis_and_a_london_inset(lad_map)
     assert any("UK-GeoJSON" in t for t in texts(lad_map))
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_the_district_map_is_a_page_wide_png(lad_map, tmp_path):
     path = save_figure(lad_map, tmp_path / "lads")
     assert path.read_bytes()[:8] == PNG_MAGIC
@@ -182,6 +190,7 @@ def test_the_district_map_is_a_page_wide_png(lad_map, tmp_path):
     assert 780 <= width <= 850 and 850 <= height <= 1100  # A4's width at 100 dpi
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_a_ward_map_counts_wards_and_draws_its_districts(data_root, lads):
     area = places.area_from_lads([LEWISHAM, CROYDON, DURHAM])
     wards = place_wards.load_place_wards(area, data_root / "wards-2013")
@@ -215,6 +224,7 @@ def test_the_map_refuses_what_it_cannot_draw(lads):
         england_maps.england_map(lads, "lad_name", title="t", measure="m")
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_outlines_dissolve_generalised_districts_into_regions(lads):
     regions = england_maps.outline_of(lads, "region")
     assert len(regions) == 9

@@ -58,6 +58,7 @@ def kent_wards(data_root, change):
 # --------------------------------------------------------------------------------------------- correlation
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_councils_spending_fell_most_where_income_deprivation_is_greatest(change):
     row = findings.need_correlation(change, CHANGE, exclude=list(findings.OUTLIERS)).iloc[0]
     assert row["n"] == 324 and row["left_out"] == 1 and row["excluded"] == CITY  # Scilly: no 2016-17 return
@@ -66,6 +67,7 @@ def test_councils_spending_fell_most_where_income_deprivation_is_greatest(change
     assert row["slope_low"] < row["slope"] < row["slope_high"] < 0
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_councils_spent_more_per_head_where_need_is_greater_the_city_of_london_apart(change):
     everyone = findings.need_correlation(change, FIRST).iloc[0]
     typical = findings.need_correlation(change, FIRST, exclude=[CITY]).iloc[0]
@@ -127,6 +129,7 @@ def test_too_few_areas_or_a_missing_column_is_refused(change):
 # --------------------------------------------------------------------------------------------- deciles
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_deciles_of_need(change):
     deciles = findings.need_deciles(change, [FIRST, CHANGE], people="people_first")
     assert deciles["decile"].tolist() == list(range(1, 11))
@@ -160,6 +163,7 @@ def test_need_groups_are_even_and_ordered(values, groups):
 # --------------------------------------------------------------------------------------------- places
 
 
+@pytest.mark.data("England's 326 districts and the 13 pilots")
 def test_each_place_as_a_whole(change):
     pilots = places.pilot_places()
     points = findings.place_points(change, pilots, [FIRST, CHANGE], people="people_first")
@@ -201,6 +205,7 @@ def test_distinct_values_rank_as_a_permutation(values):
     assert ranks.iloc[int(np.argmax(values))] == 1
 
 
+@pytest.mark.data("England's 326 districts and the 13 pilots")
 def test_each_pilots_districts_among_englands(change):
     league = findings.league_table(change, places.pilot_places())
     assert set(league["measure"]) == {CHANGE, "change_per_head_gbp", "income_deprived"}  # what the table has
@@ -217,6 +222,7 @@ def test_each_pilots_districts_among_englands(change):
     assert findings.rank_notes(league)[0].endswith("measured (councils' own books).")
 
 
+@pytest.mark.data("Kent's 12 districts' wards")
 def test_focus_wards_among_englands_wards_with_their_basis(kent_wards):
     league = findings.league_table(kent_wards, [places.get_place("kent")], level="ward")
     assert sorted(set(league["area_code"])) == [CLIFTONVILLE_WEST, MARGATE_CENTRAL]
@@ -231,6 +237,7 @@ def test_focus_wards_among_englands_wards_with_their_basis(kent_wards):
     assert set(league["lad_name"]) == {"Thanet"}
 
 
+@pytest.mark.data("Kent's 12 districts' wards")
 def test_a_focus_ward_not_among_the_places_wards_is_refused(kent_wards):
     place = findings.PlaceAreas("kent", "Kent", (THANET,), ("Margate Centre",))
     with pytest.raises(PlaceNotFoundError, match="Margate Central"):  # suggested
@@ -239,6 +246,7 @@ def test_a_focus_ward_not_among_the_places_wards_is_refused(kent_wards):
         findings.league_table(kent_wards, [place], level="region")
 
 
+@pytest.mark.data("England's 326 districts and the 13 pilots")
 def test_the_national_league_ranks_money_change_and_need_together(change):
     from tuttotal.england import councils_findings
 

@@ -86,6 +86,7 @@ def test_the_lads_are_england_s_326_or_the_ones_given_checked():
         england_lad_codes([])
 
 
+@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_england_wards_are_the_places_wards_with_their_region(data_root, cache):
     wards = england_wards(data_root, lads=HANDFUL)
     assert list(wards.columns) == WARD_COLUMNS and wards.crs.to_epsg() == 27700
@@ -108,6 +109,7 @@ def test_england_wards_are_the_places_wards_with_their_region(data_root, cache):
     assert wards.attrs["vintage"] == "2013" and wards.attrs["simplified"] == 0
 
 
+@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_a_warm_call_reads_its_cache_and_no_input_file(data_root, cache, tmp_path):
     cold = england_wards(data_root, lads=HANDFUL)
     empty = tmp_path / "no-data"
@@ -117,6 +119,7 @@ def test_a_warm_call_reads_its_cache_and_no_input_file(data_root, cache, tmp_pat
     assert len(list((cache / "england").glob("wards-*.parquet"))) == 1
 
 
+@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_simplified_wards_keep_their_shared_edges(data_root, cache):
     full = england_wards(data_root, lads=HANDFUL)
     simple = england_wards(data_root, lads=HANDFUL, simplify=100)
@@ -136,6 +139,7 @@ def test_simplified_wards_keep_their_shared_edges(data_root, cache):
         england_wards(data_root, lads=HANDFUL, simplify=-1)
 
 
+@pytest.mark.data("England's 326 districts")
 def test_england_lads_all_326_with_regions_and_simplified(data_root, cache):
     lads = england_lads(data_root)
     assert list(lads.columns) == LAD_COLUMNS and len(lads) == 326 and lads.crs.to_epsg() == 27700
@@ -164,6 +168,7 @@ def test_england_lads_all_326_with_regions_and_simplified(data_root, cache):
 # --------------------------------------------------------------------------- drivers
 
 
+@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_england_drivers_equal_a_places_drivers_exactly(data_root, serial_table, cache):
     place = place_wards.load_place_wards(places.area_from_lads([SCILLY, THANET, CITY, DARTFORD, RUTLAND]), data_root)
     expected = ward_drivers.ward_driver_table(place, data_root)
@@ -182,6 +187,7 @@ def test_england_drivers_equal_a_places_drivers_exactly(data_root, serial_table,
     pd.testing.assert_frame_equal(england_ward_drivers(data_root, lads=HANDFUL, progress=False), serial_table)
 
 
+@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_a_local_cluster_gives_the_serial_table_and_shows_progress(
     data_root, serial_table, primed, tmp_path, monkeypatch, capfd
 ):
@@ -201,6 +207,7 @@ def test_a_local_cluster_gives_the_serial_table_and_shows_progress(
     pd.testing.assert_frame_equal(warm, serial_table)
 
 
+@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_a_given_client_or_scheduler_address_gives_the_serial_table(
     data_root, serial_table, primed, tmp_path, monkeypatch
 ):
@@ -228,6 +235,7 @@ def test_an_unreachable_scheduler_is_bad_input():
         pass
 
 
+@pytest.mark.data("Kent's 12 districts' wards")
 @pytest.mark.slow
 def test_kent_on_a_local_cluster_equals_kents_place_drivers(data_root, primed, tmp_path, monkeypatch):
     """Kent's 12 LADs (283 wards): the national machinery on a LocalCluster against the place's own table."""
@@ -256,6 +264,7 @@ def _partial_root(data_root: Path, target: Path, lads: list[str]) -> Path:
     return target
 
 
+@pytest.mark.data("England's 326 districts")
 def test_check_england_data_names_what_is_missing_and_the_command(data_root, tmp_path, monkeypatch):
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "empty-cache"))
     root = _partial_root(data_root, tmp_path / "root", [THANET, CITY])
@@ -277,6 +286,7 @@ def test_check_england_data_names_what_is_missing_and_the_command(data_root, tmp
     assert f"lsoa-2011/{CITY}.geojson" in str(damaged.value) and FETCH_COMMAND in str(damaged.value)
 
 
+@pytest.mark.data("England's 326 districts")
 def test_data_fetch_england_verifies_a_full_data_root(data_root, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
     assert cli.main(["data", "fetch", "--england", "--data-dir", str(data_root)]) == 0
@@ -286,6 +296,7 @@ def test_data_fetch_england_verifies_a_full_data_root(data_root, tmp_path, monke
     assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("*.geojson"))
 
 
+@pytest.mark.data("England's 326 districts")
 def test_data_fetch_england_without_a_network_exits_2_naming_the_missing(data_root, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("TUTTOTAL_BASE_URL", NO_NETWORK)

@@ -40,6 +40,7 @@ def thanet_report(data_root, output_dir):
     )
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, national_root):
     from tuttotal.england.findings import rank_among
 
@@ -87,6 +88,7 @@ def test_ranks_are_read_from_the_national_tables_of_the_output_root(data_root, n
     pd.testing.assert_series_equal(written["rank"].astype(float), ranks["rank"].astype(float), check_names=False)
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_the_lad_level_count_gives_the_districts_what_the_national_tables_give(data_root, national_root):
     """The fallback's per head and need are the national table's (to the CSV's rounding).
 
@@ -102,6 +104,7 @@ def test_the_lad_level_count_gives_the_districts_what_the_national_tables_give(d
         assert level.loc[HANDFUL, column].to_numpy() == pytest.approx(expected, abs=rounding + 1e-9), column
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_without_national_tables_the_ranks_are_computed_and_say_so(data_root, tmp_path):
     from tuttotal.england.ranks import national_cache_warm
 
@@ -120,6 +123,7 @@ def test_without_national_tables_the_ranks_are_computed_and_say_so(data_root, tm
     assert headline.loc["Rank in England (per head)", "value"].endswith(" of 326")
 
 
+@pytest.mark.data("England's 326 districts (the fixture holds Thanet's)")
 def test_national_tables_without_the_place_are_not_used(data_root, national_root):
     from tuttotal.england.findings import PlaceAreas
     from tuttotal.england.ranks import place_ranks

@@ -56,6 +56,7 @@ def run(data_root, tmp_path_factory):
     return result, out
 
 
+@pytest.mark.data("the wards of LADs in four regions")
 def test_the_command_runs_the_notebook_and_publishes_one_whole_folder(run):
     result, out = run
     assert result.returncode == 0, result.stderr
@@ -69,6 +70,7 @@ def test_the_command_runs_the_notebook_and_publishes_one_whole_folder(run):
     assert "E06000047" in "".join(injected["source"]) and "2016-17" in "".join(injected["source"])
 
 
+@pytest.mark.data("the wards of LADs in four regions")
 def test_the_tables_add_up_to_the_reconciliation_to_the_penny(run):
     _, out = run
     folder = out / "england" / FOLDER
@@ -95,6 +97,7 @@ def test_the_tables_add_up_to_the_reconciliation_to_the_penny(run):
     assert set(summary["inputs"]) >= {"notebook", "data:cra_2014", "data:outturn_2012-13", "boundaries:wards-2013"}
 
 
+@pytest.mark.data("the wards of LADs in four regions")
 def test_the_data_package_describes_every_column_and_validates(run):
     from frictionless import validate
 
@@ -114,6 +117,7 @@ def test_the_data_package_describes_every_column_and_validates(run):
     assert {s["name"] for s in package["sources"]} >= {"cra_2014", "outturn_2012-13", "population", "boundaries"}
 
 
+@pytest.mark.data("the wards of LADs in four regions")
 def test_the_page_opens_offline_under_its_policy(run):
     _, out = run
     page = (out / "england" / FOLDER / "report.html").read_text()
@@ -151,14 +155,18 @@ def test_a_year_the_data_do_not_cover_exits_2_before_any_work(data_root, tmp_pat
 
 
 def test_a_code_that_is_not_an_english_lad_exits_2(data_root, tmp_path):
-    result = tuttotal("england", "--year", "2008-09", "--lads", "W06000001", "--out", str(tmp_path / "o"), cwd=REPO)
+    result = tuttotal(
+        "england", "--year", "2008-09", "--lads", "W06000001", "--out", str(tmp_path / "o"),
+        "--data-dir", str(data_root), cwd=REPO,
+    )  # fmt: skip
     assert result.returncode == 2 and "W06000001" in result.stderr
 
 
 def test_prices_the_deflator_lacks_exit_2(data_root, tmp_path):
     result = tuttotal(
-        "england", "--year", "2008-09", "--lads", THANET, "--prices", "1800-01", "--out", str(tmp_path), cwd=REPO
-    )
+        "england", "--year", "2008-09", "--lads", THANET, "--prices", "1800-01", "--out", str(tmp_path),
+        "--data-dir", str(data_root), cwd=REPO,
+    )  # fmt: skip
     assert result.returncode == 2 and "1800" in result.stderr
 
 
@@ -166,11 +174,12 @@ def test_an_unreachable_scheduler_exits_2_before_any_work(data_root, tmp_path):
     pytest.importorskip("distributed")
     result = tuttotal(
         "england", "--year", "2008-09", "--lads", THANET, "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path),
-        cwd=REPO,
+        "--data-dir", str(data_root), cwd=REPO,
     )  # fmt: skip
     assert result.returncode == 2 and "Dask scheduler" in result.stderr and "--scheduler" in result.stderr
 
 
+@pytest.mark.data("England's 326 districts")
 def test_a_national_run_without_its_data_names_what_is_missing_and_the_fetch_command(data_root, tmp_path):
     root = tmp_path / "data"
     root.mkdir()

@@ -14,7 +14,7 @@ from tuttotal.analysis.breakdown import ward_profiles
 from tuttotal.explore import explorer as explore
 from tuttotal.figures import classify
 
-from .conftest import MARGATE_CENTRAL, THANET
+from .conftest import MARGATE_CENTRAL, REAL_DATA, THANET
 
 
 @pytest.fixture(scope="module")
@@ -244,6 +244,7 @@ def test_the_exported_map_is_the_house_ward_map_of_the_view(thanet, tmp_path):
         assert np.abs(pixels - np.asarray(to_rgb(colour))).max(axis=1).min() < 0.01, colour
 
 
+@pytest.mark.data("Kent's 12 districts' wards")
 def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards_dir, tmp_path):
     explorer = explore.Explorer("demo", data_dir=str(wards_dir), output_dir=str(tmp_path))
     explorer.set_place("kent")
@@ -269,12 +270,19 @@ def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards
     assert written["map"].name in explorer.status.value
 
 
+def real_explorer(wards_dir) -> explore.Explorer:
+    """The explorer on a real place: Kent (283 wards) with the real data root, else Thanet (23: the fixture's)."""
+    if REAL_DATA:
+        return explore.Explorer("kent", data_dir=str(wards_dir))
+    return explore.Explorer("", lads=[THANET], data_dir=str(wards_dir))
+
+
 def test_a_change_redraws_without_reloading_and_records_its_time(wards_dir):
     """A control change is a masked sum and a recolour of the data already loaded: nothing is read again.
 
     How long it takes is the benchmark's question (benchmarks/explore.py), not a test's: the time is recorded.
     """
-    explorer = explore.Explorer("kent", data_dir=str(wards_dir))
+    explorer = real_explorer(wards_dir)
     data, loaded = explorer.data, dict(explorer._data)
     themes_of_kent = explorer.data.themes
     legends = []
@@ -300,13 +308,13 @@ def test_the_map_widget_hovers_and_chooses_a_ward_on_click(wards_dir):
     """The map is an ipyleaflet widget with no basemap: hover names a ward, a click chooses it everywhere."""
     from ipyleaflet import GeoJSON, Map, TileLayer
 
-    explorer = explore.Explorer("kent", data_dir=str(wards_dir))
+    explorer = real_explorer(wards_dir)
     view = explorer.view
     assert isinstance(view.widget, Map) and "tuttotal-map" in view.widget._dom_classes
     assert not any(isinstance(layer, TileLayer) for layer in view.widget.layers)  # no tile: works offline
     assert view.widget.scroll_wheel_zoom and view.widget.zoom > 7
     wards = next(layer for layer in view.widget.layers if isinstance(layer, GeoJSON) and layer.name == "Wards")
-    assert len(wards.data["features"]) == 283
+    assert len(wards.data["features"]) == (283 if REAL_DATA else 23)
     codes = [f["properties"]["code"] for f in wards.data["features"]]
     assert codes == list(explorer.data.wards.ward_code)
 

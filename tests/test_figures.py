@@ -17,8 +17,9 @@ from tuttotal.data import place_wards, places
 from tuttotal.errors import PlaceNotFoundError
 from tuttotal.figures import charts, maps
 
+from .conftest import CLIFTONVILLE_WEST, MARGATE_CENTRAL, REAL_DATA, THANET
+
 REPO = Path(__file__).resolve().parents[1]
-MARGATE_CENTRAL, CLIFTONVILLE_WEST = "E05005093", "E05005088"
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 THEMES = pd.Series(
@@ -85,27 +86,52 @@ def toy_wards(values, names=None) -> gpd.GeoDataFrame:
 # --------------------------------------------------------------------------- Kent, real wards
 
 
-@pytest.fixture(scope="module")
-def kent(wards_dir) -> gpd.GeoDataFrame:
-    """Kent's real wards with a seeded £ per head for each."""
-    wards = place_wards.load_place_wards(places.get_place("kent"), wards_dir)
+def seeded_per_head(wards: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Real wards with a seeded £ per head for each."""
     rng = np.random.default_rng(2009)
     wards["per_head"] = rng.lognormal(math.log(7000), 0.18, len(wards))
     return wards
 
 
-@pytest.fixture(scope="module")
-def kent_map(kent) -> Figure:
+def ward_map_of(wards: gpd.GeoDataFrame, name: str, **kwargs) -> Figure:
+    """The house ward map of a real place's wards, its focus Margate Central and Cliftonville West (Thanet)."""
     return maps.ward_map(
-        kent,
+        wards,
         "per_head",
-        title="Kent: public spending per head by ward, 2008-09",
+        title=f"{name}: public spending per head by ward, 2008-09",
         measure="£ per head",
         focus=[MARGATE_CENTRAL, CLIFTONVILLE_WEST],
-        notes=["Spend is ILLUSTRATIVE: generated, not reported."],
         attribution="Contains OS data © Crown copyright and database right 2013.",
         stamp="ILLUSTRATIVE",
+        **kwargs,
     )
+
+
+@pytest.fixture(scope="module")
+def kent(wards_dir) -> gpd.GeoDataFrame:
+    """Kent's real wards with a seeded £ per head for each."""
+    return seeded_per_head(place_wards.load_place_wards(places.get_place("kent"), wards_dir))
+
+
+@pytest.fixture(scope="module")
+def kent_map(kent) -> Figure:
+    return ward_map_of(kent, "Kent", notes=["Spend is ILLUSTRATIVE: generated, not reported."])
+
+
+@pytest.fixture(scope="module")
+def real_wards(wards_dir) -> gpd.GeoDataFrame:
+    """A real place's wards with a seeded £ per head for each: Kent's (283, 12 districts) with the real data
+    root, else Thanet's (23: the fixture's); ``attrs["place"]`` its name."""
+    name = "Kent" if REAL_DATA else "Thanet"
+    place = places.get_place("kent") if REAL_DATA else places.area_from_lads([THANET])
+    wards = seeded_per_head(place_wards.load_place_wards(place, wards_dir))
+    wards.attrs["place"] = name
+    return wards
+
+
+@pytest.fixture(scope="module")
+def real_map(real_wards) -> Figure:
+    return ward_map_of(real_wards, real_wards.attrs["place"], notes=["Spend is ILLUSTRATIVE: generated, not reported."])
 
 
 def test_kent_has_283_wards_in_12_districts(kent):
@@ -113,11 +139,11 @@ def test_kent_has_283_wards_in_12_districts(kent):
     assert kent.lad_code.nunique() == 12
 
 
-def test_kent_map_labels_the_focus_wards_without_overlap(kent_map):
-    ax = map_axes(kent_map)
+def test_the_ward_map_labels_the_focus_wards_without_overlap(real_map):
+    ax = map_axes(real_map)
     names = [t.get_text() for t in by_gid(ax, "focus-label")]
     assert sorted(names) == ["Cliftonville West", "Margate Central"]
-    first, second = label_boxes(kent_map, ax)
+    first, second = label_boxes(real_map, ax)
     assert not overlaps(first, second)
     # Each label is offset from its ward, with a leader line back to it.
     for label in by_gid(ax, "focus-label"):
@@ -139,19 +165,19 @@ def test_kent_map_has_a_detail_of_the_small_focus_wards(kent_map):
     assert not overlaps(first, second)
 
 
-def test_kent_map_legend_is_in_pounds_outside_the_map(kent_map):
-    ax = map_axes(kent_map)
-    title, labels = legend_texts(kent_map)
+def test_the_ward_map_legend_is_in_pounds_outside_the_map(real_map, real_wards):
+    ax = map_axes(real_map)
+    title, labels = legend_texts(real_map)
     assert title == "£ per head (quantiles, 5 classes)"
     assert len(labels) == 5
     assert all(label.startswith("£") and " – £" in label for label in labels)
-    assert sum(int(label.split("(")[1].split()[0]) for label in labels) == 283
-    kent_map.canvas.draw()
+    assert sum(int(label.split("(")[1].split()[0]) for label in labels) == len(real_wards)
+    real_map.canvas.draw()
     assert ax.get_legend().get_window_extent().x0 >= ax.get_window_extent().x1
 
 
-def test_kent_map_has_no_axes_and_is_north_up(kent_map):
-    ax = map_axes(kent_map)
+def test_the_ward_map_has_no_axes_and_is_north_up(real_map):
+    ax = map_axes(real_map)
     assert not ax.axison
     assert ax.get_aspect() == 1.0
     x0, x1 = ax.get_xlim()
@@ -171,10 +197,10 @@ def test_kent_map_names_districts_and_has_title_notes_stamp(kent_map, kent):
     assert any("Crown copyright" in t for t in everything)
 
 
-def test_saved_kent_map_is_a_reasonable_png(kent_map, tmp_path):
+def test_a_saved_ward_map_is_a_reasonable_png(real_map, tmp_path):
     from PIL import Image
 
-    path = maps.save_figure(kent_map, tmp_path / "maps" / "kent", dpi=100)
+    path = maps.save_figure(real_map, tmp_path / "maps" / "kent", dpi=100)
     assert path == tmp_path / "maps" / "kent.png"
     assert path.read_bytes()[:8] == PNG_MAGIC
     with Image.open(path) as image:
@@ -184,9 +210,9 @@ def test_saved_kent_map_is_a_reasonable_png(kent_map, tmp_path):
     assert 30_000 < path.stat().st_size < 1_500_000
 
 
-def test_natural_breaks_are_the_same_every_time(kent):
+def test_natural_breaks_are_the_same_every_time(real_wards):
     def legend(scheme):
-        fig = maps.ward_map(kent, "per_head", title="Kent", measure="£ per head", scheme=scheme, k=4)
+        fig = maps.ward_map(real_wards, "per_head", title="Kent", measure="£ per head", scheme=scheme, k=4)
         return legend_texts(fig)
 
     title, labels = legend("naturalbreaks")
@@ -194,8 +220,8 @@ def test_natural_breaks_are_the_same_every_time(kent):
     assert legend("naturalbreaks") == (title, labels)
 
 
-def test_a_single_real_ward(kent):
-    one = kent[kent.ward_code == MARGATE_CENTRAL]
+def test_a_single_real_ward(real_wards):
+    one = real_wards[real_wards.ward_code == MARGATE_CENTRAL]
     fig = maps.ward_map(one, "per_head", title="Margate Central", measure="£ per head", focus=[MARGATE_CENTRAL])
     title, labels = legend_texts(fig)
     assert title == "£ per head (one ward)"

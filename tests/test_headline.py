@@ -22,6 +22,7 @@ def test_a_spend_file_is_all_measured(tmp_path):
     assert run.summary()["basis"]["measured_share"] == 1.0
 
 
+@pytest.mark.data("England's 326 districts, to rank Thanet among them")
 def test_a_real_district_is_ranked_among_england_s(data_root, tmp_path):
     from tuttotal import report
     from tuttotal.count import topdown
@@ -40,6 +41,7 @@ def test_a_real_district_is_ranked_among_england_s(data_root, tmp_path):
     assert table.loc["Capital spending (apart)", "value"] == format_gbp(capital, 3)
 
 
+@pytest.mark.data("England's 326 districts, to rank Thanet among them")
 def test_the_pilots_year_is_ranked_among_england_s_by_the_national_count(data_root, tmp_path):
     from tuttotal import report
 

@@ -100,6 +100,7 @@ def test_a_folder_set_aside_when_a_run_died_is_put_back(tmp_path):
     assert staging(out) == []
 
 
+@pytest.mark.data("Croydon's, Lewisham's and Herefordshire's wards")
 @pytest.mark.slow
 def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it(wards_dir, tmp_path):
     psutil = pytest.importorskip("psutil", reason="psutil finds the kernel processes to kill")
@@ -140,6 +141,7 @@ def test_a_kernel_killed_mid_notebook_fails_that_place_only_and_resume_redoes_it
     assert REPO.is_dir()
 
 
+@pytest.mark.data("Croydon's, Lewisham's and Herefordshire's wards")
 @pytest.mark.slow
 def test_a_worker_killed_mid_place_fails_that_place_only_and_the_queue_goes_on(wards_dir, tmp_path):
     """SIGKILL (as the out-of-memory killer sends) to the real worker process writing a place."""

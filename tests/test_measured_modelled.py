@@ -88,6 +88,13 @@ def test_the_bridge_sets_the_books_beside_the_cra_for_place_and_region(thanet):
     assert "bridge" in written and "councils_beside_topdown" not in written
 
 
+@pytest.mark.data("every South East council's books (the fixture holds Kent's and Thanet's)")
+def test_the_regions_books_and_cra_are_close(thanet):
+    bridge = thanet.bridge()
+    region = bridge[(bridge.year == "2008-09") & (bridge.area == "region: South East")].iloc[0]
+    assert abs(region["difference_pct"]) < 5
+
+
 def test_places_of_different_years_and_counts_are_never_classed_together(tmp_path):
     import json
 

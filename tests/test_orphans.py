@@ -71,6 +71,7 @@ def published(out: Path) -> dict[str, int]:
     return {p.name: (p / "summary.json").stat().st_mtime_ns if (p / "summary.json").is_file() else 0 for p in folders}
 
 
+@pytest.mark.data("Croydon's and Lewisham's wards")
 @pytest.mark.parametrize("executor", ["local", "dask"])
 @pytest.mark.slow
 def test_sigkill_of_the_main_process_stops_its_workers_and_kernels(executor, data_root, tmp_path):

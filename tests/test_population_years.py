@@ -62,6 +62,7 @@ def test_every_2013_lad_has_one_upper_tier_area():
     assert len(set(areas.values())) == 153
 
 
+@pytest.mark.data("every region's and upper-tier area's populations (the fixture holds the South East's)")
 def test_the_upper_tier_table_is_what_the_script_builds(people_root, tmp_path):
     spec = importlib.util.spec_from_file_location("build", REPO / "scripts" / "build_lad13_upper_tier.py")
     build = importlib.util.module_from_spec(spec)
@@ -112,6 +113,7 @@ def test_shares_within_an_area_stay_those_of_mid_2015(people_root, people_2008):
     assert ratio.max() - ratio.min() < 0.01  # one person in ~1,500, from rounding
 
 
+@pytest.mark.data("every region's and upper-tier area's populations (the fixture holds the South East's)")
 def test_regions_agree_with_eurostat_within_one_and_a_half_percent(people_root):
     """The issue's check: every region, every year 2003 to 2017 (mid-year vs the mean of the two 1 Januaries)."""
     eurostat = population_years.eurostat_mid_year(people_root)

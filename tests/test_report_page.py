@@ -11,16 +11,23 @@ from nbconvert import HTMLExporter
 
 from tuttotal.run.report_page import MISSING_ALT, accessible, export_html, report_exporter
 
+from .conftest import REAL_DATA
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def executed(batch_run, demo_outputs) -> list:
-    """Report notebooks as a batch runs them (the shared runs of conftest): Lewisham's real count (PNG figures,
-    styled tables, ward and England SVG maps) and the demo's theme deep dive."""
-    _, batch_out, _ = batch_run
+def executed(request, demo_outputs) -> list:
+    """Report notebooks as a batch runs them (the shared runs of conftest): a place report, and the demo's theme
+    deep dive. The place report is Lewisham's real count (PNG figures, styled tables, ward and England SVG
+    maps) with the real data root, else the demo's (the Thanet fixture has no Lewisham)."""
     *_, demo_out = demo_outputs
-    paths = [batch_out / "lewisham" / "report.ipynb", demo_out / "demo" / "theme_deep_dive" / "report.ipynb"]
+    if REAL_DATA:
+        _, batch_out, _ = request.getfixturevalue("batch_run")
+        report = batch_out / "lewisham" / "report.ipynb"
+    else:
+        report = demo_out / "demo" / "report.ipynb"
+    paths = [report, demo_out / "demo" / "theme_deep_dive" / "report.ipynb"]
     return [nbformat.read(path, as_version=4) for path in paths]
 
 

@@ -21,7 +21,7 @@ from tuttotal.data.datasets import sha256_of
 from tuttotal.run import batch
 from tuttotal.run.batch import OUTPUT_FILES, PlaceJob, is_up_to_date
 
-from .conftest import REPO, SPEND_HEADER
+from .conftest import REPO, SPEND_HEADER, THANET
 from .test_cli import tuttotal
 
 LEWISHAM_WARD = "E05000437"  # Bellingham, a real Lewisham ward of 2013
@@ -171,7 +171,7 @@ def test_a_repaired_england_map_makes_the_place_stale(data_root, tmp_path):
     real = data_root / "lad-2013" / "england_lad_2013.topojson"
     damaged = root / "lad-2013" / "england_lad_2013.topojson"
     damaged.write_bytes(real.read_bytes()[: real.stat().st_size // 2])
-    job = batch.absolute_job(PlaceJob(places.area_from_lads(["E06000019"]), data_dir=str(root)))
+    job = batch.absolute_job(PlaceJob(places.area_from_lads([THANET]), data_dir=str(root)))
     out = tmp_path / "outputs"
     summary = record(job, out)
     assert summary["inputs"]["england_map"] == sha256_of(damaged)

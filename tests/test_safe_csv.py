@@ -126,6 +126,7 @@ def hostile(tmp_path_factory, data_root):
     return folder, thanet
 
 
+@pytest.mark.data("Birmingham's wards (its pilot run)")
 @pytest.mark.slow
 def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(hostile, data_root):
     from tuttotal import report
@@ -164,6 +165,7 @@ def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(ho
     assert "'-2+3" in agency
 
 
+@pytest.mark.data("Birmingham's wards (its pilot run)")
 @pytest.mark.slow
 def test_the_deep_dive_notebook_writes_a_hostile_theme_neutralised_into_its_own_folder(hostile, data_root, tmp_path):
     from tuttotal.cli import main

@@ -14,12 +14,16 @@ from tuttotal.count import real_years, themes, topdown
 from tuttotal.data import cra, cra_releases, lsoa, places
 from tuttotal.errors import InputError
 
-from .conftest import BIRMINGHAM, THANET
+from .conftest import BIRMINGHAM, REAL_DATA, THANET
 
 
 @pytest.fixture(scope="module")
 def lines(data_root):
     return cra.region_lines(data_root, download=False)
+
+
+#: The real place of the count's tests: Kent (12 districts) with the real data root, else Thanet (the fixture's).
+PLACE = {"place": "kent"} if REAL_DATA else {"lads": [THANET]}
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +32,16 @@ def kent(data_root, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def kent_topdown(data_root, tmp_path_factory):
-    """Kent in a year without councils' outturn: every line modelled, top down."""
+def place_run(data_root, tmp_path_factory):
+    """The real count of :data:`PLACE` in the pilots' year."""
+    return report.prepare(**PLACE, data_dir=data_root, output_dir=str(tmp_path_factory.mktemp("place")))
+
+
+@pytest.fixture(scope="module")
+def place_topdown(data_root, tmp_path_factory):
+    """:data:`PLACE` in a year without councils' outturn: every line modelled, top down."""
     return report.prepare(
-        place="kent", year="2006-07", data_dir=data_root, output_dir=str(tmp_path_factory.mktemp("kent0607"))
+        **PLACE, year="2006-07", data_dir=data_root, output_dir=str(tmp_path_factory.mktemp("place0607"))
     )
 
 
@@ -73,8 +83,8 @@ def test_capital_and_current_are_kept_apart_and_add_up_to_the_line(lines):
     assert transport.region_pence.sum() == 2_168 * 100_000_000
 
 
-def test_topdown_csv_holds_every_line_of_the_region_excluded_ones_with_a_reason(kent, data_root):
-    lines = kent.topdown.lines
+def test_topdown_csv_holds_every_line_of_the_region_excluded_ones_with_a_reason(place_run, data_root):
+    lines = place_run.topdown.lines
     year = lines[lines.year == "2008-09"]
     # 2008-09 is CRA 2010's (it revised PESA 2009's £57,825m for the South East): its own total, to the penny
     release = cra_releases.cra_lines(data_root, download=False)
@@ -95,8 +105,8 @@ def test_topdown_csv_holds_every_line_of_the_region_excluded_ones_with_a_reason(
     assert np.allclose(counted.place_gbp, counted.region_gbp * share, atol=0.01 * 12)
 
 
-def test_money_is_conserved_to_the_penny_from_the_lines_to_the_wards(kent_topdown):
-    kent = kent_topdown
+def test_money_is_conserved_to_the_penny_from_the_lines_to_the_wards(place_topdown):
+    kent = place_topdown
     lines = kent.topdown.lines
     place_pence = round(lines.loc[lines.year == kent.year, "place_gbp"].sum() * 100)
     recon = kent.count.reconciliation
@@ -105,8 +115,8 @@ def test_money_is_conserved_to_the_penny_from_the_lines_to_the_wards(kent_topdow
     assert int(kent.count.ward_spend.amount_pence.sum()) == place_pence
 
 
-def test_each_function_uses_its_documented_driver(kent, data_root):
-    lines = kent.topdown.lines
+def test_each_function_uses_its_documented_driver(place_run, data_root):
+    lines = place_run.topdown.lines
     year = lines[(lines.year == "2008-09") & (lines.driver != themes.EXCLUDED)]
     by_sub = year.drop_duplicates(["sub_function", "theme"]).set_index(["sub_function", "theme"])["driver"]
     assert by_sub[("Old age", "older people")] == "people_60_plus"
@@ -125,13 +135,15 @@ def test_each_function_uses_its_documented_driver(kent, data_root):
     assert parts["people_60_plus"] / parts.sum() == pytest.approx(expected, abs=1e-6)
 
 
-def test_need_moves_money_towards_deprived_wards(kent):
+def test_need_moves_money_towards_deprived_wards(place_run):
+    kent = place_run
     per_head = kent.ward_need().set_index("ward_code")
     margate = per_head.loc["E05005093", "per_head_gbp"]
     assert margate > 1.2 * per_head["per_head_gbp"].median()
     assert kent.summary()["spend"] == "real" and kent.summary()["illustrative"] is False
 
 
+@pytest.mark.data("Solihull's wards and the West Midlands' lines")
 def test_a_place_across_two_regions_takes_each_lads_own(data_root):
     # Thanet (South East) with Solihull (West Midlands): two regions, one count.
     result = topdown.topdown_count([THANET, "E08000029"], data_dir=data_root, years=("2008-09",))
@@ -187,6 +199,7 @@ def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(b
     assert wide.loc["older people", "place"] < wide.loc["older people", "region"]  # a young city
 
 
+@pytest.mark.data("the 13 pilots' wards")
 def test_the_deep_dive_finds_each_pilots_own_theme(data_root):
     from tuttotal.analysis import deep_dive
 
@@ -199,16 +212,16 @@ def test_the_deep_dive_finds_each_pilots_own_theme(data_root):
     assert deep_dive.choose_theme(lewisham.theme_totals().index, lewisham.place) == "community safety and offenders"
 
 
-def test_transport_is_not_worklessness_and_defence_is_not_a_places(kent):
-    spend = kent.count.ward_spend
+def test_transport_is_not_worklessness_and_defence_is_not_a_places(place_run):
+    spend = place_run.count.ward_spend
     transport = spend[spend.function == "04.5"]
     assert set(transport.theme) == {"economy and transport"}
     assert not spend.function.str.startswith("02").any()
     assert not (spend.function == "01.7").any()
 
 
-def test_the_trend_has_the_top_down_years_in_cash(kent_topdown):
-    kent = kent_topdown
+def test_the_trend_has_the_top_down_years_in_cash(place_topdown):
+    kent = place_topdown
     table = kent.change_by_year()
     # every year without councils' books (2007-08 to 2016-17 are measured): 2003-04 to 2006-07 and 2017-18
     top_down = [y for y in real_years.TOPDOWN_YEARS if real_years.source_of_year(y) == "top-down"]
@@ -222,6 +235,7 @@ def test_the_trend_has_the_top_down_years_in_cash(kent_topdown):
     assert any("cash" in t.get_text() for t in fig.texts)
 
 
+@pytest.mark.data("Kent's 12 districts' wards")
 @pytest.mark.parametrize("driver", ["", "population"])
 def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, tmp_path):
     """Every year of the trend is counted as the report's year is: with one driver for every function
@@ -241,7 +255,7 @@ def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, t
 @pytest.mark.parametrize("year", ["2018-19", "2002-03"])
 def test_a_year_outside_the_regional_analysis_is_refused(year, data_root):
     with pytest.raises(InputError, match="2003-04 to 2017-18") as caught:
-        report.prepare(place="kent", year=year, data_dir=data_root)
+        report.prepare(lads=[THANET], year=year, data_dir=data_root)
     assert caught.value.exit_code == 2
     with pytest.raises(InputError, match=f"no year {year}: it covers 2003-04 to 2017-18") as caught:
         topdown.topdown_count([THANET], data_dir=data_root, years=(year,))
@@ -290,6 +304,7 @@ def test_a_lad_outside_england_is_refused(data_root):
         topdown.topdown_count(["W06000015"], data_dir=data_root)
 
 
+@pytest.mark.data("the 13 pilots' wards")
 def test_every_pilot_counts_without_error_and_the_13_add_up_to_tens_of_billions(data_root):
     totals = {}
     for place in places.pilot_places():
@@ -306,6 +321,7 @@ def test_the_region_table_reads_fast_and_is_cached(data_root):
     pd.testing.assert_frame_equal(first, again)
 
 
+@pytest.mark.data("the 13 pilots' wards")
 def test_the_pilot_median_is_the_same_worked_out_or_read_from_its_cache(data_root, tmp_path, monkeypatch):
     """A report's median pilot row must not depend on whether this run filled the cache."""
     from tuttotal.analysis import compare

@@ -15,7 +15,7 @@ from tuttotal import cache
 from tuttotal.data import interpolate, lsoa, place_wards, places, sources, ward_drivers
 from tuttotal.errors import GeographyError
 
-from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, THANET
+from .conftest import BIRMINGHAM, CLIFTONVILLE_WEST, MARGATE_CENTRAL, REAL_DATA, THANET, data_file
 
 #: Thanet's mid-2015 population excluding prisoners (README check figure).
 THANET_POPULATION = 139_822
@@ -30,7 +30,7 @@ def table(data_root):
 
 @pytest.fixture(scope="module")
 def lookup(data_root):
-    return pd.read_csv(data_root / "lookups" / "lsoa01_to_lsoa11.csv", dtype=str)
+    return pd.read_csv(data_file(data_root, "lookups/lsoa01_to_lsoa11.csv"), dtype=str)
 
 
 @pytest.fixture(scope="module")
@@ -46,6 +46,7 @@ def thanet_wards(wards_dir):
 # 1. The LSOA table
 
 
+@pytest.mark.data("England's 32,844 LSOAs (the fixture holds the South East's)")
 def test_lsoa_table_has_every_lsoa_and_lad_with_complete_values(table):
     assert len(table) == 32_844
     assert table["lsoa11_code"].is_unique
@@ -66,6 +67,7 @@ def test_lsoa_table_has_every_lsoa_and_lad_with_complete_values(table):
 # 2. IMD 2010 moved from 2001 to 2011 LSOAs
 
 
+@pytest.mark.data("England's LSOA lookup (the fixture holds the South East's rows)")
 def test_imd2010_on_lsoa11_follows_each_kind_of_change(data_root, lookup, table):
     import pyreadr
 
@@ -155,6 +157,7 @@ def test_each_lads_wards_add_up_to_its_lsoas(kent_drivers, kent_wards, table):
     assert sums.loc[THANET, "population"] == pytest.approx(THANET_POPULATION, rel=1e-9)
 
 
+@pytest.mark.data("Birmingham's wards")
 def test_birmingham_has_its_million(wards_dir, data_root):
     wards = place_wards.load_place_wards(places.area_from_lads([BIRMINGHAM]), wards_dir)
     drivers = ward_drivers.ward_driver_table(wards, data_root, download=False)
@@ -294,13 +297,14 @@ def test_a_lad_with_no_population_rows_is_refused_naming_the_file(data_root, tmp
 
     from tuttotal.errors import InputError
 
-    source = data_root / sources.source("population").path
+    source = data_file(data_root, sources.source("population").path)
     lines = gzip.decompress(source.read_bytes()).decode("utf-8-sig").splitlines(keepends=True)
     kept = [line for line in lines if ",Thanet," not in line]
     assert len(kept) < len(lines)
     damaged = tmp_path / "population.csv"
     damaged.write_text("".join(kept), encoding="utf-8")
-    paths = {name: data_root / sources.source(name).path for name in ("imd2010", "imd2015", "lsoa01_to_lsoa11")}
+    names = ("imd2010", "imd2015", "lsoa01_to_lsoa11")
+    paths = {name: data_file(data_root, sources.source(name).path) for name in names}
     with pytest.raises(InputError) as caught:
         lsoa.build_lsoa_table({**paths, "population": damaged})
     assert caught.value.exit_code == 2
@@ -308,7 +312,9 @@ def test_a_lad_with_no_population_rows_is_refused_naming_the_file(data_root, tmp
     assert "E07000114" in str(caught.value)
 
 
-def test_the_drivers_table_is_cached_whole_and_says_where_it_came_from(kent_wards, data_root, tmp_path, monkeypatch):
+def test_the_drivers_table_is_cached_whole_and_says_where_it_came_from(request, data_root, tmp_path, monkeypatch):
+    """Kent's wards with the real data root, else Thanet's (the fixture's)."""
+    kent_wards = request.getfixturevalue("kent_wards" if REAL_DATA else "thanet_wards")
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
     cache.clear("drivers-memory")
     first = ward_drivers.ward_driver_table(kent_wards, data_root, download=False)

@@ -78,6 +78,7 @@ def test_a_place_with_no_english_lad_gets_a_sentence_not_a_map_of_england(demo_r
     assert "no district of England" in str(shown) and "<p" in shown._repr_html_()
 
 
+@pytest.mark.data("Lewisham's wards and England's 326 districts")
 def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
     block = lewisham_run.england_web_map()
     assert block.html.count("data-tip=") == 326
@@ -86,6 +87,7 @@ def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
     assert "Top-down £ per head, 2008-09" in block.html and " districts)" in block.html
 
 
+@pytest.mark.data("Lewisham's wards and England's 326 districts")
 def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_root, tmp_path):
     """A damaged england_lad_2013.topojson (half its bytes): "No map of England", and the cause (tests/test_resume.py
     holds that --resume redoes the place once it is repaired)."""
@@ -106,6 +108,7 @@ def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_roo
     assert "england_lad_2013.topojson" in str(shown) or "SHA-256" in str(shown), str(shown)
 
 
+@pytest.mark.data("Lewisham's wards and England's 326 districts")
 def test_a_map_stores_a_line_not_its_html_as_plain_text(lewisham_run):
     """A notebook keeps an output's text/plain beside its HTML: a line naming the map, not 270 KB of HTML again."""
     from IPython.core.formatters import DisplayFormatter
@@ -117,6 +120,7 @@ def test_a_map_stores_a_line_not_its_html_as_plain_text(lewisham_run):
     assert shown["text/plain"] == f"<interactive map: Map of England's districts with Lewisham ({kb} KB of HTML)>"
 
 
+@pytest.mark.data("England's 326 districts")
 def test_lad_per_head_is_the_top_down_count_of_each_lad(data_root):
     """Thanet's per head from the all-LAD sum equals its own top-down count's, to the penny's rounding.
 

@@ -41,24 +41,28 @@ def _environment(**values: str):
 SHARED = REPO.parent / "shared"
 
 
-def _data_root(case: dict, path: Path, workdir: Path) -> dict[str, str]:
-    """A data root in ``workdir`` linking to ``../shared/data``, with the case's file in place of (or without) one.
+def _data_root(case: dict, path: Path, workdir: Path, data_dir: Path) -> dict[str, str]:
+    """A data root in ``workdir`` linking to ``data_dir``, with the case's file in place of (or without) one.
 
-    Downloads go to a closed local port and an empty cache, so a missing file stays missing.
+    ``data_dir`` is a full data root (``../shared/data``) or a root of extracts (the Thanet fixture, whose
+    ``registry.csv`` names the file of each key). Downloads go to a closed local port and an empty cache, so
+    a missing file stays missing.
     """
-    shared = SHARED / "data"
-    target = case.get("target") or path.read_text(encoding="utf-8").strip()
+    from tuttotal.data import extracts
+
+    key = case.get("target") or path.read_text(encoding="utf-8").strip()
+    extract = extracts.find(data_dir, key)
+    target = extract.path if extract is not None else key
+    folder, name = target.split("/", 1)
     root = workdir / "data"
-    for entry in shared.iterdir():
-        if not entry.is_dir():
-            continue
-        if entry.name == target.split("/")[0]:
-            (root / entry.name).mkdir(parents=True)
+    root.mkdir()
+    for entry in data_dir.iterdir():
+        if entry.name == folder:
+            (root / entry.name).mkdir()
             for item in entry.iterdir():
-                if item.name != target.split("/", 1)[1]:
+                if item.name != name:
                     (root / entry.name / item.name).symlink_to(item)
         else:
-            root.mkdir(exist_ok=True)
             (root / entry.name).symlink_to(entry)
     if case.get("target"):
         shutil.copy(path, root / target)
@@ -69,8 +73,11 @@ def _data_root(case: dict, path: Path, workdir: Path) -> dict[str, str]:
     }
 
 
-def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
-    """Give the case's input to the ``tuttotal`` command; return exit code, stderr and the output folder."""
+def run_error_case(case: dict, workdir: Path, data_dir: Path | None = None) -> tuple[int, str, Path]:
+    """Give the case's input to the ``tuttotal`` command; return exit code, stderr and the output folder.
+
+    ``data_dir`` is the data root a ``data`` case starts from (default ``../shared/data``).
+    """
     from tuttotal.cli import main
 
     path = HERE / case["file"]
@@ -90,7 +97,7 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
     elif use == "outturn":
         argv = ["data", "check-outturn", str(path), "--year", "2010-11"]
     elif use == "year":
-        argv = ["run", "--place", "kent", "--year", path.read_text(encoding="utf-8").strip()]
+        argv = ["run", "--lad", "E07000114", "--year", path.read_text(encoding="utf-8").strip()]
     elif use == "output-file":
         argv = ["run", "--output", str(path)]
     elif use == "output":
@@ -115,7 +122,7 @@ def run_error_case(case: dict, workdir: Path) -> tuple[int, str, Path]:
     elif use == "notebook":
         argv = ["run", "--notebook", path.read_text(encoding="utf-8").strip()]
     elif use == "data":
-        env.update(_data_root(case, path, workdir))
+        env.update(_data_root(case, path, workdir, SHARED / "data" if data_dir is None else data_dir))
         argv = ["run", "--lad", "E07000114"]
     elif use == "params":
         home = workdir / "home"
