@@ -162,6 +162,34 @@ def _find_rules(table: pd.DataFrame, function: str) -> pd.DataFrame:
 _rules_memo = cache.TableMemo("theme-rules", _find_rules)
 
 
+def one_driver(table: pd.DataFrame, driver: str) -> pd.DataFrame:
+    """The themes table with every counted function's driver set to ``driver`` (exclusions kept).
+
+    Made once per table and driver, so the rules looked up in it are looked up once per process
+    too (a warm kernel's places share it): treat it as read-only.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"function": ["09", "02"], "driver": ["children_0_15", "excluded"]})
+    >>> one_driver(table, "population")["driver"].tolist()
+    ['population', 'excluded']
+    >>> one_driver(table, "population") is one_driver(table, "population")
+    True
+    """
+    return _one_driver_memo(table, driver)
+
+
+def _with_one_driver(table: pd.DataFrame, driver: str) -> pd.DataFrame:
+    out = table.copy()
+    out.loc[out["driver"] != EXCLUDED, "driver"] = driver
+    out.attrs = dict(table.attrs)
+    return out
+
+
+_one_driver_memo = TableMemo(_with_one_driver)
+
+
 def _lookup(function: str, table: pd.DataFrame, column: str) -> str:
     return str(rules_of(function, table)[column].iloc[0])
 
