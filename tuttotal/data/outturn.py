@@ -645,9 +645,7 @@ def _with_attrs(table: pd.DataFrame, attrs: dict) -> pd.DataFrame:
 def _combined(files: tuple[tuple[str, str, tuple], ...]) -> pd.DataFrame:
     """The years' files combined, once per set of file versions (every place of a batch reads the same)."""
     table = _read_all(tuple((year, path) for year, path, _ in files)).copy()
-    no_return = {
-        year: list(_read_one(year, path, version).attrs.get("no_return", [])) for year, path, version in files
-    }
+    no_return = {year: list(_read_one(year, path, version).attrs.get("no_return", [])) for year, path, version in files}
     latest = table[table["ons_code"] != ""].drop_duplicates("e_code", keep="last").set_index("e_code")["ons_code"]
     table["ons_code"] = table["e_code"].map(latest.to_dict()).astype(object).fillna("").astype(str)
     unpinned = {year: path for year, path, _ in files if year not in PINNED_YEARS}
