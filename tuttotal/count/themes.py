@@ -160,6 +160,9 @@ def _find_rules(table: pd.DataFrame, function: str) -> pd.DataFrame:
 
 
 _rules_memo = cache.TableMemo("theme-rules", _find_rules)
+_first_rule = cache.TableMemo(
+    "theme-first-rule", lambda table, function: rules_of(function, table).iloc[0]
+)  # a row as a Series: slow to make
 
 
 def one_driver(table: pd.DataFrame, driver: str) -> pd.DataFrame:
@@ -187,7 +190,7 @@ def _with_one_driver(table: pd.DataFrame, driver: str) -> pd.DataFrame:
     return out
 
 
-_one_driver_memo = TableMemo(_with_one_driver)
+_one_driver_memo = cache.TableMemo("theme-one-driver", _with_one_driver)
 
 
 def _lookup(function: str, table: pd.DataFrame, column: str) -> str:
@@ -235,7 +238,7 @@ def assign_themes(spend: pd.DataFrame, table: pd.DataFrame, driver_totals: dict 
         else pd.Series("", index=out.index)
     )
     rules = {f: rules_of(f, table) for f in out["function"].unique()}
-    first = {f: r.iloc[0] for f, r in rules.items()}
+    first = {f: _first_rule(table, f) for f in rules}
     out["theme"] = own_theme.where(own_theme != "", out["function"].map({f: r.theme for f, r in first.items()}))
     out["driver"] = own_driver.where(own_driver != "", out["function"].map({f: r.driver for f, r in first.items()}))
     split_functions = {f for f, r in rules.items() if len(r) > 1}

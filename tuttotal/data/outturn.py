@@ -641,7 +641,7 @@ def _with_attrs(table: pd.DataFrame, attrs: dict) -> pd.DataFrame:
     return view
 
 
-@lru_cache(maxsize=4)
+@cache.memoize("outturn-combined", maxsize=4)
 def _combined(files: tuple[tuple[str, str, tuple], ...]) -> pd.DataFrame:
     """The years' files combined, once per set of file versions (every place of a batch reads the same)."""
     table = _read_all(tuple((year, path) for year, path, _ in files)).copy()
