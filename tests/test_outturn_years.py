@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -192,6 +193,23 @@ def test_a_later_release_dropped_into_the_data_root_is_read_and_flagged_not_pinn
     assert outturn_count.check_year("2017-18", tmp_path) == "2017-18"
     with pytest.raises(InputError, match="no year 2018-19"):
         outturn_count.check_year("2018-19", tmp_path)
+
+
+def test_a_second_read_is_the_same_table_and_still_warns(tmp_path, caplog):
+    """The years are combined once per set of file versions; each read still warns and has its own attrs."""
+    folder = tmp_path / "outturn"
+    folder.mkdir()
+    path = folder / "RS_2017-18_data_by_LA.xlsx"
+    new_layout_workbook(path, year="2017-18")
+    first = outturn.read_outturn(tmp_path, download=False, years=("2017-18",))
+    first.attrs["unpinned"].clear()  # a caller's change to its attrs is its own
+    with caplog.at_level(logging.WARNING, logger="tuttotal.data.outturn"):
+        second = outturn.read_outturn(tmp_path, download=False, years=("2017-18",))
+    assert "not hash-pinned" in caplog.text
+    assert set(second.attrs["unpinned"]) == {"2017-18"}
+    pd.testing.assert_frame_equal(first, second)
+    totals = outturn.read_totals(tmp_path, download=False, years=("2017-18",))
+    assert set(totals.attrs["unpinned"]) == {"2017-18"}
 
 
 @given(st.integers(min_value=-(10**13), max_value=10**13))

@@ -45,6 +45,16 @@ def test_population_only_keeps_what_is_excluded():
     assert table["driver"].tolist() == ["children_0_15", "excluded", "people_60_plus"], "the input is not changed"
 
 
+def test_population_only_is_made_once_per_table():
+    """A warm kernel's places share one population-only table, so the rules looked up in it are looked up once."""
+    table = pd.DataFrame({"function": ["09", "02"], "driver": ["children_0_15", "excluded"]})
+    first = population_only(table)
+    assert population_only(table) is first
+    other = table.copy()
+    assert population_only(other) is not first, "a new table (even with the same rows) starts afresh"
+    assert population_only(other)["driver"].tolist() == first["driver"].tolist()
+
+
 @pytest.fixture(scope="module")
 def thanet(data_root, tmp_path_factory):
     from tuttotal import report

@@ -147,6 +147,15 @@ def focus_comparison(
     return table
 
 
+def _pence_by_ward_and_basis(spend: pd.DataFrame) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """Whole pence by ward, and by ward for each of :data:`BASES`, from one grouping of the rows."""
+    pairs = spend.groupby(["basis", "ward_code"])["amount_pence"].sum()
+    by_ward = pairs.groupby(level="ward_code").sum()
+    found = set(pairs.index.get_level_values("basis"))
+    empty = pairs.iloc[:0].droplevel("basis")
+    return by_ward, {basis: pairs.xs(basis, level="basis") if basis in found else empty for basis in BASES}
+
+
 def change_by_year(
     ward_spend_by_year: Mapping[str, pd.DataFrame],
     wards: pd.DataFrame,
@@ -224,8 +233,7 @@ def change_by_year(
             for name, _, codes in areas
         }
         spend = with_basis(spend)
-        by_ward = spend.groupby("ward_code")["amount_pence"].sum()
-        by_basis = {basis: spend[spend["basis"] == basis].groupby("ward_code")["amount_pence"].sum() for basis in BASES}
+        by_ward, by_basis = _pence_by_ward_and_basis(spend)
         for name, level, codes in areas:
             amount = int(by_ward.reindex(codes, fill_value=0).sum()) / 100
             rows.append(

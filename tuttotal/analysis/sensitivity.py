@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from tuttotal.count import themes
 from tuttotal.count.apportion import MEASURED, MODELLED
 
 if TYPE_CHECKING:
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 def population_only(theme_table: pd.DataFrame) -> pd.DataFrame:
     """The themes table with every counted function's driver set to ``population`` (exclusions kept).
 
+    Made once per table (:func:`tuttotal.count.themes.one_driver`): treat it as read-only.
+
     Examples
     --------
     >>> import pandas as pd
@@ -38,10 +41,7 @@ def population_only(theme_table: pd.DataFrame) -> pd.DataFrame:
     >>> population_only(table)["driver"].tolist()
     ['population', 'excluded']
     """
-    table = theme_table.copy()
-    table.loc[table["driver"] != "excluded", "driver"] = "population"
-    table.attrs = dict(theme_table.attrs)
-    return table
+    return themes.one_driver(theme_table, "population")
 
 
 def _pence_by(spend: pd.DataFrame, basis: str, key: str) -> pd.Series:

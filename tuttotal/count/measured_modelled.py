@@ -153,10 +153,11 @@ def region_bridge(
 
     rows = []
     lg = lines[(lines["body"] == "LG") & (lines["spend_type"] == "current")]
+    lg = lg[lg["year"].isin(list(measured_years))]
+    totals = totals.assign(_region=totals["e_code"].map(authority_regions))
+    totals = totals[totals["year"].isin(list(measured_years)) & totals["_region"].isin(list(lg["region"].unique()))]
     for (year, region), part in lg.groupby(["year", "region"], sort=True):
-        if year not in measured_years:
-            continue
-        in_region = totals[(totals["year"] == year) & (totals["e_code"].map(authority_regions) == region)]
+        in_region = totals[(totals["year"] == year) & (totals["_region"] == region)]
         books = int(in_region["net current expenditure"].sum()) / 100
         cra = float(part["region_gbp"].sum())
         rows.append(

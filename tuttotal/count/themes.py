@@ -160,6 +160,37 @@ def _find_rules(table: pd.DataFrame, function: str) -> pd.DataFrame:
 
 
 _rules_memo = cache.TableMemo("theme-rules", _find_rules)
+_first_rule = cache.TableMemo(
+    "theme-first-rule", lambda table, function: rules_of(function, table).iloc[0]
+)  # a row as a Series: slow to make
+
+
+def one_driver(table: pd.DataFrame, driver: str) -> pd.DataFrame:
+    """The themes table with every counted function's driver set to ``driver`` (exclusions kept).
+
+    Made once per table and driver, so the rules looked up in it are looked up once per process
+    too (a warm kernel's places share it): treat it as read-only.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> table = pd.DataFrame({"function": ["09", "02"], "driver": ["children_0_15", "excluded"]})
+    >>> one_driver(table, "population")["driver"].tolist()
+    ['population', 'excluded']
+    >>> one_driver(table, "population") is one_driver(table, "population")
+    True
+    """
+    return _one_driver_memo(table, driver)
+
+
+def _with_one_driver(table: pd.DataFrame, driver: str) -> pd.DataFrame:
+    out = table.copy()
+    out.loc[out["driver"] != EXCLUDED, "driver"] = driver
+    out.attrs = dict(table.attrs)
+    return out
+
+
+_one_driver_memo = cache.TableMemo("theme-one-driver", _with_one_driver)
 
 
 def _lookup(function: str, table: pd.DataFrame, column: str) -> str:
@@ -207,7 +238,7 @@ def assign_themes(spend: pd.DataFrame, table: pd.DataFrame, driver_totals: dict 
         else pd.Series("", index=out.index)
     )
     rules = {f: rules_of(f, table) for f in out["function"].unique()}
-    first = {f: r.iloc[0] for f, r in rules.items()}
+    first = {f: _first_rule(table, f) for f in rules}
     out["theme"] = own_theme.where(own_theme != "", out["function"].map({f: r.theme for f, r in first.items()}))
     out["driver"] = own_driver.where(own_driver != "", out["function"].map({f: r.driver for f, r in first.items()}))
     split_functions = {f for f, r in rules.items() if len(r) > 1}

@@ -374,13 +374,9 @@ def topdown_count(
     out = parts.merge(by_part, on=["line", "theme", "driver"], how="left")
     out["source"] = np.where(out["note"] == "", out["release"], out["release"] + "; " + out["note"])
     out["place_pence"] = out["place_pence"].fillna(0).astype("int64")
+    region_lads = [lad_totals.loc[[c for c in lad_codes if regions[c] == r]] for r in place_regions]
     place_driver = pd.DataFrame(
-        {
-            driver: [
-                float(lad_totals.loc[[c for c in lad_codes if regions[c] == r], driver].sum()) for r in place_regions
-            ]
-            for driver in lsoa.COUNTS
-        },
+        {driver: [float(frame[driver].sum()) for frame in region_lads] for driver in lsoa.COUNTS},
         index=place_regions,
     )
     counted_row = (out["driver"] != themes.EXCLUDED).to_numpy()

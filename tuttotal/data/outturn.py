@@ -623,21 +623,35 @@ def _read_all(files: tuple[tuple[str, str], ...]) -> pd.DataFrame:
 
 
 def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFrame:
+    """The years' files in one table (shared: the caller must not change it; ``attrs`` is the caller's own)."""
+    import copy
+
     years = available_years(data_dir) if years is None else tuple(years)
     files = tuple((year, str(year_path(year, data_dir, download=download))) for year in years)
-    table = _read_all(files).copy()
-    no_return = {
-        year: list(_read_one(year, path, tuple(paths.file_version(path))).attrs.get("no_return", []))
-        for year, path in files
-    }
+    table = _combined(tuple((year, path, tuple(paths.file_version(path))) for year, path in files))
+    for year, path in table.attrs["unpinned"].items():
+        logger.warning("the revenue outturn of %s (%s) is not hash-pinned: read by its header text", year, path)
+    return _with_attrs(table, copy.deepcopy(table.attrs))
+
+
+def _with_attrs(table: pd.DataFrame, attrs: dict) -> pd.DataFrame:
+    """A view of ``table`` (no copy of its columns) with its own ``attrs``."""
+    view = table.copy(deep=False)
+    view.attrs = attrs
+    return view
+
+
+@cache.memoize("outturn-combined", maxsize=4)
+def _combined(files: tuple[tuple[str, str, tuple], ...]) -> pd.DataFrame:
+    """The years' files combined, once per set of file versions (every place of a batch reads the same)."""
+    table = _read_all(tuple((year, path) for year, path, _ in files)).copy()
+    no_return = {year: list(_read_one(year, path, version).attrs.get("no_return", [])) for year, path, version in files}
     latest = table[table["ons_code"] != ""].drop_duplicates("e_code", keep="last").set_index("e_code")["ons_code"]
     table["ons_code"] = table["e_code"].map(latest.to_dict()).astype(object).fillna("").astype(str)
-    unpinned = {year: path for year, path in files if year not in PINNED_YEARS}
-    for year, path in unpinned.items():
-        logger.warning("the revenue outturn of %s (%s) is not hash-pinned: read by its header text", year, path)
+    unpinned = {year: path for year, path, _ in files if year not in PINNED_YEARS}
     table.attrs["files"] = {
         (f"data:outturn_{year}" if year in PINNED_YEARS else f"data:outturn_{year} (not hash-pinned)"): path
-        for year, path in files
+        for year, path, _ in files
     }
     table.attrs["unpinned"] = unpinned
     table.attrs["no_return"] = {year: codes for year, codes in no_return.items() if codes}

@@ -399,8 +399,16 @@ def lad_population_of_year(year: object, data_dir: settings.DataRootLike = None)
     >>> int(lad_population_of_year("2008-09", "../shared/data")["E07000114"])  # doctest: +SKIP
     130855
     """
-    people = lsoa_population_of_year(year, data_dir)
+    return _lad_people(lsoa_population_of_year(year, data_dir)).copy()
+
+
+def _sum_lad_people(people: pd.DataFrame, _key: object) -> pd.Series:
     return people.groupby("lad13_code")["population"].sum()
+
+
+_lad_people = cache.TableMemo(
+    "lad-people-of-year", _sum_lad_people
+)  # once per year's shared LSOA table (the trend asks for every year per place)
 
 
 def covers(year: object, data_dir: settings.DataRootLike = None) -> bool:

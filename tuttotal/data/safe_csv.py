@@ -53,6 +53,11 @@ def neutralise(value: object) -> object:
     return value
 
 
+def _has_formula(values) -> bool:
+    """Whether :func:`neutralise` would change any of ``values`` (a loop over the cells, without a Series)."""
+    return any(isinstance(v, str) and v.startswith(FORMULA_STARTS) and not is_number(v) for v in values)
+
+
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every text cell, column name and index label neutralised (a copy when anything changes).
 
@@ -72,6 +77,11 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
             series.dtype, pd.CategoricalDtype
         ):
             continue
+        if isinstance(series.dtype, pd.StringDtype):
+            if not series.str.startswith(FORMULA_STARTS, na=False).any():
+                continue  # nothing to neutralise (almost every column): no copy, no map
+        elif not _has_formula(series.to_numpy(dtype=object)):
+            continue  # nothing to neutralise (almost every column): no copy, no map
         values = series.astype(object)
         changed = values.map(neutralise)
         if not values.equals(changed):
