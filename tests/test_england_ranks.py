@@ -152,6 +152,7 @@ def councils_change(data_root):
     return councils.councils_change(councils.councils_table(data_root))
 
 
+@pytest.mark.data("England's 326 districts' books (the councils' change)")
 def test_districts_are_ranked_by_the_councils_change_of_the_findings_and_wards_say_they_have_none(
     data_root, councils_change
 ):
@@ -189,6 +190,7 @@ def test_districts_are_ranked_by_the_councils_change_of_the_findings_and_wards_s
     assert order == ["per_head_gbp", "measured_per_head_gbp", CHANGE, "income_deprived"]
 
 
+@pytest.mark.data("England's 326 districts' books (the councils' change)")
 def test_the_report_states_the_change_rank_in_its_headline_and_csv(data_root, tmp_path, councils_change):
     from tuttotal.england.findings import rank_among
 

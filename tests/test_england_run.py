@@ -127,6 +127,7 @@ def test_the_page_opens_offline_under_its_policy(run):
     assert "tuttotal-table" in page and "NBVAL_SKIP" not in page, "code hidden"
 
 
+@pytest.mark.data("the wards of LADs in four regions")
 def test_the_run_emits_no_unexpected_warnings_and_notes_the_repaired_ward(run):
     """Maldon's repaired polygon is a note of the report (what and why), not a warning in red, nor a path."""
     result, out = run

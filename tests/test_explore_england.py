@@ -18,6 +18,9 @@ from tuttotal.explore.england_view import ENGLAND, england_year, find_lad, lad_l
 
 from .conftest import MARGATE_CENTRAL, THANET
 
+#: What England's view needs beyond the fixture (which holds Thanet's boundaries and books).
+ENGLAND_DATA = "England's 326 districts' boundaries and count"
+
 LADS = sorted(lad_names())
 
 
@@ -79,6 +82,7 @@ def _national(root, lad_level, year="2008-09"):
     return lads
 
 
+@pytest.mark.data(ENGLAND_DATA)
 def test_without_a_national_run_the_view_is_the_lad_level_count(data_root, lad_level, tmp_path):
     figures = england_year("2008-09", output_root=tmp_path / "outputs", data_dir=data_root)
     assert figures.source == "lad-level" and len(figures.table) == 326
@@ -117,6 +121,7 @@ def _fills(view):
     return [f["properties"]["style"]["fillColor"] for f in view.lads.data["features"]]
 
 
+@pytest.mark.data(ENGLAND_DATA)
 def test_switching_to_england_shows_its_326_districts_once_a_year(explorer):
     from ipyleaflet import Map, TileLayer
 
@@ -143,6 +148,7 @@ def test_switching_to_england_shows_its_326_districts_once_a_year(explorer):
     assert view.made == ["2008-09", "2005-06"] and _fills(view) == fills and view.current is figures
 
 
+@pytest.mark.data(ENGLAND_DATA)
 def test_a_lad_picked_by_name_or_code_is_the_place_with_its_wards(explorer):
     explorer.england.show("2008-09")
     explorer.england.view.picker.value = "Thanet"  # typed, then Enter
@@ -164,6 +170,7 @@ def test_a_lad_picked_by_name_or_code_is_the_place_with_its_wards(explorer):
     assert thanet is data and explorer.data.name == "Thanet"
 
 
+@pytest.mark.data(ENGLAND_DATA)
 def test_a_click_on_the_map_loads_the_district(explorer):
     explorer.england.show("2008-09")
     view = explorer.england.view
@@ -175,6 +182,7 @@ def test_a_click_on_the_map_loads_the_district(explorer):
     assert explorer.data.name == "Thanet" and not explorer.england.shown
 
 
+@pytest.mark.data(ENGLAND_DATA)
 def test_an_unknown_name_in_the_picker_is_said_with_close_matches(explorer):
     explorer.england.show("2008-09")
     shown = explorer.data

@@ -350,6 +350,7 @@ def test_the_explorer_in_jupyterlab(jupyterlab, browser, kent_wards):
 DISTRICTS = ".tuttotal-england-map .leaflet-overlay-pane path:not([fill='none'])"
 
 
+@pytest.mark.data("England's 326 districts")
 def test_the_explorer_switches_to_england_and_opens_a_district(jupyterlab, browser, data_root):
     """England in the explorer: its 326 districts on a map, Thanet hovered and clicked, then one typed in the list."""
     from tuttotal.england.geography import england_lads

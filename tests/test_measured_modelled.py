@@ -74,6 +74,7 @@ def test_the_pilots_year_is_measured_by_default_and_never_counted_twice(thanet):
     assert "measured" in thanet.provenance_note and "modelled" in thanet.provenance_note
 
 
+@pytest.mark.data("the books of every authority of the South East (the region's bridge)")
 def test_the_bridge_sets_the_books_beside_the_cra_for_place_and_region(thanet):
     bridge = thanet.bridge()
     row = bridge[(bridge.year == "2008-09") & (bridge.area == "place")].iloc[0]
