@@ -79,7 +79,6 @@ from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
-from tuttotal.data.ward_drivers import drivers_csv_table
 from tuttotal.data.web_map_file import write_web_map
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
@@ -87,45 +86,13 @@ from tuttotal.errors import TuttotalError, TuttotalWarning
 from tuttotal.figures import place_figures, webmap
 from tuttotal.figures.charts import theme_bars, trend_lines
 from tuttotal.figures.maps import ward_map
-from tuttotal.money import format_gbp, pence_to_decimal_string
+from tuttotal.money import format_gbp
 
 logger = logging.getLogger(__name__)
 
 #: The two years "where the cuts fell" compares (and the outturn year set beside the top-down 2008-09): the span of
 #: the first five RS years, kept while the outturn grew to 2007-08 to 2016-17 (the lead picks the combined count's).
 CUTS_YEARS = ("2010-11", "2014-15")
-
-OUTTURN_FIELDS = [
-    "year",
-    "authority",
-    "e_code",
-    "service",
-    "authority_gbp",
-    "driver",
-    "share",
-    "place_gbp",
-    "cofog",
-    "theme",
-]
-
-#: The tables of one year's money (cash, as spent), whatever ``prices`` the report's series are in; a table of
-#: money not here is a series over years at the report's prices, or holds no pounds (drivers, most_deprived: shares).
-CASH_TABLES = frozenset(
-    {
-        "ward_theme",
-        "reconciliation",
-        "theme_agency",
-        "ward_profiles",
-        "focus_comparison",
-        "ward_need",
-        "topdown",
-        "theme_per_head",
-        "published",
-        "outturn",
-        "bridge",
-        "sensitivity",
-    }
-)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -925,90 +892,6 @@ class PlaceReport(PlaceCount):
         )
 
     # -------------------------------------------------------------- writing
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables of the report, by name: what :func:`tuttotal.writers.place.write_tables` writes as CSV.
-
-        ``ward_theme``, ``reconciliation``, ``theme_agency``, ``ward_profiles``,
-        and where they apply ``focus_comparison`` and ``change_by_year``. Money in
-        ``ward_theme.csv`` and ``reconciliation.csv`` is exact to the penny.
-
-        Every table of money says its basis and its prices. Basis: a ``basis``
-        column where each row's money is of one basis (a row per basis where
-        both are: ``ward_theme``, ``theme_agency``, ``focus_comparison``,
-        ``topdown``, ``outturn``, ``theme_per_head``, the cuts' tables;
-        ``ward_need`` and ``most_deprived``, computed on one basis's money,
-        name it), and ``measured_gbp`` and ``modelled_gbp`` beside the total
-        where a row is an area's, a step's or a line's whole (``ward_profiles``,
-        ``change_by_year``, ``published``, ``bridge``, ``sensitivity``,
-        ``reconciliation``); ``england_ranks`` (a real count) gives each rank's
-        basis in words (``rank_basis``), the ``measured_share`` of the value
-        ranked and the national table it was read from.
-        Prices: a ``prices`` column, ``cash``
-        (one year, as spent) except the series over years (``change_by_year``,
-        ``cuts_by_service``, ``cuts_by_ward``: the report's prices).
-        """
-
-        table = ward_theme(self.count.ward_spend, self.wards, self.population, by_basis=True)
-        out = table[["ward_code", "ward_name", "lad_code", "theme", "basis"]].copy()
-        out["amount_gbp"] = table["amount_pence"].map(pence_to_decimal_string)
-        if "per_head_gbp" in table:
-            out["per_head"] = table["per_head_gbp"].round(2)
-        tables = {
-            "ward_theme": out,
-            "reconciliation": self.count.reconciliation.table(),
-            "theme_agency": self.theme_by_agency(by_basis=True).round(2).reset_index(),
-            "ward_profiles": self.ward_profiles().round(6),
-        }
-        comparison = self.focus_comparison(by_basis=True)
-        if len(comparison):
-            tables["focus_comparison"] = comparison.round(2)
-        if len(self.comparable_years) > 1:
-            tables["change_by_year"] = self.change_by_year().round(2).assign(prices=self.prices_label)
-        if self.need_measurable:
-            need = self.ward_need().round(6)
-            need.insert(need.columns.get_loc("amount_gbp"), "basis", self.need_money_basis)
-            tables["ward_need"] = need
-            deprived = self.most_deprived_spend().round(6)
-            deprived.insert(deprived.columns.get_loc("spend_share"), "basis", self.need_money_basis)
-            tables["most_deprived"] = deprived
-        if self.driver_table is not None:
-            tables["drivers"] = drivers_csv_table(self.driver_table)
-        if self.topdown is not None:
-            lines = self.topdown.lines.copy()
-            for column in ("region_gbp", "place_gbp"):
-                lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
-            lines = measured_modelled.mark_lines(lines, self.measured_years)
-            tables["topdown"] = lines
-        per_head = self.theme_per_head()
-        if len(per_head):
-            tables["theme_per_head"] = per_head.round(2)
-        published = self.published_bridge()
-        if len(published):
-            tables["published"] = published.round(2)
-        if self.outturn is not None:
-            lines = self.outturn.lines[OUTTURN_FIELDS].copy()
-            for column in ("authority_gbp", "place_gbp"):
-                lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
-            lines["share"] = lines["share"].round(8)
-            lines["basis"] = MEASURED
-            tables["outturn"] = lines
-            for name, cuts in (("cuts_by_service", self.cuts_by_service()), ("cuts_by_ward", self.cuts_by_ward())):
-                cuts = cuts.round(2).assign(prices=self.prices_label)
-                cuts.insert(cuts.columns.get_loc("first_gbp"), "basis", MEASURED)  # the councils' own books
-                tables[name] = cuts
-            bridge = self.bridge()
-            if len(bridge):
-                tables["bridge"] = bridge.round(2)
-        sensitivity = self.sensitivity()
-        if len(sensitivity):
-            tables["sensitivity"] = sensitivity.round(2)
-        ranks = self.england_ranks()
-        if len(ranks):
-            tables["england_ranks"] = ranks.round({"value": 6})
-        for name in CASH_TABLES.intersection(tables):  # one year's money, as spent
-            tables[name] = tables[name].assign(prices=deflators.prices_label(deflators.CASH))
-        return tables
-
     def summary(self) -> dict:
         """The content of ``summary.json``."""
         return {
