@@ -22,9 +22,18 @@ The copies, and the library each is measured against:
   against mapclassify's ``Quantiles``, ``FisherJenks`` and ``EqualInterval``
   (mapclassify imported in the run, as a kernel would).
 
+``--parts`` measures the copies left, each a small part of a place run,
+inside one (Kent) and against its library on the same inputs, first in a
+process and again: the areal interpolation (tobler), ``datapackage.json``
+(frictionless), ``report.html``'s passes (nbconvert's own exporter), the focus
+labels (adjustText, both ward maps kept in ``--pictures``) and the map classes
+(mapclassify with and without numba, ``FisherJenksSampled``); its results go
+to ``docs/benchmarks/results/libraries_parts.txt``.
+
 Usage, from the repository::
 
     python benchmarks/libraries.py --data-dir ../shared/data
+    python benchmarks/libraries.py --parts --numba-path FOLDER_WITH_NUMBA --pictures FOLDER
 """
 
 from __future__ import annotations
