@@ -284,12 +284,14 @@ class PlaceReport(PlaceCount):
         """
         if self.drivers is None:
             return None
-        pop = self.drivers[self.drivers.driver == "population"].set_index("area_code")["value"]
-        pop = pop.reindex(self.wards.ward_code)
+        if "population driver" not in self._tables:  # the trend and the cuts ask for it year after year
+            pop = self.drivers[self.drivers.driver == "population"].set_index("area_code")["value"]
+            self._tables["population driver"] = pop.reindex(self.wards.ward_code)
+        pop = self._tables["population driver"]
         if not pop.notna().any():
             return None
         if not self.count_source.is_real or self.driver_table is None or not year:
-            return pop
+            return pop.copy()
         key = f"population of {year}"
         if key not in self._tables:
             data_dir = self.parameters.data_dir or None
