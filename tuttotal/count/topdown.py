@@ -405,19 +405,21 @@ def region_parts(
     >>> parts is region_parts(*args, ("2008-09",), ("South East",))  # the same table for every place  # doctest: +SKIP
     True
     """
-    key = (id(all_lines), id(region_totals), id(theme_table), years, regions)
-    held = _REGION_PARTS.get_or_make(
-        key,
-        lambda: (
+    # cra_lines() gives a copy per call (its attrs are the caller's): the files it was read from name it
+    source = tuple(sorted(all_lines.attrs.get("files", {}).items())) or id(all_lines)
+    key = (source, id(region_totals), id(theme_table), years, regions)
+
+    def split() -> tuple:
+        return (
             all_lines,
             region_totals,
             theme_table,
             _split_lines(all_lines, region_totals, theme_table, years, regions),
-        ),
-    )
-    if held[0] is not all_lines or held[1] is not region_totals or held[2] is not theme_table:  # cannot happen while
-        return _split_lines(all_lines, region_totals, theme_table, years, regions)  # held: the entry keeps them alive
-    return held[3]
+        )
+
+    held = _REGION_PARTS.get_or_make(key, split)
+    same = held[1] is region_totals and held[2] is theme_table and (isinstance(source, tuple) or held[0] is all_lines)
+    return held[3] if same else split()[3]  # the entry holds the tables, so their ids are not reused while it lives
 
 
 def _split_lines(
