@@ -61,6 +61,7 @@ from tuttotal.count.place_count import PlaceCount
 from tuttotal.count.real_years import check_real_year, measured_years, source_of_year
 from tuttotal.count.sources import CountSource, RealSource, SpendFileSource, SyntheticSource, TopDownSource
 from tuttotal.count.topdown import METHOD, region_theme_per_head
+from tuttotal.count.year_counts import count_years
 from tuttotal.data import (
     cra_releases,
     datasets,
@@ -252,12 +253,14 @@ class PlaceReport(PlaceCount):
         """
         if self.drivers is None:
             return None
-        pop = self.drivers[self.drivers.driver == "population"].set_index("area_code")["value"]
-        pop = pop.reindex(self.wards.ward_code)
+        if "population driver" not in self._tables:  # the trend and the cuts ask for it year after year
+            pop = self.drivers[self.drivers.driver == "population"].set_index("area_code")["value"]
+            self._tables["population driver"] = pop.reindex(self.wards.ward_code)
+        pop = self._tables["population driver"]
         if not pop.notna().any():
             return None
         if not self.count_source.is_real or self.driver_table is None or not year:
-            return pop
+            return pop.copy()
         key = f"population of {year}"
         if key not in self._tables:
             data_dir = self.parameters.data_dir or None
@@ -1074,24 +1077,29 @@ class PlaceReport(PlaceCount):
     # ----------------------------------------------------- councils' books
     def ward_spend_of_year(self, year: str) -> pd.DataFrame:
         """A year's ward spend, counted as the report's own year is: the same classification, wards,
-        drivers, ``driver`` and transfer rules. The report's year is its count; another year is
-        counted on first use, once (the trend, the councils' cuts and the explorer share it).
+        drivers, ``driver`` and transfer rules. The report's year is its count; the other years of
+        the trend (and the councils' cuts, and ``year``) are counted together on the first call, in
+        one pass (:func:`tuttotal.count.year_counts.count_years`: each year's rows as counting it
+        alone would make them), and kept (the trend, the cuts and the explorer share them).
         Treat the table as read-only."""
         if year == self.year:
             return self.count.ward_spend
         if year not in self._year_counts:
-            table = themes.load_themes(self.parameters.themes_path or None)
-            classified = themes.assign_themes(
-                self.spend[self.spend["year"] == year], table, driver_totals(self.drivers, self.wards)
-            )
-            self._year_counts[year] = apportion(
-                classified,
+            in_spend = set(self.spend["year"].unique())
+            wanted = {year, *self.comparable_years, *(CUTS_YEARS if self.outturn is not None else ())}
+            years = sorted(y for y in wanted - {self.year, *self._year_counts} if y in in_spend or y == year)
+            counted = count_years(
+                self.spend,
                 self.wards,
                 self.drivers,
-                year=year,
+                themes.load_themes(self.parameters.themes_path or None),
+                years=years,
                 driver=self.parameters.driver or None,
                 transfer_rules=load_transfer_rules(self.parameters.transfers_path or None),
-            ).ward_spend
+                driver_totals=driver_totals(self.drivers, self.wards),
+            )
+            for counted_year in years:
+                self._year_counts[counted_year] = counted.of_year(counted_year)
         return self._year_counts[year]
 
     # ------------------------------------------------ how much the driver decides

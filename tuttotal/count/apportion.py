@@ -175,10 +175,41 @@ def pence_by_basis(rows: pd.DataFrame) -> dict[str, int]:
     return {basis: int(sums.get(basis, 0)) for basis in BASES}
 
 
-def _weights_for(
+def driver_values_of(drivers: pd.DataFrame | None) -> dict[str, dict[str, float]]:
+    """Driver → area code → value, from a driver table (``area_code, driver, value``); an area twice is refused.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> driver_values_of(pd.DataFrame({"area_code": ["W1"], "driver": ["population"], "value": [10.0]}))
+    {'population': {'W1': 10.0}}
+    """
+    driver_values: dict[str, dict[str, float]] = {}
+    if drivers is not None and len(drivers):
+        for name, code, value in zip(drivers["driver"], drivers["area_code"], drivers["value"], strict=True):
+            values = driver_values.setdefault(str(name), {})
+            if code in values:
+                raise InputError(
+                    f"the {name} of {code} is given twice in the driver table",
+                    fix="keep one row per area_code and driver",
+                )
+            values[code] = value
+    return driver_values
+
+
+def weights_for(
     driver: str, ward_codes: np.ndarray, driver_values: dict[str, dict[str, float]], used: dict[str, str]
 ) -> np.ndarray:
-    """Driver values of ``ward_codes`` (NaN where a ward has none), falling back to population, then equal."""
+    """Driver values of ``ward_codes`` (NaN where a ward has none), falling back to population, then equal.
+
+    ``used`` records the driver taken for ``driver``.
+
+    Examples
+    --------
+    >>> used = {}
+    >>> weights_for("households", np.array(["W1", "W2"]), {"population": {"W1": 3.0}}, used).tolist(), used
+    ([3.0, nan], {'households': 'population'})
+    """
     for name in (driver, "population"):
         values = driver_values.get(name)
         if values is not None:
@@ -216,7 +247,13 @@ def _load_transfer_rules(version: tuple[str, int, int]) -> pd.DataFrame:
     return rules
 
 
-def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None, lad_of_ward: dict | None = None) -> pd.Series:
+def flag_transfers(
+    spend: pd.DataFrame,
+    rules: pd.DataFrame | None,
+    lad_of_ward: dict | None = None,
+    *,
+    within: pd.Series | None = None,
+) -> pd.Series:
     """Which rows are transfers: flagged in the ``transfer`` column, or matched by a rule **in the same place**.
 
     A rule removes the payer's rows only where the recipient serves the same
@@ -234,6 +271,21 @@ def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None, lad_of_ward:
         :func:`load_transfer_rules`.
     lad_of_ward : dict, optional
         Ward code → LAD code of the place's wards.
+    within : pandas.Series, optional
+        A group of each row (a table of several years: its ``year``): a rule
+        matches payer and recipient rows of the same group only, as if each
+        group were flagged alone.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rules = pd.DataFrame({"payer_type": ["dwp"], "function": ["10"], "recipient_type": ["council"]})
+    >>> spend = pd.DataFrame({"function": ["10", "10", "10"], "agency_type": ["dwp", "council", "dwp"],
+    ...                       "area_code": ["*", "*", "*"], "year": ["2008-09", "2008-09", "2009-10"]})
+    >>> flag_transfers(spend, rules).tolist()
+    [True, False, True]
+    >>> flag_transfers(spend, rules, within=spend["year"]).tolist()
+    [True, False, False]
     """
     import pandas as pd
 
@@ -245,15 +297,22 @@ def flag_transfers(spend: pd.DataFrame, rules: pd.DataFrame | None, lad_of_ward:
     division = spend["function"].map({f: str(f).split(".")[0] for f in spend["function"].unique()})
     area = spend["area_code"].astype(str)
     lad = area.map({code: lad_of_ward.get(code, code) for code in area.unique()})
+    group = None if within is None else within.astype(str)
+    area_key = area if group is None else group + "\x1f" + area
+    lad_key = lad if group is None else group + "\x1f" + lad
     for rule in rules.itertuples():
         matches = spend["function"] == rule.function if "." in rule.function else division == rule.function
         recipient = matches & (spend["agency_type"] == rule.recipient_type) & ~flagged
         if not recipient.any():
             continue
-        served_areas = set(area[recipient])
-        served_lads = set(lad[recipient])
+        served_areas = set(area_key[recipient])
+        served_lads = set(lad_key[recipient])
         payer = matches & (spend["agency_type"] == rule.payer_type)
-        if PLACE in served_areas:
+        if group is not None:  # a recipient for the whole place serves its group's every row
+            everywhere = group.isin(set(group[recipient & (area == PLACE)]))
+            at_place = (area == PLACE) & group.isin(set(group[recipient]))
+            same_place = everywhere | at_place | area_key.isin(served_areas) | lad_key.isin(served_lads)
+        elif PLACE in served_areas:
             same_place = pd.Series(True, index=spend.index)
         else:
             same_place = (area == PLACE) | area.isin(served_areas) | lad.isin(served_lads)
@@ -330,16 +389,7 @@ def apportion(
         bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
     bottom_up["method"] = "bottom-up"
 
-    driver_values: dict[str, dict[str, float]] = {}  # driver -> area code -> value
-    if drivers is not None and len(drivers):
-        for name, code, value in zip(drivers["driver"], drivers["area_code"], drivers["value"], strict=True):
-            values = driver_values.setdefault(str(name), {})
-            if code in values:
-                raise InputError(
-                    f"the {name} of {code} is given twice in the driver table",
-                    fix="keep one row per area_code and driver",
-                )
-            values[code] = value
+    driver_values = driver_values_of(drivers)
     used: dict[str, str] = {}
     top = work[is_lad | is_place].copy()
     if driver:
@@ -356,7 +406,7 @@ def apportion(
     for (area, agency, agency_type, function, theme, basis, driver_name), amount in groups.items():
         targets = everywhere if area == PLACE else wards_of_lad[area]
         if (area, driver_name) not in weights_of:
-            weights_of[(area, driver_name)] = _weights_for(driver_name, targets, driver_values, used)
+            weights_of[(area, driver_name)] = weights_for(driver_name, targets, driver_values, used)
         weights = weights_of[(area, driver_name)]
         missing = np.isnan(weights)
         if missing.any():

@@ -331,21 +331,7 @@ def topdown_count(
     lad_totals = lsoa.lad_totals(table)
     all_lines = cra_releases.cra_lines(data_dir, download=download)
     place_regions = sorted({regions[code] for code in lad_codes})
-    lines = numbered_lines(all_lines[all_lines["year"].isin(years) & all_lines["region"].isin(place_regions)])
-    lines["agency_type"] = agency_types(lines)
-    rules = line_rules(lines, theme_table)
-    weights = _part_weights(rules, region_totals.loc[place_regions])
-    unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
-    if unknown:
-        raise InputError(
-            f"the themes table names driver(s) {unknown} that the real data do not have",
-            file=theme_table.attrs.get("source"),
-            fix=f"use one of {', '.join(lsoa.COUNTS)} (or 'excluded')",
-        )
-
-    # ---- each line split into its parts at the region (whole pence, exact)
-    parts = lines.merge(weights, on=["region", "cofog"], how="left")
-    parts["region_part_pence"] = split_parts(parts, ["line"], "region_pence", "weight")
+    parts = region_parts(all_lines, region_totals, theme_table, tuple(years), tuple(place_regions))
 
     # ---- the place's share, LAD by LAD
     counted = parts[parts["driver"] != themes.EXCLUDED]
@@ -391,6 +377,74 @@ def topdown_count(
     )
     files = {name: str(path) for name, path in input_files(data_dir, download=download).items()}
     return TopDown(spend=spend, lines=topdown_lines, files=files)
+
+
+_REGION_PARTS = cache.Memory("topdown-region-parts", maxsize=8)
+
+
+def region_parts(
+    all_lines: pd.DataFrame,
+    region_totals: pd.DataFrame,
+    theme_table: pd.DataFrame,
+    years: tuple[str, ...],
+    regions: tuple[str, ...],
+) -> pd.DataFrame:
+    """Every line of ``regions`` in ``years`` split into its themes table parts at the region, in whole pence.
+
+    What a top-down count works out before it looks at the place's LADs: each line's agency type, its
+    parts (theme, driver, weight) and ``region_part_pence``. It depends on the regions, years, the
+    themes table and the data, not on the place, so a warm kernel makes it once for every place of a
+    region (kept while the tables it came from are the same objects): never change the table.
+
+    Examples
+    --------
+    >>> from tuttotal.data import cra, cra_releases, lsoa
+    >>> args = (cra_releases.cra_lines(), region_drivers(lsoa.lsoa_table(), cra.lad_regions()))  # doctest: +SKIP
+    >>> args += (themes.load_themes(),)  # doctest: +SKIP
+    >>> parts = region_parts(*args, ("2008-09",), ("South East",))  # doctest: +SKIP
+    >>> parts is region_parts(*args, ("2008-09",), ("South East",))  # the same table for every place  # doctest: +SKIP
+    True
+    """
+    # cra_lines() gives a copy per call (its attrs are the caller's): the files it was read from name it
+    source = tuple(sorted(all_lines.attrs.get("files", {}).items())) or id(all_lines)
+    key = (source, id(region_totals), id(theme_table), years, regions)
+
+    def split() -> tuple:
+        return (
+            all_lines,
+            region_totals,
+            theme_table,
+            _split_lines(all_lines, region_totals, theme_table, years, regions),
+        )
+
+    held = _REGION_PARTS.get_or_make(key, split)
+    same = held[1] is region_totals and held[2] is theme_table and (isinstance(source, tuple) or held[0] is all_lines)
+    return held[3] if same else split()[3]  # the entry holds the tables, so their ids are not reused while it lives
+
+
+def _split_lines(
+    all_lines: pd.DataFrame,
+    region_totals: pd.DataFrame,
+    theme_table: pd.DataFrame,
+    years: tuple[str, ...],
+    regions: tuple[str, ...],
+) -> pd.DataFrame:
+    place_regions = list(regions)
+    lines = numbered_lines(all_lines[all_lines["year"].isin(years) & all_lines["region"].isin(place_regions)])
+    lines["agency_type"] = agency_types(lines)
+    rules = line_rules(lines, theme_table)
+    weights = _part_weights(rules, region_totals.loc[place_regions])
+    unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
+    if unknown:
+        raise InputError(
+            f"the themes table names driver(s) {unknown} that the real data do not have",
+            file=theme_table.attrs.get("source"),
+            fix=f"use one of {', '.join(lsoa.COUNTS)} (or 'excluded')",
+        )
+    # each line split into its parts at the region (whole pence, exact)
+    parts = lines.merge(weights, on=["region", "cofog"], how="left")
+    parts["region_part_pence"] = split_parts(parts, ["line"], "region_pence", "weight")
+    return parts
 
 
 def numbered_lines(lines: pd.DataFrame) -> pd.DataFrame:
