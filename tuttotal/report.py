@@ -76,7 +76,6 @@ from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
-from tuttotal.data.web_map_file import write_web_map
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
 from tuttotal.errors import TuttotalError, TuttotalWarning
@@ -1102,13 +1101,6 @@ class PlaceReport(PlaceCount):
             per_head_year=year,
             per_head_source=cra_releases.YEAR_RELEASE[year],
         )
-
-    def write_web_map(self, block: webmap.WebMap | None = None) -> dict[str, Path]:
-        """Write ``web_map.json`` (the wards as SVG paths with their figures) for ``outputs/index.html``.
-
-        Returns ``{"web_map": path}``, to merge with :meth:`write_all`'s.
-        """
-        return {"web_map": write_web_map((block or self.web_map()).data, self.output_dir)}
 
     def themes_chart(self) -> Figure:
         """Bar chart of the place's spend by Total Place theme (drawn once).

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 
 from tuttotal import paths
 from tuttotal.analysis.breakdown import BASES, with_basis
-from tuttotal.data.safe_csv import write_csv
 from tuttotal.explore.measures import MEASURES, value_format
 from tuttotal.explore.model import filter_spend, theme_table, view_titles, ward_table
 from tuttotal.figures.canvas import save_figure
 from tuttotal.figures.classify import class_labels, classify
 from tuttotal.figures.maps import ward_map
 from tuttotal.money import pence_to_decimal_string
+from tuttotal.writers.safe_csv import write_csv
 
 if TYPE_CHECKING:
     import pandas as pd
