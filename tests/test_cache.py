@@ -105,6 +105,21 @@ def test_clear_removes_the_files_and_the_memory_entries(tmp_path, monkeypatch):
     assert "downloads" not in removed  # downloads are emptied only by name
 
 
+def test_englands_web_shapes_are_a_cache_entry_that_clear_empties(data_root):
+    from tuttotal.england.web_shapes import england_web_shapes
+
+    cache.clear("england-web-shapes")
+    first = england_web_shapes(str(data_root))
+    assert england_web_shapes(str(data_root)) is first, "made once per process and data root"
+    assert cache.info_of("england-web-shapes").entries == 1
+    assert len(first.paths) == len(first.lads) > 0
+    removed = {row.name: row for row in cache.clear()}
+    assert removed["england-web-shapes"].entries == 1
+    assert cache.info_of("england-web-shapes").entries == 0
+    again = england_web_shapes(str(data_root))
+    assert again is not first and again.paths == first.paths, "made again, the same"
+
+
 def test_clear_keeps_the_downloads_unless_named(tmp_path, monkeypatch):
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
     download = tmp_path / catalogue.pinned(sources.source("population").path).cached

@@ -35,9 +35,7 @@ go stale: a parsed CRS, a pure function of a short string
 templates (:mod:`tuttotal.run.report_page`); and the hash of the package's
 source that the resume decision records (:func:`tuttotal.run.batch.code_fingerprint`:
 a process runs the code it loaded, so its fingerprint must not change while it
-runs). Emptying them would only cost time. (``report.england_web_shapes`` still
-keeps England's SVG shapes with ``lru_cache``: ``report.py`` is being split
-elsewhere; it is keyed by the data root and its file is hash-checked.)
+runs). Emptying them would only cost time.
 
 Examples
 --------
@@ -371,6 +369,7 @@ _OWNERS = (
     "tuttotal.count.pilot_medians",
     "tuttotal.england.geography",
     "tuttotal.england.ranks",
+    "tuttotal.england.web_shapes",
 )
 
 

@@ -33,7 +33,6 @@ import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,13 +70,13 @@ from tuttotal.data import (
 )
 from tuttotal.data.cra import lad_regions
 from tuttotal.data.datasets import ATTRIBUTION, lad_names
-from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
 from tuttotal.data.ward_drivers import drivers_csv_table
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
+from tuttotal.england.web_shapes import england_web_shapes
 from tuttotal.errors import TuttotalError, TuttotalWarning
 from tuttotal.figures import webmap
 from tuttotal.figures.canvas import new_figure
@@ -1659,12 +1658,6 @@ class PlaceReport(PlaceCount):
             "most_deprived": self.most_deprived_spend().round(6).to_dict("records"),
             "measure": "income deprivation: IMD 2010 income domain share",
         }
-
-
-@lru_cache(maxsize=2)
-def england_web_shapes(data_dir: str | None = None) -> webmap.EnglandShapes:
-    """England's 326 districts as SVG paths for the web maps, made once per process and data root."""
-    return webmap.england_shapes(england_lads(data_dir))
 
 
 def package_versions() -> dict[str, str]:
