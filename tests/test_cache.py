@@ -105,9 +105,10 @@ def test_clear_removes_the_files_and_the_memory_entries(tmp_path, monkeypatch):
     assert "downloads" not in removed  # downloads are emptied only by name
 
 
-def test_englands_web_shapes_are_a_cache_entry_that_clear_empties(data_root):
+def test_englands_web_shapes_are_a_cache_entry_that_clear_empties(data_root, tmp_path, monkeypatch):
     from tuttotal.england.web_shapes import england_web_shapes
 
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))  # clear() empties the disk caches too
     cache.clear("england-web-shapes")
     first = england_web_shapes(str(data_root))
     assert england_web_shapes(str(data_root)) is first, "made once per process and data root"
@@ -164,6 +165,37 @@ def test_the_cache_command_lists_and_clears(tmp_path, monkeypatch):
     assert list((tmp_path / "cache" / "spend").iterdir()) == []
     again = _command("info", cache_dir=tmp_path / "cache")
     assert [line.split()[1] for line in again.stdout.splitlines() if line.startswith("spend ")] == ["0"]
+
+
+def test_files_no_cache_owns_are_listed_and_removed_only_when_asked(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(root))
+    _spend_entry(tmp_path)
+    kept = sorted((root / "spend").iterdir())
+    old = [root / "pilot-median-25785781b3eea19c.json", root / "old-layout" / "deep" / "x.arrow"]
+    for path in old:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
+    assert cache.orphans() == sorted(old)
+
+    listed = _command("info", cache_dir=root)
+    assert listed.returncode == 0, listed.stderr
+    assert "2 files in" in listed.stdout and "pilot-median-25785781b3eea19c.json" in listed.stdout
+    assert str(Path("old-layout", "deep", "x.arrow")) in listed.stdout
+    assert all(path.is_file() for path in old), "info removes nothing"
+
+    assert _command("clear", "spend", "--orphans", cache_dir=root).returncode == 2
+    removed = _command("clear", "--orphans", cache_dir=root)
+    assert removed.returncode == 0, removed.stderr
+    assert "removed 2 files" in removed.stdout
+    assert not any(path.exists() for path in old) and not (root / "old-layout").exists()
+    assert kept and sorted((root / "spend").iterdir()) == kept, "a cache's entries are not orphans"
+    assert cache.orphans() == []
+    assert "belong to no cache" not in _command("info", cache_dir=root).stdout
+
+    old[0].write_text("{}", encoding="utf-8")
+    cleared = _command("clear", cache_dir=root)  # the caches emptied, a file of no cache left for --orphans
+    assert cleared.returncode == 0 and old[0].is_file() and list((root / "spend").iterdir()) == []
 
 
 def test_table_memo_works_once_per_table_and_is_cleared():
