@@ -198,6 +198,17 @@ def test_files_no_cache_owns_are_listed_and_removed_only_when_asked(tmp_path, mo
     assert cleared.returncode == 0 and old[0].is_file() and list((root / "spend").iterdir()) == []
 
 
+def test_the_cache_command_names_the_first_files_of_no_cache_and_counts_the_rest(tmp_path):
+    from tuttotal.cli import ORPHANS_SHOWN
+
+    for n in range(ORPHANS_SHOWN + 2):
+        (tmp_path / f"pilot-median-{n:04d}.json").write_text("{}", encoding="utf-8")
+    listed = _command("info", cache_dir=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert f"{ORPHANS_SHOWN + 2} files in {tmp_path} belong to no cache" in listed.stdout
+    assert listed.stdout.count("  pilot-median-") == ORPHANS_SHOWN and "… and 2 more" in listed.stdout
+
+
 def test_table_memo_works_once_per_table_and_is_cleared():
     import pandas as pd
 

@@ -229,12 +229,8 @@ def _parser() -> argparse.ArgumentParser:
     cache_sub.add_parser("info", help="each cache: where it is, its entries and bytes")
     clear = cache_sub.add_parser("clear", help="empty every cache but the downloads, or the one named")
     clear.add_argument("name", nargs="?", metavar="NAME", help="one cache (see 'tuttotal cache info'), e.g. spend")
-    clear.add_argument(
-        "--orphans",
-        action="store_true",
-        help="remove instead the files in the cache folder that no cache owns (an older layout's, listed by "
-        "'tuttotal cache info')",
-    )
+    orphans_help = "remove instead the files in the cache folder that no cache owns (listed by 'tuttotal cache info')"
+    clear.add_argument("--orphans", action="store_true", help=orphans_help)
     return parser
 
 
@@ -265,16 +261,12 @@ def cmd_cache(args: argparse.Namespace) -> int:
         note = "  (kept by 'cache clear'; 'cache clear downloads' empties it)" if row.kind == "downloads" else ""
         print(f"{row.name:<{width}}  {row.entries:>7}  {row.bytes / 1e6:>8,.1f}  {row.where}{note}")
     print(f"{'total':<{width}}  {sum(r.entries for r in rows):>7}  {sum(r.bytes for r in rows) / 1e6:>8,.1f}")
-    left = cache.orphans()
-    if left:
-        root = settings.cache_dir()
-        size = sum(path.stat().st_size for path in left) / 1e6
-        print(f"\n{len(left)} files in {root} belong to no cache (an older layout's; 'tuttotal cache clear --orphans' "
-              f"removes them), {size:,.1f} MB:")  # fmt: skip
-        for path in left[:ORPHANS_SHOWN]:
-            print(f"  {path.relative_to(root)}")
-        if len(left) > ORPHANS_SHOWN:
-            print(f"  … and {len(left) - ORPHANS_SHOWN} more")
+    if left := cache.orphans():
+        root, size = settings.cache_dir(), sum(path.stat().st_size for path in left) / 1e6
+        print(f"\n{len(left)} files in {root} belong to no cache ({size:,.1f} MB, an older layout's; "
+              "'tuttotal cache clear --orphans' removes them):")  # fmt: skip
+        more = [f"  … and {len(left) - ORPHANS_SHOWN} more"] if len(left) > ORPHANS_SHOWN else []
+        print(*[f"  {path.relative_to(root)}" for path in left[:ORPHANS_SHOWN]], *more, sep="\n")
     return 0
 
 
