@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from tuttotal.analysis.breakdown import basis_totals
 from tuttotal.count import themes
 from tuttotal.count.apportion import apportion
-from tuttotal.report import CASH_TABLES
 from tuttotal.writers.place import write_tables
+from tuttotal.writers.place_tables import CASH_TABLES
 
 from .conftest import MARGATE_CENTRAL, SPEND_HEADER, THANET
 

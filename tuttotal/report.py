@@ -37,16 +37,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuttotal import __version__, paths, settings
-from tuttotal.analysis import cuts, per_head
+from tuttotal.analysis import cuts, need, per_head, place_text
 from tuttotal.analysis import headline as headline_figures
 from tuttotal.analysis import published as published_counts
-from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme, with_basis
-from tuttotal.analysis.compare import ALL_THEMES, change_by_year, focus_comparison, pilot_median_per_head
+from tuttotal.analysis.breakdown import basis_totals, theme_by_agency, ward_profiles, ward_theme
+from tuttotal.analysis.compare import ALL_THEMES, change_by_year, pilot_median_per_head
 from tuttotal.analysis.deep_dive import theme_need, ward_theme_totals
-from tuttotal.analysis.deprivation import lorenz_gini, spend_in_most_deprived, ward_need
+from tuttotal.analysis.deprivation import spend_in_most_deprived
+from tuttotal.analysis.focus import focus_comparison_table, pilot_median_note
+from tuttotal.analysis.ranks import no_ranks, place_rank, with_ranks_note
 from tuttotal.analysis.sensitivity import population_only, sensitivity_table, sensitivity_text, ward_sensitivity
+from tuttotal.analysis.summary import basis_summary, real_counts_summary
+from tuttotal.analysis.web_map import web_map_wards
 from tuttotal.count import measured_modelled, themes, topdown
-from tuttotal.count.apportion import BASES, MEASURED, MODELLED, apportion, load_transfer_rules
+from tuttotal.count.apportion import MEASURED, MODELLED, apportion, load_transfer_rules
 from tuttotal.count.inputs import run_inputs
 from tuttotal.count.outturn_count import METHOD as BOOKS
 from tuttotal.count.outturn_count import authority_table, outturn_count
@@ -73,55 +77,20 @@ from tuttotal.data.datasets import ATTRIBUTION, lad_names
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
-from tuttotal.data.ward_drivers import drivers_csv_table
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
 from tuttotal.england.web_shapes import england_web_shapes
 from tuttotal.errors import TuttotalError, TuttotalWarning
-from tuttotal.figures import webmap
-from tuttotal.figures.canvas import new_figure
-from tuttotal.figures.charts import comparison_bars, theme_bars, trend_lines
+from tuttotal.figures import place_figures, webmap
+from tuttotal.figures.charts import theme_bars, trend_lines
 from tuttotal.figures.maps import ward_map
-from tuttotal.figures.need_charts import lorenz_chart, need_scatter
-from tuttotal.money import format_gbp, pence_to_decimal_string
+from tuttotal.money import format_gbp
 
 logger = logging.getLogger(__name__)
 
 #: The two years "where the cuts fell" compares (and the outturn year set beside the top-down 2008-09): the span of
 #: the first five RS years, kept while the outturn grew to 2007-08 to 2016-17 (the lead picks the combined count's).
 CUTS_YEARS = ("2010-11", "2014-15")
-
-OUTTURN_FIELDS = [
-    "year",
-    "authority",
-    "e_code",
-    "service",
-    "authority_gbp",
-    "driver",
-    "share",
-    "place_gbp",
-    "cofog",
-    "theme",
-]
-
-#: The tables of one year's money (cash, as spent), whatever ``prices`` the report's series are in; a table of
-#: money not here is a series over years at the report's prices, or holds no pounds (drivers, most_deprived: shares).
-CASH_TABLES = frozenset(
-    {
-        "ward_theme",
-        "reconciliation",
-        "theme_agency",
-        "ward_profiles",
-        "focus_comparison",
-        "ward_need",
-        "topdown",
-        "theme_per_head",
-        "published",
-        "outturn",
-        "bridge",
-        "sensitivity",
-    }
-)
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -320,104 +289,42 @@ class PlaceReport(PlaceCount):
     def focus_comparison(self, *, by_basis: bool = False) -> pd.DataFrame:
         """Each focus ward against its LAD, the place and (pilots) the median pilot place, by theme.
 
-        Tidy: ``area, level, theme, amount_gbp, per_head_gbp``; empty without
-        focus wards or a population driver. With ``by_basis``, ``area, level,
-        theme, basis, amount_gbp, per_head_gbp``: a row per basis (``measured``
-        first; none for a basis without money there), each per head of the
-        area's people, so an area's rows for a theme add up to its row without
-        ``by_basis``; the median pilot place is ``modelled`` (the pilots'
-        top-down counts) and per head only (``focus_comparison.csv``).
+        :func:`tuttotal.analysis.focus.focus_comparison_table` of the count: ``area, level, theme[, basis],
+        amount_gbp, per_head_gbp``; empty without focus wards or a population driver.
         """
-        import pandas as pd
-
-        columns = ["area", "level", "theme", *(["basis"] if by_basis else []), "amount_gbp", "per_head_gbp"]
-        if self.population is None or not len(self.focus):
-            return pd.DataFrame(columns=columns)
-        median, note = self._pilot_median()
-        whole = self._focus_table(self.count.ward_spend, median, note)
-        if not by_basis:
-            return whole
-        spend = with_basis(self.count.ward_spend)
-        frames = [
-            self._focus_table(spend[spend["basis"] == basis], None, note).assign(basis=basis)
-            for basis in BASES
-            if (spend["basis"] == basis).any()
-        ]
-        frames.append(whole[whole["level"] == "pilot median"].assign(basis=MODELLED))
-        table = pd.concat(frames, ignore_index=True)
-        row_at = {key: i for i, key in enumerate(zip(whole["area"], whole["level"], whole["theme"], strict=True))}
-        keys = zip(table["area"], table["level"], table["theme"], table["basis"], strict=True)
-        order = [(row_at[(area, level, theme)], BASES.index(basis)) for area, level, theme, basis in keys]
-        table = table.iloc[sorted(range(len(table)), key=order.__getitem__)][columns].reset_index(drop=True)
-        table.attrs["notes"] = whole.attrs.get("notes", [])
-        return table
-
-    def _focus_table(self, spend: pd.DataFrame, median: pd.Series | None, note: str) -> pd.DataFrame:
-        """:func:`~tuttotal.analysis.compare.focus_comparison` of ``spend`` for every focus ward, in one table."""
-        import pandas as pd
-
-        tables = [
-            focus_comparison(
-                spend,
-                self.wards,
-                self.population,
-                code,
-                place_name=self.place.name,
-                pilot_median=median,
-                pilot_note=note,
-            )
-            for code in self.focus.ward_code
-        ]
-        table = pd.concat(tables, ignore_index=True).drop_duplicates(["area", "level", "theme"])
-        order = {"ward": 0, "LAD": 1, "place": 2, "pilot median": 3}
-        table = table.sort_values(["level"], key=lambda c: c.map(order), kind="stable", ignore_index=True)
-        table.attrs["notes"] = tables[0].attrs.get("notes", [])
-        return table
+        median, note = self._pilot_median() if self.population is not None and len(self.focus) else (None, "")
+        return focus_comparison_table(
+            self.count.ward_spend,
+            self.wards,
+            self.population,
+            list(self.focus.ward_code),
+            place_name=self.place.name,
+            pilot_median=median,
+            pilot_note=note,
+            by_basis=by_basis,
+        )
 
     def _pilot_median(self) -> tuple[pd.Series | None, str]:
         """The median pilot place's spend per head by theme (pilots only) and a note saying what it is."""
-
         if self.place.status != "pilot":
             return None, ""
         median = pilot_median_per_head(pilots_theme_per_head(self.parameters.data_dir or None, self.year))
-        if median is None:
-            return None, (
-                f"Median pilot place left out: the regional analysis has no {self.year}, or its data are not available."
-            )
-        return median, (
-            "Median pilot place: the median of the 13 pilots' real top-down counts, theme by theme "
-            f"({self.year}, HM Treasury CRA shared by need)."
-        )
+        return median, pilot_median_note(self.year, median)
 
     def comparison_chart(self) -> Figure | None:
         """Focus wards against their LAD, the place and the median pilot place, per head by theme (drawn once)."""
         return self._drawn_once(("comparison",), self._draw_comparison_chart)
 
     def _draw_comparison_chart(self) -> Figure | None:
-        import numpy as np
-        import pandas as pd
-
         if self.nothing_placed:  # no bars to draw: the themes figure says why
             return None
-        table = self.focus_comparison()
-        charted = table.loc[table.theme != ALL_THEMES, "per_head_gbp"].to_numpy(dtype=float)
-        if not len(table) or not np.isfinite(charted).any():  # no ward has people: no value per head to draw
-            return None
-        names = " and ".join(self.focus.ward_name)
-        others = list(dict.fromkeys(table.loc[table.level.isin(["LAD", "place"]), "area"]))
-        against = " and ".join(others) if len(others) < 3 else ", ".join(others[:-1]) + " and " + others[-1]
-        bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
-        if self.count_source.is_real:  # the modelled part of each bar, hatched
-            by_basis = self.focus_comparison(by_basis=True)
-            part = by_basis[by_basis["basis"] == MODELLED].set_index(["area", "theme"])["per_head_gbp"]
-            keys = pd.MultiIndex.from_frame(bars[["area", "theme"]])
-            bars = bars.assign(modelled=part.reindex(keys).fillna(0.0).to_numpy())
-        return comparison_bars(
-            bars,
-            title=f"{names} against {against}: spending per head by theme, {self.year}",
-            measure=f"£ per head, {self.year}",
-            notes=[*self.figure_notes, *table.attrs.get("notes", [])],
+        return place_figures.focus_comparison_chart(
+            self.focus_comparison(),
+            focus_names=list(self.focus.ward_name),
+            year=self.year,
+            notes=self.figure_notes,
             stamp=self.stamp,
+            by_basis=self.focus_comparison(by_basis=True) if self.count_source.is_real else None,
         )
 
     @property
@@ -610,119 +517,57 @@ class PlaceReport(PlaceCount):
         return self._computed_once("england_ranks", self._england_ranks)
 
     def _england_ranks(self) -> pd.DataFrame:
-        import pandas as pd
-
         if not self.count_source.is_real:
-            table = pd.DataFrame(columns=england_ranks.RANK_COLUMNS)
-            kind = "the synthetic demo" if self.is_illustrative else "a spend file of your own"
-            table.attrs["note"] = (
-                f"No ranks among England's: this report counts {kind}, not the real releases England's tables count."
-            )
-            return table
+            return no_ranks(england_ranks.RANK_COLUMNS, illustrative=self.is_illustrative)
         area = PlaceAreas(self.place.slug, self.place.name, tuple(self.place.lad_codes), tuple(self.focus["ward_code"]))
-        table = england_ranks.place_ranks(
-            area,
-            self.year,
-            output_root=self.output_dir.parent,
-            data_dir=self.parameters.data_dir or None,
-            prices=self.prices,
+        return with_ranks_note(
+            england_ranks.place_ranks(
+                area,
+                self.year,
+                output_root=self.output_dir.parent,
+                data_dir=self.parameters.data_dir or None,
+                prices=self.prices,
+            )
         )
-        table.attrs["note"] = (
-            "Competition ranks (tied values share the best rank), 1 = the most; among England's 326 districts of 2013 "
-            "and its wards (the 'of' column: those with a value). Table: " + str(table.attrs.get("table", ""))
-        )
-        return table
 
     def england_rank(self, measure: str = "per_head_gbp") -> tuple[str, str] | None:
         """Where the place ranks among England's districts by ``measure``, from :meth:`england_ranks`.
 
-        ``per_head_gbp`` (the default: all money per head) or any measure of
-        :data:`tuttotal.england.ranks.RANK_MEASURES` (``change_without_transfers_per_head_gbp``:
-        the councils' change since 2010-11). The place as if one district when
-        it has several; None without a rank (not a real count, or no figure).
+        :func:`tuttotal.analysis.ranks.place_rank`: ``per_head_gbp`` (the default) or any measure of
+        :data:`tuttotal.england.ranks.RANK_MEASURES`; the place as if one district when it has several.
         """
-        ranks = self.england_ranks()
-        level = "place" if len(self.place.lads) > 1 else "district"
-        rows = ranks[(ranks["level"] == level) & (ranks["measure"] == measure) & ranks["rank"].notna()]
-        if not len(rows):
-            return None
-        row = rows.iloc[0]
-        what = "the district" if level == "district" else "the place, as if one district,"
-        if measure == "per_head_gbp":  # the headline's words since the ranks were added
-            value = f"1 = most per head; £{row['value']:,.0f} a head"
-        elif measure == england_ranks.CHANGE:
-            sign = "−" if row["value"] < 0 else "+"
-            value = f"{row['direction']}; {row['what']}: {sign}£{abs(row['value']):,.0f} a head"
-        else:
-            value = f"{row['direction']}; {row['what']}: {row['value']:,.3g}"
-        return (
-            f"{int(row['rank'])} of {int(row['of'])}",
-            f"{what} among England's districts of 2013 ({value}, {row['prices'] or 'not money'}, in the national "
-            f"table): {row['rank_basis']}; table: {row['table']}",
+        return place_rank(
+            self.england_ranks(),
+            measure,
+            several_lads=len(self.place.lads) > 1,
+            signed=measure == england_ranks.CHANGE,
         )
 
     def totals_text(self) -> str:
-        """A short plain-text statement of the count's totals, for the notebook."""
-
-        r = self.count.reconciliation
-        lines = [
-            f"{self.place.name}, {self.year}: {self.wards_count} wards in {len(self.place.lads)} LAD(s)",
-            self.provenance_note,
-            f"input total:  £{r.input_pence / 100:,.2f} ({format_gbp(r.input_pence)})",
-            f"placed:       £{r.placed_pence / 100:,.2f}",
-            f"not placed:   £{r.unplaced_pence / 100:,.2f}",
-        ]
-        if r.transfers_pence:
-            lines.insert(-2, f"transfers removed as double counting: £{r.transfers_pence / 100:,.2f}")
-        if self.nothing_placed:
-            lines.append(self.nothing_placed_text())
-        lines.extend(self.coverage_notes)
-        for item in r.unplaced:
-            lines.append(f"  {item['reason']}: £{item['amount_pence'] / 100:,.2f} ({', '.join(item['codes'])})")
-        pop = self.population
-        if pop is not None:
-            lines.append(f"per head:     £{r.placed_pence / 100 / pop.sum():,.0f} (population {pop.sum():,.0f})")
-        return "\n".join(lines)
+        """The count's totals in a few plain lines, for the notebook (:mod:`tuttotal.analysis.place_text`)."""
+        return place_text.totals_text(
+            self.count.reconciliation,
+            heading=f"{self.place.name}, {self.year}: {self.wards_count} wards in {len(self.place.lads)} LAD(s)",
+            provenance=self.provenance_note,
+            warnings=[*self._nothing_placed_warning(), *self.coverage_notes],
+            population=self.population,
+        )
 
     def focus_text(self) -> str:
-        """The focus wards: total, per head, share of their LAD and of the place, and rank."""
-
-        if not len(self.focus):
-            return "No focus wards."
-        profiles = self.ward_profiles()
-        per_head = profiles.attrs["ranked_by"] == "per_head_gbp"
-        lad_sizes = profiles.lad_code.value_counts()
-        lines = []
-        for ward in profiles[profiles.ward_code.isin(self.focus.ward_code)].itertuples():
-            text = f"{ward.ward_name} ({ward.ward_code}, {ward.lad_name}): {format_gbp(ward.amount_gbp * 100, 3)}"
-            if per_head:
-                text += f", £{ward.per_head_gbp:,.0f} per head"
-            text += (
-                f"; {ward.share_of_lad:.1%} of {ward.lad_name}, {ward.share_of_place:.2%} of {self.place.name}"
-                f"; rank {ward.rank_in_lad} of {lad_sizes[ward.lad_code]} in {ward.lad_name},"
-                f" {ward.rank_in_place} of {len(profiles)} in {self.place.name}"
-                f" ({'per head' if per_head else 'in total'})"
-            )
-            lines.append(text)
-            if self.has_need:
-                need = self.ward_need().set_index("ward_code").loc[ward.ward_code]
-                real = self.driver_table is not None
-                text = (
-                    f"    {need.population:,.0f} people{f' (mid-{self.year[:4]})' if real else ''}; "
-                    f"{need.income_deprived_share:.1%} income-deprived{' (IMD 2010)' if real else ''}, "
-                    f"rank {need.income_rank_in_place} of {len(profiles)} in {self.place.name}"
-                )
-                if "england_imd_decile" in need and need.england_imd_decile is not None:
-                    text += f"; IMD 2015 score in England's decile {need.england_imd_decile} (1 = most deprived)"
-                lines.append(text)
-        return "\n".join(lines)
+        """The focus wards: total, per head, share of their LAD and of the place, rank, need (in words)."""
+        return place_text.focus_text(
+            self.ward_profiles(),
+            list(self.focus.ward_code),
+            place_name=self.place.name,
+            need=self.ward_need() if self.has_need and len(self.focus) else None,
+            people_year=self.year if self.driver_table is not None else "",
+        )
 
     # ----------------------------------------------------------- deprivation
     @property
     def has_need(self) -> bool:
         """True when the drivers carry population and income deprivation for every ward."""
-        table = self.ward_drivers_wide()
-        return table is not None and {"population", "income_deprived_share"} <= set(table.columns)
+        return need.has_need(self.ward_drivers_wide())
 
     @property
     def nothing_placed(self) -> bool:
@@ -732,20 +577,11 @@ class PlaceReport(PlaceCount):
     @property
     def need_measurable(self) -> bool:
         """True when spend per head can be set beside need: :attr:`has_need` and some ward with a value per head."""
-        if not self.has_need or self.nothing_placed:
-            return False
-        import numpy as np
-
-        return bool(np.isfinite(self.ward_need()["per_head_gbp"].to_numpy(dtype=float)).any())
+        return self.has_need and not self.nothing_placed and need.need_measurable(self.ward_need())
 
     def nothing_placed_text(self) -> str:
         """Why nothing was placed, from the reconciliation: each reason and its amount."""
-        r = self.count.reconciliation
-        reasons = "; ".join(f"{u['reason']}: {format_gbp(u['amount_pence'])}" for u in r.unplaced) or "no spend"
-        return (
-            f"Nothing of the {format_gbp(r.input_pence)} input could be placed in a ward of {self.place.name} "
-            f"({reasons}). Every pound is listed in reconciliation.csv."
-        )
+        return place_text.nothing_placed_text(self.count.reconciliation, self.place.name)
 
     def _nothing_placed_warning(self) -> list[str]:
         return [self.nothing_placed_text()] if self.nothing_placed else []
@@ -754,13 +590,7 @@ class PlaceReport(PlaceCount):
         """Drivers one row per ward (``ward_code`` and one column per driver), or None."""
         if self.driver_table is not None:
             return self.driver_table
-        if self.drivers is None:
-            return None
-        wide = self.drivers[self.drivers.area_code.isin(self.wards.ward_code)].pivot_table(
-            index="area_code", columns="driver", values="value", aggfunc="first"
-        )
-        wide.columns.name = None
-        return wide.rename_axis("ward_code").reset_index()
+        return need.drivers_wide(self.drivers, self.wards.ward_code)
 
     def ward_need(self) -> pd.DataFrame:
         """Each ward's spend, people and income deprivation (:func:`~tuttotal.analysis.deprivation.ward_need`).
@@ -774,55 +604,24 @@ class PlaceReport(PlaceCount):
         cut_offs = None
         if self.driver_table is not None:
             cut_offs = england_imd_deciles(lsoa_table(self.parameters.data_dir or None))
-        basis = MEASURED if self.need_basis == MEASURED else None
-        totals = self.ward_totals(basis)[["ward_code", "ward_name", "lad_code", "lad_name", "amount_gbp"]]
-        wide = self.ward_drivers_wide()
-        people = self.population  # per head of the year's people; need (shares, scores) as it is
-        if wide is not None and people is not None and "population" in wide:
-            wide = wide.assign(population=wide["ward_code"].map(people).to_numpy())
-        return ward_need(totals, wide, cut_offs)
+        totals = self.ward_totals(MEASURED if self.need_basis == MEASURED else None)
+        # per head of the year's people; need (shares, scores) as it is
+        return need.place_ward_need(totals, self.ward_drivers_wide(), self.population, cut_offs)
 
     @property
     def need_basis(self) -> str:
-        """The money the need figures are computed on: ``measured`` where a real count has any, else ``all``.
-
-        A real count's modelled money is the region's shared out by population
-        and need drivers, so how it follows need is so by construction; the
-        measured money (authorities' own books) differs between authorities
-        for reasons of their own. A spend file's money is all measured.
-        """
-        if self.count_source.is_real and basis_totals(self.count.ward_spend)[MEASURED] > 0:
-            return MEASURED
-        return "all"
+        """The money the need figures are computed on: ``measured`` where a real count has any, else ``all``."""
+        return need.need_basis(self.count.ward_spend, is_real=self.count_source.is_real)
 
     @property
     def need_money_basis(self) -> str:
-        """``measured`` or ``modelled``: the basis of the money the need figures and tables are computed on.
-
-        The measured money where a real count has any (:attr:`need_basis`);
-        else all the count's money, which is modelled for a real count (the
-        region's shared by driver) and measured for a spend file or the demo
-        (a body's own books: a spend table carries no modelled money).
-        """
-        if self.need_basis == MEASURED or not self.count_source.is_real:
-            return MEASURED
-        return MODELLED
+        """``measured`` or ``modelled``: the basis of the money the need figures and tables are computed on."""
+        return need.need_money_basis(self.need_basis, is_real=self.count_source.is_real)
 
     @property
     def by_construction_note(self) -> str | None:
         """The caveat of need figures on money placed by drivers, or None where none is."""
-        if not self.count_source.is_real:
-            return None
-        if self.need_basis == MEASURED:
-            return (
-                "Measured money only (authorities' own books). Within an authority's area it is placed in wards "
-                "by population and need drivers, so how it follows need there is so by construction; between "
-                "authorities it is as they spent it."
-            )
-        return (
-            "All of this money is modelled: the region's spending shared out by population and need drivers, so "
-            "how it follows need follows the drivers by construction, not from any body's books."
-        )
+        return need.by_construction_note(self.need_basis, is_real=self.count_source.is_real)
 
     def most_deprived_spend(self) -> pd.DataFrame:
         """Share of spend and people in the most income-deprived 10% and 20% of wards."""
@@ -831,24 +630,19 @@ class PlaceReport(PlaceCount):
 
     def gini(self) -> float:
         """Gini coefficient of spend per head across wards."""
-
-        return lorenz_gini(self.ward_need()["per_head_gbp"])[2]
+        return need.gini(self.ward_need())
 
     @property
     def need_notes(self) -> list[str]:
-        """Footer lines of the deprivation figures."""
-        notes = [*self.coverage_notes, self.provenance_note]
-        if self.driver_table is not None:
-            notes.append(
-                "Income deprivation: IMD 2010 income domain (DCLG; indicators mostly 2008), people: mid-2015 "
-                "(IoD 2019 File 6), moved from 2011 LSOAs onto wards by area, per head scaled to the ONS "
-                f"mid-year estimate of mid-{self.year[:4]}."
-            )
-        elif self.drivers_note:
-            notes.append(self.drivers_note)
-        if self.by_construction_note:
-            notes.append(self.by_construction_note)
-        return notes
+        """Footer lines of the deprivation figures (:func:`tuttotal.analysis.need.need_notes`)."""
+        return need.need_notes(
+            coverage_notes=self.coverage_notes,
+            provenance=self.provenance_note,
+            year=self.year,
+            real_drivers=self.driver_table is not None,
+            drivers_note=self.drivers_note,
+            construction=self.by_construction_note,
+        )
 
     @property
     def need_money_notes(self) -> list[str]:
@@ -863,9 +657,7 @@ class PlaceReport(PlaceCount):
     @property
     def deprivation_label(self) -> str:
         """What income deprivation is, for axes: its source for real places."""
-        if self.driver_table is not None:
-            return "People income-deprived (IMD 2010 income domain)"
-        return "People income-deprived (from the driver table)"
+        return need.deprivation_label(real_drivers=self.driver_table is not None)
 
     def deprivation_map(self) -> Figure | None:
         """Ward map of the share of people income-deprived (drawn once), or None without it."""
@@ -874,19 +666,15 @@ class PlaceReport(PlaceCount):
     def _draw_deprivation_map(self) -> Figure | None:
         if not self.has_need:
             return None
-        wards = self.wards.merge(self.ward_need()[["ward_code", "income_deprived_share"]], on="ward_code")
-        return ward_map(
-            wards,
-            "income_deprived_share",
-            title=f"{self.place.name}: people income-deprived by ward"
-            + (" (IMD 2010)" if self.driver_table is not None else ""),
-            measure="Share of people income-deprived",
+        return place_figures.deprivation_map(
+            self.wards,
+            self.ward_need(),
+            place_name=self.place.name,
+            real_drivers=self.driver_table is not None,
             focus=list(self.focus["ward_code"]),
             notes=self.need_notes,
             attribution=self.attribution,
             stamp=self.stamp,
-            value_format="percent",
-            cmap="OrRd",
         )
 
     def need_chart(self) -> Figure | None:
@@ -896,14 +684,7 @@ class PlaceReport(PlaceCount):
     def _draw_need_chart(self) -> Figure | None:
         if not self.need_measurable:
             return None
-        return need_scatter(
-            self.ward_need(),
-            title=f"{self.place.name}: spending per head and income deprivation by ward, {self.year}",
-            focus=list(self.focus["ward_code"]),
-            notes=self.need_money_notes,
-            stamp=self.stamp,
-            x_label=self.deprivation_label,
-        )
+        return self._need_scatter(self.ward_need())
 
     # ------------------------------------------------------------ deep dive
     def theme_map(self, theme: str, *, scheme: str = "quantiles", k: int = 5) -> Figure:
@@ -970,13 +751,18 @@ class PlaceReport(PlaceCount):
     def _draw_theme_need_chart(self, theme: str) -> Figure | None:
         if not self.has_need:
             return None
-        return need_scatter(
-            self.theme_need(theme),
-            title=f"{self.place.name}: {theme}, spending per head and income deprivation by ward, {self.year}",
+        return self._need_scatter(self.theme_need(theme), theme)
+
+    def _need_scatter(self, table: pd.DataFrame, theme: str = "") -> Figure:
+        return place_figures.need_chart(
+            table,
+            place_name=self.place.name,
+            year=self.year,
+            theme=theme,
             focus=list(self.focus["ward_code"]),
             notes=self.need_money_notes,
-            stamp=self.stamp,
             x_label=self.deprivation_label,
+            stamp=self.stamp,
         )
 
     def lorenz_chart(self) -> Figure | None:
@@ -986,32 +772,13 @@ class PlaceReport(PlaceCount):
     def _draw_lorenz_chart(self) -> Figure | None:
         if not self.need_measurable:
             return None
-        x, y, gini = lorenz_gini(self.ward_need()["per_head_gbp"])
-        return lorenz_chart(
-            x,
-            y,
-            gini,
-            title=f"{self.place.name}: how evenly spending per head is spread across wards, {self.year}",
-            notes=self.need_money_notes,
-            stamp=self.stamp,
-        )
+        notes, name = self.need_money_notes, self.place.name
+        return place_figures.lorenz(self.ward_need(), place_name=name, year=self.year, notes=notes, stamp=self.stamp)
 
     def need_text(self) -> str:
         """Deprivation beside the money, in a few lines: the most deprived wards' share and the Gini."""
-        if not self.has_need:
-            return "No population and deprivation drivers: nothing to show beside the money."
-        if not self.need_measurable:
-            return "No ward has spending per head (nothing was placed, or no ward has people): nothing to compare."
-        lines = []
-        for row in self.most_deprived_spend().itertuples():
-            lines.append(
-                f"The most income-deprived {row.most_deprived} ({row.wards}) hold {row.spend_share:.1%} of the "
-                f"spending and {row.population_share:.1%} of the people."
-            )
-        lines.append(f"Gini of spend per head across wards: {self.gini():.3f}.")
-        if self.by_construction_note:
-            lines.append(self.by_construction_note)
-        return "\n".join(lines)
+        table = self.ward_need() if self.need_measurable else None
+        return need.need_text(table, has_need=self.has_need, construction=self.by_construction_note)
 
     # -------------------------------------------------------------- figures
     def ward_map(self, *, scheme: str = "quantiles", k: int = 5) -> Figure:
@@ -1048,16 +815,8 @@ class PlaceReport(PlaceCount):
 
     def web_map_wards(self) -> gpd.GeoDataFrame:
         """The wards with £, per head and income deprivation (where known): what the ward web map shows."""
-        import numpy as np
-
-        wards = self.ward_totals()
-        if "per_head_gbp" not in wards:
-            wards["per_head_gbp"] = np.nan
-        wards["income_deprived_share"] = np.nan
-        if self.has_need:
-            need = self.ward_need().set_index("ward_code")["income_deprived_share"]
-            wards["income_deprived_share"] = wards["ward_code"].map(need).astype(float)
-        return wards
+        deprived = self.ward_need().set_index("ward_code")["income_deprived_share"] if self.has_need else None
+        return web_map_wards(self.ward_totals(), deprived)
 
     def web_map(self, *, scheme: str = "quantiles", k: int = 5) -> webmap.WebMap:
         """The interactive ward map (:func:`tuttotal.figures.webmap.ward_map`): the house map's classes, hover, zoom."""
@@ -1107,7 +866,10 @@ class PlaceReport(PlaceCount):
         When nothing was placed, a figure that says so (and why) instead of bars.
         """
         if self.nothing_placed:
-            return self._drawn_once(("themes",), self._draw_nothing_placed)
+            text = self.nothing_placed_text()
+            return self._drawn_once(
+                ("themes",), lambda: place_figures.nothing_placed(self.place.name, self.year, text, self.stamp)
+            )
         return self._drawn_once(
             ("themes",),
             lambda: theme_bars(
@@ -1120,111 +882,7 @@ class PlaceReport(PlaceCount):
             ),
         )
 
-    def _draw_nothing_placed(self) -> Figure:
-        import textwrap
-
-        fig, _ = new_figure((8.0, 3.2))
-        fig.text(
-            0.03,
-            0.92,
-            f"{self.place.name}: nothing placed, {self.year}",
-            ha="left",
-            va="top",
-            fontsize=13,
-            fontweight="bold",
-            gid="title",
-        )
-        body = "\n".join(textwrap.wrap(self.nothing_placed_text(), 95))
-        fig.text(0.03, 0.74, body, ha="left", va="top", fontsize=9.5, gid="notes")
-        if self.stamp:
-            fig.text(0.97, 0.92, self.stamp, ha="right", va="top", fontsize=9, fontweight="bold", gid="stamp")
-        return fig
-
     # -------------------------------------------------------------- writing
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables of the report, by name: what :func:`tuttotal.writers.place.write_tables` writes as CSV.
-
-        ``ward_theme``, ``reconciliation``, ``theme_agency``, ``ward_profiles``,
-        and where they apply ``focus_comparison`` and ``change_by_year``. Money in
-        ``ward_theme.csv`` and ``reconciliation.csv`` is exact to the penny.
-
-        Every table of money says its basis and its prices. Basis: a ``basis``
-        column where each row's money is of one basis (a row per basis where
-        both are: ``ward_theme``, ``theme_agency``, ``focus_comparison``,
-        ``topdown``, ``outturn``, ``theme_per_head``, the cuts' tables;
-        ``ward_need`` and ``most_deprived``, computed on one basis's money,
-        name it), and ``measured_gbp`` and ``modelled_gbp`` beside the total
-        where a row is an area's, a step's or a line's whole (``ward_profiles``,
-        ``change_by_year``, ``published``, ``bridge``, ``sensitivity``,
-        ``reconciliation``); ``england_ranks`` (a real count) gives each rank's
-        basis in words (``rank_basis``), the ``measured_share`` of the value
-        ranked and the national table it was read from.
-        Prices: a ``prices`` column, ``cash``
-        (one year, as spent) except the series over years (``change_by_year``,
-        ``cuts_by_service``, ``cuts_by_ward``: the report's prices).
-        """
-
-        table = ward_theme(self.count.ward_spend, self.wards, self.population, by_basis=True)
-        out = table[["ward_code", "ward_name", "lad_code", "theme", "basis"]].copy()
-        out["amount_gbp"] = table["amount_pence"].map(pence_to_decimal_string)
-        if "per_head_gbp" in table:
-            out["per_head"] = table["per_head_gbp"].round(2)
-        tables = {
-            "ward_theme": out,
-            "reconciliation": self.count.reconciliation.table(),
-            "theme_agency": self.theme_by_agency(by_basis=True).round(2).reset_index(),
-            "ward_profiles": self.ward_profiles().round(6),
-        }
-        comparison = self.focus_comparison(by_basis=True)
-        if len(comparison):
-            tables["focus_comparison"] = comparison.round(2)
-        if len(self.comparable_years) > 1:
-            tables["change_by_year"] = self.change_by_year().round(2).assign(prices=self.prices_label)
-        if self.need_measurable:
-            need = self.ward_need().round(6)
-            need.insert(need.columns.get_loc("amount_gbp"), "basis", self.need_money_basis)
-            tables["ward_need"] = need
-            deprived = self.most_deprived_spend().round(6)
-            deprived.insert(deprived.columns.get_loc("spend_share"), "basis", self.need_money_basis)
-            tables["most_deprived"] = deprived
-        if self.driver_table is not None:
-            tables["drivers"] = drivers_csv_table(self.driver_table)
-        if self.topdown is not None:
-            lines = self.topdown.lines.copy()
-            for column in ("region_gbp", "place_gbp"):
-                lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
-            lines = measured_modelled.mark_lines(lines, self.measured_years)
-            tables["topdown"] = lines
-        per_head = self.theme_per_head()
-        if len(per_head):
-            tables["theme_per_head"] = per_head.round(2)
-        published = self.published_bridge()
-        if len(published):
-            tables["published"] = published.round(2)
-        if self.outturn is not None:
-            lines = self.outturn.lines[OUTTURN_FIELDS].copy()
-            for column in ("authority_gbp", "place_gbp"):
-                lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
-            lines["share"] = lines["share"].round(8)
-            lines["basis"] = MEASURED
-            tables["outturn"] = lines
-            for name, cuts in (("cuts_by_service", self.cuts_by_service()), ("cuts_by_ward", self.cuts_by_ward())):
-                cuts = cuts.round(2).assign(prices=self.prices_label)
-                cuts.insert(cuts.columns.get_loc("first_gbp"), "basis", MEASURED)  # the councils' own books
-                tables[name] = cuts
-            bridge = self.bridge()
-            if len(bridge):
-                tables["bridge"] = bridge.round(2)
-        sensitivity = self.sensitivity()
-        if len(sensitivity):
-            tables["sensitivity"] = sensitivity.round(2)
-        ranks = self.england_ranks()
-        if len(ranks):
-            tables["england_ranks"] = ranks.round({"value": 6})
-        for name in CASH_TABLES.intersection(tables):  # one year's money, as spent
-            tables[name] = tables[name].assign(prices=deflators.prices_label(deflators.CASH))
-        return tables
-
     def summary(self) -> dict:
         """The content of ``summary.json``."""
         return {
@@ -1236,11 +894,15 @@ class PlaceReport(PlaceCount):
             "spend": self.spend_kind,
             "method": self.method,
             "source": self.source,
-            "real_counts": self._real_counts_summary(),
+            "real_counts": real_counts_summary(
+                self.topdown, self.outturn, self.bridge(), topdown_method=METHOD, books_method=BOOKS
+            )
+            if self.count_source.is_real
+            else {},
             "published": self._published_summary(),
             "sources": self.source_list(),
             "totals": self.count.reconciliation.to_summary(),
-            "basis": self.basis_summary(),
+            "basis": basis_summary(self.count.ward_spend),
             "wards": self.wards_count,
             "focus_wards": [
                 {"code": c, "name": n} for c, n in zip(self.focus.ward_code, self.focus.ward_name, strict=True)
@@ -1252,24 +914,9 @@ class PlaceReport(PlaceCount):
             "parameters": self.parameters.record(),
             "versions": package_versions(),
             "timings": self.timings,
-            "deprivation": self._deprivation_summary(),
+            "deprivation": need.deprivation_summary(self.ward_need()) if self.need_measurable else {},
             "drivers_source": self.drivers_note or "",
             "warnings": [*self.warnings, *self.count.notes, *self._nothing_placed_warning()],
-        }
-
-    def basis_summary(self) -> dict:
-        """The count's money by basis: measured and modelled pounds (exact decimal strings) and the measured share.
-
-        ``measured`` is money the body that spent it reports in its own books
-        (councils' Revenue Outturn, a user's spend file); ``modelled`` is a
-        share of a region's money by a driver (the top-down count).
-        """
-        totals = basis_totals(self.count.ward_spend)
-        placed = sum(totals.values())
-        return {
-            "measured_gbp": pence_to_decimal_string(totals[MEASURED]),
-            "modelled_gbp": pence_to_decimal_string(totals[MODELLED]),
-            "measured_share": round(totals[MEASURED] / placed, 6) if placed else None,
         }
 
     # ------------------------------------------------------- the real count
@@ -1355,22 +1002,8 @@ class PlaceReport(PlaceCount):
     def _draw_theme_per_head_chart(self) -> Figure | None:
         if self.nothing_placed:  # no bars to draw: the themes figure says why
             return None
-        table = self.theme_per_head()
-        if not len(table):
-            return None
-        others = [a for a in dict.fromkeys(table.area) if a != self.place.name]
-        bars = table[table.theme != ALL_THEMES].rename(columns={"per_head_gbp": "value"})
-        return comparison_bars(  # a top-down year: every bar modelled, hatched whole
-            bars[["area", "theme", "value"]].assign(modelled=bars["value"].where(bars["basis"] == MODELLED, 0.0)),
-            title=f"{self.place.name} against {', '.join(others)}: spending per head by theme, {self.year}",
-            measure=f"£ per head, {self.year}, cash",
-            notes=[
-                *self.figure_notes,
-                f"Region and England: the same lines of the regional analysis over their people "
-                f"of mid-{self.year[:4]}. "
-                "Median pilot: the median of the 13 pilots' real counts.",
-            ],
-            stamp=self.stamp,
+        return place_figures.theme_per_head_chart(
+            self.theme_per_head(), place_name=self.place.name, year=self.year, notes=self.figure_notes, stamp=self.stamp
         )
 
     def published_comparison(self) -> pd.DataFrame:
@@ -1396,26 +1029,6 @@ class PlaceReport(PlaceCount):
         """Whether the place published a count of the report's year that a real count can be set beside."""
         found = self.place.published
         return bool(found) and str(found.get("year", "")) == self.year and self.count_source.is_real
-
-    def _real_counts_summary(self) -> dict:
-        """Both real counts of a real place: their years, method, and what the outturn could not place."""
-        if not self.count_source.is_real:
-            return {}
-
-        found = {"top-down": {"years": sorted(set(self.topdown.lines["year"])), "method": METHOD}}
-        if self.outturn is not None:
-            found["outturn"] = {
-                "years": sorted(set(self.outturn.lines["year"])),
-                "method": BOOKS,
-                "authorities": sorted(set(self.outturn.lines["authority"])),
-                "not_placed_anywhere": [
-                    {"reason": u["reason"], "amount_gbp": u["amount_pence"] / 100, "codes": u["codes"]}
-                    for u in self.outturn.unplaced
-                ],
-            }
-            bridge = self.bridge()
-            found["bridge"] = bridge.to_dict("records") if len(bridge) else []
-        return found
 
     def _spend_of_year(self) -> pd.DataFrame:
         """The count's input rows of the report's year (real counts carry ``spend_type`` on top-down rows)."""
@@ -1649,15 +1262,6 @@ class PlaceReport(PlaceCount):
         if len(table):
             table["note"] = measured_modelled.BRIDGE_NOTE
         return table.sort_values(["year", "area"], kind="stable", ignore_index=True) if len(table) else table
-
-    def _deprivation_summary(self) -> dict:
-        if not self.need_measurable:
-            return {}
-        return {
-            "gini_per_head_across_wards": round(self.gini(), 6),
-            "most_deprived": self.most_deprived_spend().round(6).to_dict("records"),
-            "measure": "income deprivation: IMD 2010 income domain share",
-        }
 
 
 def package_versions() -> dict[str, str]:

@@ -3,7 +3,7 @@
 The batch (through the notebooks it executes), the notebooks themselves and
 a researcher in JupyterLab all write a place's folder with one call::
 
-    ward_map.png, themes.png, … (FIGURES), ward_theme.csv, … (the report's tables),
+    ward_map.png, themes.png, … (FIGURES), ward_theme.csv, … (the report's tables, writers.place_tables),
     summary.json, datapackage.json[, web_map.json][, deep_dive_<theme>_map.png and _wards.csv]
 
 :data:`FIGURES` is the registry of the report's figures: a name, the file it
@@ -36,6 +36,7 @@ from tuttotal.analysis import deep_dive
 from tuttotal.figures.canvas import save_figure
 from tuttotal.report import PlaceReport
 from tuttotal.writers import datapackage
+from tuttotal.writers.place_tables import place_tables
 from tuttotal.writers.safe_csv import write_csv
 from tuttotal.writers.web_map_file import write_web_map
 
@@ -87,9 +88,9 @@ def save_figures(report: PlaceReport, folder: str | os.PathLike | None = None) -
 
 
 def write_tables(report: PlaceReport, folder: str | os.PathLike | None = None) -> dict[str, Path]:
-    """Write the report's tables (:meth:`tuttotal.report.PlaceReport.tables`) as ``<name>.csv``, formula-safe."""
+    """Write the report's tables (:func:`tuttotal.writers.place_tables.place_tables`) as ``<name>.csv``."""
     folder = Path(folder or report.output_dir)
-    return {name: write_csv(frame, folder / f"{name}.csv") for name, frame in report.tables().items()}
+    return {name: write_csv(frame, folder / f"{name}.csv") for name, frame in place_tables(report).items()}
 
 
 def write_summary(report: PlaceReport, folder: str | os.PathLike | None = None) -> Path:
