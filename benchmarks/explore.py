@@ -142,10 +142,10 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     house, reload = [], []
-    run = explorer._runs[explorer.key]
+    count = explorer.data.count
     for _ in range(args.baseline_rounds):
         t0 = time.perf_counter()
-        figure = run._draw_ward_map(scheme="quantiles", k=5)  # a new drawing (run.ward_map() keeps the first)
+        figure = count._draw_ward_map(scheme="quantiles", k=5)  # a new drawing (count.ward_map() keeps the first)
         figure.savefig(io.BytesIO(), format="png", dpi=100, bbox_inches="tight")
         house.append(time.perf_counter() - t0)
         t0 = time.perf_counter()

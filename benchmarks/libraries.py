@@ -328,9 +328,10 @@ def parts_child(repeat: int, output: str, pictures: str) -> None:
     import numpy as np
 
     from tuttotal import report, settings
-    from tuttotal.data import datapackage, lsoa, sources, ward_drivers
+    from tuttotal.data import lsoa, sources, ward_drivers
     from tuttotal.figures import classify, maps
     from tuttotal.run import report_page
+    from tuttotal.writers import datapackage
     from tuttotal.writers.place import save_figure, write_outputs
 
     watches = {

@@ -110,7 +110,7 @@ def test_every_money_csv_says_its_basis_and_its_prices(thanet):
 
 def test_the_real_folder_is_a_valid_data_package_with_every_new_column_described(thanet):
     frictionless = pytest.importorskip("frictionless")
-    from tuttotal.data.datapackage import write_datapackage
+    from tuttotal.writers.datapackage import write_datapackage
 
     run, _ = thanet
     path = write_datapackage(

@@ -7,6 +7,7 @@ import pytest
 
 from tuttotal import report
 from tuttotal.analysis import compare, deep_dive
+from tuttotal.data.pilot_themes import read_pilot_themes
 from tuttotal.errors import InputError
 from tuttotal.writers.place import write_tables
 
@@ -106,11 +107,15 @@ def test_several_years_give_a_change_table(wards_dir, tmp_path):
 
 def test_deep_dive_choose_theme_and_tables(kent, demo):
     themes = kent.theme_totals().index
-    assert deep_dive.choose_theme(demo.theme_totals().index, demo.place) == "older people"  # the demo reports it
-    assert deep_dive.choose_theme(themes, kent.place) == "all themes"  # the Margate task force: all focus spending
-    assert deep_dive.choose_theme(themes, kent.place, "  Health AND wellbeing ") == "health and wellbeing"
+    pilots = read_pilot_themes()
+    assert deep_dive.choose_theme(demo.theme_totals().index, demo.place, pilot_themes=pilots) == "older people"
+    assert deep_dive.choose_theme(themes, kent.place, pilot_themes=pilots) == "all themes"  # the Margate task force
+    assert (
+        deep_dive.choose_theme(themes, kent.place, "  Health AND wellbeing ", pilot_themes=pilots)
+        == "health and wellbeing"
+    )
     with pytest.raises(InputError, match="Did you mean 'older people'"):
-        deep_dive.choose_theme(themes, kent.place, "older peeple")
+        deep_dive.choose_theme(themes, kent.place, "older peeple", pilot_themes=pilots)
     theme = "working-age adults and worklessness"
     spend = kent.count.ward_spend
     table = deep_dive.by_agency_and_function(spend, theme)

@@ -105,6 +105,22 @@ def test_clear_removes_the_files_and_the_memory_entries(tmp_path, monkeypatch):
     assert "downloads" not in removed  # downloads are emptied only by name
 
 
+def test_englands_web_shapes_are_a_cache_entry_that_clear_empties(data_root, tmp_path, monkeypatch):
+    from tuttotal.england.web_shapes import england_web_shapes
+
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))  # clear() empties the disk caches too
+    cache.clear("england-web-shapes")
+    first = england_web_shapes(str(data_root))
+    assert england_web_shapes(str(data_root)) is first, "made once per process and data root"
+    assert cache.info_of("england-web-shapes").entries == 1
+    assert len(first.paths) == len(first.lads) > 0
+    removed = {row.name: row for row in cache.clear()}
+    assert removed["england-web-shapes"].entries == 1
+    assert cache.info_of("england-web-shapes").entries == 0
+    again = england_web_shapes(str(data_root))
+    assert again is not first and again.paths == first.paths, "made again, the same"
+
+
 def test_clear_keeps_the_downloads_unless_named(tmp_path, monkeypatch):
     monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(tmp_path))
     download = tmp_path / catalogue.pinned(sources.source("population").path).cached
@@ -149,6 +165,48 @@ def test_the_cache_command_lists_and_clears(tmp_path, monkeypatch):
     assert list((tmp_path / "cache" / "spend").iterdir()) == []
     again = _command("info", cache_dir=tmp_path / "cache")
     assert [line.split()[1] for line in again.stdout.splitlines() if line.startswith("spend ")] == ["0"]
+
+
+def test_files_no_cache_owns_are_listed_and_removed_only_when_asked(tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    monkeypatch.setenv("TUTTOTAL_CACHE_DIR", str(root))
+    _spend_entry(tmp_path)
+    kept = sorted((root / "spend").iterdir())
+    old = [root / "pilot-median-25785781b3eea19c.json", root / "old-layout" / "deep" / "x.arrow"]
+    for path in old:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}", encoding="utf-8")
+    assert cache.orphans() == sorted(old)
+
+    listed = _command("info", cache_dir=root)
+    assert listed.returncode == 0, listed.stderr
+    assert "2 files in" in listed.stdout and "pilot-median-25785781b3eea19c.json" in listed.stdout
+    assert str(Path("old-layout", "deep", "x.arrow")) in listed.stdout
+    assert all(path.is_file() for path in old), "info removes nothing"
+
+    assert _command("clear", "spend", "--orphans", cache_dir=root).returncode == 2
+    removed = _command("clear", "--orphans", cache_dir=root)
+    assert removed.returncode == 0, removed.stderr
+    assert "removed 2 files" in removed.stdout
+    assert not any(path.exists() for path in old) and not (root / "old-layout").exists()
+    assert kept and sorted((root / "spend").iterdir()) == kept, "a cache's entries are not orphans"
+    assert cache.orphans() == []
+    assert "belong to no cache" not in _command("info", cache_dir=root).stdout
+
+    old[0].write_text("{}", encoding="utf-8")
+    cleared = _command("clear", cache_dir=root)  # the caches emptied, a file of no cache left for --orphans
+    assert cleared.returncode == 0 and old[0].is_file() and list((root / "spend").iterdir()) == []
+
+
+def test_the_cache_command_names_the_first_files_of_no_cache_and_counts_the_rest(tmp_path):
+    from tuttotal.cli import ORPHANS_SHOWN
+
+    for n in range(ORPHANS_SHOWN + 2):
+        (tmp_path / f"pilot-median-{n:04d}.json").write_text("{}", encoding="utf-8")
+    listed = _command("info", cache_dir=tmp_path)
+    assert listed.returncode == 0, listed.stderr
+    assert f"{ORPHANS_SHOWN + 2} files in {tmp_path} belong to no cache" in listed.stdout
+    assert listed.stdout.count("  pilot-median-") == ORPHANS_SHOWN and "… and 2 more" in listed.stdout
 
 
 def test_table_memo_works_once_per_table_and_is_cleared():

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import warnings
 
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tuttotal.analysis.cuts import cuts_by_service
 from tuttotal.data.outturn import function_transfers
 
 from .conftest import THANET
@@ -14,6 +20,29 @@ def test_transfers_of_function_count_only_between_the_years_they_happened():
     assert set(function_transfers("2010-11", "2012-13")) == {"education"}, "the 2013-14 moves come later"
     assert set(function_transfers("2013-14", "2016-17")) == {"education"}, "2013-14's moves are in both years"
     assert "1 April 2013" in function_transfers("2012-13", "2013-14")["public health"]
+
+
+YEARS = ("2010-11", "2014-15")
+GROUPS = ["police", "libraries", "education", "public health"]
+
+
+@given(
+    groups=st.lists(st.sampled_from(GROUPS), min_size=1, max_size=6),
+    moved=st.dictionaries(st.sampled_from(GROUPS), st.text(min_size=1, max_size=20), max_size=3),
+)
+def test_a_service_is_flagged_with_what_moved_or_left_blank_without_a_pandas_warning(groups, moved):
+    """Flags are text whatever moved (nothing, or nothing of the place's services): no float column is filled
+    with text (pandas 3 warns, pandas 4 will raise), so the test fails on ``map(transfers).fillna("")``."""
+    lines = pd.DataFrame(
+        {"group": groups, "year": [YEARS[i % 2] for i in range(len(groups))], "place_gbp": [10.0] * len(groups)}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Pandas4Warning (a DeprecationWarning) and FutureWarning alike
+        table = cuts_by_service(lines, moved, dict.fromkeys(YEARS), YEARS)
+    assert table["transfer_of_function"].tolist() == [moved.get(service, "") for service in table["service"]]
+    flagged = table["transfer_of_function"] != ""
+    assert (table.loc[flagged, "change_without_transfers_gbp"] == 0).all()
+    assert (table.loc[~flagged, "change_without_transfers_gbp"] == table.loc[~flagged, "change_gbp"]).all()
 
 
 @pytest.fixture(scope="module")

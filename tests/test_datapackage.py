@@ -12,8 +12,9 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from tuttotal.data import datapackage, datasets, sources
+from tuttotal.data import datasets, sources
 from tuttotal.errors import TuttotalWarning
+from tuttotal.writers import datapackage
 
 frictionless = pytest.importorskip(
     "frictionless", reason="frictionless is a test-only dependency: .venv/bin/pip install frictionless"
@@ -280,7 +281,7 @@ def test_tables_are_read_as_pandas_reads_them_as_text(rows):
 
     import pandas as pd
 
-    from tuttotal.data.datapackage import _blank, _read_table
+    from tuttotal.writers.datapackage import _blank, _read_table
 
     header = [f"c{i}" for i in range(len(rows[0]))]
     first = next((row for row in rows if not _blank(row)), None)

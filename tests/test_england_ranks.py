@@ -21,8 +21,8 @@ HANDFUL = [THANET, "E07000106", "E07000108", "E07000113"]
 def national_root(data_root, tmp_path_factory):
     """An output root holding ``england/2008-09/`` written by the national count of a handful of LADs."""
     from tuttotal.england.count import england_count
-    from tuttotal.england.outputs import write_outputs
     from tuttotal.england.ranks import national_folder
+    from tuttotal.writers.england import write_outputs
 
     root = tmp_path_factory.mktemp("outputs")
     write_outputs(england_count(YEAR, data_root, lads=HANDFUL), national_folder(root, YEAR))

@@ -20,7 +20,7 @@ import pytest
 
 from tuttotal.england import tables
 from tuttotal.england.checks import FETCH_COMMAND
-from tuttotal.england.outputs import OUTPUT_FILES
+from tuttotal.writers.england import OUTPUT_FILES
 
 from .conftest import MARGATE_CENTRAL, REPO, THANET
 

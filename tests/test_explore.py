@@ -35,7 +35,7 @@ def _pick(data):
 def test_ward_values_sum_to_the_filtered_spend(demo):
     selection = _pick(demo)
     table = explore.ward_table(demo, selection)
-    spend = explore.filter_spend(demo.run.count.ward_spend, selection.themes, selection.agency_types)
+    spend = explore.filter_spend(demo.count.count.ward_spend, selection.themes, selection.agency_types)
     by_ward = spend.groupby("ward_code")["amount_pence"].sum().reindex(table.ward_code, fill_value=0)
     assert table.amount_pence.tolist() == by_ward.tolist()  # exact, in pence
     assert table.amount_pence.sum() == spend.amount_pence.sum()
@@ -44,7 +44,7 @@ def test_ward_values_sum_to_the_filtered_spend(demo):
 
 def test_every_theme_and_agency_is_the_whole_count(demo):
     table = explore.ward_table(demo, demo.default_selection())
-    assert table.amount_pence.sum() == demo.run.count.reconciliation.placed_pence
+    assert table.amount_pence.sum() == demo.count.count.reconciliation.placed_pence
     assert table.share_of_place.sum() == pytest.approx(1.0)
 
 
@@ -69,14 +69,14 @@ def test_theme_breakdown_marks_the_chosen_themes(demo):
     table = explore.theme_table(demo, selection)
     assert set(table.theme) == set(demo.themes)
     assert set(table.loc[table.chosen, "theme"]) == set(selection.themes)
-    spend = explore.filter_spend(demo.run.count.ward_spend, demo.themes, selection.agency_types)
+    spend = explore.filter_spend(demo.count.count.ward_spend, demo.themes, selection.agency_types)
     assert table.amount_gbp.sum() == pytest.approx(spend.amount_pence.sum() / 100)
     assert table.share_of_chosen.sum() == pytest.approx(1.0)
     assert table.amount_gbp.is_monotonic_decreasing
 
 
 def test_the_ward_profile_matches_the_report(kent):
-    profiles = ward_profiles(kent.run.count.ward_spend, kent.wards, kent.run.population).set_index("ward_code")
+    profiles = ward_profiles(kent.count.count.ward_spend, kent.wards, kent.count.population).set_index("ward_code")
     expected = profiles.loc[MARGATE_CENTRAL]
     profile = explore.ward_profile(kent, kent.default_selection(), "Margate Central")
     assert profile.ward_code == MARGATE_CENTRAL and profile.lad_name == "Thanet"
@@ -94,8 +94,8 @@ def test_the_ward_profile_matches_the_report(kent):
 def test_the_profile_compares_with_the_lad_and_the_place(kent):
     selection = _pick(kent)
     profile = explore.ward_profile(kent, selection, MARGATE_CENTRAL)
-    spend = explore.filter_spend(kent.run.count.ward_spend, selection.themes, selection.agency_types)
-    population = kent.run.population
+    spend = explore.filter_spend(kent.count.count.ward_spend, selection.themes, selection.agency_types)
+    population = kent.count.population
     thanet = kent.wards.ward_code[kent.wards.lad_code == "E07000114"]
     lad = spend[spend.ward_code.isin(thanet)].groupby("theme")["amount_pence"].sum() / 100 / population[thanet].sum()
     got = profile.by_theme.set_index("theme")
@@ -112,7 +112,7 @@ def thanet(data_root):
 
 def test_the_profile_says_how_much_the_driver_decides(thanet):
     """Margate Central, Thanet, 2008-09: its modelled money by population alone beside the need drivers."""
-    row = thanet.run.sensitivity().set_index("code").loc[MARGATE_CENTRAL]  # sensitivity.csv's row
+    row = thanet.count.sensitivity().set_index("code").loc[MARGATE_CENTRAL]  # sensitivity.csv's row
     profile = explore.ward_profile(thanet, _pick(thanet), "Margate Central")  # some themes chosen: all the same
     driver = profile.driver
     assert driver.year == "2008-09"
@@ -150,11 +150,11 @@ def test_the_exported_tables_say_their_basis_and_prices(thanet, demo, tmp_path):
 
 
 def test_the_driver_follows_the_chosen_year_and_is_absent_without_modelled_money(thanet, demo):
-    other = explore.from_report(thanet.run, "2009-10")
+    other = explore.from_report(thanet.count, "2009-10")
     driver = explore.ward_profile(other, other.default_selection(), MARGATE_CENTRAL).driver
     assert driver.year == "2009-10"
     table = other.sensitivity()
-    spend = thanet.run.ward_spend_of_year("2009-10")
+    spend = thanet.count.ward_spend_of_year("2009-10")
     modelled = spend.loc[spend["basis"] == "modelled", "amount_pence"].sum()
     assert round(table["modelled_need_gbp"].sum() * 100) == modelled, "the year's own count, to the penny"
     assert driver.modelled_need_gbp == pytest.approx(table.loc[MARGATE_CENTRAL, "modelled_need_gbp"])
@@ -196,7 +196,7 @@ def test_export_writes_the_map_and_tables_into_outputs_slug_explore(demo, tmp_pa
     assert written["map"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = pd.read_csv(written["table"], dtype={"amount_gbp": str})
     assert len(table) == 24 and {"ward_code", "ward_name", "value", "class", "class_label"} <= set(table.columns)
-    filtered = explore.filter_spend(demo.run.count.ward_spend, selection.themes, selection.agency_types)
+    filtered = explore.filter_spend(demo.count.count.ward_spend, selection.themes, selection.agency_types)
     pence = sum(int(a.replace(".", "")) for a in table.amount_gbp)
     assert pence == filtered.amount_pence.sum()  # exact to the penny
     assert set(table["class"]) == {1, 2, 3, 4}
@@ -224,7 +224,7 @@ def test_the_exported_map_is_the_house_ward_map_of_the_view(thanet, tmp_path):
         thanet.themes[:4], thanet.agency_types, measure="per_head", scheme="naturalbreaks", k=4, ward=MARGATE_CENTRAL
     )
     table = explore.ward_table(thanet, selection)
-    spend = explore.filter_spend(thanet.run.ward_spend_of_year("2008-09"), selection.themes, selection.agency_types)
+    spend = explore.filter_spend(thanet.count.ward_spend_of_year("2008-09"), selection.themes, selection.agency_types)
     figure = export_map(thanet, selection, table, spend)
     assert _texts(figure, "title") == [explore.view_titles(thanet, selection)["title"]]
     legend = figure.axes[0].get_legend()
@@ -260,14 +260,28 @@ def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards
     profile = explorer.select_ward("Margate Central")
     assert "Margate Central" in explorer.profile_html.value and profile.ward_code == MARGATE_CENTRAL
     assert "Margate Central" in explorer.legend.value
-    runs = dict(explorer._runs)
+    runs = dict(explorer._counts)
     explorer.set_place("demo")
     explorer.set_place("kent")  # cached: the same objects, no reload
-    assert explorer._runs == runs and explorer._data[("kent", "2008-09")].run is runs["kent"]
+    assert explorer._counts == runs and explorer._data[("kent", "2008-09")].count is runs["kent"]
     written = explorer.export()
     assert written["map"].is_file() and written["table"].is_file()
     assert str(tmp_path / "kent" / "explore") in explorer.status.value.replace("&#x27;", "'")
     assert written["map"].name in explorer.status.value
+
+
+def test_the_explorer_takes_a_place_runs_parameters_or_their_keywords(demo, wards_dir):
+    from tuttotal.count.parameters import PlaceParameters
+
+    given = PlaceParameters(place="demo", focus_wards=("Abbey Meads",), data_dir=str(wards_dir))
+    data = explore.load_place(given)
+    assert data.count.parameters.focus_wards == ("Abbey Meads",) and data.count.parameters.data_dir == str(wards_dir)
+    assert (data.cube == explore.load_place("demo", data_dir=str(wards_dir)).cube).all()
+    explorer = explore.Explorer(given)
+    assert explorer.parameters is given and explorer.data.count.parameters.focus_wards == ("Abbey Meads",)
+    assert explore.Explorer().data.slug == "demo", "the demo when neither a place nor LADs are given"
+    with pytest.raises(ValueError, match="unknown place parameter 'yaer'"):
+        explore.explore(place="demo", yaer="2008-09")
 
 
 def real_explorer(wards_dir) -> explore.Explorer:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuttotal.count.parameters import NOTEBOOK_PARAMETERS, PlaceParameters
+from tuttotal.count.parameters import NOTEBOOK_PARAMETERS, PlaceParameters, place_parameters
 from tuttotal.data import places
 from tuttotal.run import parameters as notebook_parameters
 from tuttotal.run.batch import PlaceJob
@@ -33,6 +33,24 @@ def test_a_mapping_and_its_record_round_trip(values):
     for name, value in values.items():
         assert getattr(params, name) == (tuple(value) if isinstance(value, list) else value)
     assert tuple(params.notebook_values()) == NOTEBOOK_PARAMETERS
+
+
+@given(VALUES)
+def test_both_faces_of_a_place_run_build_the_same_parameters(values):
+    """Keywords (``explore(place="thanet", year=...)``) and an object built once give the same parameters."""
+    built = PlaceParameters.from_mapping(values)
+    place = values.get("place", "")
+    assert place_parameters(place, **{k: v for k, v in values.items() if k != "place"}) == built
+    assert place_parameters(built) is built
+    assert place_parameters(built, **values) == built  # the keywords replace fields: the same again
+    assert place_parameters(built, year="2010-11") == dataclasses.replace(built, year="2010-11")
+
+
+def test_a_wrong_keyword_is_refused_by_either_face():
+    with pytest.raises(ValueError, match="unknown place parameter 'yaer'"):
+        place_parameters("thanet", yaer="2008-09")
+    with pytest.raises(ValueError, match="unknown place parameter 'yaer'"):
+        place_parameters(PlaceParameters(place="thanet"), yaer="2008-09")
 
 
 def test_the_notebooks_list_is_the_objects():

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tuttotal.data.safe_csv import FORMULA_STARTS, is_number, neutralise, safe_frame, write_csv
 from tuttotal.errors import TuttotalWarning
 from tuttotal.writers.place import write_tables
+from tuttotal.writers.safe_csv import FORMULA_STARTS, is_number, neutralise, safe_frame, write_csv
 
 from .conftest import BIRMINGHAM, REPO, THANET
 
@@ -77,7 +77,7 @@ def test_every_csv_writer_of_the_package_and_notebooks_is_the_safe_one():
         for line in text.splitlines()
         if writers.search(line)
     ]
-    assert found == [], "write CSV files with tuttotal.data.safe_csv.write_csv"
+    assert found == [], "write CSV files with tuttotal.writers.safe_csv.write_csv"
 
 
 # ------------------------------------------------------------------ end to end, every CSV the project writes
@@ -130,8 +130,8 @@ def hostile(tmp_path_factory, data_root):
 @pytest.mark.slow
 def test_hostile_names_reach_every_csv_of_the_report_and_explorer_neutralised(hostile, data_root):
     from tuttotal import report
-    from tuttotal.data.output_schema import TABLES
     from tuttotal.explore import explorer as explore
+    from tuttotal.writers.output_schema import TABLES
 
     folder, thanet = hostile
     runs = {

@@ -202,14 +202,22 @@ def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(b
 @pytest.mark.data("the 13 pilots' wards")
 def test_the_deep_dive_finds_each_pilots_own_theme(data_root):
     from tuttotal.analysis import deep_dive
+    from tuttotal.data.pilot_themes import read_pilot_themes
+
+    pilots = read_pilot_themes()
 
     run = report.prepare(place="coventry-solihull-warwickshire", data_dir=data_root)
-    assert deep_dive.choose_theme(run.theme_totals().index, run.place) == "children and young people"
+    assert (
+        deep_dive.choose_theme(run.theme_totals().index, run.place, pilot_themes=pilots) == "children and young people"
+    )
     kent = report.prepare(place="kent", data_dir=data_root)
-    assert deep_dive.choose_theme(kent.theme_totals().index, kent.place) == "all themes"
-    assert "task force" in deep_dive.why_theme(kent.place, "all themes")
+    assert deep_dive.choose_theme(kent.theme_totals().index, kent.place, pilot_themes=pilots) == "all themes"
+    assert "task force" in deep_dive.why_theme(kent.place, "all themes", pilot_themes=pilots)
     lewisham = report.prepare(place="lewisham", data_dir=data_root)
-    assert deep_dive.choose_theme(lewisham.theme_totals().index, lewisham.place) == "community safety and offenders"
+    assert (
+        deep_dive.choose_theme(lewisham.theme_totals().index, lewisham.place, pilot_themes=pilots)
+        == "community safety and offenders"
+    )
 
 
 def test_transport_is_not_worklessness_and_defence_is_not_a_places(place_run):

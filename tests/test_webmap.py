@@ -12,8 +12,9 @@ import re
 import pytest
 
 from tuttotal import report
-from tuttotal.data.web_map_file import read_web_maps
 from tuttotal.figures import classify, style, webmap
+from tuttotal.writers.place import write_place_web_map
+from tuttotal.writers.web_map_file import read_web_maps
 
 from .conftest import THANET
 
@@ -61,7 +62,7 @@ def test_tooltips_and_titles_are_escaped():
 
 
 def test_web_map_json_is_written_atomically_and_feeds_the_index(demo_run, tmp_path):
-    written = demo_run.write_web_map()
+    written = write_place_web_map(demo_run)
     data = json.loads(written["web_map"].read_text(encoding="utf-8"))
     assert data["slug"] == "demo" and data["crs"] == "EPSG:27700" and len(data["wards"]) == 24
     assert not [p for p in written["web_map"].parent.iterdir() if p.name.endswith(".tmp")]

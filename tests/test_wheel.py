@@ -52,6 +52,8 @@ def test_the_wheel_carries_the_place_files_tables_sample_and_notebooks(installed
         "tuttotal/_notebooks/place_report.ipynb",
         "tuttotal/_notebooks/theme_deep_dive.ipynb",
         "tuttotal/data/registry/sources.csv",
+        "tuttotal/writers/place.py",
+        "tuttotal/writers/safe_csv.py",
     ):
         assert name in names, name
 

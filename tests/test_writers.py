@@ -6,12 +6,13 @@ import json
 
 from tuttotal import report
 from tuttotal.analysis import deep_dive
+from tuttotal.data.pilot_themes import read_pilot_themes
 from tuttotal.writers.place import FIGURES, write_outputs
 
 
 def test_the_demo_folder_is_written_once_whole(tmp_path):
     demo = report.prepare(place="demo", output_dir=str(tmp_path / "first"))
-    theme = deep_dive.choose_theme(demo.theme_totals().index, demo.place, "")
+    theme = deep_dive.choose_theme(demo.theme_totals().index, demo.place, "", pilot_themes=read_pilot_themes())
     slug = deep_dive.file_slug(theme)
     written = write_outputs(demo, theme=theme, with_web_map=True)
     names = {path.name for path in (tmp_path / "first").iterdir()}

@@ -27,7 +27,10 @@ Three kinds of cache:
 
 The downloads (``downloads``: the pooch cache of pinned files) are listed too
 but only emptied by name (``tuttotal cache clear downloads``): they are data
-that cost a network to get again, not results.
+that cost a network to get again, not results. Files in the cache folder that
+no cache owns (an older layout's, such as ``pilot-median-*.json``) are
+:func:`orphans`: listed by ``tuttotal cache info``, removed by
+``tuttotal cache clear --orphans`` (:func:`clear_orphans`).
 
 ``functools.lru_cache`` stays only where the result is not data and cannot
 go stale: a parsed CRS, a pure function of a short string
@@ -35,9 +38,7 @@ go stale: a parsed CRS, a pure function of a short string
 templates (:mod:`tuttotal.run.report_page`); and the hash of the package's
 source that the resume decision records (:func:`tuttotal.run.batch.code_fingerprint`:
 a process runs the code it loaded, so its fingerprint must not change while it
-runs). Emptying them would only cost time. (``report.england_web_shapes`` still
-keeps England's SVG shapes with ``lru_cache``: ``report.py`` is being split
-elsewhere; it is keyed by the data root and its file is hash-checked.)
+runs). Emptying them would only cost time.
 
 Examples
 --------
@@ -82,6 +83,7 @@ __all__ = [
     "Memory",
     "TableMemo",
     "clear",
+    "clear_orphans",
     "code_files",
     "code_hash",
     "disk",
@@ -90,6 +92,7 @@ __all__ = [
     "key",
     "memoize",
     "names",
+    "orphans",
     "write_atomic",
 ]
 
@@ -345,6 +348,61 @@ def clear(name: str | None = None) -> list[Info]:
     return removed
 
 
+def orphans() -> list[Path]:
+    """Files in the cache folder that no disk cache owns: what an older tuttotal left, sorted.
+
+    A cache that moved leaves its old files behind (``pilot-median-*.json`` at the top of the cache folder,
+    from before the ``pilots`` folder); no entry reads them again. ``tuttotal cache info`` lists them and
+    ``tuttotal cache clear --orphans`` removes them (:func:`clear_orphans`). Symbolic links are not followed.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / "pilots").mkdir()
+    >>> _ = (folder / "pilots" / "kept.json").write_text("{}")
+    >>> _ = (folder / "pilot-median-0123.json").write_text("{}")
+    >>> os.environ["TUTTOTAL_CACHE_DIR"], before = str(folder), os.environ.get("TUTTOTAL_CACHE_DIR")
+    >>> [p.name for p in orphans()]
+    ['pilot-median-0123.json']
+    >>> [p.name for p in clear_orphans()], [p.name for p in orphans()]
+    (['pilot-median-0123.json'], [])
+    >>> _ = os.environ.pop("TUTTOTAL_CACHE_DIR") if before is None else os.environ.update(TUTTOTAL_CACHE_DIR=before)
+    """
+    _import_all()
+    root = settings.cache_dir()
+    if not root.is_dir():
+        return []
+    owned: set[Path] = set()
+    for item in _CACHES.values():
+        if isinstance(item, Disk):
+            owned.update(item.files())
+    found = []
+    for folder, _, files in os.walk(root):
+        found += (Path(folder) / name for name in files if Path(folder) / name not in owned)
+    return sorted(found)
+
+
+def clear_orphans() -> list[Path]:
+    """Remove the files no disk cache owns (:func:`orphans`) and the folders they leave empty; those removed."""
+    removed = []
+    for path in orphans():
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+            removed.append(path)
+    root = settings.cache_dir()
+    kept = {root / name for item in _CACHES.values() if isinstance(item, Disk) for name in item.folder_names}
+    for parent in sorted({p.parent for p in removed}, key=lambda p: len(p.parts), reverse=True):
+        while parent != root and parent not in kept and parent.is_relative_to(root):
+            try:
+                parent.rmdir()  # only when empty
+            except OSError:
+                break
+            parent = parent.parent
+    return removed
+
+
 def _kind(item: Memory | TableMemo | Disk) -> str:
     return item.kind if isinstance(item, Disk) else "memory"
 
@@ -371,6 +429,7 @@ _OWNERS = (
     "tuttotal.count.pilot_medians",
     "tuttotal.england.geography",
     "tuttotal.england.ranks",
+    "tuttotal.england.web_shapes",
 )
 
 

@@ -229,11 +229,20 @@ def _parser() -> argparse.ArgumentParser:
     cache_sub.add_parser("info", help="each cache: where it is, its entries and bytes")
     clear = cache_sub.add_parser("clear", help="empty every cache but the downloads, or the one named")
     clear.add_argument("name", nargs="?", metavar="NAME", help="one cache (see 'tuttotal cache info'), e.g. spend")
+    orphans_help = "remove instead the files in the cache folder that no cache owns (listed by 'tuttotal cache info')"
+    clear.add_argument("--orphans", action="store_true", help=orphans_help)
     return parser
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
     """``tuttotal cache info`` (a table of the caches) and ``tuttotal cache clear [NAME]`` (what was removed)."""
+    if args.cache_command == "clear" and args.orphans:
+        if args.name is not None:
+            print("tuttotal: error: 'cache clear --orphans' takes no cache name", file=sys.stderr)
+            return 2
+        removed_files = cache.clear_orphans()
+        print(f"removed {len(removed_files)} files that belonged to no cache from {settings.cache_dir()}")
+        return 0
     if args.cache_command == "clear":
         on_disk = [row.name for row in cache.info() if row.kind != "memory"]
         if args.name is not None and args.name not in on_disk:
@@ -252,6 +261,12 @@ def cmd_cache(args: argparse.Namespace) -> int:
         note = "  (kept by 'cache clear'; 'cache clear downloads' empties it)" if row.kind == "downloads" else ""
         print(f"{row.name:<{width}}  {row.entries:>7}  {row.bytes / 1e6:>8,.1f}  {row.where}{note}")
     print(f"{'total':<{width}}  {sum(r.entries for r in rows):>7}  {sum(r.bytes for r in rows) / 1e6:>8,.1f}")
+    if left := cache.orphans():
+        root, size = settings.cache_dir(), sum(path.stat().st_size for path in left) / 1e6
+        print(f"\n{len(left)} files in {root} belong to no cache ({size:,.1f} MB, an older layout's; "
+              "'tuttotal cache clear --orphans' removes them):")  # fmt: skip
+        more = [f"  … and {len(left) - ORPHANS_SHOWN} more"] if len(left) > ORPHANS_SHOWN else []
+        print(*[f"  {path.relative_to(root)}" for path in left[:ORPHANS_SHOWN]], *more, sep="\n")
     return 0
 
 
@@ -288,6 +303,8 @@ def cmd_places() -> int:
     return 0
 
 
+#: How many of the files that belong to no cache ``tuttotal cache info`` names (the rest are counted).
+ORPHANS_SHOWN = 10
 _SLUGLIKE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 

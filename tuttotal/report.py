@@ -33,7 +33,6 @@ import tempfile
 import time
 import warnings
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,13 +75,12 @@ from tuttotal.data import (
 )
 from tuttotal.data.cra import lad_regions
 from tuttotal.data.datasets import ATTRIBUTION, lad_names
-from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.lsoa import england_imd_deciles, lsoa_table
 from tuttotal.data.outturn import YEARS, function_transfers, read_totals, service_table
 from tuttotal.data.spend import parse_year, read_drivers, read_spend
-from tuttotal.data.web_map_file import write_web_map
 from tuttotal.england import ranks as england_ranks
 from tuttotal.england.findings import PlaceAreas
+from tuttotal.england.web_shapes import england_web_shapes
 from tuttotal.errors import TuttotalError, TuttotalWarning
 from tuttotal.figures import place_figures, webmap
 from tuttotal.figures.charts import theme_bars, trend_lines
@@ -865,13 +863,6 @@ class PlaceReport(PlaceCount):
             per_head_source=cra_releases.YEAR_RELEASE[year],
         )
 
-    def write_web_map(self, block: webmap.WebMap | None = None) -> dict[str, Path]:
-        """Write ``web_map.json`` (the wards as SVG paths with their figures) for ``outputs/index.html``.
-
-        Returns ``{"web_map": path}``, to merge with :meth:`write_all`'s.
-        """
-        return {"web_map": write_web_map((block or self.web_map()).data, self.output_dir)}
-
     def themes_chart(self) -> Figure:
         """Bar chart of the place's spend by Total Place theme (drawn once).
 
@@ -1279,12 +1270,6 @@ class PlaceReport(PlaceCount):
         if len(table):
             table["note"] = measured_modelled.BRIDGE_NOTE
         return table.sort_values(["year", "area"], kind="stable", ignore_index=True) if len(table) else table
-
-
-@lru_cache(maxsize=2)
-def england_web_shapes(data_dir: str | None = None) -> webmap.EnglandShapes:
-    """England's 326 districts as SVG paths for the web maps, made once per process and data root."""
-    return webmap.england_shapes(england_lads(data_dir))
 
 
 def package_versions() -> dict[str, str]:

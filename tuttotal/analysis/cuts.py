@@ -65,7 +65,7 @@ def cuts_by_service(
         total = float(of_year.sum()) if of_year is not None else float("nan")
         table[f"{name}_per_head_gbp"] = table[f"{name}_gbp"] / total
     table["change_per_head_gbp"] = table["last_per_head_gbp"] - table["first_per_head_gbp"]
-    table["transfer_of_function"] = table["service"].map(transfers).fillna("")
+    table["transfer_of_function"] = table["service"].map(lambda service: transfers.get(service, ""))
     flagged = table["transfer_of_function"] != ""
     table["change_without_transfers_gbp"] = table["change_gbp"].where(~flagged, 0.0)
     table.attrs["years"] = (first, last)

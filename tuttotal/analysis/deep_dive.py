@@ -1,7 +1,8 @@
 """A deep dive into one theme of a place's count: who spends it, on what, and where.
 
 Tables only: every function takes the count's tables (ward spend, wards,
-the ward-by-theme table, drivers) and a theme. The figures of the deep dive
+the ward-by-theme table, drivers, the pilots' reported themes:
+:func:`tuttotal.data.pilot_themes.read_pilot_themes`) and a theme; none reads a file. The figures of the deep dive
 are :meth:`tuttotal.report.PlaceReport.theme_map` and
 :meth:`~tuttotal.report.PlaceReport.theme_need_chart`;
 ``notebooks/theme_deep_dive.ipynb`` puts them together.
@@ -23,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from tuttotal import paths
 from tuttotal.analysis.breakdown import BASES
 from tuttotal.analysis.compare import ALL_THEMES
 from tuttotal.analysis.deprivation import spend_in_most_deprived, ward_need
@@ -44,7 +44,6 @@ __all__ = [
     "choose_theme",
     "file_slug",
     "focus_against_place",
-    "pilot_theme_table",
     "theme_most_deprived",
     "theme_need",
     "theme_spend",
@@ -54,17 +53,7 @@ __all__ = [
 ]
 
 
-def pilot_theme_table() -> pd.DataFrame:
-    """``data/pilot_themes.csv``: each theme a pilot reported, the count's theme that holds it, and why."""
-    import pandas as pd
-
-    path = paths.data_dir() / "pilot_themes.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    table.attrs["source"] = str(path)
-    return table
-
-
-def choose_theme(available: Sequence[str], place: Place, theme: str = "") -> str:
+def choose_theme(available: Sequence[str], place: Place, theme: str = "", *, pilot_themes: pd.DataFrame) -> str:
     """The theme to dive into: ``theme``, else the place's own reported theme, else the largest.
 
     A reported theme is found by name among the count's themes, else through
@@ -80,6 +69,9 @@ def choose_theme(available: Sequence[str], place: Place, theme: str = "") -> str
         The place, for the themes it reported (``place.themes``) and its name.
     theme : str
         The theme asked for; empty to choose.
+    pilot_themes : pandas.DataFrame
+        ``reported, theme`` of each theme a pilot reported
+        (:func:`tuttotal.data.pilot_themes.read_pilot_themes`).
 
     Raises
     ------
@@ -89,7 +81,8 @@ def choose_theme(available: Sequence[str], place: Place, theme: str = "") -> str
     Examples
     --------
     >>> from tuttotal.data import places
-    >>> choose_theme(["health", "older people"], places.get_place("demo"))
+    >>> from tuttotal.data.pilot_themes import read_pilot_themes
+    >>> choose_theme(["health", "older people"], places.get_place("demo"), pilot_themes=read_pilot_themes())
     'older people'
     """
     available = list(available)
@@ -101,7 +94,7 @@ def choose_theme(available: Sequence[str], place: Place, theme: str = "") -> str
             f"{place.name}'s count has no theme {theme!r}.{suggest(theme, available)}",
             fix="choose one of: " + ", ".join([*available, ALL_THEMES]),
         )
-    mapped = {normalise(r.reported): r.theme for r in pilot_theme_table().itertuples()}
+    mapped = {normalise(r.reported): r.theme for r in pilot_themes.itertuples()}
     for reported in place.themes:
         for key in (normalise(reported), normalise(mapped.get(normalise(reported), ""))):
             if key and key in by_key:
@@ -145,17 +138,21 @@ def check_theme(theme: str, spend: pd.DataFrame | None = None, option: str = "--
     return theme
 
 
-def why_theme(place: Place, theme: str) -> str:
+def why_theme(place: Place, theme: str, *, pilot_themes: pd.DataFrame) -> str:
     """One sentence on why the deep dive looks at ``theme``.
+
+    ``pilot_themes`` is ``reported, theme, reason`` of each theme a pilot reported
+    (:func:`tuttotal.data.pilot_themes.read_pilot_themes`).
 
     Examples
     --------
     >>> from tuttotal.data import places
-    >>> "task force" in why_theme(places.get_place("kent"), "all themes")
+    >>> from tuttotal.data.pilot_themes import read_pilot_themes
+    >>> "task force" in why_theme(places.get_place("kent"), "all themes", pilot_themes=read_pilot_themes())
     True
     """
     for reported in place.themes:
-        for row in pilot_theme_table().itertuples():
+        for row in pilot_themes.itertuples():
             if normalise(row.reported) == normalise(reported) and normalise(row.theme) == normalise(theme):
                 return f"{place.name} reported '{reported}': {row.reason}."
         if normalise(reported) == normalise(theme):

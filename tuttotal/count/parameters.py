@@ -2,7 +2,8 @@
 
 Every way into a count takes these: :func:`tuttotal.report.count_place`
 (and its keyword face :func:`tuttotal.report.prepare`), a batch's
-:class:`tuttotal.run.batch.PlaceJob`, the explorer's ``load_place`` and the
+:class:`tuttotal.run.batch.PlaceJob`, the explorer (``explore``,
+``Explorer`` and ``load_place``, through :func:`place_parameters`) and the
 notebooks' ``parameters`` cells, whose names are :data:`NOTEBOOK_PARAMETERS`
 in that order (papermill passes them by name; a test compares each
 notebook's cell with this list).
@@ -26,7 +27,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 #: The parameters every notebook's ``parameters`` cell declares, in its order (``tuttotal.run.parameters``).
@@ -164,6 +165,43 @@ class PlaceParameters:
     def data_root(self) -> str | None:
         """``data_dir`` or None (the environment's, the cache, a download)."""
         return self.data_dir or None
+
+
+def place_parameters(place: str | PlaceParameters = "", /, **keywords: Any) -> PlaceParameters:
+    """A place run's parameters from either face: a :class:`PlaceParameters`, or keywords (the user's face).
+
+    Every function that counts a place takes its parameters through this one
+    helper (the explorer's :func:`~tuttotal.explore.widget.explore`,
+    :class:`~tuttotal.explore.widget.Explorer` and
+    :func:`~tuttotal.explore.model.load_place`), so the list of parameters is
+    written once, in :class:`PlaceParameters`.
+
+    Parameters
+    ----------
+    place : str or PlaceParameters
+        A place's slug or name (``""`` for an area of ``lads``), or parameters built already.
+    **keywords
+        Any field of :class:`PlaceParameters`; with parameters given, those it changes.
+
+    Raises
+    ------
+    ValueError
+        A keyword that is not a place parameter (the message lists those there are).
+
+    Examples
+    --------
+    >>> place_parameters("thanet", year="2008-09").year
+    '2008-09'
+    >>> base = PlaceParameters(place="kent")
+    >>> place_parameters(base) is base, place_parameters(base, year="2010-11").year
+    (True, '2010-11')
+    """
+    if isinstance(place, PlaceParameters):
+        if not keywords:
+            return place
+        PlaceParameters.from_mapping(keywords)  # a wrong name refused as the keyword face refuses it
+        return replace(place, **keywords)
+    return PlaceParameters.from_mapping({"place": place, **keywords})
 
 
 def _string(name: str, value: Any) -> str:

@@ -56,6 +56,7 @@ from tuttotal.names import normalise
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tuttotal.count.parameters import PlaceParameters
     from tuttotal.explore.model import PlaceData
 
 __all__ = [
@@ -530,14 +531,14 @@ class EnglandView:
 class EnglandHost(Protocol):
     """What the England switch needs of the explorer it lives in (:class:`tuttotal.explore.widget.Explorer`).
 
-    The explorer's page (``widget.children``), its place shown, its options
-    and output folder, the place menu, LAD codes box and status, and two
-    actions: set a control without acting on it, and load a place.
+    The explorer's page (``widget.children``), its place shown, its parameters
+    (:class:`tuttotal.count.parameters.PlaceParameters`) and exports' folder,
+    the place menu, LAD codes box and status, and two actions: set a control without acting on it, and load a place.
     """
 
     widget: Any
     data: PlaceData
-    options: dict[str, Any]
+    parameters: PlaceParameters
     output_dir: str
     place_box: Any
     lads_box: Any
@@ -595,7 +596,7 @@ class EnglandSwitch:
         outlined.
         """
         explorer = self.explorer
-        data_dir = explorer.options.get("data_dir") or settings.env_data_dir() or None
+        data_dir = explorer.parameters.data_dir or settings.env_data_dir() or None
         if self.view is None:
             self.view = EnglandView(
                 lambda query: self.guarded(self.pick, query),
@@ -603,7 +604,7 @@ class EnglandSwitch:
                 data_dir=data_dir,
                 status=self.status,
             )
-        real = explorer.data.run.spend_kind == "real"
+        real = explorer.data.count.spend_kind == "real"
         year = year or (explorer.data.year if real and explorer.data.year in TOPDOWN_YEARS else DEFAULT_YEAR)
         figures = self.view.show(year, explorer.data.lad_codes if real else ())
         explorer.widget.children = self.view.page(explorer.place_box, explorer.status, self.place_page[0])

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 
 from tuttotal import paths
 from tuttotal.analysis.breakdown import BASES, with_basis
-from tuttotal.data.safe_csv import write_csv
 from tuttotal.explore.measures import MEASURES, value_format
 from tuttotal.explore.model import filter_spend, theme_table, view_titles, ward_table
 from tuttotal.figures.canvas import save_figure
 from tuttotal.figures.classify import class_labels, classify
 from tuttotal.figures.maps import ward_map
 from tuttotal.money import pence_to_decimal_string
+from tuttotal.writers.safe_csv import write_csv
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -64,10 +64,10 @@ def export_map(data: PlaceData, selection: Selection, table: pd.DataFrame, chose
     its measured and modelled money; the ward chosen in the explorer is
     outlined and named with the focus wards.
     """
-    run = data.run
+    count = data.count
     titles = view_titles(data, selection)
     need = selection.measure == "income_deprived"
-    focus = list(dict.fromkeys([*run.focus["ward_code"], *([selection.ward] if selection.ward else [])]))
+    focus = list(dict.fromkeys([*count.focus["ward_code"], *([selection.ward] if selection.ward else [])]))
     wards = data.wards.assign(value=table["value"].to_numpy(dtype=float))
     return ward_map(
         wards,
@@ -77,12 +77,12 @@ def export_map(data: PlaceData, selection: Selection, table: pd.DataFrame, chose
         focus=focus,
         scheme=selection.scheme,
         k=selection.k,
-        notes=[titles["subtitle"], *(run.need_notes if need else run.notes_for(data.year))],
-        attribution=run.attribution,
-        stamp=run.stamp,
+        notes=[titles["subtitle"], *(count.need_notes if need else count.notes_for(data.year))],
+        attribution=count.attribution,
+        stamp=count.stamp,
         value_format=value_format(selection.measure),
         **({"cmap": "OrRd"} if need else {}),  # need in the deprivation map's colours, not money's
-        basis=None if need else run.basis_split(chosen),
+        basis=None if need else count.basis_split(chosen),
     )
 
 
@@ -114,7 +114,7 @@ def export(data: PlaceData, selection: Selection, output_dir: str | Path | None 
 
     out = table.drop(columns=["amount_pence"]).copy()
     out["amount_gbp"] = table["amount_pence"].map(pence_to_decimal_string)  # exact to the penny
-    spend = with_basis(data.run.ward_spend_of_year(data.year))
+    spend = with_basis(data.count.ward_spend_of_year(data.year))
     chosen = filter_spend(spend, selection.themes, selection.agency_types)
     at = out.columns.get_loc("amount_gbp") + 1
     for i, basis in enumerate(BASES):  # the ward's money by basis, beside the whole: exact too
@@ -145,7 +145,7 @@ def export(data: PlaceData, selection: Selection, output_dir: str | Path | None 
         "place": data.slug,
         "name": data.name,
         "year": data.year,
-        "spend": data.run.spend_kind,
+        "spend": data.count.spend_kind,
         **{k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(selection).items()},
         "scheme_name": shown,
         "bins": bins.tolist(),

@@ -184,7 +184,7 @@ class LeafletWardMap:
             style={"color": LAD_EDGE, "weight": 1.3, "fill": False, "opacity": 1},
             name="District boundaries",
         )
-        focus = set(data.run.focus.ward_code)
+        focus = set(data.count.focus.ward_code)
         self.focus_codes = [c for c in self.codes if c in focus]
         self.focus = GeoJSON(
             data=self._subset(self.focus_codes),

@@ -21,12 +21,13 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from tuttotal import report
+from tuttotal.count.parameters import PlaceParameters, place_parameters
 from tuttotal.count.real_years import year_label
 from tuttotal.data.geography import find_ward
 from tuttotal.figures.classify import SCHEMES as HOUSE_SCHEMES
@@ -96,13 +97,13 @@ class PlaceData:
 
     Attributes
     ----------
-    run : PlaceReport
+    count : PlaceReport
         What :func:`tuttotal.report.prepare` returned.
     year : str
         The financial year counted.
     cube : numpy.ndarray
         Pence, ``int64``, shaped (wards, themes, agency types), wards in the
-        order of ``run.wards``.
+        order of ``count.wards``.
     themes, agency_types : tuple of str
         The cube's axes, largest total first.
     population : numpy.ndarray or None
@@ -111,7 +112,7 @@ class PlaceData:
         Position of each ward's LAD in ``lad_codes``.
     """
 
-    run: PlaceReport
+    count: PlaceReport
     year: str
     cube: np.ndarray
     themes: tuple[str, ...]
@@ -133,7 +134,7 @@ class PlaceData:
         empty without modelled money (a spend file, the demo) or people.
         """
         if self._sensitivity is None:
-            table = self.run.sensitivity(self.year)
+            table = self.count.sensitivity(self.year)
             if len(table):
                 table = table[table["area_type"] == "ward"].set_index("code")
             self._sensitivity = table
@@ -147,17 +148,17 @@ class PlaceData:
     @property
     def slug(self) -> str:
         """The place's folder name under ``outputs/``."""
-        return self.run.place.slug
+        return self.count.place.slug
 
     @property
     def name(self) -> str:
         """The place's name for titles."""
-        return self.run.place.name
+        return self.count.place.name
 
     @property
     def wards(self) -> gpd.GeoDataFrame:
         """The place's wards (the ward contract)."""
-        return self.run.wards
+        return self.count.wards
 
     @property
     def has_population(self) -> bool:
@@ -197,24 +198,24 @@ def _cube(ward_spend: pd.DataFrame, ward_codes, themes, agency_types) -> np.ndar
     return full.reshape(len(ward_codes), len(themes), len(agency_types))
 
 
-def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
+def from_report(count: PlaceReport, year: str | None = None) -> PlaceData:
     """Build :class:`PlaceData` from a prepared place (for another ``year``: counted again, wards kept).
 
     Parameters
     ----------
-    run : PlaceReport
+    count : PlaceReport
         From :func:`tuttotal.report.prepare`.
     year : str, optional
-        A year of ``run.years``: counted as ``run.year`` is
+        A year of ``count.years``: counted as ``count.year`` is
         (:meth:`tuttotal.report.PlaceReport.ward_spend_of_year`).
     """
-    the_year = year or run.year
-    ward_spend = run.ward_spend_of_year(the_year)
+    the_year = year or count.year
+    ward_spend = count.ward_spend_of_year(the_year)
     themes = tuple(ward_spend.groupby("theme")["amount_pence"].sum().sort_values(ascending=False).index)
     agencies = tuple(ward_spend.groupby("agency_type")["amount_pence"].sum().sort_values(ascending=False).index)
-    wards = run.wards
+    wards = count.wards
     codes = list(wards.ward_code)
-    population = run.population_of_year(the_year)  # per head of the chosen year's people
+    population = count.population_of_year(the_year)  # per head of the chosen year's people
     lad_codes = tuple(dict.fromkeys(wards.lad_code))
     lad_names = tuple(wards.drop_duplicates("lad_code").set_index("lad_code").loc[list(lad_codes), "lad_name"])
     lad_index = wards.lad_code.map({c: i for i, c in enumerate(lad_codes)}).to_numpy(dtype=int)
@@ -224,7 +225,7 @@ def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
         for name, lad, code in zip(wards.ward_name, wards.lad_name, wards.ward_code, strict=True)
     )
     return PlaceData(
-        run=run,
+        count=count,
         year=the_year,
         cube=_cube(ward_spend, codes, themes, agencies),
         themes=themes,
@@ -234,23 +235,21 @@ def from_report(run: PlaceReport, year: str | None = None) -> PlaceData:
         lad_codes=lad_codes,
         lad_names=lad_names,
         ward_labels=labels,
-        need=run.ward_need().set_index("ward_code").reindex(codes) if run.has_need else None,
+        need=count.ward_need().set_index("ward_code").reindex(codes) if count.has_need else None,
     )
 
 
-def load_place(
-    place: str = "",
-    lads: Sequence[str] = (),
-    *,
-    year: str = "",
-    focus_wards: Sequence[str] = (),
-    spend_path: str = "",
-    drivers_path: str = "",
-    data_dir: str = "",
-) -> PlaceData:
-    """Load, count and cube a place once: :func:`tuttotal.report.prepare`, then :func:`from_report`.
+def load_place(place: str | PlaceParameters = "", /, **keywords: Any) -> PlaceData:
+    """Load, count and cube a place once: :func:`tuttotal.report.count_place`, then :func:`from_report`.
 
-    ``data_dir`` defaults to ``$TUTTOTAL_DATA_DIR`` (:func:`tuttotal.report.environment_data_dir`).
+    Parameters
+    ----------
+    place : str or PlaceParameters
+        A place's slug or name (``""`` for an area of ``lads``), or its parameters built already.
+    **keywords
+        Fields of :class:`tuttotal.count.parameters.PlaceParameters`
+        (:func:`tuttotal.count.parameters.place_parameters`); ``data_dir`` defaults to
+        ``$TUTTOTAL_DATA_DIR`` (:func:`tuttotal.report.environment_data_dir`).
 
     Examples
     --------
@@ -258,17 +257,9 @@ def load_place(
     >>> data.cube.shape  # doctest: +SKIP
     (24, 9, 7)
     """
-
-    run = report.prepare(
-        place=place,
-        lads=list(lads),
-        year=year,
-        focus_wards=list(focus_wards),
-        spend_path=spend_path,
-        drivers_path=drivers_path,
-        data_dir=data_dir or report.environment_data_dir(),
-    )
-    return from_report(run)
+    parameters = place_parameters(place, **keywords)
+    count = report.count_place(replace(parameters, data_dir=parameters.data_dir or report.environment_data_dir()))
+    return from_report(count)
 
 
 # --------------------------------------------------------------------------- the update path
@@ -547,7 +538,7 @@ def describe(chosen: Sequence[str], every: Sequence[str], what: str) -> str:
     return f"{len(chosen)} of {len(every)} {what}: " + ", ".join(chosen)
 
 
-def year_options(run: PlaceReport) -> list[tuple[str, str]]:
+def year_options(count: PlaceReport) -> list[tuple[str, str]]:
     """The years a place can be shown for, each labelled with the count it belongs to (real places).
 
     A real place offers every year of its real count, 2003-04 to 2017-18,
@@ -555,15 +546,15 @@ def year_options(run: PlaceReport) -> list[tuple[str, str]]:
     modelled (2007-08 to 2016-17), or top-down and modelled throughout.
     """
 
-    if run.spend_kind != "real":
-        return [(year, year) for year in run.years]
-    return [(year_label(year), year) for year in run.years]
+    if count.spend_kind != "real":
+        return [(year, year) for year in count.years]
+    return [(year_label(year), year) for year in count.years]
 
 
 def view_titles(data: PlaceData, selection: Selection) -> dict[str, str]:
     """Title and subtitle of the map for a selection."""
     if selection.measure == "income_deprived":
-        vintage = " (IMD 2010)" if data.run.driver_table is not None else ""
+        vintage = " (IMD 2010)" if data.count.driver_table is not None else ""
         title = f"{data.name}: people income-deprived by ward{vintage}"
         return {"title": title, "subtitle": "Not money: the share of each ward's people who are income-deprived."}
     what = {"total": "in total", "per_head": "per head", "share": "as a share of the place"}[selection.measure]

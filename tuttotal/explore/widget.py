@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuttotal import paths, report
+from tuttotal.count.parameters import PlaceParameters, place_parameters
 from tuttotal.data import places
 from tuttotal.errors import TuttotalError
 from tuttotal.explore.england_view import ENGLAND, EnglandSwitch
@@ -60,11 +62,19 @@ class Explorer:
 
     Parameters
     ----------
-    place, lads, year, focus_wards, spend_path, drivers_path, data_dir : str or list
-        As the notebooks' parameters (:func:`tuttotal.report.prepare`); the
-        first place shown.
-    output_dir : str
-        Where exports go (``""``: the repository's ``outputs/``).
+    place : str or PlaceParameters
+        The first place shown: a slug or name (``""`` for an area of ``lads``), or its parameters built
+        already; the synthetic demo when neither a place nor LADs are given.
+    **keywords
+        Fields of :class:`tuttotal.count.parameters.PlaceParameters`, the notebooks' parameters
+        (:func:`tuttotal.count.parameters.place_parameters`); every place shown is counted with them.
+        ``output_dir`` is where exports go (``""``: the repository's ``outputs/``); each count itself
+        writes nothing.
+
+    Attributes
+    ----------
+    parameters : PlaceParameters
+        Those given, the first place's; the place, LADs and year change as other places are shown.
 
     Notes
     -----
@@ -73,32 +83,13 @@ class Explorer:
     its time in ``explorer.timings`` (seconds, by step).
     """
 
-    def __init__(
-        self,
-        place: str = "demo",
-        lads: Sequence[str] = (),
-        *,
-        year: str = "",
-        focus_wards: Sequence[str] = (),
-        spend_path: str = "",
-        drivers_path: str = "",
-        data_dir: str = "",
-        output_dir: str = "",
-        wards_paths: Sequence[str] = (),
-        driver: str = "",
-        prices: str = "",
-    ) -> None:
-        self.options = {
-            "focus_wards": list(focus_wards),
-            "spend_path": spend_path,
-            "drivers_path": drivers_path,
-            "data_dir": data_dir,
-            "wards_paths": list(wards_paths),
-            "driver": driver,
-            "prices": prices,
-        }
-        self.output_dir = output_dir
-        self._runs: dict[str, PlaceReport] = {}
+    def __init__(self, place: str | PlaceParameters = "", /, **keywords: Any) -> None:
+        parameters = place_parameters(place, **keywords)
+        if not parameters.place and not parameters.lads:
+            parameters = replace(parameters, place="demo")
+        self.parameters = parameters
+        self.output_dir = parameters.output_dir
+        self._counts: dict[str, PlaceReport] = {}
         self._data: dict[tuple[str, str], PlaceData] = {}
         self._maps: dict[str, LeafletWardMap] = {}
         self._quiet = False
@@ -107,13 +98,13 @@ class Explorer:
         self._build_widgets()
         self.england = EnglandSwitch(self, status=self._status, guarded=self._guarded)
 
-        if place:
-            key = places.get_place(place).slug
+        if parameters.place:
+            key = places.get_place(parameters.place).slug
         else:
-            key = AREA_PREFIX + ",".join(places.area_from_lads(list(lads)).lad_codes)
-            self.lads_box.value = ", ".join(lads)
-        self.data: PlaceData = self._load(key, year)
-        self._show_place(select_place=key if place else "", first=True)
+            key = AREA_PREFIX + ",".join(places.area_from_lads(list(parameters.lads)).lad_codes)
+            self.lads_box.value = ", ".join(parameters.lads)
+        self.data: PlaceData = self._load(key, parameters.year)
+        self._show_place(select_place=key if parameters.place else "", first=True)
 
     # ------------------------------------------------------------------ building
     def _build_widgets(self) -> None:
@@ -246,18 +237,25 @@ class Explorer:
     # ------------------------------------------------------------------ loading
     def _load(self, key: str, year: str = "") -> PlaceData:
         """The place of ``key`` (slug, or ``lads:`` codes) for ``year``: loaded at most once."""
-        if key not in self._runs:
+        if key not in self._counts:
             if key.startswith(AREA_PREFIX):
                 place, lads = "", [c for c in key[len(AREA_PREFIX) :].split(",") if c]
             else:
                 place, lads = key, []
-            options = dict(self.options)
-            data_dir = options.pop("data_dir") or report.environment_data_dir()
-            self._runs[key] = report.prepare(place=place, lads=lads, year=year, data_dir=data_dir, **options)
-        run = self._runs[key]
-        the_year = year or run.year
+            self._counts[key] = report.count_place(
+                replace(
+                    self.parameters,
+                    place=place,
+                    lads=tuple(lads),
+                    year=year,
+                    data_dir=self.parameters.data_dir or report.environment_data_dir(),
+                    output_dir="",  # the exports' folder, not the count's
+                )
+            )
+        count = self._counts[key]
+        the_year = year or count.year
         if (key, the_year) not in self._data:
-            self._data[(key, the_year)] = from_report(run, the_year)
+            self._data[(key, the_year)] = from_report(count, the_year)
         if key not in self._maps:
             self._maps[key] = LeafletWardMap(self._data[(key, the_year)], on_choose=self._on_map_click)
         self.key = key
@@ -279,7 +277,7 @@ class Explorer:
             if select_place is not None:
                 values = [value for _, value in self.place_box.options]
                 self.place_box.value = select_place if select_place in values else ""
-            self.year_box.options = year_options(data.run)
+            self.year_box.options = year_options(data.count)
             self.year_box.value = data.year
             measures = [
                 (label, key)
@@ -300,14 +298,14 @@ class Explorer:
         finally:
             self._quiet = False
         self.map_box.children = [self.view.widget]
-        self.map_notes.value = notes_html([*data.run.count.notes, data.run.attribution])
+        self.map_notes.value = notes_html([*data.count.count.notes, data.count.attribution])
         self.header.value = header_html(
             data.name,
             data.year,
-            stamp=data.run.stamp,
+            stamp=data.count.stamp,
             wards=len(data.wards),
-            lads=[lad.name for lad in data.run.place.lads],
-            provenance=data.run.provenance_for(data.year),
+            lads=[lad.name for lad in data.count.place.lads],
+            provenance=data.count.provenance_for(data.year),
         )
         self.update()
 
@@ -453,41 +451,19 @@ class Explorer:
         self._guarded(self.export)
 
 
-def explore(
-    place: str = "demo",
-    lads: Sequence[str] = (),
-    year: str = "",
-    focus_wards: Sequence[str] = (),
-    spend_path: str = "",
-    drivers_path: str = "",
-    data_dir: str = "",
-    output_dir: str = "",
-    wards_paths: Sequence[str] = (),
-    driver: str = "",
-    prices: str = "",
-) -> Explorer:
+def explore(place: str | PlaceParameters = "", /, **keywords: Any) -> Explorer:
     """Show the explorer for a place: the notebook's one call.
 
-    Parameters are those of the notebooks (:func:`tuttotal.report.prepare`);
-    ``data_dir`` defaults to ``$TUTTOTAL_DATA_DIR``, ``output_dir`` (exports)
-    to the repository's ``outputs/``.
+    Parameters are those of the notebooks, :class:`tuttotal.count.parameters.PlaceParameters` (or an object
+    of it), built once by :func:`tuttotal.count.parameters.place_parameters`; ``data_dir`` defaults to
+    ``$TUTTOTAL_DATA_DIR``, ``output_dir`` (exports) to the repository's ``outputs/``, the place to the
+    synthetic demo.
 
     Examples
     --------
     >>> from tuttotal.explore.explorer import explore
-    >>> explorer = explore("demo")  # doctest: +SKIP
-    >>> explorer  # doctest: +SKIP
+    >>> explorer = explore(place="thanet", year="2008-09")  # doctest: +SKIP
+    >>> explorer.parameters.year  # doctest: +SKIP
+    '2008-09'
     """
-    return Explorer(
-        place,
-        lads,
-        year=year,
-        focus_wards=focus_wards,
-        spend_path=spend_path,
-        drivers_path=drivers_path,
-        data_dir=data_dir,
-        output_dir=output_dir,
-        wards_paths=wards_paths,
-        driver=driver,
-        prices=prices,
-    )
+    return Explorer(place_parameters(place, **keywords))

@@ -23,7 +23,7 @@ wards with their figures (:meth:`tuttotal.report.PlaceReport.web_map`), or
 England's districts (:func:`tuttotal.data.lad_boundaries.england_lads`, made
 into paths once by :func:`england_shapes`) with each one's spending per head
 (:meth:`tuttotal.report.PlaceReport.england_web_map`); the index page passes
-every place's ``web_map.json`` (:func:`tuttotal.data.web_map_file.read_web_maps`).
+every place's ``web_map.json`` (:func:`tuttotal.writers.web_map_file.read_web_maps`).
 
 Examples
 --------

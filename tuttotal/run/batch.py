@@ -50,12 +50,12 @@ from tuttotal.count.real_years import check_real_year
 from tuttotal.data import deflators, geography, place_wards, ward_drivers
 from tuttotal.data.datasets import sha256_of
 from tuttotal.data.places import Place, validate_slug
-from tuttotal.data.safe_csv import current_umask
 from tuttotal.data.spend import check_spend_file, parse_year, read_drivers, read_spend
 from tuttotal.errors import InputError, PlaceRunError, TuttotalError, TuttotalWarning
 from tuttotal.run import kernels
 from tuttotal.run.publish import LOCK_TIMEOUT, output_lock, publish
 from tuttotal.run.report_page import export_html
+from tuttotal.writers.safe_csv import current_umask
 
 DEFAULT_NOTEBOOK = "place_report"
 OUTPUT_FILES = ("report.ipynb", "report.html", "ward_map.png", "themes.png", "ward_theme.csv", "summary.json")

@@ -36,13 +36,14 @@ from pathlib import Path
 from tuttotal import lifeline, paths
 from tuttotal.data import places
 from tuttotal.data.datasets import sha256_of
-from tuttotal.data.safe_csv import current_umask
 from tuttotal.england.checks import check_data, check_lads, check_prices, check_year
-from tuttotal.england.outputs import OUTPUT_FILES, connect
+from tuttotal.england.outputs import connect
 from tuttotal.errors import PlaceRunError
 from tuttotal.run import kernels
 from tuttotal.run.batch import code_fingerprint, replace_atomically, skip_unused_format_checkers
 from tuttotal.run.report_page import export_html
+from tuttotal.writers.england import OUTPUT_FILES
+from tuttotal.writers.safe_csv import current_umask
 
 NOTEBOOK = "england"
 

@@ -34,10 +34,10 @@ from tuttotal import __version__
 from tuttotal.data.datasets import ATTRIBUTION
 from tuttotal.data.lad_boundaries import england_lads
 from tuttotal.data.safe_html import with_csp
-from tuttotal.data.web_map_file import read_web_maps
 from tuttotal.figures.webmap import MAP_SCRIPT, EnglandShapes, england_shapes, places_map
 from tuttotal.money import format_gbp
 from tuttotal.run.publish import output_lock
+from tuttotal.writers.web_map_file import read_web_maps
 
 INDEX_HTML = "index.html"
 INDEX_JSON = "index.json"

@@ -33,11 +33,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tuttotal.analysis import deep_dive
-from tuttotal.data import datapackage
-from tuttotal.data.safe_csv import write_csv
 from tuttotal.figures.canvas import save_figure
 from tuttotal.report import PlaceReport
+from tuttotal.writers import datapackage
 from tuttotal.writers.place_tables import place_tables
+from tuttotal.writers.safe_csv import write_csv
+from tuttotal.writers.web_map_file import write_web_map
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -132,6 +133,17 @@ def write_deep_dive(report: PlaceReport, theme: str, folder: str | os.PathLike |
     }
 
 
+def write_place_web_map(
+    report: PlaceReport, block: WebMap | None = None, folder: str | os.PathLike | None = None
+) -> dict[str, Path]:
+    """Write ``web_map.json`` (the wards as SVG paths with their figures) for ``outputs/index.html``.
+
+    ``block`` is the interactive ward map to write (drawn from the count when it is ``None``); returns
+    ``{"web_map": path}``, to merge with :func:`write_outputs`'s.
+    """
+    return {"web_map": write_web_map((block or report.web_map()).data, folder or report.output_dir)}
+
+
 def write_outputs(
     report: PlaceReport,
     output_dir: str | os.PathLike | None = None,
@@ -167,5 +179,5 @@ def write_outputs(
     paths["summary"] = write_summary(report, folder)
     paths["datapackage"] = write_datapackage(report, folder)
     if web_map is not None or with_web_map:
-        paths.update(report.write_web_map(web_map))
+        paths.update(write_place_web_map(report, web_map, folder))
     return paths

@@ -1,6 +1,6 @@
 """``web_map.json``: a place's wards as SVG paths with their figures, written by its report, read by the index.
 
-A report writes it (:meth:`tuttotal.report.PlaceReport.write_web_map`) from
+A report writes it (:func:`tuttotal.writers.place.write_place_web_map`) from
 the data of its interactive ward map (:func:`tuttotal.figures.webmap.ward_map`);
 ``outputs/index.html`` reads every place's (:func:`read_web_maps`) and draws
 them together (:func:`tuttotal.figures.webmap.places_map`).

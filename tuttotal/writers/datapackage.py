@@ -9,7 +9,7 @@ kind of spend it is, which sources it rests on (pinned URLs and vintages from
 :mod:`tuttotal.data.sources`) and under which licences.
 
 What the tables and their columns are is data:
-:data:`tuttotal.data.output_schema.TABLES`. A CSV that
+:data:`tuttotal.writers.output_schema.TABLES`. A CSV that
 is not in it is still described, its column types inferred from its values;
 columns of a known table that the file lacks are left out, and columns it
 has beyond the known ones are inferred too. A known column keeps its
@@ -23,7 +23,7 @@ timestamp, resources sorted by file name, each with its size and SHA-256
 
 Examples
 --------
->>> from tuttotal.data.datapackage import slugify
+>>> from tuttotal.writers.datapackage import slugify
 >>> slugify("South Tyneside, Gateshead & Sunderland")
 'south-tyneside-gateshead-sunderland'
 """
@@ -42,8 +42,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tuttotal.data import sources as registry
-from tuttotal.data.output_schema import TABLES
 from tuttotal.errors import InputError, TuttotalWarning
+from tuttotal.writers.output_schema import TABLES
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -189,7 +189,7 @@ def _field(name: str, known: dict | None, values: pd.Series | Sequence[str], fil
 
 
 def resource_descriptor(path: Path, name: str) -> dict[str, Any]:
-    """The ``tabular-data-resource`` of one CSV file (see :data:`tuttotal.data.output_schema.TABLES`).
+    """The ``tabular-data-resource`` of one CSV file (see :data:`tuttotal.writers.output_schema.TABLES`).
 
     Examples
     --------

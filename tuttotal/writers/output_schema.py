@@ -3,13 +3,13 @@
 :data:`TABLES` gives each known CSV its title, description and fields (type,
 description, unit; in the order they are written), built from a small
 vocabulary of shared fields (ward and LAD codes, themes, prices, basis,
-money). :func:`tuttotal.data.datapackage.write_datapackage` reads it to
+money). :func:`tuttotal.writers.datapackage.write_datapackage` reads it to
 describe a folder in ``datapackage.json``; a change here is a change of the
 published contract.
 
 Examples
 --------
->>> from tuttotal.data.output_schema import TABLES
+>>> from tuttotal.writers.output_schema import TABLES
 >>> TABLES["ward_theme.csv"]["fields"]["amount_gbp"]["unit"]
 'GBP'
 >>> TABLES["ward_theme.csv"]["fields"]["basis"]["constraints"]
