@@ -22,7 +22,23 @@ from tests.conftest import DATA_ROOT, REFUSED_URL
 
 #: Doctests (by name) whose every example is skipped, and why: what the fixture cannot stand in for.
 SKIPPED_DOCTESTS = {
-    "tuttotal.count.topdown.lad_per_head": "ranks England's 326 districts",
+    "tuttotal.count.topdown.lad_per_head": "the top-down count of England's 326 districts",
+    "tuttotal.england.cluster.dask_client": "starts a Dask cluster (worker processes)",
+    "tuttotal.england.councils_findings": "the councils' books of England's 326 districts",
+    "tuttotal.england.count.england_count": "the count of England's 326 districts (minutes)",
+    "tuttotal.england.count.england_counts": "two years of England's count (test_england_count.py counts Thanet's)",
+    "tuttotal.england.geography.caches_warm": "the drivers of England's 7,681 wards, made once in the disk cache",
+    "tuttotal.england.geography.england_lads": "England's 326 districts",
+    "tuttotal.england.lad_shares.national_books": "the books of every authority of England",
+    "tuttotal.england.national_data.fetch_england_data": "downloads England's data (the network)",
+    "tuttotal.england.outputs.write_outputs": "the count of England's districts, written (test_england_run.py)",
+    "tuttotal.england.ranks.change_table": "the councils' books of England's 326 districts",
+    "tuttotal.england.ranks.lad_level_table": "England's 326 districts",
+    "tuttotal.explore.england_view.EnglandSwitch": "England's map of 326 districts in the explorer",
+    "tuttotal.explore.england_view.england_year": "England's 326 districts",
+    "tuttotal.figures.maps": "Kent's 12 districts' wards, saved to a folder of the reader's",
+    "tuttotal.figures.webmap": "the demo's web map, shown by the place report (test_webmap.py draws it)",
+    "tuttotal.figures.webmap.ward_map": "the demo's web map, shown by the place report (test_webmap.py draws it)",
 }
 
 
