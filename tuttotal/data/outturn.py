@@ -592,8 +592,9 @@ def read_year_cached(path: str | os.PathLike, year: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> rows = read_year_cached("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17")
-    >>> rows.equals(read_year("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17"))
+    >>> path = year_path("2016-17")  # outturn/RS_2016-17_data_by_LA.xlsx of $TUTTOTAL_DATA_DIR
+    >>> rows = read_year_cached(path, "2016-17")
+    >>> rows.equals(read_year(path, "2016-17"))
     True
     """
     entry = cache_path(year, path)
