@@ -91,11 +91,45 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if (item.path.name, item.name) in DATA_CELLS:
             item.add_marker(pytest.mark.data(DATA_CELLS[item.path.name, item.name]))
+        skipped_cell = nbval_skip_reason(item)
+        if skipped_cell is not None:
+            item.add_marker(pytest.mark.skip(reason=skipped_cell))
         marker = item.get_closest_marker("data")
         if marker is not None and not REAL_DATA:
             why = marker.args[0] if marker.args else marker.kwargs.get("reason", "every LAD, the pinned files")
             reason = f"needs the real data root ../shared/data: {why} (this run reads the Thanet fixture)"
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def nbval_skip_reason(item) -> str | None:
+    """The reason a notebook cell marked ``# NBVAL_SKIP`` is skipped (nbval itself gives none): the words in
+    brackets after the mark, else those of the notebook's first skipped cell (the cells after it read what it
+    made). None for anything else.
+
+    Examples
+    --------
+    >>> class Cell:  # what nbval collects: a cell of a notebook
+    ...     cell = {"source": "# NBVAL_SKIP (counts England)"}
+    ...     options = {"skip": True}
+    ...     parent = None
+    >>> nbval_skip_reason(Cell())
+    'NBVAL_SKIP: counts England'
+    """
+    import re
+
+    options, cell = getattr(item, "options", None), getattr(item, "cell", None)
+    if not isinstance(options, dict) or not options.get("skip") or not isinstance(cell, dict):
+        return None
+    pattern = re.compile(r"#\s*NBVAL_SKIP\s*\((.+?)\)\s*$", re.MULTILINE)
+    found = pattern.search(cell.get("source", ""))
+    if found is not None:
+        return f"NBVAL_SKIP: {found.group(1)}"
+    notebook = getattr(getattr(item, "parent", None), "nb", None)
+    for other in getattr(notebook, "cells", ()):
+        found = pattern.search(other.get("source", ""))
+        if found is not None:
+            return f"NBVAL_SKIP: reads what a cell skipped before it made ({found.group(1)})"
+    return "NBVAL_SKIP: the notebook's cell gives no reason"
 
 
 def data_file(root: Path, key: str) -> Path:

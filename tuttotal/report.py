@@ -20,8 +20,8 @@ and method.
 Examples
 --------
 >>> from tuttotal import report
->>> demo = report.prepare(place="demo")  # doctest: +SKIP
->>> demo.wards_count, demo.spend_kind  # doctest: +SKIP
+>>> demo = report.prepare(place="demo")
+>>> demo.wards_count, demo.spend_kind
 (24, 'synthetic')
 """
 
@@ -1421,8 +1421,8 @@ def count_place(parameters: PlaceParameters) -> PlaceReport:
 
     Examples
     --------
-    >>> report = count_place(PlaceParameters(place="demo"))  # doctest: +SKIP
-    >>> report.wards_count  # doctest: +SKIP
+    >>> report = count_place(PlaceParameters(place="demo"))
+    >>> report.wards_count
     24
     """
 

@@ -45,9 +45,9 @@ Examples
 >>> from tuttotal.data import outturn
 >>> outturn.PINNED_YEARS[0], outturn.PINNED_YEARS[-1]
 ('2007-08', '2016-17')
->>> table = outturn.read_outturn("../shared/data")  # doctest: +SKIP
->>> kent = table[(table.e_code == "E2221") & (table.year == "2010-11")]  # doctest: +SKIP
->>> int(kent[kent.service == "education"].amount_pence.sum()) // 100_000  # £ thousand  # doctest: +SKIP
+>>> table = outturn.read_outturn()
+>>> kent = table[(table.e_code == "E2221") & (table.year == "2010-11")]
+>>> int(kent[kent.service == "education"].amount_pence.sum()) // 100_000  # £ thousand
 1180308
 """
 
@@ -592,8 +592,9 @@ def read_year_cached(path: str | os.PathLike, year: str) -> pd.DataFrame:
 
     Examples
     --------
-    >>> rows = read_year_cached("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17")  # doctest: +SKIP
-    >>> rows.equals(read_year("../shared/data/outturn/RS_2016-17_data_by_LA.xlsx", "2016-17"))  # doctest: +SKIP
+    >>> path = year_path("2016-17")  # outturn/RS_2016-17_data_by_LA.xlsx of $TUTTOTAL_DATA_DIR
+    >>> rows = read_year_cached(path, "2016-17")
+    >>> rows.equals(read_year(path, "2016-17"))
     True
     """
     entry = cache_path(year, path)

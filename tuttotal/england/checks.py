@@ -30,7 +30,7 @@ def check_year(year: object, data_dir: settings.DataRootLike = None) -> str:
 
     Examples
     --------
-    >>> check_year("2008/09", "../shared/data")  # doctest: +SKIP
+    >>> check_year("2008/09")
     '2008-09'
     """
     try:
@@ -47,7 +47,7 @@ def check_prices(prices: object, data_dir: settings.DataRootLike = None) -> str:
     --------
     >>> check_prices(""), check_prices(None)
     ('cash', 'cash')
-    >>> check_prices("2016/17", "../shared/data")  # doctest: +SKIP
+    >>> check_prices("2016/17")
     '2016-17'
     """
     if prices is None or str(prices).strip().lower() in ("", deflators.CASH):
@@ -68,8 +68,8 @@ def check_lads(lads: list[str] | tuple[str, ...] | None, data_dir: settings.Data
 
     Examples
     --------
-    >>> check_lads(["e07000114", "E07000114", "E08000025"], "../shared/data")  # doctest: +SKIP
-    ('E07000114', 'E08000025')
+    >>> check_lads(["e07000114", "E07000114", "E07000108"])
+    ('E07000114', 'E07000108')
     """
     regions = cra.lad_regions(data_dir)
     if lads is None or (not isinstance(lads, str) and len(lads) == 0):

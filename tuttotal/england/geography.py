@@ -468,11 +468,11 @@ def england_wards(
 
     Examples
     --------
-    >>> wards = england_wards("../shared/data", lads=["E07000114", "E06000053"])  # doctest: +SKIP
-    >>> wards.groupby("lad_name").size().to_dict()  # doctest: +SKIP
-    {'Isles of Scilly': 5, 'Thanet': 23}
-    >>> sorted(wards.region.unique())  # doctest: +SKIP
-    ['South East', 'South West']
+    >>> wards = england_wards(lads=["E07000114"])
+    >>> wards.groupby("lad_name").size().to_dict()
+    {'Thanet': 23}
+    >>> sorted(wards.region.unique())
+    ['South East']
     """
     codes = england_lad_codes(lads)
     tolerance = _tolerance(simplify)
@@ -739,8 +739,8 @@ def england_ward_drivers(
 
     Examples
     --------
-    >>> table = england_ward_drivers("../shared/data", lads=["E07000114"], serial=True)  # doctest: +SKIP
-    >>> round(table["population"].sum())  # doctest: +SKIP
+    >>> table = england_ward_drivers(lads=["E07000114"], serial=True)
+    >>> round(table["population"].sum())
     139822
     """
     codes = england_lad_codes(lads)

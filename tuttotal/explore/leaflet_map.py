@@ -19,10 +19,11 @@ click always reach the ward.
 
 Examples
 --------
->>> from tuttotal.explore import explorer as explore  # doctest: +SKIP
->>> data = explore.load_place("demo")  # doctest: +SKIP
->>> view = LeafletWardMap(data)  # doctest: +SKIP
->>> view.widget  # doctest: +SKIP
+>>> from tuttotal.explore import explorer as explore
+>>> data = explore.load_place("demo")
+>>> view = LeafletWardMap(data)
+>>> type(view.widget).__name__  # an ipyleaflet map: show it in JupyterLab with ``view.widget``
+'Map'
 """
 
 from __future__ import annotations

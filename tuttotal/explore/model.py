@@ -11,11 +11,11 @@ The tests and ``benchmarks/explore.py`` call these without a browser.
 Examples
 --------
 >>> from tuttotal.explore import model
->>> data = model.load_place("demo")  # doctest: +SKIP
->>> selection = data.default_selection()  # doctest: +SKIP
->>> table = model.ward_table(data, selection)  # doctest: +SKIP
->>> len(table), round(table.amount_gbp.sum())  # doctest: +SKIP
-(24, 409962340)
+>>> data = model.load_place("demo")
+>>> selection = data.default_selection()
+>>> table = model.ward_table(data, selection)
+>>> len(table), round(table.amount_gbp.sum())
+(24, 981961956)
 """
 
 from __future__ import annotations
@@ -253,9 +253,9 @@ def load_place(place: str | PlaceParameters = "", /, **keywords: Any) -> PlaceDa
 
     Examples
     --------
-    >>> data = load_place("demo")  # doctest: +SKIP
-    >>> data.cube.shape  # doctest: +SKIP
-    (24, 9, 7)
+    >>> data = load_place("demo")
+    >>> data.cube.shape
+    (24, 10, 7)
     """
     parameters = place_parameters(place, **keywords)
     count = report.count_place(replace(parameters, data_dir=parameters.data_dir or report.environment_data_dir()))
