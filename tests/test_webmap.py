@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tuttotal import report
+from tuttotal import report, settings
 from tuttotal.figures import classify, style, webmap
 from tuttotal.writers.place import write_place_web_map
 from tuttotal.writers.web_map_file import read_web_maps
@@ -103,7 +103,7 @@ def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_roo
     real = data_root / "lad-2013" / "england_lad_2013.topojson"
     (root / "lad-2013" / real.name).write_bytes(real.read_bytes()[: real.stat().st_size // 2])
     parameters = dataclasses.replace(lewisham_run.parameters, data_dir=str(root))
-    damaged = dataclasses.replace(lewisham_run, parameters=parameters)
+    damaged = dataclasses.replace(lewisham_run, parameters=parameters, data_root=settings.data_root(str(root)))
     shown = damaged.maps.england_web_map()
     assert str(shown).startswith("No map of England: ") and "<p" in shown._repr_html_()
     assert "england_lad_2013.topojson" in str(shown) or "SHA-256" in str(shown), str(shown)
