@@ -11,7 +11,7 @@ Examples
 >>> from tuttotal.report import prepare
 >>> demo = prepare(place="demo")
 >>> sorted(set(demo.comparisons.focus()["level"]))
-['focus ward', 'lad', 'place']
+['LAD', 'place', 'ward']
 """
 
 from __future__ import annotations
