@@ -4,7 +4,7 @@ Loads Kent once, then times many control changes in-process through the
 explorer's own update path (what a widget event runs: values, classes, the
 interactive map's new ward fills, legend, theme breakdown, profile), and
 compares them with two baselines measured in the same run: drawing the
-house map (``PlaceReport.ward_map``, saved as a PNG) and reloading the
+house map (``PlaceReport.maps.ward_map``, saved as a PNG) and reloading the
 place (``report.prepare``).
 
 There is no browser here, so that the timing still counts what JupyterLab
@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     count = explorer.data.count
     for _ in range(args.baseline_rounds):
         t0 = time.perf_counter()
-        figure = count._draw_ward_map(scheme="quantiles", k=5)  # a new drawing (count.ward_map() keeps the first)
+        figure = count.maps.draw_ward_map()  # a new drawing (count.maps.ward_map() keeps the first)
         figure.savefig(io.BytesIO(), format="png", dpi=100, bbox_inches="tight")
         house.append(time.perf_counter() - t0)
         t0 = time.perf_counter()

@@ -396,9 +396,9 @@ def parts_child(repeat: int, output: str, pictures: str) -> None:
     for variant, function in (("copy", watches["labels"].inner), ("library", adjusttext_focus)):
         maps.label_focus = function
         figure_args[variant] = timed(  # the first call imports adjustText
-            lambda: save_figure(place._draw_ward_map(scheme="quantiles", k=5), folder / "ward_map_timed.png"), repeat
+            lambda: save_figure(place.maps.draw_ward_map(), folder / "ward_map_timed.png"), repeat
         )
-        save_figure(place._draw_ward_map(scheme="quantiles", k=5), Path(pictures) / f"ward_map_labels_{variant}.png")
+        save_figure(place.maps.draw_ward_map(), Path(pictures) / f"ward_map_labels_{variant}.png")
     rows.append(("labels", figure_args["copy"], figure_args["library"], "the whole ward map drawn each way"))
     for row in rows:
         print(json.dumps({"part": row[0], "copy": row[1], "library": row[2], "note": row[3]}))

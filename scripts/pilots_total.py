@@ -22,9 +22,9 @@ YEAR = "2008-09"
 
 def main(data_dir: str) -> None:
     from tuttotal.count import themes
+    from tuttotal.count.place_loader import real_spend
     from tuttotal.data import places
     from tuttotal.money import format_gbp
-    from tuttotal.report import real_spend
 
     theme_table = themes.load_themes()
     rows = []

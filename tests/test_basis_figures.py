@@ -125,7 +125,7 @@ def demo(tmp_path_factory):
 
 
 def test_the_demos_figures_are_not_hatched_and_say_they_are_measured(demo):
-    figures = [demo.themes_chart(), demo.comparison_chart(), demo.trend_chart(), demo.ward_map()]
+    figures = [demo.themes_chart(), demo.comparisons.focus_chart(), demo.change.trend_chart(), demo.maps.ward_map()]
     figures = [f for f in figures if f is not None]
     assert len(figures) >= 3
     for fig in figures:
@@ -133,7 +133,7 @@ def test_the_demos_figures_are_not_hatched_and_say_they_are_measured(demo):
         assert not hatched(ax) and not [c for c in ax.collections if c.get_gid() == "modelled"]
         notes = " ".join(t.get_text() for t in fig.texts if t.get_gid() == "notes")
         assert "Measured throughout" in notes and "synthetic" in notes
-    assert not [a for a in demo.ward_map().axes[0].artists if a.get_gid() == "basis"]
+    assert not [a for a in demo.maps.ward_map().axes[0].artists if a.get_gid() == "basis"]
 
 
 # --------------------------------------------------------------------------- Thanet 2008-09, real
@@ -157,7 +157,7 @@ def test_thanets_ward_map_gives_the_measured_and_modelled_shares(thanet):
     totals = basis_totals(thanet.count.ward_spend)
     measured, modelled = totals["measured"], totals["modelled"]
     assert measured > 0 and modelled > 0
-    ax = thanet.ward_map().axes[0]
+    ax = thanet.maps.ward_map().axes[0]
     (legend,) = [a for a in ax.artists if a.get_gid() == "basis"]
     texts = legend_texts(legend)
     share = measured / (measured + modelled)
@@ -181,8 +181,8 @@ def test_thanets_theme_chart_hatches_the_modelled_pounds(thanet):
 
 
 def test_thanets_comparison_hatches_each_areas_modelled_money_per_head(thanet):
-    ax = thanet.comparison_chart().axes[0]
-    table = thanet.focus_comparison(by_basis=True)
+    ax = thanet.comparisons.focus_chart().axes[0]
+    table = thanet.comparisons.focus(by_basis=True)
     table = table[(table.theme != "all themes") & (table.basis == "modelled")]
     expected = sorted(v for v in table["per_head_gbp"].to_numpy(dtype=float) if v > 0)
     got = sorted(b.get_width() for b in hatched(ax))
@@ -191,11 +191,11 @@ def test_thanets_comparison_hatches_each_areas_modelled_money_per_head(thanet):
 
 
 def test_thanets_trend_hatches_the_focus_wards_modelled_money(thanet):
-    fig = thanet.trend_chart()
+    fig = thanet.change.trend_chart()
     if fig is None:
         pytest.skip("one comparable year only")
     ax = fig.axes[0]
-    table = thanet.change_by_year()
+    table = thanet.change.change_by_year()
     ward = table[table.area == "Margate Central"].sort_values("year")
     measured_per_head = ward["per_head_gbp"] * ward["measured_gbp"] / ward["amount_gbp"]
     band = next(c for c in ax.collections if c.get_gid() == "modelled")
@@ -207,7 +207,7 @@ def test_thanets_trend_hatches_the_focus_wards_modelled_money(thanet):
 
 
 def test_thanets_web_map_legend_gives_both_shares(thanet):
-    html = thanet.web_map().html
+    html = thanet.maps.web_map().html
     lines = basis_split_labels(*thanet.basis_split())
     assert lines[0].startswith("measured £") and lines[1].startswith("modelled £")
     for line in lines:

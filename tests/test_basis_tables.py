@@ -117,7 +117,7 @@ def test_the_real_folder_is_a_valid_data_package_with_every_new_column_described
         run.output_dir,
         place_name=run.place.name,
         sources=[],
-        boundaries_attribution=run.attribution,
+        boundaries_attribution=run.provenance.attribution,
         spend_kind=run.spend_kind,
         year=run.year,
     )
@@ -190,7 +190,7 @@ def test_ward_profiles_measured_and_modelled_add_up_to_each_ward(thanet):
 def test_focus_comparison_rows_by_basis_add_up_to_the_area(thanet):
     run, tables = thanet
     table = tables["focus_comparison"]
-    whole = run.focus_comparison()
+    whole = run.comparisons.focus()
     keys = ["area", "level", "theme"]
     summed = table.groupby(keys)[["amount_gbp", "per_head_gbp"]].sum(min_count=1)
     for row in whole.itertuples():
@@ -209,7 +209,7 @@ def test_need_tables_name_the_money_they_are_computed_on(thanet, thanet_topdown)
         need, deprived = tables["ward_need"], tables["most_deprived"]
         assert set(need["basis"]) == {basis} and set(deprived["basis"]) == {basis}
         assert pence(need["amount_gbp"]) == basis_totals(run.count.ward_spend)[basis], basis
-        assert run.need_money_basis == basis
+        assert run.need.money_basis == basis
 
 
 def test_series_and_cuts_say_their_basis(thanet):
@@ -275,7 +275,7 @@ def test_the_published_bridge_splits_our_figure_and_each_step_by_basis(birmingha
     comparison = tables["focus_comparison"]
     median = comparison[comparison.level == "pilot median"]
     assert len(median) and set(median["basis"]) == {"modelled"}, "the median pilot: the pilots' top-down counts"
-    whole = run.focus_comparison().query("level == 'pilot median'")
+    whole = run.comparisons.focus().query("level == 'pilot median'")
     assert median["per_head_gbp"].tolist() == pytest.approx(whole["per_head_gbp"].round(2).tolist())
 
 

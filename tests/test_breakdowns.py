@@ -46,7 +46,7 @@ def test_ward_profiles_shares_and_ranks(kent):
 
 
 def test_focus_comparison_of_margate_with_thanet_kent_and_the_median_pilot(kent):
-    table = kent.focus_comparison()
+    table = kent.comparisons.focus()
     areas = list(dict.fromkeys(table.area))
     assert areas == ["Margate Central", "Cliftonville West", "Thanet", "Kent", compare.MEDIAN_PILOT]
     assert set(table.level) == {"ward", "LAD", "place", "pilot median"}
@@ -63,7 +63,7 @@ def test_focus_comparison_of_margate_with_thanet_kent_and_the_median_pilot(kent)
 
 
 def test_focus_text_names_shares_and_ranks(kent):
-    text = kent.focus_text()
+    text = kent.comparisons.focus_text()
     assert "Margate Central (E05005093, Thanet)" in text and CLIFTONVILLE_WEST in text
     assert "of 23 in Thanet" in text and "of 283 in Kent" in text
 
@@ -98,10 +98,10 @@ def test_several_years_give_a_change_table(wards_dir, tmp_path):
         output_dir=str(tmp_path / "out"),
     )
     assert run.years == ["2006-07", "2007-08", "2008-09"] and run.year == "2008-09"
-    table = run.change_by_year().set_index(["area", "year"])
+    table = run.change.change_by_year().set_index(["area", "year"])
     assert table.loc[("Thanet", "2007-08"), "change_pct"] == pytest.approx(10.0)
     assert table.loc[("Margate Central", "2008-09"), "amount_gbp"] == pytest.approx(1210 / 23 + 121, abs=0.01)
-    assert run.trend_chart() is not None
+    assert run.change.trend_chart() is not None
     assert "change_by_year" in write_tables(run)
 
 
@@ -122,5 +122,5 @@ def test_deep_dive_choose_theme_and_tables(kent, demo):
     assert table["total"].sum() * 100 == pytest.approx(deep_dive.theme_spend(spend, theme).amount_pence.sum())
     ranking = deep_dive.ward_ranking(kent.ward_theme(), kent.wards, theme, n=10)
     assert len(ranking) == 10 and list(ranking.per_head_gbp) == sorted(ranking.per_head_gbp, reverse=True)
-    against = deep_dive.focus_against_place(kent.focus_comparison(), theme)
+    against = deep_dive.focus_against_place(kent.comparisons.focus(), theme)
     assert list(against.area)[:2] == ["Margate Central", "Cliftonville West"]

@@ -55,7 +55,7 @@ def thanet(data_root, tmp_path_factory):
 
 
 def test_the_change_without_transfers_leaves_out_exactly_the_moved_services(thanet):
-    table = thanet.cuts_by_service().set_index("service")
+    table = thanet.change.cuts_by_service().set_index("service")
     flagged = table[table["transfer_of_function"] != ""]
     assert set(flagged.index) == {"education", "council tax benefit", "public health"}
     assert (flagged["change_without_transfers_gbp"] == 0).all()
@@ -68,8 +68,8 @@ def test_the_change_without_transfers_leaves_out_exactly_the_moved_services(than
 
 
 def test_wards_add_up_to_the_services_with_and_without_transfers(thanet):
-    services = thanet.cuts_by_service()
-    wards = thanet.cuts_by_ward()
+    services = thanet.change.cuts_by_service()
+    wards = thanet.change.cuts_by_ward()
     assert wards["change_gbp"].sum() == pytest.approx(services["change_gbp"].sum(), abs=1.0)
     assert wards["change_without_transfers_gbp"].sum() == pytest.approx(
         services["change_without_transfers_gbp"].sum(), abs=1.0
@@ -77,12 +77,12 @@ def test_wards_add_up_to_the_services_with_and_without_transfers(thanet):
 
 
 def test_the_cuts_figures_name_the_transfers(thanet):
-    chart = thanet.cuts_chart()
+    chart = thanet.change.cuts_chart()
     texts = " ".join(t.get_text() for t in chart.texts)
     assert "Transfer of function, not a cut: public health" in texts
     legend = chart.axes[0].get_legend()
     assert [t.get_text() for t in legend.get_texts()] == ["transfer of function, not a cut"]
-    ward_map = thanet.cuts_map()
+    ward_map = thanet.change.cuts_map()
     assert "transfers of function left out" in " ".join(
         t.get_text() for ax in ward_map.axes for t in ax.texts
     ) + " ".join(t.get_text() for t in ward_map.texts) + " ".join(

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from tuttotal.count import themes
 from tuttotal.count.apportion import apportion, load_transfer_rules
+from tuttotal.count.place_loader import real_spend
 from tuttotal.data import cra, cra_releases, deflators, places, ward_drivers
 from tuttotal.england import tables
 from tuttotal.england.apportion import apportion_national, grouped_largest_remainder
@@ -26,7 +27,6 @@ from tuttotal.england.checks import FETCH_COMMAND
 from tuttotal.england.count import england_count
 from tuttotal.errors import DataUnavailableError, InputError
 from tuttotal.money import largest_remainder
-from tuttotal.report import real_spend
 
 from .conftest import BIRMINGHAM, MARGATE_CENTRAL, THANET
 

@@ -112,7 +112,7 @@ def thanet(data_root):
 
 def test_the_profile_says_how_much_the_driver_decides(thanet):
     """Margate Central, Thanet, 2008-09: its modelled money by population alone beside the need drivers."""
-    row = thanet.count.sensitivity().set_index("code").loc[MARGATE_CENTRAL]  # sensitivity.csv's row
+    row = thanet.count.sensitivity.table().set_index("code").loc[MARGATE_CENTRAL]  # sensitivity.csv's row
     profile = explore.ward_profile(thanet, _pick(thanet), "Margate Central")  # some themes chosen: all the same
     driver = profile.driver
     assert driver.year == "2008-09"

@@ -36,7 +36,7 @@ def test_a_real_district_is_ranked_among_england_s(data_root, tmp_path):
     assert table.loc["Rank in England (per head)", "value"].endswith(" of 326")
     assert "modelled" in table.loc["Rank in England (per head)", "note"]
     assert table.loc["Modelled", "value"].endswith("(100%)"), "a top-down year is all modelled"
-    capital = run.capital_pence()
+    capital = run.published.capital_pence()
     assert 0 < capital < run.count.reconciliation.placed_pence
     assert table.loc["Capital spending (apart)", "value"] == format_gbp(capital, 3)
 

@@ -71,12 +71,12 @@ def test_the_pilots_year_is_measured_by_default_and_never_counted_twice(thanet):
     modelled = spend.loc[spend["basis"] == "modelled", "amount_pence"].sum() / 100
     counted = lines[(lines.year == "2008-09") & (lines.in_count == "modelled")]["place_gbp"].sum()
     assert modelled == pytest.approx(counted, abs=1.0), "the modelled money is the lines left in the count"
-    assert "measured" in thanet.provenance_note and "modelled" in thanet.provenance_note
+    assert "measured" in thanet.provenance.provenance_note and "modelled" in thanet.provenance.provenance_note
 
 
 @pytest.mark.data("the books of every authority of the South East (the region's bridge)")
 def test_the_bridge_sets_the_books_beside_the_cra_for_place_and_region(thanet):
-    bridge = thanet.bridge()
+    bridge = thanet.published.books_bridge()
     row = bridge[(bridge.year == "2008-09") & (bridge.area == "place")].iloc[0]
     lines = thanet.topdown.lines
     replaced = lines[(lines.year == "2008-09") & (lines.body == "LG") & (lines.spend_type == "current")]
@@ -91,7 +91,7 @@ def test_the_bridge_sets_the_books_beside_the_cra_for_place_and_region(thanet):
 
 @pytest.mark.data("every South East council's books (the fixture holds Kent's and Thanet's)")
 def test_the_regions_books_and_cra_are_close(thanet):
-    bridge = thanet.bridge()
+    bridge = thanet.published.books_bridge()
     region = bridge[(bridge.year == "2008-09") & (bridge.area == "region: South East")].iloc[0]
     assert abs(region["difference_pct"]) < 5
 

@@ -103,20 +103,20 @@ def test_services_go_by_their_documented_drivers(thanet):
 
 
 def test_where_the_cuts_fell(thanet):
-    by_service = thanet.cuts_by_service().set_index("service")
+    by_service = thanet.change.cuts_by_service().set_index("service")
     assert by_service.loc["education", "change_gbp"] < 0  # academies left council books
     assert by_service.loc["public health", "first_gbp"] == 0 and by_service.loc["public health", "last_gbp"] > 0
-    by_ward = thanet.cuts_by_ward()
+    by_ward = thanet.change.cuts_by_ward()
     assert len(by_ward) == 23 and by_ward.change_per_head_gbp.notna().all()
     total_change = by_service.change_gbp.sum()
     assert by_ward.change_gbp.sum() == pytest.approx(total_change, abs=1.0)
-    assert thanet.cuts_map() is not None and thanet.cuts_chart() is not None
-    trend = thanet.change_by_year()
+    assert thanet.change.cuts_map() is not None and thanet.change.cuts_chart() is not None
+    trend = thanet.change.change_by_year()
     assert sorted(set(trend.year)) == list(real_years.measured_years())  # the trend keeps to the years measured alike
 
 
 def test_the_books_are_bridged_to_the_cra_like_for_like(thanet):
-    bridge = thanet.bridge().set_index(["year", "area"])
+    bridge = thanet.published.books_bridge().set_index(["year", "area"])
     row = bridge.loc[("2012-13", "place")]
     books = thanet.outturn.lines.query("year == '2012-13'").place_gbp.sum()
     assert row["measured_gbp"] == pytest.approx(books) and row["modelled_gbp"] > 0

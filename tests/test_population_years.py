@@ -169,7 +169,7 @@ def test_a_real_reports_per_head_is_of_the_years_people(people_root, tmp_path):
     assert float(run.population_of_year("2005-06").sum()) == pytest.approx(
         population_years.lad_population_of_year("2005-06", people_root)[THANET]
     )
-    trend = run.change_by_year().set_index(["year", "area"])
+    trend = run.change.change_by_year().set_index(["year", "area"])
     for year in ("2007-08", "2008-09", "2016-17"):  # the years measured as 2008-09 is
         row = trend.loc[(year, "Thanet")]
         people = population_years.lad_population_of_year(year, people_root)[THANET]

@@ -37,13 +37,13 @@ def test_the_series_are_cash_times_each_years_deflator(thanet_both, data_root):
             strict=True,
         )
     )
-    a = cash.cuts_by_service().set_index("service")
-    b = real.cuts_by_service().set_index("service").loc[a.index]
+    a = cash.change.cuts_by_service().set_index("service")
+    b = real.change.cuts_by_service().set_index("service").loc[a.index]
     assert b["first_gbp"].to_numpy() == pytest.approx(a["first_gbp"].to_numpy() * factor["2010-11"], abs=0.01)
     assert b["last_gbp"].to_numpy() == pytest.approx(a["last_gbp"].to_numpy() * factor["2014-15"], abs=0.01)
     assert factor["2010-11"] > factor["2014-15"] > 1, "older money is worth more at 2016-17 prices"
-    trend_cash = cash.change_by_year().query("level == 'place'").set_index("year")["amount_gbp"]
-    trend_real = real.change_by_year().query("level == 'place'").set_index("year")["amount_gbp"]
+    trend_cash = cash.change.change_by_year().query("level == 'place'").set_index("year")["amount_gbp"]
+    trend_real = real.change.change_by_year().query("level == 'place'").set_index("year")["amount_gbp"]
     years = list(trend_cash.index)
     factors = deflators.price_factors(years, "2016-17", data_dir=data_root)
     wards = len(cash.wards)
@@ -59,7 +59,7 @@ def test_every_series_says_its_prices(thanet_both):
         written = write_tables(run)
         for name in ("change_by_year", "cuts_by_service", "cuts_by_ward"):
             assert set(pd.read_csv(written[name])["prices"]) == {label}, name
-    fig = real.trend_chart()
+    fig = real.change.trend_chart()
     assert any("2016-17 prices" in t.get_text() for t in fig.texts) or "2016-17 prices" in fig.axes[0].get_ylabel()
     assert "2016-17 prices" in real.prices_words
 

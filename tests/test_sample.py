@@ -45,7 +45,7 @@ def test_demo_report_says_synthetic_everywhere(kind, tmp_path):
     run = report.prepare(place="demo", output_dir=str(tmp_path))
     assert run.spend_kind == kind and run.stamp == "SYNTHETIC"
     assert "SYNTHETIC" in run.totals_text()
-    assert all("SYNTHETIC" in note for note in run.figure_notes[:1])
+    assert all("SYNTHETIC" in note for note in run.provenance.figure_notes[:1])
     assert run.summary()["illustrative"] is True
 
 

@@ -69,7 +69,7 @@ def thanet(data_root, tmp_path_factory):
 
 
 def test_population_alone_gives_every_ward_of_a_district_the_same_modelled_money_per_head(thanet):
-    table = thanet.sensitivity()
+    table = thanet.sensitivity.table()
     wards = table[table["area_type"] == "ward"]
     modelled_per_head = wards["modelled_population_gbp"] / wards["population"]
     assert modelled_per_head.max() - modelled_per_head.min() < 0.01, "by population: equal per head (to the penny)"
@@ -78,7 +78,7 @@ def test_population_alone_gives_every_ward_of_a_district_the_same_modelled_money
 
 
 def test_the_district_row_adds_up_its_wards_and_the_need_count_is_the_report_s(thanet):
-    table = thanet.sensitivity()
+    table = thanet.sensitivity.table()
     lad = table[table["area_type"] == "lad"].set_index("code").loc[THANET]
     wards = table[table["area_type"] == "ward"]
     assert lad["modelled_need_gbp"] == pytest.approx(wards["modelled_need_gbp"].sum(), abs=0.01)
@@ -87,9 +87,9 @@ def test_the_district_row_adds_up_its_wards_and_the_need_count_is_the_report_s(t
 
 
 def test_the_report_says_how_far_the_driver_moves_the_focus_ward(thanet):
-    table = thanet.sensitivity().set_index("code")
+    table = thanet.sensitivity.table().set_index("code")
     margate = table.loc[MARGATE_CENTRAL]
-    text = thanet.sensitivity_text()
+    text = thanet.sensitivity.text()
     assert f"Margate Central: £{margate['need_per_head_gbp']:,.0f} a head with the need drivers" in text
     assert f"£{margate['population_per_head_gbp']:,.0f} with population alone" in text
     assert margate["need_per_head_gbp"] != pytest.approx(margate["population_per_head_gbp"], abs=10)
@@ -103,4 +103,4 @@ def test_a_spend_file_has_no_sensitivity(tmp_path):
     from tuttotal import report
 
     run = report.prepare(place="demo", output_dir=str(tmp_path))
-    assert run.sensitivity().empty and run.sensitivity_text() == ""
+    assert run.sensitivity.table().empty and run.sensitivity.text() == ""

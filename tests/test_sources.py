@@ -70,5 +70,5 @@ def test_the_demo_report_takes_its_words_from_its_source(kind, tmp_path):
     spend = str(project_file("data/sample/spend.csv")) if kind == "user" else ""
     demo = report.prepare(place="demo", spend_path=spend, output_dir=str(tmp_path))
     assert demo.spend_kind == kind == demo.summary()["spend"]
-    assert demo.provenance_note == demo.count_source.provenance(demo.year)
+    assert demo.provenance.provenance_note == demo.count_source.provenance(demo.year)
     assert demo.method == demo.count_source.method and demo.source == "file"

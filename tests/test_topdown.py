@@ -137,7 +137,7 @@ def test_each_function_uses_its_documented_driver(place_run, data_root):
 
 def test_need_moves_money_towards_deprived_wards(place_run):
     kent = place_run
-    per_head = kent.ward_need().set_index("ward_code")
+    per_head = kent.need.ward_need().set_index("ward_code")
     margate = per_head.loc["E05005093", "per_head_gbp"]
     assert margate > 1.2 * per_head["per_head_gbp"].median()
     assert kent.summary()["spend"] == "real" and kent.summary()["illustrative"] is False
@@ -154,7 +154,7 @@ def test_a_place_across_two_regions_takes_each_lads_own(data_root):
 
 
 def test_birmingham_is_shown_beside_its_published_count(birmingham):
-    table = birmingham.published_comparison().set_index("measure")
+    table = birmingham.published.comparison().set_index("measure")
     assert table.loc["total", "published_gbp"] == 7_300_000_000
     placed = birmingham.count.reconciliation.placed_pence / 100
     assert table.loc["total", "estimate_gbp"] == pytest.approx(placed)
@@ -163,7 +163,7 @@ def test_birmingham_is_shown_beside_its_published_count(birmingham):
     spend = birmingham.spend[birmingham.spend.year == "2008-09"]
     jcp = spend[(spend.agency_type == "dwp") & spend.function.isin(["04.1.2", "10.5"])].amount_pence.sum() / 100
     assert table.loc["agency: Jobcentre Plus", "estimate_gbp"] == pytest.approx(jcp)
-    bridge = birmingham.published_bridge()
+    bridge = birmingham.published.bridge()
     for measure, steps in bridge.groupby("measure", sort=False):
         assert steps.iloc[0]["kind"] == "ours" and steps.iloc[-1]["kind"] == "published"
         assert steps["amount_gbp"].iloc[:-1].sum() == pytest.approx(steps.iloc[-1]["amount_gbp"]), measure
@@ -173,13 +173,13 @@ def test_birmingham_is_shown_beside_its_published_count(birmingham):
     summary = birmingham.summary()["published"]
     assert summary["year"] == "2008-09" and "Coverage" in summary["explanation"]
     json.dumps(birmingham.summary())  # no NaN or numpy types: valid JSON
-    assert "published £7.3bn" in birmingham.published_text()
+    assert "published £7.3bn" in birmingham.published.text()
 
 
 def test_per_head_by_theme_sits_beside_the_region_england_and_the_median_pilot(birmingham_topdown, birmingham):
-    assert birmingham.theme_per_head().empty, "a year of councils' books is not set beside the region's CRA"
+    assert birmingham.comparisons.theme_per_head().empty, "a year of councils' books is not set beside the region's CRA"
     birmingham = birmingham_topdown
-    table = birmingham.theme_per_head()
+    table = birmingham.comparisons.theme_per_head()
     assert {"place", "region", "England", "pilot median"} == set(table.level)
     wide = table.pivot(index="theme", columns="level", values="per_head_gbp")
     # Population-driven themes are shared by mid-2015 people: per head of mid-2015 people the place's is the
@@ -230,7 +230,7 @@ def test_transport_is_not_worklessness_and_defence_is_not_a_places(place_run):
 
 def test_the_trend_has_the_top_down_years_in_cash(place_topdown):
     kent = place_topdown
-    table = kent.change_by_year()
+    table = kent.change.change_by_year()
     # every year without councils' books (2007-08 to 2016-17 are measured): 2003-04 to 2006-07 and 2017-18
     top_down = [y for y in real_years.TOPDOWN_YEARS if real_years.source_of_year(y) == "top-down"]
     assert sorted(set(table.year)) == top_down == ["2003-04", "2004-05", "2005-06", "2006-07", "2017-18"]
@@ -239,7 +239,7 @@ def test_the_trend_has_the_top_down_years_in_cash(place_topdown):
     assert to_2006.sort_values("year").amount_gbp.is_monotonic_increasing  # cash kept rising
     # no change across the councils' years: 2017-18 is not compared with 2006-07
     assert kent_rows.set_index("year").change_pct.isna().to_dict() == {y: y in ("2003-04", "2017-18") for y in top_down}
-    fig = kent.trend_chart()
+    fig = kent.change.trend_chart()
     assert any("cash" in t.get_text() for t in fig.texts)
 
 
@@ -249,7 +249,7 @@ def test_the_trend_shows_the_reports_own_count_for_its_year(driver, data_root, t
     """Every year of the trend is counted as the report's year is: with one driver for every function
     (``--driver population``) too, the focus wards' 2008-09 point is the headline count's."""
     run = report.prepare(place="kent", year="2008-09", data_dir=data_root, output_dir=str(tmp_path), driver=driver)
-    table = run.change_by_year()
+    table = run.change.change_by_year()
     this_year = table[table.year == "2008-09"]
     spend = run.count.ward_spend
     for focus in run.focus.itertuples():

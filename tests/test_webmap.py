@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tuttotal import report
+from tuttotal import report, settings
 from tuttotal.figures import classify, style, webmap
 from tuttotal.writers.place import write_place_web_map
 from tuttotal.writers.web_map_file import read_web_maps
@@ -30,7 +30,7 @@ def lewisham_run(data_root, tmp_path_factory):
 
 
 def test_the_ward_map_is_one_self_contained_block_with_the_house_classes(demo_run):
-    block = demo_run.web_map()
+    block = demo_run.maps.web_map()
     page = block.html
     assert page.startswith("<div class='tt-webmap'") and page.count("<script>") == 1
     assert not re.search(r"(src|href)\s*=|https?://|//cdn|@import", page), "nothing may be fetched"
@@ -75,13 +75,13 @@ def test_web_map_json_is_written_atomically_and_feeds_the_index(demo_run, tmp_pa
 
 
 def test_a_place_with_no_english_lad_gets_a_sentence_not_a_map_of_england(demo_run):
-    shown = demo_run.england_web_map()
+    shown = demo_run.maps.england_web_map()
     assert "no district of England" in str(shown) and "<p" in shown._repr_html_()
 
 
 @pytest.mark.data("Lewisham's wards and England's 326 districts")
 def test_england_map_has_every_lad_and_outlines_the_place(lewisham_run):
-    block = lewisham_run.england_web_map()
+    block = lewisham_run.maps.england_web_map()
     assert block.html.count("data-tip=") == 326
     assert len(block.data["lads"]) == 326 and all(v is not None for v in block.data["values"])
     assert block.html.count("<g class='tt-marks'><path") == 1  # Lewisham: one LAD outlined
@@ -103,8 +103,8 @@ def test_a_damaged_england_map_gives_a_sentence_naming_it(lewisham_run, data_roo
     real = data_root / "lad-2013" / "england_lad_2013.topojson"
     (root / "lad-2013" / real.name).write_bytes(real.read_bytes()[: real.stat().st_size // 2])
     parameters = dataclasses.replace(lewisham_run.parameters, data_dir=str(root))
-    damaged = dataclasses.replace(lewisham_run, parameters=parameters)
-    shown = damaged.england_web_map()
+    damaged = dataclasses.replace(lewisham_run, parameters=parameters, data_root=settings.data_root(str(root)))
+    shown = damaged.maps.england_web_map()
     assert str(shown).startswith("No map of England: ") and "<p" in shown._repr_html_()
     assert "england_lad_2013.topojson" in str(shown) or "SHA-256" in str(shown), str(shown)
 
@@ -114,7 +114,7 @@ def test_a_map_stores_a_line_not_its_html_as_plain_text(lewisham_run):
     """A notebook keeps an output's text/plain beside its HTML: a line naming the map, not 270 KB of HTML again."""
     from IPython.core.formatters import DisplayFormatter
 
-    block = lewisham_run.england_web_map()
+    block = lewisham_run.maps.england_web_map()
     shown, _ = DisplayFormatter().format(block)
     assert shown["text/html"] == block.html and len(block.html) > 100_000
     kb = len(block.html) // 1024

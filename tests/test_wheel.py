@@ -54,6 +54,8 @@ def test_the_wheel_carries_the_place_files_tables_sample_and_notebooks(installed
         "tuttotal/data/registry/sources.csv",
         "tuttotal/writers/place.py",
         "tuttotal/writers/safe_csv.py",
+        "tuttotal/report/place_report.py",
+        "tuttotal/count/place_loader.py",
     ):
         assert name in names, name
 

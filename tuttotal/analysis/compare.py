@@ -173,7 +173,7 @@ def change_by_year(
         Each year's ward spend (``ward_code, amount_pence`` at least), in the
         order to show: each year counted the same way (same wards, drivers,
         classification and rules), so the years differ only by their money.
-        :meth:`tuttotal.report.PlaceReport.change_by_year` gives its count's.
+        :meth:`tuttotal.report.change.ChangeSection.change_by_year` gives its count's.
     wards : pandas.DataFrame
         ``ward_code, ward_name, lad_code, lad_name``.
     drivers : pandas.DataFrame or None
@@ -184,7 +184,7 @@ def change_by_year(
         The place's row (shown with several LADs, or without focus wards).
     people_by_year : mapping of str to pandas.Series, optional
         Each year's people by ward code, the per-head denominator of that
-        year (:meth:`tuttotal.report.PlaceReport.population_of_year`); a year
+        year (:meth:`tuttotal.report.core.ReportCore.population_of_year`); a year
         not in it, or without it, is per head of the ``population`` driver.
 
     Returns

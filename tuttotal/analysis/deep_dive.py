@@ -3,8 +3,8 @@
 Tables only: every function takes the count's tables (ward spend, wards,
 the ward-by-theme table, drivers, the pilots' reported themes:
 :func:`tuttotal.data.pilot_themes.read_pilot_themes`) and a theme; none reads a file. The figures of the deep dive
-are :meth:`tuttotal.report.PlaceReport.theme_map` and
-:meth:`~tuttotal.report.PlaceReport.theme_need_chart`;
+are :meth:`tuttotal.report.maps.MapsSection.theme_map` and
+:meth:`~tuttotal.report.need.NeedSection.theme_chart`;
 ``notebooks/theme_deep_dive.ipynb`` puts them together.
 
 Examples

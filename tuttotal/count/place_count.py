@@ -1,9 +1,10 @@
 """A place's count, frozen: the data every table, figure and file of its report is made from.
 
-:func:`tuttotal.report.count_place` loads and counts a place once and
-returns its report, a :class:`PlaceCount` with the report's methods
-(:class:`tuttotal.report.PlaceReport`); the fields below are its data and
-never change after the count (a table is derived, never stored back).
+:func:`tuttotal.count.place_loader.load_place_count` loads and counts a place once;
+:func:`tuttotal.report.count_place` wraps the count in its report, a :class:`PlaceCount`
+whose sections give its tables and figures (:class:`tuttotal.report.PlaceReport`); the
+fields below are its data and never change after the count (a table is derived, never
+stored back).
 
 Examples
 --------
@@ -16,6 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from tuttotal import settings
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -65,6 +68,8 @@ class PlaceCount:
         Warnings raised while counting.
     timings : dict
         Seconds each stage took (the report adds its figures').
+    data_root : DataRoot
+        Where the data is read from: ``parameters.data_dir`` resolved once (:func:`tuttotal.settings.data_root`).
     """
 
     place: Place
@@ -83,3 +88,4 @@ class PlaceCount:
     parameters: PlaceParameters
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    data_root: settings.DataRoot = field(default_factory=settings.data_root)

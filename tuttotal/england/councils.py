@@ -33,7 +33,7 @@ data root):
   by council tax support (2013-14). The service groups that moved between
   the table's first and last year are counted in ``transfers_gbp`` and left
   out of every year of ``councils_without_transfers_gbp``, as the place
-  reports' cuts (:meth:`tuttotal.report.PlaceReport.cuts_by_service`) do.
+  reports' cuts (:meth:`tuttotal.report.change.ChangeSection.cuts_by_service`) do.
 
 Examples
 --------

@@ -1,6 +1,6 @@
 """England at once: every LAD and every ward of England counted for a year in one pass.
 
-The count is the one a place report makes (:func:`tuttotal.report.real_spend`,
+The count is the one a place report makes (:func:`tuttotal.count.place_loader.real_spend`,
 then :func:`tuttotal.count.apportion.apportion`), made for the whole country
 with arrays instead of place after place:
 

@@ -1,7 +1,7 @@
 """England's 326 districts as SVG paths for the web maps, made once per process and data root.
 
 A place's ``report.html`` shows its LADs on a map of England
-(:meth:`tuttotal.report.PlaceReport.england_web_map`), and a warm kernel
+(:meth:`tuttotal.report.maps.MapsSection.england_web_map`), and a warm kernel
 draws it for place after place: the paths (about a second to make) are kept
 in a :mod:`tuttotal.cache` memory entry, ``england-web-shapes``, which
 ``tuttotal cache clear`` and :func:`tuttotal.cache.clear` empty like the others.

@@ -77,8 +77,8 @@ def export_map(data: PlaceData, selection: Selection, table: pd.DataFrame, chose
         focus=focus,
         scheme=selection.scheme,
         k=selection.k,
-        notes=[titles["subtitle"], *(count.need_notes if need else count.notes_for(data.year))],
-        attribution=count.attribution,
+        notes=[titles["subtitle"], *(count.need.notes if need else count.provenance.notes_for(data.year))],
+        attribution=count.provenance.attribution,
         stamp=count.stamp,
         value_format=value_format(selection.measure),
         **({"cmap": "OrRd"} if need else {}),  # need in the deprivation map's colours, not money's

@@ -129,12 +129,12 @@ class PlaceData:
     def sensitivity(self) -> pd.DataFrame:
         """Each ward's modelled money by the need drivers beside population alone, for :attr:`year`, by ward code.
 
-        :meth:`tuttotal.report.PlaceReport.sensitivity` (``sensitivity.csv``'s
+        :meth:`tuttotal.report.sensitivity.SensitivitySection.table` (``sensitivity.csv``'s
         ward rows), worked out on first use (the first ward chosen) and kept;
         empty without modelled money (a spend file, the demo) or people.
         """
         if self._sensitivity is None:
-            table = self.count.sensitivity(self.year)
+            table = self.count.sensitivity.table(self.year)
             if len(table):
                 table = table[table["area_type"] == "ward"].set_index("code")
             self._sensitivity = table
@@ -207,7 +207,7 @@ def from_report(count: PlaceReport, year: str | None = None) -> PlaceData:
         From :func:`tuttotal.report.prepare`.
     year : str, optional
         A year of ``count.years``: counted as ``count.year`` is
-        (:meth:`tuttotal.report.PlaceReport.ward_spend_of_year`).
+        (:meth:`tuttotal.report.core.ReportCore.ward_spend_of_year`).
     """
     the_year = year or count.year
     ward_spend = count.ward_spend_of_year(the_year)
@@ -235,7 +235,7 @@ def from_report(count: PlaceReport, year: str | None = None) -> PlaceData:
         lad_codes=lad_codes,
         lad_names=lad_names,
         ward_labels=labels,
-        need=count.ward_need().set_index("ward_code").reindex(codes) if count.has_need else None,
+        need=count.need.ward_need().set_index("ward_code").reindex(codes) if count.need.has_need else None,
     )
 
 
@@ -366,7 +366,7 @@ class DriverSensitivity:
     """How much the driver decides a ward's figure: its modelled money by the need drivers and by population alone.
 
     A ward's row of ``sensitivity.csv``
-    (:meth:`tuttotal.report.PlaceReport.sensitivity`), for every theme and
+    (:meth:`tuttotal.report.sensitivity.SensitivitySection.table`), for every theme and
     agency type: the region's money shared to the ward by the need drivers
     (children, people 60+, income- and employment-deprived people) beside the
     same money by population alone; its measured money (the authorities' own
@@ -382,7 +382,7 @@ class DriverSensitivity:
     population_per_head_gbp: float
 
     def sentence(self) -> str:
-        """The per-head figures in a sentence, as the report says them (``PlaceReport.sensitivity_text``)."""
+        """The per-head figures in a sentence, as the report says them (``report.sensitivity.text()``)."""
         return (
             f"{whole_pounds(self.need_per_head_gbp)} a head with the need drivers, "
             f"{whole_pounds(self.population_per_head_gbp)} with population alone."
@@ -433,7 +433,7 @@ def ward_profile(data: PlaceData, selection: Selection, ward: str) -> WardProfil
     """The profile of ``ward`` (code, name or list label) under ``selection``'s themes and agency types.
 
     With every theme and agency type chosen, its figures are those of
-    :meth:`tuttotal.report.PlaceReport.ward_profiles`.
+    :meth:`tuttotal.report.core.ReportCore.ward_profiles`.
     """
     import pandas as pd
 

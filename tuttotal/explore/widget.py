@@ -298,14 +298,14 @@ class Explorer:
         finally:
             self._quiet = False
         self.map_box.children = [self.view.widget]
-        self.map_notes.value = notes_html([*data.count.count.notes, data.count.attribution])
+        self.map_notes.value = notes_html([*data.count.count.notes, data.count.provenance.attribution])
         self.header.value = header_html(
             data.name,
             data.year,
             stamp=data.count.stamp,
             wards=len(data.wards),
             lads=[lad.name for lad in data.count.place.lads],
-            provenance=data.count.provenance_for(data.year),
+            provenance=data.count.provenance.provenance_for(data.year),
         )
         self.update()
 

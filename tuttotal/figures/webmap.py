@@ -19,17 +19,17 @@ Colours and classes are the house map's (:func:`tuttotal.figures.classify.classi
 :func:`tuttotal.figures.style.class_colours`): the same classifier for every map.
 
 The maps draw what they are given and load nothing: a report passes its
-wards with their figures (:meth:`tuttotal.report.PlaceReport.web_map`), or
+wards with their figures (:meth:`tuttotal.report.maps.MapsSection.web_map`), or
 England's districts (:func:`tuttotal.data.lad_boundaries.england_lads`, made
 into paths once by :func:`england_shapes`) with each one's spending per head
-(:meth:`tuttotal.report.PlaceReport.england_web_map`); the index page passes
+(:meth:`tuttotal.report.maps.MapsSection.england_web_map`); the index page passes
 every place's ``web_map.json`` (:func:`tuttotal.writers.web_map_file.read_web_maps`).
 
 Examples
 --------
 >>> from tuttotal import report  # doctest: +SKIP
 >>> run = report.prepare(place="demo")  # doctest: +SKIP
->>> block = run.web_map()  # doctest: +SKIP
+>>> block = run.maps.web_map()  # doctest: +SKIP
 >>> block.html.startswith("<div class='tt-webmap'")  # doctest: +SKIP
 True
 """

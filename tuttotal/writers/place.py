@@ -59,18 +59,19 @@ def _cuts(draw: Callable[[PlaceReport], Figure | None]) -> Callable[[PlaceReport
     return lambda report: draw(report) if report.shows_cuts else None
 
 
-#: The report's figures by name, in the order they are saved (a name is the key of the path written).
+#: The report's figures by name, in the order they are saved (a name is the key of the path written); each drawn by
+#: the report's section that owns it (:mod:`tuttotal.report.place_report`).
 FIGURES: dict[str, FigureEntry] = {
-    "ward_map": FigureEntry("ward_map.png", lambda report: report.ward_map()),
+    "ward_map": FigureEntry("ward_map.png", lambda report: report.maps.ward_map()),
     "themes": FigureEntry("themes.png", PlaceReport.themes_chart),
-    "focus_comparison_chart": FigureEntry("focus_comparison.png", PlaceReport.comparison_chart),
-    "trend": FigureEntry("trend.png", PlaceReport.trend_chart),
-    "theme_per_head_chart": FigureEntry("theme_per_head.png", PlaceReport.theme_per_head_chart),
-    "cuts_map": FigureEntry("cuts_map.png", _cuts(PlaceReport.cuts_map)),
-    "cuts_by_service": FigureEntry("cuts_by_service.png", _cuts(PlaceReport.cuts_chart)),
-    "deprivation_map": FigureEntry("deprivation_map.png", PlaceReport.deprivation_map),
-    "need_scatter": FigureEntry("need_scatter.png", PlaceReport.need_chart),
-    "lorenz": FigureEntry("lorenz.png", PlaceReport.lorenz_chart),
+    "focus_comparison_chart": FigureEntry("focus_comparison.png", lambda report: report.comparisons.focus_chart()),
+    "trend": FigureEntry("trend.png", lambda report: report.change.trend_chart()),
+    "theme_per_head_chart": FigureEntry("theme_per_head.png", lambda report: report.comparisons.theme_per_head_chart()),
+    "cuts_map": FigureEntry("cuts_map.png", _cuts(lambda report: report.change.cuts_map())),
+    "cuts_by_service": FigureEntry("cuts_by_service.png", _cuts(lambda report: report.change.cuts_chart())),
+    "deprivation_map": FigureEntry("deprivation_map.png", lambda report: report.need.deprivation_map()),
+    "need_scatter": FigureEntry("need_scatter.png", lambda report: report.need.chart()),
+    "lorenz": FigureEntry("lorenz.png", lambda report: report.need.lorenz_chart()),
 }
 
 
@@ -114,7 +115,7 @@ def write_datapackage(report: PlaceReport, folder: str | os.PathLike | None = No
         Path(folder or report.output_dir),
         place_name=report.place.name,
         sources=[name.split(":", 1)[1] for name in report.inputs if name.startswith("data:")],
-        boundaries_attribution=report.attribution,
+        boundaries_attribution=report.provenance.attribution,
         spend_kind=report.spend_kind,
         year=report.year,
     )
@@ -126,7 +127,7 @@ def write_deep_dive(report: PlaceReport, theme: str, folder: str | os.PathLike |
     slug = deep_dive.file_slug(theme)
     every_ward = deep_dive.ward_ranking(report.ward_theme(by_basis=True), report.wards, theme, n=len(report.wards))
     return {
-        "deep_dive_map": save_figure(report.theme_map(theme), folder / f"deep_dive_{slug}_map.png"),
+        "deep_dive_map": save_figure(report.maps.theme_map(theme), folder / f"deep_dive_{slug}_map.png"),
         "deep_dive_wards": write_csv(
             every_ward.assign(prices="cash"), folder / f"deep_dive_{slug}_wards.csv", index=True
         ),
@@ -141,7 +142,7 @@ def write_place_web_map(
     ``block`` is the interactive ward map to write (drawn from the count when it is ``None``); returns
     ``{"web_map": path}``, to merge with :func:`write_outputs`'s.
     """
-    return {"web_map": write_web_map((block or report.web_map()).data, folder or report.output_dir)}
+    return {"web_map": write_web_map((block or report.maps.web_map()).data, folder or report.output_dir)}
 
 
 def write_outputs(

@@ -94,17 +94,17 @@ def place_tables(report: PlaceReport) -> dict[str, pd.DataFrame]:
         "theme_agency": report.theme_by_agency(by_basis=True).round(2).reset_index(),
         "ward_profiles": report.ward_profiles().round(6),
     }
-    comparison = report.focus_comparison(by_basis=True)
+    comparison = report.comparisons.focus(by_basis=True)
     if len(comparison):
         tables["focus_comparison"] = comparison.round(2)
     if len(report.comparable_years) > 1:
-        tables["change_by_year"] = report.change_by_year().round(2).assign(prices=report.prices_label)
-    if report.need_measurable:
-        need = report.ward_need().round(6)
-        need.insert(need.columns.get_loc("amount_gbp"), "basis", report.need_money_basis)
+        tables["change_by_year"] = report.change.change_by_year().round(2).assign(prices=report.prices_label)
+    if report.need.measurable:
+        need = report.need.ward_need().round(6)
+        need.insert(need.columns.get_loc("amount_gbp"), "basis", report.need.money_basis)
         tables["ward_need"] = need
-        deprived = report.most_deprived_spend().round(6)
-        deprived.insert(deprived.columns.get_loc("spend_share"), "basis", report.need_money_basis)
+        deprived = report.need.most_deprived_spend().round(6)
+        deprived.insert(deprived.columns.get_loc("spend_share"), "basis", report.need.money_basis)
         tables["most_deprived"] = deprived
     if report.driver_table is not None:
         tables["drivers"] = drivers_csv_table(report.driver_table)
@@ -114,10 +114,10 @@ def place_tables(report: PlaceReport) -> dict[str, pd.DataFrame]:
             lines[column] = (lines[column] * 100).round().astype("int64").map(pence_to_decimal_string)
         lines = measured_modelled.mark_lines(lines, report.measured_years)
         tables["topdown"] = lines
-    per_head = report.theme_per_head()
+    per_head = report.comparisons.theme_per_head()
     if len(per_head):
         tables["theme_per_head"] = per_head.round(2)
-    published = report.published_bridge()
+    published = report.published.bridge()
     if len(published):
         tables["published"] = published.round(2)
     if report.outturn is not None:
@@ -127,14 +127,15 @@ def place_tables(report: PlaceReport) -> dict[str, pd.DataFrame]:
         lines["share"] = lines["share"].round(8)
         lines["basis"] = MEASURED
         tables["outturn"] = lines
-        for name, cuts in (("cuts_by_service", report.cuts_by_service()), ("cuts_by_ward", report.cuts_by_ward())):
+        change = report.change
+        for name, cuts in (("cuts_by_service", change.cuts_by_service()), ("cuts_by_ward", change.cuts_by_ward())):
             cuts = cuts.round(2).assign(prices=report.prices_label)
             cuts.insert(cuts.columns.get_loc("first_gbp"), "basis", MEASURED)  # the councils' own books
             tables[name] = cuts
-        bridge = report.bridge()
+        bridge = report.published.books_bridge()
         if len(bridge):
             tables["bridge"] = bridge.round(2)
-    sensitivity = report.sensitivity()
+    sensitivity = report.sensitivity.table()
     if len(sensitivity):
         tables["sensitivity"] = sensitivity.round(2)
     ranks = report.england_ranks()
