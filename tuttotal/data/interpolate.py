@@ -4,17 +4,8 @@ LSOAs (about 1,500 people each) tile their LAD; wards of any vintage are
 drawn over them. The weight of an LSOA–ward pair is the area of their
 intersection over the LSOA's area, measured in British National Grid
 (EPSG:27700, metres). Counts move by that share; rates move as means
-weighted by the people each share carries.
-
-The overlay is PySAL's ``tobler.area_weighted.area_interpolate``: with the
-LSOA code as its categorical variable (frequencies off) it gives the area of
-each LSOA inside each ward, from which the shares follow (tobler keeps these
-areas as 32-bit floats: the shares agree with an overlay in 64 bits to about
-one part in ten million). The sums over the shares (:func:`interpolate`) are
-tobler's estimate for extensive variables with ``allocate_total=False``, made
-from the cached shares: tobler would need every LSOA's polygons again, and
-England's table sums the weights of 326 LADs in one process
-(:mod:`tuttotal.england.geography`).
+weighted by the people each share carries. This is the method of PySAL's
+``tobler.area_weighted.area_interpolate`` (tested against it on real LADs).
 
 Weights depend only on the two sets of boundaries, so they are computed
 once per pair and kept as Parquet under ``<cache dir>/weights/``, named by
@@ -48,7 +39,7 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-_FORMAT = 2  # 2: the overlay by tobler (areas in 32 bits)
+_FORMAT = 1
 BNG = 27700
 _ENTRIES = cache.Disk("weights", "weights")
 _MEMORY = cache.Memory("weights-memory", maxsize=None)  # entries read in this process (a warm kernel keeps them)
@@ -69,26 +60,16 @@ def area_weights(lsoas: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> pd.DataFra
     pandas.DataFrame
         ``lsoa11_code, ward_code, area_m2, share`` (share = area of the
         overlap / area of the LSOA), sorted, pairs with zero area left out.
-        The overlap is tobler's ``area_interpolate`` (its areas in 32 bits).
     """
-    import warnings
-
-    import geopandas as gpd
     import pandas as pd
-    from tobler.area_weighted import area_interpolate
+    import shapely
 
-    right, left, overlap = np.zeros(0, dtype=int), np.zeros(0, dtype=int), np.zeros(0)
-    if len(lsoas) and len(wards):
-        source = gpd.GeoDataFrame({"lsoa": np.arange(len(lsoas))}, geometry=lsoas.geometry.to_numpy(), crs=lsoas.crs)
-        target = gpd.GeoDataFrame(geometry=wards.geometry.to_numpy(), crs=wards.crs)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tobler's notes on NaN and CRS checks: neither applies to polygons in BNG
-            inside = area_interpolate(source, target, categorical_variables=["lsoa"], categorical_frequency=False)
-        # one row per ward, one column per LSOA (lsoa_<position>): the area of the LSOA inside the ward
-        matrix = inside[[f"lsoa_{i}" for i in range(len(lsoas))]].to_numpy(dtype=float)
-        right, left = np.nonzero(matrix > 0)
-        overlap = matrix[right, left]
-    lsoa_area = lsoas.geometry.area.to_numpy()[left]
+    source = lsoas.geometry.to_numpy()
+    target = wards.geometry.to_numpy()
+    tree = shapely.STRtree(target)
+    left, right = tree.query(source, predicate="intersects")
+    overlap = shapely.area(shapely.intersection(source[left], target[right]))
+    lsoa_area = shapely.area(source[left])
     frame = pd.DataFrame(
         {
             "lsoa11_code": lsoas["lsoa11_code"].to_numpy()[left],
@@ -97,6 +78,7 @@ def area_weights(lsoas: gpd.GeoDataFrame, wards: gpd.GeoDataFrame) -> pd.DataFra
             "share": np.divide(overlap, lsoa_area, out=np.zeros_like(overlap), where=lsoa_area > 0),
         }
     )
+    frame = frame[frame["area_m2"] > 0]
     return frame.sort_values(["lsoa11_code", "ward_code"], ignore_index=True)
 
 
@@ -207,10 +189,6 @@ def interpolate(
     weight_by: str = "population",
 ) -> pd.DataFrame:
     """Move LSOA values onto wards with area weights (before any renormalisation).
-
-    For counts this is tobler's ``area_interpolate(..., allocate_total=False)``
-    estimate, made from the cached shares rather than the polygons;
-    ``tests/test_ward_drivers.py`` holds the two equal on real LSOAs.
 
     Parameters
     ----------
