@@ -5,7 +5,18 @@ drawn over them. The weight of an LSOA–ward pair is the area of their
 intersection over the LSOA's area, measured in British National Grid
 (EPSG:27700, metres). Counts move by that share; rates move as means
 weighted by the people each share carries. This is the method of PySAL's
-``tobler.area_weighted.area_interpolate`` (tested against it on real LADs).
+``tobler.area_weighted.area_interpolate``, and ``tests/test_ward_drivers.py``
+holds this module to it on Thanet (on the fixture data root too, without
+``../shared``).
+
+A copy kept, for England: the weights cache keeps each LSOA-ward pair's area,
+and tobler's only public way to that table (``area_interpolate`` with the LSOA
+as a categorical variable) takes 1.67x the CPU of :func:`area_weights` for a
+LAD on its first call and 2.01x after (Kent's 12 LADs, ``overlay`` in
+``docs/benchmarks/results/libraries_parts.txt``); that work, LAD by LAD, is
+most of England's cold overlay (``benchmarks/england_geography.py``), so tobler
+would cost it well over 20%. A place shares these weights with the nation
+(England's drivers equal a place's exactly), so a place keeps the copy too.
 
 Weights depend only on the two sets of boundaries, so they are computed
 once per pair and kept as Parquet under ``<cache dir>/weights/``, named by
