@@ -70,7 +70,9 @@ DATA_FIXTURES = {
     "local_mirror": "the pinned ward files of Thanet and Dover, served as a mirror",
 }
 #: Notebook cells (nbval) that need the real data root, and why.
-DATA_CELLS = {("england.ipynb", "Cell 10"): "England's 326 districts' boundaries (the fixture's LAD file holds Thanet's)"}
+DATA_CELLS = {
+    ("england.ipynb", "Cell 10"): "England's 326 districts' boundaries (the fixture's LAD file holds Thanet's)"
+}
 #: Parameters given to a notebook under nbval, as papermill gives them: appended to its ``parameters`` cell, and
 #: its ``# NBVAL_SKIP`` cells then run. The national notebook's defaults count all 326 districts (minutes, the
 #: real data root); under nbval it counts Thanet from this run's data root (real or the fixture), so every cell
