@@ -70,7 +70,14 @@ DATA_FIXTURES = {
     "local_mirror": "the pinned ward files of Thanet and Dover, served as a mirror",
 }
 #: Notebook cells (nbval) that need the real data root, and why.
-DATA_CELLS = {("england.ipynb", "Cell 1"): "a count of England's districts (the notebook's defaults)"}
+DATA_CELLS = {
+    ("england.ipynb", "Cell 10"): "England's 326 districts' boundaries (the fixture's LAD file holds Thanet's)"
+}
+#: Parameters given to a notebook under nbval, as papermill gives them: appended to its ``parameters`` cell, and
+#: its ``# NBVAL_SKIP`` cells then run. The national notebook's defaults count all 326 districts (minutes, the
+#: real data root); under nbval it counts Thanet from this run's data root (real or the fixture), so every cell
+#: runs on a fresh clone too. ``tests/test_england_run.py`` checks the national count's files.
+NBVAL_PARAMETERS = {"england.ipynb": {"lads": [THANET], "data_dir": str(DATA_ROOT)}}
 #: Fixtures that run real places through the command: a test using any of them is marked ``slow``.
 SLOW_FIXTURES = frozenset({"batch_run", "demo_outputs"})
 
@@ -91,6 +98,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if (item.path.name, item.name) in DATA_CELLS:
             item.add_marker(pytest.mark.data(DATA_CELLS[item.path.name, item.name]))
+        give_parameters(item, NBVAL_PARAMETERS.get(item.path.name))
         skipped_cell = nbval_skip_reason(item)
         if skipped_cell is not None:
             item.add_marker(pytest.mark.skip(reason=skipped_cell))
@@ -99,6 +107,32 @@ def pytest_collection_modifyitems(config, items):
             why = marker.args[0] if marker.args else marker.kwargs.get("reason", "every LAD, the pinned files")
             reason = f"needs the real data root ../shared/data: {why} (this run reads the Thanet fixture)"
             item.add_marker(pytest.mark.skip(reason=reason))
+
+
+def give_parameters(item, parameters: dict | None) -> None:
+    """Give a notebook cell collected by nbval the ``parameters`` (name → value) of its notebook: appended, as
+    Python assignments, to the cell tagged ``parameters`` (what papermill injects), and a ``# NBVAL_SKIP`` lifted
+    from every cell of that notebook. Nothing for another item, or with no parameters.
+
+    Examples
+    --------
+    >>> class Cell:  # what nbval collects: a cell of a notebook
+    ...     cell = {"source": "lads = []", "metadata": {"tags": ["parameters"]}}
+    ...     options = {"skip": False}
+    >>> item = Cell()
+    >>> give_parameters(item, {"lads": ["E07000114"]})
+    >>> print(item.cell["source"])
+    lads = []
+    lads = ['E07000114']  # given by tests/conftest.py (NBVAL_PARAMETERS)
+    """
+    options, cell = getattr(item, "options", None), getattr(item, "cell", None)
+    if not parameters or not isinstance(options, dict) or not isinstance(cell, dict):
+        return
+    options["skip"] = False
+    if "parameters" in cell.get("metadata", {}).get("tags", ()):
+        given = "".join(f"\n{name} = {value!r}  # given by tests/conftest.py (NBVAL_PARAMETERS)"
+                        for name, value in parameters.items())  # fmt: skip
+        cell["source"] = cell["source"] + given
 
 
 def nbval_skip_reason(item) -> str | None:

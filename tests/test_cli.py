@@ -131,54 +131,60 @@ def test_kent_with_the_data_folder(wards_dir, tmp_path):
     assert Decimal(str(summary["totals"]["placed_gbp"])) == ward_theme_total(out / "kent")
 
 
-@pytest.mark.slow
-def test_any_lad_with_a_focus_ward(wards_dir, tmp_path):
+@pytest.fixture(scope="module")
+def thanet_focus_run(wards_dir, tmp_path_factory):
+    """Thanet by its LAD code, a focus ward by name and one driver for every theme, the data root from the
+    environment: one run through the command, read by the tests of each option."""
+    root = tmp_path_factory.mktemp("thanet-focus")
     result = tuttotal(
-        "run",
-        "--lad",
-        "E07000114",
-        "--focus-ward",
-        "Margate Central",
-        "--output",
-        "out",
-        cwd=tmp_path,
-        env={"TUTTOTAL_DATA_DIR": str(wards_dir)},
-    )
+        "run", "--lad", "E07000114", "--focus-ward", "Margate Central", "--driver", "population",
+        "--output", "out", cwd=root, env={"TUTTOTAL_DATA_DIR": str(wards_dir)},
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    summary = json.loads((tmp_path / "out" / "E07000114" / "summary.json").read_text())
-    assert summary["name"] == "Thanet" and summary["wards"] == 23 and summary["lads"] == ["E07000114"]
-    assert summary["focus_wards"] == [{"code": MARGATE_CENTRAL, "name": "Margate Central"}]
+    return json.loads((root / "out" / "E07000114" / "summary.json").read_text())
 
 
-@pytest.mark.slow
-def test_a_users_own_spend_file_is_counted_exactly(wards_dir, tmp_path):
-    spend = tmp_path / "thanet.csv"
+@pytest.fixture(scope="module")
+def thanet_own_files_run(wards_dir, tmp_path_factory):
+    """Thanet from the user's own files: a spend CSV and a GeoPackage of its wards in British National Grid
+    (LAD columns included), one run through the command. Returns ``(summary, output folder, wards given)``."""
+    import geopandas as gpd
+
+    root = tmp_path_factory.mktemp("thanet-own")
+    spend = root / "thanet.csv"
     spend.write_text(
         SPEND_HEADER
         + f'2008-09,Thanet District Council,council,{MARGATE_CENTRAL},06,"£1,000.01"\n'
         + "2008-09,Thanet District Council,council,E07000114,09,2300.00\n"
         + "2008-09,Kent Police,police,E05099999,03,5.55\n"
     )
+    frame = gpd.read_file(wards_dir / "E07000114.geojson").to_crs(27700)
+    frame.assign(LAD13CD="E07000114", LAD13NM="Thanet").to_file(root / "thanet.gpkg")
     result = tuttotal(
-        "run",
-        "--lad",
-        "E07000114",
-        "--spend",
-        str(spend),
-        "--data-dir",
-        str(wards_dir),
-        "--output",
-        "out",
-        cwd=tmp_path,
-    )
+        "run", "--lad", "E07000114", "--spend", str(spend), "--wards", str(root / "thanet.gpkg"),
+        "--data-dir", str(wards_dir), "--output", "out", cwd=root,
+    )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    summary = json.loads((tmp_path / "out" / "E07000114" / "summary.json").read_text())
+    folder = root / "out" / "E07000114"
+    return json.loads((folder / "summary.json").read_text()), folder, frame
+
+
+@pytest.mark.slow
+def test_any_lad_with_a_focus_ward(thanet_focus_run):
+    summary = thanet_focus_run
+    assert summary["name"] == "Thanet" and summary["wards"] == 23 and summary["lads"] == ["E07000114"]
+    assert summary["focus_wards"] == [{"code": MARGATE_CENTRAL, "name": "Margate Central"}]
+
+
+@pytest.mark.slow
+def test_a_users_own_spend_file_is_counted_exactly(thanet_own_files_run):
+    summary, folder, _ = thanet_own_files_run
     assert summary["illustrative"] is False
     assert summary["totals"]["input_gbp"] == 3305.56 and summary["totals"]["input_pence"] == 330556
     assert summary["totals"]["unplaced"] == [
         {"reason": "unknown area code", "amount_gbp": 5.55, "amount_pence": 555, "codes": ["E05099999"]}
     ]
-    assert ward_theme_total(tmp_path / "out" / "E07000114") == Decimal("3300.01")
+    assert ward_theme_total(folder) == Decimal("3300.01")
 
 
 def test_a_bad_amount_on_row_7_exits_2_before_any_work(tmp_path):
@@ -241,18 +247,9 @@ def test_a_failing_notebook_exits_1_and_keeps_the_previous_output(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_users_own_boundary_file_of_any_format(wards_dir, tmp_path):
+def test_a_users_own_boundary_file_of_any_format(thanet_own_files_run):
     """Any LAD given its file: the user's GeoPackage in British National Grid, LAD columns included."""
-    import geopandas as gpd
-
-    frame = gpd.read_file(wards_dir / "E07000114.geojson").to_crs(27700)
-    frame.assign(LAD13CD="E07000114", LAD13NM="Thanet").to_file(tmp_path / "thanet.gpkg")
-    result = tuttotal(
-        "run", "--lad", "E07000114", "--wards", str(tmp_path / "thanet.gpkg"), "--data-dir", str(wards_dir),
-        "--output", "out", cwd=tmp_path,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    summary = json.loads((tmp_path / "out" / "E07000114" / "summary.json").read_text())
+    summary, _, frame = thanet_own_files_run
     assert summary["wards"] == len(frame)
     assert "boundaries:thanet.gpkg" in summary["inputs"]
 
@@ -277,9 +274,7 @@ def test_theme_goes_with_a_notebook_that_takes_one(tmp_path):
 
 
 @pytest.mark.slow
-def test_one_driver_for_the_run(tmp_path):
-    result = tuttotal("run", "--driver", "population", "--output", "out", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    summary = json.loads((tmp_path / "out" / "demo" / "summary.json").read_text())
+def test_one_driver_for_the_run(thanet_focus_run):
+    summary = thanet_focus_run
     assert summary["parameters"]["driver"] == "population"
     assert set(summary["drivers_used"].values()) == {"population"}

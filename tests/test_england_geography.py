@@ -1,9 +1,9 @@
 """England's geography at once: national wards and LADs, every ward's drivers on Dask, the data a national run needs.
 
-Real data (``../shared/data``) and real clusters (``distributed.LocalCluster``),
-always on a handful of LADs, so that the tests do not grow with the LADs of the
-data root: Thanet and Dartford (Kent), Rutland (a small unitary), the City of
-London (25 wards on 6 LSOAs) and the Isles of Scilly (5 wards on one LSOA).
+Real data (``../shared/data``, else the Thanet fixture, which holds the handful's wards and LSOAs) and real
+clusters (``distributed.LocalCluster``), always on a handful of LADs, so that the tests do not grow with the
+LADs of the data root: Thanet and Dartford (Kent), Rutland (a small unitary), the City of London (25 wards on
+6 LSOAs) and the Isles of Scilly (5 wards on one LSOA).
 """
 
 from __future__ import annotations
@@ -86,7 +86,6 @@ def test_the_lads_are_england_s_326_or_the_ones_given_checked():
         england_lad_codes([])
 
 
-@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_england_wards_are_the_places_wards_with_their_region(data_root, cache):
     wards = england_wards(data_root, lads=HANDFUL)
     assert list(wards.columns) == WARD_COLUMNS and wards.crs.to_epsg() == 27700
@@ -109,7 +108,6 @@ def test_england_wards_are_the_places_wards_with_their_region(data_root, cache):
     assert wards.attrs["vintage"] == "2013" and wards.attrs["simplified"] == 0
 
 
-@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_a_warm_call_reads_its_cache_and_no_input_file(data_root, cache, tmp_path):
     cold = england_wards(data_root, lads=HANDFUL)
     empty = tmp_path / "no-data"
@@ -119,7 +117,6 @@ def test_a_warm_call_reads_its_cache_and_no_input_file(data_root, cache, tmp_pat
     assert len(list((cache / "england").glob("wards-*.parquet"))) == 1
 
 
-@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_simplified_wards_keep_their_shared_edges(data_root, cache):
     full = england_wards(data_root, lads=HANDFUL)
     simple = england_wards(data_root, lads=HANDFUL, simplify=100)
@@ -168,7 +165,6 @@ def test_england_lads_all_326_with_regions_and_simplified(data_root, cache):
 # --------------------------------------------------------------------------- drivers
 
 
-@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_england_drivers_equal_a_places_drivers_exactly(data_root, serial_table, cache):
     place = place_wards.load_place_wards(places.area_from_lads([SCILLY, THANET, CITY, DARTFORD, RUTLAND]), data_root)
     expected = ward_drivers.ward_driver_table(place, data_root)
@@ -187,7 +183,6 @@ def test_england_drivers_equal_a_places_drivers_exactly(data_root, serial_table,
     pd.testing.assert_frame_equal(england_ward_drivers(data_root, lads=HANDFUL, progress=False), serial_table)
 
 
-@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_a_local_cluster_gives_the_serial_table_and_shows_progress(
     data_root, serial_table, primed, tmp_path, monkeypatch, capfd
 ):
@@ -207,7 +202,6 @@ def test_a_local_cluster_gives_the_serial_table_and_shows_progress(
     pd.testing.assert_frame_equal(warm, serial_table)
 
 
-@pytest.mark.data("the wards of five LADs in four regions (Thanet, Dartford, Rutland, the City, Scilly)")
 def test_a_given_client_or_scheduler_address_gives_the_serial_table(
     data_root, serial_table, primed, tmp_path, monkeypatch
 ):

@@ -2,8 +2,9 @@
 
 The first tests run everywhere (the fixture is committed). Those marked ``data`` read the real data root
 (``../shared/data``) and check that every extract, read by the package's own readers, gives the pinned
-file's rows for what the fixture keeps: Thanet's wards and LSOAs, the South East's LSOA rows and
-regional lines, Kent's and Thanet's councils' books, every deflator.
+file's rows for what the fixture keeps: Thanet's wards and LSOAs (and the handful's of
+``tests/test_england_geography.py``), the South East's LSOA rows (and the handful's) and regional lines,
+Kent's and Thanet's councils' books, every deflator.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ from tuttotal.errors import DataUnavailableError, HashMismatchError
 from .conftest import FIXTURE_ROOT, THANET
 
 REGION = "South East"
+#: The four small districts in four regions whose wards, LSOAs and LSOA rows the fixture also holds
+#: (``make_fixture.HANDFUL``): Dartford, Rutland, the City of London, the Isles of Scilly.
+HANDFUL = ("E07000107", "E06000017", "E09000001", "E06000053")
 
 
 def registry_rows() -> list[dict[str, str]]:
@@ -30,9 +34,10 @@ def registry_rows() -> list[dict[str, str]]:
 def test_every_extract_is_its_registry_row_and_derives_from_a_pinned_file():
     rows = registry_rows()
     pinned = {item.path: item.sha256 for item in sources.sources().values()}
-    pinned[f"wards-2013/{THANET}.geojson"] = datasets.registry()[THANET].sha256
-    pinned[f"lsoa-2011/{THANET}.geojson"] = sources.lsoa_registry()[THANET].sha256
-    assert {row["key"] for row in rows} == set(pinned) | {f"wards-2013/{THANET}.geojson"}
+    for code in (THANET, *HANDFUL):
+        pinned[f"wards-2013/{code}.geojson"] = datasets.registry()[code].sha256
+        pinned[f"lsoa-2011/{code}.geojson"] = sources.lsoa_registry()[code].sha256
+    assert {row["key"] for row in rows} == set(pinned)
     for row in rows:
         data = (FIXTURE_ROOT / row["path"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == row["sha256"], row["path"]
@@ -84,7 +89,7 @@ def real(real_data_root):
 def test_the_boundaries_are_thanets_features(real):
     import geopandas as gpd
 
-    for key in (f"wards-2013/{THANET}.geojson", f"lsoa-2011/{THANET}.geojson"):
+    for key in [f"{folder}/{code}.geojson" for code in (THANET, *HANDFUL) for folder in ("wards-2013", "lsoa-2011")]:
         fixture, pinned = gpd.read_file(FIXTURE_ROOT / key), gpd.read_file(real / key)
         assert fixture.equals(pinned), key
     lads = gpd.read_file(datasets.lad_boundaries_path(FIXTURE_ROOT), layer="lad").set_crs(4326)
@@ -95,7 +100,7 @@ def test_the_boundaries_are_thanets_features(real):
 
 def test_the_lsoa_table_is_the_south_easts_rows(real):
     fixture, pinned = lsoa.lsoa_table(FIXTURE_ROOT, download=False), lsoa.lsoa_table(real, download=False)
-    regions = {code for code, region in sources_regions(real).items() if region == REGION}
+    regions = {code for code, region in sources_regions(real).items() if region == REGION} | set(HANDFUL)
     expected = pinned[pinned["lad13_code"].isin(regions)].reset_index(drop=True)
     assert fixture.reset_index(drop=True).equals(expected)
     assert int(fixture.loc[fixture["lad13_code"] == THANET, "population"].sum()) == 139_822  # the README's check

@@ -135,6 +135,8 @@ class EnglandCount:
         Sentences for tables and figures (method, vintages, what differs from a place report).
     timings : dict
         Seconds per step.
+    england_lads : int or None
+        How many LADs of 2013 the data root's lookup gives England (None: read it from the default data root).
     """
 
     year: str
@@ -157,6 +159,7 @@ class EnglandCount:
     stamp: str | None = None
     notes: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    england_lads: int | None = None
 
     @property
     def prices_label(self) -> str:
@@ -166,7 +169,8 @@ class EnglandCount:
     @property
     def is_england(self) -> bool:
         """True when every English LAD of 2013 is counted (the reconciliation then closes on England's total)."""
-        return len(self.lad_codes) == len(cra.lad_regions())
+        england = len(cra.lad_regions()) if self.england_lads is None else self.england_lads
+        return len(self.lad_codes) == england
 
     @property
     def provenance(self) -> str:
@@ -390,6 +394,7 @@ def england_count(
     reconciliation = tables.reconciliation_table(items, lad_spend, count)
     factor = float(deflators.price_factors([year], prices, data_dir=data_dir)[0])
     people = _people(year, boundaries, drivers, data_dir)
+    england_lads = len(cra.lad_regions(data_dir))  # of the data root counted (not the default one)
     built = tables.build(
         year=year,
         prices=prices,
@@ -401,7 +406,7 @@ def england_count(
         people=people,
         theme_names=tables.theme_names(theme_table),
         source=source,
-        england_lads=len(cra.lad_regions(data_dir)),
+        england_lads=england_lads,
     )
     bridge = books_bridge(year, modelled.lines, data_dir) if books_years else pd.DataFrame()
     lap("tables")
@@ -435,6 +440,7 @@ def england_count(
         stamp=None,
         notes=notes,
         timings=timings,
+        england_lads=england_lads,
     )
     tables.check_reconciliation(result)
     return result

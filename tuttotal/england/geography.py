@@ -633,12 +633,12 @@ def _overlay(
     """Compute and cache the LSOA → ward weights of every LAD that has none cached; the number computed."""
     from tqdm import tqdm
 
-    registry = sources.lsoa_registry()
     groups = wards.groupby("lad_code", sort=False).indices
     todo: dict[str, tuple[Path, gpd.GeoDataFrame]] = {}
     for code in codes:
         lad_wards = wards.iloc[groups[code]]
-        entry = interpolate.weights_entry(registry[code].sha256, lad_wards)
+        # the LSOA file's hash where this data root reads it (an extract's own): the key a place's drivers read
+        entry = interpolate.weights_entry(sources.lsoa_sha256(code, data_dir), lad_wards)
         if interpolate.read_cached_weights(entry) is None:
             todo[code] = (entry, lad_wards[["ward_code", "geometry"]])
     if not todo:
