@@ -434,9 +434,48 @@ def apportion(
     if zero_codes:
         unplaced.append({"reason": DRIVER_ZERO, "amount_pence": sum(zero_codes.values()), "codes": sorted(zero_codes)})
         by_basis[DRIVER_ZERO] = lost[DRIVER_ZERO]
+    empty = bottom_up.iloc[:0].drop(columns="method")
+    top_down = pieces_frame(piece_wards, piece_keys, piece_amounts, keys, empty=empty)
+    return finish_count(
+        bottom_up,
+        top_down,
+        input_pence=input_pence,
+        by_basis=by_basis,
+        unplaced=unplaced,
+        transfers=transfers,
+        used=used,
+    )
+
+
+def pieces_frame(
+    piece_wards: list[np.ndarray],
+    piece_keys: list[tuple],
+    piece_amounts: list[np.ndarray],
+    keys: list[str],
+    *,
+    empty: pd.DataFrame,
+) -> pd.DataFrame:
+    """The top-down pieces as one table, a row per ward and key, summed (``ward_code``, *keys*, ``amount_pence``).
+
+    Each piece is one amount shared among its wards: ``piece_wards[i]`` the wards, ``piece_amounts[i]``
+    their pence and ``piece_keys[i]`` the values of *keys* followed by the number of wards. Both
+    :func:`apportion` (one year) and :func:`tuttotal.count.year_counts.count_years` (a ``year`` key)
+    build their top-down table here.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> pieces_frame([np.array(["W1", "W2"])], [("council", 2)], [np.array([3, 2])], ["agency"],
+    ...              empty=pd.DataFrame(columns=["ward_code", "agency", "amount_pence"]))
+      ward_code   agency  amount_pence
+    0        W1  council             3
+    1        W2  council             2
+    """
+    import pandas as pd
+
     if piece_wards:
         repeats = [n for *_, n in piece_keys]
-        top_down = pd.DataFrame(
+        table = pd.DataFrame(
             {
                 "ward_code": np.concatenate(piece_wards),
                 **{
@@ -447,17 +486,8 @@ def apportion(
             }
         )
     else:
-        top_down = bottom_up.iloc[:0].drop(columns="method")
-    top_down = top_down.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
-    return finish_count(
-        bottom_up,
-        top_down,
-        input_pence=input_pence,
-        by_basis=by_basis,
-        unplaced=unplaced,
-        transfers=transfers,
-        used=used,
-    )
+        table = empty
+    return table.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
 
 
 def start_count(

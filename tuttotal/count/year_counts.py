@@ -43,6 +43,7 @@ from tuttotal.count.apportion import (
     Reconciliation,
     driver_values_of,
     flag_transfers,
+    pieces_frame,
     weights_for,
 )
 from tuttotal.count.themes import assign_themes
@@ -237,22 +238,11 @@ def count_years(
     for year in years:
         _report_lost(year, lost[year], sorted(no_value_wards[year]), unplaced[year], by_basis[year])
 
-    columns = ["year", *KEYS]
-    if piece_wards:
-        repeats = [n for *_, n in piece_keys]
-        top_down = pd.DataFrame(
-            {
-                "ward_code": np.concatenate(piece_wards),
-                **{
-                    key: np.repeat(np.array([k[i] for k in piece_keys], dtype=object), repeats)
-                    for i, key in enumerate(columns)
-                },
-                "amount_pence": np.concatenate(piece_amounts).astype(np.int64),
-            }
-        )
-    else:
-        top_down = bottom_up.iloc[:0].drop(columns="method")
-    top_down = top_down.groupby(["year", "ward_code", *KEYS], as_index=False, sort=True)["amount_pence"].sum()
+    top_down = pieces_frame(
+        piece_wards, piece_keys, piece_amounts, ["year", *KEYS], empty=bottom_up.iloc[:0].drop(columns="method")
+    )
+    top_down = top_down[["year", "ward_code", *KEYS, "amount_pence"]].sort_values(["year", "ward_code", *KEYS])
+    top_down = top_down.reset_index(drop=True)
     top_down["method"] = "top-down"
 
     ward_spend = _by_year(bottom_up, top_down, years)
