@@ -254,3 +254,20 @@ def test_the_size_rule_counts_modules_and_classes():
         f"tuttotal.data.spend.Big: {MAX_CLASS_LINES + 1} lines (limit {MAX_CLASS_LINES})",
     ]
     assert oversized("tuttotal.data.spend", "class Small:\n    pass\n") == []
+
+
+def test_every_subpackage_is_listed_for_the_wheel():
+    """``pyproject.toml`` names the wheel's packages one by one (params/, data/ and notebooks/ travel
+    inside it under other names); a subpackage left off that list installs without it, as
+    ``tuttotal.writers`` and ``tuttotal.report`` once did. The wheel test finds this too, but only
+    after building the wheel."""
+    import tomllib
+
+    listed = set(tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    present = {
+        ".".join(init.parent.relative_to(PACKAGE.parent).parts)
+        for init in PACKAGE.rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    missing = sorted(present - listed)
+    assert not missing, f"add {missing} to [tool.setuptools] packages in pyproject.toml"
