@@ -37,10 +37,10 @@ POLICE_THRESHOLD = 1_000  # £ thousand
 NO_RETURN = {"2016-17": {"E4001", "E7012"}}  # the Isles of Scilly; Dorset's police and crime commissioner
 
 pytestmark = [
-    pytest.mark.data,
+    pytest.mark.data("every council's Revenue Outturn of ten years (../shared/data/outturn)"),
     pytest.mark.skipif(
         not OUTTURN.is_dir(),
-        reason=f"the real Revenue Outturn files are not beside the repository ({OUTTURN} is absent)",
+        reason="every council's Revenue Outturn of ten years: ../shared/data/outturn is not beside the repository",
     ),
 ]
 
