@@ -11,8 +11,8 @@ holds this module to it on Thanet (on the fixture data root too, without
 
 A copy kept, for England: the weights cache keeps each LSOA-ward pair's area,
 and tobler's only public way to that table (``area_interpolate`` with the LSOA
-as a categorical variable) takes 1.67x the CPU of :func:`area_weights` for a
-LAD on its first call and 2.01x after (Kent's 12 LADs, ``overlay`` in
+as a categorical variable) takes 1.7-2.2x the CPU of :func:`area_weights` for a
+LAD (2.20x on its first call and 1.80x after, quiet machine; Kent's 12 LADs, ``overlay`` in
 ``docs/benchmarks/results/libraries_parts.txt``); that work, LAD by LAD, is
 most of England's cold overlay (``benchmarks/england_geography.py``), so tobler
 would cost it well over 20%. A place shares these weights with the nation
