@@ -433,7 +433,16 @@ def _split_lines(
     lines = numbered_lines(all_lines[all_lines["year"].isin(years) & all_lines["region"].isin(place_regions)])
     lines["agency_type"] = agency_types(lines)
     rules = line_rules(lines, theme_table)
-    weights = _part_weights(rules, region_totals.loc[place_regions])
+    return lines_into_parts(lines, _part_weights(rules, region_totals.loc[place_regions]), theme_table)
+
+
+def lines_into_parts(lines: pd.DataFrame, weights: pd.DataFrame, theme_table: pd.DataFrame) -> pd.DataFrame:
+    """Each CRA line split into its parts at the region, whole pence, exact (``region_part_pence``).
+
+    ``weights`` gives each region and COFOG code's parts (driver and weight), as :func:`_part_weights`
+    makes them for a place's regions and :func:`tuttotal.england.lad_shares.part_weights` for every
+    region at once; a driver the real data do not have is an error naming the themes table.
+    """
     unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
     if unknown:
         raise InputError(
@@ -441,7 +450,6 @@ def _split_lines(
             file=theme_table.attrs.get("source"),
             fix=f"use one of {', '.join(lsoa.COUNTS)} (or 'excluded')",
         )
-    # each line split into its parts at the region (whole pence, exact)
     parts = lines.merge(weights, on=["region", "cofog"], how="left")
     parts["region_part_pence"] = split_parts(parts, ["line"], "region_pence", "weight")
     return parts

@@ -185,16 +185,7 @@ def national_topdown(
     )
     lines["agency_type"] = topdown.agency_types(lines)
     rules = topdown.line_rules(lines, theme_table)
-    weights = part_weights(rules, region_totals)
-    unknown = sorted(set(weights.loc[weights.driver != themes.EXCLUDED, "driver"]) - set(lsoa.COUNTS))
-    if unknown:
-        raise InputError(
-            f"the themes table names driver(s) {unknown} that the real data do not have",
-            file=theme_table.attrs.get("source"),
-            fix=f"use one of {', '.join(lsoa.COUNTS)} (or 'excluded')",
-        )
-    parts = lines.merge(weights, on=["region", "cofog"], how="left")
-    parts["region_part_pence"] = split_parts(parts, ["line"], "region_pence", "weight")
+    parts = topdown.lines_into_parts(lines, part_weights(rules, region_totals), theme_table)
     excluded = parts[parts["driver"] == themes.EXCLUDED]
     for reason, group in excluded.groupby("reason", sort=True):
         names = sorted(set(np.where(group["sub_function"] != "", group["sub_function"], group["function"])))
