@@ -55,7 +55,10 @@ REFUSED_URL = "http://127.0.0.1:9/"
 if not REAL_DATA:  # offline: nothing the fixture lacks is fetched (a test serving its own mirror sets its own)
     os.environ.setdefault("TUTTOTAL_BASE_URL", REFUSED_URL)
     os.environ.setdefault("TUTTOTAL_DATA_URL", REFUSED_URL)
-THANET, BIRMINGHAM = "E07000114", "E08000025"
+THANET, BIRMINGHAM, DARTFORD = "E07000114", "E08000025", "E07000107"
+#: An area of two Kent districts that the fixture holds whole (wards, LSOAs, councils' books): what any
+#: multi-district place does (Kent County Council's money shared between its districts), on a fresh clone too.
+TWO_KENT_DISTRICTS = (DARTFORD, THANET)
 MARGATE_CENTRAL, CLIFTONVILLE_WEST = "E05005093", "E05005088"
 DEMO_THEME = "Children and young people"
 BATCH_PLACES = ("demo", "herefordshire", "lewisham", "croydon")
