@@ -68,13 +68,21 @@ def test_focus_comparison_of_margate_with_thanet_and_the_area(area):
     assert whole.loc["Margate Central", "amount_gbp"] == pytest.approx(margate)
     population = area.population
     assert whole.loc["Margate Central", "per_head_gbp"] == pytest.approx(margate / population[MARGATE_CENTRAL])
-    assert whole.loc[AREA, "per_head_gbp"] == pytest.approx(area.count.reconciliation.placed_pence / 100 / population.sum())
+    assert whole.loc[AREA, "per_head_gbp"] == pytest.approx(
+        area.count.reconciliation.placed_pence / 100 / population.sum()
+    )
 
 
 @pytest.mark.data("the 13 pilots' wards (the median pilot)")
 def test_focus_comparison_ends_with_the_median_pilot(area):
     table = area.comparisons.focus()
-    assert list(dict.fromkeys(table.area)) == ["Margate Central", "Cliftonville West", "Thanet", AREA, compare.MEDIAN_PILOT]
+    assert list(dict.fromkeys(table.area)) == [
+        "Margate Central",
+        "Cliftonville West",
+        "Thanet",
+        AREA,
+        compare.MEDIAN_PILOT,
+    ]
     assert set(table.level) == {"ward", "LAD", "place", "pilot median"}
     whole = table[table.theme == compare.ALL_THEMES].set_index("area")
     assert 4000 < whole.loc[compare.MEDIAN_PILOT, "per_head_gbp"] < 15000
