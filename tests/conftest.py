@@ -239,6 +239,15 @@ def kent_wards(wards_dir):
 
 
 @pytest.fixture(scope="session")
+def two_district_wards(wards_dir):
+    """The 40 real wards of Dartford and Thanet (:data:`TWO_KENT_DISTRICTS`), in the ward contract: a place of two
+    districts that the Thanet fixture holds whole."""
+    from tuttotal.data import place_wards, places
+
+    return place_wards.load_place_wards(places.area_from_lads(list(TWO_KENT_DISTRICTS)), wards_dir)
+
+
+@pytest.fixture(scope="session")
 def batch_run(wards_dir, tmp_path_factory):
     """One real batch, run once for every test that reads it: four places on two workers, Croydon's spend corrupt.
 
