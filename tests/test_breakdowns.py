@@ -73,18 +73,17 @@ def test_focus_comparison_of_margate_with_thanet_and_the_area(area):
     )
 
 
-@pytest.mark.data("the 13 pilots' wards (the median pilot)")
-def test_focus_comparison_ends_with_the_median_pilot(area):
-    table = area.comparisons.focus()
-    assert list(dict.fromkeys(table.area)) == [
-        "Margate Central",
-        "Cliftonville West",
-        "Thanet",
-        AREA,
-        compare.MEDIAN_PILOT,
-    ]
+@pytest.mark.data("Kent's 12 districts' wards and the 13 pilots' (a pilot's focus wards beside the median pilot)")
+def test_a_pilots_focus_comparison_ends_with_the_median_pilot(wards_dir, tmp_path):
+    kent = report.prepare(place="kent", data_dir=str(wards_dir), output_dir=str(tmp_path))
+    table = kent.comparisons.focus()
+    areas = list(dict.fromkeys(table.area))
+    assert areas == ["Margate Central", "Cliftonville West", "Thanet", "Kent", compare.MEDIAN_PILOT]
     assert set(table.level) == {"ward", "LAD", "place", "pilot median"}
     whole = table[table.theme == compare.ALL_THEMES].set_index("area")
+    assert whole.loc["Kent", "per_head_gbp"] == pytest.approx(
+        kent.count.reconciliation.placed_pence / 100 / kent.population.sum()
+    )
     assert 4000 < whole.loc[compare.MEDIAN_PILOT, "per_head_gbp"] < 15000
 
 
