@@ -55,7 +55,10 @@ REFUSED_URL = "http://127.0.0.1:9/"
 if not REAL_DATA:  # offline: nothing the fixture lacks is fetched (a test serving its own mirror sets its own)
     os.environ.setdefault("TUTTOTAL_BASE_URL", REFUSED_URL)
     os.environ.setdefault("TUTTOTAL_DATA_URL", REFUSED_URL)
-THANET, BIRMINGHAM = "E07000114", "E08000025"
+THANET, BIRMINGHAM, DARTFORD = "E07000114", "E08000025", "E07000107"
+#: An area of two Kent districts that the fixture holds whole (wards, LSOAs, councils' books): what any
+#: multi-district place does (Kent County Council's money shared between its districts), on a fresh clone too.
+TWO_KENT_DISTRICTS = (DARTFORD, THANET)
 MARGATE_CENTRAL, CLIFTONVILLE_WEST = "E05005093", "E05005088"
 DEMO_THEME = "Children and young people"
 BATCH_PLACES = ("demo", "herefordshire", "lewisham", "croydon")
@@ -233,6 +236,15 @@ def kent_wards(wards_dir):
     from tuttotal.data import place_wards, places
 
     return place_wards.load_place_wards(places.get_place("kent"), wards_dir)
+
+
+@pytest.fixture(scope="session")
+def two_district_wards(wards_dir):
+    """The 40 real wards of Dartford and Thanet (:data:`TWO_KENT_DISTRICTS`), in the ward contract: a place of two
+    districts that the Thanet fixture holds whole."""
+    from tuttotal.data import place_wards, places
+
+    return place_wards.load_place_wards(places.area_from_lads(list(TWO_KENT_DISTRICTS)), wards_dir)
 
 
 @pytest.fixture(scope="session")

@@ -25,6 +25,8 @@ from tuttotal.run import pages
 from tuttotal.run.batch import OUTPUT_FILES, PlaceResult
 from tuttotal.run.publish import LOCK_NAME, publish
 
+from .conftest import DARTFORD, THANET
+
 SHARED = ("common", "kent")  # every publisher writes these: the swaps collide on them
 ROUNDS = 6
 
@@ -97,12 +99,11 @@ def test_threads_and_processes_publishing_into_one_folder_at_once(tmp_path):
     assert all(f'id="{slug}"' in page for slug in expected)
 
 
-@pytest.mark.data("Lewisham's and Croydon's wards")
 @pytest.mark.slow
 def test_runs_of_the_command_into_one_folder_at_once(data_root, tmp_path):
     """Real runs, each finishing its own places and one shared place, into one output folder at once."""
     out = tmp_path / "outputs"
-    runs = [["--place", "demo"], ["--place", "demo", "--place", "lewisham"], ["--place", "demo", "--place", "croydon"]]
+    runs = [["--place", "demo"], ["--place", "demo", "--lad", THANET], ["--place", "demo", "--lad", DARTFORD]]
     env = {**os.environ, "TUTTOTAL_DATA_DIR": str(data_root)}
     started = [
         subprocess.Popen(
@@ -120,7 +121,7 @@ def test_runs_of_the_command_into_one_folder_at_once(data_root, tmp_path):
         assert process.returncode == 0, stdout + stderr
         assert "Traceback" not in stdout + stderr
     assert leftovers(out) == []
-    expected = {"demo", "lewisham", "croydon"}
+    expected = {"demo", THANET, DARTFORD}
     assert {p.name for p in out.iterdir() if p.is_dir()} == expected
     entries = {e["slug"]: e for e in json.loads((out / "index.json").read_text())["places"]}
     assert set(entries) == expected and all(e["status"] == "ok" and e["has_report"] for e in entries.values())

@@ -1,7 +1,7 @@
 """The national findings (tuttotal.england.findings): correlation with need, deciles, league tables.
 
 On real tables: councils' spending by district (tuttotal.england.councils,
-built once per session) and the wards of three Kent districts with their
+built once per session) and the wards of two Kent districts with their
 real people and income deprivation (tuttotal.data.ward_drivers). Ranks are
 checked with hypothesis for any values.
 """
@@ -18,7 +18,7 @@ from tuttotal.data import place_wards, places, ward_drivers
 from tuttotal.england import councils, findings
 from tuttotal.errors import InputError, PlaceNotFoundError
 
-THANET, BIRMINGHAM, CITY = "E07000114", "E08000025", "E09000001"
+THANET, BIRMINGHAM, CITY, DARTFORD = "E07000114", "E08000025", "E09000001", "E07000107"
 MARGATE_CENTRAL, CLIFTONVILLE_WEST = "E05005093", "E05005088"
 CHANGE = "change_without_transfers_per_head_gbp"
 FIRST = "first_without_transfers_per_head_gbp"
@@ -30,14 +30,15 @@ def change(data_root):
 
 
 @pytest.fixture(scope="session")
-def kent_wards(data_root, change):
-    """Every ward of Thanet, Dover and Canterbury in the national wards table's shape, money from real books.
+def district_wards(data_root, change):
+    """Every ward of Dartford and Thanet (the Thanet fixture holds both) in the national wards table's shape, money
+    from real books.
 
     ``measured_gbp``: the district councils' 2010-11 services shared by the wards' people (measured at LAD
     level); ``modelled_gbp``: £3,000 a head for every ward, a stand-in for the top-down share, so that the
     measured share varies from ward to ward as in the national table.
     """
-    area = places.area_from_lads(["E07000106", "E07000108", THANET])
+    area = places.area_from_lads([DARTFORD, THANET])
     wards = place_wards.load_place_wards(area, data_root / "wards-2013")
     drivers = ward_drivers.ward_driver_table(wards, data_root)
     table = wards[["ward_code", "ward_name", "lad_code", "lad_name"]].merge(
@@ -222,28 +223,26 @@ def test_each_pilots_districts_among_englands(change):
     assert findings.rank_notes(league)[0].endswith("measured (councils' own books).")
 
 
-@pytest.mark.data("Kent's 12 districts' wards")
-def test_focus_wards_among_englands_wards_with_their_basis(kent_wards):
-    league = findings.league_table(kent_wards, [places.get_place("kent")], level="ward")
+def test_focus_wards_among_englands_wards_with_their_basis(district_wards):
+    league = findings.league_table(district_wards, [places.get_place("kent")], level="ward")
     assert sorted(set(league["area_code"])) == [CLIFTONVILLE_WEST, MARGATE_CENTRAL]
     need = league[league.measure == "income_deprived"].set_index("area_code")["rank"]
     assert {int(need[MARGATE_CENTRAL]), int(need[CLIFTONVILLE_WEST])} == {1, 2}  # the two most income-deprived
     total = league[league.measure == "per_head_gbp"].iloc[0]
-    share = kent_wards.set_index("ward_code").loc[total["area_code"], "measured_share"]
+    share = district_wards.set_index("ward_code").loc[total["area_code"], "measured_share"]
     assert total["basis"].startswith(f"measured and modelled ({share:.0%} measured)")
-    assert total["of"] == len(kent_wards)
+    assert total["of"] == len(district_wards)
     measured = league[league.measure == "measured_per_head_gbp"].iloc[0]
     assert measured["basis"] == "measured (bodies' own books)"
     assert set(league["lad_name"]) == {"Thanet"}
 
 
-@pytest.mark.data("Kent's 12 districts' wards")
-def test_a_focus_ward_not_among_the_places_wards_is_refused(kent_wards):
+def test_a_focus_ward_not_among_the_places_wards_is_refused(district_wards):
     place = findings.PlaceAreas("kent", "Kent", (THANET,), ("Margate Centre",))
     with pytest.raises(PlaceNotFoundError, match="Margate Central"):  # suggested
-        findings.league_table(kent_wards, [place], level="ward")
+        findings.league_table(district_wards, [place], level="ward")
     with pytest.raises(InputError, match="unknown level"):
-        findings.league_table(kent_wards, [place], level="region")
+        findings.league_table(district_wards, [place], level="region")
 
 
 @pytest.mark.data("England's 326 districts and the 13 pilots")

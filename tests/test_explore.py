@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from tuttotal.analysis.breakdown import ward_profiles
 from tuttotal.explore import explorer as explore
+from tuttotal.explore.model import AREA_PREFIX
 from tuttotal.figures import classify
 
-from .conftest import MARGATE_CENTRAL, REAL_DATA, THANET
+from .conftest import MARGATE_CENTRAL, REAL_DATA, THANET, TWO_KENT_DISTRICTS
 
 
 @pytest.fixture(scope="module")
@@ -23,8 +24,9 @@ def demo():
 
 
 @pytest.fixture(scope="module")
-def kent(wards_dir):
-    return explore.load_place("kent", data_dir=str(wards_dir))
+def area(wards_dir):
+    """Dartford and Thanet, two Kent districts (40 wards): a real place of several districts, on the fixture too."""
+    return explore.load_place(lads=list(TWO_KENT_DISTRICTS), data_dir=str(wards_dir))
 
 
 def _pick(data):
@@ -75,28 +77,28 @@ def test_theme_breakdown_marks_the_chosen_themes(demo):
     assert table.amount_gbp.is_monotonic_decreasing
 
 
-def test_the_ward_profile_matches_the_report(kent):
-    profiles = ward_profiles(kent.count.count.ward_spend, kent.wards, kent.count.population).set_index("ward_code")
+def test_the_ward_profile_matches_the_report(area):
+    profiles = ward_profiles(area.count.count.ward_spend, area.wards, area.count.population).set_index("ward_code")
     expected = profiles.loc[MARGATE_CENTRAL]
-    profile = explore.ward_profile(kent, kent.default_selection(), "Margate Central")
+    profile = explore.ward_profile(area, area.default_selection(), "Margate Central")
     assert profile.ward_code == MARGATE_CENTRAL and profile.lad_name == "Thanet"
     assert profile.amount_gbp == pytest.approx(expected.amount_gbp)
     assert profile.per_head_gbp == pytest.approx(expected.per_head_gbp)
     assert profile.share_of_lad == pytest.approx(expected.share_of_lad)
     assert profile.share_of_place == pytest.approx(expected.share_of_place)
     assert (profile.rank_in_lad, profile.rank_in_place) == (expected.rank_in_lad, expected.rank_in_place)
-    assert profile.place_wards == len(kent.wards) == 283
+    assert profile.place_wards == len(area.wards) == 40 and area.wards.lad_code.nunique() == 2
     assert profile.by_theme.ward_gbp.sum() == pytest.approx(expected.amount_gbp)
     html = explore.profile_html(profile)
     assert "Margate Central" in html and "Thanet" in html and f"of {profile.lad_wards} in Thanet" in html
 
 
-def test_the_profile_compares_with_the_lad_and_the_place(kent):
-    selection = _pick(kent)
-    profile = explore.ward_profile(kent, selection, MARGATE_CENTRAL)
-    spend = explore.filter_spend(kent.count.count.ward_spend, selection.themes, selection.agency_types)
-    population = kent.count.population
-    thanet = kent.wards.ward_code[kent.wards.lad_code == "E07000114"]
+def test_the_profile_compares_with_the_lad_and_the_place(area):
+    selection = _pick(area)
+    profile = explore.ward_profile(area, selection, MARGATE_CENTRAL)
+    spend = explore.filter_spend(area.count.count.ward_spend, selection.themes, selection.agency_types)
+    population = area.count.population
+    thanet = area.wards.ward_code[area.wards.lad_code == "E07000114"]
     lad = spend[spend.ward_code.isin(thanet)].groupby("theme")["amount_pence"].sum() / 100 / population[thanet].sum()
     got = profile.by_theme.set_index("theme")
     assert set(got.index) == set(selection.themes)
@@ -176,8 +178,8 @@ def test_natural_breaks_minimise_the_squared_deviation():
     assert classify.class_bounds(values, "naturalbreaks", 4).tolist() == expected
 
 
-def test_classes_and_legend_labels(kent):
-    table = explore.ward_table(kent, kent.default_selection())
+def test_classes_and_legend_labels(area):
+    table = explore.ward_table(area, area.default_selection())
     values = table.value.to_numpy()
     for scheme in explore.SCHEMES:
         bins, classes, name = classify.classify(values, scheme, 5)
@@ -244,11 +246,11 @@ def test_the_exported_map_is_the_house_ward_map_of_the_view(thanet, tmp_path):
         assert np.abs(pixels - np.asarray(to_rgb(colour))).max(axis=1).min() < 0.01, colour
 
 
-@pytest.mark.data("Kent's 12 districts' wards")
 def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards_dir, tmp_path):
     explorer = explore.Explorer("demo", data_dir=str(wards_dir), output_dir=str(tmp_path))
-    explorer.set_place("kent")
-    assert explorer.data.slug == "kent" and len(explorer.ward_box.options) == 283
+    explorer.set_place(lads=TWO_KENT_DISTRICTS)
+    slug, key = "_".join(TWO_KENT_DISTRICTS), AREA_PREFIX + ",".join(TWO_KENT_DISTRICTS)
+    assert explorer.data.slug == slug and len(explorer.ward_box.options) == 40
 
     def fills():
         return [f["properties"]["style"]["fillColor"] for f in explorer.view.wards.data["features"]]
@@ -262,11 +264,11 @@ def test_the_explorer_updates_without_reloading_and_says_where_it_exported(wards
     assert "Margate Central" in explorer.legend.value
     runs = dict(explorer._counts)
     explorer.set_place("demo")
-    explorer.set_place("kent")  # cached: the same objects, no reload
-    assert explorer._counts == runs and explorer._data[("kent", "2008-09")].count is runs["kent"]
+    explorer.set_place(lads=TWO_KENT_DISTRICTS)  # cached: the same objects, no reload
+    assert explorer._counts == runs and explorer._data[(key, "2008-09")].count is runs[key]
     written = explorer.export()
     assert written["map"].is_file() and written["table"].is_file()
-    assert str(tmp_path / "kent" / "explore") in explorer.status.value.replace("&#x27;", "'")
+    assert str(tmp_path / slug / "explore") in explorer.status.value.replace("&#x27;", "'")
     assert written["map"].name in explorer.status.value
 
 

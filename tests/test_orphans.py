@@ -20,9 +20,12 @@ import pytest
 
 from tuttotal.run.batch import OUTPUT_FILES, clean_leftovers
 
+from .conftest import DARTFORD, THANET
+
 psutil = pytest.importorskip("psutil", reason="psutil lists the processes a batch started")
 
-PLACES = ["--place", "demo", "--place", "croydon", "--place", "lewisham"]
+#: The demo and two small real districts the Thanet fixture holds (Dartford, Thanet), each its own area.
+PLACES = ["--place", "demo", "--each-lad", DARTFORD, THANET]
 
 
 def descendants(process) -> list:
@@ -71,7 +74,6 @@ def published(out: Path) -> dict[str, int]:
     return {p.name: (p / "summary.json").stat().st_mtime_ns if (p / "summary.json").is_file() else 0 for p in folders}
 
 
-@pytest.mark.data("Croydon's and Lewisham's wards")
 @pytest.mark.parametrize("executor", ["local", "dask"])
 @pytest.mark.slow
 def test_sigkill_of_the_main_process_stops_its_workers_and_kernels(executor, data_root, tmp_path):

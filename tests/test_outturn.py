@@ -54,7 +54,7 @@ def test_every_year_is_read_by_header_text(table):
     assert table.amount_pence.dtype == np.int64
 
 
-@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's and Thanet's)")
+@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's, Thanet's and Dartford's)")
 def test_every_council_of_every_year_is_read(table):
     assert len(table) > 30_000
 

@@ -34,7 +34,7 @@ CHESHIRE_EAST, CHESHIRE_WEST = "E06000049", "E06000050"
 DURHAM_COUNTY, DURHAM_DISTRICTS = "E1321", ["E1331", "E1333", "E1334", "E1335", "E1336", "E1337", "E1338"]
 
 
-#: Beyond the Thanet fixture (Kent's and Thanet's councils): the books and people of other counties.
+#: Beyond the Thanet fixture (Kent's, Thanet's and Dartford's councils): the books and people of other counties.
 OTHER_COUNTIES = pytest.mark.data("the Revenue Outturn and LSOAs of Cumbria, Warwickshire, Durham and Cheshire")
 
 
@@ -127,7 +127,7 @@ def test_the_2015_layout_with_its_ons_codes(tmp_path):
     assert pounds_thousand(read, "E3720", "fire and rescue") == 21_784
 
 
-@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's and Thanet's)")
+@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's, Thanet's and Dartford's)")
 def test_the_committed_rows_are_the_real_rows(data_root):
     for fixture, year in ((OLD_ROWS, "2008-09"), (NEW_ROWS, "2015-16")):
         columns, rows = fixture_rows(fixture)
@@ -241,7 +241,7 @@ def totals(data_root):
     return outturn.read_totals(data_root, download=False)
 
 
-@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's and Thanet's)")
+@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's, Thanet's and Dartford's)")
 def test_every_pinned_year_is_available_and_read(books):
     ten = tuple(f"{y}-{(y + 1) % 100:02d}" for y in range(2007, 2017))
     assert ten == outturn.PINNED_YEARS
@@ -251,7 +251,7 @@ def test_every_pinned_year_is_available_and_read(books):
     assert {year: sorted(codes) for year, codes in books.attrs["no_return"].items()} == {"2016-17": ["E4001", "E7012"]}
 
 
-@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's and Thanet's)")
+@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's, Thanet's and Dartford's)")
 def test_the_readme_check_figures_of_the_new_years(books, totals):
     assert pounds_thousand(books, "E4601", "education", "2008-09") == 1_130_943  # Birmingham
     assert pounds_thousand(books, "E2221", "education", "2008-09") == 1_115_259  # Kent
@@ -265,7 +265,7 @@ def test_the_readme_check_figures_of_the_new_years(books, totals):
     assert birmingham.loc["2015-16", "net current expenditure"] == 2_272_756 * THOUSAND
 
 
-@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's and Thanet's)")
+@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's, Thanet's and Dartford's)")
 def test_every_authority_of_every_year_has_an_e_code_and_a_class(books):
     authorities = books.drop_duplicates(["year", "e_code"])
     assert authorities.e_code.str.fullmatch(r"E\d{4}").all()
@@ -275,7 +275,7 @@ def test_every_authority_of_every_year_has_an_e_code_and_a_class(books):
     assert (per_year.drop(["2007-08", "2008-09"]).between(443, 446)).all()
 
 
-@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's and Thanet's)")
+@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's, Thanet's and Dartford's)")
 def test_the_2008_09_table_has_the_authorities_before_the_reorganisation(books):
     year = books[books.year == "2008-09"].drop_duplicates("e_code").set_index("e_code")
     assert year.loc["E0832", "authority"] == "Carrick" and year.loc["E0832", "class"] == "SD"
@@ -321,7 +321,7 @@ def test_a_councils_own_fire_service_is_counted_as_fire(data_root, books, lad, c
     assert council_fire.empty
 
 
-@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's and Thanet's)")
+@pytest.mark.data("every English council's Revenue Outturn rows (the fixture holds Kent's, Thanet's and Dartford's)")
 def test_fifteen_councils_were_their_own_fire_authority_in_2010_11(books):
     year = books[(books.year == "2010-11") & (books.service == "fire and rescue") & (books.amount_pence != 0)]
     councils = year[year["class"].isin(outturn_count.COUNCIL_CLASSES)]
