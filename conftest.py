@@ -31,7 +31,6 @@ SKIPPED_DOCTESTS = {
     "tuttotal.england.geography.england_lads": "England's 326 districts",
     "tuttotal.england.lad_shares.national_books": "the books of every authority of England",
     "tuttotal.england.national_data.fetch_england_data": "downloads England's data (the network)",
-    "tuttotal.england.outputs.write_outputs": "the count of England's districts, written (test_england_run.py)",
     "tuttotal.england.ranks.change_table": "the councils' books of England's 326 districts",
     "tuttotal.england.ranks.lad_level_table": "England's 326 districts",
     "tuttotal.explore.england_view.EnglandSwitch": "England's map of 326 districts in the explorer",

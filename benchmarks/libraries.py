@@ -59,6 +59,8 @@ from publish import machine, published
 
 PLACE = ["kent"]
 BATCH = ["herefordshire", "croydon", "lewisham"]
+#: A batch of single-LAD areas, as ``benchmarks/batch.py`` section 3 runs them: the second is measured, warm.
+BATCH_AREAS = ["E06000001", "E06000002"]
 COPIES = ("canvas", "classify")
 THRESHOLD = 0.20
 
@@ -457,6 +459,24 @@ def parts_child(repeat: int, output: str, pictures: str) -> None:
         print(json.dumps({"part": row[0], "copy": row[1], "library": row[2], "note": row[3]}))
     calls = [(np.asarray(a[0], dtype=float).tolist(), a[1], a[2]) for a, _ in watches["classes"].every]
     (Path(pictures) / "class_calls.json").write_text(json.dumps(calls))
+
+    # (b') datapackage.json in a batch of single-LAD areas (benchmarks/batch.py section 3): a warm process's next area,
+    # BATCH_AREAS[1] after BATCH_AREAS[0], its prepare + write_outputs timed, then copy against library on its folder
+    for code in BATCH_AREAS:
+        area_start, area_cpu = time.perf_counter(), time.process_time()
+        area = report.prepare(lads=[code], output_dir=os.path.join(output, code))
+        write_outputs(area)
+        area_time = (time.perf_counter() - area_start, time.process_time() - area_cpu)
+    args, kwargs = watches["datapackage"].every[-1]
+    area_row = (
+        "datapackage_area",
+        timed(lambda: copy.write_datapackage(*args, **kwargs), repeat),
+        timed(lambda: watches["datapackage"].inner(*args, **kwargs), repeat),
+        f"{len(list((Path(output) / code).glob('*.csv')))} CSVs of {code}, a warm process's next single-LAD "
+        f"area (prepare + write_outputs {area_time[0]:.2f} s wall, {area_time[1]:.2f} s cpu: the base of 'again')",
+        area_time,
+    )
+    print(json.dumps(dict(zip(("part", "copy", "library", "note", "base"), area_row, strict=True))))
     shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -605,14 +625,15 @@ def parts(args, env: dict) -> None:
         f"{'part':<12} {'first, wall: copy':>17} {'library':>8} {'saves':>6} {'cpu: copy':>10} {'library':>8}"
         f" {'saves':>6} {'again, cpu: copy':>17} {'library':>8} {'saves':>6}  verdict (keep at >= 20%)  note"
     )
-    for name in ("interpolate", "overlay", "datapackage", "html", "labels"):
+    for name in ("interpolate", "overlay", "datapackage", "datapackage_area", "html", "labels"):
         if "copy" not in found.get(name, {}):
             print(f"{name:<12} not measured ({found.get(name, {}).get('gone', 'no report notebook')})")
             continue
         row = found[name]
         # issue 22's rule: a copy stays where it saves 20% of a whole place run (the first call against the
         # whole `tuttotal run`) or of a batch (a warm kernel's next place: again, against prepare + write_outputs)
-        bases = (*whole, run["wall"], run["cpu"])
+        # (a batch of single-LAD areas: the next area's own prepare + write_outputs)
+        bases = (*whole, *row.get("base", (run["wall"], run["cpu"])))
         shares = [(row["library"][i] - row["copy"][i]) / base for i, base in enumerate(bases)]
         verdict = "keep" if min(shares[:2]) >= THRESHOLD or min(shares[2:]) >= THRESHOLD else "use the library"
         print(

@@ -3,7 +3,7 @@
 The national count's tables (:mod:`tuttotal.england.tables`) are a contract;
 :data:`FIELDS` documents each fixed column, :data:`THEME_FIELD` the theme ×
 basis columns, :data:`TABLES` each file's title and description, and
-:func:`field_of` one column's entry. :mod:`tuttotal.england.outputs` writes
+:func:`field_of` one column's entry. :mod:`tuttotal.england.notebook` writes
 them into the national ``datapackage.json``.
 
 Examples

@@ -4,7 +4,7 @@
 prices, the LADs, every data file; bad input is an
 :class:`~tuttotal.errors.InputError`, exit code 2), then executes
 ``notebooks/england.ipynb`` through papermill in a real kernel (the
-notebook counts England and writes its tables, :mod:`tuttotal.england.outputs`)
+notebook counts England and writes its tables, :mod:`tuttotal.england.notebook`)
 into a hidden staging folder beside the output, exports ``report.html`` as
 the place reports are exported (:func:`tuttotal.run.report_page.export_html`:
 code hidden, Content Security Policy, no remote scripts) and publishes the
@@ -37,7 +37,7 @@ from tuttotal import lifeline, paths
 from tuttotal.data import places
 from tuttotal.data.datasets import sha256_of
 from tuttotal.england.checks import check_data, check_lads, check_prices, check_year
-from tuttotal.england.outputs import connect
+from tuttotal.england.notebook import connect
 from tuttotal.errors import PlaceRunError
 from tuttotal.run import kernels
 from tuttotal.run.batch import code_fingerprint, replace_atomically, skip_unused_format_checkers

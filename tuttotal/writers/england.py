@@ -9,17 +9,20 @@
 the JSON files are written the same way. The data package's schema gives
 every column its description, unit, basis (measured, modelled or both) and
 prices (:data:`tuttotal.england.table_schema.FIELDS`). The count itself is
-:func:`tuttotal.england.outputs.notebook_count`'s.
+:func:`tuttotal.england.notebook.notebook_count`'s.
 
 Examples
 --------
->>> from tuttotal.england import outputs
+>>> from tuttotal.england import notebook
 >>> from tuttotal.writers import england
 >>> england.OUTPUT_FILES[:2]
 ('lads.csv', 'wards.csv')
->>> result = outputs.notebook_count(year="2008-09", lads=["E07000114"], data_dir="../shared/data")  # doctest: +SKIP
->>> sorted(p.name for p in england.write_outputs(result, "out").values())  # doctest: +SKIP
-['bridge.csv', 'datapackage.json', 'lads.csv', 'reconciliation.csv', 'regions.csv', 'summary.json', ...]
+>>> import tempfile
+>>> result = notebook.notebook_count(year="2008-09", lads=["E07000114"])  # Thanet, from $TUTTOTAL_DATA_DIR
+>>> with tempfile.TemporaryDirectory() as folder:
+...     sorted(p.name for p in england.write_outputs(result, folder).values())
+['bridge.csv', 'datapackage.json', 'lads.csv', 'reconciliation.csv', 'regions.csv', 'summary.json', \
+'ward_theme.csv', 'wards.csv']
 """
 
 from __future__ import annotations
@@ -98,9 +101,11 @@ def write_outputs(result: EnglandCount, folder: str | os.PathLike) -> dict[str, 
 
     Examples
     --------
+    >>> import tempfile
     >>> from tuttotal.england.count import england_count
-    >>> result = england_count("2008-09", "../shared/data", lads=["E07000114"])  # doctest: +SKIP
-    >>> sorted(write_outputs(result, "out"))  # doctest: +SKIP
+    >>> result = england_count("2008-09", lads=["E07000114"])  # Thanet, from $TUTTOTAL_DATA_DIR
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     sorted(write_outputs(result, folder))
     ['bridge.csv', 'datapackage.json', 'lads.csv', 'reconciliation.csv', 'regions.csv', 'summary.json', \
 'ward_theme.csv', 'wards.csv']
 

@@ -7,9 +7,15 @@ table's top and bottom rows. The count's files are written by
 
 Examples
 --------
->>> from tuttotal.england import outputs
->>> result = outputs.notebook_count(year="2008-09", lads=["E07000114"], data_dir="../shared/data")  # doctest: +SKIP
->>> outputs.ranked(result.lads, "per_head_gbp", 10)  # doctest: +SKIP
+Thanet counted as the national count counts every district (the data root
+is ``$TUTTOTAL_DATA_DIR``; all 326 LADs when ``lads`` is left out):
+
+>>> from tuttotal.england import notebook
+>>> result = notebook.notebook_count(year="2008-09", lads=["E07000114"])
+>>> result.year, len(result.wards)
+('2008-09', 23)
+>>> notebook.ranked(result.lads, "per_head_gbp", 10)[["rank", "lad_name", "councils_basis"]].values.tolist()
+[[1, 'Thanet', 'measured']]
 """
 
 from __future__ import annotations
