@@ -112,10 +112,7 @@ def place_bridge(lines: pd.DataFrame, books_lines: pd.DataFrame | None, measured
     books_of = {} if books_lines is None else {y: p["place_gbp"] for y, p in books_lines.groupby("year", sort=False)}
     for year in measured_years:
         modelled = float(modelled_of[year].sum()) if year in modelled_of else 0.0
-        if books_lines is None:
-            measured = 0.0
-        else:
-            measured = float(books_of[year].sum()) if year in books_of else 0.0
+        measured = float(books_of[year].sum()) if year in books_of else 0.0  # none without books
         if not modelled and not measured:
             continue
         rows.append(
