@@ -13,7 +13,7 @@ from pandas.testing import assert_frame_equal
 
 from tuttotal.count import themes
 from tuttotal.count.apportion import apportion, load_transfer_rules
-from tuttotal.count.year_counts import count_years
+from tuttotal.count.year_counts import YearCounts, count_years
 from tuttotal.errors import TuttotalWarning
 
 THANET = "E07000114"
@@ -142,3 +142,20 @@ def test_the_reports_years_equal_the_per_year_loop_to_the_penny(thanet_2010):
             assert together["amount_pence"].sum() + recon.unplaced_pence + recon.transfers_pence == money
     by_year = run.change.change_by_year()
     assert np.isfinite(by_year["amount_gbp"]).all()
+
+
+@given(
+    st.lists(st.sampled_from(["2008-09", "2009-10", "2010-11"]), max_size=12),
+    st.sampled_from(["2008-09", "2009-10", "2010-11", "2011-12"]),
+    st.booleans(),
+)
+def test_a_years_rows_are_those_of_the_year_in_order_whatever_the_order_of_the_table(years, year, in_order):
+    """count_years puts a year's rows together (a slice); any other order is still read row by row."""
+    years = sorted(years) if in_order else years
+    table = pd.DataFrame(
+        {"year": pd.Series(years, dtype="str"), "ward_code": [f"W{i}" for i in range(len(years))]}
+    ).assign(amount_pence=np.arange(len(years), dtype="int64"))
+    counts = YearCounts(ward_spend=table, reconciliations={})
+    expected = table[table["year"] == year].drop(columns="year").reset_index(drop=True)
+    assert_frame_equal(counts.of_year(year), expected)
+    assert_frame_equal(counts.of_year(year), expected)  # the years' index, found once, again

@@ -107,12 +107,12 @@ def place_bridge(lines: pd.DataFrame, books_lines: pd.DataFrame | None, measured
 
     rows = []
     replaced = lines[replaced_by_books(lines, measured_years)]
+    # each year's rows in their order, summed as a column of them is (the same floats, found in one pass)
+    modelled_of = {year: part["place_gbp"] for year, part in replaced.groupby("year", sort=False)}
+    books_of = {} if books_lines is None else {y: p["place_gbp"] for y, p in books_lines.groupby("year", sort=False)}
     for year in measured_years:
-        modelled = float(replaced.loc[replaced["year"] == year, "place_gbp"].sum())
-        if books_lines is None:
-            measured = 0.0
-        else:
-            measured = float(books_lines.loc[books_lines["year"] == year, "place_gbp"].sum())
+        modelled = float(modelled_of[year].sum()) if year in modelled_of else 0.0
+        measured = float(books_of[year].sum()) if year in books_of else 0.0  # none without books
         if not modelled and not measured:
             continue
         rows.append(
@@ -154,11 +154,15 @@ def region_bridge(
     rows = []
     lg = lines[(lines["body"] == "LG") & (lines["spend_type"] == "current")]
     lg = lg[lg["year"].isin(list(measured_years))]
-    totals = totals.assign(_region=totals["e_code"].map(authority_regions))
-    totals = totals[totals["year"].isin(list(measured_years)) & totals["_region"].isin(list(lg["region"].unique()))]
+    totals = totals[totals["year"].isin(list(measured_years))]
+    region = totals["e_code"].map(authority_regions)
+    inside = region.isin(list(lg["region"].unique())).to_numpy()
+    pence = totals["net current expenditure"][inside]
+    # whole pence and the number of authorities of each year and region, in one grouping
+    books_of = pence.groupby([totals["year"][inside], region[inside]]).agg(["sum", "size"])
     for (year, region), part in lg.groupby(["year", "region"], sort=True):
-        in_region = totals[(totals["year"] == year) & (totals["_region"] == region)]
-        books = int(in_region["net current expenditure"].sum()) / 100
+        pence, authorities = books_of.loc[(year, region)] if (year, region) in books_of.index else (0, 0)
+        books = int(pence) / 100
         cra = float(part["region_gbp"].sum())
         rows.append(
             {
@@ -169,7 +173,7 @@ def region_bridge(
                 "difference_gbp": books - cra,
                 "difference_pct": 100 * (books - cra) / cra if cra else None,
                 "modelled_is": "the CRA's local government current spending of the region (identifiable)",
-                "measured_is": f"net current expenditure of the region's {len(in_region)} authorities (RS)",
+                "measured_is": f"net current expenditure of the region's {int(authorities)} authorities (RS)",
             }
         )
     return pd.DataFrame(rows)

@@ -236,11 +236,15 @@ def outturn_count(
     parts["part_pence"] = split_parts(parts, ["year", "e_code", "service"], "amount_pence", "weight")
 
     # every authority line against each of its LADs in the place, vectorised
-    cover_totals = {
-        (code, driver): float(lad_totals.loc[covers[code], driver].sum())
-        for code in parts["e_code"].unique()
-        for driver in parts["driver"].unique()
-    }
+    drivers = list(parts["driver"].unique())
+    columns = {driver: lad_totals[driver].to_numpy() for driver in drivers}
+    cover_totals = {}
+    for code in parts["e_code"].unique():
+        at = lad_totals.index.get_indexer(covers[code])
+        if (at < 0).any():  # a LAD the LSOA table does not have: the label look-up's own error
+            lad_totals.loc[covers[code]]
+        for driver in drivers:  # each column's own sum, as pandas sums it (numpy's, in the same order)
+            cover_totals[(code, driver)] = float(columns[driver][at].sum())
     parts["cover_driver"] = [cover_totals[(c, d)] for c, d in zip(parts["e_code"], parts["driver"], strict=True)]
     parts["lad"] = parts["e_code"].map(lambda code: [lad for lad in covers[code] if lad in place])
     pairs = parts.reset_index(names="line").explode("lad").dropna(subset=["lad"])

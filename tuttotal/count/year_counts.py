@@ -76,10 +76,25 @@ class YearCounts:
     ward_spend: pd.DataFrame
     reconciliations: dict[str, Reconciliation]
     drivers_used: dict = field(default_factory=dict)
+    _years: pd.Index | None = field(default=None, init=False, repr=False, compare=False)
 
     def of_year(self, year: str) -> pd.DataFrame:
-        """A year's ward spend as :func:`~tuttotal.count.apportion.apportion` gives it (no ``year`` column)."""
-        rows = self.ward_spend[self.ward_spend["year"].to_numpy() == year]
+        """A year's ward spend as :func:`~tuttotal.count.apportion.apportion` gives it (no ``year`` column).
+
+        :func:`count_years` puts each year's rows together, years in order: a year is a slice of them,
+        found once (any other order is read row by row).
+        """
+        import pandas as pd
+
+        if self._years is None:
+            self._years = pd.Index(self.ward_spend["year"])
+        try:
+            at = self._years.get_loc(year)
+        except KeyError:
+            at = slice(0, 0)
+        if isinstance(at, (int, np.integer)):  # the one row of a year (the years' labels all distinct)
+            at = slice(int(at), int(at) + 1)
+        rows = self.ward_spend.iloc[at] if isinstance(at, slice) else self.ward_spend[self._years == year]
         return rows.drop(columns="year").reset_index(drop=True)
 
 

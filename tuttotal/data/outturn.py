@@ -138,14 +138,21 @@ def function_transfers(first: str, last: str) -> dict[str, str]:
     >>> function_transfers("2013-14", "2014-15")["education"][-38:]
     'not through the council (from 2010-11)'
     """
-    import pandas as pd
-
-    table = pd.read_csv(paths.data_dir() / "function_transfers.csv", dtype=str, keep_default_na=False)
+    path = paths.data_dir() / "function_transfers.csv"
+    table = _transfers_table(str(path), tuple(paths.file_version(path)))
     found = {}
     for row in table.itertuples():
         if (first < row.year <= last) or (row.kind == "ongoing" and row.year <= last):
             found[row.group] = f"{row.what} (from {row.year})"
     return found
+
+
+@cache.memoize("outturn-function-transfers", maxsize=2)
+def _transfers_table(path: str, version: tuple) -> pd.DataFrame:
+    """``data/function_transfers.csv``, read once per file version (the trend and the cuts ask place after place)."""
+    import pandas as pd
+
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
 
 
 @cache.memoize("outturn-service-table", maxsize=1)
@@ -627,12 +634,18 @@ def _read(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFra
     """The years' files in one table (shared: the caller must not change it; ``attrs`` is the caller's own)."""
     import copy
 
+    table = _shared(data_dir, download, years)
+    return _with_attrs(table, copy.deepcopy(table.attrs))
+
+
+def _shared(data_dir, download: bool, years: tuple[str, ...] | None) -> pd.DataFrame:
+    """The years' combined table itself (never change it, nor its ``attrs``); an unpinned year is warned of."""
     years = available_years(data_dir) if years is None else tuple(years)
     files = tuple((year, str(year_path(year, data_dir, download=download))) for year in years)
     table = _combined(tuple((year, path, tuple(paths.file_version(path))) for year, path in files))
     for year, path in table.attrs["unpinned"].items():
         logger.warning("the revenue outturn of %s (%s) is not hash-pinned: read by its header text", year, path)
-    return _with_attrs(table, copy.deepcopy(table.attrs))
+    return table
 
 
 def _with_attrs(table: pd.DataFrame, attrs: dict) -> pd.DataFrame:
@@ -672,10 +685,18 @@ def read_outturn(
     no figures, only "not available" marks (2016-17: the Isles of Scilly and
     Dorset's police and crime commissioner), read as £0.
     """
-    table = _read(data_dir, download, years)
-    services = table[~table["service"].isin(list(TOTALS))].reset_index(drop=True)
-    services.attrs = table.attrs
-    return services
+    import copy
+
+    table = _shared(data_dir, download, years)
+    return _with_attrs(_services_of(table), copy.deepcopy(table.attrs))
+
+
+def _only_services(table: pd.DataFrame, _: None = None) -> pd.DataFrame:
+    return table[~table["service"].isin(list(TOTALS))].reset_index(drop=True)
+
+
+#: The service lines of a combined table, once per table (a warm kernel's places read the same years).
+_services_of = cache.TableMemo("outturn-services", _only_services)
 
 
 def read_totals(
@@ -683,12 +704,22 @@ def read_totals(
 ) -> pd.DataFrame:
     """Each authority's two RS totals by year: ``year, e_code, authority, class, total service expenditure`` and
     ``net current expenditure`` (whole pence), for bridging the services read to the RS's own totals."""
-    table = _read(data_dir, download, years)
+    import copy
+
+    table = _shared(data_dir, download, years)
+    return _with_attrs(_totals_of(table), copy.deepcopy(table.attrs))
+
+
+def _only_totals(table: pd.DataFrame, _: None = None) -> pd.DataFrame:
     totals = table[table["service"].isin(list(TOTALS))]
     wide = totals.pivot_table(
         index=["year", "e_code", "authority", "class"], columns="service", values="amount_pence", aggfunc="sum"
     )
     wide = wide.reindex(columns=list(TOTALS)).fillna(0).astype("int64").reset_index()
     wide.columns.name = None
-    wide.attrs = table.attrs
+    wide.attrs = {}
     return wide
+
+
+#: Each authority's two totals by year, once per combined table.
+_totals_of = cache.TableMemo("outturn-totals", _only_totals)

@@ -62,6 +62,8 @@ from tuttotal.errors import InputError
 from tuttotal.money import largest_remainder
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pandas as pd
 
 #: The mid-year of File 6's LSOA populations.
@@ -268,8 +270,27 @@ def lsoa_population_of_year(
     >>> int(people.loc[people.lad13_code == "E07000114", "population"].sum()) < 139822
     True
     """
-    when = mid_year(year)
+    _check_covered(year, upper_tier_estimates(data_dir, download=download))  # before the LSOA files are read
+    return _of_year(year, _inputs(data_dir, download))
+
+
+def _inputs(data_dir: settings.DataRootLike, download: bool) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """What a year's LSOA people are made from: the LSOA table, the estimates and the estimates' file."""
     estimates = upper_tier_estimates(data_dir, download=download)
+    table = lsoa.lsoa_table(data_dir, download=download)
+    return table, estimates, str(sources.get_path("population_mye", data_dir, download=download))
+
+
+def _of_year(year: object, inputs: tuple[pd.DataFrame, pd.DataFrame, str]) -> pd.DataFrame:
+    table, estimates, mye = inputs
+    when = _check_covered(year, estimates)
+    key = (mye, tuple(sorted(table.attrs.get("sources", {}).items())), when)
+    return _scaled(key, table, estimates)
+
+
+def _check_covered(year: object, estimates: pd.DataFrame) -> int:
+    """The mid-year of ``year``, which the estimates must have (an :class:`InputError` naming the years else)."""
+    when = mid_year(year)
     if when not in estimates.columns:
         first, last = min(estimates.columns), max(estimates.columns)
         raise InputError(
@@ -277,10 +298,7 @@ def lsoa_population_of_year(
             f"estimates cover mid-{first} to mid-{last}",
             fix=f"choose a year from {first}-{(first + 1) % 100:02d} to {last}-{(last + 1) % 100:02d}",
         )
-    table = lsoa.lsoa_table(data_dir, download=download)
-    mye = str(sources.get_path("population_mye", data_dir, download=download))
-    key = (mye, tuple(sorted(table.attrs.get("sources", {}).items())), when)
-    return _scaled(key, table, estimates)
+    return when
 
 
 _SCALED = cache.Memory("lsoa-of-year", maxsize=32)
@@ -451,6 +469,30 @@ def ward_population_of_year(
     >>> ward_population_of_year(wards, lads, "2008-09").round(1).tolist()
     [935.9, 2807.6]
     """
-    mid_2015 = lsoa.lad_totals(lsoa.lsoa_table(data_dir))["population"]
-    factor = lad_population_of_year(year, data_dir) / mid_2015
-    return population * lad_codes.reindex(population.index).map(factor).to_numpy(dtype=float)
+    return ward_population_of_years(population, lad_codes, [year], data_dir)[year]
+
+
+def ward_population_of_years(
+    population: pd.Series, lad_codes: pd.Series, years: Iterable[object], data_dir: settings.DataRootLike = None
+) -> dict[object, pd.Series]:
+    """:func:`ward_population_of_year` of each of ``years``, by year: the LSOA table read and the wards' LADs
+    matched once (a report's trend asks for ten years or more, place after place in a warm kernel).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.Series([1000.0, 3000.0], index=["W1", "W2"])
+    >>> lads = pd.Series(["E07000114", "E07000114"], index=["W1", "W2"])
+    >>> {year: people.round(1).tolist() for year, people in ward_population_of_years(wards, lads, ["2008-09"]).items()}
+    {'2008-09': [935.9, 2807.6]}
+    """
+    import pandas as pd
+
+    inputs = _inputs(data_dir, True)
+    mid_2015 = lsoa.lad_totals(inputs[0])["population"]
+    lads = pd.Index(lad_codes.reindex(population.index))
+    found = {}
+    for year in years:
+        factor = _lad_people(_of_year(year, inputs)) / mid_2015
+        found[year] = population * factor.reindex(lads).to_numpy(dtype=float)
+    return found

@@ -133,13 +133,15 @@ class ReportCore(PlaceCount):
         if not self.count_source.is_real or self.driver_table is None or not year:
             return pop.copy()
         key = f"population of {year}"
-        if key not in tables:
+        if key not in tables:  # this year's and every other the trend and the cuts will ask for, together
+            wanted = {year, *self.comparable_years, *(CUTS_YEARS if self.outturn is not None else ())}
+            years = sorted(y for y in wanted if f"population of {y}" not in tables)
             lads = self.wards.set_index("ward_code")["lad_code"]
             known = lads.isin(list(population_years.lad_upper_tier())).all()
-            if known and population_years.covers(year, self.data_root):
-                tables[key] = population_years.ward_population_of_year(pop, lads, year, self.data_root)
-            else:
-                tables[key] = pop
+            covered = [y for y in years if known and population_years.covers(y, self.data_root)]
+            found = population_years.ward_population_of_years(pop, lads, covered, self.data_root)
+            for each in years:
+                tables[f"population of {each}"] = found.get(each, pop)
         return tables[key].copy()
 
     def ward_drivers_wide(self) -> pd.DataFrame | None:

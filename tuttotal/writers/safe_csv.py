@@ -78,8 +78,9 @@ def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
         ):
             continue
         if isinstance(series.dtype, pd.StringDtype):
-            if not series.str.startswith(FORMULA_STARTS, na=False).any():
-                continue  # nothing to neutralise (almost every column): no copy, no map
+            starts = series.str.startswith(FORMULA_STARTS, na=False).to_numpy(dtype=bool)
+            if not starts.any() or not _has_formula(series.to_numpy(dtype=object)[starts]):
+                continue  # nothing to neutralise (almost every column; negative amounts are numbers): no copy, no map
         elif not _has_formula(series.to_numpy(dtype=object)):
             continue  # nothing to neutralise (almost every column): no copy, no map
         values = series.astype(object)
