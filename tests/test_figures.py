@@ -409,3 +409,51 @@ def test_a_report_figure_is_rendered_once_and_again_when_changed(tmp_path):
     assert plain.getvalue() == shown
     fig.text(0.1, 0.1, "and more")
     assert fig.png() != shown and canvas.save_figure(fig, tmp_path / "b").read_bytes() == fig.png()
+
+
+def _png_tight(fig: Figure) -> bytes:
+    """``fig`` as matplotlib's ``savefig(bbox_inches="tight")`` writes it (a draw to measure, a draw to render)."""
+    import io
+
+    from tuttotal.figures import canvas
+
+    buffer = io.BytesIO()
+    Figure.savefig(
+        fig,
+        buffer,
+        format="png",
+        dpi=canvas.DPI,
+        bbox_inches="tight",
+        pad_inches=canvas.PAD_INCHES,
+        facecolor="white",
+        pil_kwargs=canvas.PNG_OPTIONS,
+    )
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def thanet_cuts_year(data_root, tmp_path_factory):
+    """Thanet, 2012-13 (a year of the councils' cuts: every figure of the report applies), Margate Central."""
+    from tuttotal import report
+
+    return report.prepare(
+        lads=[THANET],
+        year="2012-13",
+        focus_wards=[MARGATE_CENTRAL],
+        data_dir=str(data_root),
+        output_dir=str(tmp_path_factory.mktemp("thanet-2012-13")),
+    )
+
+
+def test_every_figure_of_a_real_count_is_trimmed_to_the_bytes_savefig_tight_gives(thanet_cuts_year):
+    """:func:`~tuttotal.figures.canvas.trimmed_box` (one draw) gives the PNG of ``savefig(bbox_inches="tight")``
+    (two), byte for byte, for every report figure of a real count and a theme's deep-dive map."""
+    from tuttotal.writers.place import FIGURES
+
+    drawn = {name: entry.draw(thanet_cuts_year) for name, entry in FIGURES.items()}
+    drawn = {name: fig for name, fig in drawn.items() if fig is not None}
+    drawn["deep_dive_map"] = thanet_cuts_year.maps.theme_map("Children and young people")
+    # every figure of the registry but the per head against the region, which has no rows in 2012-13
+    assert set(FIGURES) - {"theme_per_head_chart"} <= set(drawn), sorted(drawn)
+    for name, fig in drawn.items():
+        assert fig.png() == _png_tight(fig), name

@@ -4,7 +4,9 @@
 :class:`~matplotlib.figure.Figure` on matplotlib's own Agg canvas that shows
 itself as a PNG in a notebook, rendered once) and its renderer, for figures
 that measure their text. :func:`save_figure` writes any figure as a PNG with
-its blank margin trimmed: matplotlib's ``savefig(bbox_inches="tight")``.
+its blank margin trimmed: matplotlib's ``savefig(bbox_inches="tight")``; a
+:class:`ReportFigure` hands ``savefig`` that box itself (:func:`trimmed_box`:
+one draw instead of two, the same bytes; ``benchmarks/figures.py``).
 
 Until issue 22 the canvas was a subclass of Agg's that skipped idle draws,
 shared text measures across renderers and found the trimmed box without a
@@ -34,12 +36,43 @@ from matplotlib.figure import Figure
 
 if TYPE_CHECKING:
     from matplotlib.backend_bases import RendererBase
+    from matplotlib.transforms import Bbox
 
-__all__ = ["PNG_OPTIONS", "ReportFigure", "new_figure", "save_figure"]
+__all__ = ["DPI", "PAD_INCHES", "PNG_OPTIONS", "ReportFigure", "new_figure", "save_figure", "trimmed_box"]
 
 #: zlib level 3, not Pillow's 6: the report figures encode in two thirds of the time and come out
 #: smaller (flat colours and text compress as well at the lower level).
 PNG_OPTIONS = {"compress_level": 3}
+
+
+#: The resolution of every report PNG, and the blank margin (inches) kept around the trimmed figure.
+DPI, PAD_INCHES = 100, 0.15
+
+
+def trimmed_box(fig: Figure) -> Bbox | str:
+    """The box ``savefig(bbox_inches="tight", pad_inches=PAD_INCHES)`` trims ``fig`` to, found without a draw.
+
+    ``savefig``'s ``"tight"`` draws the whole figure once only to measure it
+    (then again to render the PNG). The box is matplotlib's own
+    :meth:`~matplotlib.figure.Figure.get_tightbbox`, asked of the renderer
+    that the figure's drawing already measured its text on (``new_figure``'s),
+    and ``savefig`` is handed it: the same box, so the same bytes (a test
+    holds every report figure of a real count to it), for one draw less.
+    ``benchmarks/figures.py`` measures it. Where the renderer is not the one
+    ``savefig`` would measure with (a layout engine lays the figure out at
+    draw time, another dpi), it is ``"tight"``.
+
+    Examples
+    --------
+    >>> fig, renderer = new_figure((3, 1))
+    >>> _ = fig.text(0.1, 0.5, "£1.2m")
+    >>> box = trimmed_box(fig)
+    >>> round(float(box.x0), 2), float(box.width) < 3  # the text's left edge less the margin; not the figure's width
+    (0.15, True)
+    """
+    if fig.get_layout_engine() is not None or fig.dpi != DPI:
+        return "tight"
+    return fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
 
 
 class ReportFigure(Figure):
@@ -74,9 +107,9 @@ class ReportFigure(Figure):
                 self.savefig(
                     buffer,
                     format="png",
-                    dpi=100,
-                    bbox_inches="tight",
-                    pad_inches=0.15,
+                    dpi=DPI,
+                    bbox_inches=trimmed_box(self),
+                    pad_inches=PAD_INCHES,
                     facecolor="white",
                     pil_kwargs=PNG_OPTIONS,
                 )
