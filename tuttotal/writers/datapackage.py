@@ -21,6 +21,17 @@ The file is the same byte for byte from the same CSVs and arguments: no
 timestamp, resources sorted by file name, each with its size and SHA-256
 (so a validator also notices a CSV changed after the package was written).
 
+A hand-written copy of what frictionless does (``Resource.infer``,
+``validate``, ``Package``), kept for speed: in a batch of single-LAD areas
+frictionless' writer costs 20-41% of an area's ``prepare`` +
+``write_outputs`` (``datapackage_area`` in
+``docs/benchmarks/results/libraries_parts.txt``, from
+``benchmarks/libraries.py --parts``; its first call, mostly jsonschema's
+import, 8% of a whole Kent run; a sixth of the demo's ``tuttotal run``). frictionless
+judges it in the tests: every package written there validates
+(``tests/test_datapackage.py``, a hypothesis test of any undocumented table
+among them, on no data root).
+
 Examples
 --------
 >>> from tuttotal.writers.datapackage import slugify
