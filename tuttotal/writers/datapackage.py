@@ -21,6 +21,17 @@ The file is the same byte for byte from the same CSVs and arguments: no
 timestamp, resources sorted by file name, each with its size and SHA-256
 (so a validator also notices a CSV changed after the package was written).
 
+A hand-written copy of what frictionless does (``Resource.infer``,
+``validate``, ``Package``), kept for speed: in a batch of single-LAD areas
+frictionless' writer costs 20-41% of an area's ``prepare`` +
+``write_outputs`` (``datapackage_area`` in
+``docs/benchmarks/results/libraries_parts.txt``, from
+``benchmarks/libraries.py --parts``; its first call, mostly jsonschema's
+import, 8% of a whole Kent run; a sixth of the demo's ``tuttotal run``). frictionless
+judges it in the tests: every package written there validates
+(``tests/test_datapackage.py``, a hypothesis test of any undocumented table
+among them, on no data root).
+
 Examples
 --------
 >>> from tuttotal.writers.datapackage import slugify
@@ -30,6 +41,8 @@ Examples
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import os
 import re
@@ -37,11 +50,16 @@ import secrets
 import unicodedata
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tuttotal.data import sources as registry
 from tuttotal.errors import InputError, TuttotalWarning
 from tuttotal.writers.output_schema import TABLES
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import pandas as pd
 
 PACKAGE_FILE = "datapackage.json"
 
@@ -79,9 +97,12 @@ _UNDOCUMENTED_TABLE = (
 )
 _UNDOCUMENTED_FIELD = "Not documented; type inferred from the values."
 
-#: The Table Schema types an undocumented column may be given; any other type frictionless infers (a date, a
-#: year-month from "2008-09", a JSON array) is written as ``string``, which every cell reads as.
-INFERRED_TYPES = ("integer", "number", "boolean", "string")
+# What each Table Schema type accepts, as frictionless-py reads a CSV cell (numbers via Decimal, integers via int).
+_READS_AS = {
+    "integer": (r"\s*[+-]?\d+\s*", 0),
+    "number": (r"\s*[+-]?((\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|inf|infinity|nan)\s*", re.IGNORECASE),
+    "boolean": (r"true|True|TRUE|false|False|FALSE", 0),
+}
 
 
 def slugify(text: str, allowed: str = "") -> str:
@@ -98,45 +119,88 @@ def slugify(text: str, allowed: str = "") -> str:
     return re.sub(rf"[^a-z0-9{re.escape(allowed)}]+", "-", ascii_text).strip("-")
 
 
-def _inferred(path: Path) -> Any:
-    """frictionless' ``Resource`` of one CSV: its schema inferred from the first rows, its stats (size, SHA-256).
+def infer_type(values: pd.Series | Sequence[str]) -> str:
+    """Table Schema type of a column of CSV cells: integer, number, boolean or string.
 
-    Inference reads frictionless' sample (100 rows; reading every row doubles the cost of
-    ``datapackage.json``, ``benchmarks/libraries.py --parts``); :func:`resource_descriptor`
-    validates every row and turns an undocumented column that a later row contradicts into text.
+    Empty cells are missing values and do not count; a column with no values
+    is ``string``. Only what a Frictionless validator reads back as that type
+    is given it (so ``01.2`` is a number, ``E05005093`` a string).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> [infer_type(pd.Series(v)) for v in (["1", "", "-3"], ["1.5", "2"], ["True", "false"], ["01.2", "x"], [""])]
+    ['integer', 'number', 'boolean', 'string', 'string']
     """
-    from frictionless import Detector, Resource
+    cells = [cell for cell in _distinct(values) if cell != ""]
+    if not cells:
+        return "string"
+    return next((kind for kind in _READS_AS if all(_reads_as(cells, kind))), "string")
 
+
+def _distinct(values: pd.Series | Sequence[str]) -> list[str]:
+    """The distinct cells of a column as text (a value is checked once, however often it repeats)."""
+    if hasattr(values, "fillna"):
+        values = values.fillna("").astype(str).to_numpy(dtype=object).tolist()
+    return list(dict.fromkeys(values))
+
+
+def _reads_as(cells: list[str], kind: str) -> list[bool]:
+    """Which cells a validator reads as a value of ``kind`` (every cell for ``string``)."""
+    if kind == "string":
+        return [True] * len(cells)
+    pattern, flags = _READS_AS[kind]
+    fullmatch = re.compile(pattern, flags).fullmatch
+    return [fullmatch(cell) is not None for cell in cells]
+
+
+def _blank(row: list[str]) -> bool:
+    """A line pandas skips as blank: nothing, or only spaces and tabs (``""``, a quoted empty cell, is a row)."""
+    return not row or (len(row) == 1 and row[0] != "" and not row[0].strip(" \t"))
+
+
+def _read_table(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header (as written) and columns of cells (text, ``""`` for empty) of a CSV file.
+
+    Read with :mod:`csv`, as pandas would with ``dtype=str`` and ``on_bad_lines="skip"``: blank
+    lines and rows with more cells than the header are skipped, short rows padded with ``""``
+    (``tests/test_datapackage.py`` holds the two to the same cells).
+    A report's tables are small; this is a tenth of ``read_csv``'s cost for them.
+    """
     try:
-        path.read_bytes().decode("utf-8")
+        with open(path, newline="", encoding="utf-8") as f:
+            rows = csv.reader(f)
+            header = next(rows, [])
+            width = len(header)
+            body = [row + [""] * (width - len(row)) for row in rows if len(row) <= width and not _blank(row)]
     except UnicodeDecodeError:
         raise InputError(
             "is not UTF-8 text: a data package declares every CSV as utf-8",
             file=path,
             fix="write the table as UTF-8 (pandas' to_csv does by default)",
         ) from None
-    detector = Detector(
-        field_confidence=1.0,
-        field_missing_values=[""],
-    )
-    resource = Resource(path=path.name, basepath=str(path.parent), encoding="utf-8", detector=detector)
-    resource.infer(stats=True)
-    return resource
+    return header, [list(column) for column in zip(*body, strict=True)] if body else [[] for _ in header]
 
 
-def _invalid_cells(resource: Any) -> list[tuple[int, str, str]]:
-    """Row, column and value of every cell that breaks its field (type or constraints), by frictionless."""
-    report = resource.validate()
-    return [tuple(e) for e in report.flatten(["rowNumber", "fieldName", "cell"]) if e[0] is not None and e[1]]
+def _field(name: str, known: dict | None, values: pd.Series | Sequence[str], file: Path) -> dict[str, Any]:
+    """One Table Schema field: the known description, or an inferred one (warning when the values contradict it)."""
+    if known is None:
+        return {"name": name, "type": infer_type(values), "description": _UNDOCUMENTED_FIELD}
+    field = {"name": name, **known}
+    cells = [cell for cell in _distinct(values) if cell != ""]
+    wrong = [cell for cell, ok in zip(cells, _reads_as(cells, field["type"]), strict=True) if not ok]
+    if wrong:
+        warnings.warn(
+            f"{file.name}: column {name!r} is documented as {field['type']} but holds {wrong[0]!r}; the data "
+            "package keeps the documented type, so it will not validate",
+            TuttotalWarning,
+            stacklevel=2,
+        )
+    return field
 
 
 def resource_descriptor(path: Path, name: str) -> dict[str, Any]:
     """The ``tabular-data-resource`` of one CSV file (see :data:`tuttotal.writers.output_schema.TABLES`).
-
-    frictionless describes the file (its columns, size and SHA-256; the types of
-    columns that are not documented, inferred from every value); the documented
-    columns keep their type, description and unit. frictionless then validates
-    the file against that schema: a value that breaks it is a warning.
 
     Examples
     --------
@@ -150,44 +214,28 @@ def resource_descriptor(path: Path, name: str) -> dict[str, Any]:
     [('most_deprived', 'string', None), ('wards', 'integer', 'wards'), ('spend_share', 'number', 'share (0-1)'), \
 ('extra', 'string', None)]
     """
-    from frictionless import Schema
-
     table = TABLES.get(path.name)
-    resource = _inferred(path)
-    fields, documented = [], set()
-    for inferred in resource.schema.fields:
-        column = inferred.name
+    header, columns = _read_table(path)
+    fields = []
+    for column, values in zip(header, columns, strict=True):
         known = (table or {}).get("fields", {}).get(column)
         if known is None and (table or {}).get("other_fields"):
             known = {k: v.format(name=column) if isinstance(v, str) else v for k, v in table["other_fields"].items()}
-        if known is None:
-            kind = inferred.type if inferred.type in INFERRED_TYPES else "string"
-            known = {"type": kind, "description": _UNDOCUMENTED_FIELD}
-        else:
-            documented.add(column)
-        fields.append({"name": column, **known})
-    resource.schema = Schema.from_descriptor({"fields": fields, "missingValues": [""]})
-    resource.name = name
-    resource.title = table["title"] if table else path.stem
-    resource.description = table["description"] if table else _UNDOCUMENTED_TABLE
-    cells = _invalid_cells(resource)
-    guessed = {column for _, column, _ in cells} - documented
-    if guessed:  # inferred from the sample, contradicted further down: text
-        for field in fields:
-            if field["name"] in guessed:
-                field["type"] = "string"
-        resource.schema = Schema.from_descriptor({"fields": fields, "missingValues": [""]})
-    broken = [cell for cell in cells if cell[1] in documented]
-    if broken:
-        row, column, value = broken[0]
-        warnings.warn(
-            f"{path.name}, row {row}, column {column!r}: is documented as {resource.schema.get_field(column).type} "
-            f"but holds {value!r} ({len(broken)} cell(s) in all); the data package keeps the documented schema, "
-            "so it will not validate",
-            TuttotalWarning,
-            stacklevel=2,
-        )
-    return {**resource.to_dict(), "profile": "tabular-data-resource"}
+        fields.append(_field(column, known, values, path))
+    data = path.read_bytes()
+    return {
+        "name": name,
+        "path": path.name,
+        "profile": "tabular-data-resource",
+        "title": table["title"] if table else path.stem,
+        "description": table["description"] if table else _UNDOCUMENTED_TABLE,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "bytes": len(data),
+        "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+        "schema": {"fields": fields, "missingValues": [""]},
+    }
 
 
 def _licences(lines: list[str]) -> list[dict[str, str]]:
@@ -208,8 +256,7 @@ def package_descriptor(
     spend_kind: str,
     year: str,
 ) -> dict[str, Any]:
-    """The content of ``datapackage.json`` for ``folder`` (see :func:`write_datapackage`), checked by frictionless."""
-    from frictionless import Package
+    """The content of ``datapackage.json`` for ``folder`` (see :func:`write_datapackage`)."""
 
     if spend_kind not in SPEND_KINDS:
         raise ValueError(f"unknown kind of spend {spend_kind!r}: use one of {', '.join(SPEND_KINDS)}")
@@ -253,7 +300,7 @@ def package_descriptor(
     if boundaries_attribution:
         descriptor["sources"].append({"name": "boundaries", "title": boundaries_attribution})
     descriptor["resources"] = resources
-    return Package.from_descriptor(descriptor).to_dict()
+    return descriptor
 
 
 def write_datapackage(
