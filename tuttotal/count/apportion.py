@@ -354,39 +354,138 @@ def apportion(
     -------
     Count
     """
-    import pandas as pd
-
     input_pence, by_basis, unplaced, work, transfers = start_count(
         spend, wards, year=year, transfer_rules=transfer_rules
     )
+    placed = place_rows(work, wards, drivers, driver=driver)
+    unplaced += placed.unplaced.get(None, [])
+    by_basis.update(placed.basis_pence.get(None, {}))
+    return finish_count(
+        placed.bottom_up,
+        placed.top_down,
+        input_pence=input_pence,
+        by_basis=by_basis,
+        unplaced=unplaced,
+        transfers=transfers,
+        used=placed.drivers_used,
+    )
 
+
+#: The columns a ward's money is kept apart by, after its ward (and a leading ``year`` in several years' count).
+KEYS = ["agency", "agency_type", "function", "theme", "basis"]
+
+
+@dataclass
+class Placed:
+    """What :func:`place_rows` made of the rows left to place: ward rows, and the money it could not place.
+
+    Attributes
+    ----------
+    bottom_up : pandas.DataFrame
+        The rows recorded at a ward, summed: ``[by,] ward_code, agency, agency_type, function, theme,
+        basis, amount_pence, method`` (``method`` is ``bottom-up``), sorted by those keys.
+    top_down : pandas.DataFrame
+        The rows at a LAD or the whole place, shared among its wards, in the same columns and order
+        (``method`` is ``top-down``).
+    drivers_used : dict
+        Driver asked for → driver used (differs where a fallback was taken).
+    unplaced : dict
+        The group (a ``year``; ``None`` without ``by``) → its unplaced lines, in the order a
+        :class:`Reconciliation` lists them: unknown area codes, wards without a driver value,
+        drivers that sum to zero (a group with none is absent).
+    basis_pence : dict
+        The group → each of its unplaced reasons → ``{"measured": …, "modelled": …}`` pence.
+    """
+
+    bottom_up: pd.DataFrame
+    top_down: pd.DataFrame
+    drivers_used: dict[str, str]
+    unplaced: dict[str | None, list[dict]]
+    basis_pence: dict[str | None, dict[str, dict[str, int]]]
+
+
+def place_rows(
+    work: pd.DataFrame,
+    wards: pd.DataFrame,
+    drivers: pd.DataFrame | None = None,
+    *,
+    driver: str | None = None,
+    by: str | None = None,
+) -> Placed:
+    """Place rows in wards: a ward's rows stay there, a LAD's or the place's are shared among its wards.
+
+    The one placing loop of :func:`apportion` (one year) and of
+    :func:`tuttotal.count.year_counts.count_years` (several, ``by="year"``). Each area's amount of a
+    line (its :data:`KEYS` and driver) is shared by the driver's values of the area's wards, by the
+    largest remainder on whole pence; a line whose wards lack a value of the driver, or whose values
+    sum to zero, and rows of an area code that is neither a ward, a LAD of ``wards`` nor ``*``, are
+    not placed but reported by group, with their pence by basis. With ``by``, every group of rows
+    (a year) is placed as if it were placed alone: its rows, their order and its unplaced lines are
+    the same.
+
+    Parameters
+    ----------
+    work : pandas.DataFrame
+        Classified rows to place, already checked, without other years, excluded functions or transfers:
+        ``area_code, agency, agency_type, function, theme, driver, amount_pence`` (optionally ``basis``,
+        measured without it; and ``by``).
+    wards : pandas.DataFrame
+        ``ward_code, lad_code`` at least.
+    drivers : pandas.DataFrame, optional
+        ``area_code, driver, value``; without it top-down amounts go to wards in equal shares.
+    driver : str, optional
+        One driver for every function, instead of each row's.
+    by : str, optional
+        A column that leads the keys (``year``): its groups are placed apart and reported apart.
+
+    Returns
+    -------
+    Placed
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> wards = pd.DataFrame({"ward_code": ["W1", "W2"], "lad_code": ["L1", "L1"]})
+    >>> work = pd.DataFrame({"year": ["2008-09", "2009-10", "2009-10"], "area_code": ["L1", "L1", "X9"],
+    ...                      "agency": "Council", "agency_type": "council", "function": "07", "theme": "Care",
+    ...                      "driver": "population", "amount_pence": [101, 7, 5]})
+    >>> placed = place_rows(work, wards, by="year")
+    >>> placed.top_down[["year", "ward_code", "amount_pence"]].values.tolist()
+    [['2008-09', 'W1', 51], ['2008-09', 'W2', 50], ['2009-10', 'W1', 4], ['2009-10', 'W2', 3]]
+    >>> placed.drivers_used, placed.unplaced
+    ({'population': 'equal'}, {'2009-10': [{'reason': 'unknown area code', 'amount_pence': 5, 'codes': ['X9']}]})
+    """
+    import pandas as pd
+
+    lead = [by] if by else []
     ward_codes = pd.Index(sorted(wards["ward_code"]))
     listed: dict[str, list[str]] = {}
     for lad, ward in sorted(zip(wards["lad_code"], wards["ward_code"], strict=True)):
         listed.setdefault(lad, []).append(ward)
     wards_of_lad = {lad: np.array(codes) for lad, codes in listed.items()}
     everywhere = ward_codes.to_numpy()
+    unplaced: dict[str | None, list[dict]] = {}
+    lost_by_basis: dict[str | None, dict[str, dict[str, int]]] = {}
+
+    def report(group: str | None, reason: str, pence: int, codes: list[str], bases: dict[str, int]) -> None:
+        unplaced.setdefault(group, []).append({"reason": reason, "amount_pence": pence, "codes": codes})
+        lost_by_basis.setdefault(group, {})[reason] = bases
 
     is_ward = work["area_code"].isin(ward_codes)
     is_lad = work["area_code"].isin(list(wards_of_lad))
     is_place = work["area_code"] == PLACE
     unknown = work[~(is_ward | is_lad | is_place)]
     if len(unknown):
-        unplaced.append(
-            {
-                "reason": UNKNOWN_AREA,
-                "amount_pence": int(unknown.amount_pence.sum()),
-                "codes": sorted(unknown.area_code.unique().tolist()),
-            }
-        )
-        by_basis[UNKNOWN_AREA] = pence_by_basis(unknown)
+        for group, part in unknown.groupby(by, sort=False) if by else [(None, unknown)]:
+            codes = sorted(part.area_code.unique().tolist())
+            report(group, UNKNOWN_AREA, int(part.amount_pence.sum()), codes, pence_by_basis(part))
 
-    keys = ["agency", "agency_type", "function", "theme", "basis"]
     if "basis" not in work.columns:  # a spend table of a body's own books: measured
         work = work.assign(basis=MEASURED)
-    bottom_up = work[is_ward][["area_code", *keys, "amount_pence"]].rename(columns={"area_code": "ward_code"})
+    bottom_up = work[is_ward][[*lead, "area_code", *KEYS, "amount_pence"]].rename(columns={"area_code": "ward_code"})
     if len(bottom_up):  # a top-down count has none: no grouping of nothing
-        bottom_up = bottom_up.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+        bottom_up = bottom_up.groupby([*lead, "ward_code", *KEYS], as_index=False, sort=True)["amount_pence"].sum()
+    empty = bottom_up.iloc[:0]
     bottom_up["method"] = "bottom-up"
 
     driver_values = driver_values_of(drivers)
@@ -394,57 +493,51 @@ def apportion(
     top = work[is_lad | is_place].copy()
     if driver:
         top["driver"] = driver
-    groups = top.groupby(["area_code", *keys, "driver"], sort=True)["amount_pence"].sum()
+    groups = top.groupby([*lead, "area_code", *KEYS, "driver"], sort=True)["amount_pence"].sum()
+    n = len(lead)
     piece_wards: list[np.ndarray] = []
     piece_keys: list[tuple] = []
     piece_amounts: list[np.ndarray] = []
-    zero_codes: dict[str, int] = {}
-    no_value: dict[str, int] = {}
-    lost = {reason: dict.fromkeys(BASES, 0) for reason in (NO_DRIVER_VALUE, DRIVER_ZERO)}  # by basis
-    no_value_wards: set[str] = set()
+    lost: dict[tuple[str | None, str], dict] = {}  # (group, reason) → pence by area and by basis
+    no_value_wards: dict[str | None, set[str]] = {}
     weights_of: dict[tuple[str, str], np.ndarray] = {}  # the same area and driver recur across functions
-    for (area, agency, agency_type, function, theme, basis, driver_name), amount in groups.items():
+    for key, amount in groups.items():
+        area, basis, driver_name = key[n], key[-2], key[-1]
         targets = everywhere if area == PLACE else wards_of_lad[area]
         if (area, driver_name) not in weights_of:
             weights_of[(area, driver_name)] = weights_for(driver_name, targets, driver_values, used)
         weights = weights_of[(area, driver_name)]
         missing = np.isnan(weights)
         if missing.any():
-            no_value[area] = no_value.get(area, 0) + int(amount)
-            lost[NO_DRIVER_VALUE][basis] += int(amount)
-            no_value_wards.update(targets[missing])
+            _lose(lost, (key[0] if n else None, NO_DRIVER_VALUE), area, basis, int(amount))
+            no_value_wards.setdefault(key[0] if n else None, set()).update(targets[missing])
             continue
         if not weights.sum() > 0:
-            zero_codes[area] = zero_codes.get(area, 0) + int(amount)
-            lost[DRIVER_ZERO][basis] += int(amount)
+            _lose(lost, (key[0] if n else None, DRIVER_ZERO), area, basis, int(amount))
             continue
         piece_wards.append(targets)
-        piece_keys.append((agency, agency_type, function, theme, basis, len(targets)))
+        piece_keys.append((*key[:n], *key[n + 1 : -1], len(targets)))
         piece_amounts.append(largest_remainder(int(amount), weights))
-    if no_value:
-        listed = sorted(no_value_wards)
-        unplaced.append(
-            {
-                "reason": NO_DRIVER_VALUE,
-                "amount_pence": sum(no_value.values()),
-                "codes": listed[:20] + ([f"… {len(listed) - 20} more"] if len(listed) > 20 else []),
-            }
-        )
-        by_basis[NO_DRIVER_VALUE] = lost[NO_DRIVER_VALUE]
-    if zero_codes:
-        unplaced.append({"reason": DRIVER_ZERO, "amount_pence": sum(zero_codes.values()), "codes": sorted(zero_codes)})
-        by_basis[DRIVER_ZERO] = lost[DRIVER_ZERO]
-    empty = bottom_up.iloc[:0].drop(columns="method")
-    top_down = pieces_frame(piece_wards, piece_keys, piece_amounts, keys, empty=empty)
-    return finish_count(
-        bottom_up,
-        top_down,
-        input_pence=input_pence,
-        by_basis=by_basis,
-        unplaced=unplaced,
-        transfers=transfers,
-        used=used,
-    )
+    for group in dict.fromkeys(group for group, _ in lost):
+        if (group, NO_DRIVER_VALUE) in lost:
+            missing_in = lost[(group, NO_DRIVER_VALUE)]
+            wards_listed = sorted(no_value_wards[group])
+            more = [f"… {len(wards_listed) - 20} more"] if len(wards_listed) > 20 else []
+            pence = sum(missing_in["areas"].values())
+            report(group, NO_DRIVER_VALUE, pence, wards_listed[:20] + more, missing_in["bases"])
+        if (group, DRIVER_ZERO) in lost:
+            zero = lost[(group, DRIVER_ZERO)]
+            report(group, DRIVER_ZERO, sum(zero["areas"].values()), sorted(zero["areas"]), zero["bases"])
+    top_down = pieces_frame(piece_wards, piece_keys, piece_amounts, [*lead, *KEYS], empty=empty, lead=n)
+    top_down["method"] = "top-down"
+    return Placed(bottom_up, top_down, used, unplaced, lost_by_basis)
+
+
+def _lose(lost: dict, at: tuple[str | None, str], area: str, basis: str, pence: int) -> None:
+    """Add ``pence`` of ``area`` and ``basis`` to the money not placed at ``at`` (a group and a reason)."""
+    found = lost.setdefault(at, {"areas": {}, "bases": dict.fromkeys(BASES, 0)})
+    found["areas"][area] = found["areas"].get(area, 0) + pence
+    found["bases"][basis] += pence
 
 
 def pieces_frame(
@@ -454,13 +547,15 @@ def pieces_frame(
     keys: list[str],
     *,
     empty: pd.DataFrame,
+    lead: int = 0,
 ) -> pd.DataFrame:
     """The top-down pieces as one table, a row per ward and key, summed (``ward_code``, *keys*, ``amount_pence``).
 
     Each piece is one amount shared among its wards: ``piece_wards[i]`` the wards, ``piece_amounts[i]``
-    their pence and ``piece_keys[i]`` the values of *keys* followed by the number of wards. Both
-    :func:`apportion` (one year) and :func:`tuttotal.count.year_counts.count_years` (a ``year`` key)
-    build their top-down table here.
+    their pence and ``piece_keys[i]`` the values of *keys* followed by the number of wards. The first
+    ``lead`` keys (a ``year``) come before ``ward_code``, in the columns and in the order of the rows.
+    :func:`place_rows` builds the top-down table of both :func:`apportion` (one year) and
+    :func:`tuttotal.count.year_counts.count_years` (a leading ``year`` key) here.
 
     Examples
     --------
@@ -487,7 +582,8 @@ def pieces_frame(
         )
     else:
         table = empty
-    return table.groupby(["ward_code", *keys], as_index=False, sort=True)["amount_pence"].sum()
+    order = [*keys[:lead], "ward_code", *keys[lead:]]
+    return table.groupby(order, as_index=False, sort=True)["amount_pence"].sum()
 
 
 def start_count(

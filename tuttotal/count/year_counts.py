@@ -34,28 +34,20 @@ import numpy as np
 
 from tuttotal.count.apportion import (
     BASES,
-    DRIVER_ZERO,
     EXCLUDED,
+    KEYS,
     MEASURED,
-    NO_DRIVER_VALUE,
-    PLACE,
-    UNKNOWN_AREA,
     Reconciliation,
-    driver_values_of,
     flag_transfers,
-    pieces_frame,
-    weights_for,
+    place_rows,
 )
 from tuttotal.count.themes import assign_themes
 from tuttotal.errors import InputError, TuttotalWarning
-from tuttotal.money import largest_remainder
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["YearCounts", "count_years"]
-
-KEYS = ["agency", "agency_type", "function", "theme", "basis"]
 
 
 @dataclass
@@ -166,8 +158,6 @@ def count_years(
     -------
     YearCounts
     """
-    import pandas as pd
-
     years = sorted(set(years))
     classified = assign_themes(spend[spend["year"].isin(years)], theme_table, driver_totals)
     if "basis" in classified.columns:
@@ -201,73 +191,19 @@ def count_years(
     for year in years:
         by_basis[year]["transfers removed"] = removed[year]
 
-    ward_codes = pd.Index(sorted(wards["ward_code"]))
-    listed: dict[str, list[str]] = {}
-    for lad, ward in sorted(zip(wards["lad_code"], wards["ward_code"], strict=True)):
-        listed.setdefault(lad, []).append(ward)
-    wards_of_lad = {lad: np.array(codes) for lad, codes in listed.items()}
-    everywhere = ward_codes.to_numpy()
-
-    is_ward = work["area_code"].isin(ward_codes)
-    is_lad = work["area_code"].isin(list(wards_of_lad))
-    is_place = work["area_code"] == PLACE
-    unknown = work[~(is_ward | is_lad | is_place)]
-    if len(unknown):
-        set_aside(unknown, UNKNOWN_AREA, "area_code")
-
-    if "basis" not in work.columns:  # a spend table of a body's own books: measured
-        work = work.assign(basis=MEASURED)
-    bottom_up = work[is_ward][["year", "area_code", *KEYS, "amount_pence"]].rename(columns={"area_code": "ward_code"})
-    if len(bottom_up):
-        bottom_up = bottom_up.groupby(["year", "ward_code", *KEYS], as_index=False, sort=True)["amount_pence"].sum()
-    bottom_up["method"] = "bottom-up"
-
-    driver_values = driver_values_of(drivers)
-    used: dict[str, str] = {}
-    top = work[is_lad | is_place].copy()
-    if driver:
-        top["driver"] = driver
-    groups = top.groupby(["year", "area_code", *KEYS, "driver"], sort=True)["amount_pence"].sum()
-    piece_wards: list[np.ndarray] = []
-    piece_keys: list[tuple] = []
-    piece_amounts: list[np.ndarray] = []
-    lost: dict[str, dict[str, dict]] = {year: {NO_DRIVER_VALUE: {}, DRIVER_ZERO: {}} for year in years}
-    no_value_wards: dict[str, set[str]] = {year: set() for year in years}
-    weights_of: dict[tuple[str, str], np.ndarray] = {}
-    for (year, area, agency, agency_type, function, theme, basis, driver_name), amount in groups.items():
-        targets = everywhere if area == PLACE else wards_of_lad[area]
-        if (area, driver_name) not in weights_of:
-            weights_of[(area, driver_name)] = weights_for(driver_name, targets, driver_values, used)
-        weights = weights_of[(area, driver_name)]
-        missing = np.isnan(weights)
-        if missing.any():
-            _lose(lost[year][NO_DRIVER_VALUE], area, basis, int(amount))
-            no_value_wards[year].update(targets[missing])
-            continue
-        if not weights.sum() > 0:
-            _lose(lost[year][DRIVER_ZERO], area, basis, int(amount))
-            continue
-        piece_wards.append(targets)
-        piece_keys.append((year, agency, agency_type, function, theme, basis, len(targets)))
-        piece_amounts.append(largest_remainder(int(amount), weights))
+    placed = place_rows(work, wards, drivers, driver=driver, by="year")
     for year in years:
-        _report_lost(year, lost[year], sorted(no_value_wards[year]), unplaced[year], by_basis[year])
+        unplaced[year] += placed.unplaced.get(year, [])
+        by_basis[year].update(placed.basis_pence.get(year, {}))
 
-    top_down = pieces_frame(
-        piece_wards, piece_keys, piece_amounts, ["year", *KEYS], empty=bottom_up.iloc[:0].drop(columns="method")
-    )
-    top_down = top_down[["year", "ward_code", *KEYS, "amount_pence"]].sort_values(["year", "ward_code", *KEYS])
-    top_down = top_down.reset_index(drop=True)
-    top_down["method"] = "top-down"
-
-    ward_spend = _by_year(bottom_up, top_down, years)
-    placed = _pence_by_year(ward_spend, years)
+    ward_spend = _by_year(placed.bottom_up, placed.top_down, years)
+    in_wards = _pence_by_year(ward_spend, years)
     reconciliations = {}
     for year in years:
-        by_basis[year]["placed in wards"] = placed[year]
+        by_basis[year]["placed in wards"] = in_wards[year]
         recon = Reconciliation(
             input_pence=sum(inputs[year].values()),
-            placed_pence=sum(placed[year].values()),
+            placed_pence=sum(in_wards[year].values()),
             unplaced=unplaced[year],
             transfers_pence=sum(removed[year].values()),
             basis_pence=by_basis[year],
@@ -281,35 +217,7 @@ def count_years(
                 stacklevel=2,
             )
         reconciliations[year] = recon
-    return YearCounts(ward_spend=ward_spend, reconciliations=reconciliations, drivers_used=used)
-
-
-def _lose(found: dict, area: str, basis: str, pence: int) -> None:
-    found.setdefault("areas", {})
-    found["areas"][area] = found["areas"].get(area, 0) + pence
-    found.setdefault("bases", dict.fromkeys(BASES, 0))
-    found["bases"][basis] += pence
-
-
-def _report_lost(year: str, lost: dict, no_value_wards: list[str], unplaced: list[dict], by_basis: dict) -> None:
-    """A year's money whose wards have no driver value, or whose driver sums to zero, as unplaced lines."""
-    missing = lost[NO_DRIVER_VALUE]
-    if missing:
-        unplaced.append(
-            {
-                "reason": NO_DRIVER_VALUE,
-                "amount_pence": sum(missing["areas"].values()),
-                "codes": no_value_wards[:20]
-                + ([f"… {len(no_value_wards) - 20} more"] if len(no_value_wards) > 20 else []),
-            }
-        )
-        by_basis[NO_DRIVER_VALUE] = missing["bases"]
-    zero = lost[DRIVER_ZERO]
-    if zero:
-        unplaced.append(
-            {"reason": DRIVER_ZERO, "amount_pence": sum(zero["areas"].values()), "codes": sorted(zero["areas"])}
-        )
-        by_basis[DRIVER_ZERO] = zero["bases"]
+    return YearCounts(ward_spend=ward_spend, reconciliations=reconciliations, drivers_used=placed.drivers_used)
 
 
 def _by_year(bottom_up: pd.DataFrame, top_down: pd.DataFrame, years: list[str]) -> pd.DataFrame:
