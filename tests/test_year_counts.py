@@ -14,7 +14,7 @@ from pandas.testing import assert_frame_equal
 from tuttotal.count import themes
 from tuttotal.count.apportion import apportion, load_transfer_rules
 from tuttotal.count.year_counts import YearCounts, count_years
-from tuttotal.errors import TuttotalWarning
+from tuttotal.errors import InputError, TuttotalWarning
 
 THANET = "E07000114"
 WARDS = pd.DataFrame({"ward_code": ["W1", "W2", "W3", "W4"], "lad_code": ["L1", "L1", "L2", "L2"]})
@@ -159,3 +159,24 @@ def test_a_years_rows_are_those_of_the_year_in_order_whatever_the_order_of_the_t
     expected = table[table["year"] == year].drop(columns="year").reset_index(drop=True)
     assert_frame_equal(counts.of_year(year), expected)
     assert_frame_equal(counts.of_year(year), expected)  # the years' index, found once, again
+
+
+def test_a_bad_basis_is_refused_as_a_year_counted_alone_refuses_it():
+    spend = pd.DataFrame(
+        {
+            "year": ["2008-09", "2009-10"],
+            "agency": "Council",
+            "agency_type": "council",
+            "area_code": "L1",
+            "function": "07",
+            "amount_pence": [100, 200],
+            "basis": ["measured", "guessed"],
+        }
+    )
+    table = themes.load_themes()
+    with pytest.raises(InputError) as together:
+        count_years(spend, WARDS, DRIVERS, table, years=["2008-09", "2009-10"])
+    with pytest.raises(InputError) as alone:
+        one_at_a_time(spend, WARDS, DRIVERS, table, "2009-10")
+    assert str(together.value) == str(alone.value)
+    assert "['guessed']" in str(together.value) and "column 'basis'" in str(together.value)

@@ -5,7 +5,9 @@ whole place (``*``) are apportioned (top-down) to that area's wards by a
 driver (population, households, …) with the largest-remainder method on
 whole pence, so ward amounts add up to the input exactly. Whatever cannot be
 placed is reported in the :class:`Reconciliation` with its reason, never
-dropped.
+dropped. The placing is :func:`place_rows`, one loop for a year (:func:`apportion`)
+and for several at once (:func:`tuttotal.count.year_counts.count_years`, a leading
+``year`` key).
 
 Examples
 --------
@@ -586,6 +588,29 @@ def pieces_frame(
     return table.groupby(order, as_index=False, sort=True)["amount_pence"].sum()
 
 
+def check_basis(spend: pd.DataFrame) -> None:
+    """Refuse a ``basis`` column that holds anything but ``measured`` or ``modelled`` (no column is measured).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> check_basis(pd.DataFrame({"basis": ["measured", "modelled"]}))
+    >>> try:
+    ...     check_basis(pd.DataFrame({"basis": ["guessed"]}))
+    ... except InputError as exc:
+    ...     print(str(exc).splitlines()[0])
+    column 'basis': the spend table's basis column holds ['guessed'].
+    """
+    if "basis" in spend.columns:
+        bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))
+        if bad_basis:
+            raise InputError(
+                f"the spend table's basis column holds {bad_basis[:5]}",
+                column="basis",
+                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
+            )
+
+
 def start_count(
     spend: pd.DataFrame, wards: pd.DataFrame, *, year: str | None, transfer_rules: pd.DataFrame | None
 ) -> tuple[int, dict, list[dict], pd.DataFrame, pd.DataFrame]:
@@ -598,14 +623,7 @@ def start_count(
         raise InputError(
             "the spend table has no driver column", fix="classify it with tuttotal.count.themes.assign_themes first"
         )
-    if "basis" in spend.columns:
-        bad_basis = sorted(set(spend["basis"].astype(str)) - set(BASES))
-        if bad_basis:
-            raise InputError(
-                f"the spend table's basis column holds {bad_basis[:5]}",
-                column="basis",
-                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
-            )
+    check_basis(spend)
     input_pence = int(spend["amount_pence"].sum())
     by_basis = {"input": pence_by_basis(spend)}
     unplaced: list[dict] = []

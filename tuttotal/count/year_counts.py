@@ -8,6 +8,13 @@ classifies, sets aside, groups and shares every year's rows together, and each y
 out exactly as the year counted alone would make them (the same rows in the same order, to the
 penny), with each year's :class:`~tuttotal.count.apportion.Reconciliation` checked.
 
+The placing itself (wards, LADs and the place told apart, the bottom-up rows grouped, each line
+shared by its driver, the money that cannot be placed) is
+:func:`tuttotal.count.apportion.place_rows`, the same loop :func:`~tuttotal.count.apportion.apportion`
+runs, given a leading ``year`` key: it runs once for all the years, not once a year. What stays here
+is what a table of several years needs around it: the classification, the excluded functions and
+transfers set aside by year, and a reconciliation a year.
+
 Examples
 --------
 >>> import pandas as pd
@@ -38,11 +45,12 @@ from tuttotal.count.apportion import (
     KEYS,
     MEASURED,
     Reconciliation,
+    check_basis,
     flag_transfers,
     place_rows,
 )
 from tuttotal.count.themes import assign_themes
-from tuttotal.errors import InputError, TuttotalWarning
+from tuttotal.errors import TuttotalWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -160,14 +168,7 @@ def count_years(
     """
     years = sorted(set(years))
     classified = assign_themes(spend[spend["year"].isin(years)], theme_table, driver_totals)
-    if "basis" in classified.columns:
-        bad_basis = sorted(set(classified["basis"].astype(str)) - set(BASES))
-        if bad_basis:
-            raise InputError(
-                f"the spend table's basis column holds {bad_basis[:5]}",
-                column="basis",
-                fix=f"use one of {', '.join(BASES)} (or leave the column out: a spend file is measured)",
-            )
+    check_basis(classified)
     inputs = _pence_by_year(classified, years)
     by_basis = {year: {"input": inputs[year]} for year in years}
     unplaced: dict[str, list[dict]] = {year: [] for year in years}
