@@ -41,22 +41,11 @@ import time
 import warnings
 from pathlib import Path
 
+from batch import reference_seconds  # the machine's speed, as the batch benchmark measures it
+
 REPO = Path(__file__).resolve().parents[1]
 TARGET_S = 1.0  # issue 12: the marginal second of an area on this 2-core machine
 PARTS = ("count", "tables", "figures", "files")
-
-
-def reference_seconds(runs: int = 5) -> float:
-    """Median time of a fixed pure-Python loop on one core: how fast the machine is right now."""
-
-    def loop() -> float:
-        start = time.perf_counter()
-        total = 0
-        for i in range(3_000_000):
-            total += i * i
-        return time.perf_counter() - start
-
-    return statistics.median(loop() for _ in range(runs))
 
 
 def lads_of(data_dir: Path, warm: int, count: int) -> list[str]:
