@@ -510,12 +510,13 @@ def place_rows(
             weights_of[(area, driver_name)] = weights_for(driver_name, targets, driver_values, used)
         weights = weights_of[(area, driver_name)]
         missing = np.isnan(weights)
+        group = key[0] if n else None  # the line's year in several years' count
         if missing.any():
-            _lose(lost, (key[0] if n else None, NO_DRIVER_VALUE), area, basis, int(amount))
-            no_value_wards.setdefault(key[0] if n else None, set()).update(targets[missing])
+            _lose(lost, (group, NO_DRIVER_VALUE), area, basis, int(amount))
+            no_value_wards.setdefault(group, set()).update(targets[missing])
             continue
         if not weights.sum() > 0:
-            _lose(lost, (key[0] if n else None, DRIVER_ZERO), area, basis, int(amount))
+            _lose(lost, (group, DRIVER_ZERO), area, basis, int(amount))
             continue
         piece_wards.append(targets)
         piece_keys.append((*key[:n], *key[n + 1 : -1], len(targets)))
